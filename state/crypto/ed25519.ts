@@ -1,0 +1,108 @@
+// ed25519 verification with two implementations that must agree bit for bit:
+//  - verifySignature: node:crypto (OpenSSL), the hot path (~12k/s per core);
+//  - verifySignaturePure: @noble/curves, written as the same RFC 8032 cofactorless check.
+// noble's own verify is cofactored (and ZIP-215 by default) while OpenSSL is cofactorless, so
+// they can disagree on crafted signatures with torsion components. We therefore define the rule
+// once — strict encodings (S < L, canonical A and R), no small-order A, cofactorless equation
+// [S]B = R + [k]A checked by re-encoding — and apply the key/scalar pre-checks on both paths.
+import { createPublicKey, verify as osslVerify, type KeyObject } from "node:crypto";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { sha512 } from "@noble/hashes/sha2.js";
+
+const Point = ed25519.Point;
+/** group order L */
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const P = 2n ** 255n - 19n;
+
+function leBytesToBigint(b: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = b.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(b[i]);
+  return n;
+}
+
+/** y (the low 255 bits) must be < p: a canonical encoding. */
+function isCanonicalPointEncoding(b: Uint8Array): boolean {
+  const y = leBytesToBigint(b) & ((1n << 255n) - 1n);
+  return y < P;
+}
+
+const keyValidity = new Map<string, boolean>();
+
+/** 32 bytes, canonical, on the curve, and not of small order. Cached per key. */
+export function isValidPublicKey(pk: Uint8Array): boolean {
+  if (!(pk instanceof Uint8Array) || pk.length !== 32) return false;
+  const k = Buffer.from(pk).toString("latin1");
+  const cached = keyValidity.get(k);
+  if (cached !== undefined) return cached;
+  let ok = false;
+  if (isCanonicalPointEncoding(pk)) {
+    try {
+      const A = Point.fromBytes(pk, false);
+      ok = !A.isSmallOrder();
+    } catch {
+      ok = false;
+    }
+  }
+  if (keyValidity.size > 100_000) keyValidity.clear();
+  keyValidity.set(k, ok);
+  return ok;
+}
+
+function preChecks(pk: Uint8Array, sig: Uint8Array): boolean {
+  if (!(sig instanceof Uint8Array) || sig.length !== 64) return false;
+  if (leBytesToBigint(sig.subarray(32)) >= L) return false;
+  if (!isCanonicalPointEncoding(sig.subarray(0, 32))) return false;
+  return isValidPublicKey(pk);
+}
+
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+const keyObjects = new Map<string, KeyObject>();
+
+function keyObject(pk: Uint8Array): KeyObject {
+  const k = Buffer.from(pk).toString("latin1");
+  let ko = keyObjects.get(k);
+  if (!ko) {
+    ko = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, pk]), format: "der", type: "spki" });
+    if (keyObjects.size > 100_000) keyObjects.clear();
+    keyObjects.set(k, ko);
+  }
+  return ko;
+}
+
+/** Fast path (OpenSSL). PERF: one ed25519 verify; the KeyObject is cached per key. */
+export function verifySignature(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
+  if (!preChecks(pk, sig)) return false;
+  try {
+    return osslVerify(null, msg, keyObject(pk), sig);
+  } catch {
+    return false;
+  }
+}
+
+/** Pure path (noble), RFC 8032 cofactorless: encode([S]B - [k]A) must equal R. */
+export function verifySignaturePure(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
+  if (!preChecks(pk, sig)) return false;
+  try {
+    const A = Point.fromBytes(pk, false);
+    const R = sig.subarray(0, 32);
+    Point.fromBytes(R, false); // R must decode to a point
+    const S = leBytesToBigint(sig.subarray(32));
+    const h = sha512(Buffer.concat([R, pk, msg]));
+    const k = leBytesToBigint(h) % L;
+    const Rcheck = Point.BASE.multiplyUnsafe(S).subtract(A.multiplyUnsafe(k));
+    const enc = Rcheck.toBytes();
+    return Buffer.compare(Buffer.from(enc), Buffer.from(R)) === 0;
+  } catch {
+    return false;
+  }
+}
+
+export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
+  if (seed.length !== 32) throw new Error("ed25519 seed must be 32 bytes");
+  return ed25519.getPublicKey(seed);
+}
+
+export function signMessage(seed: Uint8Array, msg: Uint8Array): Uint8Array {
+  if (seed.length !== 32) throw new Error("ed25519 seed must be 32 bytes");
+  return ed25519.sign(msg, seed);
+}

@@ -1,0 +1,72 @@
+// Every rule the chain enforces has one stable numeric code here. Codes are part of the
+// protocol surface (RPC returns them in `data.code`, tx results store them), so a code is
+// never reused or renumbered: retire it in a comment instead.
+
+export const ErrorCode = {
+  // encoding / tx envelope (1xx)
+  TxTooLarge: 101,
+  TxMalformed: 102,
+  TxNonCanonical: 103,
+  WrongChainId: 104,
+  BadSignature: 105,
+  BadPublicKey: 106,
+  NonceTooLow: 107,
+  NonceTooHigh: 108,
+  FeeTooLow: 109,
+  InsufficientFee: 110,
+  NoMessages: 111,
+  TooManyMessages: 112,
+  MemoTooLong: 113,
+  UnknownMessage: 114,
+  InvalidAmount: 115,
+  InvalidAddress: 116,
+  Unauthorized: 117,
+  // bank (2xx)
+  InsufficientFunds: 201,
+  UnknownDenom: 202,
+  SendToModuleAccount: 203,
+  SupplyOverflow: 204,
+  // genesis / config (3xx)
+  InvalidGenesis: 301,
+  GenesisMismatch: 302,
+  InvalidConfig: 303,
+  // mempool (4xx)
+  MempoolFull: 401,
+  TxAlreadyInMempool: 402,
+  NonceGapTooLarge: 403,
+  SenderQueueFull: 404,
+  TxAlreadyCommitted: 405,
+  // blocks (5xx)
+  InvalidBlock: 501,
+  BlockNotFound: 502,
+  TxNotFound: 503,
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const codeNames = new Map<number, string>(Object.entries(ErrorCode).map(([k, v]) => [v, k]));
+
+/** Name of a code, e.g. 201 -> "InsufficientFunds". */
+export function errorName(code: number): string {
+  return codeNames.get(code) ?? "Unknown";
+}
+
+/** The one error type the state machine throws for a broken rule. Anything else is a bug. */
+export class StrataError extends Error {
+  readonly code: ErrorCodeValue;
+  readonly codespace: string;
+  constructor(code: ErrorCodeValue, message: string, codespace = "strata") {
+    super(message);
+    this.name = "StrataError";
+    this.code = code;
+    this.codespace = codespace;
+  }
+  /** `InsufficientFunds(201): need 5 stra, have 3` */
+  override toString(): string {
+    return `${errorName(this.code)}(${this.code}): ${this.message}`;
+  }
+}
+
+export function isStrataError(e: unknown): e is StrataError {
+  return e instanceof StrataError;
+}
