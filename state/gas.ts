@@ -1,0 +1,15 @@
+// Fixed gas per message kind: cost is known before execution, so the fee check is stateless
+// and a block's gas is the sum of its txs' gas. Figures are relative work estimates: a transfer
+// touches three accounts; the base covers signature verification and nonce/fee bookkeeping.
+export const TX_BASE_GAS = 10_000n;
+export const GAS_PER_BYTE = 10n;
+
+export const MSG_GAS: Readonly<Record<string, bigint>> = {
+  "bank/send": 20_000n,
+};
+
+export function txGas(txBytes: number, msgTypes: readonly string[]): bigint {
+  let gas = TX_BASE_GAS + GAS_PER_BYTE * BigInt(txBytes);
+  for (const t of msgTypes) gas += MSG_GAS[t] ?? 0n;
+  return gas;
+}

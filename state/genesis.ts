@@ -1,0 +1,154 @@
+// Genesis: parsed and validated once, with errors that name the offending field, then applied
+// to an empty store by initChain. Parsing a fixed RFC 3339 string is not a clock read.
+import { ErrorCode, StrataError } from "./errors.ts";
+import { decodeAddress, encodeAddress, addressFromPubkey } from "./crypto/address.ts";
+import { isValidPublicKey } from "./crypto/ed25519.ts";
+import { isDenom, MAX_AMOUNT } from "./denoms.ts";
+import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
+import { ChainKey } from "./keys.ts";
+import { mint } from "./modules/bank/keeper.ts";
+import {
+  DEFAULT_BLOCK_PARAMS,
+  DEFAULT_TX_PARAMS,
+  setBlockParams,
+  setTxParams,
+  type BlockParamsValue,
+  type TxParamsValue,
+} from "./params.ts";
+import type { Overlay } from "./store/overlay.ts";
+import { setValidators, type ValidatorEntryValue } from "./validators.ts";
+
+export type GenesisAccount = { address: Uint8Array; balances: Map<string, bigint> };
+export type Genesis = {
+  chainId: string;
+  genesisTime: number;
+  authority: Uint8Array;
+  txParams: TxParamsValue;
+  blockParams: BlockParamsValue;
+  accounts: GenesisAccount[];
+  validators: ValidatorEntryValue[];
+};
+
+function fail(field: string, why: string): never {
+  throw new StrataError(ErrorCode.InvalidGenesis, `genesis.${field}: ${why}`);
+}
+
+function obj(v: unknown, field: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, "must be an object");
+  return v as Record<string, unknown>;
+}
+
+function str(v: unknown, field: string): string {
+  if (typeof v !== "string") fail(field, `must be a string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function uint(v: unknown, field: string, max: bigint): bigint {
+  const s = typeof v === "number" && Number.isSafeInteger(v) ? String(v) : v;
+  if (typeof s !== "string" || !/^(0|[1-9][0-9]*)$/.test(s)) fail(field, `must be a non-negative decimal integer string, got ${JSON.stringify(v)}`);
+  const n = BigInt(s);
+  if (n > max) fail(field, `must be at most ${max}`);
+  return n;
+}
+
+function address(v: unknown, field: string): Uint8Array {
+  try {
+    return decodeAddress(str(v, field));
+  } catch (e) {
+    if (e instanceof StrataError && e.code === ErrorCode.InvalidAddress) fail(field, e.message);
+    throw e;
+  }
+}
+
+function onlyKeys(o: Record<string, unknown>, allowed: string[], field: string): void {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) fail(`${field}${field ? "." : ""}${k}`, "unknown field");
+}
+
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+
+export function parseGenesis(json: unknown): Genesis {
+  const g = obj(json, "");
+  onlyKeys(g, ["chainId", "genesisTime", "authority", "params", "accounts", "validators"], "");
+  const chainId = str(g.chainId, "chainId");
+  if (!/^[a-zA-Z0-9._-]{1,64}$/.test(chainId) || chainId.length > MAX_CHAIN_ID_BYTES) {
+    fail("chainId", "must be 1-64 characters of [a-zA-Z0-9._-]");
+  }
+  const timeStr = str(g.genesisTime, "genesisTime");
+  const genesisTime = Date.parse(timeStr);
+  if (!/^\d{4}-\d\d-\d\dT/.test(timeStr) || Number.isNaN(genesisTime)) fail("genesisTime", "must be an RFC 3339 time");
+  const authority = address(g.authority, "authority");
+
+  const params = obj(g.params ?? {}, "params");
+  onlyKeys(params, ["tx", "block"], "params");
+  const txp = obj(params.tx ?? {}, "params.tx");
+  const blp = obj(params.block ?? {}, "params.block");
+  onlyKeys(txp, ["minGasPrice", "maxTxBytes"], "params.tx");
+  onlyKeys(blp, ["maxTxs", "maxBytes"], "params.block");
+  const txParams: TxParamsValue = {
+    minGasPrice: txp.minGasPrice === undefined ? DEFAULT_TX_PARAMS.minGasPrice : uint(txp.minGasPrice, "params.tx.minGasPrice", MAX_AMOUNT),
+    maxTxBytes: txp.maxTxBytes === undefined ? DEFAULT_TX_PARAMS.maxTxBytes : Number(uint(txp.maxTxBytes, "params.tx.maxTxBytes", 65536n)),
+  };
+  const blockParams: BlockParamsValue = {
+    maxTxs: blp.maxTxs === undefined ? DEFAULT_BLOCK_PARAMS.maxTxs : Number(uint(blp.maxTxs, "params.block.maxTxs", 65536n)),
+    maxBytes: blp.maxBytes === undefined ? DEFAULT_BLOCK_PARAMS.maxBytes : Number(uint(blp.maxBytes, "params.block.maxBytes", 64n << 20n)),
+  };
+  if (txParams.maxTxBytes < 256) fail("params.tx.maxTxBytes", "must be at least 256");
+  if (blockParams.maxTxs < 1) fail("params.block.maxTxs", "must be at least 1");
+  if (blockParams.maxBytes < txParams.maxTxBytes) fail("params.block.maxBytes", "must be at least params.tx.maxTxBytes");
+
+  if (!Array.isArray(g.accounts)) fail("accounts", "must be an array");
+  const seen = new Set<string>();
+  const supply = new Map<string, bigint>();
+  const accounts = g.accounts.map((a, i): GenesisAccount => {
+    const f = `accounts[${i}]`;
+    const ao = obj(a, f);
+    onlyKeys(ao, ["address", "balances"], f);
+    const addr = address(ao.address, `${f}.address`);
+    const key = encodeAddress(addr);
+    if (seen.has(key)) fail(`${f}.address`, `duplicate account ${key}`);
+    seen.add(key);
+    const balances = new Map<string, bigint>();
+    for (const [denom, amt] of Object.entries(obj(ao.balances, `${f}.balances`))) {
+      if (!isDenom(denom)) fail(`${f}.balances.${denom}`, "unknown denom (known: stra, ststra, rststra)");
+      const n = uint(amt, `${f}.balances.${denom}`, MAX_AMOUNT);
+      const total = (supply.get(denom) ?? 0n) + n;
+      if (total > MAX_AMOUNT) fail(`${f}.balances.${denom}`, "total supply would exceed 2^128-1");
+      supply.set(denom, total);
+      if (n > 0n) balances.set(denom, n);
+    }
+    return { address: addr, balances };
+  });
+
+  if (!Array.isArray(g.validators) || g.validators.length === 0) fail("validators", "must be a non-empty array");
+  const seenVal = new Set<string>();
+  const validators = g.validators.map((v, i): ValidatorEntryValue => {
+    const f = `validators[${i}]`;
+    const vo = obj(v, f);
+    onlyKeys(vo, ["pubkey", "power", "moniker", "address"], f);
+    const pkHex = str(vo.pubkey, `${f}.pubkey`);
+    if (!HEX64.test(pkHex)) fail(`${f}.pubkey`, "must be 32 bytes of hex");
+    const pubkey = new Uint8Array(Buffer.from(pkHex, "hex"));
+    if (!isValidPublicKey(pubkey)) fail(`${f}.pubkey`, "is not a valid ed25519 public key");
+    if (seenVal.has(pkHex.toLowerCase())) fail(`${f}.pubkey`, "duplicate validator");
+    seenVal.add(pkHex.toLowerCase());
+    if (vo.address !== undefined && encodeAddress(addressFromPubkey(pubkey)) !== vo.address) {
+      fail(`${f}.address`, "does not match the address of pubkey");
+    }
+    const power = Number(uint(vo.power, `${f}.power`, BigInt(Number.MAX_SAFE_INTEGER) / 8n));
+    if (power < 1) fail(`${f}.power`, "must be at least 1");
+    const moniker = new TextEncoder().encode(vo.moniker === undefined ? `validator${i}` : str(vo.moniker, `${f}.moniker`));
+    if (moniker.length > 64) fail(`${f}.moniker`, "must be at most 64 bytes");
+    return { pubkey, power, moniker };
+  });
+  return { chainId, genesisTime, authority, txParams, blockParams, accounts, validators };
+}
+
+/** Writes genesis into an empty store: params, validator set, authority and minted balances. */
+export function initChain(store: Overlay, g: Genesis): void {
+  setTxParams(store, g.txParams);
+  setBlockParams(store, g.blockParams);
+  setValidators(store, g.validators);
+  store.set(ChainKey.authority, g.authority);
+  store.set(ChainKey.chainId, new TextEncoder().encode(g.chainId));
+  for (const a of g.accounts) for (const [denom, amt] of a.balances) mint(store, a.address, denom, amt);
+}

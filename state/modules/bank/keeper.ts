@@ -1,0 +1,94 @@
+// bank keeper: the only way other modules touch balances, nonces and supply.
+import { ErrorCode, StrataError } from "../../errors.ts";
+import { MAX_AMOUNT } from "../../denoms.ts";
+import type { AccountValue } from "../../encoding/types.ts";
+import type { Overlay } from "../../store/overlay.ts";
+import type { KVReader } from "../../store/types.ts";
+import { encodeAddress } from "../../crypto/address.ts";
+import { readAccount, readSupply, writeAccount, writeSupply } from "./store.ts";
+
+const utf8 = new TextEncoder();
+const utf8d = new TextDecoder();
+
+function emptyAccount(): AccountValue {
+  return { nonce: 0n, balances: [] };
+}
+
+function balanceOf(acct: AccountValue, denom: string): bigint {
+  for (const c of acct.balances) if (utf8d.decode(c.denom) === denom) return c.amount;
+  return 0n;
+}
+
+/** Balances stay sorted by denom and without zero entries, so the encoding is canonical. */
+function withBalance(acct: AccountValue, denom: string, amount: bigint): AccountValue {
+  const balances = acct.balances.filter((c) => utf8d.decode(c.denom) !== denom);
+  if (amount > 0n) balances.push({ denom: utf8.encode(denom), amount });
+  balances.sort((a, b) => Buffer.compare(a.denom, b.denom));
+  return { nonce: acct.nonce, balances };
+}
+
+export function getAccount(store: KVReader, addr: Uint8Array): AccountValue {
+  return readAccount(store, addr) ?? emptyAccount();
+}
+
+export function getBalance(store: KVReader, addr: Uint8Array, denom: string): bigint {
+  const a = readAccount(store, addr);
+  return a ? balanceOf(a, denom) : 0n;
+}
+
+export function getAllBalances(store: KVReader, addr: Uint8Array): Record<string, bigint> {
+  const out: Record<string, bigint> = {};
+  const a = readAccount(store, addr);
+  if (a) for (const c of a.balances) out[utf8d.decode(c.denom)] = c.amount;
+  return out;
+}
+
+export function getNonce(store: KVReader, addr: Uint8Array): bigint {
+  return readAccount(store, addr)?.nonce ?? 0n;
+}
+
+export function incrementNonce(store: Overlay, addr: Uint8Array): void {
+  const a = getAccount(store, addr);
+  writeAccount(store, addr, { nonce: a.nonce + 1n, balances: a.balances });
+}
+
+export function addBalance(store: Overlay, addr: Uint8Array, denom: string, amount: bigint): void {
+  const a = getAccount(store, addr);
+  const next = balanceOf(a, denom) + amount;
+  // Cannot happen while supply is conserved (supply < 2^128); kept as an invariant check.
+  if (next > MAX_AMOUNT) throw new StrataError(ErrorCode.SupplyOverflow, `balance of ${denom} would exceed 2^128-1`);
+  writeAccount(store, addr, withBalance(a, denom, next));
+}
+
+export function subBalance(store: Overlay, addr: Uint8Array, denom: string, amount: bigint): void {
+  const a = getAccount(store, addr);
+  const have = balanceOf(a, denom);
+  if (have < amount) {
+    throw new StrataError(
+      ErrorCode.InsufficientFunds,
+      `${encodeAddress(addr)} has ${have}${denom}, needs ${amount}${denom}`,
+    );
+  }
+  writeAccount(store, addr, withBalance(a, denom, have - amount));
+}
+
+export function send(store: Overlay, from: Uint8Array, to: Uint8Array, denom: string, amount: bigint): void {
+  subBalance(store, from, denom, amount);
+  addBalance(store, to, denom, amount);
+}
+
+export function mint(store: Overlay, to: Uint8Array, denom: string, amount: bigint): void {
+  const supply = readSupply(store, denom) + amount;
+  if (supply > MAX_AMOUNT) throw new StrataError(ErrorCode.SupplyOverflow, `supply of ${denom} would exceed 2^128-1`);
+  writeSupply(store, denom, supply);
+  addBalance(store, to, denom, amount);
+}
+
+export function burn(store: Overlay, from: Uint8Array, denom: string, amount: bigint): void {
+  subBalance(store, from, denom, amount);
+  writeSupply(store, denom, readSupply(store, denom) - amount);
+}
+
+export function getSupply(store: KVReader, denom: string): bigint {
+  return readSupply(store, denom);
+}

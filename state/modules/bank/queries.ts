@@ -1,0 +1,17 @@
+import { DENOMS } from "../../denoms.ts";
+import type { KVReader } from "../../store/types.ts";
+import { getAllBalances, getNonce, getSupply } from "./keeper.ts";
+
+/** bank_balances: every denom's balance as a decimal string, plus the account nonce. */
+export function queryBalances(store: KVReader, addr: Uint8Array): { balances: Record<string, string>; nonce: string } {
+  const b = getAllBalances(store, addr);
+  const balances: Record<string, string> = {};
+  for (const d of DENOMS) balances[d] = (b[d] ?? 0n).toString();
+  return { balances, nonce: getNonce(store, addr).toString() };
+}
+
+export function querySupply(store: KVReader): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of DENOMS) out[d] = getSupply(store, d).toString();
+  return out;
+}

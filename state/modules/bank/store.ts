@@ -1,0 +1,31 @@
+// bank keys: 0x01 0x01 addr20 -> Account; 0x01 0x02 denom -> supply (uint128)
+import { Account, Uint128, type AccountValue } from "../../encoding/types.ts";
+import { Prefix, prefixed } from "../../keys.ts";
+import type { Overlay } from "../../store/overlay.ts";
+import type { KVReader } from "../../store/types.ts";
+
+const ACCOUNT = Uint8Array.of(Prefix.bank, 0x01);
+const SUPPLY = Uint8Array.of(Prefix.bank, 0x02);
+const utf8 = new TextEncoder();
+
+export function accountKey(addr: Uint8Array): Uint8Array {
+  return prefixed(ACCOUNT, addr);
+}
+export function supplyKey(denom: string): Uint8Array {
+  return prefixed(SUPPLY, utf8.encode(denom));
+}
+
+export function readAccount(store: KVReader, addr: Uint8Array): AccountValue | undefined {
+  const b = store.get(accountKey(addr));
+  return b ? Account.deserialize(b) : undefined;
+}
+export function writeAccount(store: Overlay, addr: Uint8Array, acct: AccountValue): void {
+  store.set(accountKey(addr), Account.serialize(acct));
+}
+export function readSupply(store: KVReader, denom: string): bigint {
+  const b = store.get(supplyKey(denom));
+  return b ? Uint128.deserialize(b) : 0n;
+}
+export function writeSupply(store: Overlay, denom: string, amount: bigint): void {
+  store.set(supplyKey(denom), Uint128.serialize(amount));
+}
