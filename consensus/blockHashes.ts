@@ -1,0 +1,20 @@
+// The hashes a header commits to. SSZ hashTreeRoot everywhere, so any field of a block can later
+// be proven against its id with a Merkle branch.
+import { ByteListType, ListCompositeType } from "@chainsafe/ssz";
+import { Commit, Header, MAX_TX_BYTES, MAX_TXS_PER_BLOCK, type CommitValue, type HeaderValue } from "../state/encoding/types.ts";
+
+const TxList = new ListCompositeType(new ByteListType(MAX_TX_BYTES), MAX_TXS_PER_BLOCK);
+const EvidenceList = new ListCompositeType(new ByteListType(4096), 1024);
+
+export function blockIdOf(header: HeaderValue): Uint8Array {
+  return Header.hashTreeRoot(header);
+}
+export function txsHashOf(txs: Uint8Array[]): Uint8Array {
+  return TxList.hashTreeRoot(txs);
+}
+export function evidenceHashOf(evidence: Uint8Array[]): Uint8Array {
+  return EvidenceList.hashTreeRoot(evidence);
+}
+export function commitHashOf(commit: CommitValue): Uint8Array {
+  return Commit.hashTreeRoot(commit);
+}

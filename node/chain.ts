@@ -1,0 +1,230 @@
+// The node's view of the chain: committed state in LevelDB, the mempool in front of it, and the
+// two operations consensus needs: build a proposal (execute once into an overlay) and commit it.
+import { EventEmitter } from "node:events";
+import { Block, BlockIdFlag, Commit, TxResultRecord, type BlockValue, type CommitValue, type HeaderValue } from "../state/encoding/types.ts";
+import { ErrorCode, StrataError } from "../state/errors.ts";
+import { sha256 } from "../state/crypto/hash.ts";
+import { Overlay } from "../state/store/overlay.ts";
+import { computeCommitment, type CommitmentUpdate } from "../state/store/commitment.ts";
+import type { Change } from "../state/store/types.ts";
+import { initChain, type Genesis } from "../state/genesis.ts";
+import { executeBlock } from "../state/execution/executeBlock.ts";
+import { decodeTx, type DecodedTx } from "../state/tx/decodeTx.ts";
+import { checkTxAgainstAccount, checkTxForChain, checkTxSignature } from "../state/tx/txValidity.ts";
+import type { TxResult } from "../state/tx/processTx.ts";
+import { getBlockParams, getTxParams } from "../state/params.ts";
+import { getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
+import { getNonce } from "../state/modules/bank/keeper.ts";
+import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
+import { ChainDb } from "./chainDb.ts";
+import { Mempool, type MempoolOptions } from "./mempool.ts";
+import { BoundedSet } from "./boundedSet.ts";
+
+export type ProposedBlock = {
+  block: BlockValue;
+  blockId: Uint8Array;
+  changes: Change[];
+  commitment: CommitmentUpdate;
+  results: TxResult[];
+};
+
+export type CommittedBlockEvent = {
+  height: number;
+  blockId: Uint8Array;
+  header: HeaderValue;
+  txs: Uint8Array[];
+  results: TxResult[];
+  commitMs: number;
+};
+
+export type ChainOptions = { mempool: MempoolOptions };
+
+export const DEFAULT_MEMPOOL: MempoolOptions = { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, maxNonceGap: 1_000 };
+
+const EMPTY_COMMIT: CommitValue = { height: 0, round: 0, blockId: new Uint8Array(32), signatures: [] };
+
+export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
+  readonly db: ChainDb;
+  readonly genesis: Genesis;
+  readonly mempool: Mempool;
+  /** hashes of txs whose signature this node already verified (the hash covers the signature) */
+  private readonly verified = new BoundedSet<string>(200_000);
+  private lastCommit: CommitValue = EMPTY_COMMIT;
+
+  private constructor(db: ChainDb, genesis: Genesis, opts: ChainOptions) {
+    super();
+    this.db = db;
+    this.genesis = genesis;
+    this.mempool = new Mempool(opts.mempool, {
+      accountNonce: (sender) => getNonce(this.db, Buffer.from(sender, "hex")),
+    });
+  }
+
+  /** Opens the database, writes genesis on first start, refuses a genesis that does not match. */
+  static async open(dataDir: string, genesis: Genesis, genesisBytes: Uint8Array, opts: ChainOptions = { mempool: DEFAULT_MEMPOOL }): Promise<Chain> {
+    const db = await ChainDb.open(dataDir);
+    const chain = new Chain(db, genesis, opts);
+    const genesisHash = sha256(genesisBytes);
+    const meta = db.meta();
+    if (!meta) {
+      const overlay = new Overlay(db);
+      initChain(overlay, genesis);
+      const changes = overlay.changes();
+      const commitment = computeCommitment(db, changes);
+      await db.commitBlock({
+        height: 0,
+        blockId: new Uint8Array(32),
+        blockBytes: new Uint8Array(),
+        commitBytes: new Uint8Array(),
+        changes,
+        commitment,
+        txs: [],
+        resultsBytes: new Uint8Array(),
+        meta: { height: 0, stateRoot: commitment.root, leafCount: commitment.leafCount, lastBlockId: new Uint8Array(32), lastBlockTime: genesis.genesisTime, genesisHash },
+      });
+    } else {
+      if (Buffer.compare(meta.genesisHash, genesisHash) !== 0) {
+        await db.close();
+        throw new StrataError(ErrorCode.GenesisMismatch, `genesis.json does not match the genesis this database was created with (${dataDir})`);
+      }
+      if (meta.height > 0) {
+        const c = await db.getCommit(meta.height);
+        if (c) chain.lastCommit = Commit.deserialize(c);
+      }
+    }
+    return chain;
+  }
+
+  get height(): number {
+    return this.db.meta()!.height;
+  }
+  get stateRoot(): Uint8Array {
+    return this.db.meta()!.stateRoot;
+  }
+  get lastBlockId(): Uint8Array {
+    return this.db.meta()!.lastBlockId;
+  }
+  get lastBlockTime(): number {
+    return this.db.meta()!.lastBlockTime;
+  }
+  get chainId(): string {
+    return this.genesis.chainId;
+  }
+  validators(): ValidatorEntryValue[] {
+    return getValidators(this.db);
+  }
+
+  /**
+   * Mempool admission (CheckTx): every stateless rule, the signature, then nonce and fee
+   * balance against committed state. Throws StrataError naming the broken rule.
+   * PERF: one decode + one ed25519 verify.
+   */
+  checkTx(bytes: Uint8Array): DecodedTx {
+    const tx = decodeTx(bytes);
+    checkTxForChain(tx, this.chainId, getTxParams(this.db));
+    if (!this.verified.has(tx.hashHex)) {
+      checkTxSignature(tx);
+      this.verified.add(tx.hashHex);
+    }
+    checkTxAgainstAccount(this.db, tx, "pending");
+    this.mempool.add({
+      hash: tx.hashHex,
+      bytes,
+      sender: Buffer.from(tx.sender).toString("hex"),
+      nonce: tx.body.nonce,
+      fee: tx.body.fee,
+      gas: tx.gas,
+    });
+    return tx;
+  }
+
+  /** Builds and executes the next block from the mempool; nothing is written until commit. */
+  propose(time: number, proposer: Uint8Array): ProposedBlock {
+    const height = this.height + 1;
+    const bp = getBlockParams(this.db);
+    const txs = this.mempool.reap(bp.maxTxs, bp.maxBytes).map((t) => t.bytes);
+    const blockTime = Math.max(time, this.lastBlockTime + 1);
+    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs }, (h) => this.verified.has(h));
+    const changes = exec.overlay.changes();
+    const commitment = computeCommitment(this.db, changes);
+    const header: HeaderValue = {
+      chainId: new TextEncoder().encode(this.chainId),
+      height,
+      time: blockTime,
+      lastBlockId: this.lastBlockId,
+      lastCommitHash: commitHashOf(this.lastCommit),
+      txsHash: txsHashOf(txs),
+      stateRoot: commitment.root,
+      validatorsHash: validatorsHash(getValidators(this.db)),
+      nextValidatorsHash: validatorsHash(getValidators(exec.overlay)),
+      evidenceHash: evidenceHashOf([]),
+      proposer,
+    };
+    const block: BlockValue = { header, txs, evidence: [], lastCommit: this.lastCommit };
+    return { block, blockId: blockIdOf(header), changes, commitment, results: exec.results };
+  }
+
+  /** Writes a decided block and its commit in one atomic batch, then refreshes the mempool. */
+  async commit(p: ProposedBlock, commit: CommitValue): Promise<void> {
+    const t0 = performance.now();
+    const { header, txs } = p.block;
+    if (header.height !== this.height + 1) throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
+    const records = p.results.map((r, index) => ({
+      hash: new Uint8Array(Buffer.from(r.hash, "hex")),
+      record: TxResultRecord.serialize({
+        height: header.height,
+        index,
+        code: r.code,
+        gasUsed: Number(r.gasUsed),
+        log: truncate(new TextEncoder().encode(r.log), 1024),
+        events: truncate(new TextEncoder().encode(JSON.stringify(r.events)), 16 * 1024),
+      }),
+    }));
+    await this.db.commitBlock({
+      height: header.height,
+      blockId: p.blockId,
+      blockBytes: Block.serialize(p.block),
+      commitBytes: Commit.serialize(commit),
+      changes: p.changes,
+      commitment: p.commitment,
+      txs: records,
+      resultsBytes: new TextEncoder().encode(JSON.stringify(p.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+      meta: {
+        height: header.height,
+        stateRoot: p.commitment.root,
+        leafCount: p.commitment.leafCount,
+        lastBlockId: p.blockId,
+        lastBlockTime: header.time,
+        genesisHash: this.db.meta()!.genesisHash,
+      },
+    });
+    this.lastCommit = commit;
+    this.mempool.update(
+      p.results.map((r) => r.hash),
+      (t) => {
+        try {
+          checkTxAgainstAccount(this.db, decodeTx(t.bytes), "pending");
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    );
+    const commitMs = performance.now() - t0;
+    this.emit("block", { height: header.height, blockId: p.blockId, header, txs, results: p.results, commitMs });
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+function truncate(b: Uint8Array, max: number): Uint8Array {
+  return b.length <= max ? b : b.subarray(0, max);
+}
+
+/** The commit a single validator makes for its own block. */
+export function soloCommit(height: number, blockId: Uint8Array, validator: Uint8Array, timestamp: number, signature: Uint8Array): CommitValue {
+  return { height, round: 0, blockId, signatures: [{ flag: BlockIdFlag.Commit, validator, timestamp, signature }] };
+}
+

@@ -1,0 +1,199 @@
+// LevelDB layout of a node's home/data: one sublevel per concern, and exactly one atomic batch
+// per committed block (state writes, tree nodes, block, commit, tx index, meta together), so a
+// crash at any instant leaves the node at the last fully committed height.
+import { Level } from "level";
+import type { AbstractSublevel } from "abstract-level";
+import type { KVReader, Change } from "../state/store/types.ts";
+import { TREE_DEPTH, type CommitmentReader, type CommitmentUpdate } from "../state/store/commitment.ts";
+
+type Bytes = Uint8Array;
+type BatchOps = Array<{ type: "put"; key: Bytes; value: Bytes } | { type: "del"; key: Bytes }>;
+type Sub = AbstractSublevel<Level<Bytes, Bytes>, Bytes | string | Buffer, Bytes, Bytes>;
+
+export type ChainMeta = {
+  height: number;
+  stateRoot: Bytes;
+  leafCount: number;
+  lastBlockId: Bytes;
+  lastBlockTime: number;
+  genesisHash: Bytes;
+};
+
+export type BlockCommitInput = {
+  height: number;
+  blockId: Bytes;
+  blockBytes: Bytes;
+  /** the +2/3 precommits for this block (CometBFT's SeenCommit) */
+  commitBytes: Bytes;
+  changes: readonly Change[];
+  commitment: CommitmentUpdate;
+  txs: { hash: Bytes; record: Bytes }[];
+  resultsBytes: Bytes;
+  meta: ChainMeta;
+};
+
+const u64 = (n: number): Bytes => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(n));
+  return b;
+};
+const nodeKey = (level: number, index: number): Bytes => {
+  const b = new Uint8Array(5);
+  b[0] = level;
+  new DataView(b.buffer).setUint32(1, index);
+  return b;
+};
+
+/** Levels at or above this are kept in memory: N / 2^CACHE_FROM_LEVEL nodes, a few MB at 1M keys. */
+const CACHE_FROM_LEVEL = 4;
+
+export class ChainDb implements KVReader, CommitmentReader {
+  private readonly db: Level<Bytes, Bytes>;
+  private readonly stateDb: Sub;
+  private readonly keyIdx: Sub;
+  private readonly nodes: Sub;
+  private readonly blocks: Sub;
+  private readonly commits: Sub;
+  private readonly blockIds: Sub;
+  private readonly txIndex: Sub;
+  private readonly results: Sub;
+  private readonly metaDb: Sub;
+  private readonly nodeCache = new Map<number, Map<number, Bytes>>();
+  private metaValue: ChainMeta | undefined;
+
+  private constructor(db: Level<Bytes, Bytes>) {
+    this.db = db;
+    const sub = (name: string): Sub => db.sublevel<Bytes, Bytes>(name, { keyEncoding: "view", valueEncoding: "view" }) as Sub;
+    this.stateDb = sub("state");
+    this.keyIdx = sub("smt-index");
+    this.nodes = sub("smt-nodes");
+    this.blocks = sub("blocks");
+    this.commits = sub("commits");
+    this.blockIds = sub("block-ids");
+    this.txIndex = sub("txs");
+    this.results = sub("results");
+    this.metaDb = sub("meta");
+  }
+
+  static async open(dir: string): Promise<ChainDb> {
+    const db = new Level<Bytes, Bytes>(dir, { keyEncoding: "view", valueEncoding: "view" });
+    try {
+      await db.open();
+    } catch (e) {
+      const cause = (e as { cause?: Error }).cause;
+      throw new Error(`cannot open database at ${dir}: ${cause?.message ?? (e as Error).message}`);
+    }
+    const c = new ChainDb(db);
+    await c.loadMeta();
+    await c.warmNodeCache();
+    return c;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  // --- KVReader over committed state
+  get(key: Bytes): Bytes | undefined {
+    return this.stateDb.getSync(key) ?? undefined;
+  }
+
+  // --- CommitmentReader
+  keyIndex(key: Bytes): number | undefined {
+    const b = this.keyIdx.getSync(key);
+    return b ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0) : undefined;
+  }
+  node(level: number, index: number): Bytes | undefined {
+    if (level >= CACHE_FROM_LEVEL) return this.nodeCache.get(level)?.get(index);
+    return this.nodes.getSync(nodeKey(level, index)) ?? undefined;
+  }
+  leafCount(): number {
+    return this.metaValue?.leafCount ?? 0;
+  }
+
+  meta(): ChainMeta | undefined {
+    return this.metaValue;
+  }
+
+  private async loadMeta(): Promise<void> {
+    const b = await this.metaDb.get(Uint8Array.of(1));
+    if (!b) return;
+    const j = JSON.parse(Buffer.from(b).toString()) as Record<string, string | number>;
+    const hex = (s: unknown): Bytes => new Uint8Array(Buffer.from(String(s), "hex"));
+    this.metaValue = {
+      height: Number(j.height),
+      stateRoot: hex(j.stateRoot),
+      leafCount: Number(j.leafCount),
+      lastBlockId: hex(j.lastBlockId),
+      lastBlockTime: Number(j.lastBlockTime),
+      genesisHash: hex(j.genesisHash),
+    };
+  }
+
+  private async warmNodeCache(): Promise<void> {
+    for (let l = CACHE_FROM_LEVEL; l <= TREE_DEPTH; l++) {
+      const m = new Map<number, Bytes>();
+      this.nodeCache.set(l, m);
+      for await (const [k, v] of this.nodes.iterator({ gte: nodeKey(l, 0), lte: nodeKey(l, 0xffffffff) })) {
+        m.set(new DataView(k.buffer, k.byteOffset + 1, 4).getUint32(0), v);
+      }
+    }
+  }
+
+  /** The single atomic write of a block. fsync'd: a committed block survives even power loss. */
+  async commitBlock(c: BlockCommitInput): Promise<void> {
+    type Op = { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes };
+    const ops: Op[] = [];
+    for (const ch of c.changes) {
+      if (ch.value === null) ops.push({ type: "del", sublevel: this.stateDb, key: ch.key });
+      else ops.push({ type: "put", sublevel: this.stateDb, key: ch.key, value: ch.value });
+    }
+    for (const n of c.commitment.newIndexes) {
+      const v = new Uint8Array(4);
+      new DataView(v.buffer).setUint32(0, n.index);
+      ops.push({ type: "put", sublevel: this.keyIdx, key: n.key, value: v });
+    }
+    for (const n of c.commitment.nodes) {
+      ops.push({ type: "put", sublevel: this.nodes, key: nodeKey(n.level, n.index), value: n.hash });
+    }
+    if (c.height > 0) {
+      ops.push({ type: "put", sublevel: this.blocks, key: u64(c.height), value: c.blockBytes });
+      ops.push({ type: "put", sublevel: this.commits, key: u64(c.height), value: c.commitBytes });
+      ops.push({ type: "put", sublevel: this.blockIds, key: c.blockId, value: u64(c.height) });
+      ops.push({ type: "put", sublevel: this.results, key: u64(c.height), value: c.resultsBytes });
+      for (const t of c.txs) ops.push({ type: "put", sublevel: this.txIndex, key: t.hash, value: t.record });
+    }
+    const m = c.meta;
+    const metaJson = JSON.stringify({
+      height: m.height,
+      stateRoot: Buffer.from(m.stateRoot).toString("hex"),
+      leafCount: m.leafCount,
+      lastBlockId: Buffer.from(m.lastBlockId).toString("hex"),
+      lastBlockTime: m.lastBlockTime,
+      genesisHash: Buffer.from(m.genesisHash).toString("hex"),
+    });
+    ops.push({ type: "put", sublevel: this.metaDb, key: Uint8Array.of(1), value: new TextEncoder().encode(metaJson) });
+    await this.db.batch(ops as unknown as BatchOps, { sync: true });
+    for (const n of c.commitment.nodes) {
+      if (n.level >= CACHE_FROM_LEVEL) this.nodeCache.get(n.level)!.set(n.index, n.hash);
+    }
+    this.metaValue = m;
+  }
+
+  async getBlock(height: number): Promise<Bytes | undefined> {
+    return (await this.blocks.get(u64(height))) ?? undefined;
+  }
+  async getCommit(height: number): Promise<Bytes | undefined> {
+    return (await this.commits.get(u64(height))) ?? undefined;
+  }
+  async getResults(height: number): Promise<Bytes | undefined> {
+    return (await this.results.get(u64(height))) ?? undefined;
+  }
+  async heightOfBlockId(id: Bytes): Promise<number | undefined> {
+    const b = await this.blockIds.get(id);
+    return b ? Number(new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0)) : undefined;
+  }
+  async getTxRecord(hash: Bytes): Promise<Bytes | undefined> {
+    return (await this.txIndex.get(hash)) ?? undefined;
+  }
+}

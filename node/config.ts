@@ -1,0 +1,82 @@
+// Node options (third level of configuration: not in state, may differ per node): ports, paths,
+// timing. Stored as <home>/config.json; every field is optional and validated on load.
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { ErrorCode, StrataError } from "../state/errors.ts";
+import type { MempoolOptions } from "./mempool.ts";
+import { DEFAULT_MEMPOOL } from "./chain.ts";
+
+export type NodeConfig = {
+  moniker: string;
+  rpc: { host: string; port: number; corsOrigins: string[]; maxBodyBytes: number; maxBatch: number };
+  p2p: { host: string; port: number; bootstrap: string[] };
+  metrics: { enabled: boolean; port: number };
+  consensus: { timeoutCommitMs: number };
+  mempool: MempoolOptions;
+};
+
+export const DEFAULT_CONFIG: NodeConfig = {
+  moniker: "strata-node",
+  rpc: { host: "127.0.0.1", port: 26657, corsOrigins: [], maxBodyBytes: 1 << 20, maxBatch: 100 },
+  p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
+  metrics: { enabled: false, port: 26660 },
+  consensus: { timeoutCommitMs: 1000 },
+  mempool: DEFAULT_MEMPOOL,
+};
+
+export const homePaths = (home: string) => ({
+  config: join(home, "config.json"),
+  genesis: join(home, "genesis.json"),
+  validatorKey: join(home, "validator_key.json"),
+  data: join(home, "data"),
+  keys: join(home, "keys"),
+});
+
+function bad(field: string, why: string): never {
+  throw new StrataError(ErrorCode.InvalidConfig, `config.${field}: ${why}`);
+}
+
+function port(v: unknown, field: string): number {
+  if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 65535) bad(field, `must be a port number 1-65535, got ${JSON.stringify(v)}`);
+  return v as number;
+}
+
+function posInt(v: unknown, field: string): number {
+  if (!Number.isInteger(v) || (v as number) < 1) bad(field, `must be a positive integer, got ${JSON.stringify(v)}`);
+  return v as number;
+}
+
+/** Merges <home>/config.json over the defaults; a missing file means all defaults. */
+export function loadConfig(home: string): NodeConfig {
+  const p = homePaths(home).config;
+  if (!existsSync(p)) return structuredClone(DEFAULT_CONFIG);
+  let raw: Record<string, any>;
+  try {
+    raw = JSON.parse(readFileSync(p, "utf8"));
+  } catch (e) {
+    throw new StrataError(ErrorCode.InvalidConfig, `${p} is not valid JSON: ${(e as Error).message}`);
+  }
+  const d = DEFAULT_CONFIG;
+  const c: NodeConfig = {
+    moniker: typeof raw.moniker === "string" ? raw.moniker : d.moniker,
+    rpc: { ...d.rpc, ...(raw.rpc ?? {}) },
+    p2p: { ...d.p2p, ...(raw.p2p ?? {}) },
+    metrics: { ...d.metrics, ...(raw.metrics ?? {}) },
+    consensus: { ...d.consensus, ...(raw.consensus ?? {}) },
+    mempool: { ...d.mempool, ...(raw.mempool ?? {}) },
+  };
+  port(c.rpc.port, "rpc.port");
+  port(c.p2p.port, "p2p.port");
+  port(c.metrics.port, "metrics.port");
+  if (typeof c.rpc.host !== "string") bad("rpc.host", "must be a string");
+  if (!Array.isArray(c.rpc.corsOrigins)) bad("rpc.corsOrigins", "must be an array of origins");
+  posInt(c.rpc.maxBodyBytes, "rpc.maxBodyBytes");
+  posInt(c.rpc.maxBatch, "rpc.maxBatch");
+  posInt(c.consensus.timeoutCommitMs, "consensus.timeoutCommitMs");
+  posInt(c.mempool.maxTxs, "mempool.maxTxs");
+  posInt(c.mempool.maxBytes, "mempool.maxBytes");
+  posInt(c.mempool.maxPerSender, "mempool.maxPerSender");
+  posInt(c.mempool.maxNonceGap, "mempool.maxNonceGap");
+  if (!Array.isArray(c.p2p.bootstrap)) bad("p2p.bootstrap", "must be an array of multiaddrs");
+  return c;
+}

@@ -1,0 +1,221 @@
+// The mempool: txs that passed CheckTx, waiting for a block. Per-sender queues ordered by nonce
+// (a sender's txs can only execute in nonce order), fee-per-gas priority across senders, caps on
+// count and bytes with eviction of the cheapest tail, dedupe by hash. Pure data structure: the
+// node supplies committed nonces; no I/O, no clock.
+import { ErrorCode, StrataError } from "../state/errors.ts";
+
+export type MempoolTx = {
+  hash: string;
+  bytes: Uint8Array;
+  sender: string;
+  nonce: bigint;
+  fee: bigint;
+  gas: bigint;
+};
+
+export type MempoolOptions = { maxTxs: number; maxBytes: number; maxPerSender: number; maxNonceGap: number };
+export type MempoolDeps = { accountNonce(sender: string): bigint };
+
+type Entry = MempoolTx & { seq: number };
+
+/** a before b? Higher fee per gas first, then earlier arrival (deterministic). */
+function higher(a: Entry, b: Entry): boolean {
+  const l = a.fee * b.gas;
+  const r = b.fee * a.gas;
+  return l !== r ? l > r : a.seq < b.seq;
+}
+
+/** fee/gas of a strictly above b's */
+function pricier(a: MempoolTx, b: MempoolTx): boolean {
+  return a.fee * b.gas > b.fee * a.gas;
+}
+
+export class Mempool {
+  private readonly opts: MempoolOptions;
+  private readonly deps: MempoolDeps;
+  private readonly byHash = new Map<string, Entry>();
+  private readonly senders = new Map<string, Map<bigint, Entry>>();
+  private totalBytes = 0;
+  private seq = 0;
+
+  constructor(opts: MempoolOptions, deps: MempoolDeps) {
+    this.opts = opts;
+    this.deps = deps;
+  }
+
+  get size(): number {
+    return this.byHash.size;
+  }
+  get bytes(): number {
+    return this.totalBytes;
+  }
+  has(hash: string): boolean {
+    return this.byHash.has(hash);
+  }
+  get(hash: string): MempoolTx | undefined {
+    return this.byHash.get(hash);
+  }
+
+  /** Admits a tx or throws a StrataError naming the rule. PERF: O(1) unless the pool is full. */
+  add(tx: MempoolTx): void {
+    if (this.byHash.has(tx.hash)) throw new StrataError(ErrorCode.TxAlreadyInMempool, `tx ${tx.hash} is already in the mempool`);
+    if (tx.gas <= 0n) throw new Error("mempool: gas must be > 0");
+    const next = this.deps.accountNonce(tx.sender);
+    if (tx.nonce < next) throw new StrataError(ErrorCode.NonceTooLow, `nonce ${tx.nonce} already used; account nonce is ${next}`);
+    if (tx.nonce > next + BigInt(this.opts.maxNonceGap)) {
+      throw new StrataError(ErrorCode.NonceGapTooLarge, `nonce ${tx.nonce} is more than ${this.opts.maxNonceGap} ahead of account nonce ${next}`);
+    }
+    const queue = this.senders.get(tx.sender);
+    const existing = queue?.get(tx.nonce);
+    if (existing) {
+      // replacement: at least 10 % more per gas, like geth's price bump
+      if (tx.fee * existing.gas * 10n < existing.fee * tx.gas * 11n) {
+        throw new StrataError(ErrorCode.FeeTooLow, `replacement underpriced: a tx with nonce ${tx.nonce} is pending; pay at least 10% more per gas to replace it`);
+      }
+    } else if (queue && queue.size >= this.opts.maxPerSender) {
+      throw new StrataError(ErrorCode.SenderQueueFull, `sender already has ${queue.size} pending txs (limit ${this.opts.maxPerSender})`);
+    }
+    const freedBytes = existing ? existing.bytes.length : 0;
+    const freedCount = existing ? 1 : 0;
+    while (this.byHash.size - freedCount >= this.opts.maxTxs || this.totalBytes - freedBytes + tx.bytes.length > this.opts.maxBytes) {
+      const victim = this.cheapestTail(tx.sender);
+      if (!victim || !pricier(tx, victim)) {
+        throw new StrataError(ErrorCode.MempoolFull, `mempool is full (${this.byHash.size} txs, ${this.totalBytes} bytes) and this tx does not pay more per gas than the cheapest pending one`);
+      }
+      this.removeEntry(victim);
+    }
+    if (existing) this.removeEntry(existing);
+    const e: Entry = { ...tx, seq: this.seq++ };
+    let q = this.senders.get(tx.sender);
+    if (!q) this.senders.set(tx.sender, (q = new Map()));
+    q.set(tx.nonce, e);
+    this.byHash.set(tx.hash, e);
+    this.totalBytes += tx.bytes.length;
+  }
+
+  /** The last-nonce tx of some other sender with the lowest fee per gas: evicting it breaks no chain. */
+  private cheapestTail(except: string): Entry | undefined {
+    let worst: Entry | undefined;
+    for (const [sender, q] of this.senders) {
+      if (sender === except) continue;
+      let tail: Entry | undefined;
+      for (const e of q.values()) if (!tail || e.nonce > tail.nonce) tail = e;
+      if (tail && (!worst || higher(worst, tail))) worst = tail;
+    }
+    return worst;
+  }
+
+  private removeEntry(e: Entry): void {
+    this.byHash.delete(e.hash);
+    this.totalBytes -= e.bytes.length;
+    const q = this.senders.get(e.sender);
+    if (q) {
+      q.delete(e.nonce);
+      if (q.size === 0) this.senders.delete(e.sender);
+    }
+  }
+
+  remove(hash: string): boolean {
+    const e = this.byHash.get(hash);
+    if (!e) return false;
+    this.removeEntry(e);
+    return true;
+  }
+
+  /**
+   * Executable txs in block order: for each sender the contiguous nonces from its account
+   * nonce, merged across senders by the priority of each sender's next tx.
+   * PERF: O(n log s) for n reaped txs from s senders.
+   */
+  reap(maxTxs: number, maxBytes: number): MempoolTx[] {
+    const runs: Entry[][] = [];
+    for (const [sender, q] of this.senders) {
+      let n = this.deps.accountNonce(sender);
+      const run: Entry[] = [];
+      for (let e = q.get(n); e; e = q.get(++n)) run.push(e);
+      if (run.length) runs.push(run);
+    }
+    const heads = runs.map(() => 0);
+    const heap = new IndexHeap((a, b) => higher(runs[a][heads[a]], runs[b][heads[b]]));
+    for (let i = 0; i < runs.length; i++) heap.push(i);
+    const out: MempoolTx[] = [];
+    let bytes = 0;
+    while (out.length < maxTxs && heap.size > 0) {
+      const r = heap.pop()!;
+      const e = runs[r][heads[r]];
+      if (bytes + e.bytes.length > maxBytes) break;
+      out.push(e);
+      bytes += e.bytes.length;
+      if (++heads[r] < runs[r].length) heap.push(r);
+    }
+    return out;
+  }
+
+  /** Up to `limit` txs in arrival order (unconfirmed_txs). */
+  list(limit: number): MempoolTx[] {
+    const out: MempoolTx[] = [];
+    for (const e of this.byHash.values()) {
+      if (out.length >= limit) break;
+      out.push(e);
+    }
+    return out;
+  }
+
+  /**
+   * After a block: drop its txs, then txs whose nonce the chain has passed, then (if given)
+   * txs that no longer pass `recheck` against the new state.
+   */
+  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean): void {
+    for (const c of committed) this.remove(typeof c === "string" ? c : c.hash);
+    for (const [sender, q] of [...this.senders]) {
+      const next = this.deps.accountNonce(sender);
+      for (const e of [...q.values()]) {
+        if (e.nonce < next || (recheck && !recheck(e))) this.removeEntry(e);
+      }
+    }
+  }
+}
+
+/** Binary heap of indexes with an external "a before b" order. */
+class IndexHeap {
+  private readonly a: number[] = [];
+  private readonly before: (x: number, y: number) => boolean;
+  constructor(before: (x: number, y: number) => boolean) {
+    this.before = before;
+  }
+  get size(): number {
+    return this.a.length;
+  }
+  push(v: number): void {
+    const a = this.a;
+    a.push(v);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(a[i], a[p])) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+  pop(): number | undefined {
+    const a = this.a;
+    if (a.length === 0) return undefined;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.before(a[l], a[m])) m = l;
+        if (r < a.length && this.before(a[r], a[m])) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
