@@ -1,0 +1,25 @@
+import type { Command } from "commander";
+import { startNode } from "../node/startNode.ts";
+import { createLogger, type LogFormat, type LogLevel } from "../node/logger.ts";
+import { DEFAULT_HOME, fail } from "./output.ts";
+
+export function registerStart(program: Command): void {
+  program
+    .command("start")
+    .description("run a node from its home directory")
+    .option("--home <dir>", "home directory", DEFAULT_HOME)
+    .option("--log-format <format>", "pretty|json", "pretty")
+    .option("--log-level <level>", "debug|info|warn|error", "info")
+    .action(async (o: { home: string; logFormat: LogFormat; logLevel: LogLevel }) => {
+      const log = createLogger({ name: "node", format: o.logFormat, level: o.logLevel });
+      const node = await startNode(o.home, log);
+      let signals = 0;
+      const shutdown = (sig: string) => {
+        if (++signals > 1) process.exit(130);
+        log.info("shutting down", { signal: sig });
+        node.stop().then(() => process.exit(0), fail);
+      };
+      process.on("SIGINT", () => shutdown("SIGINT"));
+      process.on("SIGTERM", () => shutdown("SIGTERM"));
+    });
+}

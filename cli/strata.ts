@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// The `strata` command. Each subcommand lives in its own file; this one only wires them.
+import { Command } from "commander";
+import { registerKeys } from "./keys.ts";
+import { registerInit } from "./init.ts";
+import { registerStart } from "./start.ts";
+import { registerTx } from "./tx.ts";
+import { registerQuery } from "./query.ts";
+import { registerDevnet } from "./devnet.ts";
+import { fail } from "./output.ts";
+
+const program = new Command();
+program
+  .name("strata")
+  .description("Strata: a proof-of-stake appchain node with native staking, liquid staking and liquid restaking")
+  .version("0.1.0")
+  .showHelpAfterError("(run with --help for usage)");
+
+registerKeys(program);
+registerInit(program);
+registerStart(program);
+registerTx(program);
+registerQuery(program);
+registerDevnet(program);
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,50 @@
+// Building and signing txs. Uses only the public encoding (state/encoding, state/msgs schemas):
+// no node internals.
+import { SignedTx, type TxBodyValue } from "../state/encoding/types.ts";
+import { txSignBytes } from "../state/tx/decodeTx.ts";
+import { signMessage, publicKeyFromSeed } from "../state/crypto/ed25519.ts";
+import { sha256 } from "../state/crypto/hash.ts";
+import { MsgSend } from "../state/modules/bank/msgs.ts";
+import { txGas } from "../state/gas.ts";
+
+const utf8 = new TextEncoder();
+
+export type AnyMsg = { type: "bank/send"; value: { to: Uint8Array; denom: string; amount: bigint } };
+
+/** SSZ's uint128 silently truncates larger values, so the client must refuse them. */
+function checkAmount(a: bigint): bigint {
+  if (a < 0n || a >= 1n << 128n) throw new RangeError(`amount ${a} is outside 0..2^128-1`);
+  return a;
+}
+
+export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
+  switch (m.type) {
+    case "bank/send":
+      return { type: utf8.encode(m.type), value: MsgSend.serialize({ to: m.value.to, denom: utf8.encode(m.value.denom), amount: checkAmount(m.value.amount) }) };
+  }
+}
+
+export type UnsignedTx = { chainId: string; nonce: bigint; fee: bigint; msgs: AnyMsg[]; memo?: string };
+
+export function signTx(seed: Uint8Array, tx: UnsignedTx): { bytes: Uint8Array; hash: string } {
+  const body: TxBodyValue = {
+    chainId: utf8.encode(tx.chainId),
+    signer: publicKeyFromSeed(seed),
+    nonce: tx.nonce,
+    fee: checkAmount(tx.fee),
+    msgs: tx.msgs.map(encodeMsg),
+    memo: utf8.encode(tx.memo ?? ""),
+  };
+  const signature = signMessage(seed, txSignBytes(body));
+  const bytes = SignedTx.serialize({ body, signature });
+  return { bytes, hash: Buffer.from(sha256(bytes)).toString("hex").toUpperCase() };
+}
+
+/**
+ * The fee that covers a tx's gas at `minGasPrice`. Gas depends on the encoded size, which
+ * depends on the fee's own field only through its fixed 16 bytes, so one pass is exact.
+ */
+export function feeFor(tx: Omit<UnsignedTx, "fee">, minGasPrice: bigint): bigint {
+  const probe = signTx(new Uint8Array(32), { ...tx, fee: 1n });
+  return txGas(probe.bytes.length, tx.msgs.map((m) => m.type)) * minGasPrice;
+}
