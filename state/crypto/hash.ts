@@ -3,7 +3,9 @@ import { hash as oneShot } from "node:crypto";
 import { ErrorCode, StrataError } from "../errors.ts";
 
 export function sha256(data: Uint8Array): Uint8Array {
-  return oneShot("sha256", data, "buffer");
+  const b = oneShot("sha256", data, "buffer");
+  // a plain Uint8Array view: Buffers compare and serialise differently in places
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
 export function sha256Concat(...parts: Uint8Array[]): Uint8Array {
