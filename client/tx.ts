@@ -2,7 +2,8 @@
 // no node internals.
 import { SignedTx, type TxBodyValue } from "../state/encoding/types.ts";
 import { txSignBytes } from "../state/tx/decodeTx.ts";
-import { signMessage, publicKeyFromSeed } from "../state/crypto/ed25519.ts";
+import { publicKeyFromSeed } from "../state/crypto/ed25519.ts";
+import { signFast } from "./sign.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { MsgSend } from "../state/modules/bank/msgs.ts";
 import { txGas } from "../state/gas.ts";
@@ -26,16 +27,28 @@ export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
 
 export type UnsignedTx = { chainId: string; nonce: bigint; fee: bigint; msgs: AnyMsg[]; memo?: string };
 
+const pubkeys = new Map<string, Uint8Array>();
+function pubkeyOf(seed: Uint8Array): Uint8Array {
+  const id = Buffer.from(seed).toString("latin1");
+  let pk = pubkeys.get(id);
+  if (!pk) {
+    pk = publicKeyFromSeed(seed);
+    if (pubkeys.size > 100_000) pubkeys.clear();
+    pubkeys.set(id, pk);
+  }
+  return pk;
+}
+
 export function signTx(seed: Uint8Array, tx: UnsignedTx): { bytes: Uint8Array; hash: string } {
   const body: TxBodyValue = {
     chainId: utf8.encode(tx.chainId),
-    signer: publicKeyFromSeed(seed),
+    signer: pubkeyOf(seed),
     nonce: tx.nonce,
     fee: checkAmount(tx.fee),
     msgs: tx.msgs.map(encodeMsg),
     memo: utf8.encode(tx.memo ?? ""),
   };
-  const signature = signMessage(seed, txSignBytes(body));
+  const signature = signFast(seed, txSignBytes(body));
   const bytes = SignedTx.serialize({ body, signature });
   return { bytes, hash: Buffer.from(sha256(bytes)).toString("hex").toUpperCase() };
 }

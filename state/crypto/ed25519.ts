@@ -6,7 +6,7 @@
 // once — strict encodings (S < L, canonical A and R), no small-order A, cofactorless equation
 // [S]B = R + [k]A checked by re-encoding — and apply the key/scalar pre-checks on both paths.
 import { createPublicKey, verify as osslVerify, type KeyObject } from "node:crypto";
-import { ed25519 } from "@noble/curves/ed25519.js";
+import { ed25519, ED25519_TORSION_SUBGROUP } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 
 const Point = ed25519.Point;
@@ -48,11 +48,29 @@ export function isValidPublicKey(pk: Uint8Array): boolean {
   return ok;
 }
 
-function preChecks(pk: Uint8Array, sig: Uint8Array): boolean {
+function sigChecks(sig: Uint8Array): boolean {
   if (!(sig instanceof Uint8Array) || sig.length !== 64) return false;
   if (leBytesToBigint(sig.subarray(32)) >= L) return false;
-  if (!isCanonicalPointEncoding(sig.subarray(0, 32))) return false;
-  return isValidPublicKey(pk);
+  return isCanonicalPointEncoding(sig.subarray(0, 32));
+}
+
+/**
+ * Small-order points by encoding: the 8 canonical ones plus the two x = 0 points with the sign
+ * bit set (the only other encodings a lenient decoder maps to a small-order point; for x ≠ 0 the
+ * sign flip is the negation, already in the list). Lets the fast path reject them without a
+ * point decompression; an encoding that is not a point at all is rejected by OpenSSL itself.
+ */
+const SMALL_ORDER = new Set(
+  [
+    ...ED25519_TORSION_SUBGROUP,
+    "0100000000000000000000000000000000000000000000000000000000000080",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+  ].map((h) => h.toLowerCase()),
+);
+
+function cheapKeyChecks(pk: Uint8Array): boolean {
+  if (!(pk instanceof Uint8Array) || pk.length !== 32 || !isCanonicalPointEncoding(pk)) return false;
+  return !SMALL_ORDER.has(Buffer.from(pk).toString("hex"));
 }
 
 const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
@@ -71,7 +89,7 @@ function keyObject(pk: Uint8Array): KeyObject {
 
 /** Fast path (OpenSSL). PERF: one ed25519 verify; the KeyObject is cached per key. */
 export function verifySignature(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
-  if (!preChecks(pk, sig)) return false;
+  if (!sigChecks(sig) || !cheapKeyChecks(pk)) return false;
   try {
     return osslVerify(null, msg, keyObject(pk), sig);
   } catch {
@@ -81,7 +99,7 @@ export function verifySignature(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array
 
 /** Pure path (noble), RFC 8032 cofactorless: encode([S]B - [k]A) must equal R. */
 export function verifySignaturePure(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array): boolean {
-  if (!preChecks(pk, sig)) return false;
+  if (!sigChecks(sig) || !isValidPublicKey(pk)) return false;
   try {
     const A = Point.fromBytes(pk, false);
     const R = sig.subarray(0, 32);

@@ -1,5 +1,5 @@
 import { ErrorCode, StrataError } from "../errors.ts";
-import { isValidPublicKey, verifySignature } from "../crypto/ed25519.ts";
+import { verifySignature } from "../crypto/ed25519.ts";
 import { getAccount } from "../modules/bank/keeper.ts";
 import type { TxParamsValue } from "../params.ts";
 import type { KVReader } from "../store/types.ts";
@@ -21,9 +21,6 @@ export function checkTxForChain(tx: DecodedTx, chainId: string, params: TxParams
 
 /** PERF: one ed25519 verify (~80 µs on node:crypto); skipped where the node cached a success. */
 export function checkTxSignature(tx: DecodedTx): void {
-  if (!isValidPublicKey(tx.body.signer)) {
-    throw new StrataError(ErrorCode.BadPublicKey, "signer is not a valid ed25519 public key");
-  }
   if (!verifySignature(tx.body.signer, txSignBytes(tx.body), tx.signature)) {
     throw new StrataError(ErrorCode.BadSignature, "signature does not verify for signer and tx body");
   }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ed25519, ED25519_TORSION_SUBGROUP } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
+import { signFast } from "../../../../client/sign.ts";
 import { isValidPublicKey, publicKeyFromSeed, signMessage, verifySignature, verifySignaturePure } from "../../../../state/crypto/ed25519.ts";
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
@@ -78,6 +79,15 @@ describe("ed25519: fast (OpenSSL) and pure (noble) paths agree", () => {
     );
   });
 
+  it("node:crypto signing (client) produces noble's signatures byte for byte", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 100 }), (seed, msg) => {
+        expect(Buffer.from(signFast(seed, msg)).toString("hex")).toBe(Buffer.from(signMessage(seed, msg)).toString("hex"));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("rejects S >= L (malleability) on both paths", () => {
     const v = RFC8032[1];
     const sig = hex(v.sig);
@@ -106,6 +116,14 @@ describe("ed25519: fast (OpenSSL) and pure (noble) paths agree", () => {
       // with A of small order, the signature (R = identity, S = 0) satisfies the equation for any message
       const sig = Uint8Array.from([...ed25519.Point.ZERO.toBytes(), ...new Uint8Array(32)]);
       expect(both(pk, Uint8Array.of(1, 2, 3), sig)).toBe(false);
+    }
+  });
+
+  it("rejects the x = 0 small-order points written with the sign bit set, on both paths", () => {
+    const sig = Uint8Array.from([...ed25519.Point.ZERO.toBytes(), ...new Uint8Array(32)]);
+    for (const h of ["0100000000000000000000000000000000000000000000000000000000000080", "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"]) {
+      expect(isValidPublicKey(hex(h))).toBe(false);
+      expect(both(hex(h), Uint8Array.of(7), sig)).toBe(false);
     }
   });
 
