@@ -19,6 +19,8 @@ import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus
 import { ChainDb } from "./chainDb.ts";
 import { Mempool, type MempoolOptions } from "./mempool.ts";
 import { BoundedSet } from "./boundedSet.ts";
+import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
+import { addressFromPubkey } from "../state/crypto/address.ts";
 
 export type ProposedBlock = {
   block: BlockValue;
@@ -138,6 +140,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return tx;
   }
 
+  lastCommitOf(): CommitValue {
+    return this.lastCommit;
+  }
+
   /** Builds and executes the next block from the mempool; nothing is written until commit. */
   propose(time: number, proposer: Uint8Array): ProposedBlock {
     const height = this.height + 1;
@@ -161,7 +167,59 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       proposer,
     };
     const block: BlockValue = { header, txs, evidence: [], lastCommit: this.lastCommit };
-    return { block, blockId: blockIdOf(header), changes, commitment, results: exec.results };
+    const p = { block, blockId: blockIdOf(header), changes, commitment, results: exec.results };
+    this.remember(p);
+    return p;
+  }
+
+  /** Proposals this node executed (its own, or received and validated), by block id (hex). */
+  private readonly executed = new Map<string, ProposedBlock>();
+
+  /** Remembers an executed proposal so that, if decided, it is committed without re-execution. */
+  remember(p: ProposedBlock): void {
+    if (this.executed.size > 64) this.executed.clear();
+    this.executed.set(Buffer.from(p.blockId).toString("hex"), p);
+  }
+
+  executedBlock(blockId: Uint8Array): ProposedBlock | undefined {
+    return this.executed.get(Buffer.from(blockId).toString("hex"));
+  }
+
+  /** The context a received block is checked against: what this node has committed. */
+  blockCheckContext(): BlockCheckContext {
+    const vals = this.validators();
+    const addrs = new Set(vals.map((v) => Buffer.from(addressFromPubkey(v.pubkey)).toString("hex")));
+    return {
+      chainId: this.chainId,
+      height: this.height + 1,
+      lastBlockId: this.lastBlockId,
+      lastBlockTime: this.lastBlockTime,
+      validatorsHash: validatorsHash(vals),
+      lastValidators: vals.map((v) => ({ pubkey: v.pubkey, power: v.power })),
+      isValidator: (a) => addrs.has(Buffer.from(a).toString("hex")),
+    };
+  }
+
+  /**
+   * Full validity of a block for the next height: header and lastCommit checks, then execution
+   * into an overlay and the state root compared. The execution is kept for commit.
+   */
+  validateBlock(blockId: Uint8Array, bytes: Uint8Array): { ok: true; executed: ProposedBlock } | { ok: false; reason: string } {
+    const known = this.executedBlock(blockId);
+    if (known) return { ok: true, executed: known };
+    const check = getBlockValidity(this.blockCheckContext(), blockId, bytes);
+    if (!check.ok) return check;
+    const { block } = check;
+    const exec = executeBlock(this.db, { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs }, (h) => this.verified.has(h));
+    const changes = exec.overlay.changes();
+    const commitment = computeCommitment(this.db, changes);
+    if (Buffer.compare(commitment.root, block.header.stateRoot) !== 0) return { ok: false, reason: "stateRoot does not match the result of executing the block" };
+    if (Buffer.compare(validatorsHash(getValidators(exec.overlay)), block.header.nextValidatorsHash) !== 0) {
+      return { ok: false, reason: "nextValidatorsHash does not match the validator set after the block" };
+    }
+    const executed: ProposedBlock = { block, blockId, changes, commitment, results: exec.results };
+    this.remember(executed);
+    return { ok: true, executed };
   }
 
   /** Writes a decided block and its commit in one atomic batch, then refreshes the mempool. */
@@ -199,6 +257,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       },
     });
     this.lastCommit = commit;
+    this.executed.clear();
     this.mempool.update(
       p.results.map((r) => r.hash),
       (t) => {

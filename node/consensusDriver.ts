@@ -1,0 +1,363 @@
+// Runs the consensus core for a node: feeds it gossip and timers, carries out its effects
+// (publish, schedule, commit), and falls back to block sync when the node is behind.
+// All core calls happen on the one JS thread, so the core sees one event at a time.
+import { ConsensusCore, type CoreEffect } from "../consensus/core.ts";
+import { Proposal, proposalSignBytes } from "../consensus/proposal.ts";
+import { Vote, VoteType, voteSignBytes } from "../consensus/vote.ts";
+import { DEFAULT_TIMEOUTS, timeoutFor, type TimeoutParams, type ValidatorInfo } from "../consensus/types.ts";
+import { BlockIdFlag, Block, Commit, type CommitValue } from "../state/encoding/types.ts";
+import { verifySignature } from "../state/crypto/ed25519.ts";
+import { addressFromPubkey } from "../state/crypto/address.ts";
+import { getCommitValidity } from "../consensus/commitVerify.ts";
+import type { Chain } from "./chain.ts";
+import type { FilePrivval } from "./privval.ts";
+import type { Logger } from "./logger.ts";
+import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, VoteMsg } from "./wire.ts";
+import type { Equivocation } from "../consensus/voteSet.ts";
+
+export type Network = {
+  publish(topic: "tx" | "proposal" | "vote", data: Uint8Array): Promise<void>;
+  request(peerId: string, req: Uint8Array, timeoutMs?: number): Promise<Uint8Array>;
+  peers(): string[];
+};
+
+export type ProposerSchedule = (height: number, round: number) => Uint8Array;
+
+export type DriverOptions = { timeouts: TimeoutParams; rebroadcastMs: number; syncCheckMs: number };
+export const DEFAULT_DRIVER: DriverOptions = { timeouts: DEFAULT_TIMEOUTS, rebroadcastMs: 1000, syncCheckMs: 2000 };
+
+type Verdict = "accept" | "reject" | "ignore";
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
+
+export class ConsensusDriver {
+  private readonly chain: Chain;
+  private readonly privval: FilePrivval | undefined;
+  private readonly net: Network;
+  private readonly proposerAt: ProposerSchedule;
+  private readonly opts: DriverOptions;
+  private readonly log: Logger;
+  private readonly core: ConsensusCore;
+  private vals: ValidatorInfo[] = [];
+  private byAddr = new Map<string, ValidatorInfo>();
+  private timers = new Set<NodeJS.Timeout>();
+  private busy = false; // committing or syncing: the core is paused
+  private stopped = false;
+  private nonce = 0;
+  private futureMsgs: { topic: "proposal" | "vote"; data: Uint8Array }[] = [];
+  private lastProgress = Date.now();
+  readonly evidence: Equivocation[] = [];
+  /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
+  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[] };
+  private proposalSeenAt = 0;
+
+  constructor(chain: Chain, privval: FilePrivval | undefined, net: Network, proposerAt: ProposerSchedule, opts: DriverOptions, log: Logger) {
+    this.chain = chain;
+    this.privval = privval;
+    this.net = net;
+    this.proposerAt = proposerAt;
+    this.opts = opts;
+    this.log = log;
+    const signer = privval ?? { address: undefined, signVote: () => undefined, signProposal: () => undefined };
+    this.core = new ConsensusCore(
+      {
+        proposer: (round) => this.proposerAt(this.core.height, round),
+        createBlock: () => {
+          const p = this.chain.propose(Date.now(), signer.address!);
+          return { blockId: p.blockId, block: Block.serialize(p.block) };
+        },
+        isValidBlock: (blockId, block) => {
+          const r = this.chain.validateBlock(blockId, block);
+          if (!r.ok) this.log.warn("invalid block proposed", { height: this.core.height, reason: r.reason });
+          return r.ok;
+        },
+        now: () => Date.now(),
+      },
+      signer,
+      (e) => this.onEffect(e),
+    );
+  }
+
+  get height(): number {
+    return this.core.height;
+  }
+  get round(): number {
+    return this.core.round;
+  }
+  get step(): number {
+    return this.core.step;
+  }
+
+  start(): void {
+    this.enterHeight();
+    this.every(this.opts.rebroadcastMs, () => this.rebroadcast());
+    this.every(this.opts.syncCheckMs, () => void this.maybeSync());
+    void this.maybeSync();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t), clearInterval(t);
+    this.timers.clear();
+  }
+
+  private every(ms: number, f: () => void): void {
+    const t = setInterval(() => !this.stopped && f(), ms);
+    t.unref?.();
+    this.timers.add(t);
+  }
+
+  private enterHeight(): void {
+    const h = this.chain.height + 1;
+    this.vals = this.chain.validators().map((v) => ({ address: addressFromPubkey(v.pubkey), pubkey: v.pubkey, power: BigInt(v.power) }));
+    this.byAddr = new Map(this.vals.map((v) => [hex(v.address), v]));
+    this.stats.msgsThisHeight = 0;
+    this.proposalSeenAt = 0;
+    this.lastProgress = Date.now();
+    this.core.startHeight(h, this.vals, this.privval?.restoreFor(h));
+    const buffered = this.futureMsgs;
+    this.futureMsgs = [];
+    for (const m of buffered) this.onGossip(m.topic, m.data);
+  }
+
+  // --- effects of the core
+
+  private onEffect(e: CoreEffect): void {
+    switch (e.kind) {
+      case "proposal":
+        this.proposalSeenAt ||= Date.now();
+        this.publish("proposal", ProposalMsg.serialize({ proposal: e.proposal, block: e.block, nonce: this.nonce++ }));
+        return;
+      case "vote":
+        this.publish("vote", VoteMsg.serialize({ vote: e.vote, nonce: this.nonce++ }));
+        return;
+      case "timeout": {
+        const ms = timeoutFor(this.opts.timeouts, e.step, e.round);
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          if (!this.stopped && !this.busy) this.core.onTimeout(e.height, e.round, e.step);
+        }, ms);
+        this.timers.add(t);
+        return;
+      }
+      case "lock":
+        this.privval?.saveLock(e.height, e.round, e.blockId, e.block);
+        return;
+      case "evidence":
+        this.log.warn("equivocation observed", { height: e.evidence.first.body.height, validator: hex(e.evidence.first.body.validator) });
+        if (this.evidence.length < 1000) this.evidence.push(e.evidence);
+        return;
+      case "decide":
+        void this.commitDecided(e);
+        return;
+    }
+  }
+
+  private publish(topic: "proposal" | "vote" | "tx", data: Uint8Array): void {
+    this.net.publish(topic, data).catch((err) => this.log.debug("publish failed", { topic, err: String(err) }));
+  }
+
+  private async commitDecided(e: Extract<CoreEffect, { kind: "decide" }>): Promise<void> {
+    this.busy = true;
+    try {
+      const executed = this.chain.executedBlock(e.blockId) ?? (() => {
+        const r = this.chain.validateBlock(e.blockId, e.block);
+        if (!r.ok) throw new Error(`decided block is invalid: ${r.reason}`);
+        return r.executed;
+      })();
+      const commit: CommitValue = {
+        height: e.height,
+        round: e.round,
+        blockId: e.blockId,
+        signatures: this.vals.map((v, i) => {
+          const p = e.precommits[i];
+          return p
+            ? { flag: BlockIdFlag.Commit, validator: v.address, timestamp: p.body.timestamp, signature: p.signature }
+            : { flag: BlockIdFlag.Absent, validator: new Uint8Array(20), timestamp: 0, signature: new Uint8Array(64) };
+        }),
+      };
+      await this.chain.commit(executed, commit);
+      this.stats.heights++;
+      this.stats.rounds.push(e.round);
+      this.stats.msgsPerHeight.push(this.stats.msgsThisHeight);
+      if (this.proposalSeenAt) this.stats.proposalToCommitMs.push(Date.now() - this.proposalSeenAt);
+      if (this.stats.proposalToCommitMs.length > 10_000) this.stats.proposalToCommitMs.shift();
+    } catch (err) {
+      this.log.error("commit failed", { height: e.height, err: (err as Error).stack ?? String(err) });
+      this.busy = false;
+      throw err;
+    }
+    await this.sleep(this.opts.timeouts.commitMs);
+    this.busy = false;
+    if (!this.stopped) this.enterHeight();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((r) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        r();
+      }, ms);
+      this.timers.add(t);
+    });
+  }
+
+  private rebroadcast(): void {
+    if (this.busy) return;
+    const r = this.core.round;
+    const me = this.privval?.address;
+    const own = this.core.proposalOf(r);
+    if (own && me && Buffer.compare(own.proposal.body.proposer, me) === 0) {
+      this.publish("proposal", ProposalMsg.serialize({ proposal: own.proposal, block: own.block, nonce: this.nonce++ }));
+    }
+    if (!me) return;
+    for (const round of [r - 1, r]) {
+      const v = this.core.votesOf(round);
+      if (!v) continue;
+      for (const set of [v.prevotes, v.precommits]) {
+        const mine = set.list().find((x) => x && Buffer.compare(x.body.validator, me) === 0);
+        if (mine) this.publish("vote", VoteMsg.serialize({ vote: mine, nonce: this.nonce++ }));
+      }
+    }
+  }
+
+  // --- gossip in
+
+  /** Topic validator: cheap checks and signatures; says reject only for provably bad messages. */
+  validate(topic: "tx" | "proposal" | "vote", data: Uint8Array): Verdict {
+    try {
+      if (topic === "tx") {
+        const batch = TxBatchMsg.deserialize(data);
+        return batch.txs.length > 0 ? "accept" : "reject";
+      }
+      if (topic === "vote") {
+        const { vote } = VoteMsg.deserialize(data);
+        const b = vote.body;
+        if (b.type !== VoteType.Prevote && b.type !== VoteType.Precommit) return "reject";
+        if (b.height < this.core.height) return "ignore"; // stale: harmless, not the peer's fault
+        if (b.height > this.core.height + 1) return "ignore";
+        const v = this.byAddr.get(hex(b.validator));
+        if (!v) return b.height === this.core.height ? "reject" : "ignore";
+        return verifySignature(v.pubkey, voteSignBytes(this.chain.chainId, b), vote.signature) ? "accept" : "reject";
+      }
+      const { proposal } = ProposalMsg.deserialize(data);
+      const b = proposal.body;
+      if (b.height < this.core.height) return "ignore";
+      if (b.height > this.core.height + 1) return "ignore";
+      const v = this.byAddr.get(hex(b.proposer));
+      if (!v) return b.height === this.core.height ? "reject" : "ignore";
+      return verifySignature(v.pubkey, proposalSignBytes(this.chain.chainId, b), proposal.signature) ? "accept" : "reject";
+    } catch {
+      return "reject"; // does not decode
+    }
+  }
+
+  onGossip(topic: "tx" | "proposal" | "vote", data: Uint8Array): void {
+    if (this.stopped) return;
+    if (topic === "tx") {
+      for (const tx of TxBatchMsg.deserialize(data).txs) {
+        try {
+          this.chain.checkTx(tx);
+        } catch {
+          /* already have it, or no longer valid: nothing to do */
+        }
+      }
+      return;
+    }
+    this.stats.msgsThisHeight++;
+    if (topic === "vote") {
+      const { vote } = VoteMsg.deserialize(data);
+      if (vote.body.height > this.core.height || this.busy) return this.buffer(topic, data, vote.body.height);
+      if (vote.body.height === this.core.height) this.core.onVote(vote);
+      return;
+    }
+    const { proposal, block } = ProposalMsg.deserialize(data);
+    if (proposal.body.height > this.core.height || this.busy) return this.buffer(topic, data, proposal.body.height);
+    if (proposal.body.height === this.core.height) {
+      this.proposalSeenAt ||= Date.now();
+      this.core.onProposal(proposal, block);
+    }
+  }
+
+  private buffer(topic: "proposal" | "vote", data: Uint8Array, height: number): void {
+    if (height < this.core.height) return;
+    if (this.futureMsgs.length < 10_000) this.futureMsgs.push({ topic, data });
+    if (height > this.core.height && !this.busy) void this.maybeSync();
+  }
+
+  // --- block sync
+
+  /** Serves `/sync/1`: our height, or up to `count` blocks with their commits. */
+  async serveSync(req: Uint8Array): Promise<Uint8Array> {
+    const r = SyncRequest.deserialize(req);
+    const height = this.chain.height;
+    if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, blocks: [] });
+    if (r.kind !== SyncKind.Blocks) throw new Error("unknown sync request kind");
+    const blocks = [];
+    let bytes = 0;
+    for (let h = r.from; h <= height && blocks.length < Math.min(r.count, 100) && bytes < 8 << 20; h++) {
+      const block = await this.chain.db.getBlock(h);
+      const commit = await this.chain.db.getCommit(h);
+      if (!block || !commit) break;
+      blocks.push({ block, commit });
+      bytes += block.length + commit.length;
+    }
+    return SyncResponse.serialize({ height, blocks });
+  }
+
+  private syncing = false;
+
+  /** If a peer is ahead, fetch, verify and apply blocks until we are level, then resume consensus. */
+  async maybeSync(): Promise<void> {
+    if (this.syncing || this.stopped) return;
+    this.syncing = true;
+    try {
+      for (;;) {
+        const peers = this.net.peers();
+        let best: { peer: string; height: number } | undefined;
+        for (const peer of peers) {
+          try {
+            const s = SyncResponse.deserialize(await this.net.request(peer, SyncRequest.serialize({ kind: SyncKind.Status, from: 0, count: 0 }), 3000));
+            if (!best || s.height > best.height) best = { peer, height: s.height };
+          } catch {
+            /* peer unreachable or misbehaving: try the others */
+          }
+        }
+        if (!best || best.height <= this.chain.height) return;
+        // Wait for an in-flight commit to finish before touching the chain.
+        while (this.busy && !this.stopped) await this.sleep(20);
+        if (this.stopped) return;
+        this.busy = true;
+        let applied = 0;
+        try {
+          const res = SyncResponse.deserialize(await this.net.request(best.peer, SyncRequest.serialize({ kind: SyncKind.Blocks, from: this.chain.height + 1, count: 50 }), 10_000));
+          for (const sb of res.blocks) {
+            const block = Block.deserialize(sb.block);
+            const commit = Commit.deserialize(sb.commit);
+            const vals = this.chain.validators();
+            const blockId = commit.blockId;
+            const cv = getCommitValidity(this.chain.chainId, vals.map((v) => ({ pubkey: v.pubkey, power: v.power })), block.header.height, blockId, commit);
+            if (!cv.ok) throw new Error(`peer ${best.peer} sent a block with an invalid commit: ${cv.detail}`);
+            const r = this.chain.validateBlock(blockId, sb.block);
+            if (!r.ok) throw new Error(`peer ${best.peer} sent an invalid block: ${r.reason}`);
+            await this.chain.commit(r.executed, commit);
+            applied++;
+          }
+        } finally {
+          this.busy = false;
+        }
+        if (applied === 0) return;
+        this.log.info("synced blocks", { to: this.chain.height, from: best.peer.slice(-8) });
+        this.enterHeight();
+      }
+    } catch (err) {
+      this.log.warn("block sync failed", { err: (err as Error).message });
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  /** Gossips txs accepted over RPC to the other nodes (batched by the caller). */
+  gossipTxs(txs: Uint8Array[]): void {
+    if (txs.length) this.publish("tx", TxBatchMsg.serialize({ txs }));
+  }
+}
