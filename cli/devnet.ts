@@ -1,24 +1,27 @@
 import type { Command } from "commander";
 import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync, existsSync, mkdirSync } from "node:fs";
+import { rmSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { addKey, listKeys } from "../client/keyring.ts";
 import { initHome, writeGenesis } from "../node/homeSetup.ts";
-import { DEFAULT_CONFIG } from "../node/config.ts";
-import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
+import { DEFAULT_CONFIG, homePaths } from "../node/config.ts";
+import { ensurePeerKey } from "../node/p2p.ts";
 import { ONE } from "../state/denoms.ts";
 
 const STRATA = fileURLToPath(new URL("./strata.ts", import.meta.url));
 
-/** Stakes 40/30/20/10 % for 4 validators; in general N, N-1, …, 1 parts. */
+/** Stakes 40/30/20/10 % for 4 validators; in general N, N-1, …, 1 parts (of 1000 power). */
 export function devnetPowers(n: number): number[] {
   const total = (n * (n + 1)) / 2;
   return Array.from({ length: n }, (_, i) => Math.round(((n - i) / total) * 1000));
 }
 
-export function createDevnet(dir: string, n: number, opts: { timeoutCommitMs?: number; basePort?: number } = {}): { homes: string[]; rpc: string[] } {
+export type DevnetOptions = { timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string };
+
+/** Creates N validator homes sharing one genesis, each bootstrapping to all the others. */
+export async function createDevnet(dir: string, n: number, opts: DevnetOptions = {}): Promise<{ homes: string[]; rpc: string[] }> {
   const base = opts.basePort ?? 26656;
   mkdirSync(dir, { recursive: true });
   const keys = join(dir, "keys");
@@ -28,6 +31,7 @@ export function createDevnet(dir: string, n: number, opts: { timeoutCommitMs?: n
   const homes: string[] = [];
   const rpc: string[] = [];
   const validators = [];
+  const peers: string[] = [];
   for (let i = 0; i < n; i++) {
     const home = join(dir, `node${i}`);
     const { pubkey } = initHome(home, {
@@ -35,18 +39,29 @@ export function createDevnet(dir: string, n: number, opts: { timeoutCommitMs?: n
       rpc: { ...DEFAULT_CONFIG.rpc, port: base + 1 + 10 * i },
       p2p: { ...DEFAULT_CONFIG.p2p, port: base + 10 * i },
       metrics: { enabled: true, port: base + 4 + 10 * i },
-      consensus: { timeoutCommitMs: opts.timeoutCommitMs ?? 1000 },
+      consensus: { ...DEFAULT_CONFIG.consensus, timeoutCommitMs: opts.timeoutCommitMs ?? 1000 },
     });
+    const peerId = await ensurePeerKey(homePaths(home).nodeKey);
+    peers.push(`/ip4/127.0.0.1/tcp/${base + 10 * i}/p2p/${peerId}`);
     homes.push(home);
     rpc.push(`http://127.0.0.1:${base + 1 + 10 * i}`);
     validators.push({ pubkey, power: String(powers[i]), moniker: `node${i}` });
   }
+  homes.forEach((home, i) => {
+    const p = homePaths(home).config;
+    const cfg = JSON.parse(readFileSync(p, "utf8"));
+    cfg.p2p.bootstrap = peers.filter((_, j) => j !== i);
+    writeFileSync(p, JSON.stringify(cfg, null, 2) + "\n");
+  });
   const fund = (10_000_000n * ONE).toString();
   const genesis = {
-    chainId: "strata-devnet",
+    chainId: opts.chainId ?? "strata-devnet",
     genesisTime: new Date().toISOString(),
     authority: alice.address,
-    accounts: [alice, bob].map((k) => ({ address: k.address, balances: { stra: fund } })),
+    accounts: [
+      ...[alice, bob].map((k) => ({ address: k.address, balances: { stra: fund } })),
+      ...(opts.extraAccounts ?? []).map((a) => ({ address: a.address, balances: { stra: a.stra.toString() } })),
+    ],
     validators,
   };
   for (const h of homes) writeGenesis(h, genesis);
@@ -57,44 +72,55 @@ export function registerDevnet(program: Command): void {
   program
     .command("devnet")
     .description("create and run a local devnet: N validators as separate processes on 127.0.0.1")
-    .option("--validators <n>", "number of validators", "1")
+    .option("--validators <n>", "number of validators", "4")
     .option("--home <dir>", "devnet directory (re-created unless --keep)", ".devnet")
     .option("--keep", "keep an existing devnet directory and its chain")
-    .option("--timeout-commit <ms>", "block interval", "1000")
+    .option("--timeout-commit <ms>", "pause after each commit (block interval)", "1000")
     .action(async (o: { validators: string; home: string; keep?: boolean; timeoutCommit: string }) => {
       const n = Number(o.validators);
       if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error("--validators must be an integer from 1 to 16");
-      if (n > 1) throw new Error("this build runs single-validator devnets only: multi-validator BFT consensus is not implemented yet (use --validators 1)");
       const dir = resolve(o.home);
       let homes: string[];
       let rpc: string[];
       if (o.keep && existsSync(join(dir, "node0"))) {
-        homes = Array.from({ length: n }, (_, i) => join(dir, `node${i}`));
+        homes = Array.from({ length: n }, (_, i) => join(dir, `node${i}`)).filter((h) => existsSync(h));
         rpc = homes.map((_, i) => `http://127.0.0.1:${26657 + 10 * i}`);
       } else {
         rmSync(dir, { recursive: true, force: true });
-        ({ homes, rpc } = createDevnet(dir, n, { timeoutCommitMs: Number(o.timeoutCommit) }));
+        ({ homes, rpc } = await createDevnet(dir, n, { timeoutCommitMs: Number(o.timeoutCommit) }));
       }
-      console.log(`devnet "${dir}" with ${n} validator(s)`);
-      homes.forEach((h, i) => console.log(`  node${i}: RPC ${rpc[i]}  home ${h}`));
+      const powers = devnetPowers(homes.length);
+      console.log(`devnet "${dir}": ${homes.length} validator(s), chain strata-devnet`);
+      homes.forEach((h, i) => console.log(`  node${i}: RPC ${rpc[i]}  power ${powers[i]}  home ${h}`));
       console.log(`  keys:  ${listKeys(join(dir, "keys")).map((k) => `${k.name} ${k.address}`).join(", ")}`);
       console.log(`  try:   npx strata tx bank send bob 1stra --from alice --home ${o.home}`);
+      console.log(`  stop one validator with kill; restart it alone with: npx strata start --home ${o.home}/node${homes.length - 1}`);
       console.log("Ctrl-C stops all nodes.\n");
 
+      let stopping = false;
+      let lastPrinted = 0;
       const children: ChildProcess[] = homes.map((home, i) => {
         const child = spawn(process.execPath, [STRATA, "start", "--home", home], { stdio: ["ignore", "pipe", "pipe"] });
-        for (const s of [child.stdout!, child.stderr!]) createInterface({ input: s }).on("line", (l) => console.log(`node${i} | ${l}`));
+        for (const s of [child.stdout!, child.stderr!]) {
+          createInterface({ input: s }).on("line", (l) => {
+            // one line per committed block, from whichever node reports that height first
+            const m = / BLOCK .*height=(\d+)/.exec(l);
+            if (m) {
+              if (Number(m[1]) <= lastPrinted) return;
+              lastPrinted = Number(m[1]);
+            }
+            console.log(`node${i} | ${l}`);
+          });
+        }
         child.on("exit", (code, sig) => {
-          console.log(`node${i} exited (${sig ?? code})`);
-          if (!stopping) stopAll(1);
+          if (!stopping) console.log(`node${i} exited (${sig ?? code}); the others keep running`);
         });
         return child;
       });
-      let stopping = false;
       const stopAll = (code: number) => {
         stopping = true;
-        for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-        Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.on("exit", r)) : undefined))).then(() => process.exit(code));
+        for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+        Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.on("exit", r)) : undefined))).then(() => process.exit(code));
       };
       process.on("SIGINT", () => stopAll(0));
       process.on("SIGTERM", () => stopAll(0));

@@ -11,7 +11,7 @@ export type NodeConfig = {
   rpc: { host: string; port: number; corsOrigins: string[]; maxBodyBytes: number; maxBatch: number };
   p2p: { host: string; port: number; bootstrap: string[] };
   metrics: { enabled: boolean; port: number };
-  consensus: { timeoutCommitMs: number };
+  consensus: { timeoutCommitMs: number; timeoutProposeMs: number; timeoutPrevoteMs: number; timeoutPrecommitMs: number; timeoutDeltaMs: number };
   mempool: MempoolOptions;
 };
 
@@ -20,7 +20,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   rpc: { host: "127.0.0.1", port: 26657, corsOrigins: [], maxBodyBytes: 1 << 20, maxBatch: 100 },
   p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
   metrics: { enabled: false, port: 26660 },
-  consensus: { timeoutCommitMs: 1000 },
+  consensus: { timeoutCommitMs: 1000, timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500 },
   mempool: DEFAULT_MEMPOOL,
 };
 
@@ -28,6 +28,8 @@ export const homePaths = (home: string) => ({
   config: join(home, "config.json"),
   genesis: join(home, "genesis.json"),
   validatorKey: join(home, "validator_key.json"),
+  nodeKey: join(home, "node_key.json"),
+  signState: join(home, "data", "sign_state.json"),
   data: join(home, "data"),
   keys: join(home, "keys"),
 });
@@ -72,7 +74,7 @@ export function loadConfig(home: string): NodeConfig {
   if (!Array.isArray(c.rpc.corsOrigins)) bad("rpc.corsOrigins", "must be an array of origins");
   posInt(c.rpc.maxBodyBytes, "rpc.maxBodyBytes");
   posInt(c.rpc.maxBatch, "rpc.maxBatch");
-  posInt(c.consensus.timeoutCommitMs, "consensus.timeoutCommitMs");
+  for (const k of ["timeoutCommitMs", "timeoutProposeMs", "timeoutPrevoteMs", "timeoutPrecommitMs", "timeoutDeltaMs"] as const) posInt(c.consensus[k], `consensus.${k}`);
   posInt(c.mempool.maxTxs, "mempool.maxTxs");
   posInt(c.mempool.maxBytes, "mempool.maxBytes");
   posInt(c.mempool.maxPerSender, "mempool.maxPerSender");

@@ -94,6 +94,27 @@ export class ConsensusDriver {
     void this.maybeSync();
   }
 
+  lastCommitRound(): number {
+    return this.stats.rounds[this.stats.rounds.length - 1] ?? 0;
+  }
+
+  private writes = new Set<Promise<void>>();
+
+  /** Tracks a chain write so shutdown can wait for it: a block is never half-written by us. */
+  private async track(p: Promise<void>): Promise<void> {
+    this.writes.add(p);
+    try {
+      await p;
+    } finally {
+      this.writes.delete(p);
+    }
+  }
+
+  /** Resolves once no block write is in flight (for a clean shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.writes]);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t), clearInterval(t);
@@ -175,9 +196,10 @@ export class ConsensusDriver {
             : { flag: BlockIdFlag.Absent, validator: new Uint8Array(20), timestamp: 0, signature: new Uint8Array(64) };
         }),
       };
-      await this.chain.commit(executed, commit);
-      this.stats.heights++;
       this.stats.rounds.push(e.round);
+      if (this.stats.rounds.length > 10_000) this.stats.rounds.shift();
+      await this.track(this.chain.commit(executed, commit));
+      this.stats.heights++;
       this.stats.msgsPerHeight.push(this.stats.msgsThisHeight);
       if (this.proposalSeenAt) this.stats.proposalToCommitMs.push(Date.now() - this.proposalSeenAt);
       if (this.stats.proposalToCommitMs.length > 10_000) this.stats.proposalToCommitMs.shift();
@@ -339,7 +361,7 @@ export class ConsensusDriver {
             if (!cv.ok) throw new Error(`peer ${best.peer} sent a block with an invalid commit: ${cv.detail}`);
             const r = this.chain.validateBlock(blockId, sb.block);
             if (!r.ok) throw new Error(`peer ${best.peer} sent an invalid block: ${r.reason}`);
-            await this.chain.commit(r.executed, commit);
+            await this.track(this.chain.commit(r.executed, commit));
             applied++;
           }
         } finally {

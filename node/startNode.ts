@@ -1,18 +1,21 @@
-// Process lifecycle of one node: load home, open the chain, serve RPC, produce blocks, and shut
-// down cleanly on SIGINT/SIGTERM (finish the block in flight, close LevelDB).
-import { readFileSync, existsSync } from "node:fs";
+// Process lifecycle of one node: load home, open the chain, join the network, run consensus,
+// serve RPC, and shut down cleanly on SIGINT/SIGTERM (finish the commit in flight, close LevelDB).
+import { readFileSync, existsSync, mkdirSync } from "node:fs";
 import { parseGenesis } from "../state/genesis.ts";
 import { encodeAddress } from "../state/crypto/address.ts";
-import { StrataError } from "../state/errors.ts";
 import { Chain } from "./chain.ts";
 import { homePaths, loadConfig, type NodeConfig } from "./config.ts";
 import { loadValidatorKey } from "./validatorKey.ts";
-import { SoloProducer } from "./soloProducer.ts";
 import { startRpcServer } from "../rpc/server.ts";
 import { buildMethods } from "../rpc/methods.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { P2P } from "./p2p.ts";
+import { ConsensusDriver, DEFAULT_DRIVER } from "./consensusDriver.ts";
+import { FilePrivval } from "./privval.ts";
+import { makeProposerSchedule } from "./proposerSchedule.ts";
+import { TxGossip } from "./txGossip.ts";
 
-export type RunningNode = { chain: Chain; config: NodeConfig; stop(): Promise<void> };
+export type RunningNode = { chain: Chain; config: NodeConfig; p2p: P2P; driver: ConsensusDriver; stop(): Promise<void> };
 
 export function loadGenesisFile(path: string) {
   if (!existsSync(path)) throw new Error(`genesis file not found: ${path} (run \`strata init\` first)`);
@@ -31,11 +34,50 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const config = loadConfig(home);
   const { genesis, bytes } = loadGenesisFile(paths.genesis);
   const key = loadValidatorKey(paths.validatorKey);
+  mkdirSync(paths.data, { recursive: true });
   const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool });
   log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase() });
 
+  const isValidator = genesis.validators.some((v) => Buffer.compare(v.pubkey, key.pubkey) === 0);
+  const privval = isValidator ? new FilePrivval(key, chain.chainId, paths.signState) : undefined;
+  let driver: ConsensusDriver | undefined;
+  const p2p = await P2P.start(
+    { chainId: chain.chainId, host: config.p2p.host, port: config.p2p.port, peerKeyPath: paths.nodeKey, bootstrap: config.p2p.bootstrap },
+    {
+      validate: (t, d) => (driver ? driver.validate(t, d) : "ignore"),
+      onMessage: (t, d) => driver?.onGossip(t, d),
+      onSyncRequest: (r) => driver!.serveSync(r),
+    },
+    log.child("p2p"),
+  );
+  log.info("p2p listening", { addrs: p2p.multiaddrs.join(","), validator: isValidator });
+  const c = config.consensus;
+  driver = new ConsensusDriver(
+    chain,
+    privval,
+    p2p,
+    makeProposerSchedule(genesis.validators),
+    {
+      ...DEFAULT_DRIVER,
+      timeouts: {
+        proposeMs: c.timeoutProposeMs,
+        proposeDeltaMs: c.timeoutDeltaMs,
+        prevoteMs: c.timeoutPrevoteMs,
+        prevoteDeltaMs: c.timeoutDeltaMs,
+        precommitMs: c.timeoutPrecommitMs,
+        precommitDeltaMs: c.timeoutDeltaMs,
+        commitMs: c.timeoutCommitMs,
+      },
+    },
+    log.child("consensus"),
+  );
+  const txGossip = new TxGossip((txs) => driver!.gossipTxs(txs));
+
   const rpcAddress = `${config.rpc.host}:${config.rpc.port}`;
-  const rpc = await startRpcServer(buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey }), config.rpc);
+  const rpc = await startRpcServer(
+    buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx), peers: () => p2p.peers() }),
+    config.rpc,
+  );
   log.info("rpc listening", { url: `http://${rpcAddress}` });
 
   chain.on("block", (b) => {
@@ -44,30 +86,26 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       proposer: encodeAddress(b.header.proposer),
       txs: b.txs.length,
       failed: b.results.filter((r) => r.code !== 0).length,
+      round: driver!.lastCommitRound(),
       time: new Date(b.header.time).toISOString(),
       hash: Buffer.from(b.blockId).toString("hex").toUpperCase().slice(0, 12),
-      commitMs: Math.round(b.commitMs),
+      peers: p2p.peers().length,
     });
   });
+  driver.start();
 
   let stopping: Promise<void> | undefined;
-  const producer = new SoloProducer(chain, key, {
-    intervalMs: config.consensus.timeoutCommitMs,
-    onError: (e) => {
-      log.error("block production failed; stopping node", { err: e instanceof StrataError ? e.toString() : (e as Error)?.stack ?? String(e) });
-      void stop().then(() => process.exit(1));
-    },
-  });
-  producer.start();
-
   async function stop(): Promise<void> {
     stopping ??= (async () => {
-      await producer.stop();
+      driver!.stop();
+      txGossip.stop();
+      await driver!.idle();
       await rpc.close();
+      await p2p.stop();
       await chain.close();
       log.info("stopped", { height: chain.height });
     })();
     return stopping;
   }
-  return { chain, config, stop };
+  return { chain, config, p2p, driver, stop };
 }

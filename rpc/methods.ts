@@ -19,6 +19,9 @@ export type RpcContext = {
   validatorPubkey?: Uint8Array;
   /** peer id, once the node has a p2p identity */
   nodeId?: string;
+  /** called with each tx the mempool accepted over RPC (the node gossips them) */
+  onTxAccepted?: (tx: Uint8Array) => void;
+  peers?: () => string[];
 };
 
 const VERSION = "0.38.0-strata";
@@ -94,6 +97,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const bytes = reqBase64(p, "tx", MAX_TX_BYTES + 1024);
     try {
       const tx = chain.checkTx(bytes);
+      ctx.onTxAccepted?.(bytes);
       return { code: 0, data: "", log: "", codespace: "", hash: tx.hashHex };
     } catch (e) {
       if (!(e instanceof StrataError)) throw e;
