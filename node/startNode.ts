@@ -75,7 +75,10 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
 
   const rpcAddress = `${config.rpc.host}:${config.rpc.port}`;
   const rpc = await startRpcServer(
-    buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx), peers: () => p2p.peers() }),
+    buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
+      peers: () => p2p.peers(),
+      consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, rounds: driver!.stats.rounds }),
+    }),
     config.rpc,
   );
   log.info("rpc listening", { url: `http://${rpcAddress}` });

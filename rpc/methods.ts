@@ -22,6 +22,7 @@ export type RpcContext = {
   /** called with each tx the mempool accepted over RPC (the node gossips them) */
   onTxAccepted?: (tx: Uint8Array) => void;
   peers?: () => string[];
+  consensus?: () => { height: number; round: number; step: number; evidence: number; rounds: number[] };
 };
 
 const VERSION = "0.38.0-strata";
@@ -129,6 +130,18 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       },
       tx: b64(block.txs[r.index]),
     };
+  });
+
+  m.set("net_info", () => {
+    const peers = ctx.peers?.() ?? [];
+    return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id }, is_outbound: false })) };
+  });
+
+  /** CometBFT's consensus_state, reduced: where consensus is, and what it has seen. */
+  m.set("consensus_state", () => {
+    const c = ctx.consensus?.();
+    if (!c) return { round_state: null };
+    return { round_state: { "height/round/step": `${c.height}/${c.round}/${c.step}`, height: String(c.height), round: c.round, step: c.step, evidence_observed: c.evidence } };
   });
 
   m.set("bank_balances", (p) => {

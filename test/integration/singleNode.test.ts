@@ -29,6 +29,7 @@ describe("single validator node (real process, LevelDB, HTTP)", () => {
     const cfgPath = join(home, "config.json");
     const cfg = JSON.parse(readFileSync(cfgPath, "utf8"));
     cfg.rpc.port = port;
+    cfg.p2p.port = await freePort();
     cfg.consensus.timeoutCommitMs = 200;
     writeFileSync(cfgPath, JSON.stringify(cfg));
     node = startProc(["start", "--home", home]);
