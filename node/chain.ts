@@ -205,10 +205,12 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * into an overlay and the state root compared. The execution is kept for commit.
    */
   validateBlock(blockId: Uint8Array, bytes: Uint8Array): { ok: true; executed: ProposedBlock } | { ok: false; reason: string } {
-    const known = this.executedBlock(blockId);
-    if (known) return { ok: true, executed: known };
+    // Structure first, even for a block executed before: the cache is keyed by id, and only
+    // these checks prove that `bytes` are the block that id commits to.
     const check = getBlockValidity(this.blockCheckContext(), blockId, bytes);
     if (!check.ok) return check;
+    const known = this.executedBlock(blockId);
+    if (known) return { ok: true, executed: known };
     const { block } = check;
     const exec = executeBlock(this.db, { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs }, (h) => this.verified.has(h));
     const changes = exec.overlay.changes();

@@ -49,6 +49,8 @@ export class ConsensusDriver {
   /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
   readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[] };
   private proposalSeenAt = 0;
+  /** validity by block bytes object (identity), see isValidBlock */
+  private readonly validity = new WeakMap<Uint8Array, boolean>();
 
   constructor(chain: Chain, privval: FilePrivval | undefined, net: Network, proposerAt: ProposerSchedule, opts: DriverOptions, log: Logger) {
     this.chain = chain;
@@ -66,8 +68,12 @@ export class ConsensusDriver {
           return { blockId: p.blockId, block: Block.serialize(p.block) };
         },
         isValidBlock: (blockId, block) => {
+          // The core asks several times per height with the very same bytes object: answer once.
+          const known = this.validity.get(block);
+          if (known !== undefined) return known;
           const r = this.chain.validateBlock(blockId, block);
           if (!r.ok) this.log.warn("invalid block proposed", { height: this.core.height, reason: r.reason });
+          this.validity.set(block, r.ok);
           return r.ok;
         },
         now: () => Date.now(),
