@@ -100,6 +100,23 @@ export class ConsensusDriver {
     void this.maybeSync();
   }
 
+  /** Figures for bench:devnet, over the heights this process committed by consensus. */
+  statsSummary(): { heights: number; proposalToCommitP50Ms: number; proposalToCommitP99Ms: number; consensusMsgsPerHeight: number; roundsAbove0: number } {
+    const q = (xs: number[], f: number) => {
+      if (xs.length === 0) return 0;
+      const s = [...xs].sort((a, b) => a - b);
+      return s[Math.min(s.length - 1, Math.floor(f * s.length))];
+    };
+    const m = this.stats.msgsPerHeight;
+    return {
+      heights: this.stats.heights,
+      proposalToCommitP50Ms: q(this.stats.proposalToCommitMs, 0.5),
+      proposalToCommitP99Ms: q(this.stats.proposalToCommitMs, 0.99),
+      consensusMsgsPerHeight: m.length ? +(m.reduce((a, b) => a + b, 0) / m.length).toFixed(1) : 0,
+      roundsAbove0: this.stats.rounds.filter((r) => r > 0).length,
+    };
+  }
+
   lastCommitRound(): number {
     return this.stats.rounds[this.stats.rounds.length - 1] ?? 0;
   }

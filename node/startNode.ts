@@ -77,7 +77,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const rpc = await startRpcServer(
     buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
       peers: () => p2p.peers(),
-      consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, rounds: driver!.stats.rounds }),
+      consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
     }),
     config.rpc,
   );

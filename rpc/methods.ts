@@ -22,7 +22,7 @@ export type RpcContext = {
   /** called with each tx the mempool accepted over RPC (the node gossips them) */
   onTxAccepted?: (tx: Uint8Array) => void;
   peers?: () => string[];
-  consensus?: () => { height: number; round: number; step: number; evidence: number; rounds: number[] };
+  consensus?: () => { height: number; round: number; step: number; evidence: number; stats: Record<string, number> };
 };
 
 const VERSION = "0.38.0-strata";
@@ -141,7 +141,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   m.set("consensus_state", () => {
     const c = ctx.consensus?.();
     if (!c) return { round_state: null };
-    return { round_state: { "height/round/step": `${c.height}/${c.round}/${c.step}`, height: String(c.height), round: c.round, step: c.step, evidence_observed: c.evidence } };
+    return { round_state: { "height/round/step": `${c.height}/${c.round}/${c.step}`, height: String(c.height), round: c.round, step: c.step, evidence_observed: c.evidence, stats: c.stats } };
   });
 
   m.set("bank_balances", (p) => {
