@@ -10,6 +10,7 @@ import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { identify } from "@libp2p/identify";
 import { gossipsub, type GossipSub } from "@chainsafe/libp2p-gossipsub";
+import { createPeerScoreParams, createTopicScoreParams } from "@chainsafe/libp2p-gossipsub/score";
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey, peerIdFromString } from "@libp2p/peer-id";
 import { multiaddr } from "@multiformats/multiaddr";
@@ -99,6 +100,16 @@ export class P2P {
           Dhi: 8,
           heartbeatInterval: 500,
           maxInboundDataLength: 20 * 1024 * 1024,
+          // A message our validator rejects (bad signature, non-validator, garbage) costs the peer
+          // that delivered it: P4, invalid message deliveries, squared and weighted per topic.
+          scoreParams: createPeerScoreParams({
+            topics: Object.fromEntries(
+              TOPICS.map((t) => [
+                `/strata/${opts.chainId}/${t}/1`,
+                createTopicScoreParams({ topicWeight: 1, invalidMessageDeliveriesWeight: -10, invalidMessageDeliveriesDecay: 0.9 }),
+              ]),
+            ),
+          }),
           scoreThresholds: { gossipThreshold: -100, publishThreshold: -200, graylistThreshold: -300, acceptPXThreshold: 100, opportunisticGraftThreshold: 5 },
         }),
       },
@@ -207,6 +218,11 @@ export class P2P {
       stream.abort(e as Error);
       throw e;
     }
+  }
+
+  /** gossipsub's score of a peer (negative after it delivered rejected messages). */
+  score(peerId: string): number {
+    return this.node.services.pubsub.getScore(peerId);
   }
 
   peers(): string[] {
