@@ -31,6 +31,7 @@ export type ProposedBlock = {
 };
 
 export type CommittedBlockEvent = {
+  block: BlockValue;
   height: number;
   blockId: Uint8Array;
   header: HeaderValue;
@@ -272,7 +273,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       },
     );
     const commitMs = performance.now() - t0;
-    this.emit("block", { height: header.height, blockId: p.blockId, header, txs, results: p.results, commitMs });
+    this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, commitMs });
   }
 
   async close(): Promise<void> {

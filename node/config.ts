@@ -8,7 +8,7 @@ import { DEFAULT_MEMPOOL } from "./chain.ts";
 
 export type NodeConfig = {
   moniker: string;
-  rpc: { host: string; port: number; corsOrigins: string[]; maxBodyBytes: number; maxBatch: number };
+  rpc: { host: string; port: number; corsOrigins: string[]; maxBodyBytes: number; maxBatch: number; maxRequestsPerSecond: number; maxSubscriptionsPerConnection: number; maxWebsocketConnections: number };
   p2p: { host: string; port: number; bootstrap: string[] };
   metrics: { enabled: boolean; port: number };
   consensus: { timeoutCommitMs: number; timeoutProposeMs: number; timeoutPrevoteMs: number; timeoutPrecommitMs: number; timeoutDeltaMs: number };
@@ -17,7 +17,7 @@ export type NodeConfig = {
 
 export const DEFAULT_CONFIG: NodeConfig = {
   moniker: "strata-node",
-  rpc: { host: "127.0.0.1", port: 26657, corsOrigins: [], maxBodyBytes: 1 << 20, maxBatch: 100 },
+  rpc: { host: "127.0.0.1", port: 26657, corsOrigins: [], maxBodyBytes: 1 << 20, maxBatch: 100, maxRequestsPerSecond: 50_000, maxSubscriptionsPerConnection: 10, maxWebsocketConnections: 20_000 },
   p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
   metrics: { enabled: false, port: 26660 },
   consensus: { timeoutCommitMs: 1000, timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500 },
@@ -74,6 +74,9 @@ export function loadConfig(home: string): NodeConfig {
   if (!Array.isArray(c.rpc.corsOrigins)) bad("rpc.corsOrigins", "must be an array of origins");
   posInt(c.rpc.maxBodyBytes, "rpc.maxBodyBytes");
   posInt(c.rpc.maxBatch, "rpc.maxBatch");
+  if (!Number.isInteger(c.rpc.maxRequestsPerSecond) || c.rpc.maxRequestsPerSecond < 0) bad("rpc.maxRequestsPerSecond", "must be a non-negative integer (0 = no limit)");
+  posInt(c.rpc.maxSubscriptionsPerConnection, "rpc.maxSubscriptionsPerConnection");
+  posInt(c.rpc.maxWebsocketConnections, "rpc.maxWebsocketConnections");
   for (const k of ["timeoutCommitMs", "timeoutProposeMs", "timeoutPrevoteMs", "timeoutPrecommitMs", "timeoutDeltaMs"] as const) posInt(c.consensus[k], `consensus.${k}`);
   posInt(c.mempool.maxTxs, "mempool.maxTxs");
   posInt(c.mempool.maxBytes, "mempool.maxBytes");

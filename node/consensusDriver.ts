@@ -117,6 +117,11 @@ export class ConsensusDriver {
     };
   }
 
+  /** Behind the network: syncing blocks, or peers report a higher height than ours. */
+  catchingUp(): boolean {
+    return this.syncing && this.bestPeerHeight > this.chain.height;
+  }
+
   lastCommitRound(): number {
     return this.stats.rounds[this.stats.rounds.length - 1] ?? 0;
   }
@@ -350,6 +355,7 @@ export class ConsensusDriver {
   }
 
   private syncing = false;
+  private bestPeerHeight = 0;
 
   /** If a peer is ahead, fetch, verify and apply blocks until we are level, then resume consensus. */
   async maybeSync(): Promise<void> {
@@ -367,6 +373,7 @@ export class ConsensusDriver {
             /* peer unreachable or misbehaving: try the others */
           }
         }
+        this.bestPeerHeight = best?.height ?? 0;
         if (!best || best.height <= this.chain.height) return;
         // Wait for an in-flight commit to finish before touching the chain.
         while (this.busy && !this.stopped) await this.sleep(20);

@@ -5,21 +5,41 @@ import { copyIncrementProposerPriority, getProposer, newValidatorSet, type Valid
 import { addressFromPubkey } from "../state/crypto/address.ts";
 import type { ValidatorEntryValue } from "../state/validators.ts";
 
-export function makeProposerSchedule(genesisVals: readonly ValidatorEntryValue[]): (height: number, round: number) => Uint8Array {
+export type ProposerScheduleApi = {
+  proposer(height: number, round: number): Uint8Array;
+  /** the set (with priorities) of `height`, as the validators RPC shows it */
+  setAt(height: number): ValidatorSet;
+};
+
+export function makeProposerSchedule(genesisVals: readonly ValidatorEntryValue[]): ProposerScheduleApi {
   const initial = () => newValidatorSet(genesisVals.map((v) => ({ address: addressFromPubkey(v.pubkey), pubkey: v.pubkey, power: BigInt(v.power) })));
   let h = 1;
   let set: ValidatorSet = initial();
   const roundCache = new Map<number, Uint8Array>();
-  return (height, round) => {
+  const advance = (height: number) => {
     if (height < h) {
       h = 1;
       set = initial();
+      roundCache.clear();
     }
     if (height > h) roundCache.clear();
     while (h < height) {
       set = copyIncrementProposerPriority(set, 1);
       h++;
     }
+  };
+  const setAt = (height: number): ValidatorSet => {
+    // RPC may ask for an older height than consensus is at: compute it aside
+    if (height < h) {
+      let s = initial();
+      for (let i = 1; i < height; i++) s = copyIncrementProposerPriority(s, 1);
+      return s;
+    }
+    advance(height);
+    return set;
+  };
+  const proposer = (height: number, round: number): Uint8Array => {
+    advance(height);
     if (round === 0) return getProposer(set)!.address;
     let a = roundCache.get(round);
     if (!a) {
@@ -28,4 +48,5 @@ export function makeProposerSchedule(genesisVals: readonly ValidatorEntryValue[]
     }
     return a;
   };
+  return { proposer, setAt };
 }

@@ -14,6 +14,7 @@ import { ConsensusDriver, DEFAULT_DRIVER } from "./consensusDriver.ts";
 import { FilePrivval } from "./privval.ts";
 import { makeProposerSchedule } from "./proposerSchedule.ts";
 import { TxGossip } from "./txGossip.ts";
+import { EventBus } from "../rpc/eventBus.ts";
 
 export type RunningNode = { chain: Chain; config: NodeConfig; p2p: P2P; driver: ConsensusDriver; stop(): Promise<void> };
 
@@ -52,11 +53,12 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   );
   log.info("p2p listening", { addrs: p2p.multiaddrs.join(","), validator: isValidator });
   const c = config.consensus;
+  const schedule = makeProposerSchedule(genesis.validators);
   driver = new ConsensusDriver(
     chain,
     privval,
     p2p,
-    makeProposerSchedule(genesis.validators),
+    schedule.proposer,
     {
       ...DEFAULT_DRIVER,
       timeouts: {
@@ -78,8 +80,11 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
       peers: () => p2p.peers(),
       consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
+      validatorSetAt: (h) => schedule.setAt(h),
+      catchingUp: () => driver!.catchingUp(),
     }),
     config.rpc,
+    new EventBus(chain),
   );
   log.info("rpc listening", { url: `http://${rpcAddress}` });
 

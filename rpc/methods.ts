@@ -1,41 +1,82 @@
-// The RPC methods. CometBFT-named methods return CometBFT's shapes; `<module>_<query>` methods
-// return our own. Each method reads committed state only.
-import { Block, Commit, TxResultRecord } from "../state/encoding/types.ts";
+// The RPC methods. CometBFT-named methods return CometBFT v0.38's shapes (so CosmJS's
+// Comet38Client works unmodified); `<module>_<query>` methods return our own (appMethods.ts).
+// Every method reads committed state only.
+import { Block, Commit, MAX_TX_BYTES, TxResultRecord } from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
-import { decodeAddress } from "../state/crypto/address.ts";
-import { addressFromPubkey } from "../state/crypto/address.ts";
-import { queryBalances } from "../state/modules/bank/queries.ts";
+import { sha256 } from "../state/crypto/hash.ts";
+import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
+import { getBlockParams } from "../state/params.ts";
+import { proveKey } from "../state/store/commitment.ts";
 import type { Chain } from "../node/chain.ts";
+import type { ValidatorSet } from "../consensus/validatorSet.ts";
 import type { Method } from "./jsonrpc.ts";
 import { RpcParamsError } from "./jsonrpc.ts";
-import { b64, blockJson, hex, rfc3339 } from "./cometShapes.ts";
-import { optHeight, reqBase64, reqHash, reqString } from "./params.ts";
-import { MAX_TX_BYTES } from "../state/encoding/types.ts";
+import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometShapes.ts";
+import { optHeight, reqBase64, reqHash } from "./params.ts";
+import { txResultJson, type StoredTxResult } from "./txJson.ts";
+import { eventMap, matches, parseQuery } from "./query.ts";
+import { appMethods, appQueryByPath } from "./appMethods.ts";
 
 export type RpcContext = {
   chain: Chain;
   moniker: string;
   rpcAddress: string;
   validatorPubkey?: Uint8Array;
-  /** peer id, once the node has a p2p identity */
+  /** libp2p peer id of this node */
   nodeId?: string;
   /** called with each tx the mempool accepted over RPC (the node gossips them) */
   onTxAccepted?: (tx: Uint8Array) => void;
   peers?: () => string[];
   consensus?: () => { height: number; round: number; step: number; evidence: number; stats: Record<string, number> };
+  /** the validator set (with proposer priorities) that signs `height` */
+  validatorSetAt?: (height: number) => ValidatorSet;
+  catchingUp?: () => boolean;
 };
 
 const VERSION = "0.38.0-strata";
+const MAX_SEARCH_HEIGHTS = 10_000;
 
 async function loadBlock(chain: Chain, height: number) {
   const b = await chain.db.getBlock(height);
   if (!b) throw new StrataError(ErrorCode.BlockNotFound, `height ${height} is not available (latest is ${chain.height})`);
-  return Block.deserialize(b);
+  return { block: Block.deserialize(b), size: b.length };
+}
+
+async function blockIdAt(chain: Chain, height: number): Promise<Uint8Array> {
+  const c = await chain.db.getCommit(height);
+  if (!c) throw new StrataError(ErrorCode.BlockNotFound, `no commit for height ${height}`);
+  return Commit.deserialize(c).blockId;
+}
+
+async function resultsAt(chain: Chain, height: number): Promise<StoredTxResult[]> {
+  const r = await chain.db.getResults(height);
+  if (!r) throw new StrataError(ErrorCode.BlockNotFound, `no results for height ${height} (latest is ${chain.height})`);
+  return r.length ? (JSON.parse(Buffer.from(r).toString()) as StoredTxResult[]) : [];
+}
+
+function heightOrLatest(chain: Chain, p: Record<string, unknown>): number {
+  const h = optHeight(p) ?? chain.height;
+  if (h === 0) throw new StrataError(ErrorCode.BlockNotFound, "no block has been committed yet");
+  if (h > chain.height) throw new StrataError(ErrorCode.BlockNotFound, `height ${h} must be less than or equal to the current blockchain height ${chain.height}`);
+  return h;
+}
+
+function pubKeyJson(pk: Uint8Array) {
+  return { type: "tendermint/PubKeyEd25519", value: b64(pk) };
+}
+
+function intParam(p: Record<string, unknown>, name: string, def: number, min: number, max: number): number {
+  const v = p[name];
+  if (v === undefined || v === null || v === "") return def;
+  const n = typeof v === "number" ? v : /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw new RpcParamsError(`${name} must be an integer`);
+  return Math.min(Math.max(n, min), max);
 }
 
 export function buildMethods(ctx: RpcContext): Map<string, Method> {
   const { chain } = ctx;
   const m = new Map<string, Method>();
+  const nodeIdHex = ctx.nodeId ? hex(sha256(new TextEncoder().encode(ctx.nodeId)).subarray(0, 20)).toLowerCase() : "0".repeat(40);
 
   m.set("health", () => ({}));
 
@@ -46,13 +87,13 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return {
       node_info: {
         protocol_version: { p2p: "8", block: "11", app: "1" },
-        id: ctx.nodeId ?? "",
+        id: nodeIdHex,
         listen_addr: ctx.rpcAddress,
         network: chain.chainId,
         version: VERSION,
         channels: "",
         moniker: ctx.moniker,
-        other: { tx_index: "on", rpc_address: `tcp://${ctx.rpcAddress}` },
+        other: { tx_index: "on", rpc_address: `tcp://${ctx.rpcAddress}`, libp2p_peer_id: ctx.nodeId ?? "" },
       },
       sync_info: {
         latest_block_hash: meta.height > 0 ? hex(meta.lastBlockId) : "",
@@ -63,97 +104,274 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
         earliest_app_hash: "",
         earliest_block_height: meta.height > 0 ? "1" : "0",
         earliest_block_time: rfc3339(chain.genesis.genesisTime),
-        catching_up: false,
+        catching_up: ctx.catchingUp?.() ?? false,
       },
-      validator_info: ctx.validatorPubkey
-        ? {
-            address: hex(addressFromPubkey(ctx.validatorPubkey)),
-            pub_key: { type: "tendermint/PubKeyEd25519", value: b64(ctx.validatorPubkey) },
-            voting_power: String(me?.power ?? 0),
-          }
-        : { address: "", pub_key: null, voting_power: "0" },
+      validator_info: {
+        address: ctx.validatorPubkey ? hex(addressFromPubkey(ctx.validatorPubkey)) : "",
+        pub_key: ctx.validatorPubkey ? pubKeyJson(ctx.validatorPubkey) : null,
+        voting_power: String(me?.power ?? 0),
+      },
     };
   });
 
+  m.set("net_info", () => {
+    const peers = ctx.peers?.() ?? [];
+    return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id, moniker: "" }, is_outbound: false, remote_ip: "127.0.0.1" })) };
+  });
+
+  m.set("genesis", () => {
+    const g = chain.genesis;
+    return {
+      genesis: {
+        genesis_time: rfc3339(g.genesisTime),
+        chain_id: g.chainId,
+        initial_height: "1",
+        consensus_params: consensusParams(),
+        validators: g.validators.map((v) => ({ address: hex(addressFromPubkey(v.pubkey)), pub_key: pubKeyJson(v.pubkey), power: String(v.power), name: Buffer.from(v.moniker).toString() })),
+        app_hash: "",
+        app_state: {
+          authority: encodeAddress(g.authority),
+          accounts: g.accounts.map((a) => ({ address: encodeAddress(a.address), balances: Object.fromEntries([...a.balances].map(([d, n]) => [d, n.toString()])) })),
+          params: { tx: { minGasPrice: g.txParams.minGasPrice.toString(), maxTxBytes: g.txParams.maxTxBytes }, block: g.blockParams },
+        },
+      },
+    };
+  });
+
+  function consensusParams() {
+    const bp = getBlockParams(chain.db);
+    return {
+      block: { max_bytes: String(bp.maxBytes), max_gas: "-1" },
+      evidence: { max_age_num_blocks: "100000", max_age_duration: "172800000000000", max_bytes: "1048576" },
+      validator: { pub_key_types: ["ed25519"] },
+      version: { app: "1" },
+      abci: { vote_extensions_enable_height: "0" },
+    };
+  }
+
+  m.set("consensus_params", (p) => ({ block_height: String(heightOrLatest(chain, p)), consensus_params: consensusParams() }));
+
   m.set("block", async (p) => {
-    const height = optHeight(p) ?? chain.height;
-    if (height === 0) throw new StrataError(ErrorCode.BlockNotFound, "no block has been committed yet");
-    const block = await loadBlock(chain, height);
-    const meta = chain.db.meta()!;
-    const id = height === meta.height ? meta.lastBlockId : (await loadBlock(chain, height + 1)).header.lastBlockId;
+    const height = heightOrLatest(chain, p);
+    const { block } = await loadBlock(chain, height);
+    return blockJson(await blockIdAt(chain, height), block);
+  });
+
+  m.set("block_by_hash", async (p) => {
+    const id = reqHash(p, "hash");
+    const height = await chain.db.heightOfBlockId(id);
+    if (height === undefined) return { block_id: blockIdJson(new Uint8Array(32)), block: null };
+    const { block } = await loadBlock(chain, height);
     return blockJson(id, block);
   });
 
+  m.set("blockchain", async (p) => {
+    const last = chain.height;
+    let max = intParam(p, "maxHeight", last, 0, last) || last;
+    const min = Math.max(1, intParam(p, "minHeight", 1, 0, last) || 1);
+    if (min > max) throw new RpcParamsError(`minHeight ${min} is greater than maxHeight ${max}`);
+    max = Math.min(max, last);
+    const metas = [];
+    for (let h = max; h >= Math.max(min, max - 19); h--) {
+      const { block, size } = await loadBlock(chain, h);
+      metas.push({ block_id: blockIdJson(await blockIdAt(chain, h)), block_size: String(size), header: headerJson(block.header), num_txs: String(block.txs.length) });
+    }
+    return { last_height: String(last), block_metas: metas };
+  });
+
   m.set("commit", async (p) => {
-    const height = optHeight(p) ?? chain.height;
+    const height = heightOrLatest(chain, p);
     const c = await chain.db.getCommit(height);
     if (!c) throw new StrataError(ErrorCode.BlockNotFound, `no commit for height ${height}`);
-    const block = await loadBlock(chain, height);
+    const { block } = await loadBlock(chain, height);
     const commit = Commit.deserialize(c);
     const shaped = blockJson(commit.blockId, { ...block, lastCommit: commit });
     return { signed_header: { header: shaped.block.header, commit: shaped.block.last_commit }, canonical: true };
   });
 
-  m.set("broadcast_tx_sync", async (p) => {
-    const bytes = reqBase64(p, "tx", MAX_TX_BYTES + 1024);
+  m.set("block_results", async (p) => {
+    const height = heightOrLatest(chain, p);
+    const results = await resultsAt(chain, height);
+    return { height: String(height), txs_results: results.map(txResultJson), finalize_block_events: [], validator_updates: [], consensus_param_updates: null, app_hash: hex(chain.stateRoot) };
+  });
+
+  m.set("validators", (p) => {
+    const height = heightOrLatest(chain, p);
+    const page = intParam(p, "page", 1, 1, 1_000_000);
+    const perPage = intParam(p, "per_page", 30, 1, 100);
+    const set = ctx.validatorSetAt?.(height);
+    const vals = set
+      ? set.validators.map((v) => ({ address: hex(v.address), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: String(v.priority) }))
+      : chain.validators().map((v) => ({ address: hex(addressFromPubkey(v.pubkey)), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: "0" }));
+    const slice = vals.slice((page - 1) * perPage, page * perPage);
+    return { block_height: String(height), validators: slice, count: String(slice.length), total: String(vals.length) };
+  });
+
+  m.set("unconfirmed_txs", (p) => {
+    const limit = intParam(p, "limit", 30, 1, 100);
+    const txs = chain.mempool.list(limit);
+    return { n_txs: String(txs.length), total: String(chain.mempool.size), total_bytes: String(chain.mempool.bytes), txs: txs.map((t) => b64(t.bytes)) };
+  });
+
+  m.set("num_unconfirmed_txs", () => ({ n_txs: String(chain.mempool.size), total: String(chain.mempool.size), total_bytes: String(chain.mempool.bytes), txs: null }));
+
+  function checkAndGossip(bytes: Uint8Array) {
     try {
       const tx = chain.checkTx(bytes);
       ctx.onTxAccepted?.(bytes);
       return { code: 0, data: "", log: "", codespace: "", hash: tx.hashHex };
     } catch (e) {
       if (!(e instanceof StrataError)) throw e;
-      const hash = hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
-      return { code: e.code, data: "", log: e.message, codespace: e.codespace, hash };
+      return { code: e.code, data: "", log: e.message, codespace: e.codespace, hash: hex(sha256(bytes)) };
     }
+  }
+
+  m.set("broadcast_tx_sync", (p) => checkAndGossip(reqBase64(p, "tx", MAX_TX_BYTES + 1024)));
+  // CometBFT's async does not wait for CheckTx; ours is as cheap as the sync path, so it answers with it.
+  m.set("broadcast_tx_async", (p) => checkAndGossip(reqBase64(p, "tx", MAX_TX_BYTES + 1024)));
+
+  m.set("broadcast_tx_commit", async (p) => {
+    const bytes = reqBase64(p, "tx", MAX_TX_BYTES + 1024);
+    const check = checkAndGossip(bytes);
+    const checkTx = { ...check, gas_wanted: "0", gas_used: "0", events: [], info: "" };
+    if (check.code !== 0) return { check_tx: checkTx, tx_result: txResultJson({ hash: check.hash, code: 0, log: "", gasWanted: "0", gasUsed: "0", events: [] }), hash: check.hash, height: "0" };
+    const found = await new Promise<{ height: number; result: StoredTxResult } | undefined>((resolve) => {
+      const timer = setTimeout(() => {
+        chain.off("block", onBlock);
+        resolve(undefined);
+      }, 30_000);
+      const onBlock = (b: { height: number; results: { hash: string; code: number; log: string; gasWanted: bigint; gasUsed: bigint; events: StoredTxResult["events"] }[] }) => {
+        const r = b.results.find((x) => x.hash === check.hash);
+        if (!r) return;
+        clearTimeout(timer);
+        chain.off("block", onBlock);
+        resolve({ height: b.height, result: { ...r, gasWanted: String(r.gasWanted), gasUsed: String(r.gasUsed) } });
+      };
+      chain.on("block", onBlock);
+    });
+    if (!found) throw new StrataError(ErrorCode.TxNotFound, `timed out waiting for tx ${check.hash} to be included in a block`);
+    return { check_tx: checkTx, tx_result: txResultJson(found.result), hash: check.hash, height: String(found.height) };
   });
 
-  m.set("tx", async (p) => {
-    const hash = reqHash(p, "hash");
+  async function txJson(hash: Uint8Array) {
     const rec = await chain.db.getTxRecord(hash);
-    if (!rec) throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} not found`);
+    if (!rec) return undefined;
     const r = TxResultRecord.deserialize(rec);
-    const block = await loadBlock(chain, r.height);
-    const events = JSON.parse(Buffer.from(r.events).toString() || "[]") as { type: string; attributes: { key: string; value: string }[] }[];
+    const { block } = await loadBlock(chain, r.height);
+    const events = JSON.parse(Buffer.from(r.events).toString() || "[]") as StoredTxResult["events"];
     return {
       hash: hex(hash),
       height: String(r.height),
       index: r.index,
-      tx_result: {
-        code: r.code,
-        data: "",
-        log: Buffer.from(r.log).toString(),
-        info: "",
-        gas_wanted: String(r.gasUsed),
-        gas_used: String(r.gasUsed),
-        events: events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ ...a, index: true })) })),
-        codespace: r.code === 0 ? "" : "strata",
-      },
+      tx_result: txResultJson({ hash: hex(hash), code: r.code, log: Buffer.from(r.log).toString(), gasWanted: String(r.gasUsed), gasUsed: String(r.gasUsed), events }),
       tx: b64(block.txs[r.index]),
     };
+  }
+
+  m.set("tx", async (p) => {
+    const hash = reqHash(p, "hash");
+    const t = await txJson(hash);
+    if (!t) throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} not found`);
+    return t;
   });
 
-  m.set("net_info", () => {
-    const peers = ctx.peers?.() ?? [];
-    return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id }, is_outbound: false })) };
+  m.set("tx_search", async (p) => {
+    const q = parseQuery(String(p.query ?? ""));
+    const page = intParam(p, "page", 1, 1, 1_000_000);
+    const perPage = intParam(p, "per_page", 30, 1, 100);
+    const desc = p.order_by === "desc";
+    const byHash = q.conditions.find((c) => c.key === "tx.hash" && c.op === "=");
+    const hits: { height: number; index: number; hash: string }[] = [];
+    if (byHash) {
+      const t = await txJson(new Uint8Array(Buffer.from(String(byHash.value), "hex")));
+      if (t && matches(q, eventMap(t.tx_result.events, { "tx.hash": t.hash, "tx.height": t.height }))) hits.push({ height: Number(t.height), index: t.index, hash: t.hash });
+    } else {
+      // Scan recent blocks' results (bounded): no secondary index is kept, to keep commits lean.
+      const exact = q.conditions.find((c) => c.key === "tx.height" && c.op === "=");
+      const top = exact ? Math.min(Number(exact.value), chain.height) : chain.height;
+      const bottom = exact ? top : Math.max(1, chain.height - MAX_SEARCH_HEIGHTS + 1);
+      for (let h = bottom; h <= top; h++) {
+        const results = await resultsAt(chain, h).catch(() => []);
+        results.forEach((r, index) => {
+          if (matches(q, eventMap(r.events, { "tx.hash": r.hash, "tx.height": String(h) }))) hits.push({ height: h, index, hash: r.hash });
+        });
+      }
+    }
+    if (desc) hits.reverse();
+    const slice = hits.slice((page - 1) * perPage, page * perPage);
+    const txs = [];
+    for (const h of slice) {
+      const t = await txJson(new Uint8Array(Buffer.from(h.hash, "hex")));
+      if (t) txs.push(t);
+    }
+    return { txs, total_count: String(hits.length) };
   });
 
-  /** CometBFT's consensus_state, reduced: where consensus is, and what it has seen. */
+  m.set("abci_info", () => ({
+    response: { data: "strata", version: VERSION, app_version: "1", last_block_height: String(chain.height), last_block_app_hash: b64(chain.stateRoot) },
+  }));
+
+  /**
+   * abci_query: path "/store" with data = a raw state key (hex) returns its value and, with
+   * prove, a Merkle proof against the state root of the latest block (its header's app_hash);
+   * path "/<module>/<query>" with data = JSON params runs an app query (value = JSON).
+   */
+  m.set("abci_query", (p) => {
+    const path = String(p.path ?? "");
+    const dataHex = String(p.data ?? "");
+    if (!/^[0-9a-fA-F]*$/.test(dataHex) || dataHex.length % 2) throw new RpcParamsError("data must be hex");
+    const data = new Uint8Array(Buffer.from(dataHex, "hex"));
+    const height = chain.height;
+    if (path === "/store" || path === "store") {
+      const value = chain.db.get(data);
+      const base = { code: 0, log: value ? "exists" : "does not exist", info: "", index: "0", key: b64(data), value: value ? b64(value) : "", height: String(height), codespace: "" };
+      if (!p.prove || !value) return { response: { ...base, proofOps: null } };
+      const proof = proveKey(chain.db, data)!;
+      const op = { index: proof.index, leafCount: proof.leafCount, siblings: proof.siblings.map(b64) };
+      return { response: { ...base, proofOps: { ops: [{ type: "strata/smt/v1", key: b64(data), data: b64(new TextEncoder().encode(JSON.stringify(op))) }] } } };
+    }
+    const q = appQueryByPath(ctx, path);
+    if (!q) return { response: { code: ErrorCode.UnknownMessage, log: `unknown query path "${path}"`, info: "", index: "0", key: "", value: "", proofOps: null, height: String(height), codespace: "strata" } };
+    let params: Record<string, unknown> = {};
+    if (data.length) {
+      try {
+        params = JSON.parse(Buffer.from(data).toString());
+      } catch {
+        throw new RpcParamsError("data must be hex of a JSON object for app queries");
+      }
+    }
+    const value = new TextEncoder().encode(JSON.stringify(q(params)));
+    return { response: { code: 0, log: "", info: "", index: "0", key: "", value: b64(value), proofOps: null, height: String(height), codespace: "" } };
+  });
+
   m.set("consensus_state", () => {
     const c = ctx.consensus?.();
     if (!c) return { round_state: null };
     return { round_state: { "height/round/step": `${c.height}/${c.round}/${c.step}`, height: String(c.height), round: c.round, step: c.step, evidence_observed: c.evidence, stats: c.stats } };
   });
 
-  m.set("bank_balances", (p) => {
-    const addrStr = reqString(p, "address");
-    let addr: Uint8Array;
-    try {
-      addr = decodeAddress(addrStr);
-    } catch (e) {
-      throw new RpcParamsError(`address: ${(e as Error).message}`);
-    }
-    return { address: addrStr, height: String(chain.height), ...queryBalances(chain.db, addr) };
-  });
-
+  for (const [name, method] of appMethods(ctx)) m.set(name, method);
+  m.set("rpc_discover", () => discover(m));
   return m;
 }
+
+/** OpenRPC-style description: every method with its params and result schema where known. */
+function discover(m: Map<string, Method>) {
+  return {
+    openrpc: "1.2.6",
+    info: { title: "Strata node RPC", version: VERSION },
+    methods: [...m.keys()].sort().map((name) => ({ name, ...(METHOD_SCHEMAS[name] ?? { params: [], result: { name: "result", schema: { type: "object" } } }) })),
+  };
+}
+
+const str = { type: "string" };
+const height = { name: "height", required: false, schema: { type: "string", pattern: "^[0-9]+$" } };
+export const METHOD_SCHEMAS: Record<string, { params: unknown[]; result: unknown; summary?: string }> = {
+  status: { summary: "node, sync and validator info", params: [], result: { name: "status", schema: { type: "object", required: ["node_info", "sync_info", "validator_info"] } } },
+  block: { summary: "block at a height (latest if omitted)", params: [height], result: { name: "block", schema: { type: "object", required: ["block_id", "block"] } } },
+  broadcast_tx_sync: { summary: "submit a tx after CheckTx", params: [{ name: "tx", required: true, schema: { ...str, contentEncoding: "base64" } }], result: { name: "result", schema: { type: "object", required: ["code", "hash"] } } },
+  tx: { summary: "a committed tx by hash", params: [{ name: "hash", required: true, schema: { ...str, pattern: "^(0x)?[0-9a-fA-F]{64}$" } }], result: { name: "tx", schema: { type: "object" } } },
+  tx_search: { summary: "txs matching an event query", params: [{ name: "query", required: true, schema: str }, { name: "page", schema: str }, { name: "per_page", schema: str }, { name: "order_by", schema: { enum: ["asc", "desc"] } }], result: { name: "result", schema: { type: "object", required: ["txs", "total_count"] } } },
+  abci_query: { summary: "state by key (/store, with proof) or app query by path", params: [{ name: "path", required: true, schema: str }, { name: "data", schema: { ...str, pattern: "^[0-9a-fA-F]*$" } }, { name: "prove", schema: { type: "boolean" } }], result: { name: "response", schema: { type: "object" } } },
+  bank_balances: { summary: "balances and nonce of an address", params: [{ name: "address", required: true, schema: { ...str, pattern: "^strata1[02-9ac-hj-np-z]{38}$" } }], result: { name: "balances", schema: { type: "object", required: ["address", "height", "balances", "nonce"], properties: { balances: { type: "object", additionalProperties: { type: "string", pattern: "^[0-9]+$" } } } } } },
+};

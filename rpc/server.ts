@@ -1,16 +1,56 @@
-// The RPC server: JSON-RPC 2.0 on POST / (single and batch) and CometBFT's URI form
-// (GET /status, GET /block?height=5). Binds 127.0.0.1 unless configured otherwise.
+// The RPC server: JSON-RPC 2.0 on POST / (single and batch, notifications), CometBFT's URI form
+// (GET /status, GET /block?height=5), WebSocket on /websocket. Binds 127.0.0.1 unless configured
+// otherwise. Limits: body size, batch size, requests per second per client IP, WebSocket
+// connections and subscriptions.
 import Fastify, { type FastifyInstance } from "fastify";
 import { handleOne, RpcCode, type Method } from "./jsonrpc.ts";
+import { registerWebsocket } from "./websocket.ts";
+import type { EventBus } from "./eventBus.ts";
 
-export type RpcServerOptions = { host: string; port: number; maxBodyBytes: number; maxBatch: number; corsOrigins: string[] };
+export type RpcServerOptions = {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  maxBatch: number;
+  corsOrigins: string[];
+  /** per client IP; 0 disables */
+  maxRequestsPerSecond?: number;
+  maxSubscriptionsPerConnection?: number;
+  maxWebsocketConnections?: number;
+};
 
-export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts: RpcServerOptions): Promise<FastifyInstance> {
+/** A token bucket per client IP: refills `rate` per second, holds at most `rate`. */
+function rateLimiter(rate: number) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (ip: string, cost: number): boolean => {
+    if (rate <= 0) return true;
+    const now = performance.now();
+    let b = buckets.get(ip);
+    if (!b) {
+      if (buckets.size > 10_000) buckets.clear();
+      buckets.set(ip, (b = { tokens: rate, at: now }));
+    }
+    b.tokens = Math.min(rate, b.tokens + ((now - b.at) / 1000) * rate);
+    b.at = now;
+    if (b.tokens < cost) return false;
+    b.tokens -= cost;
+    return true;
+  };
+}
+
+export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts: RpcServerOptions, bus?: EventBus): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: opts.maxBodyBytes, logger: false });
+  const allow = rateLimiter(opts.maxRequestsPerSecond ?? 0);
+  const limited = { jsonrpc: "2.0", id: null, error: { code: RpcCode.Internal, message: "Internal error", data: "rate limit exceeded: too many requests from this client" } };
 
   // Parse JSON ourselves so a parse failure is JSON-RPC -32700, not an HTTP 400 page.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((err, _req, reply) => {
+    const e = err as { statusCode?: number; code?: string; message: string };
+    if (e.statusCode === 413) return reply.code(413).send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.InvalidRequest, message: "Invalid Request", data: `request body exceeds ${opts.maxBodyBytes} bytes` } });
+    return reply.code(e.statusCode ?? 500).send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.Internal, message: "Internal error", data: e.message } });
+  });
 
   app.addHook("onRequest", async (req, reply) => {
     const origin = req.headers.origin;
@@ -22,6 +62,15 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
   });
   app.options("/*", async (_req, reply) => reply.code(204).send());
 
+  if (bus) {
+    await registerWebsocket(app, methods, bus, {
+      maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection ?? 10,
+      maxConnections: opts.maxWebsocketConnections ?? 20_000,
+      maxBufferedBytes: 16 << 20,
+      maxMessageBytes: opts.maxBodyBytes,
+    });
+  }
+
   app.post("/", async (req, reply) => {
     let parsed: unknown;
     try {
@@ -29,6 +78,7 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
     } catch (e) {
       return reply.send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.Parse, message: "Parse error", data: (e as Error).message } });
     }
+    if (!allow(req.ip, Array.isArray(parsed) ? Math.max(1, parsed.length) : 1)) return reply.code(429).send(limited);
     if (Array.isArray(parsed)) {
       if (parsed.length === 0) return reply.send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.InvalidRequest, message: "Invalid Request", data: "empty batch" } });
       if (parsed.length > opts.maxBatch) {
@@ -43,9 +93,11 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
 
   // URI form: GET /<method>?a=b. CometBFT quotes string params ("abc"); strip the quotes.
   app.get("/:method", async (req, reply) => {
+    if (!allow(req.ip, 1)) return reply.code(429).send(limited);
     const { method } = req.params as { method: string };
     const params: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(req.query as Record<string, string>)) params[k] = typeof v === "string" ? v.replace(/^"(.*)"$/, "$1") : v;
+    if (params.prove === "true") params.prove = true;
     const res = await handleOne(methods, { jsonrpc: "2.0", id: -1, method, params });
     return reply.code(res && "error" in res && res.error.code === RpcCode.MethodNotFound ? 404 : 200).send(res);
   });

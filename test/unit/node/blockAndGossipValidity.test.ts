@@ -33,7 +33,7 @@ describe("block and gossip validity", () => {
     const bytes = new TextEncoder().encode(JSON.stringify(g));
     chain = await Chain.open(dir, parseGenesis(g), bytes, { mempool: DEFAULT_MEMPOOL });
     const net = { publish: async () => {}, request: async () => new Uint8Array(), peers: () => [] };
-    driver = new ConsensusDriver(chain, undefined, net, makeProposerSchedule(chain.validators()), DEFAULT_DRIVER, silent);
+    driver = new ConsensusDriver(chain, undefined, net, makeProposerSchedule(chain.validators()).proposer, DEFAULT_DRIVER, silent);
     driver.start();
   });
 

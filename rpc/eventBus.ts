@@ -1,0 +1,56 @@
+// Turns committed blocks into CometBFT-shaped events and hands them to the subscriptions whose
+// query matches: tm.event='NewBlock' once per block, tm.event='Tx' once per tx.
+import type { Chain, CommittedBlockEvent } from "../node/chain.ts";
+import { blockJson, b64 } from "./cometShapes.ts";
+import { eventMap, eventsObject, matches, type Query } from "./query.ts";
+import { txResultJson } from "./txJson.ts";
+
+export type Subscriber = { query: Query; deliver(result: unknown): void };
+
+export class EventBus {
+  private readonly subs = new Set<Subscriber>();
+
+  constructor(chain: Chain) {
+    chain.on("block", (b) => this.publish(b));
+  }
+
+  subscribe(s: Subscriber): () => void {
+    this.subs.add(s);
+    return () => this.subs.delete(s);
+  }
+
+  get size(): number {
+    return this.subs.size;
+  }
+
+  private publish(b: CommittedBlockEvent): void {
+    if (this.subs.size === 0) return;
+    const height = String(b.height);
+    const blockEvents = eventMap([], { "tm.event": "NewBlock", "block.height": height });
+    let newBlock: unknown;
+    for (const s of this.subs) {
+      if (!matches(s.query, blockEvents)) continue;
+      newBlock ??= (() => {
+        const shaped = blockJson(b.blockId, b.block);
+        return {
+          query: "",
+          data: { type: "tendermint/event/NewBlock", value: { block: shaped.block, block_id: shaped.block_id, result_finalize_block: { events: [], txs_results: b.results.map((r) => txResultJson({ ...r, gasWanted: String(r.gasWanted), gasUsed: String(r.gasUsed) })), validator_updates: [], app_hash: "" } } },
+          events: eventsObject(blockEvents),
+        };
+      })();
+      s.deliver({ ...(newBlock as object), query: s.query.text });
+    }
+    b.results.forEach((r, index) => {
+      const ev = eventMap(r.events, { "tm.event": "Tx", "tx.hash": r.hash, "tx.height": height });
+      for (const s of this.subs) {
+        if (!matches(s.query, ev)) continue;
+        s.deliver({
+          query: s.query.text,
+          data: { type: "tendermint/event/Tx", value: { TxResult: { height, index, tx: b64(b.txs[index]), result: txResultJson({ ...r, gasWanted: String(r.gasWanted), gasUsed: String(r.gasUsed) }) } } },
+          events: eventsObject(ev),
+        });
+      }
+    });
+  }
+}
+
