@@ -25,6 +25,30 @@ export function registerQuery(program: Command): void {
     );
   });
 
+  withQueryOptions(bank.command("supply").description("total supply of every denom")).action(async (o: QOpts) => {
+    const r = await new StrataClient(o.node).call<{ height: string; supply: Record<string, string> }>("bank_supply");
+    print(o.output, r, () => [`supply at height ${r.height}`, table([["DENOM", "SUPPLY"], ...Object.entries(r.supply).map(([d, v]) => [d, formatUnits(BigInt(v))])])].join("\n"));
+  });
+
+  withQueryOptions(q.command("block [height]").description("a block (latest if no height)")).action(async (h: string | undefined, o: QOpts) => {
+    const b = await new StrataClient(o.node).call<any>("block", h ? { height: h } : {});
+    const hd = b.block.header;
+    print(o.output, b, () =>
+      [`height    ${hd.height}`, `hash      ${b.block_id.hash}`, `time      ${hd.time}`, `proposer  ${hd.proposer_address}`, `txs       ${b.block.data.txs.length}`, `app hash  ${hd.app_hash}`, `signers   ${b.block.last_commit.signatures.filter((s: any) => s.block_id_flag === 2).length}`].join("\n"),
+    );
+  });
+
+  withQueryOptions(q.command("tx <hash>").description("a committed tx and its result")).action(async (hash: string, o: QOpts) => {
+    const t = await new StrataClient(o.node).call<any>("tx", { hash });
+    const r = t.tx_result;
+    print(o.output, t, () => [`hash    ${t.hash}`, `height  ${t.height} (index ${t.index})`, `result  ${r.code === 0 ? "ok" : `failed (${r.code}): ${r.log}`}`, `gas     ${r.gas_used}`, ...r.events.map((e: any) => `event   ${e.type} ${e.attributes.map((a: any) => `${a.key}=${a.value}`).join(" ")}`)].join("\n"));
+  });
+
+  withQueryOptions(q.command("validators").description("the validator set with power and proposer priority")).action(async (o: QOpts) => {
+    const v = await new StrataClient(o.node).call<any>("validators", { per_page: 100 });
+    print(o.output, v, () => [`validators at height ${v.block_height}`, table([["ADDRESS", "POWER", "PRIORITY"], ...v.validators.map((x: any) => [x.address, x.voting_power, x.proposer_priority])])].join("\n"));
+  });
+
   withQueryOptions(program.command("status").description("node and chain status")).action(async (o: QOpts) => {
     const s = await new StrataClient(o.node).status();
     print(o.output, s, () =>

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
-import { getKey, listKeys } from "../client/keyring.ts";
+import { listKeys } from "../client/keyring.ts";
 import { formatCoin, parseAmount } from "../client/amount.ts";
 import { feeFor, signTx, type AnyMsg } from "../client/tx.ts";
 import { StrataClient } from "../client/rpcClient.ts";
 import { decodeAddress, isAddress } from "../state/crypto/address.ts";
 import { errorName } from "../state/errors.ts";
 import { DEFAULT_PARAMS_GAS_PRICE } from "./defaults.ts";
-import { keyringDir } from "./keys.ts";
+import { keyringDir, loadSigningKey } from "./keys.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, print, type OutputFormat } from "./output.ts";
 
 type TxOpts = { from: string; home: string; node: string; output: OutputFormat; gasPrice: string; memo?: string; wait: boolean; yes?: boolean };
@@ -32,7 +32,7 @@ export function resolveAddress(home: string, s: string): Uint8Array {
 }
 
 export async function sendTx(o: TxOpts, msgs: AnyMsg[], describe: string): Promise<void> {
-  const key = getKey(keyringDir(o.home), o.from);
+  const key = await loadSigningKey(o.home, o.from);
   const client = new StrataClient(o.node);
   const [status, acct] = await Promise.all([client.status(), client.balances(key.address)]);
   const unsigned = { chainId: status.node_info.network, nonce: BigInt(acct.nonce), msgs, memo: o.memo };

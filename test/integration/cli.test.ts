@@ -1,0 +1,85 @@
+// The real `strata` binary against a real node: keys (encrypted and test backends, export and
+// import), tx bank send with an encrypted key, queries in text and JSON, one-line errors with hints.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { STRATA } from "../helpers/proc.ts";
+import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+
+function run(args: string[], env: Record<string, string> = {}, input?: string) {
+  const r = spawnSync(process.execPath, [STRATA, ...args], { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env }, input });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("strata CLI (real binary)", () => {
+  let net: TestNet;
+  let node: string;
+  const PASS = { STRATA_PASSPHRASE: "very secret passphrase" };
+
+  beforeAll(async () => {
+    net = await startTestNet(1);
+    node = net.clients[0].url;
+    await waitAllAtLeast(net, 1, [0]);
+  }, 60_000);
+  afterAll(async () => net?.stopAll());
+
+  it("creates an encrypted key, funds it, and sends with it", () => {
+    const add = run(["keys", "add", "carol", "--home", net.dir, "--output", "json"], PASS);
+    expect(add.code, add.err).toBe(0);
+    const carol = JSON.parse(add.out);
+    expect(carol.mnemonic.split(" ")).toHaveLength(24);
+    const fund = run(["tx", "bank", "send", carol.address, "5stra", "--from", "alice", "--home", net.dir, "--node", node]);
+    expect(fund.code, fund.err).toBe(0);
+    expect(fund.out).toMatch(/✔ send 5stra/);
+    expect(fund.out).toMatch(/height\s+\d+/);
+    const noPass = run(["tx", "bank", "send", "bob", "1stra", "--from", "carol", "--home", net.dir, "--node", node], { STRATA_PASSPHRASE: "" });
+    expect(noPass.code).toBe(1);
+    expect(noPass.err).toMatch(/encrypted/);
+    const send = run(["tx", "bank", "send", "bob", "1.5stra", "--from", "carol", "--home", net.dir, "--node", node, "--output", "json", "--yes"], PASS);
+    expect(send.code, send.err).toBe(0);
+    expect(JSON.parse(send.out).code).toBe(0);
+    const bal = run(["query", "bank", "balances", "carol", "--home", net.dir, "--node", node, "--output", "json"]);
+    expect(BigInt(JSON.parse(bal.out).balances.stra)).toBeLessThan(35n * 10n ** 17n);
+    const text = run(["query", "bank", "balances", "carol", "--home", net.dir, "--node", node]);
+    expect(text.out).toMatch(/DENOM\s+AMOUNT/);
+  }, 60_000);
+
+  it("exports and imports keys as mnemonic and hex", () => {
+    const m = run(["keys", "export", "alice", "--home", net.dir]);
+    expect(m.out.trim().split(" ")).toHaveLength(24);
+    const file = join(net.dir, "m.txt");
+    writeFileSync(file, m.out);
+    const imp = run(["keys", "import", "alice2", file, "--home", net.dir, "--keyring-backend", "test", "--output", "json"]);
+    expect(imp.code, imp.err).toBe(0);
+    const list = run(["keys", "list", "--home", net.dir, "--output", "json"]);
+    const ks = JSON.parse(list.out) as { name: string; address: string }[];
+    expect(ks.find((k) => k.name === "alice2")!.address).toBe(ks.find((k) => k.name === "alice")!.address);
+  });
+
+  it("queries status, block, validators and a tx", () => {
+    const st = run(["status", "--node", node]);
+    expect(st.out).toMatch(/chain\s+strata-devnet/);
+    const b = run(["query", "block", "1", "--node", node]);
+    expect(b.out).toMatch(/height\s+1/);
+    const v = run(["query", "validators", "--node", node]);
+    expect(v.out).toMatch(/ADDRESS\s+POWER\s+PRIORITY/);
+    const send = JSON.parse(run(["tx", "bank", "send", "bob", "1stra", "--from", "alice", "--home", net.dir, "--node", node, "--output", "json"]).out);
+    const t = run(["query", "tx", send.hash, "--node", node]);
+    expect(t.out).toMatch(/result\s+ok/);
+    expect(t.out).toMatch(/event\s+transfer/);
+  }, 30_000);
+
+  it("errors are one clear line plus a hint, exit code 1", () => {
+    const down = run(["status", "--node", "http://127.0.0.1:1"]);
+    expect(down.code).toBe(1);
+    expect(down.err).toMatch(/^error: cannot reach node/);
+    expect(down.err).toMatch(/hint: is the node running/);
+    const badAmt = run(["tx", "bank", "send", "bob", "5atom", "--from", "alice", "--home", net.dir, "--node", node]);
+    expect(badAmt.code).toBe(1);
+    expect(badAmt.err).toMatch(/unknown denom "atom"/);
+    const broke = run(["tx", "bank", "send", "alice", "999999999stra", "--from", "bob", "--home", net.dir, "--node", node]);
+    expect(broke.code).toBe(1);
+    expect(broke.out + broke.err).toMatch(/InsufficientFunds/);
+  }, 30_000);
+});
