@@ -13,7 +13,7 @@ import { decodeTx, type DecodedTx } from "../state/tx/decodeTx.ts";
 import { checkTxAgainstAccount, checkTxForChain, checkTxSignature } from "../state/tx/txValidity.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
-import { getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
+import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
 import { getNonce } from "../state/modules/bank/keeper.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { ChainDb } from "./chainDb.ts";
@@ -24,6 +24,8 @@ import { addressFromPubkey } from "../state/crypto/address.ts";
 
 export type ProposedBlock = {
   block: BlockValue;
+  /** S_{H+1}: the set that signs the next block, as this block leaves it */
+  nextValidators: ValidatorEntryValue[];
   blockId: Uint8Array;
   changes: Change[];
   commitment: CommitmentUpdate;
@@ -151,7 +153,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const bp = getBlockParams(this.db);
     const txs = this.mempool.reap(bp.maxTxs, bp.maxBytes).map((t) => t.bytes);
     const blockTime = Math.max(time, this.lastBlockTime + 1);
-    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs }, (h) => this.verified.has(h));
+    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs, lastCommitSigners: signersOf(this.lastCommit) }, (h) => this.verified.has(h));
+    const nextValidators = getValidators(exec.overlay);
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
     const header: HeaderValue = {
@@ -163,12 +166,12 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       txsHash: txsHashOf(txs),
       stateRoot: commitment.root,
       validatorsHash: validatorsHash(getValidators(this.db)),
-      nextValidatorsHash: validatorsHash(getValidators(exec.overlay)),
+      nextValidatorsHash: validatorsHash(nextValidators),
       evidenceHash: evidenceHashOf([]),
       proposer,
     };
     const block: BlockValue = { header, txs, evidence: [], lastCommit: this.lastCommit };
-    const p = { block, blockId: blockIdOf(header), changes, commitment, results: exec.results };
+    const p = { block, nextValidators, blockId: blockIdOf(header), changes, commitment, results: exec.results };
     this.remember(p);
     return p;
   }
@@ -196,7 +199,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       lastBlockId: this.lastBlockId,
       lastBlockTime: this.lastBlockTime,
       validatorsHash: validatorsHash(vals),
-      lastValidators: vals.map((v) => ({ pubkey: v.pubkey, power: v.power })),
+      lastValidators: getLastValidators(this.db).map((v) => ({ pubkey: v.pubkey, power: v.power })),
       isValidator: (a) => addrs.has(Buffer.from(a).toString("hex")),
     };
   }
@@ -213,20 +216,25 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const known = this.executedBlock(blockId);
     if (known) return { ok: true, executed: known };
     const { block } = check;
-    const exec = executeBlock(this.db, { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs }, (h) => this.verified.has(h));
+    const exec = executeBlock(
+      this.db,
+      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs, lastCommitSigners: signersOf(block.lastCommit) },
+      (h) => this.verified.has(h),
+    );
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
     if (Buffer.compare(commitment.root, block.header.stateRoot) !== 0) return { ok: false, reason: "stateRoot does not match the result of executing the block" };
-    if (Buffer.compare(validatorsHash(getValidators(exec.overlay)), block.header.nextValidatorsHash) !== 0) {
+    const nextValidators = getValidators(exec.overlay);
+    if (Buffer.compare(validatorsHash(nextValidators), block.header.nextValidatorsHash) !== 0) {
       return { ok: false, reason: "nextValidatorsHash does not match the validator set after the block" };
     }
-    const executed: ProposedBlock = { block, blockId, changes, commitment, results: exec.results };
+    const executed: ProposedBlock = { block, nextValidators, blockId, changes, commitment, results: exec.results };
     this.remember(executed);
     return { ok: true, executed };
   }
 
   /** Writes a decided block and its commit in one atomic batch, then refreshes the mempool. */
-  async commit(p: ProposedBlock, commit: CommitValue): Promise<void> {
+  async commit(p: ProposedBlock, commit: CommitValue, consensusMeta?: string): Promise<void> {
     const t0 = performance.now();
     const { header, txs } = p.block;
     if (header.height !== this.height + 1) throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
@@ -257,6 +265,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         lastBlockId: p.blockId,
         lastBlockTime: header.time,
         genesisHash: this.db.meta()!.genesisHash,
+        consensus: consensusMeta ?? this.db.meta()!.consensus,
       },
     });
     this.lastCommit = commit;
@@ -283,6 +292,11 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
 
 function truncate(b: Uint8Array, max: number): Uint8Array {
   return b.length <= max ? b : b.subarray(0, max);
+}
+
+/** Consensus addresses whose precommit is in `c`. */
+export function signersOf(c: CommitValue): Uint8Array[] {
+  return c.signatures.filter((s) => s.flag === BlockIdFlag.Commit).map((s) => s.validator);
 }
 
 /** The commit a single validator makes for its own block. */

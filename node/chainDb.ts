@@ -17,6 +17,8 @@ export type ChainMeta = {
   lastBlockId: Bytes;
   lastBlockTime: number;
   genesisHash: Bytes;
+  /** the consensus layer's own record (proposer priorities of the next height), opaque here */
+  consensus?: string;
 };
 
 export type BlockCommitInput = {
@@ -127,6 +129,7 @@ export class ChainDb implements KVReader, CommitmentReader {
       lastBlockId: hex(j.lastBlockId),
       lastBlockTime: Number(j.lastBlockTime),
       genesisHash: hex(j.genesisHash),
+      consensus: typeof j.consensus === "string" ? j.consensus : undefined,
     };
   }
 
@@ -171,6 +174,7 @@ export class ChainDb implements KVReader, CommitmentReader {
       lastBlockId: Buffer.from(m.lastBlockId).toString("hex"),
       lastBlockTime: m.lastBlockTime,
       genesisHash: Buffer.from(m.genesisHash).toString("hex"),
+      consensus: m.consensus,
     });
     ops.push({ type: "put", sublevel: this.metaDb, key: Uint8Array.of(1), value: new TextEncoder().encode(metaJson) });
     await this.db.batch(ops as unknown as BatchOps, { sync: true });

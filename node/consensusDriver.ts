@@ -21,7 +21,7 @@ export type Network = {
   peers(): string[];
 };
 
-export type ProposerSchedule = (height: number, round: number) => Uint8Array;
+import type { ProposerSchedule } from "./proposerSchedule.ts";
 
 export type DriverOptions = { timeouts: TimeoutParams; rebroadcastMs: number; syncCheckMs: number };
 export const DEFAULT_DRIVER: DriverOptions = { timeouts: DEFAULT_TIMEOUTS, rebroadcastMs: 1000, syncCheckMs: 2000 };
@@ -62,7 +62,7 @@ export class ConsensusDriver {
     const signer = privval ?? { address: undefined, signVote: () => undefined, signProposal: () => undefined };
     this.core = new ConsensusCore(
       {
-        proposer: (round) => this.proposerAt(this.core.height, round),
+        proposer: (round) => this.proposerAt.proposer(this.core.height, round),
         createBlock: () => {
           const p = this.chain.propose(Date.now(), signer.address!);
           return { blockId: p.blockId, block: Block.serialize(p.block) };
@@ -226,7 +226,9 @@ export class ConsensusDriver {
       };
       this.stats.rounds.push(e.round);
       if (this.stats.rounds.length > 10_000) this.stats.rounds.shift();
-      await this.track(this.chain.commit(executed, commit));
+      const next = this.proposerAt.prepareNext(executed.nextValidators);
+      await this.track(this.chain.commit(executed, commit, next.serialized));
+      this.proposerAt.advance(next);
       this.stats.heights++;
       this.stats.msgsPerHeight.push(this.stats.msgsThisHeight);
       if (this.proposalSeenAt) this.stats.proposalToCommitMs.push(Date.now() - this.proposalSeenAt);
@@ -274,6 +276,12 @@ export class ConsensusDriver {
 
   /** Topic validator: cheap checks and signatures; says reject only for provably bad messages. */
   validate(topic: "tx" | "proposal" | "vote", data: Uint8Array): Verdict {
+    const v = this.verdict(topic, data);
+    if (v === "reject") this.log.debug("gossip message rejected", { topic, bytes: data.length });
+    return v;
+  }
+
+  private verdict(topic: "tx" | "proposal" | "vote", data: Uint8Array): Verdict {
     try {
       if (topic === "tx") {
         const batch = TxBatchMsg.deserialize(data);
@@ -314,6 +322,7 @@ export class ConsensusDriver {
       return;
     }
     this.stats.msgsThisHeight++;
+    this.log.debug("gossip in", { topic, height: this.core.height, busy: this.busy });
     if (topic === "vote") {
       const { vote } = VoteMsg.deserialize(data);
       if (vote.body.height > this.core.height || this.busy) return this.buffer(topic, data, vote.body.height);
@@ -391,7 +400,9 @@ export class ConsensusDriver {
             if (!cv.ok) throw new Error(`peer ${best.peer} sent a block with an invalid commit: ${cv.detail}`);
             const r = this.chain.validateBlock(blockId, sb.block);
             if (!r.ok) throw new Error(`peer ${best.peer} sent an invalid block: ${r.reason}`);
-            await this.track(this.chain.commit(r.executed, commit));
+            const next = this.proposerAt.prepareNext(r.executed.nextValidators);
+            await this.track(this.chain.commit(r.executed, commit, next.serialized));
+            this.proposerAt.advance(next);
             applied++;
           }
         } finally {

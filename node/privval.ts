@@ -114,7 +114,11 @@ export class FilePrivval implements CoreSigner {
     writeDurable(this.lockPath, JSON.stringify(l));
   }
 
-  /** Where to resume `height` after a restart: the last signed round, and the lock if any. */
+  /**
+   * Where to resume `height` after a restart: the round after the last one we signed in (we
+   * cannot re-run that round without the votes we saw in it, and signing anything else in it
+   * could conflict), and the lock if any.
+   */
   restoreFor(height: number): LockState | undefined {
     const l = this.last;
     if (!l || l.height !== height) return undefined;
@@ -124,7 +128,7 @@ export class FilePrivval implements CoreSigner {
       if (j.height === height) lock = j;
     }
     return {
-      round: l.round,
+      round: l.round + 1,
       lockedRound: lock ? lock.lockedRound : -1,
       lockedBlockId: lock ? new Uint8Array(Buffer.from(lock.blockId, "hex")) : new Uint8Array(32),
       lockedBlock: lock ? new Uint8Array(Buffer.from(lock.block, "base64")) : new Uint8Array(),

@@ -12,7 +12,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { P2P } from "./p2p.ts";
 import { ConsensusDriver, DEFAULT_DRIVER } from "./consensusDriver.ts";
 import { FilePrivval } from "./privval.ts";
-import { makeProposerSchedule } from "./proposerSchedule.ts";
+import { ProposerSchedule } from "./proposerSchedule.ts";
 import { TxGossip } from "./txGossip.ts";
 import { EventBus } from "../rpc/eventBus.ts";
 
@@ -53,12 +53,12 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   );
   log.info("p2p listening", { addrs: p2p.multiaddrs.join(","), validator: isValidator });
   const c = config.consensus;
-  const schedule = makeProposerSchedule(genesis.validators);
+  const schedule = ProposerSchedule.open(genesis.validators, chain.height + 1, chain.db.meta()?.consensus);
   driver = new ConsensusDriver(
     chain,
     privval,
     p2p,
-    schedule.proposer,
+    schedule,
     {
       ...DEFAULT_DRIVER,
       timeouts: {

@@ -29,7 +29,7 @@ export type RpcContext = {
   peers?: () => string[];
   consensus?: () => { height: number; round: number; step: number; evidence: number; stats: Record<string, number> };
   /** the validator set (with proposer priorities) that signs `height` */
-  validatorSetAt?: (height: number) => ValidatorSet;
+  validatorSetAt?: (height: number) => ValidatorSet | undefined;
   catchingUp?: () => boolean;
 };
 
@@ -199,7 +199,8 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const height = heightOrLatest(chain, p);
     const page = intParam(p, "page", 1, 1, 1_000_000);
     const perPage = intParam(p, "per_page", 30, 1, 100);
-    const set = ctx.validatorSetAt?.(height);
+    // priorities are known for the height consensus is at; older heights show the set without them
+    const set = ctx.validatorSetAt?.(height + 1);
     const vals = set
       ? set.validators.map((v) => ({ address: hex(v.address), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: String(v.priority) }))
       : chain.validators().map((v) => ({ address: hex(addressFromPubkey(v.pubkey)), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: "0" }));

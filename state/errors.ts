@@ -36,6 +36,18 @@ export const ErrorCode = {
   NonceGapTooLarge: 403,
   SenderQueueFull: 404,
   TxAlreadyCommitted: 405,
+  // staking (6xx)
+  ValidatorExists: 601,
+  UnknownValidator: 602,
+  ValidatorTombstoned: 603,
+  InvalidCommission: 604,
+  SelfStakeTooLow: 605,
+  InsufficientShares: 606,
+  TooManyUnbondingEntries: 607,
+  ConsensusKeyInUse: 608,
+  NoDelegation: 609,
+  // distribution (7xx)
+  NotValidatorOperator: 701,
   // blocks (5xx)
   InvalidBlock: 501,
   BlockNotFound: 502,

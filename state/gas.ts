@@ -6,6 +6,11 @@ export const GAS_PER_BYTE = 10n;
 
 export const MSG_GAS: Readonly<Record<string, bigint>> = {
   "bank/send": 20_000n,
+  "staking/create_validator": 200_000n,
+  "staking/delegate": 80_000n,
+  "staking/undelegate": 100_000n,
+  "distribution/withdraw_rewards": 60_000n,
+  "distribution/withdraw_commission": 40_000n,
 };
 
 export function txGas(txBytes: number, msgTypes: readonly string[]): bigint {

@@ -3,7 +3,13 @@
 import { ErrorCode, StrataError } from "./errors.ts";
 import { decodeAddress, encodeAddress, addressFromPubkey } from "./crypto/address.ts";
 import { isValidPublicKey } from "./crypto/ed25519.ts";
-import { isDenom, MAX_AMOUNT } from "./denoms.ts";
+import { isDenom, MAX_AMOUNT, ONE } from "./denoms.ts";
+import { DEFAULT_STAKING_PARAMS, ValidatorStatus, type StakingParamsValue } from "./modules/staking/types.ts";
+import { setDelegationShares, setParams as setStakingParams, setValidator } from "./modules/staking/store.ts";
+import { BONDED_POOL } from "./modules/staking/keeper.ts";
+import { DEFAULT_DISTRIBUTION_PARAMS, setParams as setDistributionParams, type DistributionParamsValue } from "./modules/distribution/store.ts";
+import { incrementPeriod, initializeDelegation, initializeValidator } from "./modules/distribution/keeper.ts";
+import { Uint64Num } from "./encoding/types.ts";
 import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
 import { ChainKey } from "./keys.ts";
 import { mint } from "./modules/bank/keeper.ts";
@@ -20,6 +26,8 @@ import { setValidators, type ValidatorEntryValue } from "./validators.ts";
 
 export type GenesisAccount = { address: Uint8Array; balances: Map<string, bigint> };
 export type Genesis = {
+  stakingParams: StakingParamsValue;
+  distributionParams: DistributionParamsValue;
   chainId: string;
   genesisTime: number;
   authority: Uint8Array;
@@ -79,7 +87,25 @@ export function parseGenesis(json: unknown): Genesis {
   const authority = address(g.authority, "authority");
 
   const params = obj(g.params ?? {}, "params");
-  onlyKeys(params, ["tx", "block"], "params");
+  onlyKeys(params, ["tx", "block", "staking", "distribution"], "params");
+  const sp = obj(params.staking ?? {}, "params.staking");
+  onlyKeys(sp, ["unbondingTimeMs", "maxValidators", "maxEntries", "minSelfStake"], "params.staking");
+  const d = DEFAULT_STAKING_PARAMS;
+  const stakingParams: StakingParamsValue = {
+    unbondingTimeMs: sp.unbondingTimeMs === undefined ? d.unbondingTimeMs : Number(uint(sp.unbondingTimeMs, "params.staking.unbondingTimeMs", 10n ** 13n)),
+    maxValidators: sp.maxValidators === undefined ? d.maxValidators : Number(uint(sp.maxValidators, "params.staking.maxValidators", 1000n)),
+    maxEntries: sp.maxEntries === undefined ? d.maxEntries : Number(uint(sp.maxEntries, "params.staking.maxEntries", 64n)),
+    minSelfStake: sp.minSelfStake === undefined ? d.minSelfStake : uint(sp.minSelfStake, "params.staking.minSelfStake", MAX_AMOUNT),
+  };
+  if (stakingParams.maxValidators < 1) fail("params.staking.maxValidators", "must be at least 1");
+  if (stakingParams.maxEntries < 1) fail("params.staking.maxEntries", "must be at least 1");
+  const dp = obj(params.distribution ?? {}, "params.distribution");
+  onlyKeys(dp, ["communityTax", "inflationRate"], "params.distribution");
+  const dd = DEFAULT_DISTRIBUTION_PARAMS;
+  const distributionParams: DistributionParamsValue = {
+    communityTax: dp.communityTax === undefined ? dd.communityTax : uint(dp.communityTax, "params.distribution.communityTax", 10n ** 18n),
+    inflationRate: dp.inflationRate === undefined ? dd.inflationRate : uint(dp.inflationRate, "params.distribution.inflationRate", 10n ** 18n),
+  };
   const txp = obj(params.tx ?? {}, "params.tx");
   const blp = obj(params.block ?? {}, "params.block");
   onlyKeys(txp, ["minGasPrice", "maxTxBytes"], "params.tx");
@@ -140,15 +166,33 @@ export function parseGenesis(json: unknown): Genesis {
     if (moniker.length > 64) fail(`${f}.moniker`, "must be at most 64 bytes");
     return { pubkey, power, moniker };
   });
-  return { chainId, genesisTime, authority, txParams, blockParams, accounts, validators };
+  return { chainId, genesisTime, authority, txParams, blockParams, stakingParams, distributionParams, accounts, validators };
 }
 
-/** Writes genesis into an empty store: params, validator set, authority and minted balances. */
+/**
+ * Writes genesis into an empty store: params, balances, and each genesis validator as a staking
+ * validator whose operator is its consensus address, self-bonded with power × 10^18 stra
+ * (minted into the bonded pool), 10 % commission.
+ */
 export function initChain(store: Overlay, g: Genesis): void {
   setTxParams(store, g.txParams);
   setBlockParams(store, g.blockParams);
+  setStakingParams(store, g.stakingParams);
+  setDistributionParams(store, g.distributionParams);
   setValidators(store, g.validators);
   store.set(ChainKey.authority, g.authority);
   store.set(ChainKey.chainId, new TextEncoder().encode(g.chainId));
+  store.set(ChainKey.lastBlockTime, Uint64Num.serialize(g.genesisTime));
   for (const a of g.accounts) for (const [denom, amt] of a.balances) mint(store, a.address, denom, amt);
+  const ctx = { store, chainId: g.chainId, height: 0, time: g.genesisTime, txParams: g.txParams, events: [] };
+  for (const v of g.validators) {
+    const operator = addressFromPubkey(v.pubkey);
+    const tokens = BigInt(v.power) * ONE;
+    mint(store, BONDED_POOL, "stra", tokens);
+    setValidator(store, { operator, consensusPubkey: v.pubkey, moniker: v.moniker, commissionRate: ONE / 10n, maxCommissionRate: ONE / 5n, tokens, shares: tokens, status: ValidatorStatus.Bonded, jailed: false, tombstoned: false, jailedUntil: 0 });
+    initializeValidator(ctx, operator);
+    setDelegationShares(store, operator, operator, tokens);
+    incrementPeriod(ctx, operator);
+    initializeDelegation(ctx, operator, operator);
+  }
 }

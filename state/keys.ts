@@ -18,6 +18,11 @@ export const ChainKey = {
   validators: Uint8Array.of(Prefix.chain, 0x03),
   authority: Uint8Array.of(Prefix.chain, 0x04),
   chainId: Uint8Array.of(Prefix.chain, 0x05),
+  /** S_{H+2}: decided at the end of block H (CometBFT's H + 2 rule) */
+  validatorsPending: Uint8Array.of(Prefix.chain, 0x06),
+  /** S_H: the set that signed the last block (verifies the next block's lastCommit) */
+  validatorsLast: Uint8Array.of(Prefix.chain, 0x07),
+  lastBlockTime: Uint8Array.of(Prefix.chain, 0x08),
 } as const;
 
 export function prefixed(prefix: Uint8Array, ...parts: Uint8Array[]): Uint8Array {

@@ -4,6 +4,12 @@ import type { Type } from "@chainsafe/ssz";
 import type { ExecContext } from "./context.ts";
 import { MsgSend, validateSend } from "./modules/bank/msgs.ts";
 import { processSend } from "./modules/bank/handlers/send.ts";
+import { MsgCreateValidator, MsgDelegate, MsgUndelegate, validateCreateValidator, validateDelegate } from "./modules/staking/msgs.ts";
+import { processCreateValidator } from "./modules/staking/handlers/createValidator.ts";
+import { processDelegate } from "./modules/staking/handlers/delegate.ts";
+import { processUndelegate } from "./modules/staking/handlers/undelegate.ts";
+import { MsgWithdrawRewards, processWithdrawRewards } from "./modules/distribution/handlers/withdrawRewards.ts";
+import { MsgWithdrawCommission, processWithdrawCommission } from "./modules/distribution/handlers/withdrawCommission.ts";
 
 export type MsgKind<T> = {
   schema: Type<T>;
@@ -17,4 +23,9 @@ function kind<T>(k: MsgKind<T>): MsgKind<unknown> {
 
 export const MSG_KINDS: ReadonlyMap<string, MsgKind<unknown>> = new Map([
   ["bank/send", kind({ schema: MsgSend, validateBasic: validateSend, process: processSend })],
+  ["staking/create_validator", kind({ schema: MsgCreateValidator, validateBasic: validateCreateValidator, process: processCreateValidator })],
+  ["staking/delegate", kind({ schema: MsgDelegate, validateBasic: validateDelegate, process: processDelegate })],
+  ["staking/undelegate", kind({ schema: MsgUndelegate, validateBasic: validateDelegate, process: processUndelegate })],
+  ["distribution/withdraw_rewards", kind({ schema: MsgWithdrawRewards, validateBasic: () => {}, process: processWithdrawRewards })],
+  ["distribution/withdraw_commission", kind({ schema: MsgWithdrawCommission, validateBasic: () => {}, process: processWithdrawCommission })],
 ]);

@@ -13,13 +13,46 @@ export const ValidatorEntry = new ContainerType(
 export const ValidatorList = new ListCompositeType(ValidatorEntry, 1024);
 export type ValidatorEntryValue = ValueOf<typeof ValidatorEntry>;
 
+/**
+ * Three sets live in state, after block H: `validatorsLast` = S_H (signed H), `validators` =
+ * S_{H+1} (signs the next block; the header's nextValidatorsHash), `validatorsPending` = S_{H+2}
+ * (decided by staking at the end of H). Each block shifts them by one.
+ */
 export function getValidators(store: KVReader): ValidatorEntryValue[] {
   const b = store.get(ChainKey.validators);
   return b ? ValidatorList.deserialize(b) : [];
 }
 
+export function getLastValidators(store: KVReader): ValidatorEntryValue[] {
+  const b = store.get(ChainKey.validatorsLast);
+  return b ? ValidatorList.deserialize(b) : getValidators(store);
+}
+
+export function getPendingValidators(store: KVReader): ValidatorEntryValue[] {
+  const b = store.get(ChainKey.validatorsPending);
+  return b ? ValidatorList.deserialize(b) : getValidators(store);
+}
+
+/** Genesis: all three sets are the genesis set. */
 export function setValidators(store: Overlay, vals: ValidatorEntryValue[]): void {
-  store.set(ChainKey.validators, ValidatorList.serialize(vals));
+  const b = ValidatorList.serialize(vals);
+  store.set(ChainKey.validators, b);
+  store.set(ChainKey.validatorsLast, b);
+  store.set(ChainKey.validatorsPending, b);
+}
+
+function setIfChanged(store: Overlay, key: Uint8Array, b: Uint8Array): void {
+  const old = store.get(key);
+  if (!old || Buffer.compare(old, b) !== 0) store.set(key, b);
+}
+
+/** End of block: last ← next, next ← pending, pending ← the set staking just decided. */
+export function shiftValidatorSets(store: Overlay, decided: ValidatorEntryValue[]): void {
+  const next = store.get(ChainKey.validators)!;
+  const pending = store.get(ChainKey.validatorsPending) ?? next;
+  setIfChanged(store, ChainKey.validatorsLast, next);
+  setIfChanged(store, ChainKey.validators, pending);
+  setIfChanged(store, ChainKey.validatorsPending, ValidatorList.serialize(decided));
 }
 
 /** Commits to the set (keys and powers, in order): the header's validatorsHash. */

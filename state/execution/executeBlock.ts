@@ -6,6 +6,7 @@ import { StrataError } from "../errors.ts";
 import { sha256 } from "../crypto/hash.ts";
 import { decodeTx, type DecodedTx } from "../tx/decodeTx.ts";
 import { processTx, type TxResult } from "../tx/processTx.ts";
+import { beginBlock, endBlock } from "./blockHooks.ts";
 
 export type BlockInput = {
   chainId: string;
@@ -13,6 +14,8 @@ export type BlockInput = {
   time: number;
   /** raw tx bytes, or txs the node already decoded (mempool) */
   txs: readonly (Uint8Array | DecodedTx)[];
+  /** consensus addresses that signed the previous block (its commit is in this block) */
+  lastCommitSigners?: readonly Uint8Array[];
 };
 
 export type BlockExecution = {
@@ -33,6 +36,9 @@ export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (ha
   const overlay = new Overlay(base);
   const txParams = getTxParams(overlay);
   const results: TxResult[] = [];
+  const blockEvents: StrataEvent[] = [];
+  const blockCtx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: blockEvents };
+  beginBlock(blockCtx, input.lastCommitSigners ?? []);
   for (const raw of input.txs) {
     let tx: DecodedTx;
     if (raw instanceof Uint8Array) {
@@ -47,5 +53,6 @@ export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (ha
     const ctx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: [] };
     results.push(processTx(ctx, tx, !sigVerified(tx.hashHex)));
   }
-  return { overlay, results, events: [] };
+  endBlock(blockCtx);
+  return { overlay, results, events: blockEvents };
 }

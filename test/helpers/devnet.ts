@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createDevnet, type DevnetOptions } from "../../cli/devnet.ts";
 import { homePaths } from "../../node/config.ts";
 import { StrataClient } from "../../client/rpcClient.ts";
+import { createServer } from "node:net";
 import { freePort, startProc, waitFor, type NodeProc } from "./proc.ts";
 
 export type TestNet = {
@@ -19,12 +20,22 @@ export type TestNet = {
   heights(): Promise<(number | undefined)[]>;
 };
 
-/** Finds a block of 10·n free-looking ports: the devnet layout needs base + 10·i + {0,1,4}. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+/** Finds a base whose devnet ports (base + 10·i + {0, 1, 4}) are all free right now. */
 async function portBase(n: number): Promise<number> {
   for (;;) {
     const p = await freePort();
     const base = 20000 + (p % 30000);
-    if (base + 10 * n < 65000) return base;
+    if (base + 10 * n >= 65000) continue;
+    const ports = Array.from({ length: n }, (_, i) => [base + 10 * i, base + 10 * i + 1, base + 10 * i + 4]).flat();
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
   }
 }
 

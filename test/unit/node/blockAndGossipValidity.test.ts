@@ -15,7 +15,7 @@ import { VoteType, voteSignBytes } from "../../../consensus/vote.ts";
 import { proposalSignBytes } from "../../../consensus/proposal.ts";
 import { ProposalMsg, VoteMsg } from "../../../node/wire.ts";
 import { signMessage } from "../../../state/crypto/ed25519.ts";
-import { makeProposerSchedule } from "../../../node/proposerSchedule.ts";
+import { ProposerSchedule } from "../../../node/proposerSchedule.ts";
 import { testKey, testGenesisJson } from "../../fixtures/memChain.ts";
 
 const vals = [0, 1, 2, 3].map((i) => testKey(500 + i));
@@ -33,7 +33,7 @@ describe("block and gossip validity", () => {
     const bytes = new TextEncoder().encode(JSON.stringify(g));
     chain = await Chain.open(dir, parseGenesis(g), bytes, { mempool: DEFAULT_MEMPOOL });
     const net = { publish: async () => {}, request: async () => new Uint8Array(), peers: () => [] };
-    driver = new ConsensusDriver(chain, undefined, net, makeProposerSchedule(chain.validators()).proposer, DEFAULT_DRIVER, silent);
+    driver = new ConsensusDriver(chain, undefined, net, ProposerSchedule.open(chain.validators(), chain.height + 1), DEFAULT_DRIVER, silent);
     driver.start();
   });
 

@@ -66,7 +66,7 @@ describe("FilePrivval (double-sign protection)", () => {
     pv.saveLock(7, 2, id(9), Uint8Array.of(1, 2, 3));
     pv.signVote(vote(7, 2, VoteType.Precommit, 9));
     const r = new FilePrivval(key, "c", path).restoreFor(7)!;
-    expect(r.round).toBe(2);
+    expect(r.round).toBe(3); // resumes after the round it signed in
     expect(r.lockedRound).toBe(2);
     expect(r.lockedBlockId).toEqual(id(9));
     expect(r.lockedBlock).toEqual(Uint8Array.of(1, 2, 3));

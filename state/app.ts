@@ -1,0 +1,14 @@
+// Wires the modules together once: staking's hooks go to distribution (Cosmos' hooks pattern),
+// so staking never imports distribution. Imported by everything that executes blocks.
+import { setStakingHooks } from "./modules/staking/hooks.ts";
+import { initializeDelegation, initializeValidator, settleDelegation } from "./modules/distribution/keeper.ts";
+
+setStakingHooks({
+  afterValidatorCreated: (ctx, op) => initializeValidator(ctx, op),
+  beforeDelegationModified: (ctx, d, op) => {
+    settleDelegation(ctx, d, op);
+  },
+  afterDelegationModified: (ctx, d, op) => initializeDelegation(ctx, d, op),
+});
+
+export const APP_WIRED = true;

@@ -1,0 +1,21 @@
+// What every block does besides its txs, in order: begin block (distribution pays the signers
+// of the previous block), txs, end block (staking matures unbondings and decides S_{H+2}).
+import "../app.ts";
+import type { ExecContext } from "../context.ts";
+import { ChainKey } from "../keys.ts";
+import { Uint64Num } from "../encoding/types.ts";
+import { allocateRewards } from "../modules/distribution/keeper.ts";
+import { completeUnbondings, updateActiveSet } from "../modules/staking/keeper.ts";
+import { getLastValidators, shiftValidatorSets } from "../validators.ts";
+
+export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Array[]): void {
+  const b = ctx.store.get(ChainKey.lastBlockTime);
+  const lastTime = b ? Uint64Num.deserialize(b) : ctx.time;
+  allocateRewards(ctx, getLastValidators(ctx.store), lastCommitSigners, lastTime);
+}
+
+export function endBlock(ctx: ExecContext): void {
+  completeUnbondings(ctx);
+  shiftValidatorSets(ctx.store, updateActiveSet(ctx));
+  ctx.store.set(ChainKey.lastBlockTime, Uint64Num.serialize(ctx.time));
+}

@@ -1,0 +1,69 @@
+// distribution keys (prefix 0x03): F1 state per validator and per delegation.
+import { ContainerType, UintBigintType, type ValueOf } from "@chainsafe/ssz";
+import { Uint128, Uint64Num } from "../../encoding/types.ts";
+import { Prefix, prefixed } from "../../keys.ts";
+import type { Overlay } from "../../store/overlay.ts";
+import type { KVReader } from "../../store/types.ts";
+
+export const Uint256 = new UintBigintType(32);
+export const DistributionParams = new ContainerType({ communityTax: Uint128, inflationRate: Uint128 }, { typeName: "DistributionParams" });
+export const CurrentRewards = new ContainerType({ period: Uint64Num, rewards: Uint256 }, { typeName: "CurrentRewards" });
+export const StartingInfo = new ContainerType({ previousPeriod: Uint64Num, stake: Uint128 }, { typeName: "StartingInfo" });
+export type DistributionParamsValue = ValueOf<typeof DistributionParams>;
+export type CurrentRewardsValue = ValueOf<typeof CurrentRewards>;
+export type StartingInfoValue = ValueOf<typeof StartingInfo>;
+
+/** 2 % community tax, 7 %/year inflation (18-decimal fixed point). */
+export const DEFAULT_DISTRIBUTION_PARAMS: DistributionParamsValue = { communityTax: 2n * 10n ** 16n, inflationRate: 7n * 10n ** 16n };
+
+const K = {
+  params: Uint8Array.of(Prefix.distribution, 0x01),
+  current: Uint8Array.of(Prefix.distribution, 0x02),
+  historical: Uint8Array.of(Prefix.distribution, 0x03),
+  commission: Uint8Array.of(Prefix.distribution, 0x04),
+  outstanding: Uint8Array.of(Prefix.distribution, 0x05),
+  starting: Uint8Array.of(Prefix.distribution, 0x06),
+};
+const u64 = (n: number) => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(n));
+  return b;
+};
+
+export function getParams(s: KVReader): DistributionParamsValue {
+  const b = s.get(K.params);
+  return b ? DistributionParams.deserialize(b) : DEFAULT_DISTRIBUTION_PARAMS;
+}
+export function setParams(s: Overlay, p: DistributionParamsValue): void {
+  s.set(K.params, DistributionParams.serialize(p));
+}
+export function getCurrent(s: KVReader, v: Uint8Array): CurrentRewardsValue | undefined {
+  const b = s.get(prefixed(K.current, v));
+  return b ? CurrentRewards.deserialize(b) : undefined;
+}
+export function setCurrent(s: Overlay, v: Uint8Array, c: CurrentRewardsValue): void {
+  s.set(prefixed(K.current, v), CurrentRewards.serialize(c));
+}
+export function getHistorical(s: KVReader, v: Uint8Array, period: number): bigint {
+  const b = s.get(prefixed(K.historical, v, u64(period)));
+  return b ? Uint256.deserialize(b) : 0n;
+}
+export function setHistorical(s: Overlay, v: Uint8Array, period: number, ratio: bigint): void {
+  s.set(prefixed(K.historical, v, u64(period)), Uint256.serialize(ratio));
+}
+function getAmount(s: KVReader, key: Uint8Array): bigint {
+  const b = s.get(key);
+  return b ? Uint128.deserialize(b) : 0n;
+}
+export const getCommission = (s: KVReader, v: Uint8Array) => getAmount(s, prefixed(K.commission, v));
+export const setCommission = (s: Overlay, v: Uint8Array, a: bigint) => s.set(prefixed(K.commission, v), Uint128.serialize(a));
+export const getOutstanding = (s: KVReader, v: Uint8Array) => getAmount(s, prefixed(K.outstanding, v));
+export const setOutstanding = (s: Overlay, v: Uint8Array, a: bigint) => s.set(prefixed(K.outstanding, v), Uint128.serialize(a));
+export function getStarting(s: KVReader, d: Uint8Array, v: Uint8Array): StartingInfoValue | undefined {
+  const b = s.get(prefixed(K.starting, d, v));
+  return b ? StartingInfo.deserialize(b) : undefined;
+}
+export function setStarting(s: Overlay, d: Uint8Array, v: Uint8Array, i: StartingInfoValue | undefined): void {
+  if (i) s.set(prefixed(K.starting, d, v), StartingInfo.serialize(i));
+  else s.del(prefixed(K.starting, d, v));
+}

@@ -1,0 +1,127 @@
+// staking keeper: shares ↔ tokens, delegation and undelegation, pools, the unbonding queue and
+// the active set. Rounding always favours the protocol: shares issued and tokens returned round
+// down, shares burned round up.
+import { ErrorCode, StrataError } from "../../errors.ts";
+import { ONE } from "../../denoms.ts";
+import { moduleAddress, encodeAddress } from "../../crypto/address.ts";
+import type { ExecContext } from "../../context.ts";
+import type { KVReader } from "../../store/types.ts";
+import type { Overlay } from "../../store/overlay.ts";
+import { send } from "../bank/keeper.ts";
+import { event } from "../../events.ts";
+import type { ValidatorEntryValue } from "../../validators.ts";
+import { stakingHooks } from "./hooks.ts";
+import {
+  getDelegationShares,
+  getParams,
+  getQueue,
+  getUnbonding,
+  getValidator,
+  getValidatorOperators,
+  setDelegationShares,
+  setQueue,
+  setUnbonding,
+  setValidator,
+} from "./store.ts";
+import { ValidatorStatus, type ValidatorValue } from "./types.ts";
+
+export const BONDED_POOL = moduleAddress("bonded_pool");
+export const NOT_BONDED_POOL = moduleAddress("not_bonded_pool");
+
+export function poolOf(v: ValidatorValue): Uint8Array {
+  return v.status === ValidatorStatus.Bonded ? BONDED_POOL : NOT_BONDED_POOL;
+}
+
+export function powerOf(v: ValidatorValue): number {
+  return Number(v.tokens / ONE);
+}
+
+export function tokensFromShares(v: ValidatorValue, shares: bigint): bigint {
+  return v.shares === 0n ? 0n : (shares * v.tokens) / v.shares;
+}
+
+export function requireValidator(s: KVReader, operator: Uint8Array): ValidatorValue {
+  const v = getValidator(s, operator);
+  if (!v) throw new StrataError(ErrorCode.UnknownValidator, `no validator with operator ${encodeAddress(operator)}`);
+  return v;
+}
+
+/** Moves `amount` from the delegator into the validator's pool and mints shares for it. */
+export function delegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array, amount: bigint): bigint {
+  const v = requireValidator(ctx.store, operator);
+  if (v.tombstoned) throw new StrataError(ErrorCode.ValidatorTombstoned, `validator ${encodeAddress(operator)} is tombstoned and cannot receive delegations`);
+  const shares = v.shares === 0n || v.tokens === 0n ? amount : (amount * v.shares) / v.tokens;
+  if (shares === 0n) throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of this validator`);
+  stakingHooks().beforeDelegationModified(ctx, delegator, operator);
+  send(ctx.store, delegator, poolOf(v), "stra", amount);
+  setValidator(ctx.store, { ...v, tokens: v.tokens + amount, shares: v.shares + shares });
+  setDelegationShares(ctx.store, delegator, operator, getDelegationShares(ctx.store, delegator, operator) + shares);
+  stakingHooks().afterDelegationModified(ctx, delegator, operator);
+  return shares;
+}
+
+/** Burns the shares worth `amount` and starts an unbonding entry that pays out after the unbonding time. */
+export function undelegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array, amount: bigint): { completionTime: number } {
+  const v = requireValidator(ctx.store, operator);
+  const have = getDelegationShares(ctx.store, delegator, operator);
+  if (have === 0n) throw new StrataError(ErrorCode.NoDelegation, `${encodeAddress(delegator)} has no delegation to ${encodeAddress(operator)}`);
+  const need = v.tokens === 0n ? have + 1n : (amount * v.shares + v.tokens - 1n) / v.tokens; // ceil
+  if (need > have || amount > v.tokens) {
+    throw new StrataError(ErrorCode.InsufficientShares, `delegation is worth ${tokensFromShares(v, have)}stra, cannot undelegate ${amount}stra`);
+  }
+  const params = getParams(ctx.store);
+  const ub = getUnbonding(ctx.store, delegator, operator);
+  if (ub.entries.length >= params.maxEntries) {
+    throw new StrataError(ErrorCode.TooManyUnbondingEntries, `already ${ub.entries.length} unbonding entries with this validator (max ${params.maxEntries}); wait for one to mature`);
+  }
+  stakingHooks().beforeDelegationModified(ctx, delegator, operator);
+  setValidator(ctx.store, { ...v, tokens: v.tokens - amount, shares: v.shares - need });
+  setDelegationShares(ctx.store, delegator, operator, have - need);
+  if (v.status === ValidatorStatus.Bonded) send(ctx.store, BONDED_POOL, NOT_BONDED_POOL, "stra", amount);
+  const completionTime = ctx.time + params.unbondingTimeMs;
+  setUnbonding(ctx.store, delegator, operator, { entries: [...ub.entries, { creationHeight: ctx.height, completionTime, initialBalance: amount, balance: amount }] });
+  setQueue(ctx.store, [...getQueue(ctx.store), { completionTime, delegator, validator: operator }]);
+  if (have - need > 0n) stakingHooks().afterDelegationModified(ctx, delegator, operator);
+  return { completionTime };
+}
+
+/** Pays out every unbonding entry whose completion time has passed. PERF: O(matured entries). */
+export function completeUnbondings(ctx: ExecContext): void {
+  const q = getQueue(ctx.store);
+  let i = 0;
+  while (i < q.length && q[i].completionTime <= ctx.time) {
+    const { delegator, validator } = q[i];
+    const ub = getUnbonding(ctx.store, delegator, validator);
+    const keep = ub.entries.filter((e) => e.completionTime > ctx.time);
+    for (const e of ub.entries) {
+      if (e.completionTime > ctx.time || e.balance === 0n) continue;
+      send(ctx.store, NOT_BONDED_POOL, delegator, "stra", e.balance);
+      ctx.events.push(event("complete_unbonding", { delegator: encodeAddress(delegator), validator: encodeAddress(validator), amount: `${e.balance}stra` }));
+    }
+    setUnbonding(ctx.store, delegator, validator, { entries: keep });
+    i++;
+  }
+  if (i > 0) setQueue(ctx.store, q.slice(i));
+}
+
+/**
+ * The active set: validators not jailed with power ≥ 1, top maxValidators by tokens (ties by
+ * operator address). Validators entering or leaving it move their tokens between the pools.
+ * PERF: O(v log v) over all validators, once per block.
+ */
+export function updateActiveSet(ctx: ExecContext): ValidatorEntryValue[] {
+  const params = getParams(ctx.store);
+  const all = getValidatorOperators(ctx.store).map((op) => getValidator(ctx.store, op)!);
+  const eligible = all.filter((v) => !v.jailed && powerOf(v) >= 1);
+  eligible.sort((a, b) => (a.tokens === b.tokens ? Buffer.compare(a.operator, b.operator) : a.tokens > b.tokens ? -1 : 1));
+  const active = new Set(eligible.slice(0, params.maxValidators).map((v) => Buffer.from(v.operator).toString("hex")));
+  for (const v of all) {
+    const want = active.has(Buffer.from(v.operator).toString("hex")) ? ValidatorStatus.Bonded : ValidatorStatus.Unbonded;
+    if (v.status === want) continue;
+    const from = poolOf(v);
+    const moved = { ...v, status: want };
+    if (v.tokens > 0n) send(ctx.store as Overlay, from, poolOf(moved), "stra", v.tokens);
+    setValidator(ctx.store, moved);
+  }
+  return eligible.slice(0, params.maxValidators).map((v) => ({ pubkey: v.consensusPubkey, power: powerOf(v), moniker: v.moniker }));
+}

@@ -1,0 +1,90 @@
+// staking keys (prefix 0x02). Lists that modules iterate (validators, unbonding queue, a
+// delegator's validators) are single records: the store has point reads only, and these lists
+// stay small (hundreds of validators; the queue holds only immature entries).
+import { Prefix, prefixed } from "../../keys.ts";
+import type { Overlay } from "../../store/overlay.ts";
+import type { KVReader } from "../../store/types.ts";
+import { AddressList, Delegation, StakingParams, Unbonding, UnbondingQueue, Validator, DEFAULT_STAKING_PARAMS, type QueueItemValue, type StakingParamsValue, type UnbondingValue, type ValidatorValue } from "./types.ts";
+
+const K = {
+  params: Uint8Array.of(Prefix.staking, 0x01),
+  validator: Uint8Array.of(Prefix.staking, 0x02),
+  validatorIndex: Uint8Array.of(Prefix.staking, 0x03),
+  delegation: Uint8Array.of(Prefix.staking, 0x04),
+  delegatorIndex: Uint8Array.of(Prefix.staking, 0x05),
+  unbonding: Uint8Array.of(Prefix.staking, 0x06),
+  queue: Uint8Array.of(Prefix.staking, 0x07),
+  byConsensus: Uint8Array.of(Prefix.staking, 0x08),
+};
+
+export function getParams(s: KVReader): StakingParamsValue {
+  const b = s.get(K.params);
+  return b ? StakingParams.deserialize(b) : DEFAULT_STAKING_PARAMS;
+}
+export function setParams(s: Overlay, p: StakingParamsValue): void {
+  s.set(K.params, StakingParams.serialize(p));
+}
+
+export function getValidator(s: KVReader, operator: Uint8Array): ValidatorValue | undefined {
+  const b = s.get(prefixed(K.validator, operator));
+  return b ? Validator.deserialize(b) : undefined;
+}
+export function setValidator(s: Overlay, v: ValidatorValue): void {
+  const isNew = !s.get(prefixed(K.validator, v.operator));
+  s.set(prefixed(K.validator, v.operator), Validator.serialize(v));
+  if (isNew) {
+    s.set(K.validatorIndex, AddressList.serialize([...getValidatorOperators(s), v.operator]));
+    s.set(prefixed(K.byConsensus, consensusAddress(v.consensusPubkey)), v.operator);
+  }
+}
+export function getValidatorOperators(s: KVReader): Uint8Array[] {
+  const b = s.get(K.validatorIndex);
+  return b ? AddressList.deserialize(b) : [];
+}
+export function operatorByConsensusAddress(s: KVReader, consAddr: Uint8Array): Uint8Array | undefined {
+  return s.get(prefixed(K.byConsensus, consAddr)) ?? undefined;
+}
+
+import { addressFromPubkey } from "../../crypto/address.ts";
+export function consensusAddress(pubkey: Uint8Array): Uint8Array {
+  return addressFromPubkey(pubkey);
+}
+
+export function getDelegationShares(s: KVReader, delegator: Uint8Array, validator: Uint8Array): bigint {
+  const b = s.get(prefixed(K.delegation, delegator, validator));
+  return b ? Delegation.deserialize(b).shares : 0n;
+}
+export function setDelegationShares(s: Overlay, delegator: Uint8Array, validator: Uint8Array, shares: bigint): void {
+  const key = prefixed(K.delegation, delegator, validator);
+  const idx = getDelegatorValidators(s, delegator);
+  const has = idx.some((v) => Buffer.compare(v, validator) === 0);
+  if (shares === 0n) {
+    s.del(key);
+    if (has) s.set(prefixed(K.delegatorIndex, delegator), AddressList.serialize(idx.filter((v) => Buffer.compare(v, validator) !== 0)));
+    return;
+  }
+  s.set(key, Delegation.serialize({ shares }));
+  if (!has) s.set(prefixed(K.delegatorIndex, delegator), AddressList.serialize([...idx, validator]));
+}
+export function getDelegatorValidators(s: KVReader, delegator: Uint8Array): Uint8Array[] {
+  const b = s.get(prefixed(K.delegatorIndex, delegator));
+  return b ? AddressList.deserialize(b) : [];
+}
+
+export function getUnbonding(s: KVReader, delegator: Uint8Array, validator: Uint8Array): UnbondingValue {
+  const b = s.get(prefixed(K.unbonding, delegator, validator));
+  return b ? Unbonding.deserialize(b) : { entries: [] };
+}
+export function setUnbonding(s: Overlay, delegator: Uint8Array, validator: Uint8Array, u: UnbondingValue): void {
+  const key = prefixed(K.unbonding, delegator, validator);
+  if (u.entries.length === 0) s.del(key);
+  else s.set(key, Unbonding.serialize(u));
+}
+
+export function getQueue(s: KVReader): QueueItemValue[] {
+  const b = s.get(K.queue);
+  return b ? UnbondingQueue.deserialize(b) : [];
+}
+export function setQueue(s: Overlay, q: QueueItemValue[]): void {
+  s.set(K.queue, UnbondingQueue.serialize(q));
+}
