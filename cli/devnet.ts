@@ -18,7 +18,7 @@ export function devnetPowers(n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(((n - i) / total) * 1000));
 }
 
-export type DevnetOptions = { timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string };
+export type DevnetOptions = { unbondingTimeMs?: number; timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string };
 
 /** Creates N validator homes sharing one genesis, each bootstrapping to all the others. */
 export async function createDevnet(dir: string, n: number, opts: DevnetOptions = {}): Promise<{ homes: string[]; rpc: string[] }> {
@@ -63,6 +63,8 @@ export async function createDevnet(dir: string, n: number, opts: DevnetOptions =
       ...(opts.extraAccounts ?? []).map((a) => ({ address: a.address, balances: { stra: a.stra.toString() } })),
     ],
     validators,
+    // short periods so the whole life cycle can be watched in minutes
+    params: { staking: { unbondingTimeMs: String(opts.unbondingTimeMs ?? 120_000) } },
   };
   for (const h of homes) writeGenesis(h, genesis);
   return { homes, rpc };

@@ -30,6 +30,29 @@ export function registerQuery(program: Command): void {
     print(o.output, r, () => [`supply at height ${r.height}`, table([["DENOM", "SUPPLY"], ...Object.entries(r.supply).map(([d, v]) => [d, formatUnits(BigInt(v))])])].join("\n"));
   });
 
+  const staking = q.command("staking").description("staking queries");
+  withQueryOptions(staking.command("validators").description("all validators with tokens, power, commission and status")).action(async (o: QOpts) => {
+    const r = await new StrataClient(o.node).call<any>("staking_validators");
+    print(o.output, r, () =>
+      table([["OPERATOR", "MONIKER", "POWER", "TOKENS", "COMMISSION", "STATUS"], ...r.validators.map((v: any) => [v.operator, v.moniker, v.power, formatUnits(BigInt(v.tokens)), `${(Number(BigInt(v.commissionRate) / 10n ** 14n) / 100).toFixed(2)}%`, v.jailed ? "jailed" : v.status])]),
+    );
+  });
+  withQueryOptions(staking.command("delegations <addressOrKey>").description("delegations of an account")).action(async (a: string, o: QOpts) => {
+    const addr = encodeAddress(resolveAddress(o.home, a));
+    const r = await new StrataClient(o.node).call<any>("staking_delegations", { address: addr });
+    print(o.output, r, () => (r.delegations.length ? table([["VALIDATOR", "TOKENS", "SHARES"], ...r.delegations.map((d: any) => [d.validator, formatUnits(BigInt(d.tokens)), d.shares])]) : `${addr} has no delegations`));
+  });
+  withQueryOptions(staking.command("unbondings <addressOrKey>").description("pending unbondings of an account")).action(async (a: string, o: QOpts) => {
+    const addr = encodeAddress(resolveAddress(o.home, a));
+    const r = await new StrataClient(o.node).call<any>("staking_unbondings", { address: addr });
+    print(o.output, r, () => (r.unbondings.length ? table([["VALIDATOR", "AMOUNT", "COMPLETES"], ...r.unbondings.map((u: any) => [u.validator, formatUnits(BigInt(u.balance)), u.completionTime])]) : `${addr} has no unbondings`));
+  });
+  withQueryOptions(q.command("distribution").description("distribution queries").command("rewards <addressOrKey>").description("pending staking rewards")).action(async (a: string, o: QOpts) => {
+    const addr = encodeAddress(resolveAddress(o.home, a));
+    const r = await new StrataClient(o.node).call<any>("distribution_rewards", { address: addr });
+    print(o.output, r, () => [table([["VALIDATOR", "REWARDS"], ...r.rewards.map((x: any) => [x.validator, formatUnits(BigInt(x.amount))])]), `total  ${formatUnits(BigInt(r.total))} stra`].join("\n"));
+  });
+
   withQueryOptions(q.command("block [height]").description("a block (latest if no height)")).action(async (h: string | undefined, o: QOpts) => {
     const b = await new StrataClient(o.node).call<any>("block", h ? { height: h } : {});
     const hd = b.block.header;

@@ -6,12 +6,13 @@ import { StrataClient } from "../client/rpcClient.ts";
 import { decodeAddress, isAddress } from "../state/crypto/address.ts";
 import { errorName } from "../state/errors.ts";
 import { DEFAULT_PARAMS_GAS_PRICE } from "./defaults.ts";
+import { registerStakingTx } from "./txStaking.ts";
 import { keyringDir, loadSigningKey } from "./keys.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, print, type OutputFormat } from "./output.ts";
 
-type TxOpts = { from: string; home: string; node: string; output: OutputFormat; gasPrice: string; memo?: string; wait: boolean; yes?: boolean };
+export type TxOpts = { from: string; home: string; node: string; output: OutputFormat; gasPrice: string; memo?: string; wait: boolean; yes?: boolean };
 
-function withTxOptions(c: Command): Command {
+export function withTxOptions(c: Command): Command {
   return c
     .requiredOption("--from <key>", "name or address of the signing key in the keyring")
     .option("--home <dir>", "home directory holding keys/", DEFAULT_HOME)
@@ -60,6 +61,7 @@ export async function sendTx(o: TxOpts, msgs: AnyMsg[], describe: string): Promi
 
 export function registerTx(program: Command): void {
   const tx = program.command("tx").description("sign and submit a transaction");
+  registerStakingTx(tx);
   const bank = tx.command("bank").description("bank module messages");
   withTxOptions(bank.command("send <to> <amount>").description("send tokens, e.g. `strata tx bank send bob 10stra --from alice`")).action(
     async (to: string, amount: string, o: TxOpts) => {

@@ -6,11 +6,20 @@ import { publicKeyFromSeed } from "../state/crypto/ed25519.ts";
 import { signFast } from "./sign.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { MsgSend } from "../state/modules/bank/msgs.ts";
+import { MsgCreateValidator, MsgDelegate, MsgUndelegate } from "../state/modules/staking/msgs.ts";
+import { MsgWithdrawRewards } from "../state/modules/distribution/handlers/withdrawRewards.ts";
+import { MsgWithdrawCommission } from "../state/modules/distribution/handlers/withdrawCommission.ts";
 import { txGas } from "../state/gas.ts";
 
 const utf8 = new TextEncoder();
 
-export type AnyMsg = { type: "bank/send"; value: { to: Uint8Array; denom: string; amount: bigint } };
+export type AnyMsg =
+  | { type: "bank/send"; value: { to: Uint8Array; denom: string; amount: bigint } }
+  | { type: "staking/create_validator"; value: { consensusPubkey: Uint8Array; moniker: string; commissionRate: bigint; maxCommissionRate: bigint; selfStake: bigint } }
+  | { type: "staking/delegate"; value: { validator: Uint8Array; amount: bigint } }
+  | { type: "staking/undelegate"; value: { validator: Uint8Array; amount: bigint } }
+  | { type: "distribution/withdraw_rewards"; value: { validator: Uint8Array } }
+  | { type: "distribution/withdraw_commission"; value: { validator: Uint8Array } };
 
 /** SSZ's uint128 silently truncates larger values, so the client must refuse them. */
 function checkAmount(a: bigint): bigint {
@@ -22,6 +31,21 @@ export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
   switch (m.type) {
     case "bank/send":
       return { type: utf8.encode(m.type), value: MsgSend.serialize({ to: m.value.to, denom: utf8.encode(m.value.denom), amount: checkAmount(m.value.amount) }) };
+    case "staking/create_validator": {
+      const v = m.value;
+      return {
+        type: utf8.encode(m.type),
+        value: MsgCreateValidator.serialize({ consensusPubkey: v.consensusPubkey, moniker: utf8.encode(v.moniker), commissionRate: checkAmount(v.commissionRate), maxCommissionRate: checkAmount(v.maxCommissionRate), selfStake: checkAmount(v.selfStake) }),
+      };
+    }
+    case "staking/delegate":
+      return { type: utf8.encode(m.type), value: MsgDelegate.serialize({ validator: m.value.validator, amount: checkAmount(m.value.amount) }) };
+    case "staking/undelegate":
+      return { type: utf8.encode(m.type), value: MsgUndelegate.serialize({ validator: m.value.validator, amount: checkAmount(m.value.amount) }) };
+    case "distribution/withdraw_rewards":
+      return { type: utf8.encode(m.type), value: MsgWithdrawRewards.serialize({ validator: m.value.validator }) };
+    case "distribution/withdraw_commission":
+      return { type: utf8.encode(m.type), value: MsgWithdrawCommission.serialize({ validator: m.value.validator }) };
   }
 }
 

@@ -2,6 +2,10 @@
 // "/<module>/<query>". Modules add their queries here as they land.
 import { decodeAddress } from "../state/crypto/address.ts";
 import { queryBalances, querySupply } from "../state/modules/bank/queries.ts";
+import { queryDelegations, queryStakingParams, queryUnbondings, queryValidators, validatorJson } from "../state/modules/staking/queries.ts";
+import { getValidator } from "../state/modules/staking/store.ts";
+import { queryRewards, queryValidatorRewards } from "../state/modules/distribution/queries.ts";
+import { ErrorCode, StrataError } from "../state/errors.ts";
 import type { Method } from "./jsonrpc.ts";
 import { RpcParamsError } from "./jsonrpc.ts";
 import { reqString } from "./params.ts";
@@ -23,6 +27,19 @@ function queries(ctx: RpcContext): Map<string, AppQuery> {
   return new Map<string, AppQuery>([
     ["bank_balances", (p) => ({ address: reqString(p, "address"), height: String(chain.height), ...queryBalances(chain.db, addressParam(p)) })],
     ["bank_supply", () => ({ height: String(chain.height), supply: querySupply(chain.db) })],
+    ["staking_validators", () => ({ height: String(chain.height), validators: queryValidators(chain.db) })],
+    [
+      "staking_validator",
+      (p) => {
+        const v = getValidator(chain.db, addressParam(p));
+        if (!v) throw new StrataError(ErrorCode.UnknownValidator, `no validator with operator ${String(p.address)}`);
+        return { height: String(chain.height), validator: validatorJson(v), ...queryValidatorRewards(chain.db, v.operator) };
+      },
+    ],
+    ["staking_delegations", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), delegations: queryDelegations(chain.db, addressParam(p)) })],
+    ["staking_unbondings", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), unbondings: queryUnbondings(chain.db, addressParam(p)) })],
+    ["staking_params", () => queryStakingParams(chain.db)],
+    ["distribution_rewards", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), ...queryRewards(chain.db, addressParam(p)) })],
   ]);
 }
 

@@ -1,0 +1,64 @@
+import type { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { formatCoin, parseAmount } from "../client/amount.ts";
+import { decodeAddress } from "../state/crypto/address.ts";
+import { sendTx, withTxOptions, type TxOpts } from "./tx.ts";
+
+/** "0.1" → 10^17 (18-decimal fixed point), checked to be within 0..1. */
+export function parseRate(s: string, what: string): bigint {
+  const m = /^(0|1)(?:\.(\d{1,18}))?$/.exec(s.trim());
+  if (!m) throw new Error(`${what} must be a decimal between 0 and 1, e.g. 0.1`);
+  const v = BigInt(m[1]) * 10n ** 18n + BigInt((m[2] ?? "").padEnd(18, "0"));
+  if (v > 10n ** 18n) throw new Error(`${what} must be at most 1`);
+  return v;
+}
+
+function stakeAmount(s: string): bigint {
+  const c = parseAmount(s);
+  if (c.denom !== "stra") throw new Error(`stake is in stra, got ${c.denom}`);
+  return c.amount;
+}
+
+export function registerStakingTx(tx: Command): void {
+  const staking = tx.command("staking").description("staking module messages");
+  withTxOptions(
+    staking
+      .command("create-validator")
+      .description("register the signer as a validator operator")
+      .requiredOption("--pubkey <hexOrFile>", "consensus ed25519 public key (hex), or a node's validator_key.json")
+      .requiredOption("--moniker <name>", "validator name")
+      .requiredOption("--self-stake <amount>", "e.g. 100stra")
+      .option("--commission-rate <rate>", "0..1", "0.1")
+      .option("--max-commission-rate <rate>", "0..1", "0.2"),
+  ).action(async (o: TxOpts & { pubkey: string; moniker: string; selfStake: string; commissionRate: string; maxCommissionRate: string }) => {
+    const hex = /^[0-9a-fA-F]{64}$/.test(o.pubkey) ? o.pubkey : (JSON.parse(readFileSync(o.pubkey, "utf8")) as { pubkey: string }).pubkey;
+    const selfStake = stakeAmount(o.selfStake);
+    await sendTx(
+      o,
+      [
+        {
+          type: "staking/create_validator",
+          value: { consensusPubkey: new Uint8Array(Buffer.from(hex, "hex")), moniker: o.moniker, commissionRate: parseRate(o.commissionRate, "--commission-rate"), maxCommissionRate: parseRate(o.maxCommissionRate, "--max-commission-rate"), selfStake },
+        },
+      ],
+      `create validator "${o.moniker}" with ${formatCoin(selfStake, "stra")} self stake`,
+    );
+  });
+  withTxOptions(staking.command("delegate <validator> <amount>").description("bond stra to a validator")).action(async (v: string, a: string, o: TxOpts) => {
+    const amount = stakeAmount(a);
+    await sendTx(o, [{ type: "staking/delegate", value: { validator: decodeAddress(v), amount } }], `delegate ${formatCoin(amount, "stra")} to ${v}`);
+  });
+  withTxOptions(staking.command("undelegate <validator> <amount>").description("unbond stra (paid after the unbonding time)")).action(async (v: string, a: string, o: TxOpts) => {
+    const amount = stakeAmount(a);
+    await sendTx(o, [{ type: "staking/undelegate", value: { validator: decodeAddress(v), amount } }], `undelegate ${formatCoin(amount, "stra")} from ${v}`);
+  });
+  const dist = tx.command("distribution").description("distribution module messages");
+  withTxOptions(dist.command("withdraw-rewards <validator>").description("withdraw staking rewards from one delegation")).action(async (v: string, o: TxOpts) => {
+    await sendTx(o, [{ type: "distribution/withdraw_rewards", value: { validator: decodeAddress(v) } }], `withdraw rewards from ${v}`);
+  });
+  withTxOptions(dist.command("withdraw-commission").description("withdraw the signer's validator commission")).action(async (o: TxOpts & { from: string }) => {
+    const { loadSigningKey } = await import("./keys.ts");
+    const k = await loadSigningKey(o.home, o.from);
+    await sendTx(o, [{ type: "distribution/withdraw_commission", value: { validator: decodeAddress(k.address) } }], "withdraw commission");
+  });
+}
