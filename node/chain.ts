@@ -143,6 +143,21 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return tx;
   }
 
+  /**
+   * Adds a precommit (signature already verified by gossip validation) for the last committed
+   * block to the commit the next block will carry, if its validator is not in it yet.
+   */
+  addLateSignature(validator: Uint8Array, blockId: Uint8Array, timestamp: number, signature: Uint8Array): void {
+    const c = this.lastCommit;
+    if (Buffer.compare(c.blockId, blockId) !== 0) return;
+    // commit signatures are in the order of the set that signed the block
+    const i = getLastValidators(this.db).findIndex((v) => Buffer.compare(addressFromPubkey(v.pubkey), validator) === 0);
+    if (i < 0 || i >= c.signatures.length || c.signatures[i].flag === BlockIdFlag.Commit) return;
+    const signatures = c.signatures.slice();
+    signatures[i] = { flag: BlockIdFlag.Commit, validator, timestamp, signature };
+    this.lastCommit = { ...c, signatures };
+  }
+
   lastCommitOf(): CommitValue {
     return this.lastCommit;
   }

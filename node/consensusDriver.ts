@@ -59,12 +59,21 @@ export class ConsensusDriver {
     this.proposerAt = proposerAt;
     this.opts = opts;
     this.log = log;
-    const signer = privval ?? { address: undefined, signVote: () => undefined, signProposal: () => undefined };
+    // Signs only while this node's key is in the current height's set: a key outside it must not
+    // vote (peers would reject the votes and lower our score).
+    const inSet = () => privval !== undefined && this.byAddr.has(hex(privval.address));
+    const signer = {
+      get address() {
+        return inSet() ? privval!.address : undefined;
+      },
+      signVote: (b: Parameters<FilePrivval["signVote"]>[0]) => (inSet() ? privval!.signVote(b) : undefined),
+      signProposal: (b: Parameters<FilePrivval["signProposal"]>[0]) => (inSet() ? privval!.signProposal(b) : undefined),
+    };
     this.core = new ConsensusCore(
       {
         proposer: (round) => this.proposerAt.proposer(this.core.height, round),
         createBlock: () => {
-          const p = this.chain.propose(Date.now(), signer.address!);
+          const p = this.chain.propose(Date.now(), privval!.address);
           return { blockId: p.blockId, block: Block.serialize(p.block) };
         },
         isValidBlock: (blockId, block) => {
@@ -256,7 +265,7 @@ export class ConsensusDriver {
   private rebroadcast(): void {
     if (this.busy) return;
     const r = this.core.round;
-    const me = this.privval?.address;
+    const me = this.privval && this.byAddr.has(hex(this.privval.address)) ? this.privval.address : undefined;
     const own = this.core.proposalOf(r);
     if (own && me && Buffer.compare(own.proposal.body.proposer, me) === 0) {
       this.publish("proposal", ProposalMsg.serialize({ proposal: own.proposal, block: own.block, nonce: this.nonce++ }));
@@ -325,6 +334,13 @@ export class ConsensusDriver {
     this.log.debug("gossip in", { topic, height: this.core.height, busy: this.busy });
     if (topic === "vote") {
       const { vote } = VoteMsg.deserialize(data);
+      // Precommits for the block just decided that arrive during the commit pause still count:
+      // they go into the lastCommit of the next block (CometBFT does the same), so slower
+      // validators are not left out of rewards.
+      if (this.busy && vote.body.height === this.core.height && vote.body.type === VoteType.Precommit) {
+        this.chain.addLateSignature(vote.body.validator, vote.body.blockId, vote.body.timestamp, vote.signature);
+        return;
+      }
       if (vote.body.height > this.core.height || this.busy) return this.buffer(topic, data, vote.body.height);
       if (vote.body.height === this.core.height) this.core.onVote(vote);
       return;

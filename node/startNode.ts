@@ -39,8 +39,9 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool });
   log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase() });
 
-  const isValidator = genesis.validators.some((v) => Buffer.compare(v.pubkey, key.pubkey) === 0);
-  const privval = isValidator ? new FilePrivval(key, chain.chainId, paths.signState) : undefined;
+  // Every node has a consensus key; it signs only while it is in the height's validator set.
+  const isValidator = chain.validators().some((v) => Buffer.compare(v.pubkey, key.pubkey) === 0);
+  const privval = new FilePrivval(key, chain.chainId, paths.signState);
   let driver: ConsensusDriver | undefined;
   const p2p = await P2P.start(
     { chainId: chain.chainId, host: config.p2p.host, port: config.p2p.port, peerKeyPath: paths.nodeKey, bootstrap: config.p2p.bootstrap },
