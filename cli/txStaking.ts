@@ -52,6 +52,9 @@ export function registerStakingTx(tx: Command): void {
     const amount = stakeAmount(a);
     await sendTx(o, [{ type: "staking/undelegate", value: { validator: decodeAddress(v), amount } }], `undelegate ${formatCoin(amount, "stra")} from ${v}`);
   });
+  withTxOptions(tx.command("slashing").description("slashing module messages").command("unjail").description("return the signer's jailed validator to the candidates after its jail time")).action(async (o: TxOpts) => {
+    await sendTx(o, [{ type: "slashing/unjail", value: {} }], "unjail");
+  });
   const dist = tx.command("distribution").description("distribution module messages");
   withTxOptions(dist.command("withdraw-rewards <validator>").description("withdraw staking rewards from one delegation")).action(async (v: string, o: TxOpts) => {
     await sendTx(o, [{ type: "distribution/withdraw_rewards", value: { validator: decodeAddress(v) } }], `withdraw rewards from ${v}`);

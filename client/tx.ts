@@ -9,6 +9,7 @@ import { MsgSend } from "../state/modules/bank/msgs.ts";
 import { MsgCreateValidator, MsgDelegate, MsgUndelegate } from "../state/modules/staking/msgs.ts";
 import { MsgWithdrawRewards } from "../state/modules/distribution/handlers/withdrawRewards.ts";
 import { MsgWithdrawCommission } from "../state/modules/distribution/handlers/withdrawCommission.ts";
+import { MsgUnjail } from "../state/modules/slashing/handlers/unjail.ts";
 import { txGas } from "../state/gas.ts";
 
 const utf8 = new TextEncoder();
@@ -19,7 +20,8 @@ export type AnyMsg =
   | { type: "staking/delegate"; value: { validator: Uint8Array; amount: bigint } }
   | { type: "staking/undelegate"; value: { validator: Uint8Array; amount: bigint } }
   | { type: "distribution/withdraw_rewards"; value: { validator: Uint8Array } }
-  | { type: "distribution/withdraw_commission"; value: { validator: Uint8Array } };
+  | { type: "distribution/withdraw_commission"; value: { validator: Uint8Array } }
+  | { type: "slashing/unjail"; value: Record<string, never> };
 
 /** SSZ's uint128 silently truncates larger values, so the client must refuse them. */
 function checkAmount(a: bigint): bigint {
@@ -44,6 +46,8 @@ export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
       return { type: utf8.encode(m.type), value: MsgUndelegate.serialize({ validator: m.value.validator, amount: checkAmount(m.value.amount) }) };
     case "distribution/withdraw_rewards":
       return { type: utf8.encode(m.type), value: MsgWithdrawRewards.serialize({ validator: m.value.validator }) };
+    case "slashing/unjail":
+      return { type: utf8.encode(m.type), value: MsgUnjail.serialize({ reserved: 0 }) };
     case "distribution/withdraw_commission":
       return { type: utf8.encode(m.type), value: MsgWithdrawCommission.serialize({ validator: m.value.validator }) };
   }

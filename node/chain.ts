@@ -168,7 +168,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const bp = getBlockParams(this.db);
     const txs = this.mempool.reap(bp.maxTxs, bp.maxBytes).map((t) => t.bytes);
     const blockTime = Math.max(time, this.lastBlockTime + 1);
-    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs, lastCommitSigners: signersOf(this.lastCommit) }, (h) => this.verified.has(h));
+    const evidence = [...this.evidencePool.values()].slice(0, 16);
+    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs, lastCommitSigners: signersOf(this.lastCommit), evidence }, (h) => this.verified.has(h));
     const nextValidators = getValidators(exec.overlay);
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
@@ -182,13 +183,20 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       stateRoot: commitment.root,
       validatorsHash: validatorsHash(getValidators(this.db)),
       nextValidatorsHash: validatorsHash(nextValidators),
-      evidenceHash: evidenceHashOf([]),
+      evidenceHash: evidenceHashOf(evidence),
       proposer,
     };
-    const block: BlockValue = { header, txs, evidence: [], lastCommit: this.lastCommit };
+    const block: BlockValue = { header, txs, evidence, lastCommit: this.lastCommit };
     const p = { block, nextValidators, blockId: blockIdOf(header), changes, commitment, results: exec.results };
     this.remember(p);
     return p;
+  }
+
+  /** double-sign evidence this node observed, waiting to be put in a block it proposes */
+  private readonly evidencePool = new Map<string, Uint8Array>();
+
+  addEvidence(e: Uint8Array): void {
+    if (this.evidencePool.size < 1000) this.evidencePool.set(Buffer.from(e).toString("hex"), e);
   }
 
   /** Proposals this node executed (its own, or received and validated), by block id (hex). */
@@ -233,7 +241,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const { block } = check;
     const exec = executeBlock(
       this.db,
-      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs, lastCommitSigners: signersOf(block.lastCommit) },
+      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs, lastCommitSigners: signersOf(block.lastCommit), evidence: block.evidence },
       (h) => this.verified.has(h),
     );
     const changes = exec.overlay.changes();
@@ -285,6 +293,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     });
     this.lastCommit = commit;
     this.executed.clear();
+    for (const e of p.block.evidence) this.evidencePool.delete(Buffer.from(e).toString("hex"));
     this.mempool.update(
       p.results.map((r) => r.hash),
       (t) => {

@@ -14,6 +14,7 @@ import type { FilePrivval } from "./privval.ts";
 import type { Logger } from "./logger.ts";
 import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, VoteMsg } from "./wire.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
+import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
 
 export type Network = {
   publish(topic: "tx" | "proposal" | "vote", data: Uint8Array): Promise<void>;
@@ -203,6 +204,7 @@ export class ConsensusDriver {
       case "evidence":
         this.log.warn("equivocation observed", { height: e.evidence.first.body.height, validator: hex(e.evidence.first.body.validator) });
         if (this.evidence.length < 1000) this.evidence.push(e.evidence);
+        this.chain.addEvidence(encodeEvidence(e.evidence.first, e.evidence.second));
         return;
       case "decide":
         void this.commitDecided(e);

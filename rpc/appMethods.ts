@@ -3,7 +3,8 @@
 import { decodeAddress } from "../state/crypto/address.ts";
 import { queryBalances, querySupply } from "../state/modules/bank/queries.ts";
 import { queryDelegations, queryStakingParams, queryUnbondings, queryValidators, validatorJson } from "../state/modules/staking/queries.ts";
-import { getValidator } from "../state/modules/staking/store.ts";
+import { consensusAddress, getValidator } from "../state/modules/staking/store.ts";
+import { querySigningInfo } from "../state/modules/slashing/queries.ts";
 import { queryRewards, queryValidatorRewards } from "../state/modules/distribution/queries.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import type { Method } from "./jsonrpc.ts";
@@ -39,6 +40,14 @@ function queries(ctx: RpcContext): Map<string, AppQuery> {
     ["staking_delegations", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), delegations: queryDelegations(chain.db, addressParam(p)) })],
     ["staking_unbondings", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), unbondings: queryUnbondings(chain.db, addressParam(p)) })],
     ["staking_params", () => queryStakingParams(chain.db)],
+    [
+      "slashing_signing_info",
+      (p) => {
+        const v = getValidator(chain.db, addressParam(p));
+        if (!v) throw new StrataError(ErrorCode.UnknownValidator, `no validator with operator ${String(p.address)}`);
+        return { height: String(chain.height), operator: reqString(p, "address"), ...querySigningInfo(chain.db, consensusAddress(v.consensusPubkey)) };
+      },
+    ],
     ["distribution_rewards", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), ...queryRewards(chain.db, addressParam(p)) })],
   ]);
 }

@@ -1,7 +1,7 @@
 // Wires the modules together once: staking's hooks go to distribution (Cosmos' hooks pattern),
 // so staking never imports distribution. Imported by everything that executes blocks.
 import { setStakingHooks } from "./modules/staking/hooks.ts";
-import { initializeDelegation, initializeValidator, settleDelegation } from "./modules/distribution/keeper.ts";
+import { beforeValidatorSlashed, initializeDelegation, initializeValidator, settleDelegation } from "./modules/distribution/keeper.ts";
 
 setStakingHooks({
   afterValidatorCreated: (ctx, op) => initializeValidator(ctx, op),
@@ -9,6 +9,7 @@ setStakingHooks({
     settleDelegation(ctx, d, op);
   },
   afterDelegationModified: (ctx, d, op) => initializeDelegation(ctx, d, op),
+  beforeValidatorSlashed: (ctx, op, fraction) => beforeValidatorSlashed(ctx, op, fraction),
 });
 
 export const APP_WIRED = true;

@@ -46,6 +46,10 @@ export const ErrorCode = {
   TooManyUnbondingEntries: 607,
   ConsensusKeyInUse: 608,
   NoDelegation: 609,
+  ValidatorNotJailed: 610,
+  JailPeriodNotOver: 611,
+  // slashing (8xx)
+  InvalidEvidence: 801,
   // distribution (7xx)
   NotValidatorOperator: 701,
   // blocks (5xx)

@@ -11,6 +11,7 @@ export const MSG_GAS: Readonly<Record<string, bigint>> = {
   "staking/undelegate": 100_000n,
   "distribution/withdraw_rewards": 60_000n,
   "distribution/withdraw_commission": 40_000n,
+  "slashing/unjail": 60_000n,
 };
 
 export function txGas(txBytes: number, msgTypes: readonly string[]): bigint {

@@ -10,6 +10,7 @@ import { BONDED_POOL } from "./modules/staking/keeper.ts";
 import { DEFAULT_DISTRIBUTION_PARAMS, setParams as setDistributionParams, type DistributionParamsValue } from "./modules/distribution/store.ts";
 import { incrementPeriod, initializeDelegation, initializeValidator } from "./modules/distribution/keeper.ts";
 import { Uint64Num } from "./encoding/types.ts";
+import { DEFAULT_SLASHING_PARAMS, setParams as setSlashingParams, type SlashingParamsValue } from "./modules/slashing/store.ts";
 import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
 import { ChainKey } from "./keys.ts";
 import { mint } from "./modules/bank/keeper.ts";
@@ -28,6 +29,7 @@ export type GenesisAccount = { address: Uint8Array; balances: Map<string, bigint
 export type Genesis = {
   stakingParams: StakingParamsValue;
   distributionParams: DistributionParamsValue;
+  slashingParams: SlashingParamsValue;
   chainId: string;
   genesisTime: number;
   authority: Uint8Array;
@@ -87,7 +89,20 @@ export function parseGenesis(json: unknown): Genesis {
   const authority = address(g.authority, "authority");
 
   const params = obj(g.params ?? {}, "params");
-  onlyKeys(params, ["tx", "block", "staking", "distribution"], "params");
+  onlyKeys(params, ["tx", "block", "staking", "distribution", "slashing"], "params");
+  const slp = obj(params.slashing ?? {}, "params.slashing");
+  onlyKeys(slp, ["signedBlocksWindow", "minSignedPerWindow", "downtimeJailMs", "slashFractionDoubleSign", "slashFractionDowntime"], "params.slashing");
+  const ds = DEFAULT_SLASHING_PARAMS;
+  const num = (k: string, max: bigint, def: number) => (slp[k] === undefined ? def : Number(uint(slp[k], `params.slashing.${k}`, max)));
+  const frac = (k: string, def: bigint) => (slp[k] === undefined ? def : uint(slp[k], `params.slashing.${k}`, 10n ** 18n));
+  const slashingParams: SlashingParamsValue = {
+    signedBlocksWindow: num("signedBlocksWindow", 8192n, ds.signedBlocksWindow),
+    minSignedPerWindow: frac("minSignedPerWindow", ds.minSignedPerWindow),
+    downtimeJailMs: num("downtimeJailMs", 10n ** 13n, ds.downtimeJailMs),
+    slashFractionDoubleSign: frac("slashFractionDoubleSign", ds.slashFractionDoubleSign),
+    slashFractionDowntime: frac("slashFractionDowntime", ds.slashFractionDowntime),
+  };
+  if (slashingParams.signedBlocksWindow < 2) fail("params.slashing.signedBlocksWindow", "must be at least 2");
   const sp = obj(params.staking ?? {}, "params.staking");
   onlyKeys(sp, ["unbondingTimeMs", "maxValidators", "maxEntries", "minSelfStake"], "params.staking");
   const d = DEFAULT_STAKING_PARAMS;
@@ -166,7 +181,7 @@ export function parseGenesis(json: unknown): Genesis {
     if (moniker.length > 64) fail(`${f}.moniker`, "must be at most 64 bytes");
     return { pubkey, power, moniker };
   });
-  return { chainId, genesisTime, authority, txParams, blockParams, stakingParams, distributionParams, accounts, validators };
+  return { chainId, genesisTime, authority, txParams, blockParams, stakingParams, distributionParams, slashingParams, accounts, validators };
 }
 
 /**
@@ -179,6 +194,7 @@ export function initChain(store: Overlay, g: Genesis): void {
   setBlockParams(store, g.blockParams);
   setStakingParams(store, g.stakingParams);
   setDistributionParams(store, g.distributionParams);
+  setSlashingParams(store, g.slashingParams);
   setValidators(store, g.validators);
   store.set(ChainKey.authority, g.authority);
   store.set(ChainKey.chainId, new TextEncoder().encode(g.chainId));

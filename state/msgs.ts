@@ -10,6 +10,8 @@ import { processDelegate } from "./modules/staking/handlers/delegate.ts";
 import { processUndelegate } from "./modules/staking/handlers/undelegate.ts";
 import { MsgWithdrawRewards, processWithdrawRewards } from "./modules/distribution/handlers/withdrawRewards.ts";
 import { MsgWithdrawCommission, processWithdrawCommission } from "./modules/distribution/handlers/withdrawCommission.ts";
+import { MsgUnjail, processUnjail } from "./modules/slashing/handlers/unjail.ts";
+import { ErrorCode, StrataError } from "./errors.ts";
 
 export type MsgKind<T> = {
   schema: Type<T>;
@@ -28,4 +30,14 @@ export const MSG_KINDS: ReadonlyMap<string, MsgKind<unknown>> = new Map([
   ["staking/undelegate", kind({ schema: MsgUndelegate, validateBasic: validateDelegate, process: processUndelegate })],
   ["distribution/withdraw_rewards", kind({ schema: MsgWithdrawRewards, validateBasic: () => {}, process: processWithdrawRewards })],
   ["distribution/withdraw_commission", kind({ schema: MsgWithdrawCommission, validateBasic: () => {}, process: processWithdrawCommission })],
+  [
+    "slashing/unjail",
+    kind({
+      schema: MsgUnjail,
+      validateBasic: (m) => {
+        if (m.reserved !== 0) throw new StrataError(ErrorCode.TxMalformed, "reserved must be 0");
+      },
+      process: processUnjail,
+    }),
+  ],
 ]);

@@ -6,12 +6,16 @@ import { ChainKey } from "../keys.ts";
 import { Uint64Num } from "../encoding/types.ts";
 import { allocateRewards } from "../modules/distribution/keeper.ts";
 import { completeUnbondings, updateActiveSet } from "../modules/staking/keeper.ts";
+import { handleEvidence, trackLiveness } from "../modules/slashing/keeper.ts";
 import { getLastValidators, shiftValidatorSets } from "../validators.ts";
 
-export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Array[]): void {
+export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], evidence: readonly Uint8Array[]): void {
   const b = ctx.store.get(ChainKey.lastBlockTime);
   const lastTime = b ? Uint64Num.deserialize(b) : ctx.time;
-  allocateRewards(ctx, getLastValidators(ctx.store), lastCommitSigners, lastTime);
+  const last = getLastValidators(ctx.store);
+  allocateRewards(ctx, last, lastCommitSigners, lastTime);
+  trackLiveness(ctx, last, lastCommitSigners);
+  handleEvidence(ctx, evidence);
 }
 
 export function endBlock(ctx: ExecContext): void {

@@ -16,6 +16,8 @@ export type BlockInput = {
   txs: readonly (Uint8Array | DecodedTx)[];
   /** consensus addresses that signed the previous block (its commit is in this block) */
   lastCommitSigners?: readonly Uint8Array[];
+  /** double-sign evidence carried by the block */
+  evidence?: readonly Uint8Array[];
 };
 
 export type BlockExecution = {
@@ -38,7 +40,7 @@ export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (ha
   const results: TxResult[] = [];
   const blockEvents: StrataEvent[] = [];
   const blockCtx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: blockEvents };
-  beginBlock(blockCtx, input.lastCommitSigners ?? []);
+  beginBlock(blockCtx, input.lastCommitSigners ?? [], input.evidence ?? []);
   for (const raw of input.txs) {
     let tx: DecodedTx;
     if (raw instanceof Uint8Array) {

@@ -14,7 +14,7 @@ import { getDelegationShares, getValidator, operatorByConsensusAddress } from ".
 import { tokensFromShares } from "../staking/keeper.ts";
 import type { ValidatorEntryValue } from "../../validators.ts";
 import { addressFromPubkey } from "../../crypto/address.ts";
-import { getCommission, getCurrent, getHistorical, getOutstanding, getParams, getStarting, setCommission, setCurrent, setHistorical, setOutstanding, setStarting } from "./store.ts";
+import { addSlashEvent, getCommission, getCurrent, getHistorical, getOutstanding, getParams, getSlashEvents, getStarting, setCommission, setCurrent, setHistorical, setOutstanding, setStarting } from "./store.ts";
 
 export const DISTRIBUTION = moduleAddress("distribution");
 export const COMMUNITY_POOL = moduleAddress("community_pool");
@@ -40,8 +40,29 @@ export function incrementPeriod(ctx: ExecContext, operator: Uint8Array): number 
   return cur.period;
 }
 
-function rewardsBetween(s: KVReader, operator: Uint8Array, start: number, end: number, stake: bigint): bigint {
-  return (stake * (getHistorical(s, operator, end) - getHistorical(s, operator, start))) / RATIO_SCALE;
+/**
+ * stake × (ratio[end] − ratio[start]), walking through the validator's slashes in between: after
+ * each, the stake that earns is cut by the slash fraction (Cosmos' calculateDelegationRewards).
+ * PERF: O(slashes of this validator in the range).
+ */
+function rewardsBetween(s: KVReader, operator: Uint8Array, start: number, end: number, stake: bigint, endRatio?: bigint): bigint {
+  let total = 0n;
+  let from = start;
+  let st = stake;
+  for (const e of getSlashEvents(s, operator)) {
+    if (e.period <= start || e.period > end) continue;
+    total += (st * (getHistorical(s, operator, e.period) - getHistorical(s, operator, from))) / RATIO_SCALE;
+    st = (st * (ONE - e.fraction)) / ONE;
+    from = e.period;
+  }
+  const last = endRatio ?? getHistorical(s, operator, end);
+  return total + (st * (last - getHistorical(s, operator, from))) / RATIO_SCALE;
+}
+
+/** Before a slash: close the period at the old tokens and record the cut for F1. */
+export function beforeValidatorSlashed(ctx: ExecContext, operator: Uint8Array, fraction: bigint): void {
+  const period = incrementPeriod(ctx, operator);
+  addSlashEvent(ctx.store, operator, { period, fraction });
 }
 
 /** Pays a delegation its rewards up to now and clears its starting info. Returns the amount. */
@@ -74,7 +95,7 @@ export function pendingRewards(s: KVReader, delegator: Uint8Array, operator: Uin
   const cur = getCurrent(s, operator);
   if (!start || !v || !cur) return 0n;
   const ratioNow = getHistorical(s, operator, cur.period - 1) + (v.tokens === 0n ? 0n : (cur.rewards * RATIO_SCALE) / v.tokens);
-  return (start.stake * (ratioNow - getHistorical(s, operator, start.previousPeriod))) / RATIO_SCALE;
+  return rewardsBetween(s, operator, start.previousPeriod, cur.period - 1, start.stake, ratioNow);
 }
 
 export function withdrawCommission(ctx: ExecContext, operator: Uint8Array): bigint {

@@ -1,5 +1,5 @@
 // distribution keys (prefix 0x03): F1 state per validator and per delegation.
-import { ContainerType, UintBigintType, type ValueOf } from "@chainsafe/ssz";
+import { ContainerType, ListCompositeType, UintBigintType, type ValueOf } from "@chainsafe/ssz";
 import { Uint128, Uint64Num } from "../../encoding/types.ts";
 import { Prefix, prefixed } from "../../keys.ts";
 import type { Overlay } from "../../store/overlay.ts";
@@ -12,6 +12,8 @@ export const StartingInfo = new ContainerType({ previousPeriod: Uint64Num, stake
 export type DistributionParamsValue = ValueOf<typeof DistributionParams>;
 export type CurrentRewardsValue = ValueOf<typeof CurrentRewards>;
 export type StartingInfoValue = ValueOf<typeof StartingInfo>;
+export const SlashEvents = new ListCompositeType(new ContainerType({ period: Uint64Num, fraction: Uint128 }), 1 << 16);
+export type SlashEventValue = { period: number; fraction: bigint };
 
 /** 2 % community tax, 7 %/year inflation (18-decimal fixed point). */
 export const DEFAULT_DISTRIBUTION_PARAMS: DistributionParamsValue = { communityTax: 2n * 10n ** 16n, inflationRate: 7n * 10n ** 16n };
@@ -23,6 +25,7 @@ const K = {
   commission: Uint8Array.of(Prefix.distribution, 0x04),
   outstanding: Uint8Array.of(Prefix.distribution, 0x05),
   starting: Uint8Array.of(Prefix.distribution, 0x06),
+  slashes: Uint8Array.of(Prefix.distribution, 0x07),
 };
 const u64 = (n: number) => {
   const b = new Uint8Array(8);
@@ -66,4 +69,13 @@ export function getStarting(s: KVReader, d: Uint8Array, v: Uint8Array): Starting
 export function setStarting(s: Overlay, d: Uint8Array, v: Uint8Array, i: StartingInfoValue | undefined): void {
   if (i) s.set(prefixed(K.starting, d, v), StartingInfo.serialize(i));
   else s.del(prefixed(K.starting, d, v));
+}
+
+/** A validator's slashes, in period order: after `period` ended, its stakes shrank by `fraction`. */
+export function getSlashEvents(s: KVReader, v: Uint8Array): SlashEventValue[] {
+  const b = s.get(prefixed(K.slashes, v));
+  return b ? SlashEvents.deserialize(b) : [];
+}
+export function addSlashEvent(s: Overlay, v: Uint8Array, e: SlashEventValue): void {
+  s.set(prefixed(K.slashes, v), SlashEvents.serialize([...getSlashEvents(s, v), e]));
 }

@@ -8,9 +8,11 @@ export type StakingHooks = {
   beforeDelegationModified(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array): void;
   /** after they changed (starts a new reward period for it) */
   afterDelegationModified(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array): void;
+  /** before a validator's tokens are cut by `fraction` (18-decimal) */
+  beforeValidatorSlashed(ctx: ExecContext, operator: Uint8Array, fraction: bigint): void;
 };
 
-const noop: StakingHooks = { afterValidatorCreated() {}, beforeDelegationModified() {}, afterDelegationModified() {} };
+const noop: StakingHooks = { afterValidatorCreated() {}, beforeDelegationModified() {}, afterDelegationModified() {}, beforeValidatorSlashed() {} };
 let hooks: StakingHooks = noop;
 
 export function setStakingHooks(h: StakingHooks): void {

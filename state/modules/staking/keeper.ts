@@ -7,7 +7,7 @@ import { moduleAddress, encodeAddress } from "../../crypto/address.ts";
 import type { ExecContext } from "../../context.ts";
 import type { KVReader } from "../../store/types.ts";
 import type { Overlay } from "../../store/overlay.ts";
-import { send } from "../bank/keeper.ts";
+import { burn, send } from "../bank/keeper.ts";
 import { event } from "../../events.ts";
 import type { ValidatorEntryValue } from "../../validators.ts";
 import { stakingHooks } from "./hooks.ts";
@@ -124,4 +124,45 @@ export function updateActiveSet(ctx: ExecContext): ValidatorEntryValue[] {
     setValidator(ctx.store, moved);
   }
   return eligible.slice(0, params.maxValidators).map((v) => ({ pubkey: v.consensusPubkey, power: powerOf(v), moniker: v.moniker }));
+}
+
+/**
+ * Cuts a validator's tokens by `fraction` (18-decimal) and the unbonding entries that began at
+ * or after the infraction height, burning the stra. Rounds the cut up (in the protocol's favour
+ * against the offender). Returns the amount burned.
+ */
+export function slash(ctx: ExecContext, operator: Uint8Array, fraction: bigint, infractionHeight: number): bigint {
+  const v = requireValidator(ctx.store, operator);
+  stakingHooks().beforeValidatorSlashed(ctx, operator, fraction);
+  const cut = (v.tokens * fraction + ONE - 1n) / ONE;
+  let burned = 0n;
+  if (cut > 0n) {
+    burn(ctx.store, poolOf(v), "stra", cut);
+    setValidator(ctx.store, { ...v, tokens: v.tokens - cut });
+    burned += cut;
+  }
+  // unbondings that started after the infraction still answer for it
+  for (const q of getQueue(ctx.store)) {
+    if (Buffer.compare(q.validator, operator) !== 0) continue;
+    const ub = getUnbonding(ctx.store, q.delegator, operator);
+    let changed = false;
+    const entries = ub.entries.map((e) => {
+      if (e.creationHeight < infractionHeight || e.balance === 0n) return e;
+      const c = (e.initialBalance * fraction + ONE - 1n) / ONE;
+      const take = c > e.balance ? e.balance : c;
+      burned += take;
+      burn(ctx.store, NOT_BONDED_POOL, "stra", take);
+      changed = true;
+      return { ...e, balance: e.balance - take };
+    });
+    if (changed) setUnbonding(ctx.store, q.delegator, operator, { entries });
+  }
+  ctx.events.push(event("slash", { validator: encodeAddress(operator), fraction: fraction.toString(), burned: `${burned}stra` }));
+  return burned;
+}
+
+export function jail(ctx: ExecContext, operator: Uint8Array, until: number, tombstone = false): void {
+  const v = requireValidator(ctx.store, operator);
+  setValidator(ctx.store, { ...v, jailed: true, jailedUntil: Math.max(v.jailedUntil, until), tombstoned: v.tombstoned || tombstone });
+  ctx.events.push(event("jail", { validator: encodeAddress(operator), until: new Date(until).toISOString(), tombstoned: String(v.tombstoned || tombstone) }));
 }

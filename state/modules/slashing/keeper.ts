@@ -1,0 +1,75 @@
+// slashing keeper: liveness over a sliding window of blocks, and double-sign evidence.
+import type { ExecContext } from "../../context.ts";
+import { encodeAddress, addressFromPubkey } from "../../crypto/address.ts";
+import { event } from "../../events.ts";
+import type { ValidatorEntryValue } from "../../validators.ts";
+import { getValidator, operatorByConsensusAddress } from "../staking/store.ts";
+import { jail, slash } from "../staking/keeper.ts";
+import { DuplicateVoteEvidence, getEvidenceInvalidity } from "./evidence.ts";
+import { getParams, getSigningInfo, setSigningInfo } from "./store.ts";
+
+const E18 = 10n ** 18n;
+
+/**
+ * Begin block: each validator of the previous block either signed it or missed it; a validator
+ * that missed more than the window allows (after a full window since it started) is slashed
+ * for downtime and jailed. PERF: O(validators) per block.
+ */
+export function trackLiveness(ctx: ExecContext, lastValidators: readonly ValidatorEntryValue[], signers: readonly Uint8Array[]): void {
+  if (ctx.height <= 1) return;
+  const p = getParams(ctx.store);
+  const signed = new Set(signers.map((a) => Buffer.from(a).toString("hex")));
+  const maxMissed = BigInt(p.signedBlocksWindow) - (BigInt(p.signedBlocksWindow) * p.minSignedPerWindow) / E18;
+  for (const v of lastValidators) {
+    const cons = addressFromPubkey(v.pubkey);
+    const op = operatorByConsensusAddress(ctx.store, cons);
+    if (!op) continue;
+    const val = getValidator(ctx.store, op);
+    if (!val || val.jailed) continue;
+    const info = getSigningInfo(ctx.store, cons) ?? { startHeight: ctx.height, indexOffset: 0, missedCounter: 0, missed: new Uint8Array(Math.ceil(p.signedBlocksWindow / 8)) };
+    const bits = info.missed.length * 8 >= p.signedBlocksWindow ? Uint8Array.from(info.missed) : new Uint8Array(Math.ceil(p.signedBlocksWindow / 8));
+    const idx = info.indexOffset % p.signedBlocksWindow;
+    const was = (bits[idx >> 3] >> (idx & 7)) & 1;
+    const missed = signed.has(Buffer.from(cons).toString("hex")) ? 0 : 1;
+    let counter = info.missedCounter - was + missed;
+    if (missed) bits[idx >> 3] |= 1 << (idx & 7);
+    else bits[idx >> 3] &= ~(1 << (idx & 7));
+    let next = { ...info, indexOffset: info.indexOffset + 1, missedCounter: counter, missed: bits };
+    if (ctx.height > info.startHeight + p.signedBlocksWindow && BigInt(counter) > maxMissed) {
+      slash(ctx, op, p.slashFractionDowntime, ctx.height - 2);
+      jail(ctx, op, ctx.time + p.downtimeJailMs);
+      ctx.events.push(event("liveness", { validator: encodeAddress(op), missed_blocks: String(counter) }));
+      counter = 0;
+      next = { ...next, missedCounter: 0, missed: new Uint8Array(bits.length), startHeight: ctx.height };
+    }
+    setSigningInfo(ctx.store, cons, next);
+  }
+}
+
+/**
+ * Evidence in a block: each proven double sign slashes the validator's stake (and unbondings
+ * begun since) by the double-sign fraction, jails it and tombstones it for good. Invalid or
+ * repeated evidence is skipped with an event (the header commits to it, so all nodes agree).
+ */
+export function handleEvidence(ctx: ExecContext, evidence: readonly Uint8Array[]): void {
+  const p = getParams(ctx.store);
+  for (const raw of evidence) {
+    let why: string | undefined;
+    try {
+      const e = DuplicateVoteEvidence.deserialize(raw);
+      const op = operatorByConsensusAddress(ctx.store, e.voteA.body.validator);
+      const val = op ? getValidator(ctx.store, op) : undefined;
+      if (!op || !val) why = "unknown validator";
+      else if (val.tombstoned) why = "validator already tombstoned";
+      else why = getEvidenceInvalidity(ctx.chainId, e, val.consensusPubkey);
+      if (!why && op) {
+        slash(ctx, op, p.slashFractionDoubleSign, e.voteA.body.height);
+        jail(ctx, op, Number.MAX_SAFE_INTEGER, true);
+        ctx.events.push(event("double_sign", { validator: encodeAddress(op), height: String(e.voteA.body.height) }));
+      }
+    } catch {
+      why = "does not decode";
+    }
+    if (why) ctx.events.push(event("evidence_rejected", { reason: why }));
+  }
+}

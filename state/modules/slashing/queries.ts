@@ -1,0 +1,20 @@
+import type { KVReader } from "../../store/types.ts";
+import { getValidator, operatorByConsensusAddress } from "../staking/store.ts";
+import { getParams, getSigningInfo } from "./store.ts";
+
+export function querySigningInfo(s: KVReader, consAddr: Uint8Array) {
+  const info = getSigningInfo(s, consAddr);
+  const op = operatorByConsensusAddress(s, consAddr);
+  const v = op ? getValidator(s, op) : undefined;
+  const p = getParams(s);
+  return {
+    consensusAddress: Buffer.from(consAddr).toString("hex").toUpperCase(),
+    startHeight: String(info?.startHeight ?? 0),
+    indexOffset: String(info?.indexOffset ?? 0),
+    missedBlocksCounter: String(info?.missedCounter ?? 0),
+    signedBlocksWindow: String(p.signedBlocksWindow),
+    jailed: v?.jailed ?? false,
+    jailedUntil: v && v.jailed ? new Date(Math.min(v.jailedUntil, 8.64e15)).toISOString() : null,
+    tombstoned: v?.tombstoned ?? false,
+  };
+}

@@ -1,0 +1,89 @@
+// slashing: downtime over the signed-blocks window, double-sign evidence (slash 5 %, jail,
+// tombstone, unbondings after the infraction), unjail rules.
+import { describe, expect, it } from "vitest";
+import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID } from "../../../../fixtures/memChain.ts";
+import { ErrorCode } from "../../../../../state/errors.ts";
+import { ONE } from "../../../../../state/denoms.ts";
+import { getValidator, getUnbonding } from "../../../../../state/modules/staking/store.ts";
+import { getPendingValidators } from "../../../../../state/validators.ts";
+import { encodeEvidence } from "../../../../../state/modules/slashing/evidence.ts";
+import { VoteType, voteSignBytes, type VoteValue } from "../../../../../consensus/vote.ts";
+import { signMessage } from "../../../../../state/crypto/ed25519.ts";
+
+const [alice, bob] = [testKey(0), testKey(1)];
+const v0 = testKey(10_000);
+const cons = testKey(20_000);
+const PARAMS = { slashing: { signedBlocksWindow: "10", minSignedPerWindow: "500000000000000000", downtimeJailMs: "5000" }, staking: { unbondingTimeMs: "100000" } };
+
+function withAlice() {
+  const c = new MemChain(testGenesisJson(2, 1_000_000n * ONE, PARAMS));
+  c.block([tx(alice, [{ type: "staking/create_validator", value: { consensusPubkey: cons.pubkey, moniker: "a", commissionRate: 0n, maxCommissionRate: ONE / 5n, selfStake: 30n * ONE } }], 0n)]);
+  c.block([]);
+  c.block([]);
+  return c;
+}
+const inPending = (c: MemChain) => getPendingValidators(c.store).some((v) => Buffer.compare(v.pubkey, cons.pubkey) === 0);
+
+function vote(block: number, height = 2): VoteValue {
+  const body = { type: VoteType.Prevote, height, round: 0, blockId: new Uint8Array(32).fill(block), timestamp: 1, validator: cons.address };
+  return { body, signature: signMessage(cons.seed, voteSignBytes(CHAIN_ID, body)) };
+}
+
+describe("slashing", () => {
+  it("a validator that misses more than half of the window is slashed for downtime and jailed; unjail after the jail time", () => {
+    const c = withAlice();
+    const tokens = getValidator(c.store, alice.address)!.tokens;
+    for (let i = 0; i < 14 && !getValidator(c.store, alice.address)!.jailed; i++) c.block([], true, [v0.address]);
+    const v = getValidator(c.store, alice.address)!;
+    expect(v.jailed).toBe(true);
+    expect(v.tombstoned).toBe(false);
+    expect(v.tokens).toBe(tokens - (tokens + 9_999n) / 10_000n); // 0.01 %, rounded against the offender
+    expect(inPending(c)).toBe(false);
+    const [early] = c.block([tx(alice, [{ type: "slashing/unjail", value: {} }], 1n)]);
+    expect(early.code).toBe(ErrorCode.JailPeriodNotOver);
+    for (let i = 0; i < 5; i++) c.block([]);
+    const [ok] = c.block([tx(alice, [{ type: "slashing/unjail", value: {} }], 2n)]);
+    expect(ok.code, ok.log).toBe(0);
+    expect(inPending(c)).toBe(true);
+  });
+
+  it("unjail of a validator that is not jailed is rejected", () => {
+    const c = withAlice();
+    const [r] = c.block([tx(alice, [{ type: "slashing/unjail", value: {} }], 1n)]);
+    expect(r.code).toBe(ErrorCode.ValidatorNotJailed);
+  });
+
+  it("double-sign evidence slashes 5 %, jails and tombstones, and cuts unbondings begun after the infraction", () => {
+    const c = withAlice();
+    c.block([tx(bob, [{ type: "staking/delegate", value: { validator: alice.address, amount: 10n * ONE } }], 0n)]);
+    c.block([tx(bob, [{ type: "staking/undelegate", value: { validator: alice.address, amount: 4n * ONE } }], 1n)]);
+    const ubHeight = c.height;
+    const tokens = getValidator(c.store, alice.address)!.tokens;
+    c.block([], true, undefined, [encodeEvidence(vote(1, ubHeight - 1), vote(2, ubHeight - 1))]);
+    const v = getValidator(c.store, alice.address)!;
+    expect(v.tokens).toBe(tokens - tokens / 20n);
+    expect(v.jailed && v.tombstoned).toBe(true);
+    expect(inPending(c)).toBe(false);
+    expect(getUnbonding(c.store, bob.address, alice.address).entries[0].balance).toBe(4n * ONE - (4n * ONE) / 20n);
+    const [u] = c.block([tx(alice, [{ type: "slashing/unjail", value: {} }], 1n)]);
+    expect(u.code).toBe(ErrorCode.ValidatorTombstoned);
+    const [d] = c.block([tx(bob, [{ type: "staking/delegate", value: { validator: alice.address, amount: ONE } }], 2n)]);
+    expect(d.code).toBe(ErrorCode.ValidatorTombstoned);
+    // the same evidence again is skipped (already tombstoned)
+    c.block([], true, undefined, [encodeEvidence(vote(1, ubHeight - 1), vote(2, ubHeight - 1))]);
+    expect(getValidator(c.store, alice.address)!.tokens).toBe(v.tokens);
+    expect(c.lastBlockEvents.some((e) => e.type === "evidence_rejected")).toBe(true);
+  });
+
+  it("evidence with a bad signature or identical votes changes nothing", () => {
+    const c = withAlice();
+    const tokens = getValidator(c.store, alice.address)!.tokens;
+    const bad = vote(2);
+    bad.signature[0] ^= 1;
+    c.block([], true, undefined, [encodeEvidence(vote(1), bad)]);
+    c.block([], true, undefined, [encodeEvidence(vote(1), vote(1))]);
+    c.block([], true, undefined, [Uint8Array.of(1, 2, 3)]);
+    expect(getValidator(c.store, alice.address)!.tokens).toBe(tokens);
+    expect(getValidator(c.store, alice.address)!.jailed).toBe(false);
+  });
+});
