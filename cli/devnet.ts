@@ -9,6 +9,7 @@ import { initHome, writeGenesis } from "../node/homeSetup.ts";
 import { DEFAULT_CONFIG, homePaths } from "../node/config.ts";
 import { ensurePeerKey } from "../node/p2p.ts";
 import { ONE } from "../state/denoms.ts";
+import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 
 const STRATA = fileURLToPath(new URL("./strata.ts", import.meta.url));
 
@@ -18,7 +19,7 @@ export function devnetPowers(n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(((n - i) / total) * 1000));
 }
 
-export type DevnetOptions = { unbondingTimeMs?: number; timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string };
+export type DevnetOptions = { slashing?: Record<string, string>; unbondingTimeMs?: number; timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string };
 
 /** Creates N validator homes sharing one genesis, each bootstrapping to all the others. */
 export async function createDevnet(dir: string, n: number, opts: DevnetOptions = {}): Promise<{ homes: string[]; rpc: string[] }> {
@@ -60,11 +61,13 @@ export async function createDevnet(dir: string, n: number, opts: DevnetOptions =
     authority: alice.address,
     accounts: [
       ...[alice, bob].map((k) => ({ address: k.address, balances: { stra: fund } })),
+      // each validator's operator account (its consensus key) gets fees for unjail and withdrawals
+      ...validators.map((v) => ({ address: encodeAddress(addressFromPubkey(new Uint8Array(Buffer.from(v.pubkey, "hex")))), balances: { stra: (1000n * ONE).toString() } })),
       ...(opts.extraAccounts ?? []).map((a) => ({ address: a.address, balances: { stra: a.stra.toString() } })),
     ],
     validators,
     // short periods so the whole life cycle can be watched in minutes
-    params: { staking: { unbondingTimeMs: String(opts.unbondingTimeMs ?? 120_000) } },
+    params: { staking: { unbondingTimeMs: String(opts.unbondingTimeMs ?? 120_000) }, slashing: { downtimeJailMs: "60000", ...(opts.slashing ?? {}) } },
   };
   for (const h of homes) writeGenesis(h, genesis);
   return { homes, rpc };

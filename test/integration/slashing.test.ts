@@ -1,0 +1,104 @@
+// Slashing on a real 4-validator devnet (stakes 40/30/20/10 %):
+//  - a validator stopped long enough is slashed for downtime and jailed on every node; after the
+//    jail time it restarts, unjails with its operator key and signs again;
+//  - a double-signing validator (a harness signs two conflicting votes with its key and gossips
+//    them) is slashed 5 %, jailed and tombstoned on every node, and the chain keeps going.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { StrataClient } from "../../client/rpcClient.ts";
+import { signTx } from "../../client/tx.ts";
+import { addressFromPubkey, encodeAddress } from "../../state/crypto/address.ts";
+import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
+import { homePaths } from "../../node/config.ts";
+import { P2P } from "../../node/p2p.ts";
+import { VoteMsg } from "../../node/wire.ts";
+import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
+import { createLogger } from "../../node/logger.ts";
+import { freePort, waitFor } from "../helpers/proc.ts";
+import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+
+const FEE = 400_000n * 1_000_000_000n;
+
+function validatorSeed(home: string): Uint8Array {
+  return new Uint8Array(Buffer.from((JSON.parse(readFileSync(homePaths(home).validatorKey, "utf8")) as { seed: string }).seed, "hex"));
+}
+
+describe("slashing on a 4-validator devnet", () => {
+  let net: TestNet;
+  let harness: P2P | undefined;
+  const validatorOf = async (c: StrataClient, operator: string) => ((await c.call<any>("staking_validators")).validators as any[]).find((v) => v.operator === operator);
+
+  beforeAll(async () => {
+    net = await startTestNet(4, { slashing: { signedBlocksWindow: "20", minSignedPerWindow: "500000000000000000", downtimeJailMs: "4000" } });
+    await waitAllAtLeast(net, 3, [0, 1, 2, 3]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await harness?.stop().catch(() => {});
+    await net?.stopAll();
+  });
+
+  it("downtime: jailed and slashed on every node; unjails after the jail time and signs again", async () => {
+    const seed = validatorSeed(net.homes[3]);
+    const op = encodeAddress(addressFromPubkey(publicKeyFromSeed(seed)));
+    const before = await validatorOf(net.clients[0], op);
+    await net.kill(3);
+    await waitFor("node3 jailed", async () => ((await validatorOf(net.clients[0], op)).jailed ? true : undefined), 60_000);
+    for (const i of [0, 1, 2]) {
+      const v = await validatorOf(net.clients[i], op);
+      expect(v.jailed).toBe(true);
+      expect(v.tombstoned).toBe(false);
+      expect(BigInt(v.tokens)).toBeLessThan(BigInt(before.tokens));
+    }
+    const info = await net.clients[0].call<any>("slashing_signing_info", { address: op });
+    expect(info.jailed).toBe(true);
+    net.start(3);
+    await new Promise((r) => setTimeout(r, 4500));
+    const c = net.clients[0];
+    const nonce = BigInt((await c.balances(op)).nonce);
+    const t = signTx(seed, { chainId: "strata-devnet", nonce, fee: FEE, msgs: [{ type: "slashing/unjail", value: {} }] });
+    expect((await c.broadcastTxSync(t.bytes)).code).toBe(0);
+    expect((await c.waitForTx(t.hash)).tx_result.code).toBe(0);
+    expect((await validatorOf(c, op)).jailed).toBe(false);
+    const cons = Buffer.from(addressFromPubkey(publicKeyFromSeed(seed))).toString("hex").toUpperCase();
+    await waitFor("node3 signs again", async () => {
+      const b = await c.call<any>("block");
+      return b.block.last_commit.signatures.some((s: any) => s.validator_address === cons && s.block_id_flag === 2) ? true : undefined;
+    }, 60_000);
+  }, 150_000);
+
+  it("double sign: slashed 5 %, jailed and tombstoned on every node", async () => {
+    const seed = validatorSeed(net.homes[2]);
+    const pubkey = publicKeyFromSeed(seed);
+    const cons = addressFromPubkey(pubkey);
+    const op = encodeAddress(cons);
+    const before = BigInt((await validatorOf(net.clients[0], op)).tokens);
+    const bootstrap = JSON.parse(readFileSync(homePaths(net.homes[0]).config, "utf8")).p2p.bootstrap as string[];
+    harness = await P2P.start(
+      { chainId: "strata-devnet", host: "127.0.0.1", port: await freePort(), peerKeyPath: join(mkdtempSync(join(tmpdir(), "harness-")), "key.json"), bootstrap: [...bootstrap, `/ip4/127.0.0.1/tcp/${JSON.parse(readFileSync(homePaths(net.homes[0]).config, "utf8")).p2p.port}/p2p/${JSON.parse(readFileSync(homePaths(net.homes[0]).nodeKey, "utf8")).peerId}`] },
+      { validate: () => "accept", onMessage: () => {}, onSyncRequest: async () => new Uint8Array() },
+      createLogger({ name: "harness", out: () => {} }),
+    );
+    await waitFor("harness connected", async () => (harness!.peers().length >= 2 ? true : undefined), 20_000);
+    await waitFor("double sign punished", async () => {
+      // two conflicting prevotes for the next height, signed with node2's key, gossiped
+      const h = Number((await net.clients[0].status()).sync_info.latest_block_height) + 1;
+      for (const fill of [1, 2]) {
+        const body = { type: VoteType.Prevote, height: h, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: cons };
+        await harness!.publish("vote", VoteMsg.serialize({ vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) }, nonce: Date.now() + fill }));
+      }
+      const v = await validatorOf(net.clients[0], op);
+      return v.tombstoned ? true : undefined;
+    }, 60_000);
+    const [h] = await net.heights();
+    await waitAllAtLeast(net, h! + 2, [0, 1, 3]);
+    for (const i of [0, 1, 3]) {
+      const v = await validatorOf(net.clients[i], op);
+      expect(v.jailed).toBe(true);
+      expect(v.tombstoned).toBe(true);
+      expect(BigInt(v.tokens)).toBe(before - before / 20n);
+    }
+  }, 120_000);
+});
