@@ -19,6 +19,10 @@ import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus
 import { ChainDb } from "./chainDb.ts";
 import { Mempool, type MempoolOptions } from "./mempool.ts";
 import { BoundedSet } from "./boundedSet.ts";
+import { brokenInvariants } from "../state/invariants.ts";
+
+/** Tests set STRATA_CHECK_INVARIANTS=1 so every node checks the state invariants after each block. */
+const CHECK_INVARIANTS = process.env.STRATA_CHECK_INVARIANTS === "1";
 import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
 
@@ -293,6 +297,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     });
     this.lastCommit = commit;
     this.executed.clear();
+    if (CHECK_INVARIANTS) {
+      const broken = brokenInvariants(this.db);
+      if (broken.length) throw new Error(`invariant broken after block ${header.height}: ${broken.join("; ")}`);
+    }
     for (const e of p.block.evidence) this.evidencePool.delete(Buffer.from(e).toString("hex"));
     this.mempool.update(
       p.results.map((r) => r.hash),
