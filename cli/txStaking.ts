@@ -55,6 +55,16 @@ export function registerStakingTx(tx: Command): void {
   withTxOptions(tx.command("slashing").description("slashing module messages").command("unjail").description("return the signer's jailed validator to the candidates after its jail time")).action(async (o: TxOpts) => {
     await sendTx(o, [{ type: "slashing/unjail", value: {} }], "unjail");
   });
+  withTxOptions(staking.command("redelegate <from> <to> <amount>").description("move stake between validators without unbonding")).action(async (f: string, t: string, a: string, o: TxOpts) => {
+    const amount = stakeAmount(a);
+    await sendTx(o, [{ type: "staking/redelegate", value: { from: decodeAddress(f), to: decodeAddress(t), amount } }], `redelegate ${formatCoin(amount, "stra")} from ${f} to ${t}`);
+  });
+  withTxOptions(staking.command("edit-validator").description("change the signer's validator moniker and/or commission").option("--moniker <name>").option("--commission-rate <rate>")).action(
+    async (o: TxOpts & { moniker?: string; commissionRate?: string }) => {
+      if (!o.moniker && !o.commissionRate) throw new Error("nothing to change: give --moniker and/or --commission-rate");
+      await sendTx(o, [{ type: "staking/edit_validator", value: { moniker: o.moniker, commissionRate: o.commissionRate ? parseRate(o.commissionRate, "--commission-rate") : undefined } }], "edit validator");
+    },
+  );
   const dist = tx.command("distribution").description("distribution module messages");
   withTxOptions(dist.command("withdraw-rewards <validator>").description("withdraw staking rewards from one delegation")).action(async (v: string, o: TxOpts) => {
     await sendTx(o, [{ type: "distribution/withdraw_rewards", value: { validator: decodeAddress(v) } }], `withdraw rewards from ${v}`);

@@ -6,7 +6,7 @@ import { publicKeyFromSeed } from "../state/crypto/ed25519.ts";
 import { signFast } from "./sign.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { MsgSend } from "../state/modules/bank/msgs.ts";
-import { MsgCreateValidator, MsgDelegate, MsgUndelegate } from "../state/modules/staking/msgs.ts";
+import { MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgRedelegate, MsgUndelegate } from "../state/modules/staking/msgs.ts";
 import { MsgWithdrawRewards } from "../state/modules/distribution/handlers/withdrawRewards.ts";
 import { MsgWithdrawCommission } from "../state/modules/distribution/handlers/withdrawCommission.ts";
 import { MsgUnjail } from "../state/modules/slashing/handlers/unjail.ts";
@@ -19,6 +19,8 @@ export type AnyMsg =
   | { type: "staking/create_validator"; value: { consensusPubkey: Uint8Array; moniker: string; commissionRate: bigint; maxCommissionRate: bigint; selfStake: bigint } }
   | { type: "staking/delegate"; value: { validator: Uint8Array; amount: bigint } }
   | { type: "staking/undelegate"; value: { validator: Uint8Array; amount: bigint } }
+  | { type: "staking/redelegate"; value: { from: Uint8Array; to: Uint8Array; amount: bigint } }
+  | { type: "staking/edit_validator"; value: { moniker?: string; commissionRate?: bigint } }
   | { type: "distribution/withdraw_rewards"; value: { validator: Uint8Array } }
   | { type: "distribution/withdraw_commission"; value: { validator: Uint8Array } }
   | { type: "slashing/unjail"; value: Record<string, never> };
@@ -46,6 +48,13 @@ export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
       return { type: utf8.encode(m.type), value: MsgUndelegate.serialize({ validator: m.value.validator, amount: checkAmount(m.value.amount) }) };
     case "distribution/withdraw_rewards":
       return { type: utf8.encode(m.type), value: MsgWithdrawRewards.serialize({ validator: m.value.validator }) };
+    case "staking/redelegate":
+      return { type: utf8.encode(m.type), value: MsgRedelegate.serialize({ from: m.value.from, to: m.value.to, amount: checkAmount(m.value.amount) }) };
+    case "staking/edit_validator":
+      return {
+        type: utf8.encode(m.type),
+        value: MsgEditValidator.serialize({ moniker: utf8.encode(m.value.moniker ?? ""), setCommission: m.value.commissionRate !== undefined, commissionRate: checkAmount(m.value.commissionRate ?? 0n) }),
+      };
     case "slashing/unjail":
       return { type: utf8.encode(m.type), value: MsgUnjail.serialize({ reserved: 0 }) };
     case "distribution/withdraw_commission":

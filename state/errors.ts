@@ -48,6 +48,9 @@ export const ErrorCode = {
   NoDelegation: 609,
   ValidatorNotJailed: 610,
   JailPeriodNotOver: 611,
+  TransitiveRedelegation: 612,
+  SelfRedelegation: 613,
+  CommissionChangeTooSoon: 614,
   // slashing (8xx)
   InvalidEvidence: 801,
   // distribution (7xx)

@@ -9,6 +9,8 @@ export const MSG_GAS: Readonly<Record<string, bigint>> = {
   "staking/create_validator": 200_000n,
   "staking/delegate": 80_000n,
   "staking/undelegate": 100_000n,
+  "staking/redelegate": 150_000n,
+  "staking/edit_validator": 50_000n,
   "distribution/withdraw_rewards": 60_000n,
   "distribution/withdraw_commission": 40_000n,
   "slashing/unjail": 60_000n,

@@ -104,13 +104,15 @@ export function parseGenesis(json: unknown): Genesis {
   };
   if (slashingParams.signedBlocksWindow < 2) fail("params.slashing.signedBlocksWindow", "must be at least 2");
   const sp = obj(params.staking ?? {}, "params.staking");
-  onlyKeys(sp, ["unbondingTimeMs", "maxValidators", "maxEntries", "minSelfStake"], "params.staking");
+  onlyKeys(sp, ["unbondingTimeMs", "maxValidators", "maxEntries", "minSelfStake", "commissionChangeIntervalMs", "maxCommissionChange"], "params.staking");
   const d = DEFAULT_STAKING_PARAMS;
   const stakingParams: StakingParamsValue = {
     unbondingTimeMs: sp.unbondingTimeMs === undefined ? d.unbondingTimeMs : Number(uint(sp.unbondingTimeMs, "params.staking.unbondingTimeMs", 10n ** 13n)),
     maxValidators: sp.maxValidators === undefined ? d.maxValidators : Number(uint(sp.maxValidators, "params.staking.maxValidators", 1000n)),
     maxEntries: sp.maxEntries === undefined ? d.maxEntries : Number(uint(sp.maxEntries, "params.staking.maxEntries", 64n)),
     minSelfStake: sp.minSelfStake === undefined ? d.minSelfStake : uint(sp.minSelfStake, "params.staking.minSelfStake", MAX_AMOUNT),
+    commissionChangeIntervalMs: sp.commissionChangeIntervalMs === undefined ? d.commissionChangeIntervalMs : Number(uint(sp.commissionChangeIntervalMs, "params.staking.commissionChangeIntervalMs", 10n ** 13n)),
+    maxCommissionChange: sp.maxCommissionChange === undefined ? d.maxCommissionChange : uint(sp.maxCommissionChange, "params.staking.maxCommissionChange", 10n ** 18n),
   };
   if (stakingParams.maxValidators < 1) fail("params.staking.maxValidators", "must be at least 1");
   if (stakingParams.maxEntries < 1) fail("params.staking.maxEntries", "must be at least 1");
@@ -205,7 +207,7 @@ export function initChain(store: Overlay, g: Genesis): void {
     const operator = addressFromPubkey(v.pubkey);
     const tokens = BigInt(v.power) * ONE;
     mint(store, BONDED_POOL, "stra", tokens);
-    setValidator(store, { operator, consensusPubkey: v.pubkey, moniker: v.moniker, commissionRate: ONE / 10n, maxCommissionRate: ONE / 5n, tokens, shares: tokens, status: ValidatorStatus.Bonded, jailed: false, tombstoned: false, jailedUntil: 0 });
+    setValidator(store, { operator, consensusPubkey: v.pubkey, moniker: v.moniker, commissionRate: ONE / 10n, maxCommissionRate: ONE / 5n, tokens, shares: tokens, status: ValidatorStatus.Bonded, jailed: false, tombstoned: false, jailedUntil: 0, commissionUpdatedAt: 0 });
     initializeValidator(ctx, operator);
     setDelegationShares(store, operator, operator, tokens);
     incrementPeriod(ctx, operator);

@@ -4,7 +4,9 @@ import type { Type } from "@chainsafe/ssz";
 import type { ExecContext } from "./context.ts";
 import { MsgSend, validateSend } from "./modules/bank/msgs.ts";
 import { processSend } from "./modules/bank/handlers/send.ts";
-import { MsgCreateValidator, MsgDelegate, MsgUndelegate, validateCreateValidator, validateDelegate } from "./modules/staking/msgs.ts";
+import { MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgRedelegate, MsgUndelegate, validateCreateValidator, validateDelegate, validateEditValidator, validateRedelegate } from "./modules/staking/msgs.ts";
+import { processRedelegate } from "./modules/staking/handlers/redelegate.ts";
+import { processEditValidator } from "./modules/staking/handlers/editValidator.ts";
 import { processCreateValidator } from "./modules/staking/handlers/createValidator.ts";
 import { processDelegate } from "./modules/staking/handlers/delegate.ts";
 import { processUndelegate } from "./modules/staking/handlers/undelegate.ts";
@@ -28,6 +30,8 @@ export const MSG_KINDS: ReadonlyMap<string, MsgKind<unknown>> = new Map([
   ["staking/create_validator", kind({ schema: MsgCreateValidator, validateBasic: validateCreateValidator, process: processCreateValidator })],
   ["staking/delegate", kind({ schema: MsgDelegate, validateBasic: validateDelegate, process: processDelegate })],
   ["staking/undelegate", kind({ schema: MsgUndelegate, validateBasic: validateDelegate, process: processUndelegate })],
+  ["staking/redelegate", kind({ schema: MsgRedelegate, validateBasic: validateRedelegate, process: processRedelegate })],
+  ["staking/edit_validator", kind({ schema: MsgEditValidator, validateBasic: validateEditValidator, process: processEditValidator })],
   ["distribution/withdraw_rewards", kind({ schema: MsgWithdrawRewards, validateBasic: () => {}, process: processWithdrawRewards })],
   ["distribution/withdraw_commission", kind({ schema: MsgWithdrawCommission, validateBasic: () => {}, process: processWithdrawCommission })],
   [

@@ -22,6 +22,8 @@ import {
   setQueue,
   setUnbonding,
   setValidator,
+  getRedelegationsInto,
+  setRedelegationsInto,
 } from "./store.ts";
 import { ValidatorStatus, type ValidatorValue } from "./types.ts";
 
@@ -165,4 +167,42 @@ export function jail(ctx: ExecContext, operator: Uint8Array, until: number, tomb
   const v = requireValidator(ctx.store, operator);
   setValidator(ctx.store, { ...v, jailed: true, jailedUntil: Math.max(v.jailedUntil, until), tombstoned: v.tombstoned || tombstone });
   ctx.events.push(event("jail", { validator: encodeAddress(operator), until: new Date(until).toISOString(), tombstoned: String(v.tombstoned || tombstone) }));
+}
+
+/**
+ * Moves `amount` of stake from one validator to another without unbonding. Refused while the
+ * delegator has an immature redelegation into `from` (no transitive hops: a stake must not
+ * escape a slash by hopping on before the first move matures).
+ */
+export function redelegate(ctx: ExecContext, delegator: Uint8Array, from: Uint8Array, to: Uint8Array, amount: bigint): { completionTime: number } {
+  const src = requireValidator(ctx.store, from);
+  const dst = requireValidator(ctx.store, to);
+  if (dst.tombstoned) throw new StrataError(ErrorCode.ValidatorTombstoned, `validator ${encodeAddress(to)} is tombstoned and cannot receive delegations`);
+  const hops = getRedelegationsInto(ctx.store, delegator, from).filter((r) => r.completionTime > ctx.time);
+  if (hops.length > 0) {
+    throw new StrataError(ErrorCode.TransitiveRedelegation, `stake redelegated into ${encodeAddress(from)} cannot move again until ${new Date(hops[0].completionTime).toISOString()}`);
+  }
+  const have = getDelegationShares(ctx.store, delegator, from);
+  if (have === 0n) throw new StrataError(ErrorCode.NoDelegation, `${encodeAddress(delegator)} has no delegation to ${encodeAddress(from)}`);
+  const need = (amount * src.shares + src.tokens - 1n) / src.tokens;
+  if (need > have || amount > src.tokens) throw new StrataError(ErrorCode.InsufficientShares, `delegation is worth ${tokensFromShares(src, have)}stra, cannot redelegate ${amount}stra`);
+  const params = getParams(ctx.store);
+  const existing = getRedelegationsInto(ctx.store, delegator, to).filter((r) => r.completionTime > ctx.time);
+  if (existing.length >= params.maxEntries) throw new StrataError(ErrorCode.TooManyUnbondingEntries, `already ${existing.length} immature redelegations into this validator (max ${params.maxEntries})`);
+  const shares = dst.shares === 0n || dst.tokens === 0n ? amount : (amount * dst.shares) / dst.tokens;
+  if (shares === 0n) throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of ${encodeAddress(to)}`);
+  const hooks = stakingHooks();
+  hooks.beforeDelegationModified(ctx, delegator, from);
+  setValidator(ctx.store, { ...src, tokens: src.tokens - amount, shares: src.shares - need });
+  setDelegationShares(ctx.store, delegator, from, have - need);
+  if (have - need > 0n) hooks.afterDelegationModified(ctx, delegator, from);
+  hooks.beforeDelegationModified(ctx, delegator, to);
+  const dst2 = getValidator(ctx.store, to)!;
+  if (poolOf(src) !== poolOf(dst2)) send(ctx.store, poolOf(src), poolOf(dst2), "stra", amount);
+  setValidator(ctx.store, { ...dst2, tokens: dst2.tokens + amount, shares: dst2.shares + shares });
+  setDelegationShares(ctx.store, delegator, to, getDelegationShares(ctx.store, delegator, to) + shares);
+  hooks.afterDelegationModified(ctx, delegator, to);
+  const completionTime = ctx.time + params.unbondingTimeMs;
+  setRedelegationsInto(ctx.store, delegator, to, [...existing, { completionTime, from }]);
+  return { completionTime };
 }

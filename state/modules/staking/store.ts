@@ -4,7 +4,7 @@
 import { Prefix, prefixed } from "../../keys.ts";
 import type { Overlay } from "../../store/overlay.ts";
 import type { KVReader } from "../../store/types.ts";
-import { AddressList, Delegation, StakingParams, Unbonding, UnbondingQueue, Validator, DEFAULT_STAKING_PARAMS, type QueueItemValue, type StakingParamsValue, type UnbondingValue, type ValidatorValue } from "./types.ts";
+import { Redelegations, AddressList, Delegation, StakingParams, Unbonding, UnbondingQueue, Validator, DEFAULT_STAKING_PARAMS, type QueueItemValue, type StakingParamsValue, type UnbondingValue, type ValidatorValue } from "./types.ts";
 
 const K = {
   params: Uint8Array.of(Prefix.staking, 0x01),
@@ -15,6 +15,7 @@ const K = {
   unbonding: Uint8Array.of(Prefix.staking, 0x06),
   queue: Uint8Array.of(Prefix.staking, 0x07),
   byConsensus: Uint8Array.of(Prefix.staking, 0x08),
+  redelegations: Uint8Array.of(Prefix.staking, 0x09),
 };
 
 export function getParams(s: KVReader): StakingParamsValue {
@@ -87,4 +88,15 @@ export function getQueue(s: KVReader): QueueItemValue[] {
 }
 export function setQueue(s: Overlay, q: QueueItemValue[]): void {
   s.set(K.queue, UnbondingQueue.serialize(q));
+}
+
+/** Redelegations into `to` by `delegator` (for the no-transitive-hop rule), with completion times. */
+export function getRedelegationsInto(s: KVReader, delegator: Uint8Array, to: Uint8Array): { completionTime: number; from: Uint8Array }[] {
+  const b = s.get(prefixed(K.redelegations, delegator, to));
+  return b ? Redelegations.deserialize(b) : [];
+}
+export function setRedelegationsInto(s: Overlay, delegator: Uint8Array, to: Uint8Array, list: { completionTime: number; from: Uint8Array }[]): void {
+  const key = prefixed(K.redelegations, delegator, to);
+  if (list.length === 0) s.del(key);
+  else s.set(key, Redelegations.serialize(list));
 }

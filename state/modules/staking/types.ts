@@ -5,7 +5,7 @@ import { Bytes20, Bytes32, Uint128, Uint64Num, Uint8, Uint32 } from "../../encod
 export const ValidatorStatus = { Unbonded: 1, Bonded: 3 } as const;
 
 export const StakingParams = new ContainerType(
-  { unbondingTimeMs: Uint64Num, maxValidators: Uint32, maxEntries: Uint32, minSelfStake: Uint128 },
+  { unbondingTimeMs: Uint64Num, maxValidators: Uint32, maxEntries: Uint32, minSelfStake: Uint128, commissionChangeIntervalMs: Uint64Num, maxCommissionChange: Uint128 },
   { typeName: "StakingParams" },
 );
 
@@ -22,6 +22,7 @@ export const Validator = new ContainerType(
     jailed: new BooleanType(),
     tombstoned: new BooleanType(),
     jailedUntil: Uint64Num,
+    commissionUpdatedAt: Uint64Num,
   },
   { typeName: "Validator" },
 );
@@ -39,4 +40,6 @@ export type UnbondingValue = ValueOf<typeof Unbonding>;
 export type QueueItemValue = ValueOf<typeof QueueItem>;
 
 const DAY = 86_400_000;
-export const DEFAULT_STAKING_PARAMS: StakingParamsValue = { unbondingTimeMs: 21 * DAY, maxValidators: 100, maxEntries: 7, minSelfStake: 10n ** 18n };
+/** Commission may change once a day by at most 1 percentage point (Cosmos' max change rate). */
+export const DEFAULT_STAKING_PARAMS: StakingParamsValue = { unbondingTimeMs: 21 * DAY, maxValidators: 100, maxEntries: 7, minSelfStake: 10n ** 18n, commissionChangeIntervalMs: DAY, maxCommissionChange: 10n ** 16n };
+export const Redelegations = new ListCompositeType(new ContainerType({ completionTime: Uint64Num, from: Bytes20 }), 64);

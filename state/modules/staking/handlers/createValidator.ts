@@ -38,6 +38,7 @@ export function processCreateValidator(ctx: ExecContext, operator: Uint8Array, m
     jailed: false,
     tombstoned: false,
     jailedUntil: 0,
+    commissionUpdatedAt: ctx.time,
   });
   stakingHooks().afterValidatorCreated(ctx, operator);
   delegate(ctx, operator, operator, m.selfStake);

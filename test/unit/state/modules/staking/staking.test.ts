@@ -102,3 +102,47 @@ describe("staking", () => {
     expect(inSet(getValidators(c.store), consKey.pubkey)).toBe(false);
   });
 });
+
+describe("staking: redelegate and edit_validator", () => {
+  const P = { staking: { unbondingTimeMs: "5000", commissionChangeIntervalMs: "3000" } };
+  function two() {
+    const c = new MemChain(testGenesisJson(2, 1_000_000n * ONE, P));
+    c.block([tx(alice, [createMsg()], 0n)]);
+    c.block([tx(bob, [{ type: "staking/delegate", value: { validator: genesisVal.address, amount: 6n * ONE } }], 0n)]);
+    return c;
+  }
+
+  it("redelegate moves stake and power at once; a second hop waits until the first matures", () => {
+    const c = two();
+    const [r] = c.block([tx(bob, [{ type: "staking/redelegate", value: { from: genesisVal.address, to: alice.address, amount: 2n * ONE } }], 1n)]);
+    expect(r.code, r.log).toBe(0);
+    expect(getValidator(c.store, genesisVal.address)!.tokens).toBe(14n * ONE);
+    expect(getValidator(c.store, alice.address)!.tokens).toBe(7n * ONE);
+    const [hop] = c.block([tx(bob, [{ type: "staking/redelegate", value: { from: alice.address, to: genesisVal.address, amount: ONE } }], 2n)]);
+    expect(hop.code).toBe(ErrorCode.TransitiveRedelegation);
+    for (let i = 0; i < 5; i++) c.block([]);
+    const [later] = c.block([tx(bob, [{ type: "staking/redelegate", value: { from: alice.address, to: genesisVal.address, amount: ONE } }], 3n)]);
+    expect(later.code, later.log).toBe(0);
+  });
+
+  it("redelegate rejects self, too much and unknown destinations", () => {
+    const c = two();
+    const r = (m: AnyMsg) => c.block([tx(bob, [m], c.nonce(bob))])[0].code;
+    expect(r({ type: "staking/redelegate", value: { from: genesisVal.address, to: genesisVal.address, amount: ONE } })).toBe(ErrorCode.SelfRedelegation);
+    expect(r({ type: "staking/redelegate", value: { from: genesisVal.address, to: alice.address, amount: 7n * ONE } })).toBe(ErrorCode.InsufficientShares);
+    expect(r({ type: "staking/redelegate", value: { from: genesisVal.address, to: testKey(77).address, amount: ONE } })).toBe(ErrorCode.UnknownValidator);
+  });
+
+  it("edit_validator: commission ≤ max, by ≤ 1 point, not more often than the interval", () => {
+    const c = two();
+    const e = (rate: bigint, n: bigint) => c.block([tx(alice, [{ type: "staking/edit_validator", value: { commissionRate: rate } }], n)])[0].code;
+    expect(e(ONE / 10n + ONE / 100n, 1n)).toBe(ErrorCode.CommissionChangeTooSoon); // created 2 s ago
+    c.block([]);
+    expect(e(ONE / 10n + ONE / 50n, 2n)).toBe(ErrorCode.InvalidCommission); // +2 points
+    expect(e(ONE / 10n + ONE / 100n, 3n)).toBe(0);
+    expect(getValidator(c.store, alice.address)!.commissionRate).toBe(ONE / 10n + ONE / 100n);
+    const [m] = c.block([tx(alice, [{ type: "staking/edit_validator", value: { moniker: "renamed" } }], 4n)]);
+    expect(m.code).toBe(0);
+    expect(Buffer.from(getValidator(c.store, alice.address)!.moniker).toString()).toBe("renamed");
+  });
+});
