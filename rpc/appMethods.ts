@@ -28,7 +28,16 @@ function queries(ctx: RpcContext): Map<string, AppQuery> {
   return new Map<string, AppQuery>([
     ["bank_balances", (p) => ({ address: reqString(p, "address"), height: String(chain.height), ...queryBalances(chain.db, addressParam(p)) })],
     ["bank_supply", () => ({ height: String(chain.height), supply: querySupply(chain.db) })],
-    ["staking_validators", () => ({ height: String(chain.height), validators: queryValidators(chain.db) })],
+    [
+      "staking_validators",
+      () => {
+        // proposer priorities are consensus state: those of the height being decided now
+        const set = ctx.validatorSetAt?.(chain.height + 1);
+        const prio = new Map(set?.validators.map((v) => [Buffer.from(v.address).toString("hex"), v.priority.toString()]) ?? []);
+        const validators = queryValidators(chain.db).map((v) => ({ ...v, proposerPriority: prio.get(Buffer.from(consensusAddress(Buffer.from(v.consensusPubkey, "hex"))).toString("hex")) ?? null }));
+        return { height: String(chain.height), validators };
+      },
+    ],
     [
       "staking_validator",
       (p) => {
