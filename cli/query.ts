@@ -3,6 +3,7 @@ import { StrataClient } from "../client/rpcClient.ts";
 import { formatUnits } from "../client/amount.ts";
 import { encodeAddress } from "../state/crypto/address.ts";
 import { resolveAddress } from "./tx.ts";
+import { registerLstQuery } from "./txLst.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, print, table, type OutputFormat } from "./output.ts";
 
 type QOpts = { home: string; node: string; output: OutputFormat };
@@ -30,6 +31,7 @@ export function registerQuery(program: Command): void {
     print(o.output, r, () => [`supply at height ${r.height}`, table([["DENOM", "SUPPLY"], ...Object.entries(r.supply).map(([d, v]) => [d, formatUnits(BigInt(v))])])].join("\n"));
   });
 
+  registerLstQuery(q);
   const staking = q.command("staking").description("staking queries");
   withQueryOptions(staking.command("validators").description("all validators with tokens, power, commission and status")).action(async (o: QOpts) => {
     const r = await new StrataClient(o.node).call<any>("staking_validators");

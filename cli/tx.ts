@@ -7,6 +7,7 @@ import { decodeAddress, isAddress } from "../state/crypto/address.ts";
 import { errorName } from "../state/errors.ts";
 import { DEFAULT_PARAMS_GAS_PRICE } from "./defaults.ts";
 import { registerStakingTx } from "./txStaking.ts";
+import { registerLstTx } from "./txLst.ts";
 import { keyringDir, loadSigningKey } from "./keys.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, print, type OutputFormat } from "./output.ts";
 
@@ -62,6 +63,7 @@ export async function sendTx(o: TxOpts, msgs: AnyMsg[], describe: string): Promi
 export function registerTx(program: Command): void {
   const tx = program.command("tx").description("sign and submit a transaction");
   registerStakingTx(tx);
+  registerLstTx(tx);
   const bank = tx.command("bank").description("bank module messages");
   withTxOptions(bank.command("send <to> <amount>").description("send tokens, e.g. `strata tx bank send bob 10stra --from alice`")).action(
     async (to: string, amount: string, o: TxOpts) => {

@@ -10,6 +10,7 @@ import { MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgRedelegate, MsgUn
 import { MsgWithdrawRewards } from "../state/modules/distribution/handlers/withdrawRewards.ts";
 import { MsgWithdrawCommission } from "../state/modules/distribution/handlers/withdrawCommission.ts";
 import { MsgUnjail } from "../state/modules/slashing/handlers/unjail.ts";
+import { MsgLstClaim, MsgLstResume, MsgLstStake } from "../state/modules/lst/msgs.ts";
 import { txGas } from "../state/gas.ts";
 
 const utf8 = new TextEncoder();
@@ -23,7 +24,10 @@ export type AnyMsg =
   | { type: "staking/edit_validator"; value: { moniker?: string; commissionRate?: bigint } }
   | { type: "distribution/withdraw_rewards"; value: { validator: Uint8Array } }
   | { type: "distribution/withdraw_commission"; value: { validator: Uint8Array } }
-  | { type: "slashing/unjail"; value: Record<string, never> };
+  | { type: "slashing/unjail"; value: Record<string, never> }
+  | { type: "lst/stake" | "lst/unstake"; value: { amount: bigint } }
+  | { type: "lst/claim"; value: { requestId: number } }
+  | { type: "lst/resume"; value: Record<string, never> };
 
 /** SSZ's uint128 silently truncates larger values, so the client must refuse them. */
 function checkAmount(a: bigint): bigint {
@@ -55,6 +59,13 @@ export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
         type: utf8.encode(m.type),
         value: MsgEditValidator.serialize({ moniker: utf8.encode(m.value.moniker ?? ""), setCommission: m.value.commissionRate !== undefined, commissionRate: checkAmount(m.value.commissionRate ?? 0n) }),
       };
+    case "lst/stake":
+    case "lst/unstake":
+      return { type: utf8.encode(m.type), value: MsgLstStake.serialize({ amount: checkAmount(m.value.amount) }) };
+    case "lst/claim":
+      return { type: utf8.encode(m.type), value: MsgLstClaim.serialize({ requestId: m.value.requestId }) };
+    case "lst/resume":
+      return { type: utf8.encode(m.type), value: MsgLstResume.serialize({ reserved: 0 }) };
     case "slashing/unjail":
       return { type: utf8.encode(m.type), value: MsgUnjail.serialize({ reserved: 0 }) };
     case "distribution/withdraw_commission":

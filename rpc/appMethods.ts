@@ -5,6 +5,7 @@ import { queryBalances, querySupply } from "../state/modules/bank/queries.ts";
 import { queryDelegations, queryStakingParams, queryUnbondings, queryValidators, validatorJson } from "../state/modules/staking/queries.ts";
 import { consensusAddress, getValidator } from "../state/modules/staking/store.ts";
 import { querySigningInfo } from "../state/modules/slashing/queries.ts";
+import { queryLstRequests, queryLstState } from "../state/modules/lst/keeper.ts";
 import { queryRewards, queryValidatorRewards } from "../state/modules/distribution/queries.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import type { Method } from "./jsonrpc.ts";
@@ -57,6 +58,8 @@ function queries(ctx: RpcContext): Map<string, AppQuery> {
         return { height: String(chain.height), operator: reqString(p, "address"), ...querySigningInfo(chain.db, consensusAddress(v.consensusPubkey)) };
       },
     ],
+    ["lst_state", () => ({ height: String(chain.height), ...queryLstState(chain.db) })],
+    ["lst_requests", (p) => ({ height: String(chain.height), owner: reqString(p, "address"), requests: queryLstRequests(chain.db, addressParam(p)) })],
     ["distribution_rewards", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), ...queryRewards(chain.db, addressParam(p)) })],
   ]);
 }

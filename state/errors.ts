@@ -53,6 +53,13 @@ export const ErrorCode = {
   CommissionChangeTooSoon: 614,
   // slashing (8xx)
   InvalidEvidence: 801,
+  // lst (9xx)
+  LstHalted: 901,
+  UnknownRequest: 902,
+  NotRequestOwner: 903,
+  AlreadyClaimed: 904,
+  RequestNotMature: 905,
+  NoActiveValidators: 906,
   // distribution (7xx)
   NotValidatorOperator: 701,
   // blocks (5xx)

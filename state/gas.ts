@@ -14,6 +14,10 @@ export const MSG_GAS: Readonly<Record<string, bigint>> = {
   "distribution/withdraw_rewards": 60_000n,
   "distribution/withdraw_commission": 40_000n,
   "slashing/unjail": 60_000n,
+  "lst/stake": 150_000n,
+  "lst/unstake": 80_000n,
+  "lst/claim": 50_000n,
+  "lst/resume": 50_000n,
 };
 
 export function txGas(txBytes: number, msgTypes: readonly string[]): bigint {

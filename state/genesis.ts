@@ -10,6 +10,7 @@ import { BONDED_POOL } from "./modules/staking/keeper.ts";
 import { DEFAULT_DISTRIBUTION_PARAMS, setParams as setDistributionParams, type DistributionParamsValue } from "./modules/distribution/store.ts";
 import { incrementPeriod, initializeDelegation, initializeValidator } from "./modules/distribution/keeper.ts";
 import { Uint64Num } from "./encoding/types.ts";
+import { DEFAULT_LST_PARAMS, setParams as setLstParams, type LstParamsValue } from "./modules/lst/store.ts";
 import { DEFAULT_SLASHING_PARAMS, setParams as setSlashingParams, type SlashingParamsValue } from "./modules/slashing/store.ts";
 import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
 import { ChainKey } from "./keys.ts";
@@ -30,6 +31,7 @@ export type Genesis = {
   stakingParams: StakingParamsValue;
   distributionParams: DistributionParamsValue;
   slashingParams: SlashingParamsValue;
+  lstParams: LstParamsValue;
   chainId: string;
   genesisTime: number;
   authority: Uint8Array;
@@ -89,7 +91,20 @@ export function parseGenesis(json: unknown): Genesis {
   const authority = address(g.authority, "authority");
 
   const params = obj(g.params ?? {}, "params");
-  onlyKeys(params, ["tx", "block", "staking", "distribution", "slashing"], "params");
+  onlyKeys(params, ["tx", "block", "staking", "distribution", "slashing", "lst"], "params");
+  const lp = obj(params.lst ?? {}, "params.lst");
+  onlyKeys(lp, ["epochBlocks", "protocolFee", "maxValidatorShare", "maxRateDrop", "maxRateRise", "treasury"], "params.lst");
+  const dl = DEFAULT_LST_PARAMS;
+  const lfrac = (k: string, def: bigint) => (lp[k] === undefined ? def : uint(lp[k], `params.lst.${k}`, 10n ** 18n));
+  const lstParams: LstParamsValue = {
+    epochBlocks: lp.epochBlocks === undefined ? dl.epochBlocks : Number(uint(lp.epochBlocks, "params.lst.epochBlocks", 1_000_000n)),
+    protocolFee: lfrac("protocolFee", dl.protocolFee),
+    maxValidatorShare: lfrac("maxValidatorShare", dl.maxValidatorShare),
+    maxRateDrop: lfrac("maxRateDrop", dl.maxRateDrop),
+    maxRateRise: lfrac("maxRateRise", dl.maxRateRise),
+    treasury: lp.treasury === undefined ? new Uint8Array(20) : address(lp.treasury, "params.lst.treasury"),
+  };
+  if (lstParams.epochBlocks < 1) fail("params.lst.epochBlocks", "must be at least 1");
   const slp = obj(params.slashing ?? {}, "params.slashing");
   onlyKeys(slp, ["signedBlocksWindow", "minSignedPerWindow", "downtimeJailMs", "slashFractionDoubleSign", "slashFractionDowntime"], "params.slashing");
   const ds = DEFAULT_SLASHING_PARAMS;
@@ -183,7 +198,8 @@ export function parseGenesis(json: unknown): Genesis {
     if (moniker.length > 64) fail(`${f}.moniker`, "must be at most 64 bytes");
     return { pubkey, power, moniker };
   });
-  return { chainId, genesisTime, authority, txParams, blockParams, stakingParams, distributionParams, slashingParams, accounts, validators };
+  if (lstParams.treasury.every((b) => b === 0)) lstParams.treasury = authority;
+  return { chainId, genesisTime, authority, txParams, blockParams, stakingParams, distributionParams, slashingParams, lstParams, accounts, validators };
 }
 
 /**
@@ -197,6 +213,7 @@ export function initChain(store: Overlay, g: Genesis): void {
   setStakingParams(store, g.stakingParams);
   setDistributionParams(store, g.distributionParams);
   setSlashingParams(store, g.slashingParams);
+  setLstParams(store, g.lstParams);
   setValidators(store, g.validators);
   store.set(ChainKey.authority, g.authority);
   store.set(ChainKey.chainId, new TextEncoder().encode(g.chainId));

@@ -14,6 +14,11 @@ import { MsgWithdrawRewards, processWithdrawRewards } from "./modules/distributi
 import { MsgWithdrawCommission, processWithdrawCommission } from "./modules/distribution/handlers/withdrawCommission.ts";
 import { MsgUnjail, processUnjail } from "./modules/slashing/handlers/unjail.ts";
 import { ErrorCode, StrataError } from "./errors.ts";
+import { MsgLstClaim, MsgLstResume, MsgLstStake, MsgLstUnstake, validateClaim, validateLstAmount } from "./modules/lst/msgs.ts";
+import { processLstStake } from "./modules/lst/handlers/stake.ts";
+import { processLstUnstake } from "./modules/lst/handlers/unstake.ts";
+import { processLstClaim } from "./modules/lst/handlers/claim.ts";
+import { processLstResume } from "./modules/lst/handlers/resume.ts";
 
 export type MsgKind<T> = {
   schema: Type<T>;
@@ -26,6 +31,10 @@ function kind<T>(k: MsgKind<T>): MsgKind<unknown> {
 }
 
 export const MSG_KINDS: ReadonlyMap<string, MsgKind<unknown>> = new Map([
+  ["lst/stake", kind({ schema: MsgLstStake, validateBasic: validateLstAmount, process: processLstStake })],
+  ["lst/unstake", kind({ schema: MsgLstUnstake, validateBasic: validateLstAmount, process: processLstUnstake })],
+  ["lst/claim", kind({ schema: MsgLstClaim, validateBasic: validateClaim, process: processLstClaim })],
+  ["lst/resume", kind({ schema: MsgLstResume, validateBasic: () => {}, process: (ctx, signer) => processLstResume(ctx, signer) })],
   ["bank/send", kind({ schema: MsgSend, validateBasic: validateSend, process: processSend })],
   ["staking/create_validator", kind({ schema: MsgCreateValidator, validateBasic: validateCreateValidator, process: processCreateValidator })],
   ["staking/delegate", kind({ schema: MsgDelegate, validateBasic: validateDelegate, process: processDelegate })],

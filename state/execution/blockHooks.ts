@@ -7,6 +7,7 @@ import { Uint64Num } from "../encoding/types.ts";
 import { allocateRewards } from "../modules/distribution/keeper.ts";
 import { completeUnbondings, updateActiveSet } from "../modules/staking/keeper.ts";
 import { handleEvidence, trackLiveness } from "../modules/slashing/keeper.ts";
+import { maybeRunEpoch } from "../modules/lst/keeper.ts";
 import { getLastValidators, shiftValidatorSets } from "../validators.ts";
 
 export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], evidence: readonly Uint8Array[]): void {
@@ -20,6 +21,8 @@ export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Ar
 
 export function endBlock(ctx: ExecContext): void {
   completeUnbondings(ctx);
+  maybeRunEpoch(ctx); // after matured unbondings have paid the lst module
+
   shiftValidatorSets(ctx.store, updateActiveSet(ctx));
   ctx.store.set(ChainKey.lastBlockTime, Uint64Num.serialize(ctx.time));
 }

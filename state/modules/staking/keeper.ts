@@ -63,7 +63,7 @@ export function delegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint
 }
 
 /** Burns the shares worth `amount` and starts an unbonding entry that pays out after the unbonding time. */
-export function undelegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array, amount: bigint): { completionTime: number } {
+export function undelegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array, amount: bigint, opts: { moduleAccount?: boolean } = {}): { completionTime: number } {
   const v = requireValidator(ctx.store, operator);
   const have = getDelegationShares(ctx.store, delegator, operator);
   if (have === 0n) throw new StrataError(ErrorCode.NoDelegation, `${encodeAddress(delegator)} has no delegation to ${encodeAddress(operator)}`);
@@ -73,7 +73,8 @@ export function undelegate(ctx: ExecContext, delegator: Uint8Array, operator: Ui
   }
   const params = getParams(ctx.store);
   const ub = getUnbonding(ctx.store, delegator, operator);
-  if (ub.entries.length >= params.maxEntries) {
+  // module accounts (lst) batch their undelegations per epoch and are not bound by the per-pair cap
+  if (!opts.moduleAccount && ub.entries.length >= params.maxEntries) {
     throw new StrataError(ErrorCode.TooManyUnbondingEntries, `already ${ub.entries.length} unbonding entries with this validator (max ${params.maxEntries}); wait for one to mature`);
   }
   stakingHooks().beforeDelegationModified(ctx, delegator, operator);

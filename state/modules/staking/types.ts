@@ -30,7 +30,7 @@ export const Validator = new ContainerType(
 export const AddressList = new ListCompositeType(Bytes20, 1 << 20);
 export const Delegation = new ContainerType({ shares: Uint128 }, { typeName: "Delegation" });
 export const UnbondingEntry = new ContainerType({ creationHeight: Uint64Num, completionTime: Uint64Num, initialBalance: Uint128, balance: Uint128 }, { typeName: "UnbondingEntry" });
-export const Unbonding = new ContainerType({ entries: new ListCompositeType(UnbondingEntry, 64) }, { typeName: "Unbonding" });
+export const Unbonding = new ContainerType({ entries: new ListCompositeType(UnbondingEntry, 4096) }, { typeName: "Unbonding" });
 export const QueueItem = new ContainerType({ completionTime: Uint64Num, delegator: Bytes20, validator: Bytes20 }, { typeName: "QueueItem" });
 export const UnbondingQueue = new ListCompositeType(QueueItem, 1 << 20);
 

@@ -1,0 +1,67 @@
+// lst keys (prefix 0x05): params, module state, withdrawal requests, per-epoch batches.
+import { BooleanType, ContainerType, ListBasicType, ListCompositeType, type ValueOf } from "@chainsafe/ssz";
+import { Bytes20, Uint128, Uint32, Uint64Num } from "../../encoding/types.ts";
+import { Prefix, prefixed } from "../../keys.ts";
+import type { Overlay } from "../../store/overlay.ts";
+import type { KVReader } from "../../store/types.ts";
+
+const E18 = 10n ** 18n;
+export const LstParams = new ContainerType(
+  { epochBlocks: Uint32, protocolFee: Uint128, maxValidatorShare: Uint128, maxRateDrop: Uint128, maxRateRise: Uint128, treasury: Bytes20 },
+  { typeName: "LstParams" },
+);
+export const RatePoint = new ContainerType({ epoch: Uint64Num, time: Uint64Num, rate: Uint128 });
+export const OpenBatch = new ContainerType({ epoch: Uint64Num, completionTime: Uint64Num, amount: Uint128, claimed: Uint128 });
+export const LstState = new ContainerType(
+  { epoch: Uint64Num, pendingUnbond: Uint128, halted: new BooleanType(), nextRequestId: Uint64Num, history: new ListCompositeType(RatePoint, 64), openBatches: new ListCompositeType(OpenBatch, 4096) },
+  { typeName: "LstState" },
+);
+export const Request = new ContainerType({ id: Uint64Num, owner: Bytes20, amount: Uint128, epoch: Uint64Num, requestedAt: Uint64Num, claimed: new BooleanType() }, { typeName: "LstRequest" });
+export const IdList = new ListBasicType(Uint64Num, 1 << 16);
+
+export type LstParamsValue = ValueOf<typeof LstParams>;
+export type LstStateValue = ValueOf<typeof LstState>;
+export type RequestValue = ValueOf<typeof Request>;
+
+/** Devnet-friendly epoch of 10 blocks; 10 % fee; no per-validator cap; breaker at −1 % / +0.5 %. */
+export const DEFAULT_LST_PARAMS: LstParamsValue = { epochBlocks: 10, protocolFee: E18 / 10n, maxValidatorShare: E18, maxRateDrop: E18 / 100n, maxRateRise: E18 / 200n, treasury: new Uint8Array(20) };
+
+const K = {
+  params: Uint8Array.of(Prefix.lst, 0x01),
+  state: Uint8Array.of(Prefix.lst, 0x02),
+  request: Uint8Array.of(Prefix.lst, 0x03),
+  owner: Uint8Array.of(Prefix.lst, 0x04),
+};
+const u64 = (n: number) => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(n));
+  return b;
+};
+
+export function getParams(s: KVReader): LstParamsValue {
+  const b = s.get(K.params);
+  return b ? LstParams.deserialize(b) : DEFAULT_LST_PARAMS;
+}
+export function setParams(s: Overlay, p: LstParamsValue): void {
+  s.set(K.params, LstParams.serialize(p));
+}
+export function getState(s: KVReader): LstStateValue {
+  const b = s.get(K.state);
+  return b ? LstState.deserialize(b) : { epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, history: [], openBatches: [] };
+}
+export function setState(s: Overlay, st: LstStateValue): void {
+  s.set(K.state, LstState.serialize(st));
+}
+export function getRequest(s: KVReader, id: number): RequestValue | undefined {
+  const b = s.get(prefixed(K.request, u64(id)));
+  return b ? Request.deserialize(b) : undefined;
+}
+export function setRequest(s: Overlay, r: RequestValue): void {
+  const isNew = !s.get(prefixed(K.request, u64(r.id)));
+  s.set(prefixed(K.request, u64(r.id)), Request.serialize(r));
+  if (isNew) s.set(prefixed(K.owner, r.owner), IdList.serialize([...getOwnerRequests(s, r.owner), r.id]));
+}
+export function getOwnerRequests(s: KVReader, owner: Uint8Array): number[] {
+  const b = s.get(prefixed(K.owner, owner));
+  return b ? IdList.deserialize(b) : [];
+}

@@ -1,0 +1,135 @@
+// Liquid staking: minting at the rate, compounding epochs with the protocol fee, withdrawal
+// requests, slashing lowering the rate and tripping the circuit breaker, and rate invariants.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID } from "../../../../fixtures/memChain.ts";
+import { ErrorCode } from "../../../../../state/errors.ts";
+import { ONE } from "../../../../../state/denoms.ts";
+import { getBalance, getSupply } from "../../../../../state/modules/bank/keeper.ts";
+import { pooledStake, redemptionRate, LST } from "../../../../../state/modules/lst/keeper.ts";
+import { getState } from "../../../../../state/modules/lst/store.ts";
+import { encodeEvidence } from "../../../../../state/modules/slashing/evidence.ts";
+import { VoteType, voteSignBytes } from "../../../../../consensus/vote.ts";
+import { signMessage } from "../../../../../state/crypto/ed25519.ts";
+
+const [alice, bob, carol] = [testKey(0), testKey(1), testKey(2)];
+const v0 = testKey(10_000);
+const cons = testKey(20_000);
+const P = { lst: { epochBlocks: "3" }, staking: { unbondingTimeMs: "6000" } };
+
+function chain() {
+  const c = new MemChain(testGenesisJson(3, 1_000_000n * ONE, P));
+  // a second validator so the pool spreads and a slash of one moves the rate partly
+  c.block([tx(carol, [{ type: "staking/create_validator", value: { consensusPubkey: cons.pubkey, moniker: "c", commissionRate: 0n, maxCommissionRate: ONE, selfStake: 10n * ONE } }], 0n)]);
+  c.block([]);
+  c.block([]);
+  return c;
+}
+const code = (c: MemChain, who: typeof alice, m: Parameters<typeof tx>[1]) => c.block([tx(who, m, c.nonce(who))])[0];
+
+describe("lst", () => {
+  it("stake mints ststra 1:1 at first and delegates across the active validators", () => {
+    const c = chain();
+    const r = code(c, alice, [{ type: "lst/stake", value: { amount: 100n * ONE } }]);
+    expect(r.code, r.log).toBe(0);
+    expect(getBalance(c.store, alice.address, "ststra")).toBe(100n * ONE);
+    expect(pooledStake(c.store)).toBe(100n * ONE);
+    expect(redemptionRate(c.store)).toBe(ONE);
+  });
+
+  it("the rate grows with rewards over epochs; the treasury earns the fee in ststra", () => {
+    const c = chain();
+    code(c, alice, [{ type: "lst/stake", value: { amount: 100n * ONE } }]);
+    const r0 = redemptionRate(c.store);
+    for (let i = 0; i < 9; i++) c.block([]);
+    const r1 = redemptionRate(c.store);
+    expect(r1).toBeGreaterThan(r0);
+    // the fee is minted as ststra to the treasury (the genesis authority, alice here)
+    expect(getSupply(c.store, "ststra")).toBeGreaterThan(100n * ONE);
+    expect(getBalance(c.store, alice.address, "ststra")).toBe(getSupply(c.store, "ststra"));
+    // backing: rate × supply never exceeds the pooled stake
+    expect((r1 * getSupply(c.store, "ststra")) / ONE).toBeLessThanOrEqual(pooledStake(c.store));
+  });
+
+  it("unstake → request; claim rules: immature, foreign, double", () => {
+    const c = chain();
+    code(c, bob, [{ type: "lst/stake", value: { amount: 50n * ONE } }]);
+    expect(code(c, bob, [{ type: "lst/unstake", value: { amount: 60n * ONE } }]).code).toBe(ErrorCode.InsufficientFunds);
+    const u = code(c, bob, [{ type: "lst/unstake", value: { amount: 20n * ONE } }]);
+    expect(u.code, u.log).toBe(0);
+    expect(code(c, bob, [{ type: "lst/claim", value: { requestId: 1 } }]).code).toBe(ErrorCode.RequestNotMature);
+    expect(code(c, carol, [{ type: "lst/claim", value: { requestId: 1 } }]).code).toBe(ErrorCode.NotRequestOwner);
+    expect(code(c, bob, [{ type: "lst/claim", value: { requestId: 9 } }]).code).toBe(ErrorCode.UnknownRequest);
+    for (let i = 0; i < 10; i++) c.block([]);
+    const before = getBalance(c.store, bob.address, "stra");
+    const cl = code(c, bob, [{ type: "lst/claim", value: { requestId: 1 } }]);
+    expect(cl.code, cl.log).toBe(0);
+    const paid = BigInt(cl.events.find((e) => e.type === "lst_claim")!.attributes.find((a) => a.key === "amount")!.value.replace("stra", ""));
+    expect(paid).toBe(20n * ONE); // rate was exactly 1.0 when unstaking in the first epoch
+    expect(getBalance(c.store, bob.address, "stra")).toBeGreaterThan(before);
+    expect(code(c, bob, [{ type: "lst/claim", value: { requestId: 1 } }]).code).toBe(ErrorCode.AlreadyClaimed);
+  });
+
+  it("dust that would mint 0 is rejected; ststra is transferable with bank/send", () => {
+    const c = chain();
+    code(c, alice, [{ type: "lst/stake", value: { amount: 100n * ONE } }]);
+    for (let i = 0; i < 6; i++) c.block([]);
+    expect(code(c, bob, [{ type: "lst/stake", value: { amount: 1n } }]).code).toBe(ErrorCode.InvalidAmount);
+    const s = code(c, alice, [{ type: "bank/send", value: { to: bob.address, denom: "ststra", amount: 5n * ONE } }]);
+    expect(s.code).toBe(0);
+    expect(getBalance(c.store, bob.address, "ststra")).toBe(5n * ONE);
+  });
+
+  it("a slashed pooled validator lowers the rate for everyone and trips the circuit breaker; only the authority resumes", () => {
+    const c = chain();
+    code(c, alice, [{ type: "lst/stake", value: { amount: 100n * ONE } }]);
+    const r0 = redemptionRate(c.store);
+    const body = (fill: number) => ({ type: VoteType.Prevote, height: 3, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 1, validator: cons.address });
+    const vote = (fill: number) => ({ body: body(fill), signature: signMessage(cons.seed, voteSignBytes(CHAIN_ID, body(fill))) });
+    c.block([], true, undefined, [encodeEvidence(vote(1), vote(2))]);
+    expect(redemptionRate(c.store)).toBeLessThan(r0);
+    for (let i = 0; i < 3; i++) c.block([]);
+    expect(getState(c.store).halted).toBe(true);
+    expect(code(c, bob, [{ type: "lst/stake", value: { amount: ONE } }]).code).toBe(ErrorCode.LstHalted);
+    expect(code(c, bob, [{ type: "lst/resume", value: {} }]).code).toBe(ErrorCode.Unauthorized);
+    expect(code(c, alice, [{ type: "lst/resume", value: {} }]).code).toBe(0); // alice = testKey(0) is the genesis authority
+    expect(code(c, bob, [{ type: "lst/stake", value: { amount: ONE } }]).code).toBe(0);
+    // after the slash the pool was rebalanced away from the tombstoned validator
+    c.block([]);
+    c.block([]);
+    expect(getBalance(c.store, LST, "stra")).toBeLessThan(ONE);
+  });
+
+  it("property: rate × supply ≤ pooled stake after every block; stake-then-unstake never returns more than put in", () => {
+    const actors = [alice, bob, carol];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ who: fc.nat(2), kind: fc.constantFrom("stake", "unstake", "wait"), amount: fc.bigInt({ min: 1n, max: 50n * ONE }) }), { maxLength: 20 }),
+        (ops) => {
+          const c = chain();
+          for (const op of ops) {
+            const a = actors[op.who];
+            if (op.kind === "wait") c.block([]);
+            else c.block([tx(a, [{ type: `lst/${op.kind}` as "lst/stake", value: { amount: op.amount } }], c.nonce(a))], false);
+            const supply = getSupply(c.store, "ststra");
+            expect((redemptionRate(c.store) * supply) / ONE).toBeLessThanOrEqual(pooledStake(c.store));
+          }
+          // a stake unstaked before any epoch passes (same block) is worth at most what was put in;
+          // across an epoch it may also carry the rewards compounded while it was in the pool
+          const before = getBalance(c.store, bob.address, "ststra");
+          const supply0 = getSupply(c.store, "ststra");
+          const pooled0 = pooledStake(c.store, true);
+          const expectMint = supply0 === 0n || pooled0 === 0n ? 7n * ONE : (7n * ONE * supply0) / pooled0;
+          const n = c.nonce(bob);
+          const [s1, s2] = c.block([tx(bob, [{ type: "lst/stake", value: { amount: 7n * ONE } }], n), tx(bob, [{ type: "lst/unstake", value: { amount: expectMint } }], n + 1n)], false);
+          if (s1.code === 0 && s2.code === 0) {
+            const value = BigInt(s2.events.find((e) => e.type === "lst_unstake")!.attributes.find((x) => x.key === "value")!.value.replace("stra", ""));
+            expect(value).toBeLessThanOrEqual(7n * ONE);
+            expect(getBalance(c.store, bob.address, "ststra")).toBe(before);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
