@@ -1,0 +1,114 @@
+// Liquid staking on a real 4-validator devnet: stake via RPC, the rate grows over epochs,
+// ststra moves with bank/send, unstake and claim after unbonding, and the rate drops when a
+// pooled validator is slashed (double sign), which also trips the circuit breaker.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getKey } from "../../client/keyring.ts";
+import { signTx, type AnyMsg } from "../../client/tx.ts";
+import { StrataClient } from "../../client/rpcClient.ts";
+import { addressFromPubkey, decodeAddress, encodeAddress } from "../../state/crypto/address.ts";
+import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
+import { homePaths } from "../../node/config.ts";
+import { P2P } from "../../node/p2p.ts";
+import { VoteMsg } from "../../node/wire.ts";
+import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
+import { createLogger } from "../../node/logger.ts";
+import { ONE } from "../../state/denoms.ts";
+import { freePort, waitFor } from "../helpers/proc.ts";
+import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+
+const FEE = 400_000n * 1_000_000_000n;
+
+describe("liquid staking on a 4-validator devnet", () => {
+  let net: TestNet;
+  let c: StrataClient;
+  let harness: P2P | undefined;
+  const nonces = new Map<string, bigint>();
+  const keys = () => join(net.dir, "keys");
+
+  async function submit(key: { seed: Uint8Array; address: string }, msgs: AnyMsg[]) {
+    const n = nonces.get(key.address) ?? BigInt((await c.balances(key.address)).nonce);
+    const t = signTx(key.seed, { chainId: "strata-devnet", nonce: n, fee: FEE, msgs });
+    nonces.set(key.address, n + 1n);
+    const b = await c.broadcastTxSync(t.bytes);
+    expect(b.code, b.log).toBe(0);
+    const r = await c.waitForTx(t.hash, 30_000);
+    expect(r.tx_result.code, r.tx_result.log).toBe(0);
+    return r;
+  }
+  const lst = () => c.call<any>("lst_state");
+
+  beforeAll(async () => {
+    net = await startTestNet(4, { unbondingTimeMs: 3000 });
+    c = net.clients[0];
+    await waitAllAtLeast(net, 2, [0, 1, 2, 3]);
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.stop().catch(() => {});
+    await net?.stopAll();
+  });
+
+  it("stake via RPC mints ststra; the rate grows over epochs; ststra is transferable", async () => {
+    const bob = getKey(keys(), "bob");
+    const alice = getKey(keys(), "alice");
+    await submit(bob, [{ type: "lst/stake", value: { amount: 1000n * ONE } }]);
+    expect(BigInt((await c.balances(bob.address)).balances.ststra)).toBe(1000n * ONE);
+    const s0 = await lst();
+    expect((s0.perValidator as any[]).length).toBe(4); // spread over the 4 validators
+    await waitFor("rate above 1.0", async () => (BigInt((await lst()).rate) > ONE ? true : undefined), 60_000);
+    const s1 = await lst();
+    expect(BigInt(s1.rate)).toBeGreaterThan(BigInt(s0.rate));
+    expect(Number(s1.epoch)).toBeGreaterThan(Number(s0.epoch));
+    await submit(bob, [{ type: "bank/send", value: { to: decodeAddress(alice.address), denom: "ststra", amount: 10n * ONE } }]);
+    expect(BigInt((await c.balances(alice.address)).balances.ststra)).toBeGreaterThanOrEqual(10n * ONE);
+  }, 90_000);
+
+  it("unstake, then claim stra after the unbonding time", async () => {
+    const bob = getKey(keys(), "bob");
+    await submit(bob, [{ type: "lst/unstake", value: { amount: 100n * ONE } }]);
+    const reqs = (await c.call<any>("lst_requests", { address: bob.address })).requests as any[];
+    expect(reqs).toHaveLength(1);
+    await waitFor("request matured", async () => {
+      const r = ((await c.call<any>("lst_requests", { address: bob.address })).requests as any[])[0];
+      return r.claimableAt && Date.parse(r.claimableAt) + 500 < Date.now() ? true : undefined;
+    }, 60_000);
+    const before = BigInt((await c.balances(bob.address)).balances.stra);
+    await submit(bob, [{ type: "lst/claim", value: { requestId: Number(reqs[0].id) } }]);
+    const after = BigInt((await c.balances(bob.address)).balances.stra);
+    expect(after + FEE - before).toBe(BigInt(reqs[0].amount));
+    expect(BigInt(reqs[0].amount)).toBeGreaterThan(100n * ONE); // the rate had grown above 1.0
+  }, 90_000);
+
+  it("a double-signing pooled validator is slashed: the rate drops for every holder and the breaker halts staking", async () => {
+    const seed = new Uint8Array(Buffer.from((JSON.parse(readFileSync(homePaths(net.homes[1]).validatorKey, "utf8")) as { seed: string }).seed, "hex"));
+    const cons = addressFromPubkey(publicKeyFromSeed(seed));
+    const before = BigInt((await lst()).rate);
+    const cfg0 = JSON.parse(readFileSync(homePaths(net.homes[0]).config, "utf8"));
+    const self0 = `/ip4/127.0.0.1/tcp/${cfg0.p2p.port}/p2p/${JSON.parse(readFileSync(homePaths(net.homes[0]).nodeKey, "utf8")).peerId}`;
+    harness = await P2P.start(
+      { chainId: "strata-devnet", host: "127.0.0.1", port: await freePort(), peerKeyPath: join(mkdtempSync(join(tmpdir(), "h-")), "k.json"), bootstrap: [self0, ...cfg0.p2p.bootstrap] },
+      { validate: () => "accept", onMessage: () => {}, onSyncRequest: async () => new Uint8Array() },
+      createLogger({ name: "harness", out: () => {} }),
+    );
+    await waitFor("harness connected", async () => (harness!.peers().length >= 2 ? true : undefined), 20_000);
+    const op = encodeAddress(cons);
+    await waitFor("validator tombstoned", async () => {
+      const h = Number((await c.status()).sync_info.latest_block_height) + 1;
+      for (const fill of [3, 4]) {
+        const body = { type: VoteType.Prevote, height: h, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: cons };
+        await harness!.publish("vote", VoteMsg.serialize({ vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) }, nonce: Date.now() + fill }));
+      }
+      const v = ((await c.call<any>("staking_validators")).validators as any[]).find((x) => x.operator === op);
+      return v.tombstoned ? true : undefined;
+    }, 60_000);
+    expect(BigInt((await lst()).rate)).toBeLessThan(before);
+    await waitFor("breaker halts", async () => ((await lst()).halted ? true : undefined), 60_000);
+    const bob = getKey(keys(), "bob");
+    const n = BigInt((await c.balances(bob.address)).nonce);
+    const t = signTx(bob.seed, { chainId: "strata-devnet", nonce: n, fee: FEE, msgs: [{ type: "lst/stake", value: { amount: ONE } }] });
+    await c.broadcastTxSync(t.bytes);
+    expect((await c.waitForTx(t.hash)).tx_result.log).toMatch(/halted/);
+  }, 120_000);
+});
