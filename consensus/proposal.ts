@@ -2,7 +2,7 @@
 // proof-of-lock round (polRound, -1 if none) of the Tendermint algorithm.
 import { ContainerType, type ValueOf } from "@chainsafe/ssz";
 import { Bytes20, Bytes32, Bytes64, Uint32, Uint64Num } from "../state/encoding/types.ts";
-import { sha256 } from "../state/crypto/hash.ts";
+import { domainSignBytes } from "./signBytes.ts";
 
 /** polRound is stored +1 so that "none" (-1) fits an unsigned field. */
 export const ProposalBody = new ContainerType(
@@ -16,14 +16,7 @@ export type ProposalValue = ValueOf<typeof Proposal>;
 const DOMAIN = new TextEncoder().encode("strata/proposal/v1");
 
 export function proposalSignBytes(chainId: string, body: ProposalBodyValue): Uint8Array {
-  const cid = new TextEncoder().encode(chainId);
-  const b = ProposalBody.serialize(body);
-  const out = new Uint8Array(DOMAIN.length + 1 + cid.length + b.length);
-  out.set(DOMAIN, 0);
-  out[DOMAIN.length] = cid.length;
-  out.set(cid, DOMAIN.length + 1);
-  out.set(b, DOMAIN.length + 1 + cid.length);
-  return sha256(out);
+  return domainSignBytes(DOMAIN, chainId, ProposalBody.serialize(body));
 }
 
 export function polRound(p: ProposalBodyValue): number {

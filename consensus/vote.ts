@@ -2,7 +2,7 @@
 // that binds the chain id, so a vote can never be replayed on another chain or as a tx.
 import { ContainerType, type ValueOf } from "@chainsafe/ssz";
 import { Bytes20, Bytes32, Bytes64, Uint32, Uint64Num, Uint8 } from "../state/encoding/types.ts";
-import { sha256 } from "../state/crypto/hash.ts";
+import { domainSignBytes } from "./signBytes.ts";
 
 export const VoteType = { Prevote: 1, Precommit: 2 } as const;
 export type VoteTypeValue = (typeof VoteType)[keyof typeof VoteType];
@@ -21,12 +21,5 @@ export const NIL_BLOCK_ID = new Uint8Array(32);
 const VOTE_DOMAIN = new TextEncoder().encode("strata/vote/v1");
 
 export function voteSignBytes(chainId: string, body: VoteBodyValue): Uint8Array {
-  const cid = new TextEncoder().encode(chainId);
-  const b = VoteBody.serialize(body);
-  const out = new Uint8Array(VOTE_DOMAIN.length + 1 + cid.length + b.length);
-  out.set(VOTE_DOMAIN, 0);
-  out[VOTE_DOMAIN.length] = cid.length;
-  out.set(cid, VOTE_DOMAIN.length + 1);
-  out.set(b, VOTE_DOMAIN.length + 1 + cid.length);
-  return sha256(out);
+  return domainSignBytes(VOTE_DOMAIN, chainId, VoteBody.serialize(body));
 }

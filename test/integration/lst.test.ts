@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getKey } from "../../client/keyring.ts";
-import { signTx, type AnyMsg } from "../../client/tx.ts";
+import { signTx } from "../../client/tx.ts";
 import { StrataClient } from "../../client/rpcClient.ts";
 import { addressFromPubkey, decodeAddress, encodeAddress } from "../../state/crypto/address.ts";
 import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
@@ -17,27 +17,18 @@ import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
 import { createLogger } from "../../node/logger.ts";
 import { ONE } from "../../state/denoms.ts";
 import { freePort, waitFor } from "../helpers/proc.ts";
+import { submitter, TEST_FEE as FEE } from "../helpers/submit.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
-const FEE = 400_000n * 1_000_000_000n;
 
 describe("liquid staking on a 4-validator devnet", () => {
   let net: TestNet;
   let c: StrataClient;
   let harness: P2P | undefined;
-  const nonces = new Map<string, bigint>();
   const keys = () => join(net.dir, "keys");
 
-  async function submit(key: { seed: Uint8Array; address: string }, msgs: AnyMsg[]) {
-    const n = nonces.get(key.address) ?? BigInt((await c.balances(key.address)).nonce);
-    const t = signTx(key.seed, { chainId: "strata-devnet", nonce: n, fee: FEE, msgs });
-    nonces.set(key.address, n + 1n);
-    const b = await c.broadcastTxSync(t.bytes);
-    expect(b.code, b.log).toBe(0);
-    const r = await c.waitForTx(t.hash, 30_000);
-    expect(r.tx_result.code, r.tx_result.log).toBe(0);
-    return r;
-  }
+  const submit = submitter(() => c);
+
   const lst = () => c.call<any>("lst_state");
 
   beforeAll(async () => {

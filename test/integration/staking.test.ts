@@ -5,34 +5,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { addKey, getKey } from "../../client/keyring.ts";
-import { signTx, type AnyMsg } from "../../client/tx.ts";
+
 import { StrataClient } from "../../client/rpcClient.ts";
 import { decodeAddress, addressFromPubkey } from "../../state/crypto/address.ts";
 import { initHome } from "../../node/homeSetup.ts";
 import { homePaths } from "../../node/config.ts";
 import { ONE } from "../../state/denoms.ts";
 import { startProc, freePort, waitFor, type NodeProc } from "../helpers/proc.ts";
+import { submitter, TEST_FEE as FEE } from "../helpers/submit.ts";
 import { fastConsensus, startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
-const FEE = 400_000n * 1_000_000_000n;
 
 describe("proof of stake on a 4-validator devnet", () => {
   let net: TestNet;
   let c: StrataClient;
   let dave: ReturnType<typeof addKey>;
   let node5: NodeProc | undefined;
-  const nonces = new Map<string, bigint>();
 
-  async function submit(key: { seed: Uint8Array; address: string }, msgs: AnyMsg[]) {
-    const n = nonces.get(key.address) ?? BigInt((await c.balances(key.address)).nonce);
-    const t = signTx(key.seed, { chainId: "strata-devnet", nonce: n, fee: FEE, msgs });
-    nonces.set(key.address, n + 1n);
-    const b = await c.broadcastTxSync(t.bytes);
-    expect(b.code, b.log).toBe(0);
-    const r = await c.waitForTx(t.hash, 30_000);
-    expect(r.tx_result.code, r.tx_result.log).toBe(0);
-    return r;
-  }
+  const submit = submitter(() => c);
+
 
   beforeAll(async () => {
     net = await startTestNet(4, { unbondingTimeMs: 4000 });

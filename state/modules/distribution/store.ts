@@ -4,6 +4,7 @@ import { Uint128, Uint64Num } from "../../encoding/types.ts";
 import { Prefix, prefixed } from "../../keys.ts";
 import type { Overlay } from "../../store/overlay.ts";
 import type { KVReader } from "../../store/types.ts";
+import { record } from "../../store/record.ts";
 
 export const Uint256 = new UintBigintType(32);
 export const DistributionParams = new ContainerType({ communityTax: Uint128, inflationRate: Uint128 }, { typeName: "DistributionParams" });
@@ -33,13 +34,9 @@ const u64 = (n: number) => {
   return b;
 };
 
-export function getParams(s: KVReader): DistributionParamsValue {
-  const b = s.get(K.params);
-  return b ? DistributionParams.deserialize(b) : DEFAULT_DISTRIBUTION_PARAMS;
-}
-export function setParams(s: Overlay, p: DistributionParamsValue): void {
-  s.set(K.params, DistributionParams.serialize(p));
-}
+const params = record(K.params, DistributionParams, () => DEFAULT_DISTRIBUTION_PARAMS);
+export const getParams = params.get;
+export const setParams = params.set;
 export function getCurrent(s: KVReader, v: Uint8Array): CurrentRewardsValue | undefined {
   const b = s.get(prefixed(K.current, v));
   return b ? CurrentRewards.deserialize(b) : undefined;

@@ -4,6 +4,7 @@ import { Bytes20, Uint128, Uint32, Uint64Num } from "../../encoding/types.ts";
 import { Prefix, prefixed } from "../../keys.ts";
 import type { Overlay } from "../../store/overlay.ts";
 import type { KVReader } from "../../store/types.ts";
+import { record } from "../../store/record.ts";
 
 const E18 = 10n ** 18n;
 export const LstParams = new ContainerType(
@@ -38,20 +39,12 @@ const u64 = (n: number) => {
   return b;
 };
 
-export function getParams(s: KVReader): LstParamsValue {
-  const b = s.get(K.params);
-  return b ? LstParams.deserialize(b) : DEFAULT_LST_PARAMS;
-}
-export function setParams(s: Overlay, p: LstParamsValue): void {
-  s.set(K.params, LstParams.serialize(p));
-}
-export function getState(s: KVReader): LstStateValue {
-  const b = s.get(K.state);
-  return b ? LstState.deserialize(b) : { epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, history: [], openBatches: [] };
-}
-export function setState(s: Overlay, st: LstStateValue): void {
-  s.set(K.state, LstState.serialize(st));
-}
+const params = record(K.params, LstParams, () => DEFAULT_LST_PARAMS);
+export const getParams = params.get;
+export const setParams = params.set;
+const state = record<LstStateValue>(K.state, LstState, () => ({ epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, history: [], openBatches: [] }));
+export const getState = state.get;
+export const setState = state.set;
 export function getRequest(s: KVReader, id: number): RequestValue | undefined {
   const b = s.get(prefixed(K.request, u64(id)));
   return b ? Request.deserialize(b) : undefined;

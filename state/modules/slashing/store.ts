@@ -5,6 +5,7 @@ import { Uint128, Uint32, Uint64Num } from "../../encoding/types.ts";
 import { Prefix, prefixed } from "../../keys.ts";
 import type { Overlay } from "../../store/overlay.ts";
 import type { KVReader } from "../../store/types.ts";
+import { record } from "../../store/record.ts";
 
 export const SlashingParams = new ContainerType(
   { signedBlocksWindow: Uint32, minSignedPerWindow: Uint128, downtimeJailMs: Uint64Num, slashFractionDoubleSign: Uint128, slashFractionDowntime: Uint128 },
@@ -29,13 +30,9 @@ export const DEFAULT_SLASHING_PARAMS: SlashingParamsValue = {
 
 const K = { params: Uint8Array.of(Prefix.slashing, 0x01), info: Uint8Array.of(Prefix.slashing, 0x02) };
 
-export function getParams(s: KVReader): SlashingParamsValue {
-  const b = s.get(K.params);
-  return b ? SlashingParams.deserialize(b) : DEFAULT_SLASHING_PARAMS;
-}
-export function setParams(s: Overlay, p: SlashingParamsValue): void {
-  s.set(K.params, SlashingParams.serialize(p));
-}
+const params = record(K.params, SlashingParams, () => DEFAULT_SLASHING_PARAMS);
+export const getParams = params.get;
+export const setParams = params.set;
 export function getSigningInfo(s: KVReader, consAddr: Uint8Array): SigningInfoValue | undefined {
   const b = s.get(prefixed(K.info, consAddr));
   return b ? SigningInfo.deserialize(b) : undefined;

@@ -4,6 +4,7 @@
 import { Prefix, prefixed } from "../../keys.ts";
 import type { Overlay } from "../../store/overlay.ts";
 import type { KVReader } from "../../store/types.ts";
+import { record } from "../../store/record.ts";
 import { Redelegations, AddressList, Delegation, StakingParams, Unbonding, UnbondingQueue, Validator, DEFAULT_STAKING_PARAMS, type QueueItemValue, type StakingParamsValue, type UnbondingValue, type ValidatorValue } from "./types.ts";
 
 const K = {
@@ -18,13 +19,9 @@ const K = {
   redelegations: Uint8Array.of(Prefix.staking, 0x09),
 };
 
-export function getParams(s: KVReader): StakingParamsValue {
-  const b = s.get(K.params);
-  return b ? StakingParams.deserialize(b) : DEFAULT_STAKING_PARAMS;
-}
-export function setParams(s: Overlay, p: StakingParamsValue): void {
-  s.set(K.params, StakingParams.serialize(p));
-}
+const params = record(K.params, StakingParams, () => DEFAULT_STAKING_PARAMS);
+export const getParams: (s: KVReader) => StakingParamsValue = params.get;
+export const setParams = params.set;
 
 export function getValidator(s: KVReader, operator: Uint8Array): ValidatorValue | undefined {
   const b = s.get(prefixed(K.validator, operator));
