@@ -19,7 +19,7 @@ export function devnetPowers(n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(((n - i) / total) * 1000));
 }
 
-export type DevnetOptions = { slashing?: Record<string, string>; unbondingTimeMs?: number; timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string };
+export type DevnetOptions = { withdrawalDelayMs?: number; slashing?: Record<string, string>; unbondingTimeMs?: number; timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string };
 
 /** Creates N validator homes sharing one genesis, each bootstrapping to all the others. */
 export async function createDevnet(dir: string, n: number, opts: DevnetOptions = {}): Promise<{ homes: string[]; rpc: string[] }> {
@@ -67,7 +67,16 @@ export async function createDevnet(dir: string, n: number, opts: DevnetOptions =
     ],
     validators,
     // short periods so the whole life cycle can be watched in minutes
-    params: { staking: { unbondingTimeMs: String(opts.unbondingTimeMs ?? 120_000) }, slashing: { downtimeJailMs: "60000", ...(opts.slashing ?? {}) } },
+    params: {
+      staking: { unbondingTimeMs: String(opts.unbondingTimeMs ?? 120_000), maxEntries: "32" },
+      slashing: { downtimeJailMs: "60000", ...(opts.slashing ?? {}) },
+      // one restaking service served by every genesis validator, and a ststra/stra pool with liquidity
+      strategies: [
+        { id: "avs-oracle", kind: "service", rewardRate: (ONE / 20n).toString(), slashFraction: (ONE / 10n).toString(), rewardPool: (1_000_000n * ONE).toString(), optInGenesisValidators: true },
+        { id: "pool-ststra", kind: "pool", liquidityStra: (10_000n * ONE).toString() },
+      ],
+      lrt: { weights: [{ strategy: "avs-oracle", weight: ONE.toString() }], withdrawalDelayMs: String(opts.withdrawalDelayMs ?? 60_000) },
+    },
   };
   for (const h of homes) writeGenesis(h, genesis);
   return { homes, rpc };

@@ -4,6 +4,7 @@ import { formatUnits } from "../client/amount.ts";
 import { encodeAddress } from "../state/crypto/address.ts";
 import { resolveAddress } from "./tx.ts";
 import { registerLstQuery } from "./txLst.ts";
+import { registerLrtQuery } from "./txLrt.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, print, table, type OutputFormat } from "./output.ts";
 
 type QOpts = { home: string; node: string; output: OutputFormat };
@@ -32,6 +33,7 @@ export function registerQuery(program: Command): void {
   });
 
   registerLstQuery(q);
+  registerLrtQuery(q);
   const staking = q.command("staking").description("staking queries");
   withQueryOptions(staking.command("validators").description("all validators with tokens, power, commission and status")).action(async (o: QOpts) => {
     const r = await new StrataClient(o.node).call<any>("staking_validators");

@@ -8,6 +8,7 @@ import { errorName } from "../state/errors.ts";
 import { DEFAULT_PARAMS_GAS_PRICE } from "./defaults.ts";
 import { registerStakingTx } from "./txStaking.ts";
 import { registerLstTx } from "./txLst.ts";
+import { registerLrtTx } from "./txLrt.ts";
 import { keyringDir, loadSigningKey } from "./keys.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, print, type OutputFormat } from "./output.ts";
 
@@ -64,6 +65,7 @@ export function registerTx(program: Command): void {
   const tx = program.command("tx").description("sign and submit a transaction");
   registerStakingTx(tx);
   registerLstTx(tx);
+  registerLrtTx(tx);
   const bank = tx.command("bank").description("bank module messages");
   withTxOptions(bank.command("send <to> <amount>").description("send tokens, e.g. `strata tx bank send bob 10stra --from alice`")).action(
     async (to: string, amount: string, o: TxOpts) => {

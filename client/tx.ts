@@ -11,6 +11,7 @@ import { MsgWithdrawRewards } from "../state/modules/distribution/handlers/withd
 import { MsgWithdrawCommission } from "../state/modules/distribution/handlers/withdrawCommission.ts";
 import { MsgUnjail } from "../state/modules/slashing/handlers/unjail.ts";
 import { MsgLstClaim, MsgLstResume, MsgLstStake } from "../state/modules/lst/msgs.ts";
+import { MsgAddLiquidity, MsgAmount, MsgClaimId, MsgRemoveLiquidity, MsgService, MsgSwap } from "../state/modules/lrt/msgs.ts";
 import { txGas } from "../state/gas.ts";
 
 const utf8 = new TextEncoder();
@@ -27,7 +28,13 @@ export type AnyMsg =
   | { type: "slashing/unjail"; value: Record<string, never> }
   | { type: "lst/stake" | "lst/unstake"; value: { amount: bigint } }
   | { type: "lst/claim"; value: { requestId: number } }
-  | { type: "lst/resume"; value: Record<string, never> };
+  | { type: "lst/resume"; value: Record<string, never> }
+  | { type: "lrt/restake" | "lrt/request_withdrawal"; value: { amount: bigint } }
+  | { type: "lrt/claim"; value: { requestId: number } }
+  | { type: "strategy/opt_in" | "strategy/opt_out"; value: { service: string } }
+  | { type: "strategy/swap"; value: { pool: string; denomIn: string; amountIn: bigint; minOut: bigint } }
+  | { type: "strategy/add_liquidity"; value: { pool: string; maxStra: bigint; maxStstra: bigint } }
+  | { type: "strategy/remove_liquidity"; value: { pool: string; shares: bigint } };
 
 /** SSZ's uint128 silently truncates larger values, so the client must refuse them. */
 function checkAmount(a: bigint): bigint {
@@ -59,6 +66,20 @@ export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
         type: utf8.encode(m.type),
         value: MsgEditValidator.serialize({ moniker: utf8.encode(m.value.moniker ?? ""), setCommission: m.value.commissionRate !== undefined, commissionRate: checkAmount(m.value.commissionRate ?? 0n) }),
       };
+    case "lrt/restake":
+    case "lrt/request_withdrawal":
+      return { type: utf8.encode(m.type), value: MsgAmount.serialize({ amount: checkAmount(m.value.amount) }) };
+    case "lrt/claim":
+      return { type: utf8.encode(m.type), value: MsgClaimId.serialize({ requestId: m.value.requestId }) };
+    case "strategy/opt_in":
+    case "strategy/opt_out":
+      return { type: utf8.encode(m.type), value: MsgService.serialize({ service: utf8.encode(m.value.service) }) };
+    case "strategy/swap":
+      return { type: utf8.encode(m.type), value: MsgSwap.serialize({ pool: utf8.encode(m.value.pool), denomIn: utf8.encode(m.value.denomIn), amountIn: checkAmount(m.value.amountIn), minOut: checkAmount(m.value.minOut) }) };
+    case "strategy/add_liquidity":
+      return { type: utf8.encode(m.type), value: MsgAddLiquidity.serialize({ pool: utf8.encode(m.value.pool), maxStra: checkAmount(m.value.maxStra), maxStstra: checkAmount(m.value.maxStstra) }) };
+    case "strategy/remove_liquidity":
+      return { type: utf8.encode(m.type), value: MsgRemoveLiquidity.serialize({ pool: utf8.encode(m.value.pool), shares: checkAmount(m.value.shares) }) };
     case "lst/stake":
     case "lst/unstake":
       return { type: utf8.encode(m.type), value: MsgLstStake.serialize({ amount: checkAmount(m.value.amount) }) };

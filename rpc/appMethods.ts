@@ -5,7 +5,22 @@ import { queryBalances, querySupply } from "../state/modules/bank/queries.ts";
 import { queryDelegations, queryStakingParams, queryUnbondings, queryValidators, validatorJson } from "../state/modules/staking/queries.ts";
 import { consensusAddress, getValidator } from "../state/modules/staking/store.ts";
 import { querySigningInfo } from "../state/modules/slashing/queries.ts";
-import { queryLstRequests, queryLstState } from "../state/modules/lst/keeper.ts";
+import { queryLstRequests, queryLstState, redemptionRate } from "../state/modules/lst/keeper.ts";
+import { queryLrtRequests, queryLrtState } from "../state/modules/lrt/keeper.ts";
+import { getPool, getRegistry, getService, strategyAccount, strategyName, StrategyKind } from "../state/modules/strategy/store.ts";
+import { serviceValue } from "../state/modules/strategy/service.ts";
+import { poolPrice } from "../state/modules/strategy/pool.ts";
+import { getBalance } from "../state/modules/bank/keeper.ts";
+import { chainYields } from "../state/yields.ts";
+import { encodeAddress } from "../state/crypto/address.ts";
+import type { KVReader } from "../state/store/types.ts";
+
+function poolJson(s: KVReader, id: string) {
+  const p = getPool(s, id);
+  const price = poolPrice(p);
+  const rate = redemptionRate(s);
+  return { reserveStra: p.reserveStra.toString(), reserveStstra: p.reserveStstra.toString(), lpSupply: p.lpSupply.toString(), price: price.toString(), redemptionRate: rate.toString(), depeg: price === 0n ? null : (((price - rate) * 10n ** 18n) / rate).toString() };
+}
 import { queryRewards, queryValidatorRewards } from "../state/modules/distribution/queries.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import type { Method } from "./jsonrpc.ts";
@@ -60,6 +75,22 @@ function queries(ctx: RpcContext): Map<string, AppQuery> {
     ],
     ["lst_state", () => ({ height: String(chain.height), ...queryLstState(chain.db) })],
     ["lst_requests", (p) => ({ height: String(chain.height), owner: reqString(p, "address"), requests: queryLstRequests(chain.db, addressParam(p)) })],
+    ["lrt_state", () => ({ height: String(chain.height), ...queryLrtState(chain.db) })],
+    ["lrt_requests", (p) => ({ height: String(chain.height), owner: reqString(p, "address"), requests: queryLrtRequests(chain.db, addressParam(p)) })],
+    [
+      "strategy_list",
+      () => ({
+        height: String(chain.height),
+        strategies: getRegistry(chain.db).map((d) => {
+          const id = strategyName(d);
+          if (d.kind === StrategyKind.Pool) return { id, kind: "pool", ...poolJson(chain.db, id) };
+          const sv = getService(chain.db, id);
+          return { id, kind: "service", rewardRate: d.rewardRate.toString(), slashFraction: d.slashFraction.toString(), value: serviceValue(chain.db, id).toString(), operators: sv.operators.filter((o) => o.active).map((o) => encodeAddress(o.operator)), rewardPool: getBalance(chain.db, strategyAccount(id), "stra").toString() };
+        }),
+      }),
+    ],
+    ["strategy_pool", (p) => ({ height: String(chain.height), id: reqString(p, "id"), ...poolJson(chain.db, reqString(p, "id")) })],
+    ["chain_yields", () => ({ height: String(chain.height), ...chainYields(chain.db) })],
     ["distribution_rewards", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), ...queryRewards(chain.db, addressParam(p)) })],
   ]);
 }

@@ -60,6 +60,14 @@ export const ErrorCode = {
   AlreadyClaimed: 904,
   RequestNotMature: 905,
   NoActiveValidators: 906,
+  // strategy / lrt (10xx)
+  UnknownStrategy: 1001,
+  NotAnOperator: 1002,
+  SlippageExceeded: 1003,
+  PoolDrained: 1004,
+  InvalidWeights: 1005,
+  AlreadyOptedIn: 1006,
+  NoLiquidity: 1007,
   // distribution (7xx)
   NotValidatorOperator: 701,
   // blocks (5xx)

@@ -18,6 +18,14 @@ export const MSG_GAS: Readonly<Record<string, bigint>> = {
   "lst/unstake": 80_000n,
   "lst/claim": 50_000n,
   "lst/resume": 50_000n,
+  "lrt/restake": 120_000n,
+  "lrt/request_withdrawal": 150_000n,
+  "lrt/claim": 50_000n,
+  "strategy/opt_in": 60_000n,
+  "strategy/opt_out": 60_000n,
+  "strategy/swap": 60_000n,
+  "strategy/add_liquidity": 80_000n,
+  "strategy/remove_liquidity": 80_000n,
 };
 
 export function txGas(txBytes: number, msgTypes: readonly string[]): bigint {

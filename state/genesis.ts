@@ -10,6 +10,12 @@ import { BONDED_POOL } from "./modules/staking/keeper.ts";
 import { DEFAULT_DISTRIBUTION_PARAMS, setParams as setDistributionParams, type DistributionParamsValue } from "./modules/distribution/store.ts";
 import { incrementPeriod, initializeDelegation, initializeValidator } from "./modules/distribution/keeper.ts";
 import { Uint64Num } from "./encoding/types.ts";
+import { DEFAULT_LRT_PARAMS, setParams as setLrtParams, type LrtParamsValue } from "./modules/lrt/store.ts";
+import { setRegistry, strategyAccount, StrategyKind } from "./modules/strategy/store.ts";
+import { optIn } from "./modules/strategy/service.ts";
+import { addLiquidity } from "./modules/strategy/pool.ts";
+import { stake as lstStake } from "./modules/lst/keeper.ts";
+import type { ExecContext } from "./context.ts";
 import { DEFAULT_LST_PARAMS, setParams as setLstParams, type LstParamsValue } from "./modules/lst/store.ts";
 import { DEFAULT_SLASHING_PARAMS, setParams as setSlashingParams, type SlashingParamsValue } from "./modules/slashing/store.ts";
 import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
@@ -26,12 +32,15 @@ import {
 import type { Overlay } from "./store/overlay.ts";
 import { setValidators, type ValidatorEntryValue } from "./validators.ts";
 
+export type GenesisStrategy = { id: string; kind: "service" | "pool"; rewardRate: bigint; slashFraction: bigint; rewardPool: bigint; liquidityStra: bigint; optInGenesisValidators: boolean };
 export type GenesisAccount = { address: Uint8Array; balances: Map<string, bigint> };
 export type Genesis = {
   stakingParams: StakingParamsValue;
   distributionParams: DistributionParamsValue;
   slashingParams: SlashingParamsValue;
   lstParams: LstParamsValue;
+  lrtParams: LrtParamsValue;
+  strategies: GenesisStrategy[];
   chainId: string;
   genesisTime: number;
   authority: Uint8Array;
@@ -91,7 +100,44 @@ export function parseGenesis(json: unknown): Genesis {
   const authority = address(g.authority, "authority");
 
   const params = obj(g.params ?? {}, "params");
-  onlyKeys(params, ["tx", "block", "staking", "distribution", "slashing", "lst"], "params");
+  onlyKeys(params, ["tx", "block", "staking", "distribution", "slashing", "lst", "lrt", "strategies"], "params");
+  const strategies = (Array.isArray(params.strategies) ? params.strategies : params.strategies === undefined ? [] : fail("params.strategies", "must be an array")).map((x: unknown, i: number): GenesisStrategy => {
+    const f = `params.strategies[${i}]`;
+    const o = obj(x, f);
+    onlyKeys(o, ["id", "kind", "rewardRate", "slashFraction", "rewardPool", "liquidityStra", "optInGenesisValidators"], f);
+    const id = str(o.id, `${f}.id`);
+    if (!/^[a-z0-9-]{1,32}$/.test(id)) fail(`${f}.id`, "must be 1-32 of [a-z0-9-]");
+    const kind = str(o.kind, `${f}.kind`);
+    if (kind !== "service" && kind !== "pool") fail(`${f}.kind`, 'must be "service" or "pool"');
+    return {
+      id,
+      kind,
+      rewardRate: o.rewardRate === undefined ? 0n : uint(o.rewardRate, `${f}.rewardRate`, 10n ** 18n),
+      slashFraction: o.slashFraction === undefined ? 0n : uint(o.slashFraction, `${f}.slashFraction`, 10n ** 18n),
+      rewardPool: o.rewardPool === undefined ? 0n : uint(o.rewardPool, `${f}.rewardPool`, MAX_AMOUNT),
+      liquidityStra: o.liquidityStra === undefined ? 0n : uint(o.liquidityStra, `${f}.liquidityStra`, MAX_AMOUNT),
+      optInGenesisValidators: o.optInGenesisValidators === true,
+    };
+  });
+  if (new Set(strategies.map((x) => x.id)).size !== strategies.length) fail("params.strategies", "duplicate strategy id");
+  const lrp = obj(params.lrt ?? {}, "params.lrt");
+  onlyKeys(lrp, ["weights", "withdrawalDelayMs", "fee", "epochBlocks", "treasury"], "params.lrt");
+  const dlr = DEFAULT_LRT_PARAMS;
+  const weights = (Array.isArray(lrp.weights) ? lrp.weights : lrp.weights === undefined ? [] : fail("params.lrt.weights", "must be an array")).map((w: unknown, i: number) => {
+    const wo = obj(w, `params.lrt.weights[${i}]`);
+    const sid = str(wo.strategy, `params.lrt.weights[${i}].strategy`);
+    if (!strategies.some((x) => x.id === sid && x.kind === "service")) fail(`params.lrt.weights[${i}].strategy`, `"${sid}" is not a service strategy of this genesis`);
+    return { strategy: new TextEncoder().encode(sid), weight: uint(wo.weight, `params.lrt.weights[${i}].weight`, 10n ** 18n) };
+  });
+  if (weights.length && weights.reduce((a, w) => a + w.weight, 0n) !== 10n ** 18n) fail("params.lrt.weights", "weights must sum to 1e18 (100 %)");
+  const lrtParams: LrtParamsValue = {
+    weights,
+    withdrawalDelayMs: lrp.withdrawalDelayMs === undefined ? dlr.withdrawalDelayMs : Number(uint(lrp.withdrawalDelayMs, "params.lrt.withdrawalDelayMs", 10n ** 13n)),
+    fee: lrp.fee === undefined ? dlr.fee : uint(lrp.fee, "params.lrt.fee", 10n ** 18n),
+    epochBlocks: lrp.epochBlocks === undefined ? dlr.epochBlocks : Number(uint(lrp.epochBlocks, "params.lrt.epochBlocks", 1_000_000n)),
+    treasury: lrp.treasury === undefined ? new Uint8Array(20) : address(lrp.treasury, "params.lrt.treasury"),
+  };
+  if (lrtParams.epochBlocks < 1) fail("params.lrt.epochBlocks", "must be at least 1");
   const lp = obj(params.lst ?? {}, "params.lst");
   onlyKeys(lp, ["epochBlocks", "protocolFee", "maxValidatorShare", "maxRateDrop", "maxRateRise", "treasury"], "params.lst");
   const dl = DEFAULT_LST_PARAMS;
@@ -199,7 +245,8 @@ export function parseGenesis(json: unknown): Genesis {
     return { pubkey, power, moniker };
   });
   if (lstParams.treasury.every((b) => b === 0)) lstParams.treasury = authority;
-  return { chainId, genesisTime, authority, txParams, blockParams, stakingParams, distributionParams, slashingParams, lstParams, accounts, validators };
+  if (lrtParams.treasury.every((b) => b === 0)) lrtParams.treasury = authority;
+  return { chainId, genesisTime, authority, txParams, blockParams, stakingParams, distributionParams, slashingParams, lstParams, lrtParams, strategies, accounts, validators };
 }
 
 /**
@@ -229,5 +276,28 @@ export function initChain(store: Overlay, g: Genesis): void {
     setDelegationShares(store, operator, operator, tokens);
     incrementPeriod(ctx, operator);
     initializeDelegation(ctx, operator, operator);
+  }
+  setLrtParams(store, g.lrtParams);
+  initStrategies(ctx, g);
+}
+
+/**
+ * Strategies: the registry, each service's reward pool (minted into its account) and genesis
+ * operators, and each pool's opening liquidity: half in stra, half in ststra obtained by liquid
+ * staking at genesis (so it is fully backed); its LP shares belong to the authority.
+ */
+function initStrategies(ctx: ExecContext, g: Genesis): void {
+  const enc = new TextEncoder();
+  setRegistry(ctx.store, g.strategies.map((x) => ({ id: enc.encode(x.id), kind: x.kind === "service" ? StrategyKind.Service : StrategyKind.Pool, rewardRate: x.rewardRate, slashFraction: x.slashFraction })));
+  for (const x of g.strategies) {
+    const acct = strategyAccount(x.id);
+    if (x.kind === "service") {
+      if (x.rewardPool > 0n) mint(ctx.store, acct, "stra", x.rewardPool);
+      if (x.optInGenesisValidators) for (const v of g.validators) optIn(ctx, addressFromPubkey(v.pubkey), x.id);
+    } else if (x.liquidityStra > 0n) {
+      mint(ctx.store, g.authority, "stra", 2n * x.liquidityStra);
+      const st = lstStake(ctx, g.authority, x.liquidityStra);
+      addLiquidity(ctx, g.authority, x.id, x.liquidityStra, st);
+    }
   }
 }

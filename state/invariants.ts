@@ -8,6 +8,8 @@ import { getQueue, getUnbonding, getValidator, getValidatorOperators } from "./m
 import { ValidatorStatus } from "./modules/staking/types.ts";
 import { DISTRIBUTION } from "./modules/distribution/keeper.ts";
 import { getCommission, getOutstanding } from "./modules/distribution/store.ts";
+import { pooledStake, redemptionRate } from "./modules/lst/keeper.ts";
+import { lrtRate, tvl } from "./modules/lrt/keeper.ts";
 
 /** Returns the broken invariants (empty if all hold). PERF: O(validators + unbonding queue). */
 export function brokenInvariants(s: KVReader): string[] {
@@ -35,5 +37,8 @@ export function brokenInvariants(s: KVReader): string[] {
   const dist = getBalance(s, DISTRIBUTION, "stra");
   if (dist < owed) out.push(`distribution account holds ${dist} but owes ${owed}`);
   if (getSupply(s, "stra") < bp + nbp + dist) out.push("stra supply is smaller than the module accounts' balances");
+  // no unbacked liquid tokens
+  if ((redemptionRate(s) * getSupply(s, "ststra")) / 10n ** 18n > pooledStake(s)) out.push("ststra is not fully backed: rate × supply > pooled stake");
+  if ((lrtRate(s) * getSupply(s, "rststra")) / 10n ** 18n > tvl(s)) out.push("rststra is not fully backed: rate × supply > TVL");
   return out;
 }

@@ -19,6 +19,7 @@ import { processLstStake } from "./modules/lst/handlers/stake.ts";
 import { processLstUnstake } from "./modules/lst/handlers/unstake.ts";
 import { processLstClaim } from "./modules/lst/handlers/claim.ts";
 import { processLstResume } from "./modules/lst/handlers/resume.ts";
+import { lrtKinds } from "./modules/lrt/msgs.ts";
 
 export type MsgKind<T> = {
   schema: Type<T>;
@@ -31,6 +32,7 @@ function kind<T>(k: MsgKind<T>): MsgKind<unknown> {
 }
 
 export const MSG_KINDS: ReadonlyMap<string, MsgKind<unknown>> = new Map([
+  ...Object.entries(lrtKinds).map(([k, v]) => [k, v as unknown as MsgKind<unknown>] as [string, MsgKind<unknown>]),
   ["lst/stake", kind({ schema: MsgLstStake, validateBasic: validateLstAmount, process: processLstStake })],
   ["lst/unstake", kind({ schema: MsgLstUnstake, validateBasic: validateLstAmount, process: processLstUnstake })],
   ["lst/claim", kind({ schema: MsgLstClaim, validateBasic: validateClaim, process: processLstClaim })],

@@ -8,6 +8,7 @@ import { allocateRewards } from "../modules/distribution/keeper.ts";
 import { completeUnbondings, updateActiveSet } from "../modules/staking/keeper.ts";
 import { handleEvidence, trackLiveness } from "../modules/slashing/keeper.ts";
 import { maybeRunEpoch } from "../modules/lst/keeper.ts";
+import { maybeRunEpoch as maybeRunLrtEpoch } from "../modules/lrt/keeper.ts";
 import { getLastValidators, shiftValidatorSets } from "../validators.ts";
 
 export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], evidence: readonly Uint8Array[]): void {
@@ -22,6 +23,7 @@ export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Ar
 export function endBlock(ctx: ExecContext): void {
   completeUnbondings(ctx);
   maybeRunEpoch(ctx); // after matured unbondings have paid the lst module
+  maybeRunLrtEpoch(ctx);
 
   shiftValidatorSets(ctx.store, updateActiveSet(ctx));
   ctx.store.set(ChainKey.lastBlockTime, Uint64Num.serialize(ctx.time));

@@ -6,6 +6,7 @@ import type { ValidatorEntryValue } from "../../validators.ts";
 import { getValidator, operatorByConsensusAddress } from "../staking/store.ts";
 import { jail, slash } from "../staking/keeper.ts";
 import { DuplicateVoteEvidence, getEvidenceInvalidity } from "./evidence.ts";
+import { onOperatorSlashed } from "../strategy/service.ts";
 import { getParams, getSigningInfo, setSigningInfo } from "./store.ts";
 
 const E18 = 10n ** 18n;
@@ -64,6 +65,7 @@ export function handleEvidence(ctx: ExecContext, evidence: readonly Uint8Array[]
       else why = getEvidenceInvalidity(ctx.chainId, e, val.consensusPubkey);
       if (!why && op) {
         slash(ctx, op, p.slashFractionDoubleSign, e.voteA.body.height);
+        onOperatorSlashed(ctx, op); // restaking services cut the allocation behind this operator
         jail(ctx, op, Number.MAX_SAFE_INTEGER, true);
         ctx.events.push(event("double_sign", { validator: encodeAddress(op), height: String(e.voteA.body.height) }));
       }

@@ -1,0 +1,51 @@
+// lrt keys (prefix 0x06): params (weights over strategies), state, withdrawal requests.
+import { BooleanType, ByteListType, ContainerType, ListBasicType, ListCompositeType, type ValueOf } from "@chainsafe/ssz";
+import { Bytes20, Uint128, Uint32, Uint64Num } from "../../encoding/types.ts";
+import { Prefix, prefixed } from "../../keys.ts";
+import { record } from "../../store/record.ts";
+import type { Overlay } from "../../store/overlay.ts";
+import type { KVReader } from "../../store/types.ts";
+
+const E18 = 10n ** 18n;
+export const Weight = new ContainerType({ strategy: new ByteListType(32), weight: Uint128 });
+export const LrtParams = new ContainerType(
+  { weights: new ListCompositeType(Weight, 64), withdrawalDelayMs: Uint64Num, fee: Uint128, epochBlocks: Uint32, treasury: Bytes20 },
+  { typeName: "LrtParams" },
+);
+export const RatePoint = new ContainerType({ time: Uint64Num, rate: Uint128 });
+export const LrtState = new ContainerType({ nextRequestId: Uint64Num, history: new ListCompositeType(RatePoint, 64) }, { typeName: "LrtState" });
+export const LrtRequest = new ContainerType({ id: Uint64Num, owner: Bytes20, ststra: Uint128, claimableAt: Uint64Num, claimed: new BooleanType() }, { typeName: "LrtRequest" });
+export const IdList = new ListBasicType(Uint64Num, 1 << 16);
+export type LrtParamsValue = ValueOf<typeof LrtParams>;
+export type LrtRequestValue = ValueOf<typeof LrtRequest>;
+
+/** 14 days like EigenLayer's withdrawal delay; 10 % fee on strategy yield; epochs of 10 blocks. */
+export const DEFAULT_LRT_PARAMS: LrtParamsValue = { weights: [], withdrawalDelayMs: 14 * 86_400_000, fee: E18 / 10n, epochBlocks: 10, treasury: new Uint8Array(20) };
+
+const K = { params: Uint8Array.of(Prefix.lrt, 0x01), state: Uint8Array.of(Prefix.lrt, 0x02), request: Uint8Array.of(Prefix.lrt, 0x03), owner: Uint8Array.of(Prefix.lrt, 0x04) };
+const u64 = (n: number) => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(n));
+  return b;
+};
+
+const params = record(K.params, LrtParams, () => DEFAULT_LRT_PARAMS);
+export const getParams = params.get;
+export const setParams = params.set;
+const state = record(K.state, LrtState, () => ({ nextRequestId: 1, history: [] as { time: number; rate: bigint }[] }));
+export const getState = state.get;
+export const setState = state.set;
+
+export function getRequest(s: KVReader, id: number): LrtRequestValue | undefined {
+  const b = s.get(prefixed(K.request, u64(id)));
+  return b ? LrtRequest.deserialize(b) : undefined;
+}
+export function setRequest(s: Overlay, r: LrtRequestValue): void {
+  const isNew = !s.get(prefixed(K.request, u64(r.id)));
+  s.set(prefixed(K.request, u64(r.id)), LrtRequest.serialize(r));
+  if (isNew) s.set(prefixed(K.owner, r.owner), IdList.serialize([...getOwnerRequests(s, r.owner), r.id]));
+}
+export function getOwnerRequests(s: KVReader, owner: Uint8Array): number[] {
+  const b = s.get(prefixed(K.owner, owner));
+  return b ? IdList.deserialize(b) : [];
+}
