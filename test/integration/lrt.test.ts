@@ -1,0 +1,98 @@
+// Liquid restaking on a real 4-validator devnet (genesis seeds service "avs-oracle" served by
+// every validator and pool "pool-ststra"): stake → restake via RPC, yield accrues above the LST's,
+// swap ststra for stra in the pool, a double-signing operator is slashed and the LRT rate drops
+// more than the LST rate, withdraw after the delay. chain_yields reports the three layers.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getKey } from "../../client/keyring.ts";
+import { StrataClient } from "../../client/rpcClient.ts";
+import { addressFromPubkey } from "../../state/crypto/address.ts";
+import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
+import { homePaths } from "../../node/config.ts";
+import { P2P } from "../../node/p2p.ts";
+import { VoteMsg } from "../../node/wire.ts";
+import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
+import { createLogger } from "../../node/logger.ts";
+import { ONE } from "../../state/denoms.ts";
+import { freePort, waitFor } from "../helpers/proc.ts";
+import { submitter } from "../helpers/submit.ts";
+import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+
+describe("liquid restaking on a 4-validator devnet", () => {
+  let net: TestNet;
+  let c: StrataClient;
+  let harness: P2P | undefined;
+  const submit = submitter(() => c);
+  const keys = () => join(net.dir, "keys");
+
+  beforeAll(async () => {
+    net = await startTestNet(4, { withdrawalDelayMs: 3000 });
+    c = net.clients[0];
+    await waitAllAtLeast(net, 2, [0, 1, 2, 3]);
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.stop().catch(() => {});
+    await net?.stopAll();
+  });
+
+  it("stake → restake; the epoch allocates to the service and yield accrues faster than the LST's", async () => {
+    const bob = getKey(keys(), "bob");
+    await submit(bob, [{ type: "lst/stake", value: { amount: 2000n * ONE } }]);
+    await submit(bob, [{ type: "lrt/restake", value: { amount: 1000n * ONE } }]);
+    expect(BigInt((await c.balances(bob.address)).balances.rststra)).toBeGreaterThanOrEqual(1000n * ONE);
+    await waitFor("allocated to the service", async () => (BigInt((await c.call<any>("lrt_state")).allocations[0].value) > 0n ? true : undefined), 30_000);
+    const [l0, r0] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
+    const [h] = await net.heights();
+    await waitAllAtLeast(net, h! + 25, [0]);
+    const [l1, r1] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
+    expect((r1 * ONE) / r0).toBeGreaterThan((l1 * ONE) / l0);
+    const y = await c.call<any>("chain_yields");
+    expect(y.exposure[0].operators.length).toBe(4);
+    expect(y.depeg[0].pool).toBe("pool-ststra");
+  }, 120_000);
+
+  it("swaps ststra for stra in the pool (instant exit), respecting minOut", async () => {
+    const bob = getKey(keys(), "bob");
+    const before = BigInt((await c.balances(bob.address)).balances.stra);
+    await submit(bob, [{ type: "strategy/swap", value: { pool: "pool-ststra", denomIn: "ststra", amountIn: 10n * ONE, minOut: 9n * ONE } }]);
+    expect(BigInt((await c.balances(bob.address)).balances.stra)).toBeGreaterThan(before);
+  }, 60_000);
+
+  it("a double-signing operator: its service allocation is cut; the LRT rate drops more than the LST rate", async () => {
+    const seed = new Uint8Array(Buffer.from((JSON.parse(readFileSync(homePaths(net.homes[1]).validatorKey, "utf8")) as { seed: string }).seed, "hex"));
+    const cons = addressFromPubkey(publicKeyFromSeed(seed));
+    const [l0, r0] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
+    const cfg0 = JSON.parse(readFileSync(homePaths(net.homes[0]).config, "utf8"));
+    const self0 = `/ip4/127.0.0.1/tcp/${cfg0.p2p.port}/p2p/${JSON.parse(readFileSync(homePaths(net.homes[0]).nodeKey, "utf8")).peerId}`;
+    harness = await P2P.start(
+      { chainId: "strata-devnet", host: "127.0.0.1", port: await freePort(), peerKeyPath: join(mkdtempSync(join(tmpdir(), "h-")), "k.json"), bootstrap: [self0, ...cfg0.p2p.bootstrap] },
+      { validate: () => "accept", onMessage: () => {}, onSyncRequest: async () => new Uint8Array() },
+      createLogger({ name: "harness", out: () => {} }),
+    );
+    await waitFor("harness connected", async () => (harness!.peers().length >= 2 ? true : undefined), 20_000);
+    await waitFor("operator slashed in the service", async () => {
+      const h = Number((await c.status()).sync_info.latest_block_height) + 1;
+      for (const fill of [5, 6]) {
+        const body = { type: VoteType.Prevote, height: h, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: cons };
+        await harness!.publish("vote", VoteMsg.serialize({ vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) }, nonce: Date.now() + fill }));
+      }
+      return BigInt((await c.call<any>("lrt_state")).rate) < r0 ? true : undefined;
+    }, 60_000);
+    const [l1, r1] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
+    const lstDrop = ONE - (l1 * ONE) / l0;
+    const lrtDrop = ONE - (r1 * ONE) / r0;
+    expect(lrtDrop).toBeGreaterThan(lstDrop);
+  }, 120_000);
+
+  it("withdraws rststra and claims ststra after the delay", async () => {
+    const bob = getKey(keys(), "bob");
+    await submit(bob, [{ type: "lrt/request_withdrawal", value: { amount: 100n * ONE } }]);
+    const req = ((await c.call<any>("lrt_requests", { address: bob.address })).requests as any[])[0];
+    await waitFor("delay passed", async () => (Date.parse(req.claimableAt) + 1500 < Date.now() ? true : undefined), 30_000);
+    const before = BigInt((await c.balances(bob.address)).balances.ststra);
+    await submit(bob, [{ type: "lrt/claim", value: { requestId: Number(req.id) } }]);
+    expect(BigInt((await c.balances(bob.address)).balances.ststra) - before).toBe(BigInt(req.ststra));
+  }, 60_000);
+});
