@@ -86,8 +86,8 @@ describe("liquid staking on a 4-validator devnet", () => {
     await waitFor("harness connected", async () => (harness!.peers().length >= 2 ? true : undefined), 20_000);
     const op = encodeAddress(cons);
     await waitFor("validator tombstoned", async () => {
-      const h = Number((await c.status()).sync_info.latest_block_height) + 1;
-      for (const fill of [3, 4]) {
+      const top = Number((await c.status()).sync_info.latest_block_height);
+      for (const [h, fill] of [[top + 1, 3], [top + 1, 4], [top + 2, 3], [top + 2, 4]]) {
         const body = { type: VoteType.Prevote, height: h, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: cons };
         await harness!.publish("vote", VoteMsg.serialize({ vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) }, nonce: Date.now() + fill }));
       }

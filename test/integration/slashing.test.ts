@@ -84,8 +84,8 @@ describe("slashing on a 4-validator devnet", () => {
     await waitFor("harness connected", async () => (harness!.peers().length >= 2 ? true : undefined), 20_000);
     await waitFor("double sign punished", async () => {
       // two conflicting prevotes for the next height, signed with node2's key, gossiped
-      const h = Number((await net.clients[0].status()).sync_info.latest_block_height) + 1;
-      for (const fill of [1, 2]) {
+      const top = Number((await net.clients[0].status()).sync_info.latest_block_height);
+      for (const [h, fill] of [[top + 1, 1], [top + 1, 2], [top + 2, 1], [top + 2, 2]]) {
         const body = { type: VoteType.Prevote, height: h, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: cons };
         await harness!.publish("vote", VoteMsg.serialize({ vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) }, nonce: Date.now() + fill }));
       }
