@@ -26,6 +26,17 @@ export function registerLrtTx(tx: Command): void {
     if (!/^[1-9]\d*$/.test(id)) throw new Error("requestId must be a positive integer (see `strata query lrt requests`)");
     await sendTx(o, [{ type: "lrt/claim", value: { requestId: Number(id) } }], `claim restaking request ${id}`);
   });
+  withTxOptions(
+    tx.command("params").description("(authority) parameter updates").command("update <module> <json>").description('e.g. `strata tx params update lrt \'{"weights":[{"strategy":"avs-oracle","weight":"1000000000000000000"}]}\'`'),
+  ).action(async (module: string, json: string, o: TxOpts) => {
+    let params: unknown;
+    try {
+      params = JSON.parse(json);
+    } catch (e) {
+      throw new Error(`params must be JSON: ${(e as Error).message}`);
+    }
+    await sendTx(o, [{ type: "params/update", value: { module, params } }], `update ${module} params`);
+  });
   const st = tx.command("strategy").description("restaking services and the ststra/stra pool");
   withTxOptions(st.command("opt-in <service>").description("(validator operator) serve a restaking service")).action(async (s: string, o: TxOpts) => {
     await sendTx(o, [{ type: "strategy/opt_in", value: { service: s } }], `opt in to ${s}`);

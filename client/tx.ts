@@ -10,6 +10,7 @@ import { MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgRedelegate, MsgUn
 import { MsgWithdrawRewards } from "../state/modules/distribution/handlers/withdrawRewards.ts";
 import { MsgWithdrawCommission } from "../state/modules/distribution/handlers/withdrawCommission.ts";
 import { MsgUnjail } from "../state/modules/slashing/handlers/unjail.ts";
+import { MsgParamsUpdate } from "../state/modules/params/handlers/update.ts";
 import { MsgLstClaim, MsgLstResume, MsgLstStake } from "../state/modules/lst/msgs.ts";
 import { MsgAddLiquidity, MsgAmount, MsgClaimId, MsgRemoveLiquidity, MsgService, MsgSwap } from "../state/modules/lrt/msgs.ts";
 import { txGas } from "../state/gas.ts";
@@ -31,6 +32,7 @@ export type AnyMsg =
   | { type: "lst/resume"; value: Record<string, never> }
   | { type: "lrt/restake" | "lrt/request_withdrawal"; value: { amount: bigint } }
   | { type: "lrt/claim"; value: { requestId: number } }
+  | { type: "params/update"; value: { module: string; params: unknown } }
   | { type: "strategy/opt_in" | "strategy/opt_out"; value: { service: string } }
   | { type: "strategy/swap"; value: { pool: string; denomIn: string; amountIn: bigint; minOut: bigint } }
   | { type: "strategy/add_liquidity"; value: { pool: string; maxStra: bigint; maxStstra: bigint } }
@@ -66,6 +68,8 @@ export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
         type: utf8.encode(m.type),
         value: MsgEditValidator.serialize({ moniker: utf8.encode(m.value.moniker ?? ""), setCommission: m.value.commissionRate !== undefined, commissionRate: checkAmount(m.value.commissionRate ?? 0n) }),
       };
+    case "params/update":
+      return { type: utf8.encode(m.type), value: MsgParamsUpdate.serialize({ module: utf8.encode(m.value.module), params: utf8.encode(JSON.stringify(m.value.params)) }) };
     case "lrt/restake":
     case "lrt/request_withdrawal":
       return { type: utf8.encode(m.type), value: MsgAmount.serialize({ amount: checkAmount(m.value.amount) }) };

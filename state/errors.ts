@@ -21,6 +21,7 @@ export const ErrorCode = {
   InvalidAmount: 115,
   InvalidAddress: 116,
   Unauthorized: 117,
+  InvalidParams: 118,
   // bank (2xx)
   InsufficientFunds: 201,
   UnknownDenom: 202,

@@ -18,6 +18,7 @@ export const MSG_GAS: Readonly<Record<string, bigint>> = {
   "lst/unstake": 80_000n,
   "lst/claim": 50_000n,
   "lst/resume": 50_000n,
+  "params/update": 100_000n,
   "lrt/restake": 120_000n,
   "lrt/request_withdrawal": 150_000n,
   "lrt/claim": 50_000n,

@@ -16,6 +16,7 @@ import { optIn } from "./modules/strategy/service.ts";
 import { addLiquidity } from "./modules/strategy/pool.ts";
 import { stake as lstStake } from "./modules/lst/keeper.ts";
 import type { ExecContext } from "./context.ts";
+import { parseLrtParams, parseLstParams, parseTxParams } from "./paramsParse.ts";
 import { DEFAULT_LST_PARAMS, setParams as setLstParams, type LstParamsValue } from "./modules/lst/store.ts";
 import { DEFAULT_SLASHING_PARAMS, setParams as setSlashingParams, type SlashingParamsValue } from "./modules/slashing/store.ts";
 import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
@@ -120,37 +121,8 @@ export function parseGenesis(json: unknown): Genesis {
     };
   });
   if (new Set(strategies.map((x) => x.id)).size !== strategies.length) fail("params.strategies", "duplicate strategy id");
-  const lrp = obj(params.lrt ?? {}, "params.lrt");
-  onlyKeys(lrp, ["weights", "withdrawalDelayMs", "fee", "epochBlocks", "treasury"], "params.lrt");
-  const dlr = DEFAULT_LRT_PARAMS;
-  const weights = (Array.isArray(lrp.weights) ? lrp.weights : lrp.weights === undefined ? [] : fail("params.lrt.weights", "must be an array")).map((w: unknown, i: number) => {
-    const wo = obj(w, `params.lrt.weights[${i}]`);
-    const sid = str(wo.strategy, `params.lrt.weights[${i}].strategy`);
-    if (!strategies.some((x) => x.id === sid && x.kind === "service")) fail(`params.lrt.weights[${i}].strategy`, `"${sid}" is not a service strategy of this genesis`);
-    return { strategy: new TextEncoder().encode(sid), weight: uint(wo.weight, `params.lrt.weights[${i}].weight`, 10n ** 18n) };
-  });
-  if (weights.length && weights.reduce((a, w) => a + w.weight, 0n) !== 10n ** 18n) fail("params.lrt.weights", "weights must sum to 1e18 (100 %)");
-  const lrtParams: LrtParamsValue = {
-    weights,
-    withdrawalDelayMs: lrp.withdrawalDelayMs === undefined ? dlr.withdrawalDelayMs : Number(uint(lrp.withdrawalDelayMs, "params.lrt.withdrawalDelayMs", 10n ** 13n)),
-    fee: lrp.fee === undefined ? dlr.fee : uint(lrp.fee, "params.lrt.fee", 10n ** 18n),
-    epochBlocks: lrp.epochBlocks === undefined ? dlr.epochBlocks : Number(uint(lrp.epochBlocks, "params.lrt.epochBlocks", 1_000_000n)),
-    treasury: lrp.treasury === undefined ? new Uint8Array(20) : address(lrp.treasury, "params.lrt.treasury"),
-  };
-  if (lrtParams.epochBlocks < 1) fail("params.lrt.epochBlocks", "must be at least 1");
-  const lp = obj(params.lst ?? {}, "params.lst");
-  onlyKeys(lp, ["epochBlocks", "protocolFee", "maxValidatorShare", "maxRateDrop", "maxRateRise", "treasury"], "params.lst");
-  const dl = DEFAULT_LST_PARAMS;
-  const lfrac = (k: string, def: bigint) => (lp[k] === undefined ? def : uint(lp[k], `params.lst.${k}`, 10n ** 18n));
-  const lstParams: LstParamsValue = {
-    epochBlocks: lp.epochBlocks === undefined ? dl.epochBlocks : Number(uint(lp.epochBlocks, "params.lst.epochBlocks", 1_000_000n)),
-    protocolFee: lfrac("protocolFee", dl.protocolFee),
-    maxValidatorShare: lfrac("maxValidatorShare", dl.maxValidatorShare),
-    maxRateDrop: lfrac("maxRateDrop", dl.maxRateDrop),
-    maxRateRise: lfrac("maxRateRise", dl.maxRateRise),
-    treasury: lp.treasury === undefined ? new Uint8Array(20) : address(lp.treasury, "params.lst.treasury"),
-  };
-  if (lstParams.epochBlocks < 1) fail("params.lst.epochBlocks", "must be at least 1");
+  const lrtParams = parseLrtParams(params.lrt, DEFAULT_LRT_PARAMS, strategies.filter((x) => x.kind === "service").map((x) => x.id), "params.lrt", fail);
+  const lstParams = parseLstParams(params.lst, DEFAULT_LST_PARAMS, "params.lst", fail);
   const slp = obj(params.slashing ?? {}, "params.slashing");
   onlyKeys(slp, ["signedBlocksWindow", "minSignedPerWindow", "downtimeJailMs", "slashFractionDoubleSign", "slashFractionDowntime"], "params.slashing");
   const ds = DEFAULT_SLASHING_PARAMS;
@@ -184,19 +156,13 @@ export function parseGenesis(json: unknown): Genesis {
     communityTax: dp.communityTax === undefined ? dd.communityTax : uint(dp.communityTax, "params.distribution.communityTax", 10n ** 18n),
     inflationRate: dp.inflationRate === undefined ? dd.inflationRate : uint(dp.inflationRate, "params.distribution.inflationRate", 10n ** 18n),
   };
-  const txp = obj(params.tx ?? {}, "params.tx");
+  const txParams = parseTxParams(params.tx, DEFAULT_TX_PARAMS, "params.tx", fail);
   const blp = obj(params.block ?? {}, "params.block");
-  onlyKeys(txp, ["minGasPrice", "maxTxBytes"], "params.tx");
   onlyKeys(blp, ["maxTxs", "maxBytes"], "params.block");
-  const txParams: TxParamsValue = {
-    minGasPrice: txp.minGasPrice === undefined ? DEFAULT_TX_PARAMS.minGasPrice : uint(txp.minGasPrice, "params.tx.minGasPrice", MAX_AMOUNT),
-    maxTxBytes: txp.maxTxBytes === undefined ? DEFAULT_TX_PARAMS.maxTxBytes : Number(uint(txp.maxTxBytes, "params.tx.maxTxBytes", 65536n)),
-  };
   const blockParams: BlockParamsValue = {
     maxTxs: blp.maxTxs === undefined ? DEFAULT_BLOCK_PARAMS.maxTxs : Number(uint(blp.maxTxs, "params.block.maxTxs", 65536n)),
     maxBytes: blp.maxBytes === undefined ? DEFAULT_BLOCK_PARAMS.maxBytes : Number(uint(blp.maxBytes, "params.block.maxBytes", 64n << 20n)),
   };
-  if (txParams.maxTxBytes < 256) fail("params.tx.maxTxBytes", "must be at least 256");
   if (blockParams.maxTxs < 1) fail("params.block.maxTxs", "must be at least 1");
   if (blockParams.maxBytes < txParams.maxTxBytes) fail("params.block.maxBytes", "must be at least params.tx.maxTxBytes");
 

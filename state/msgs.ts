@@ -20,6 +20,7 @@ import { processLstUnstake } from "./modules/lst/handlers/unstake.ts";
 import { processLstClaim } from "./modules/lst/handlers/claim.ts";
 import { processLstResume } from "./modules/lst/handlers/resume.ts";
 import { lrtKinds } from "./modules/lrt/msgs.ts";
+import { MsgParamsUpdate, processParamsUpdate } from "./modules/params/handlers/update.ts";
 
 export type MsgKind<T> = {
   schema: Type<T>;
@@ -33,6 +34,7 @@ function kind<T>(k: MsgKind<T>): MsgKind<unknown> {
 
 export const MSG_KINDS: ReadonlyMap<string, MsgKind<unknown>> = new Map([
   ...Object.entries(lrtKinds).map(([k, v]) => [k, v as unknown as MsgKind<unknown>] as [string, MsgKind<unknown>]),
+  ["params/update", kind({ schema: MsgParamsUpdate, validateBasic: () => {}, process: processParamsUpdate })],
   ["lst/stake", kind({ schema: MsgLstStake, validateBasic: validateLstAmount, process: processLstStake })],
   ["lst/unstake", kind({ schema: MsgLstUnstake, validateBasic: validateLstAmount, process: processLstUnstake })],
   ["lst/claim", kind({ schema: MsgLstClaim, validateBasic: validateClaim, process: processLstClaim })],

@@ -162,3 +162,19 @@ describe("lrt", () => {
     expect(bad({ weights: [{ strategy: "pool", weight: ONE.toString() }] })).toThrow(/not a service strategy/);
   });
 });
+
+describe("params/update", () => {
+  it("only the authority updates; weights must sum to 100 %; new strategies can be added and weighted", () => {
+    const c = chain();
+    const upd = (who: typeof alice, module: string, params: unknown) => run(c, who, [{ type: "params/update", value: { module, params } }]);
+    expect(upd(bob, "lrt", { fee: "0" }).code).toBe(ErrorCode.Unauthorized);
+    expect(upd(alice, "lrt", { weights: [{ strategy: "avs", weight: "1" }] }).code).toBe(ErrorCode.InvalidParams);
+    expect(upd(alice, "nope", {}).code).toBe(ErrorCode.InvalidParams);
+    const add = upd(alice, "strategy", { add: [{ id: "avs-2", kind: "service", rewardRate: (ONE / 10n).toString(), slashFraction: (ONE / 5n).toString(), rewardPool: (100n * ONE).toString() }] });
+    expect(add.code, add.log).toBe(0);
+    const w = upd(alice, "lrt", { weights: [{ strategy: "avs", weight: (ONE / 2n).toString() }, { strategy: "avs-2", weight: (ONE / 2n).toString() }] });
+    expect(w.code, w.log).toBe(0);
+    expect(upd(alice, "lst", { epochBlocks: "0" }).log).toMatch(/params.lst.epochBlocks/);
+    expect(upd(alice, "tx", { minGasPrice: "2000000000" }).code).toBe(0);
+  });
+});

@@ -1,0 +1,96 @@
+// Parsers of module params from JSON, shared by genesis (defaults = the module defaults) and
+// params/update (defaults = the current values, so an update names only what changes). Each
+// error names the field; the caller decides the error code and prefix.
+import { decodeAddress } from "./crypto/address.ts";
+import { MAX_AMOUNT } from "./denoms.ts";
+import type { LrtParamsValue } from "./modules/lrt/store.ts";
+import type { LstParamsValue } from "./modules/lst/store.ts";
+import type { TxParamsValue } from "./params.ts";
+
+export type Fail = (field: string, why: string) => never;
+const E18 = 10n ** 18n;
+
+export function makeReaders(fail: Fail) {
+  const obj = (v: unknown, field: string): Record<string, unknown> => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, "must be an object");
+    return v as Record<string, unknown>;
+  };
+  const str = (v: unknown, field: string): string => {
+    if (typeof v !== "string") fail(field, `must be a string, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const uint = (v: unknown, field: string, max: bigint): bigint => {
+    const s = typeof v === "number" && Number.isSafeInteger(v) ? String(v) : v;
+    if (typeof s !== "string" || !/^(0|[1-9][0-9]*)$/.test(s)) fail(field, `must be a non-negative decimal integer string, got ${JSON.stringify(v)}`);
+    const n = BigInt(s);
+    if (n > max) fail(field, `must be at most ${max}`);
+    return n;
+  };
+  const address = (v: unknown, field: string): Uint8Array => {
+    try {
+      return decodeAddress(str(v, field));
+    } catch (e) {
+      return fail(field, (e as Error).message);
+    }
+  };
+  const onlyKeys = (o: Record<string, unknown>, allowed: string[], field: string): void => {
+    for (const k of Object.keys(o)) if (!allowed.includes(k)) fail(`${field}${field ? "." : ""}${k}`, "unknown field");
+  };
+  return { obj, str, uint, address, onlyKeys };
+}
+
+export function parseTxParams(v: unknown, cur: TxParamsValue, field: string, fail: Fail): TxParamsValue {
+  const r = makeReaders(fail);
+  const o = r.obj(v ?? {}, field);
+  r.onlyKeys(o, ["minGasPrice", "maxTxBytes"], field);
+  const p: TxParamsValue = {
+    minGasPrice: o.minGasPrice === undefined ? cur.minGasPrice : r.uint(o.minGasPrice, `${field}.minGasPrice`, MAX_AMOUNT),
+    maxTxBytes: o.maxTxBytes === undefined ? cur.maxTxBytes : Number(r.uint(o.maxTxBytes, `${field}.maxTxBytes`, 65536n)),
+  };
+  if (p.maxTxBytes < 256) fail(`${field}.maxTxBytes`, "must be at least 256");
+  return p;
+}
+
+export function parseLstParams(v: unknown, cur: LstParamsValue, field: string, fail: Fail): LstParamsValue {
+  const r = makeReaders(fail);
+  const o = r.obj(v ?? {}, field);
+  r.onlyKeys(o, ["epochBlocks", "protocolFee", "maxValidatorShare", "maxRateDrop", "maxRateRise", "treasury"], field);
+  const frac = (k: "protocolFee" | "maxValidatorShare" | "maxRateDrop" | "maxRateRise") => (o[k] === undefined ? cur[k] : r.uint(o[k], `${field}.${k}`, E18));
+  const p: LstParamsValue = {
+    epochBlocks: o.epochBlocks === undefined ? cur.epochBlocks : Number(r.uint(o.epochBlocks, `${field}.epochBlocks`, 1_000_000n)),
+    protocolFee: frac("protocolFee"),
+    maxValidatorShare: frac("maxValidatorShare"),
+    maxRateDrop: frac("maxRateDrop"),
+    maxRateRise: frac("maxRateRise"),
+    treasury: o.treasury === undefined ? cur.treasury : r.address(o.treasury, `${field}.treasury`),
+  };
+  if (p.epochBlocks < 1) fail(`${field}.epochBlocks`, "must be at least 1");
+  return p;
+}
+
+/** `services`: the ids the weights may name. Weights must sum to 100 %. */
+export function parseLrtParams(v: unknown, cur: LrtParamsValue, services: readonly string[], field: string, fail: Fail): LrtParamsValue {
+  const r = makeReaders(fail);
+  const o = r.obj(v ?? {}, field);
+  r.onlyKeys(o, ["weights", "withdrawalDelayMs", "fee", "epochBlocks", "treasury"], field);
+  let weights = cur.weights;
+  if (o.weights !== undefined) {
+    if (!Array.isArray(o.weights)) fail(`${field}.weights`, "must be an array");
+    weights = o.weights.map((w: unknown, i: number) => {
+      const wo = r.obj(w, `${field}.weights[${i}]`);
+      const sid = r.str(wo.strategy, `${field}.weights[${i}].strategy`);
+      if (!services.includes(sid)) fail(`${field}.weights[${i}].strategy`, `"${sid}" is not a service strategy`);
+      return { strategy: new TextEncoder().encode(sid), weight: r.uint(wo.weight, `${field}.weights[${i}].weight`, E18) };
+    });
+    if (weights.length && weights.reduce((a, w) => a + w.weight, 0n) !== E18) fail(`${field}.weights`, "weights must sum to 1e18 (100 %)");
+  }
+  const p: LrtParamsValue = {
+    weights,
+    withdrawalDelayMs: o.withdrawalDelayMs === undefined ? cur.withdrawalDelayMs : Number(r.uint(o.withdrawalDelayMs, `${field}.withdrawalDelayMs`, 10n ** 13n)),
+    fee: o.fee === undefined ? cur.fee : r.uint(o.fee, `${field}.fee`, E18),
+    epochBlocks: o.epochBlocks === undefined ? cur.epochBlocks : Number(r.uint(o.epochBlocks, `${field}.epochBlocks`, 1_000_000n)),
+    treasury: o.treasury === undefined ? cur.treasury : r.address(o.treasury, `${field}.treasury`),
+  };
+  if (p.epochBlocks < 1) fail(`${field}.epochBlocks`, "must be at least 1");
+  return p;
+}
