@@ -225,6 +225,11 @@ export class P2P {
     return this.node.services.pubsub.getScore(peerId);
   }
 
+  /** Peers we know to be subscribed to a topic (a publish reaches only these). */
+  subscribers(topic: TopicName): string[] {
+    return this.node.services.pubsub.getSubscribers(this.topic(topic)).map((p) => p.toString());
+  }
+
   peers(): string[] {
     return [...new Set(this.node.getPeers().map((p) => p.toString()))];
   }

@@ -2,28 +2,22 @@
 // every validator and pool "pool-ststra"): stake → restake via RPC, yield accrues above the LST's,
 // swap ststra for stra in the pool, a double-signing operator is slashed and the LRT rate drops
 // more than the LST rate, withdraw after the delay. chain_yields reports the three layers.
+import { doubleSignUntil, validatorSeed, type DoubleSigner } from "../helpers/doubleSign.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getKey } from "../../client/keyring.ts";
 import { StrataClient } from "../../client/rpcClient.ts";
 import { addressFromPubkey } from "../../state/crypto/address.ts";
-import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
-import { homePaths } from "../../node/config.ts";
-import { P2P } from "../../node/p2p.ts";
-import { VoteMsg } from "../../node/wire.ts";
-import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
-import { createLogger } from "../../node/logger.ts";
+import { publicKeyFromSeed } from "../../state/crypto/ed25519.ts";
 import { ONE } from "../../state/denoms.ts";
-import { freePort, waitFor } from "../helpers/proc.ts";
+import { waitFor } from "../helpers/proc.ts";
 import { submitter } from "../helpers/submit.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
 describe("liquid restaking on a 4-validator devnet", () => {
   let net: TestNet;
   let c: StrataClient;
-  let harness: P2P | undefined;
+  let harness: DoubleSigner | undefined;
   const submit = submitter(() => c);
   const keys = () => join(net.dir, "keys");
 
@@ -33,7 +27,7 @@ describe("liquid restaking on a 4-validator devnet", () => {
     await waitAllAtLeast(net, 2, [0, 1, 2, 3]);
   }, 60_000);
   afterAll(async () => {
-    await harness?.stop().catch(() => {});
+    await harness?.stop();
     await net?.stopAll();
   });
 
@@ -61,25 +55,10 @@ describe("liquid restaking on a 4-validator devnet", () => {
   }, 60_000);
 
   it("a double-signing operator: its service allocation is cut; the LRT rate drops more than the LST rate", async () => {
-    const seed = new Uint8Array(Buffer.from((JSON.parse(readFileSync(homePaths(net.homes[1]).validatorKey, "utf8")) as { seed: string }).seed, "hex"));
+    const seed = validatorSeed(net.homes[1]!);
     const cons = addressFromPubkey(publicKeyFromSeed(seed));
     const [l0, r0] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
-    const cfg0 = JSON.parse(readFileSync(homePaths(net.homes[0]).config, "utf8"));
-    const self0 = `/ip4/127.0.0.1/tcp/${cfg0.p2p.port}/p2p/${JSON.parse(readFileSync(homePaths(net.homes[0]).nodeKey, "utf8")).peerId}`;
-    harness = await P2P.start(
-      { chainId: "strata-devnet", host: "127.0.0.1", port: await freePort(), peerKeyPath: join(mkdtempSync(join(tmpdir(), "h-")), "k.json"), bootstrap: [self0, ...cfg0.p2p.bootstrap] },
-      { validate: () => "accept", onMessage: () => {}, onSyncRequest: async () => new Uint8Array() },
-      createLogger({ name: "harness", out: () => {} }),
-    );
-    await waitFor("harness connected", async () => (harness!.peers().length >= 2 ? true : undefined), 20_000);
-    await waitFor("operator slashed in the service", async () => {
-      const top = Number((await c.status()).sync_info.latest_block_height);
-      for (const [h, fill] of [[top + 1, 5], [top + 1, 6], [top + 2, 5], [top + 2, 6]]) {
-        const body = { type: VoteType.Prevote, height: h, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: cons };
-        await harness!.publish("vote", VoteMsg.serialize({ vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) }, nonce: Date.now() + fill }));
-      }
-      return BigInt((await c.call<any>("lrt_state")).rate) < r0 ? true : undefined;
-    }, 60_000);
+    harness = await doubleSignUntil(net, 1, 5, "operator slashed in the service", async () => BigInt((await c.call<any>("lrt_state")).rate) < r0);
     const [l1, r1] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
     const lstDrop = ONE - (l1 * ONE) / l0;
     const lrtDrop = ONE - (r1 * ONE) / r0;

@@ -1,22 +1,16 @@
 // Liquid staking on a real 4-validator devnet: stake via RPC, the rate grows over epochs,
 // ststra moves with bank/send, unstake and claim after unbonding, and the rate drops when a
 // pooled validator is slashed (double sign), which also trips the circuit breaker.
+import { doubleSignUntil, validatorSeed, type DoubleSigner } from "../helpers/doubleSign.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getKey } from "../../client/keyring.ts";
 import { signTx } from "../../client/tx.ts";
 import { StrataClient } from "../../client/rpcClient.ts";
 import { addressFromPubkey, decodeAddress, encodeAddress } from "../../state/crypto/address.ts";
-import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
-import { homePaths } from "../../node/config.ts";
-import { P2P } from "../../node/p2p.ts";
-import { VoteMsg } from "../../node/wire.ts";
-import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
-import { createLogger } from "../../node/logger.ts";
+import { publicKeyFromSeed } from "../../state/crypto/ed25519.ts";
 import { ONE } from "../../state/denoms.ts";
-import { freePort, waitFor } from "../helpers/proc.ts";
+import { waitFor } from "../helpers/proc.ts";
 import { submitter, TEST_FEE as FEE } from "../helpers/submit.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
@@ -24,7 +18,7 @@ import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts
 describe("liquid staking on a 4-validator devnet", () => {
   let net: TestNet;
   let c: StrataClient;
-  let harness: P2P | undefined;
+  let harness: DoubleSigner | undefined;
   const keys = () => join(net.dir, "keys");
 
   const submit = submitter(() => c);
@@ -37,7 +31,7 @@ describe("liquid staking on a 4-validator devnet", () => {
     await waitAllAtLeast(net, 2, [0, 1, 2, 3]);
   }, 60_000);
   afterAll(async () => {
-    await harness?.stop().catch(() => {});
+    await harness?.stop();
     await net?.stopAll();
   });
 
@@ -73,27 +67,11 @@ describe("liquid staking on a 4-validator devnet", () => {
   }, 90_000);
 
   it("a double-signing pooled validator is slashed: the rate drops for every holder and the breaker halts staking", async () => {
-    const seed = new Uint8Array(Buffer.from((JSON.parse(readFileSync(homePaths(net.homes[1]).validatorKey, "utf8")) as { seed: string }).seed, "hex"));
+    const seed = validatorSeed(net.homes[1]!);
     const cons = addressFromPubkey(publicKeyFromSeed(seed));
     const before = BigInt((await lst()).rate);
-    const cfg0 = JSON.parse(readFileSync(homePaths(net.homes[0]).config, "utf8"));
-    const self0 = `/ip4/127.0.0.1/tcp/${cfg0.p2p.port}/p2p/${JSON.parse(readFileSync(homePaths(net.homes[0]).nodeKey, "utf8")).peerId}`;
-    harness = await P2P.start(
-      { chainId: "strata-devnet", host: "127.0.0.1", port: await freePort(), peerKeyPath: join(mkdtempSync(join(tmpdir(), "h-")), "k.json"), bootstrap: [self0, ...cfg0.p2p.bootstrap] },
-      { validate: () => "accept", onMessage: () => {}, onSyncRequest: async () => new Uint8Array() },
-      createLogger({ name: "harness", out: () => {} }),
-    );
-    await waitFor("harness connected", async () => (harness!.peers().length >= 2 ? true : undefined), 20_000);
     const op = encodeAddress(cons);
-    await waitFor("validator tombstoned", async () => {
-      const top = Number((await c.status()).sync_info.latest_block_height);
-      for (const [h, fill] of [[top + 1, 3], [top + 1, 4], [top + 2, 3], [top + 2, 4]]) {
-        const body = { type: VoteType.Prevote, height: h, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: cons };
-        await harness!.publish("vote", VoteMsg.serialize({ vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) }, nonce: Date.now() + fill }));
-      }
-      const v = ((await c.call<any>("staking_validators")).validators as any[]).find((x) => x.operator === op);
-      return v.tombstoned ? true : undefined;
-    }, 60_000);
+    harness = await doubleSignUntil(net, 1, 3, "validator tombstoned", async () => ((await c.call<any>("staking_validators")).validators as any[]).find((x) => x.operator === op).tombstoned === true);
     expect(BigInt((await lst()).rate)).toBeLessThan(before);
     await waitFor("breaker halts", async () => ((await lst()).halted ? true : undefined), 60_000);
     const bob = getKey(keys(), "bob");

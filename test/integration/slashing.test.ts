@@ -3,31 +3,20 @@
 //    jail time it restarts, unjails with its operator key and signs again;
 //  - a double-signing validator (a harness signs two conflicting votes with its key and gossips
 //    them) is slashed 5 %, jailed and tombstoned on every node, and the chain keeps going.
+import { doubleSignUntil, validatorSeed, type DoubleSigner } from "../helpers/doubleSign.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { StrataClient } from "../../client/rpcClient.ts";
 import { signTx } from "../../client/tx.ts";
 import { addressFromPubkey, encodeAddress } from "../../state/crypto/address.ts";
-import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
-import { homePaths } from "../../node/config.ts";
-import { P2P } from "../../node/p2p.ts";
-import { VoteMsg } from "../../node/wire.ts";
-import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
-import { createLogger } from "../../node/logger.ts";
-import { freePort, waitFor } from "../helpers/proc.ts";
+import { publicKeyFromSeed } from "../../state/crypto/ed25519.ts";
+import { waitFor } from "../helpers/proc.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
 const FEE = 400_000n * 1_000_000_000n;
 
-function validatorSeed(home: string): Uint8Array {
-  return new Uint8Array(Buffer.from((JSON.parse(readFileSync(homePaths(home).validatorKey, "utf8")) as { seed: string }).seed, "hex"));
-}
-
 describe("slashing on a 4-validator devnet", () => {
   let net: TestNet;
-  let harness: P2P | undefined;
+  let harness: DoubleSigner | undefined;
   const validatorOf = async (c: StrataClient, operator: string) => ((await c.call<any>("staking_validators")).validators as any[]).find((v) => v.operator === operator);
 
   beforeAll(async () => {
@@ -36,7 +25,7 @@ describe("slashing on a 4-validator devnet", () => {
   }, 60_000);
 
   afterAll(async () => {
-    await harness?.stop().catch(() => {});
+    await harness?.stop();
     await net?.stopAll();
   });
 
@@ -75,26 +64,7 @@ describe("slashing on a 4-validator devnet", () => {
     const cons = addressFromPubkey(pubkey);
     const op = encodeAddress(cons);
     const before = BigInt((await validatorOf(net.clients[0], op)).tokens);
-    const bootstrap = JSON.parse(readFileSync(homePaths(net.homes[0]).config, "utf8")).p2p.bootstrap as string[];
-    harness = await P2P.start(
-      { chainId: "strata-devnet", host: "127.0.0.1", port: await freePort(), peerKeyPath: join(mkdtempSync(join(tmpdir(), "harness-")), "key.json"), bootstrap: [...bootstrap, `/ip4/127.0.0.1/tcp/${JSON.parse(readFileSync(homePaths(net.homes[0]).config, "utf8")).p2p.port}/p2p/${JSON.parse(readFileSync(homePaths(net.homes[0]).nodeKey, "utf8")).peerId}`] },
-      { validate: () => "accept", onMessage: () => {}, onSyncRequest: async () => new Uint8Array() },
-      createLogger({ name: "harness", out: () => {} }),
-    );
-    await waitFor("harness connected", async () => (harness!.peers().length >= 2 ? true : undefined), 20_000);
-    await waitFor("double sign punished", async () => {
-      // two conflicting prevotes for the next height, signed with node2's key, gossiped
-      const top = Number((await net.clients[0].status()).sync_info.latest_block_height);
-      for (const [h, fill] of [[top + 1, 1], [top + 1, 2], [top + 2, 1], [top + 2, 2]]) {
-        const body = { type: VoteType.Prevote, height: h, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: cons };
-        await harness!.publish("vote", VoteMsg.serialize({ vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) }, nonce: Date.now() + fill }));
-      }
-      const v = await validatorOf(net.clients[0], op);
-      return v.tombstoned ? true : undefined;
-    }, 60_000).catch((e) => {
-      console.log(net.procs.map((p, i) => `--- node${i}\n` + (p?.output.join("").split("\n").filter((l) => !l.includes(" BLOCK ")).slice(-15).join("\n") ?? "")).join("\n"));
-      throw e;
-    });
+    harness = await doubleSignUntil(net, 2, 1, "double sign punished", async () => (await validatorOf(net.clients[0], op)).tombstoned === true);
     const [h] = await net.heights();
     await waitAllAtLeast(net, h! + 2, [0, 1, 3]);
     for (const i of [0, 1, 3]) {
