@@ -14,7 +14,7 @@ import { checkTxAgainstAccount, checkTxForChain, checkTxSignature } from "../sta
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
-import { getNonce } from "../state/modules/bank/keeper.ts";
+import { getBalance, getNonce } from "../state/modules/bank/keeper.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { ChainDb } from "./chainDb.ts";
 import { Mempool, type MempoolOptions } from "./mempool.ts";
@@ -304,14 +304,9 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     for (const e of p.block.evidence) this.evidencePool.delete(Buffer.from(e).toString("hex"));
     this.mempool.update(
       p.results.map((r) => r.hash),
-      (t) => {
-        try {
-          checkTxAgainstAccount(this.db, decodeTx(t.bytes), "pending");
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      // Re-check without decoding: the mempool entry carries sender, nonce and fee; stale
+      // nonces are dropped by the mempool itself, so only the fee balance is left to check.
+      (t) => getBalance(this.db, Buffer.from(t.sender, "hex"), "stra") >= t.fee,
     );
     const commitMs = performance.now() - t0;
     this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, commitMs });

@@ -48,9 +48,25 @@ export function isValidPublicKey(pk: Uint8Array): boolean {
   return ok;
 }
 
+/** L in little-endian bytes, for a comparison without bigint on the hot path. */
+const L_LE = (() => {
+  const b = new Uint8Array(32);
+  let n = L;
+  for (let i = 0; i < 32; i++, n >>= 8n) b[i] = Number(n & 0xffn);
+  return b;
+})();
+
+function scalarBelowL(s: Uint8Array): boolean {
+  for (let i = 31; i >= 0; i--) {
+    if (s[i] < L_LE[i]) return true;
+    if (s[i] > L_LE[i]) return false;
+  }
+  return false; // equal to L
+}
+
 function sigChecks(sig: Uint8Array): boolean {
   if (!(sig instanceof Uint8Array) || sig.length !== 64) return false;
-  if (leBytesToBigint(sig.subarray(32)) >= L) return false;
+  if (!scalarBelowL(sig.subarray(32))) return false;
   return isCanonicalPointEncoding(sig.subarray(0, 32));
 }
 
