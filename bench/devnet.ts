@@ -1,8 +1,10 @@
-// bench:devnet — a fresh 4-validator devnet (separate processes, loopback), left to run; prints
-// JSON: blocks/s, proposal→commit latency p50/p99 and consensus messages per height, per node.
-//   node bench/devnet.ts [--validators 4] [--seconds 30] [--timeout-commit 1000]
+// bench:devnet — a fresh devnet (separate processes, loopback). Measures consensus alone for a
+// few seconds (blocks/s, proposal→commit, messages per height), then runs the load generator
+// (bench/load.ts) for --seconds and prints JSON: finalized tx/s, submit→finality p50/p99, block
+// interval, lost txs, mempool peak, RSS and CPU per node. --single runs a 1-validator devnet.
+//   node bench/devnet.ts [--validators 4] [--seconds 60] [--accounts 2000] [--rate 0] [--idle 10]
 import { parseArgs } from "node:util";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,63 +12,114 @@ import { fileURLToPath } from "node:url";
 import { createDevnet } from "../cli/devnet.ts";
 import { homePaths } from "../node/config.ts";
 import { StrataClient } from "../client/rpcClient.ts";
+import { ONE } from "../state/denoms.ts";
+import { testKey } from "../test/fixtures/memChain.ts";
+import { runLoad } from "./load.ts";
 
-const { values } = parseArgs({ options: { validators: { type: "string", default: "4" }, seconds: { type: "string", default: "30" }, "timeout-commit": { type: "string", default: "1000" } } });
+const { values } = parseArgs({
+  options: {
+    validators: { type: "string", default: "4" },
+    seconds: { type: "string", default: "60" },
+    idle: { type: "string", default: "10" },
+    accounts: { type: "string", default: "2000" },
+    rate: { type: "string", default: "0" },
+    "timeout-commit": { type: "string", default: "1000" },
+  },
+});
 const N = Number(values.validators);
 const SECONDS = Number(values.seconds);
+const ACCOUNTS = Number(values.accounts);
 const STRATA = fileURLToPath(new URL("../cli/strata.ts", import.meta.url));
+const CLK = 100; // clock ticks per second on Linux
+
+function procStats(pid: number): { rssMb: number; cpuTicks: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return { rssMb: rss, cpuTicks: Number(stat[11]) + Number(stat[12]) };
+  } catch {
+    return { rssMb: 0, cpuTicks: 0 };
+  }
+}
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-devnet-"));
-  const { homes, rpc } = await createDevnet(dir, N, { basePort: 46656, timeoutCommitMs: Number(values["timeout-commit"]) });
+  const keys = Array.from({ length: ACCOUNTS }, (_, i) => testKey(i));
+  const { homes, rpc } = await createDevnet(dir, N, { basePort: 46656, timeoutCommitMs: Number(values["timeout-commit"]), extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
   for (const h of homes) {
     const p = homePaths(h).config;
     const c = JSON.parse(readFileSync(p, "utf8"));
     c.metrics.enabled = false;
+    c.rpc.maxRequestsPerSecond = 0;
     writeFileSync(p, JSON.stringify(c));
   }
-  const procs = homes.map((h) => spawn(process.execPath, [STRATA, "start", "--home", h, "--log-level", "warn"], { stdio: "ignore" }));
+  const procs: ChildProcess[] = homes.map((h) => spawn(process.execPath, [STRATA, "start", "--home", h, "--log-level", "warn"], { stdio: "ignore" }));
   const clients = rpc.map((u) => new StrataClient(u));
   const height = async (c: StrataClient) => Number((await c.status()).sync_info.latest_block_height);
   try {
-    // wait for the first block, then measure a window
     for (;;) {
       try {
         if ((await height(clients[0])) >= 1) break;
       } catch {}
       await new Promise((r) => setTimeout(r, 200));
     }
+    // consensus alone
     const h0 = await height(clients[0]);
-    const t0 = Date.now();
-    await new Promise((r) => setTimeout(r, SECONDS * 1000));
+    const tIdle = Date.now();
+    await new Promise((r) => setTimeout(r, Number(values.idle) * 1000));
     const h1 = await height(clients[0]);
-    const elapsed = (Date.now() - t0) / 1000;
-    const perNode = await Promise.all(clients.map(async (c) => (await c.call<{ round_state: { stats: Record<string, number> } }>("consensus_state")).round_state.stats));
-    const times: number[] = [];
-    for (let h = h0 + 1; h <= h1; h++) times.push(Date.parse((await clients[0].block(h)).block.header.time));
-    const intervals = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+    const idle = await Promise.all(clients.map(async (c) => (await c.call<{ round_state: { stats: Record<string, number> } }>("consensus_state")).round_state.stats));
+    const consensus = {
+      blocksPerSec: +((h1 - h0) / ((Date.now() - tIdle) / 1000)).toFixed(3),
+      proposalToCommitP50Ms: Math.max(...idle.map((s) => s.proposalToCommitP50Ms)),
+      proposalToCommitP99Ms: Math.max(...idle.map((s) => s.proposalToCommitP99Ms)),
+      consensusMsgsPerHeight: +(idle.reduce((a, s) => a + s.consensusMsgsPerHeight, 0) / idle.length).toFixed(1),
+    };
+    // load
+    let mempoolPeak = 0;
+    const rssPeak = procs.map(() => 0);
+    const cpu0 = procs.map((p) => procStats(p.pid!).cpuTicks);
+    const t0 = Date.now();
+    const sampler = setInterval(async () => {
+      procs.forEach((p, i) => (rssPeak[i] = Math.max(rssPeak[i], procStats(p.pid!).rssMb)));
+      try {
+        mempoolPeak = Math.max(mempoolPeak, Number((await clients[0].call<{ total: string }>("num_unconfirmed_txs")).total));
+      } catch {}
+    }, 500);
+    const perAccount = Math.max(1, Math.ceil((SECONDS * 4000) / ACCOUNTS));
+    const load = await runLoad({ rpcUrls: rpc, wsUrl: rpc[0].replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: Math.min(perAccount, 900), rate: Number(values.rate), maxSeconds: SECONDS, batch: 100 });
+    clearInterval(sampler);
+    const wall = (Date.now() - t0) / 1000;
+    const cpu = procs.map((p, i) => +(((procStats(p.pid!).cpuTicks - cpu0[i]) / CLK / wall) * 100).toFixed(0));
+    const after = await Promise.all(clients.map(async (c) => (await c.call<{ round_state: { stats: Record<string, number> } }>("consensus_state")).round_state.stats));
+    const underLoad = { proposalToCommitP50Ms: Math.max(...after.map((s) => s.proposalToCommitP50Ms)), proposalToCommitP99Ms: Math.max(...after.map((s) => s.proposalToCommitP99Ms)), heightsNeedingExtraRounds: Math.max(...after.map((s) => s.roundsAbove0)) };
+    const forks = new Set<string>();
+    const hTop = Math.min(...(await Promise.all(clients.map(height))));
+    for (const c of clients) forks.add((await c.block(hTop)).block_id.hash);
     console.log(
       JSON.stringify(
         {
           bench: "devnet",
           validators: N,
-          seconds: +elapsed.toFixed(1),
           timeoutCommitMs: Number(values["timeout-commit"]),
-          blocks: h1 - h0,
-          blocksPerSec: +((h1 - h0) / elapsed).toFixed(3),
-          blockIntervalP50Ms: intervals[Math.floor(intervals.length / 2)] ?? null,
-          proposalToCommitP50Ms: Math.max(...perNode.map((s) => s.proposalToCommitP50Ms)),
-          proposalToCommitP99Ms: Math.max(...perNode.map((s) => s.proposalToCommitP99Ms)),
-          consensusMsgsPerHeight: +(perNode.reduce((a, s) => a + s.consensusMsgsPerHeight, 0) / perNode.length).toFixed(1),
-          heightsNeedingExtraRounds: Math.max(...perNode.map((s) => s.roundsAbove0)),
-          perNode,
+          consensus,
+          load: { seconds: SECONDS, accounts: ACCOUNTS, targetRate: Number(values.rate) || "max", ...load },
+          consensusUnderLoad: underLoad,
+          mempoolPeak,
+          rssPeakMbPerNode: rssPeak.map((x) => Math.round(x)),
+          cpuPercentPerNode: cpu,
+          distinctBlockIdsAtCommonHeight: forks.size,
         },
         null,
         2,
       ),
     );
   } finally {
-    for (const p of procs) p.kill("SIGKILL");
+    // with NODE_OPTIONS=--cpu-prof the nodes must exit cleanly to write their profiles
+    const profiling = (process.env.NODE_OPTIONS ?? "").includes("--cpu-prof");
+    for (const p of procs) p.kill(profiling ? "SIGTERM" : "SIGKILL");
+    if (profiling) await Promise.all(procs.map((p) => new Promise((r) => p.once("exit", r))));
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,154 @@
+// The load generator: pre-signs transfers from many genesis-funded accounts, submits them over
+// JSON-RPC (batched broadcast_tx_sync, round-robin over the nodes, at a target rate or as fast
+// as accepted), follows the chain over WebSocket (NewBlock) and times each tx from submission to
+// the block that finalizes it. Bounded by count and time; 127.0.0.1 only.
+import WebSocket from "ws";
+import { createHash } from "node:crypto";
+import { signTx } from "../client/tx.ts";
+import type { TestKey } from "../test/fixtures/memChain.ts";
+
+export type LoadOptions = {
+  rpcUrls: string[];
+  wsUrl: string;
+  chainId: string;
+  keys: TestKey[];
+  txsPerAccount: number;
+  /** txs per second to submit; 0 = as fast as the nodes accept */
+  rate: number;
+  maxSeconds: number;
+  batch: number;
+  onProgress?: (s: string) => void;
+};
+
+export type LoadResult = {
+  presigned: number;
+  signSeconds: number;
+  submitted: number;
+  accepted: number;
+  rejected: number;
+  rejectReasons: Record<string, number>;
+  finalized: number;
+  lost: number;
+  finalizedPerSec: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  blocks: number;
+  blockIntervalMs: number;
+  maxTxsPerBlock: number;
+};
+
+const q = (xs: number[], f: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] : 0);
+
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  for (const u of [...o.rpcUrls, o.wsUrl]) if (!/^(http|ws):\/\/127\.0\.0\.1:/.test(u)) throw new Error(`load targets 127.0.0.1 only, got ${u}`);
+  // 1. pre-sign: account i sends 1 base unit to account i+1, nonces 0..k-1, interleaved by nonce
+  const t0 = performance.now();
+  const txs: { b64: string; hash: string }[] = [];
+  for (let n = 0; n < o.txsPerAccount; n++) {
+    for (let i = 0; i < o.keys.length; i++) {
+      const to = o.keys[(i + 1) % o.keys.length].address;
+      const t = signTx(o.keys[i].seed, { chainId: o.chainId, nonce: BigInt(n), fee: 100_000n * 1_000_000_000n, msgs: [{ type: "bank/send", value: { to, denom: "stra", amount: 1n } }] });
+      txs.push({ b64: Buffer.from(t.bytes).toString("base64"), hash: t.hash });
+    }
+  }
+  const signSeconds = (performance.now() - t0) / 1000;
+
+  // 2. follow blocks
+  const submittedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const blockTimes: number[] = [];
+  let finalized = 0;
+  let lastFinal = 0;
+  let maxTxsPerBlock = 0;
+  const ws = new WebSocket(o.wsUrl + "/websocket");
+  await new Promise<void>((res, rej) => {
+    ws.once("open", () => res());
+    ws.once("error", rej);
+  });
+  ws.send(JSON.stringify({ jsonrpc: "2.0", id: "blocks", method: "subscribe", params: { query: "tm.event='NewBlock'" } }));
+  ws.on("message", (d) => {
+    const m = JSON.parse(String(d));
+    const block = m?.result?.data?.value?.block;
+    if (!block) return;
+    const now = Date.now();
+    blockTimes.push(Date.parse(block.header.time));
+    const list: string[] = block.data.txs ?? [];
+    maxTxsPerBlock = Math.max(maxTxsPerBlock, list.length);
+    for (const b64 of list) {
+      const h = createHash("sha256").update(Buffer.from(b64, "base64")).digest("hex").toUpperCase();
+      const at = submittedAt.get(h);
+      if (at === undefined) continue;
+      submittedAt.delete(h);
+      latencies.push(now - at);
+      finalized++;
+      lastFinal = now;
+    }
+  });
+
+  // 3. submit in batches, round-robin over the nodes
+  let submitted = 0;
+  let accepted = 0;
+  let rejected = 0;
+  const reasons: Record<string, number> = {};
+  const start = Date.now();
+  const deadline = start + o.maxSeconds * 1000;
+  let next = 0;
+  let rr = 0;
+  const inflight = new Set<Promise<void>>();
+  while (next < txs.length && Date.now() < deadline) {
+    if (o.rate > 0) {
+      const due = start + (next / o.rate) * 1000;
+      if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    }
+    const slice = txs.slice(next, next + o.batch);
+    next += slice.length;
+    const url = o.rpcUrls[rr++ % o.rpcUrls.length];
+    const body = JSON.stringify(slice.map((t, i) => ({ jsonrpc: "2.0", id: i, method: "broadcast_tx_sync", params: { tx: t.b64 } })));
+    const sentAt = Date.now();
+    for (const t of slice) submittedAt.set(t.hash, sentAt);
+    submitted += slice.length;
+    const p = fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })
+      .then((r) => r.json() as Promise<{ id: number; result?: { code: number; log: string } }[]>)
+      .then((rs) => {
+        for (const r of rs) {
+          if (r.result?.code === 0) accepted++;
+          else {
+            rejected++;
+            submittedAt.delete(slice[r.id].hash);
+            const k = (r.result?.log ?? "rpc error").split(":")[0].slice(0, 40);
+            reasons[k] = (reasons[k] ?? 0) + 1;
+          }
+        }
+      })
+      .catch(() => {
+        rejected += slice.length;
+        reasons["request failed"] = (reasons["request failed"] ?? 0) + slice.length;
+      })
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+    if (inflight.size >= 8) await Promise.race(inflight);
+    if (next % (o.batch * 50) === 0) o.onProgress?.(`submitted ${submitted}, finalized ${finalized}`);
+  }
+  await Promise.all(inflight);
+  // 4. wait for the rest to finalize (bounded)
+  const drainUntil = Math.min(deadline + 30_000, Date.now() + 30_000);
+  while (submittedAt.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
+  ws.close();
+  const intervals = blockTimes.slice(1).map((t, i) => t - blockTimes[i]);
+  return {
+    presigned: txs.length,
+    signSeconds: +signSeconds.toFixed(1),
+    submitted,
+    accepted,
+    rejected,
+    rejectReasons: reasons,
+    finalized,
+    lost: submittedAt.size,
+    finalizedPerSec: lastFinal > start ? Math.round(finalized / ((lastFinal - start) / 1000)) : 0,
+    latencyP50Ms: q(latencies, 0.5),
+    latencyP99Ms: q(latencies, 0.99),
+    blocks: blockTimes.length,
+    blockIntervalMs: intervals.length ? Math.round(intervals.reduce((a, b) => a + b, 0) / intervals.length) : 0,
+    maxTxsPerBlock,
+  };
+}
