@@ -42,7 +42,7 @@ export async function createDevnet(dir: string, n: number, opts: DevnetOptions =
       moniker: `node${i}`,
       rpc: { ...DEFAULT_CONFIG.rpc, port: base + 1 + 10 * i },
       p2p: { ...DEFAULT_CONFIG.p2p, port: base + 10 * i },
-      metrics: { enabled: true, port: base + 4 + 10 * i },
+      metrics: { ...DEFAULT_CONFIG.metrics, enabled: true, port: base + 4 + 10 * i },
       consensus: { ...DEFAULT_CONFIG.consensus, timeoutCommitMs: opts.timeoutCommitMs ?? 1000 },
     });
     const peerId = await ensurePeerKey(homePaths(home).nodeKey);
@@ -108,7 +108,11 @@ export function registerDevnet(program: Command): void {
       }
       const powers = devnetPowers(homes.length);
       console.log(`devnet "${dir}": ${homes.length} validator(s), chain strata-devnet`);
-      homes.forEach((h, i) => console.log(`  node${i}: RPC ${rpc[i]}  power ${powers[i]}  home ${h}`));
+      homes.forEach((h, i) => {
+        const metrics = JSON.parse(readFileSync(homePaths(h).config, "utf8")).metrics;
+        console.log(`  node${i}: RPC ${rpc[i]}  power ${powers[i]}  metrics ${metrics?.enabled ? `http://127.0.0.1:${metrics.port}/metrics` : "off"}  home ${h}`);
+      });
+      console.log(`  dashboard: ${rpc[0]}/  (every node serves it on its RPC port)`);
       console.log(`  keys:  ${listKeys(join(dir, "keys")).map((k) => `${k.name} ${k.address}`).join(", ")}`);
       console.log(`  try:   npx strata tx bank send bob 1stra --from alice --home ${o.home}`);
       console.log(`  stop one validator with kill; restart it alone with: npx strata start --home ${o.home}/node${homes.length - 1}`);

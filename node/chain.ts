@@ -44,6 +44,8 @@ export type CommittedBlockEvent = {
   txs: Uint8Array[];
   results: TxResult[];
   commitMs: number;
+  /** time of the one LevelDB batch that made the block durable */
+  writeMs: number;
 };
 
 export type ChainOptions = { mempool: MempoolOptions };
@@ -58,6 +60,14 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   readonly mempool: Mempool;
   /** hashes of txs whose signature this node already verified (the hash covers the signature) */
   private readonly verified = new BoundedSet<string>(200_000);
+  /** counters for metrics: ed25519 verifications of txs (mempool and block execution) */
+  readonly stats = { signatureVerifications: 0 };
+  /** "already verified?" for block execution; a miss means execution verifies it, so count it */
+  private readonly verifiedOrCount = (hash: string): boolean => {
+    if (this.verified.has(hash)) return true;
+    this.stats.signatureVerifications++;
+    return false;
+  };
   private lastCommit: CommitValue = EMPTY_COMMIT;
 
   private constructor(db: ChainDb, genesis: Genesis, opts: ChainOptions) {
@@ -133,6 +143,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     checkTxForChain(tx, this.chainId, getTxParams(this.db));
     if (!this.verified.has(tx.hashHex)) {
       checkTxSignature(tx);
+      this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }
     checkTxAgainstAccount(this.db, tx, "pending");
@@ -173,7 +184,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const txs = this.mempool.reap(bp.maxTxs, bp.maxBytes).map((t) => t.bytes);
     const blockTime = Math.max(time, this.lastBlockTime + 1);
     const evidence = [...this.evidencePool.values()].slice(0, 16);
-    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs, lastCommitSigners: signersOf(this.lastCommit), evidence }, (h) => this.verified.has(h));
+    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs, lastCommitSigners: signersOf(this.lastCommit), evidence }, this.verifiedOrCount);
     const nextValidators = getValidators(exec.overlay);
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
@@ -246,7 +257,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const exec = executeBlock(
       this.db,
       { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs, lastCommitSigners: signersOf(block.lastCommit), evidence: block.evidence },
-      (h) => this.verified.has(h),
+      this.verifiedOrCount,
     );
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
@@ -276,6 +287,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         events: truncate(new TextEncoder().encode(JSON.stringify(r.events)), 16 * 1024),
       }),
     }));
+    const w0 = performance.now();
     await this.db.commitBlock({
       height: header.height,
       blockId: p.blockId,
@@ -295,6 +307,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         consensus: consensusMeta ?? this.db.meta()!.consensus,
       },
     });
+    const writeMs = performance.now() - w0;
     this.lastCommit = commit;
     this.executed.clear();
     if (CHECK_INVARIANTS) {
@@ -309,7 +322,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       (t) => getBalance(this.db, Buffer.from(t.sender, "hex"), "stra") >= t.fee,
     );
     const commitMs = performance.now() - t0;
-    this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, commitMs });
+    this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, commitMs, writeMs });
   }
 
   async close(): Promise<void> {

@@ -10,7 +10,9 @@ export type NodeConfig = {
   moniker: string;
   rpc: { host: string; port: number; corsOrigins: string[]; maxBodyBytes: number; maxBatch: number; maxRequestsPerSecond: number; maxSubscriptionsPerConnection: number; maxWebsocketConnections: number };
   p2p: { host: string; port: number; bootstrap: string[] };
-  metrics: { enabled: boolean; port: number };
+  metrics: { enabled: boolean; host: string; port: number };
+  /** `health` fails when no block was committed for staleBlocks × the expected block time */
+  health: { staleBlocks: number };
   consensus: { timeoutCommitMs: number; timeoutProposeMs: number; timeoutPrevoteMs: number; timeoutPrecommitMs: number; timeoutDeltaMs: number };
   mempool: MempoolOptions;
 };
@@ -19,7 +21,8 @@ export const DEFAULT_CONFIG: NodeConfig = {
   moniker: "strata-node",
   rpc: { host: "127.0.0.1", port: 26657, corsOrigins: [], maxBodyBytes: 1 << 20, maxBatch: 100, maxRequestsPerSecond: 50_000, maxSubscriptionsPerConnection: 10, maxWebsocketConnections: 20_000 },
   p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
-  metrics: { enabled: false, port: 26660 },
+  metrics: { enabled: false, host: "127.0.0.1", port: 26660 },
+  health: { staleBlocks: 10 },
   consensus: { timeoutCommitMs: 1000, timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500 },
   mempool: DEFAULT_MEMPOOL,
 };
@@ -64,12 +67,16 @@ export function loadConfig(home: string): NodeConfig {
     rpc: { ...d.rpc, ...(raw.rpc ?? {}) },
     p2p: { ...d.p2p, ...(raw.p2p ?? {}) },
     metrics: { ...d.metrics, ...(raw.metrics ?? {}) },
+    health: { ...d.health, ...(raw.health ?? {}) },
     consensus: { ...d.consensus, ...(raw.consensus ?? {}) },
     mempool: { ...d.mempool, ...(raw.mempool ?? {}) },
   };
   port(c.rpc.port, "rpc.port");
   port(c.p2p.port, "p2p.port");
   port(c.metrics.port, "metrics.port");
+  if (typeof c.metrics.enabled !== "boolean") bad("metrics.enabled", "must be true or false");
+  if (typeof c.metrics.host !== "string") bad("metrics.host", "must be a string");
+  posInt(c.health.staleBlocks, "health.staleBlocks");
   if (typeof c.rpc.host !== "string") bad("rpc.host", "must be a string");
   if (!Array.isArray(c.rpc.corsOrigins)) bad("rpc.corsOrigins", "must be an array of origins");
   posInt(c.rpc.maxBodyBytes, "rpc.maxBodyBytes");

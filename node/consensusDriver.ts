@@ -48,7 +48,7 @@ export class ConsensusDriver {
   private lastProgress = Date.now();
   readonly evidence: Equivocation[] = [];
   /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
-  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[] };
+  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[], signatureVerifications: 0 };
   private proposalSeenAt = 0;
   /** validity by block bytes object (identity), see isValidBlock */
   private readonly validity = new WeakMap<Uint8Array, boolean>();
@@ -306,6 +306,7 @@ export class ConsensusDriver {
         if (b.height > this.core.height + 1) return "ignore";
         const v = this.byAddr.get(hex(b.validator));
         if (!v) return b.height === this.core.height ? "reject" : "ignore";
+        this.stats.signatureVerifications++;
         return verifySignature(v.pubkey, voteSignBytes(this.chain.chainId, b), vote.signature) ? "accept" : "reject";
       }
       const { proposal } = ProposalMsg.deserialize(data);
@@ -314,6 +315,7 @@ export class ConsensusDriver {
       if (b.height > this.core.height + 1) return "ignore";
       const v = this.byAddr.get(hex(b.proposer));
       if (!v) return b.height === this.core.height ? "reject" : "ignore";
+      this.stats.signatureVerifications++;
       return verifySignature(v.pubkey, proposalSignBytes(this.chain.chainId, b), proposal.signature) ? "accept" : "reject";
     } catch {
       return "reject"; // does not decode

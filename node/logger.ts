@@ -1,8 +1,14 @@
-// Minimal structured logger: one readable line per event on stderr (pretty) or JSON lines.
-// Fields are passed as objects, never interpolated; keys and seeds are never passed to it.
+// Structured logging on pino: every record is a JSON object with time, level, module and msg.
+// `--log-format json` writes those objects as JSON lines (for Loki, Elasticsearch, jq);
+// `pretty` (the default) renders each as one readable line, and a committed block as the one
+// BLOCK line an operator watches. Fields are passed as objects, never interpolated; keys and seeds
+// are never passed to it.
+import { pino, type Logger as Pino, type DestinationStream } from "pino";
+
 export type LogFormat = "pretty" | "json";
 export type LogLevel = "debug" | "info" | "warn" | "error";
-const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export const LOG_FORMATS: readonly LogFormat[] = ["pretty", "json"];
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 export type Logger = {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -14,32 +20,56 @@ export type Logger = {
   child(name: string): Logger;
 };
 
-export function createLogger(opts: { name: string; format?: LogFormat; level?: LogLevel; out?: (line: string) => void }): Logger {
-  const format = opts.format ?? "pretty";
-  const min = LEVELS[opts.level ?? "info"];
-  const out = opts.out ?? ((l: string) => process.stdout.write(l + "\n"));
-  const write = (level: LogLevel, msg: string, fields: Record<string, unknown> = {}): void => {
-    if (LEVELS[level] < min) return;
-    if (format === "json") {
-      out(JSON.stringify({ time: new Date().toISOString(), level, module: opts.name, msg, ...fields }));
-      return;
-    }
-    const kv = Object.entries(fields)
-      .map(([k, v]) => `${k}=${typeof v === "string" && v.includes(" ") ? JSON.stringify(v) : String(v)}`)
-      .join(" ");
-    out(`${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} [${opts.name}] ${msg}${kv ? " " + kv : ""}`);
-  };
+export type LoggerOptions = { name: string; format?: LogFormat; level?: LogLevel; out?: (line: string) => void };
+
+const OWN_KEYS = new Set(["time", "level", "module", "msg", "event"]);
+
+/** One readable line for a pino record: `12:00:01.123 INFO  [node/p2p] msg k=v …`. */
+export function prettyLine(r: Record<string, unknown>): string {
+  const time = String(r.time ?? "").slice(11, 23);
+  const fields = Object.entries(r).filter(([k]) => !OWN_KEYS.has(k));
+  if (r.event === "block") {
+    const f = Object.fromEntries(fields);
+    const { height, proposer, txs, ...rest } = f;
+    const extra = Object.entries(rest).map(([k, v]) => `${k}=${v}`).join(" ");
+    return `${time} BLOCK [${r.module}] height=${height} proposer=${String(proposer).slice(0, 14)}… txs=${txs} ${extra}`;
+  }
+  const kv = fields.map(([k, v]) => `${k}=${typeof v === "string" && v.includes(" ") ? JSON.stringify(v) : typeof v === "object" ? JSON.stringify(v) : String(v)}`).join(" ");
+  return `${time} ${String(r.level).toUpperCase().padEnd(5)} [${r.module}] ${r.msg}${kv ? " " + kv : ""}`;
+}
+
+function destination(format: LogFormat, out?: (line: string) => void): DestinationStream {
+  if (format === "json") return out ? { write: (s: string) => out(s.trimEnd()) } : pino.destination({ fd: 1, sync: true });
+  const write = out ?? ((l: string) => process.stdout.write(l + "\n"));
+  return { write: (s: string) => write(prettyLine(JSON.parse(s) as Record<string, unknown>)) };
+}
+
+function wrap(root: Pino, name: string): Logger {
+  const p = root.child({ module: name });
+  const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => (fields ? p[level](fields, msg) : p[level](msg));
   return {
-    debug: (m, f) => write("debug", m, f),
-    info: (m, f) => write("info", m, f),
-    warn: (m, f) => write("warn", m, f),
-    error: (m, f) => write("error", m, f),
-    block: (f) => {
-      if (format === "json") return write("info", "committed block", f);
-      const { height, proposer, txs, ...rest } = f;
-      const extra = Object.entries(rest).map(([k, v]) => `${k}=${v}`).join(" ");
-      out(`${new Date().toISOString().slice(11, 23)} BLOCK [${opts.name}] height=${height} proposer=${proposer.slice(0, 14)}… txs=${txs} ${extra}`);
-    },
-    child: (name) => createLogger({ ...opts, name: `${opts.name}/${name}` }),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    block: (f) => p.info({ event: "block", ...f }, "committed block"),
+    child: (sub) => wrap(root, `${name}/${sub}`),
   };
+}
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const format = opts.format ?? "pretty";
+  if (!LOG_FORMATS.includes(format)) throw new Error(`unknown log format "${format}" (use ${LOG_FORMATS.join(" or ")})`);
+  const level = opts.level ?? "info";
+  if (!LOG_LEVELS.includes(level)) throw new Error(`unknown log level "${level}" (use ${LOG_LEVELS.join(", ")})`);
+  const root = pino(
+    {
+      level,
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination(format, opts.out),
+  );
+  return wrap(root, opts.name);
 }

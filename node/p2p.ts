@@ -10,6 +10,8 @@ import { noise } from "@chainsafe/libp2p-noise";
 import { yamux } from "@chainsafe/libp2p-yamux";
 import { identify } from "@libp2p/identify";
 import { gossipsub, type GossipSub } from "@chainsafe/libp2p-gossipsub";
+import { prometheusMetrics } from "@libp2p/prometheus-metrics";
+import type { Registry } from "prom-client";
 import { createPeerScoreParams, createTopicScoreParams } from "@chainsafe/libp2p-gossipsub/score";
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey, peerIdFromString } from "@libp2p/peer-id";
@@ -18,13 +20,22 @@ import { TopicValidatorResult } from "@libp2p/interface";
 import { writeFileAtomic } from "./validatorKey.ts";
 
 export type TopicName = "tx" | "proposal" | "vote";
+const perTopic = (): Record<TopicName, number> => ({ tx: 0, proposal: 0, vote: 0 });
 export type ValidationResult = "accept" | "reject" | "ignore";
 export type P2PHandlers = {
   validate(topic: TopicName, data: Uint8Array): ValidationResult;
   onMessage(topic: TopicName, data: Uint8Array): void;
   onSyncRequest(req: Uint8Array): Promise<Uint8Array>;
 };
-export type P2POptions = { chainId: string; host: string; port: number; peerKeyPath: string; bootstrap: string[] };
+export type P2POptions = {
+  chainId: string;
+  host: string;
+  port: number;
+  peerKeyPath: string;
+  bootstrap: string[];
+  /** when set, libp2p's own metrics (connections, streams, bytes per protocol) are registered here */
+  metricsRegistry?: Registry;
+};
 type Log = { debug(m: string, f?: Record<string, unknown>): void; info(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void };
 
 const MAX_SYNC_BYTES = 32 * 1024 * 1024;
@@ -66,7 +77,8 @@ export class P2P {
   private readonly syncProtocol: string;
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
-  readonly counters = { published: 0, received: 0, rejected: 0 };
+  /** gossip messages per topic, for metrics */
+  readonly counters = { published: perTopic(), received: perTopic(), rejected: perTopic() };
 
   private constructor(node: Libp2p<{ pubsub: GossipSub; identify: unknown }>, opts: P2POptions, log: Log) {
     this.node = node;
@@ -86,6 +98,7 @@ export class P2P {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       connectionManager: { maxConnections: 100 },
+      ...(opts.metricsRegistry ? { metrics: prometheusMetrics({ registry: opts.metricsRegistry, collectDefaultMetrics: false, preserveExistingMetrics: true }) } : {}),
       services: {
         identify: identify(),
         pubsub: gossipsub({
@@ -124,7 +137,7 @@ export class P2P {
         } catch {
           r = "reject";
         }
-        if (r === "reject") p.counters.rejected++;
+        if (r === "reject") p.counters.rejected[t]++;
         return r === "accept" ? TopicValidatorResult.Accept : r === "reject" ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore;
       });
       pubsub.subscribe(p.topic(t));
@@ -132,7 +145,7 @@ export class P2P {
     pubsub.addEventListener("message", (evt) => {
       const t = TOPICS.find((x) => p.topic(x) === evt.detail.topic);
       if (!t) return;
-      p.counters.received++;
+      p.counters.received[t]++;
       try {
         handlers.onMessage(t, evt.detail.data);
       } catch (e) {
@@ -202,7 +215,7 @@ export class P2P {
     if (this.stopped) return;
     try {
       await this.node.services.pubsub.publish(this.topic(topic), data);
-      this.counters.published++;
+      this.counters.published[topic]++;
     } catch (e) {
       this.log.debug("publish dropped", { topic, err: (e as Error).message });
     }

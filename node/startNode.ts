@@ -15,6 +15,10 @@ import { FilePrivval } from "./privval.ts";
 import { ProposerSchedule } from "./proposerSchedule.ts";
 import { TxGossip } from "./txGossip.ts";
 import { EventBus } from "../rpc/eventBus.ts";
+import { createNodeMetrics } from "./metrics.ts";
+import { Registry } from "prom-client";
+import { healthCheck } from "./health.ts";
+import { ErrorCode, StrataError } from "../state/errors.ts";
 
 export type RunningNode = { chain: Chain; config: NodeConfig; p2p: P2P; driver: ConsensusDriver; stop(): Promise<void> };
 
@@ -43,8 +47,9 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const isValidator = chain.validators().some((v) => Buffer.compare(v.pubkey, key.pubkey) === 0);
   const privval = new FilePrivval(key, chain.chainId, paths.signState);
   let driver: ConsensusDriver | undefined;
+  const registry = config.metrics.enabled ? new Registry() : undefined;
   const p2p = await P2P.start(
-    { chainId: chain.chainId, host: config.p2p.host, port: config.p2p.port, peerKeyPath: paths.nodeKey, bootstrap: config.p2p.bootstrap },
+    { chainId: chain.chainId, host: config.p2p.host, port: config.p2p.port, peerKeyPath: paths.nodeKey, bootstrap: config.p2p.bootstrap, metricsRegistry: registry },
     {
       validate: (t, d) => (driver ? driver.validate(t, d) : "ignore"),
       onMessage: (t, d) => driver?.onGossip(t, d),
@@ -77,13 +82,29 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const txGossip = new TxGossip((txs) => driver!.gossipTxs(txs));
 
   const rpcAddress = `${config.rpc.host}:${config.rpc.port}`;
-  const rpc = await startRpcServer(
-    buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
+  const health = healthCheck({ chain, catchingUp: () => driver!.catchingUp(), minBlockTimeMs: c.timeoutCommitMs, staleBlocks: config.health.staleBlocks });
+  const metrics = registry
+    ? createNodeMetrics({
+        chain,
+        p2p,
+        consensus: () => ({ round: driver!.round, lastCommitRound: driver!.lastCommitRound(), signatureVerifications: driver!.stats.signatureVerifications, catchingUp: driver!.catchingUp() }),
+      }, registry)
+    : undefined;
+  const metricsServer = metrics
+    ? await metrics.listen(config.metrics.host, config.metrics.port).catch((e: Error) => {
+        throw new StrataError(ErrorCode.InvalidConfig, `cannot serve metrics on ${config.metrics.host}:${config.metrics.port}: ${e.message}`);
+      })
+    : undefined;
+  if (metrics) log.info("metrics listening", { url: `http://${config.metrics.host}:${config.metrics.port}/metrics` });
+  const methods = buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
       peers: () => p2p.peers(),
       consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
       validatorSetAt: (h) => schedule.setAt(h),
       catchingUp: () => driver!.catchingUp(),
-    }),
+      health,
+    });
+  const rpc = await startRpcServer(
+    metrics ? metrics.instrument(methods) : methods,
     config.rpc,
     new EventBus(chain),
   );
@@ -110,6 +131,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       txGossip.stop();
       await driver!.idle();
       await rpc.close();
+      await new Promise((r) => (metricsServer ? metricsServer.close(r) : r(undefined)));
       await p2p.stop();
       await chain.close();
       log.info("stopped", { height: chain.height });

@@ -31,6 +31,8 @@ export type RpcContext = {
   /** the validator set (with proposer priorities) that signs `height` */
   validatorSetAt?: (height: number) => ValidatorSet | undefined;
   catchingUp?: () => boolean;
+  /** throws a StrataError (NodeCatchingUp, NoRecentBlock) when the node should not serve */
+  health?: () => void;
 };
 
 const VERSION = "0.38.0-strata";
@@ -78,7 +80,12 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   const m = new Map<string, Method>();
   const nodeIdHex = ctx.nodeId ? hex(sha256(new TextEncoder().encode(ctx.nodeId)).subarray(0, 20)).toLowerCase() : "0".repeat(40);
 
-  m.set("health", () => ({}));
+  // CometBFT answers {} when healthy; we also fail it while syncing or when blocks stopped, so a
+  // load balancer or a probe can take the node out of rotation.
+  m.set("health", () => {
+    ctx.health?.();
+    return {};
+  });
 
   m.set("status", async () => {
     const meta = chain.db.meta()!;

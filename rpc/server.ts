@@ -3,6 +3,7 @@
 // otherwise. Limits: body size, batch size, requests per second per client IP, WebSocket
 // connections and subscriptions.
 import Fastify, { type FastifyInstance } from "fastify";
+import { readFileSync } from "node:fs";
 import { handleOne, RpcCode, type Method } from "./jsonrpc.ts";
 import { registerWebsocket } from "./websocket.ts";
 import type { EventBus } from "./eventBus.ts";
@@ -36,6 +37,13 @@ function rateLimiter(rate: number) {
     b.tokens -= cost;
     return true;
   };
+}
+
+const CONTENT_TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
+const DASHBOARD_FILES = ["index.html", "app.js", "style.css"];
+
+function dashboardAssets(): Map<string, Buffer> {
+  return new Map(DASHBOARD_FILES.map((f) => [f, readFileSync(new URL(`./dashboard/${f}`, import.meta.url))]));
 }
 
 export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts: RpcServerOptions, bus?: EventBus): Promise<FastifyInstance> {
@@ -89,6 +97,17 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
     }
     const res = await handleOne(methods, parsed);
     return res ? reply.send(res) : reply.code(204).send();
+  });
+
+  // The dashboard: static files shipped in rpc/dashboard, read once; it talks to this same
+  // server (POST / and /websocket), so it needs no CORS and no CDN.
+  const dash = dashboardAssets();
+  app.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(dash.get("index.html")));
+  app.get("/dashboard/:file", async (req, reply) => {
+    const { file } = req.params as { file: string };
+    const body = dash.get(file);
+    if (!body) return reply.code(404).type("text/plain").send(`no dashboard asset ${file}\n`);
+    return reply.type(CONTENT_TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream").header("cache-control", "no-cache").send(body);
   });
 
   // URI form: GET /<method>?a=b. CometBFT quotes string params ("abc"); strip the quotes.

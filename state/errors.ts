@@ -75,6 +75,9 @@ export const ErrorCode = {
   InvalidBlock: 501,
   BlockNotFound: 502,
   TxNotFound: 503,
+  // node health (the `health` RPC)
+  NodeCatchingUp: 504,
+  NoRecentBlock: 505,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -58,7 +58,7 @@ export async function doubleSignUntil(net: TestNet, index: number, fill: number,
     return signer;
   } catch (e) {
     const logs = net.procs.map((p, i) => `--- node${i}\n` + (p?.output.join("").split("\n").slice(-12).join("\n") ?? "(stopped)")).join("\n");
-    console.log(`double-sign harness: peers=${harness.peers().length} voteSubscribers=${harness.subscribers("vote").length} published=${harness.counters.published} heights=${JSON.stringify(await net.heights())}\n${logs}`);
+    console.log(`double-sign harness: peers=${harness.peers().length} voteSubscribers=${harness.subscribers("vote").length} published=${harness.counters.published.vote} heights=${JSON.stringify(await net.heights())}\n${logs}`);
     await signer.stop();
     throw e;
   }

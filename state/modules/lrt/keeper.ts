@@ -158,10 +158,13 @@ export function queryLrtState(s: KVReader) {
     tvl: tvl(s).toString(),
     supply: getSupply(s, "rststra").toString(),
     idleStstra: getBalance(s, LRT, "ststra").toString(),
+    /** ststra held for withdrawal requests that are not yet claimed */
+    pendingWithdrawals: getBalance(s, LRT_ESCROW, "ststra").toString(),
     apr: aprOf(st.history),
     withdrawalDelayMs: p.withdrawalDelayMs,
     weights: p.weights.map((w) => ({ strategy: Buffer.from(w.strategy).toString(), weight: w.weight.toString() })),
     allocations: services(s).map((d) => ({ strategy: strategyName(d), value: serviceValue(s, strategyName(d)).toString(), operators: exposure(s, strategyName(d)).map((e) => ({ ...e, value: e.value.toString() })) })),
+    history: st.history.slice(-20).map((x) => ({ time: new Date(x.time).toISOString(), rate: x.rate.toString() })),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { KVReader } from "../../store/types.ts";
-import { encodeAddress } from "../../crypto/address.ts";
+import { addressFromPubkey, encodeAddress } from "../../crypto/address.ts";
 import { getDelegationShares, getDelegatorValidators, getParams, getUnbonding, getValidator, getValidatorOperators } from "./store.ts";
 import { powerOf, tokensFromShares } from "./keeper.ts";
 import { ValidatorStatus, type ValidatorValue } from "./types.ts";
@@ -8,6 +8,8 @@ export function validatorJson(v: ValidatorValue) {
   return {
     operator: encodeAddress(v.operator),
     consensusPubkey: Buffer.from(v.consensusPubkey).toString("hex"),
+    /** upper hex, as block headers and commits name the validator */
+    consensusAddress: Buffer.from(addressFromPubkey(v.consensusPubkey)).toString("hex").toUpperCase(),
     moniker: Buffer.from(v.moniker).toString(),
     tokens: v.tokens.toString(),
     shares: v.shares.toString(),

@@ -1,0 +1,147 @@
+// Prometheus metrics of one node, served as text on GET /metrics of a separate port (off by
+// default; the devnet turns it on). Event metrics (blocks, RPC calls) are observed as they
+// happen; everything else is read from the node's parts at scrape time, so a node that nobody
+// scrapes pays nothing for it. Names follow Prometheus conventions: strata_ prefix, base units
+// (seconds), _total for counters.
+import { createServer, type Server } from "node:http";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { Chain, CommittedBlockEvent } from "./chain.ts";
+import type { P2P, TopicName } from "./p2p.ts";
+import type { Method } from "../rpc/jsonrpc.ts";
+import { chainYields } from "../state/yields.ts";
+import { queryLstState } from "../state/modules/lst/keeper.ts";
+
+export type MetricsSources = {
+  chain: Chain;
+  p2p: P2P;
+  consensus: () => { round: number; lastCommitRound: number; signatureVerifications: number; catchingUp: boolean };
+};
+
+const E18 = 1e18;
+/** an 18-decimal fixed-point string as a float: only for display, never for state */
+const fixed = (s: string | null | undefined): number => (s == null ? NaN : Number(BigInt(s)) / E18);
+
+/** A counter that mirrors a monotonically growing number owned by someone else. */
+function mirror(c: Counter<string>, labels: Record<string, string>, last: Map<string, number>, now: number): void {
+  const key = JSON.stringify(labels);
+  // inc(0) too, so every label set is exported from the first scrape (alerts need the zero)
+  c.inc(labels, Math.max(0, now - (last.get(key) ?? 0)));
+  last.set(key, now);
+}
+
+export type NodeMetrics = {
+  registry: Registry;
+  /** wraps every RPC method with a request counter and a latency histogram */
+  instrument(methods: ReadonlyMap<string, Method>): Map<string, Method>;
+  /** serves GET /metrics on host:port */
+  listen(host: string, port: number): Promise<Server>;
+};
+
+export function createNodeMetrics(src: MetricsSources, registry = new Registry()): NodeMetrics {
+  const { chain, p2p } = src;
+  collectDefaultMetrics({ register: registry });
+  const r = [registry];
+
+  // --- consensus and blocks
+  new Gauge({ name: "strata_height", help: "Height of the last committed block", registers: r, collect() { this.set(chain.height); } });
+  new Gauge({ name: "strata_consensus_round", help: "Round the consensus machine is in at the current height", registers: r, collect() { this.set(src.consensus().round); } });
+  new Gauge({ name: "strata_catching_up", help: "1 while the node is syncing blocks from peers", registers: r, collect() { this.set(src.consensus().catchingUp ? 1 : 0); } });
+  const rounds = new Histogram({ name: "strata_block_commit_round", help: "Round in which each height was decided (0 = first round)", buckets: [0, 1, 2, 3, 5, 10], registers: r });
+  const interval = new Histogram({ name: "strata_block_interval_seconds", help: "Header time between consecutive blocks", buckets: [0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30], registers: r });
+  const txsPerBlock = new Histogram({ name: "strata_block_txs", help: "Transactions per committed block", buckets: [0, 1, 10, 100, 500, 1000, 2500, 5000, 10000], registers: r });
+  const txs = new Counter({ name: "strata_txs_total", help: "Transactions committed, by result", labelNames: ["result"], registers: r });
+  const write = new Histogram({ name: "strata_leveldb_write_seconds", help: "Time of the one LevelDB batch that makes a block durable", buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: r });
+  const commit = new Histogram({ name: "strata_block_commit_seconds", help: "Execute, commit to the store and update the mempool, per block", buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: r });
+  let lastTime: number | undefined;
+  chain.on("block", (b: CommittedBlockEvent) => {
+    if (lastTime !== undefined) interval.observe(Math.max(0, b.header.time - lastTime) / 1000);
+    lastTime = b.header.time;
+    rounds.observe(src.consensus().lastCommitRound);
+    txsPerBlock.observe(b.txs.length);
+    const failed = b.results.filter((x) => x.code !== 0).length;
+    if (b.txs.length - failed) txs.inc({ result: "ok" }, b.txs.length - failed);
+    if (failed) txs.inc({ result: "failed" }, failed);
+    write.observe(b.writeMs / 1000);
+    commit.observe(b.commitMs / 1000);
+  });
+
+  // --- mempool and network
+  new Gauge({ name: "strata_mempool_txs", help: "Transactions waiting in the mempool", registers: r, collect() { this.set(chain.mempool.size); } });
+  new Gauge({ name: "strata_mempool_bytes", help: "Bytes of transactions waiting in the mempool", registers: r, collect() { this.set(chain.mempool.bytes); } });
+  new Gauge({ name: "strata_peers", help: "Connected libp2p peers", registers: r, collect() { this.set(p2p.peers().length); } });
+  const gossipLast = new Map<string, number>();
+  const gossip = (name: string, help: string, field: "published" | "received" | "rejected") =>
+    new Counter({
+      name, help, labelNames: ["topic"], registers: r,
+      collect() {
+        for (const t of Object.keys(p2p.counters[field]) as TopicName[]) mirror(this, { topic: t }, gossipLast, p2p.counters[field][t]);
+      },
+    });
+  gossip("strata_gossip_messages_out_total", "Gossip messages this node published, by topic", "published");
+  gossip("strata_gossip_messages_in_total", "Gossip messages delivered to this node, by topic", "received");
+  gossip("strata_gossip_messages_rejected_total", "Gossip messages rejected by this node's topic validators (the sender's score drops)", "rejected");
+  const verifyLast = new Map<string, number>();
+  new Counter({
+    name: "strata_signature_verifications_total", help: "ed25519 verifications, by what was verified", labelNames: ["kind"], registers: r,
+    collect() {
+      mirror(this, { kind: "tx" }, verifyLast, chain.stats.signatureVerifications);
+      mirror(this, { kind: "consensus" }, verifyLast, src.consensus().signatureVerifications);
+    },
+  });
+
+  // --- the chain's economics (gauges read from committed state at scrape time)
+  const yields = () => chainYields(chain.db);
+  new Gauge({ name: "strata_bonded_ratio", help: "Bonded stra / total stra supply", registers: r, collect() { this.set(fixed(yields().staking.bondedRatio)); } });
+  new Gauge({ name: "strata_lst_rate", help: "stra per ststra (LST redemption rate)", registers: r, collect() { this.set(fixed(yields().lst.rate)); } });
+  new Gauge({ name: "strata_lrt_rate", help: "ststra per rststra (LRT rate)", registers: r, collect() { this.set(fixed(yields().lrt.rate)); } });
+  new Gauge({ name: "strata_lst_halted", help: "1 while the LST circuit breaker halts stake/unstake", registers: r, collect() { this.set(queryLstState(chain.db).halted ? 1 : 0); } });
+  new Gauge({
+    name: "strata_ststra_depeg", help: "Pool price of ststra in stra relative to the redemption rate, minus 1 (negative = discount)", labelNames: ["pool"], registers: r,
+    collect() {
+      for (const p of yields().depeg) if (p.depeg !== null) this.set({ pool: p.pool }, fixed(p.depeg));
+    },
+  });
+
+  // --- RPC
+  const rpcRequests = new Counter({ name: "strata_rpc_requests_total", help: "JSON-RPC calls, by method and outcome", labelNames: ["method", "outcome"], registers: r });
+  const rpcLatency = new Histogram({ name: "strata_rpc_request_duration_seconds", help: "JSON-RPC call latency, by method", labelNames: ["method"], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: r });
+
+  return {
+    registry,
+    instrument(methods) {
+      const out = new Map<string, Method>();
+      for (const [name, m] of methods) {
+        out.set(name, async (params) => {
+          const t0 = performance.now();
+          try {
+            const res = await m(params);
+            rpcRequests.inc({ method: name, outcome: "ok" });
+            return res;
+          } catch (e) {
+            rpcRequests.inc({ method: name, outcome: "error" });
+            throw e;
+          } finally {
+            rpcLatency.observe({ method: name }, (performance.now() - t0) / 1000);
+          }
+        });
+      }
+      return out;
+    },
+    listen(host, port) {
+      const server = createServer((req, res) => {
+        if (req.method !== "GET" || (req.url ?? "/").split("?")[0] !== "/metrics") {
+          res.writeHead(404, { "content-type": "text/plain" }).end("only GET /metrics is served here\n");
+          return;
+        }
+        registry.metrics().then(
+          (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
+          (e: Error) => res.writeHead(500, { "content-type": "text/plain" }).end(`metrics collection failed: ${e.message}\n`),
+        );
+      });
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => resolve(server));
+      });
+    },
+  };
+}

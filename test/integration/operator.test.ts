@@ -1,0 +1,149 @@
+// What an operator sees of a running 4-validator devnet: the dashboard in a real browser
+// (Debian's Chromium driven by playwright-core; the screenshot is kept in test/artifacts/), the
+// Prometheus scrape of a node checked name by name against the node's own RPC, and `health`
+// failing while the chain is stalled and recovering when it commits again.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { homePaths } from "../../node/config.ts";
+import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+import { waitFor } from "../helpers/proc.ts";
+import { listKeys } from "../../client/keyring.ts";
+import { RpcError } from "../../client/rpcClient.ts";
+
+const ARTIFACTS = join(import.meta.dirname, "..", "artifacts");
+
+function chromiumPath(): string {
+  for (const p of [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (p && existsSync(p)) return p;
+  try {
+    return execFileSync("which", ["chromium"], { encoding: "utf8" }).trim();
+  } catch {
+    throw new Error("Chromium not found: install Debian's chromium (apt-get install chromium; .ci/run does this) or set CHROMIUM_PATH");
+  }
+}
+
+/** `name{labels} value` lines of a Prometheus text scrape. */
+function parseScrape(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const i = line.lastIndexOf(" ");
+    m.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return m;
+}
+
+describe("operating a devnet: dashboard, metrics, health", () => {
+  let net: TestNet;
+  let browser: Browser | undefined;
+  const metricsUrl = (i: number) => `http://127.0.0.1:${JSON.parse(readFileSync(homePaths(net.homes[i]!).config, "utf8")).metrics.port}/metrics`;
+  const scrape = async (i: number) => parseScrape(await (await fetch(metricsUrl(i))).text());
+
+  beforeAll(async () => {
+    net = await startTestNet(4);
+    await waitAllAtLeast(net, 3, [0, 1, 2, 3]);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await net?.stopAll();
+  });
+
+  it("the dashboard shows heights advancing, the validator set, and non-empty LST and LRT panels", async () => {
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1300 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(net.clients[0]!.url + "/");
+    const height = async () => Number(await page.locator("[data-testid=height]").textContent());
+    await page.waitForFunction('/^\\d+$/.test(document.querySelector("[data-testid=height]")?.textContent ?? "")', undefined, { timeout: 15_000 });
+    const h0 = await height();
+    await waitFor("dashboard height advances", async () => ((await height()) >= h0 + 3 ? true : undefined), 20_000);
+    await expect.poll(() => page.locator("#live").textContent(), { timeout: 10_000 }).toBe("live");
+
+    const rows = page.locator("#validators tbody tr");
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4);
+    expect(await rows.first().locator("td").first().textContent()).toBe("node0");
+    expect(await page.locator("#blocks tbody tr").count()).toBeGreaterThan(3);
+    expect(await page.locator("#proposers rect").count()).toBe(8); // proposed + expected, per validator
+
+    for (const id of ["lst-rate", "lrt-rate", "pool-price"]) expect(await page.locator(`[data-testid=${id}]`).textContent()).toMatch(/^\d+\.\d{9}$/);
+    expect(Number(await page.locator("[data-testid=lst-rate]").textContent())).toBeGreaterThanOrEqual(1);
+    expect(await page.locator("#alloc tbody tr").count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator("#lst-chart polyline").count()).toBe(1);
+
+    // search an account: its balances appear
+    const alice = listKeys(join(net.dir, "keys")).find((k) => k.name === "alice")!;
+    await page.fill("#q", alice.address);
+    await page.click("#search button");
+    await expect.poll(() => page.locator("#result").textContent(), { timeout: 10_000 }).toContain("stra");
+    expect(await page.locator("#result-title").textContent()).toContain(alice.address);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it("a scrape of /metrics has the documented names, with values that agree with the node's RPC", async () => {
+    const c = net.clients[0]!;
+    await c.status(); // at least one RPC call to count
+    const m = await scrape(0);
+    const height = Number((await c.status()).sync_info.latest_block_height);
+    expect(Math.abs(m.get("strata_height")! - height)).toBeLessThanOrEqual(2);
+    expect(m.get("strata_peers")).toBe(3);
+    expect(m.get("strata_catching_up")).toBe(0);
+    expect(m.get("strata_mempool_txs")).toBeGreaterThanOrEqual(0);
+    expect(m.get("strata_block_interval_seconds_count")).toBeGreaterThan(0);
+    expect(m.get("strata_block_txs_count")).toBeGreaterThan(0);
+    expect(m.get("strata_block_commit_round_count")).toBeGreaterThan(0);
+    expect(m.get("strata_leveldb_write_seconds_count")).toBeGreaterThan(0);
+    expect(m.get('strata_gossip_messages_in_total{topic="vote"}')).toBeGreaterThan(0);
+    expect(m.get('strata_gossip_messages_out_total{topic="vote"}')).toBeGreaterThan(0);
+    expect(m.has('strata_gossip_messages_rejected_total{topic="vote"}')).toBe(true);
+    expect(m.get('strata_signature_verifications_total{kind="consensus"}')).toBeGreaterThan(0);
+    expect(m.get('strata_rpc_requests_total{method="status",outcome="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(m.get('strata_rpc_request_duration_seconds_count{method="status"}')).toBeGreaterThanOrEqual(1);
+    const y = await c.call<any>("chain_yields");
+    expect(m.get("strata_lst_rate")).toBeCloseTo(Number(BigInt(y.lst.rate)) / 1e18, 6);
+    expect(m.get("strata_lrt_rate")).toBeCloseTo(Number(BigInt(y.lrt.rate)) / 1e18, 6);
+    expect(m.get("strata_bonded_ratio")).toBeGreaterThan(0);
+    expect(m.get("strata_bonded_ratio")).toBeLessThan(1);
+    expect(m.has('strata_ststra_depeg{pool="pool-ststra"}')).toBe(true);
+    expect(m.get("strata_lst_halted")).toBe(0);
+    // libp2p's own metrics and the process's
+    expect([...m.keys()].some((k) => k.startsWith("libp2p_"))).toBe(true);
+    expect(m.get("process_resident_memory_bytes")).toBeGreaterThan(0);
+    // the metrics port serves nothing else
+    expect((await fetch(metricsUrl(0).replace(/metrics$/, "other"))).status).toBe(404);
+  }, 30_000);
+
+  it("health fails with NoRecentBlock while the chain is stalled and recovers when it commits again", async () => {
+    const c = net.clients[3]!;
+    expect(await c.call("health")).toEqual({});
+    await net.kill(0);
+    await net.kill(1); // 70 % of the power gone: no more commits
+    const err = await waitFor("health fails", async () => {
+      try {
+        await c.call("health");
+        return undefined;
+      } catch (e) {
+        return e as Error;
+      }
+    }, 30_000);
+    expect(err).toBeInstanceOf(RpcError);
+    expect((err as RpcError).data).toMatchObject({ code: 505, name: "NoRecentBlock" });
+    expect(err.message).toMatch(/no block committed/);
+    net.start(0);
+    net.start(1);
+    await waitFor("health recovers", async () => {
+      try {
+        return (await c.call("health")) ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 60_000);
+    const m = await scrape(3);
+    expect(m.get("strata_height")).toBeGreaterThan(0);
+  }, 120_000);
+});
