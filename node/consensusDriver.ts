@@ -3,7 +3,7 @@
 // All core calls happen on the one JS thread, so the core sees one event at a time.
 import { ConsensusCore, type CoreEffect } from "../consensus/core.ts";
 import { Proposal, proposalSignBytes } from "../consensus/proposal.ts";
-import { Vote, VoteType, voteSignBytes } from "../consensus/vote.ts";
+import { Vote, VoteType, voteSignBytes, type VoteValue } from "../consensus/vote.ts";
 import { DEFAULT_TIMEOUTS, timeoutFor, type TimeoutParams, type ValidatorInfo } from "../consensus/types.ts";
 import { BlockIdFlag, Block, Commit, type CommitValue } from "../state/encoding/types.ts";
 import { verifySignature } from "../state/crypto/ed25519.ts";
@@ -45,6 +45,8 @@ export class ConsensusDriver {
   private stopped = false;
   private nonce = 0;
   private futureMsgs: { topic: "proposal" | "vote"; data: Uint8Array }[] = [];
+  /** precommits for the block being written, added to its commit once the write is done */
+  private latePrecommits: VoteValue[] = [];
   private lastProgress = Date.now();
   readonly evidence: Equivocation[] = [];
   /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
@@ -239,6 +241,7 @@ export class ConsensusDriver {
       if (this.stats.rounds.length > 10_000) this.stats.rounds.shift();
       const next = this.proposerAt.prepareNext(executed.nextValidators);
       await this.track(this.chain.commit(executed, commit, next.serialized));
+      for (const v of this.latePrecommits.splice(0)) this.chain.addLateSignature(v.body.validator, v.body.blockId, v.body.timestamp, v.signature);
       this.proposerAt.advance(next);
       this.stats.heights++;
       this.stats.msgsPerHeight.push(this.stats.msgsThisHeight);
@@ -342,7 +345,11 @@ export class ConsensusDriver {
       // they go into the lastCommit of the next block (CometBFT does the same), so slower
       // validators are not left out of rewards.
       if (this.busy && vote.body.height === this.core.height && vote.body.type === VoteType.Precommit) {
-        this.chain.addLateSignature(vote.body.validator, vote.body.blockId, vote.body.timestamp, vote.signature);
+        // Until the chain has written the decided block its lastCommit is the previous one, so
+        // hold the precommit until then (most late precommits land in this window: the decision
+        // is taken at the first +2/3, the others follow within milliseconds).
+        if (this.chain.height < vote.body.height) this.latePrecommits.push(vote);
+        else this.chain.addLateSignature(vote.body.validator, vote.body.blockId, vote.body.timestamp, vote.signature);
         return;
       }
       if (vote.body.height > this.core.height || this.busy) return this.buffer(topic, data, vote.body.height);

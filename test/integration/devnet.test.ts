@@ -53,6 +53,20 @@ describe("4-validator devnet (real processes, libp2p, LevelDB)", () => {
     expect(proposers.size).toBe(4);
   }, 90_000);
 
+  it("every live validator's precommit makes it into the commits (late ones included)", async () => {
+    // The decision is taken at the first +2/3; the smaller validators' precommits follow within
+    // milliseconds and must still land in the next block's lastCommit, or they lose rewards and
+    // drift towards a downtime jail on a healthy network.
+    const c = net.clients[0];
+    const ops = ((await c.call<any>("staking_validators")).validators as any[]).map((v) => v.operator as string);
+    const missed = async () => Promise.all(ops.map(async (op) => Number((await c.call<any>("slashing_signing_info", { address: op })).missedBlocksCounter)));
+    const before = await missed();
+    const [h] = await net.heights();
+    await waitAllAtLeast(net, h! + 15, [0]);
+    const after = await missed();
+    for (let i = 0; i < ops.length; i++) expect(after[i]! - before[i]!, `validator ${i} missed`).toBeLessThanOrEqual(1);
+  }, 60_000);
+
   it("commits a transfer submitted to any node", async () => {
     const alice = getKey(join(net.dir, "keys"), "alice");
     const bob = getKey(join(net.dir, "keys"), "bob");
