@@ -4,13 +4,26 @@ import { readFileSync } from "node:fs";
 import { addKey, exportKey, getKey, importKey, isEncrypted, listKeys, type KeyBackend, type KeyInfo } from "../client/keyring.ts";
 import { DEFAULT_HOME, print, table, type OutputFormat } from "./output.ts";
 import { readPassphrase } from "./passphrase.ts";
+import { homePaths } from "../node/config.ts";
+import { publicKeyFromSeed } from "../state/crypto/ed25519.ts";
+import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 
 export function keyringDir(home: string): string {
   return join(home, "keys");
 }
 
 /** A key with its seed, asking for the passphrase only if the key is encrypted. */
+/** The --from value that signs with <home>/validator_key.json instead of a keyring key. */
+export const VALIDATOR_KEY_SIGNER = "@validator-key";
+
 export async function loadSigningKey(home: string, nameOrAddress: string): Promise<KeyInfo> {
+  if (nameOrAddress === VALIDATOR_KEY_SIGNER) {
+    const path = homePaths(home).validatorKey;
+    const j = JSON.parse(readFileSync(path, "utf8")) as { seed: string };
+    const seed = new Uint8Array(Buffer.from(j.seed, "hex"));
+    const pubkey = publicKeyFromSeed(seed);
+    return { name: "validator key", address: encodeAddress(addressFromPubkey(pubkey)), pubkey, seed };
+  }
   const dir = keyringDir(home);
   const pass = isEncrypted(dir, nameOrAddress) ? await readPassphrase(`passphrase for ${nameOrAddress}: `) : undefined;
   return getKey(dir, nameOrAddress, pass);

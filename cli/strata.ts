@@ -7,6 +7,7 @@ import { registerStart } from "./start.ts";
 import { registerTx } from "./tx.ts";
 import { registerQuery } from "./query.ts";
 import { registerDevnet } from "./devnet.ts";
+import { registerValidator } from "./validator.ts";
 import { fail } from "./output.ts";
 
 const program = new Command();
@@ -21,6 +22,7 @@ registerInit(program);
 registerStart(program);
 registerTx(program);
 registerQuery(program);
+registerValidator(program);
 registerDevnet(program);
 
 program.parseAsync(process.argv).catch(fail);

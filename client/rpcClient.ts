@@ -36,7 +36,7 @@ export class StrataClient {
   }
 
   status() {
-    return this.call<{ node_info: { network: string; moniker: string }; sync_info: { latest_block_height: string; latest_block_hash: string; latest_app_hash: string; latest_block_time: string } }>("status");
+    return this.call<{ node_info: { network: string; moniker: string }; sync_info: { latest_block_height: string; latest_block_hash: string; latest_app_hash: string; latest_block_time: string; catching_up: boolean } }>("status");
   }
 
   balances(address: string) {

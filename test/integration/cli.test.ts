@@ -70,6 +70,24 @@ describe("strata CLI (real binary)", () => {
     expect(t.out).toMatch(/event\s+transfer/);
   }, 30_000);
 
+  it("validator status reads the home's consensus key; unjail of a live validator is refused by the chain", () => {
+    const st = run(["validator", "status", "--home", net.homes[0]!, "--node", node, "--output", "json"]);
+    expect(st.code, st.err).toBe(0);
+    const s = JSON.parse(st.out);
+    expect(s).toMatchObject({ moniker: "node0", status: "bonded", powerShare: 100 });
+    expect(s.signing.signedInWindow).toBeGreaterThan(0);
+    expect(s.signing.missedInWindow).toBe(0);
+    expect(s.node.signState.height).toBeGreaterThan(0);
+    const text = run(["validator", "status", "--home", net.homes[0]!, "--node", node]);
+    expect(text.out).toMatch(/signing\s+\d+ of the last \d+ blocks signed, 0 missed/);
+    const unjail = run(["validator", "unjail", "--home", net.homes[0]!, "--node", node]);
+    expect(unjail.code).toBe(1);
+    expect(unjail.out + unjail.err).toMatch(/ValidatorNotJailed/);
+    const none = run(["validator", "status", "--home", net.dir, "--node", node]);
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/no validator key at .*pass --home <node home> or --operator/);
+  }, 30_000);
+
   it("errors are one clear line plus a hint, exit code 1", () => {
     const down = run(["status", "--node", "http://127.0.0.1:1"]);
     expect(down.code).toBe(1);
