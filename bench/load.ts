@@ -17,6 +17,8 @@ export type LoadOptions = {
   rate: number;
   maxSeconds: number;
   batch: number;
+  /** batches in flight at once (default 16) */
+  concurrency?: number;
   onProgress?: (s: string) => void;
 };
 
@@ -126,7 +128,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       })
       .finally(() => inflight.delete(p));
     inflight.add(p);
-    if (inflight.size >= 8) await Promise.race(inflight);
+    if (inflight.size >= (o.concurrency ?? 16)) await Promise.race(inflight);
     if (next % (o.batch * 50) === 0) o.onProgress?.(`submitted ${submitted}, finalized ${finalized}`);
   }
   await Promise.all(inflight);

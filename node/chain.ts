@@ -9,8 +9,9 @@ import { computeCommitment, type CommitmentUpdate } from "../state/store/commitm
 import type { Change } from "../state/store/types.ts";
 import { initChain, type Genesis } from "../state/genesis.ts";
 import { executeBlock } from "../state/execution/executeBlock.ts";
-import { decodeTx, type DecodedTx } from "../state/tx/decodeTx.ts";
-import { checkTxAgainstAccount, checkTxForChain, checkTxSignature } from "../state/tx/txValidity.ts";
+import { decodeTx, txSignBytes, type DecodedTx } from "../state/tx/decodeTx.ts";
+import { badSignature, checkTxAgainstAccount, checkTxForChain, checkTxSignature } from "../state/tx/txValidity.ts";
+import type { VerifyPool } from "./verifyPool.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
@@ -48,7 +49,11 @@ export type CommittedBlockEvent = {
   writeMs: number;
 };
 
-export type ChainOptions = { mempool: MempoolOptions };
+export type ChainOptions = {
+  mempool: MempoolOptions;
+  /** worker threads for CheckTx signatures (checkTxAsync); absent = verify on the main thread */
+  verifier?: VerifyPool;
+};
 
 export const DEFAULT_MEMPOOL: MempoolOptions = { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, maxNonceGap: 1_000 };
 
@@ -69,11 +74,13 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return false;
   };
   private lastCommit: CommitValue = EMPTY_COMMIT;
+  private readonly verifier: VerifyPool | undefined;
 
   private constructor(db: ChainDb, genesis: Genesis, opts: ChainOptions) {
     super();
     this.db = db;
     this.genesis = genesis;
+    this.verifier = opts.verifier;
     this.mempool = new Mempool(opts.mempool, {
       accountNonce: (sender) => getNonce(this.db, Buffer.from(sender, "hex")),
     });
@@ -139,13 +146,39 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * PERF: one decode + one ed25519 verify.
    */
   checkTx(bytes: Uint8Array): DecodedTx {
-    const tx = decodeTx(bytes);
-    checkTxForChain(tx, this.chainId, getTxParams(this.db));
+    const tx = this.checkStateless(bytes);
     if (!this.verified.has(tx.hashHex)) {
       checkTxSignature(tx);
       this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }
+    return this.admit(tx, bytes);
+  }
+
+  /**
+   * CheckTx with the signature verified on a worker thread when the node has a verify pool (the
+   * RPC and gossip paths use this), so admission of many txs uses a spare core. Same rules and
+   * errors as checkTx; the account checks run after the signature, against the state of then.
+   */
+  async checkTxAsync(bytes: Uint8Array): Promise<DecodedTx> {
+    if (!this.verifier) return this.checkTx(bytes);
+    const tx = this.checkStateless(bytes);
+    if (!this.verified.has(tx.hashHex)) {
+      checkTxAgainstAccount(this.db, tx, "pending"); // cheap early reject before the expensive part
+      if (!(await this.verifier.verify(tx.body.signer, txSignBytes(tx.body), tx.signature))) throw badSignature();
+      this.stats.signatureVerifications++;
+      this.verified.add(tx.hashHex);
+    }
+    return this.admit(tx, bytes);
+  }
+
+  private checkStateless(bytes: Uint8Array): DecodedTx {
+    const tx = decodeTx(bytes);
+    checkTxForChain(tx, this.chainId, getTxParams(this.db));
+    return tx;
+  }
+
+  private admit(tx: DecodedTx, bytes: Uint8Array): DecodedTx {
     checkTxAgainstAccount(this.db, tx, "pending");
     this.mempool.add({
       hash: tx.hashHex,

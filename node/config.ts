@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import type { MempoolOptions } from "./mempool.ts";
 import { DEFAULT_MEMPOOL } from "./chain.ts";
+import { defaultVerifyWorkers } from "./verifyPool.ts";
 
 export type NodeConfig = {
   moniker: string;
@@ -15,6 +16,8 @@ export type NodeConfig = {
   health: { staleBlocks: number };
   consensus: { timeoutCommitMs: number; timeoutProposeMs: number; timeoutPrevoteMs: number; timeoutPrecommitMs: number; timeoutDeltaMs: number };
   mempool: MempoolOptions;
+  /** worker threads verifying tx signatures at admission; 0 = on the main thread */
+  verifyWorkers: number;
 };
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -25,6 +28,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   health: { staleBlocks: 10 },
   consensus: { timeoutCommitMs: 1000, timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500 },
   mempool: DEFAULT_MEMPOOL,
+  verifyWorkers: defaultVerifyWorkers(),
 };
 
 export const homePaths = (home: string) => ({
@@ -70,6 +74,7 @@ export function loadConfig(home: string): NodeConfig {
     health: { ...d.health, ...(raw.health ?? {}) },
     consensus: { ...d.consensus, ...(raw.consensus ?? {}) },
     mempool: { ...d.mempool, ...(raw.mempool ?? {}) },
+    verifyWorkers: raw.verifyWorkers ?? d.verifyWorkers,
   };
   port(c.rpc.port, "rpc.port");
   port(c.p2p.port, "p2p.port");
@@ -85,6 +90,7 @@ export function loadConfig(home: string): NodeConfig {
   posInt(c.rpc.maxSubscriptionsPerConnection, "rpc.maxSubscriptionsPerConnection");
   posInt(c.rpc.maxWebsocketConnections, "rpc.maxWebsocketConnections");
   for (const k of ["timeoutCommitMs", "timeoutProposeMs", "timeoutPrevoteMs", "timeoutPrecommitMs", "timeoutDeltaMs"] as const) posInt(c.consensus[k], `consensus.${k}`);
+  if (!Number.isInteger(c.verifyWorkers) || c.verifyWorkers < 0 || c.verifyWorkers > 64) bad("verifyWorkers", "must be an integer from 0 to 64 (0 = verify on the main thread)");
   posInt(c.mempool.maxTxs, "mempool.maxTxs");
   posInt(c.mempool.maxBytes, "mempool.maxBytes");
   posInt(c.mempool.maxPerSender, "mempool.maxPerSender");

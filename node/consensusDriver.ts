@@ -329,11 +329,8 @@ export class ConsensusDriver {
     if (this.stopped) return;
     if (topic === "tx") {
       for (const tx of TxBatchMsg.deserialize(data).txs) {
-        try {
-          this.chain.checkTx(tx);
-        } catch {
-          /* already have it, or no longer valid: nothing to do */
-        }
+        // already have it, or no longer valid: nothing to do
+        this.chain.checkTxAsync(tx).catch(() => {});
       }
       return;
     }

@@ -16,6 +16,7 @@ import { ProposerSchedule } from "./proposerSchedule.ts";
 import { TxGossip } from "./txGossip.ts";
 import { EventBus } from "../rpc/eventBus.ts";
 import { createNodeMetrics } from "./metrics.ts";
+import { VerifyPool } from "./verifyPool.ts";
 import { Registry } from "prom-client";
 import { healthCheck } from "./health.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
@@ -40,7 +41,8 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const { genesis, bytes } = loadGenesisFile(paths.genesis);
   const key = loadValidatorKey(paths.validatorKey);
   mkdirSync(paths.data, { recursive: true });
-  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool });
+  const verifier = VerifyPool.start(config.verifyWorkers);
+  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier });
   log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase() });
 
   // Every node has a consensus key; it signs only while it is in the height's validator set.
@@ -134,6 +136,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       await new Promise((r) => (metricsServer ? metricsServer.close(r) : r(undefined)));
       await p2p.stop();
       await chain.close();
+      await verifier?.close();
       log.info("stopped", { height: chain.height });
     })();
     return stopping;

@@ -40,9 +40,13 @@ export class EventBus {
       })();
       s.deliver({ ...(newBlock as object), query: s.query.text });
     }
+    // Per-tx events cost a map per tx: build them only if some subscription can match a Tx event
+    // (a query pinned to tm.event='NewBlock' cannot).
+    const txSubs = [...this.subs].filter((s) => !s.query.conditions.some((c) => c.key === "tm.event" && c.op === "=" && c.value !== "Tx"));
+    if (txSubs.length === 0) return;
     b.results.forEach((r, index) => {
       const ev = eventMap(r.events, { "tm.event": "Tx", "tx.hash": r.hash, "tx.height": height });
-      for (const s of this.subs) {
+      for (const s of txSubs) {
         if (!matches(s.query, ev)) continue;
         s.deliver({
           query: s.query.text,

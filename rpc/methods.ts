@@ -223,9 +223,9 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
 
   m.set("num_unconfirmed_txs", () => ({ n_txs: String(chain.mempool.size), total: String(chain.mempool.size), total_bytes: String(chain.mempool.bytes), txs: null }));
 
-  function checkAndGossip(bytes: Uint8Array) {
+  async function checkAndGossip(bytes: Uint8Array) {
     try {
-      const tx = chain.checkTx(bytes);
+      const tx = await chain.checkTxAsync(bytes);
       ctx.onTxAccepted?.(bytes);
       return { code: 0, data: "", log: "", codespace: "", hash: tx.hashHex };
     } catch (e) {
@@ -240,7 +240,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
 
   m.set("broadcast_tx_commit", async (p) => {
     const bytes = reqBase64(p, "tx", MAX_TX_BYTES + 1024);
-    const check = checkAndGossip(bytes);
+    const check = await checkAndGossip(bytes);
     const checkTx = { ...check, gas_wanted: "0", gas_used: "0", events: [], info: "" };
     if (check.code !== 0) return { check_tx: checkTx, tx_result: txResultJson({ hash: check.hash, code: 0, log: "", gasWanted: "0", gasUsed: "0", events: [] }), hash: check.hash, height: "0" };
     const found = await new Promise<{ height: number; result: StoredTxResult } | undefined>((resolve) => {

@@ -1,6 +1,7 @@
 // Canonical schemas of everything that is hashed or signed (SSZ, @chainsafe/ssz).
 // One schema per object; TypeScript types are derived from them so the codec and the type
 // cannot drift apart.
+import "./hasher.ts";
 import {
   ByteListType,
   ByteVectorType,

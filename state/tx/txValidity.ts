@@ -20,10 +20,12 @@ export function checkTxForChain(tx: DecodedTx, chainId: string, params: TxParams
 }
 
 /** PERF: one ed25519 verify (~80 µs on node:crypto); skipped where the node cached a success. */
+export function badSignature(): StrataError {
+  return new StrataError(ErrorCode.BadSignature, "signature does not verify for signer and tx body");
+}
+
 export function checkTxSignature(tx: DecodedTx): void {
-  if (!verifySignature(tx.body.signer, txSignBytes(tx.body), tx.signature)) {
-    throw new StrataError(ErrorCode.BadSignature, "signature does not verify for signer and tx body");
-  }
+  if (!verifySignature(tx.body.signer, txSignBytes(tx.body), tx.signature)) throw badSignature();
 }
 
 /**
