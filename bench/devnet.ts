@@ -3,6 +3,7 @@
 // (bench/load.ts) for --seconds and prints JSON: finalized tx/s, submit→finality p50/p99, block
 // interval, lost txs, mempool peak, RSS and CPU per node. --single runs a 1-validator devnet.
 //   node bench/devnet.ts [--validators 4] [--seconds 60] [--accounts 2000] [--rate 0] [--idle 10]
+//                        [--timeout-commit 1000] [--block-max-txs 0] [--kill-one]
 import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     accounts: { type: "string", default: "2000" },
     rate: { type: "string", default: "0" },
     "timeout-commit": { type: "string", default: "1000" },
+    "block-max-txs": { type: "string", default: "0" },
+    "kill-one": { type: "boolean", default: false },
   },
 });
 const N = Number(values.validators);
@@ -46,7 +49,7 @@ function procStats(pid: number): { rssMb: number; cpuTicks: number } {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-devnet-"));
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => testKey(i));
-  const { homes, rpc } = await createDevnet(dir, N, { basePort: 46656, timeoutCommitMs: Number(values["timeout-commit"]), extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
+  const { homes, rpc } = await createDevnet(dir, N, { basePort: 46656, timeoutCommitMs: Number(values["timeout-commit"]), blockMaxTxs: Number(values["block-max-txs"]) || undefined, extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
   for (const h of homes) {
     const p = homePaths(h).config;
     const c = JSON.parse(readFileSync(p, "utf8"));
@@ -87,9 +90,23 @@ async function main() {
         mempoolPeak = Math.max(mempoolPeak, Number((await clients[0].call<{ total: string }>("num_unconfirmed_txs")).total));
       } catch {}
     }, 500);
+    // --kill-one: a third into the load, kill -9 the second validator; restart it 5 s later
+    let restarts = 0;
+    const killer =
+      values["kill-one"] && N > 1
+        ? setTimeout(() => {
+            procs[1].kill("SIGKILL");
+            setTimeout(() => {
+              procs[1] = spawn(process.execPath, [STRATA, "start", "--home", homes[1], "--log-level", "warn"], { stdio: "ignore" });
+              cpu0[1] = 0;
+              restarts++;
+            }, 5000);
+          }, (SECONDS * 1000) / 3)
+        : undefined;
     const perAccount = Math.max(1, Math.ceil((SECONDS * 4000) / ACCOUNTS));
-    const load = await runLoad({ rpcUrls: rpc, wsUrl: rpc[0].replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: Math.min(perAccount, 900), rate: Number(values.rate), maxSeconds: SECONDS, batch: 100 });
+    const load = await runLoad({ rpcUrls: values["kill-one"] ? rpc.filter((_, i) => i !== 1) : rpc, wsUrl: rpc[0].replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: Math.min(perAccount, 900), rate: Number(values.rate), maxSeconds: SECONDS, batch: 100 });
     clearInterval(sampler);
+    clearTimeout(killer);
     const wall = (Date.now() - t0) / 1000;
     const cpu = procs.map((p, i) => +(((procStats(p.pid!).cpuTicks - cpu0[i]) / CLK / wall) * 100).toFixed(0));
     const after = await Promise.all(clients.map(async (c) => (await c.call<{ round_state: { stats: Record<string, number> } }>("consensus_state")).round_state.stats));
@@ -103,6 +120,7 @@ async function main() {
           bench: "devnet",
           validators: N,
           timeoutCommitMs: Number(values["timeout-commit"]),
+          blockMaxTxs: Number(values["block-max-txs"]) || "genesis default (20000)",
           consensus,
           load: { seconds: SECONDS, accounts: ACCOUNTS, targetRate: Number(values.rate) || "max", ...load },
           consensusUnderLoad: underLoad,
@@ -110,6 +128,7 @@ async function main() {
           rssPeakMbPerNode: rssPeak.map((x) => Math.round(x)),
           cpuPercentPerNode: cpu,
           distinctBlockIdsAtCommonHeight: forks.size,
+          validatorRestartedAfterKill9: values["kill-one"] ? restarts === 1 : "not requested",
         },
         null,
         2,
