@@ -75,6 +75,11 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   };
   private lastCommit: CommitValue = EMPTY_COMMIT;
   private readonly verifier: VerifyPool | undefined;
+  /**
+   * Txs this node decoded at admission, by hash: a block that carries them is executed without
+   * decoding them again (the hash covers every byte, so the decoded form is the same).
+   */
+  private readonly decoded = new Map<string, DecodedTx>();
 
   private constructor(db: ChainDb, genesis: Genesis, opts: ChainOptions) {
     super();
@@ -180,6 +185,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
 
   private admit(tx: DecodedTx, bytes: Uint8Array): DecodedTx {
     checkTxAgainstAccount(this.db, tx, "pending");
+    if (this.decoded.size >= 200_000) this.decoded.clear();
+    this.decoded.set(tx.hashHex, tx);
     this.mempool.add({
       hash: tx.hashHex,
       bytes,
@@ -214,10 +221,11 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   propose(time: number, proposer: Uint8Array): ProposedBlock {
     const height = this.height + 1;
     const bp = getBlockParams(this.db);
-    const txs = this.mempool.reap(bp.maxTxs, bp.maxBytes).map((t) => t.bytes);
+    const reaped = this.mempool.reap(bp.maxTxs, bp.maxBytes);
+    const txs = reaped.map((t) => t.bytes);
     const blockTime = Math.max(time, this.lastBlockTime + 1);
     const evidence = [...this.evidencePool.values()].slice(0, 16);
-    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs, lastCommitSigners: signersOf(this.lastCommit), evidence }, this.verifiedOrCount);
+    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes), lastCommitSigners: signersOf(this.lastCommit), evidence }, this.verifiedOrCount);
     const nextValidators = getValidators(exec.overlay);
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
@@ -260,6 +268,12 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return this.executed.get(Buffer.from(blockId).toString("hex"));
   }
 
+  /** A block's tx as this node decoded it at admission, or its bytes (executeBlock decodes). */
+  private decodedOf(bytes: Uint8Array): DecodedTx | Uint8Array {
+    const d = this.decoded.get(Buffer.from(sha256(bytes)).toString("hex").toUpperCase());
+    return d && d.bytes.length === bytes.length ? d : bytes;
+  }
+
   /** The context a received block is checked against: what this node has committed. */
   blockCheckContext(): BlockCheckContext {
     const vals = this.validators();
@@ -289,7 +303,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const { block } = check;
     const exec = executeBlock(
       this.db,
-      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs, lastCommitSigners: signersOf(block.lastCommit), evidence: block.evidence },
+      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs.map((b) => this.decodedOf(b)), lastCommitSigners: signersOf(block.lastCommit), evidence: block.evidence },
       this.verifiedOrCount,
     );
     const changes = exec.overlay.changes();
@@ -348,6 +362,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       if (broken.length) throw new Error(`invariant broken after block ${header.height}: ${broken.join("; ")}`);
     }
     for (const e of p.block.evidence) this.evidencePool.delete(Buffer.from(e).toString("hex"));
+    for (const r of p.results) this.decoded.delete(r.hash);
     this.mempool.update(
       p.results.map((r) => r.hash),
       // Re-check without decoding: the mempool entry carries sender, nonce and fee; stale

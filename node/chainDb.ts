@@ -48,6 +48,8 @@ const nodeKey = (level: number, index: number): Bytes => {
 
 /** Levels at or above this are kept in memory: N / 2^CACHE_FROM_LEVEL nodes, a few MB at 1M keys. */
 const CACHE_FROM_LEVEL = 4;
+const STATE_CACHE_MAX = 300_000;
+const cacheKey = (k: Bytes): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString("latin1");
 
 export class ChainDb implements KVReader, CommitmentReader {
   private readonly db: Level<Bytes, Bytes>;
@@ -61,6 +63,13 @@ export class ChainDb implements KVReader, CommitmentReader {
   private readonly results: Sub;
   private readonly metaDb: Sub;
   private readonly nodeCache = new Map<number, Map<number, Bytes>>();
+  /**
+   * Read-through caches of committed state values and leaf indexes (null = absent). Only
+   * commitBlock writes state, and it updates them after the batch is durable, so they never
+   * disagree with LevelDB. Bounded: dropped wholesale past STATE_CACHE_MAX entries.
+   */
+  private readonly stateCache = new Map<string, Bytes | null>();
+  private readonly indexCache = new Map<string, number | null>();
   private metaValue: ChainMeta | undefined;
 
   private constructor(db: Level<Bytes, Bytes>) {
@@ -97,13 +106,25 @@ export class ChainDb implements KVReader, CommitmentReader {
 
   // --- KVReader over committed state
   get(key: Bytes): Bytes | undefined {
-    return this.stateDb.getSync(key) ?? undefined;
+    const k = cacheKey(key);
+    const hit = this.stateCache.get(k);
+    if (hit !== undefined) return hit ?? undefined;
+    const v = this.stateDb.getSync(key) ?? null;
+    if (this.stateCache.size >= STATE_CACHE_MAX) this.stateCache.clear();
+    this.stateCache.set(k, v);
+    return v ?? undefined;
   }
 
   // --- CommitmentReader
   keyIndex(key: Bytes): number | undefined {
+    const k = cacheKey(key);
+    const hit = this.indexCache.get(k);
+    if (hit !== undefined) return hit ?? undefined;
     const b = this.keyIdx.getSync(key);
-    return b ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0) : undefined;
+    const i = b ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0) : null;
+    if (this.indexCache.size >= STATE_CACHE_MAX) this.indexCache.clear();
+    this.indexCache.set(k, i);
+    return i ?? undefined;
   }
   node(level: number, index: number): Bytes | undefined {
     if (level >= CACHE_FROM_LEVEL) return this.nodeCache.get(level)?.get(index);
@@ -181,6 +202,10 @@ export class ChainDb implements KVReader, CommitmentReader {
     for (const n of c.commitment.nodes) {
       if (n.level >= CACHE_FROM_LEVEL) this.nodeCache.get(n.level)!.set(n.index, n.hash);
     }
+    if (this.stateCache.size + c.changes.length > STATE_CACHE_MAX) this.stateCache.clear();
+    if (this.indexCache.size + c.commitment.newIndexes.length > STATE_CACHE_MAX) this.indexCache.clear();
+    for (const ch of c.changes) this.stateCache.set(cacheKey(ch.key), ch.value);
+    for (const n of c.commitment.newIndexes) this.indexCache.set(cacheKey(n.key), n.index);
     this.metaValue = m;
   }
 
