@@ -27,12 +27,14 @@ const { values } = parseArgs({
     "timeout-commit": { type: "string", default: "1000" },
     "block-max-txs": { type: "string", default: "0" },
     "kill-one": { type: "boolean", default: false },
+    "node-flags": { type: "string", default: "" },
   },
 });
 const N = Number(values.validators);
 const SECONDS = Number(values.seconds);
 const ACCOUNTS = Number(values.accounts);
 const STRATA = fileURLToPath(new URL("../cli/strata.ts", import.meta.url));
+const NODE_FLAGS = values["node-flags"] ? values["node-flags"].split(" ") : [];
 const CLK = 100; // clock ticks per second on Linux
 
 function procStats(pid: number): { rssMb: number; cpuTicks: number } {
@@ -57,7 +59,7 @@ async function main() {
     c.rpc.maxRequestsPerSecond = 0;
     writeFileSync(p, JSON.stringify(c));
   }
-  const procs: ChildProcess[] = homes.map((h) => spawn(process.execPath, [STRATA, "start", "--home", h, "--log-level", "warn"], { stdio: "ignore" }));
+  const procs: ChildProcess[] = homes.map((h) => spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", h, "--log-level", "warn"], { stdio: "ignore" }));
   const clients = rpc.map((u) => new StrataClient(u));
   const height = async (c: StrataClient) => Number((await c.status()).sync_info.latest_block_height);
   try {
@@ -97,7 +99,7 @@ async function main() {
         ? setTimeout(() => {
             procs[1].kill("SIGKILL");
             setTimeout(() => {
-              procs[1] = spawn(process.execPath, [STRATA, "start", "--home", homes[1], "--log-level", "warn"], { stdio: "ignore" });
+              procs[1] = spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", homes[1], "--log-level", "warn"], { stdio: "ignore" });
               cpu0[1] = 0;
               restarts++;
             }, 5000);

@@ -28,7 +28,8 @@ export class VerifyPool {
   private constructor(n: number, maxBatch: number) {
     this.maxBatch = maxBatch;
     this.workers = Array.from({ length: n }, () => {
-      const w = new Worker(new URL("./verifyWorker.ts", import.meta.url));
+      // a verifier holds almost nothing: a small heap keeps each worker's memory small too
+      const w = new Worker(new URL("./verifyWorker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } });
       w.on("message", (r: VerifyResult) => this.settle(r));
       w.on("error", (e) => this.failAll(e));
       w.unref();
