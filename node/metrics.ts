@@ -93,7 +93,7 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
   const yields = () => chainYields(chain.db);
   new Gauge({ name: "strata_bonded_ratio", help: "Bonded stra / total stra supply", registers: r, collect() { this.set(fixed(yields().staking.bondedRatio)); } });
   new Gauge({ name: "strata_lst_rate", help: "stra per ststra (LST redemption rate)", registers: r, collect() { this.set(fixed(yields().lst.rate)); } });
-  new Gauge({ name: "strata_lrt_rate", help: "ststra per rststra (LRT rate)", registers: r, collect() { this.set(fixed(yields().lrt.rate)); } });
+  new Gauge({ name: "strata_lrt_rate", help: "stra per rststra (LRT rate: TVL at the LST rate / rststra supply)", registers: r, collect() { this.set(fixed(yields().lrt.rate)); } });
   new Gauge({ name: "strata_lst_halted", help: "1 while the LST circuit breaker halts stake/unstake", registers: r, collect() { this.set(queryLstState(chain.db).halted ? 1 : 0); } });
   new Gauge({
     name: "strata_ststra_depeg", help: "Pool price of ststra in stra relative to the redemption rate, minus 1 (negative = discount)", labelNames: ["pool"], registers: r,

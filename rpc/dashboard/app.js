@@ -183,9 +183,9 @@ function renderLst(lst) {
 
 function renderLrt(lrt, strategies) {
   facts($("lrt"), [
-    ["rate (ststra per rststra)", fixed(lrt.rate, 9), "lrt-rate"],
+    ["rate (stra per rststra)", fixed(lrt.rate, 9), "lrt-rate"],
     ["APR (last epochs)", pct(lrt.apr), "lrt-apr"],
-    ["TVL", tokens(lrt.tvl, "ststra")],
+    ["TVL (at the LST rate)", tokens(lrt.tvl, "stra")],
     ["rststra supply", tokens(lrt.supply, "rststra")],
     ["idle (not allocated)", tokens(lrt.idleStstra, "ststra")],
     ["pending withdrawals", tokens(lrt.pendingWithdrawals ?? "0", "ststra")],
