@@ -17,7 +17,9 @@ export function initHome(home: string, config: Partial<NodeConfig> & { moniker: 
   const p = homePaths(home);
   if (existsSync(p.genesis) || existsSync(p.validatorKey)) throw new Error(`${home} is already initialised (found genesis.json or validator_key.json)`);
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  writeFileAtomic(p.config, JSON.stringify({ ...DEFAULT_CONFIG, ...config }, null, 2) + "\n", 0o644);
+  // verifyWorkers is left out so it follows the machine (cores − 1) unless the operator sets it
+  const { verifyWorkers: _auto, ...written } = { ...DEFAULT_CONFIG, ...config };
+  writeFileAtomic(p.config, JSON.stringify(written, null, 2) + "\n", 0o644);
   createValidatorKey(p.validatorKey);
   return { pubkey: (JSON.parse(readFileSync(p.validatorKey, "utf8")) as { pubkey: string }).pubkey };
 }
