@@ -162,8 +162,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
 
   /**
    * CheckTx with the signature verified on a worker thread when the node has a verify pool (the
-   * RPC and gossip paths use this), so admission of many txs uses a spare core. Same rules and
-   * errors as checkTx; the account checks run after the signature, against the state of then.
+   * RPC and gossip paths use this), so admission of many txs uses a spare core. Same rules as
+   * checkTx; the cheap account rules are also checked before the signature (a stale nonce costs
+   * no verify), so a tx that breaks both is reported for the account rule. They run again after
+   * the signature, against the state of then.
    */
   async checkTxAsync(bytes: Uint8Array): Promise<DecodedTx> {
     if (!this.verifier) return this.checkTx(bytes);
