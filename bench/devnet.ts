@@ -28,6 +28,7 @@ const { values } = parseArgs({
     "block-max-txs": { type: "string", default: "0" },
     "kill-one": { type: "boolean", default: false },
     "node-flags": { type: "string", default: "" },
+    "verify-workers": { type: "string", default: "" },
   },
 });
 const N = Number(values.validators);
@@ -51,12 +52,13 @@ function procStats(pid: number): { rssMb: number; cpuTicks: number } {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-devnet-"));
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => testKey(i));
-  const { homes, rpc } = await createDevnet(dir, N, { basePort: 46656, timeoutCommitMs: Number(values["timeout-commit"]), blockMaxTxs: Number(values["block-max-txs"]) || undefined, extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
+  const { homes, rpc } = await createDevnet(dir, N, { basePort: 16656, timeoutCommitMs: Number(values["timeout-commit"]), blockMaxTxs: Number(values["block-max-txs"]) || undefined, extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
   for (const h of homes) {
     const p = homePaths(h).config;
     const c = JSON.parse(readFileSync(p, "utf8"));
     c.metrics.enabled = false;
     c.rpc.maxRequestsPerSecond = 0;
+    if (values["verify-workers"] !== "") c.verifyWorkers = Number(values["verify-workers"]);
     writeFileSync(p, JSON.stringify(c));
   }
   const procs: ChildProcess[] = homes.map((h) => spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", h, "--log-level", "warn"], { stdio: "ignore" }));

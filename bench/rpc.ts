@@ -24,7 +24,7 @@ const SENDERS = 2000;
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-rpc-"));
   const keys = Array.from({ length: SENDERS }, (_, i) => testKey(i));
-  const { homes, rpc } = await createDevnet(dir, 1, { basePort: 47656, extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
+  const { homes, rpc } = await createDevnet(dir, 1, { basePort: 17656, extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
   const node = spawn(process.execPath, [STRATA, "start", "--home", homes[0], "--log-level", "warn"], { stdio: "ignore" });
   const url = rpc[0];
   const client = new StrataClient(url);

@@ -28,11 +28,13 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** Finds a base whose devnet ports (base + 10·i + {0, 1, 4}) are all free right now. */
+/** Finds a base in 20000–32500 whose devnet ports (base + 10·i + {0, 1, 4}) are all free now. */
 async function portBase(n: number): Promise<number> {
   for (;;) {
     const p = await freePort();
-    const base = 20000 + (p % 30000);
+    // below the kernel's ephemeral range (32768+): an outgoing connection elsewhere on the
+    // machine can never take one of these ports between our check and the node's bind
+    const base = 20000 + 50 * (p % 250);
     if (base + 10 * n >= 65000) continue;
     const ports = Array.from({ length: n }, (_, i) => [base + 10 * i, base + 10 * i + 1, base + 10 * i + 4]).flat();
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
@@ -86,7 +88,15 @@ export async function startTestNet(n: number, opts: DevnetOptions = {}): Promise
     },
   };
   homes.forEach((_, i) => net.start(i));
-  await waitFor("all RPC endpoints", async () => ((await net.heights()).every((h) => h !== undefined) ? true : undefined), 30_000);
+  try {
+    await waitFor("all RPC endpoints", async () => ((await net.heights()).every((h) => h !== undefined) ? true : undefined), 40_000);
+  } catch (e) {
+    // say why: which node never answered, whether it exited, and what it printed
+    const hs = await net.heights();
+    console.log(procs.map((p, i) => `--- node${i} height=${hs[i]} exit=${p?.proc.exitCode ?? p?.proc.signalCode ?? "running"}\n${p?.output.join("").slice(-3000) ?? ""}`).join("\n"));
+    await net.stopAll();
+    throw e;
+  }
   return net;
 }
 
