@@ -4,6 +4,7 @@ import { rmSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { availableParallelism } from "node:os";
 import { addKey, listKeys } from "../client/keyring.ts";
 import { initHome, writeGenesis } from "../node/homeSetup.ts";
 import { DEFAULT_CONFIG, homePaths } from "../node/config.ts";
@@ -44,6 +45,9 @@ export async function createDevnet(dir: string, n: number, opts: DevnetOptions =
       p2p: { ...DEFAULT_CONFIG.p2p, port: base + 10 * i },
       metrics: { ...DEFAULT_CONFIG.metrics, enabled: true, port: base + 4 + 10 * i },
       consensus: { ...DEFAULT_CONFIG.consensus, timeoutCommitMs: opts.timeoutCommitMs ?? 1000 },
+      // N nodes share this machine's cores: verify workers only where a core is spare per node
+      // (measured on 2 cores, 4 nodes: inline verification gives the same tx/s, lower latency and RSS)
+      verifyWorkers: Math.max(0, Math.floor(availableParallelism() / n) - 1),
     });
     const peerId = await ensurePeerKey(homePaths(home).nodeKey);
     peers.push(`/ip4/127.0.0.1/tcp/${base + 10 * i}/p2p/${peerId}`);

@@ -18,7 +18,8 @@ export function initHome(home: string, config: Partial<NodeConfig> & { moniker: 
   if (existsSync(p.genesis) || existsSync(p.validatorKey)) throw new Error(`${home} is already initialised (found genesis.json or validator_key.json)`);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   // verifyWorkers is left out so it follows the machine (cores − 1) unless the operator sets it
-  const { verifyWorkers: _auto, ...written } = { ...DEFAULT_CONFIG, ...config };
+  const { verifyWorkers: _auto, ...rest } = { ...DEFAULT_CONFIG, ...config };
+  const written = config.verifyWorkers === undefined ? rest : { ...rest, verifyWorkers: config.verifyWorkers };
   writeFileAtomic(p.config, JSON.stringify(written, null, 2) + "\n", 0o644);
   createValidatorKey(p.validatorKey);
   return { pubkey: (JSON.parse(readFileSync(p.validatorKey, "utf8")) as { pubkey: string }).pubkey };
