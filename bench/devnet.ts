@@ -29,6 +29,7 @@ const { values } = parseArgs({
     "kill-one": { type: "boolean", default: false },
     "node-flags": { type: "string", default: "" },
     "verify-workers": { type: "string", default: "" },
+    concurrency: { type: "string", default: "16" },
   },
 });
 const N = Number(values.validators);
@@ -107,8 +108,8 @@ async function main() {
             }, 5000);
           }, (SECONDS * 1000) / 3)
         : undefined;
-    const perAccount = Math.max(1, Math.ceil((SECONDS * 4000) / ACCOUNTS));
-    const load = await runLoad({ rpcUrls: values["kill-one"] ? rpc.filter((_, i) => i !== 1) : rpc, wsUrl: rpc[0].replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: Math.min(perAccount, 900), rate: Number(values.rate), maxSeconds: SECONDS, batch: 100 });
+    const perAccount = Math.max(1, Math.ceil((SECONDS * (N === 1 ? 8000 : 4000)) / ACCOUNTS));
+    const load = await runLoad({ rpcUrls: values["kill-one"] ? rpc.filter((_, i) => i !== 1) : rpc, wsUrl: rpc[0].replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: Math.min(perAccount, 900), rate: Number(values.rate), maxSeconds: SECONDS, batch: 100, concurrency: Number(values.concurrency) });
     clearInterval(sampler);
     clearTimeout(killer);
     const wall = (Date.now() - t0) / 1000;
