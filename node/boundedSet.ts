@@ -16,6 +16,9 @@ export class BoundedSet<T> {
       this.set.delete(oldest);
     }
   }
+  delete(v: T): void {
+    this.set.delete(v);
+  }
   get size(): number {
     return this.set.size;
   }

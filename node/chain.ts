@@ -364,7 +364,11 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       if (broken.length) throw new Error(`invariant broken after block ${header.height}: ${broken.join("; ")}`);
     }
     for (const e of p.block.evidence) this.evidencePool.delete(Buffer.from(e).toString("hex"));
-    for (const r of p.results) this.decoded.delete(r.hash);
+    // a committed tx can never be valid again (its nonce is spent): forget what we kept for it
+    for (const r of p.results) {
+      this.decoded.delete(r.hash);
+      this.verified.delete(r.hash);
+    }
     this.mempool.update(
       p.results.map((r) => r.hash),
       // Re-check without decoding: the mempool entry carries sender, nonce and fee; stale
