@@ -5,7 +5,7 @@ import { addKey, exportKey, getKey, importKey, isEncrypted, listKeys, type KeyBa
 import { DEFAULT_HOME, print, table, type OutputFormat } from "./output.ts";
 import { readPassphrase } from "./passphrase.ts";
 import { homePaths } from "../node/config.ts";
-import { publicKeyFromSeed } from "../state/crypto/ed25519.ts";
+import { loadValidatorSeed } from "../node/validatorKey.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 
 export function keyringDir(home: string): string {
@@ -18,10 +18,7 @@ export const VALIDATOR_KEY_SIGNER = "@validator-key";
 
 export async function loadSigningKey(home: string, nameOrAddress: string): Promise<KeyInfo> {
   if (nameOrAddress === VALIDATOR_KEY_SIGNER) {
-    const path = homePaths(home).validatorKey;
-    const j = JSON.parse(readFileSync(path, "utf8")) as { seed: string };
-    const seed = new Uint8Array(Buffer.from(j.seed, "hex"));
-    const pubkey = publicKeyFromSeed(seed);
+    const { seed, pubkey } = loadValidatorSeed(homePaths(home).validatorKey);
     return { name: "validator key", address: encodeAddress(addressFromPubkey(pubkey)), pubkey, seed };
   }
   const dir = keyringDir(home);

@@ -22,11 +22,17 @@ export function createValidatorKey(path: string): void {
   writeFileAtomic(path, JSON.stringify({ pubkey: Buffer.from(pubkey).toString("hex"), seed: seed.toString("hex") }, null, 2) + "\n");
 }
 
-export function loadValidatorKey(path: string): ValidatorKey {
+/** The seed and public key of a validator key file, checked to belong together. */
+export function loadValidatorSeed(path: string): { seed: Uint8Array; pubkey: Uint8Array } {
   if (!existsSync(path)) throw new Error(`validator key not found at ${path} (run \`strata init\` first)`);
   const j = JSON.parse(readFileSync(path, "utf8")) as { pubkey: string; seed: string };
   const seed = new Uint8Array(Buffer.from(j.seed, "hex"));
   const pubkey = publicKeyFromSeed(seed);
   if (Buffer.from(pubkey).toString("hex") !== j.pubkey.toLowerCase()) throw new Error(`${path}: pubkey does not match seed`);
+  return { seed, pubkey };
+}
+
+export function loadValidatorKey(path: string): ValidatorKey {
+  const { seed, pubkey } = loadValidatorSeed(path);
   return { pubkey, address: addressFromPubkey(pubkey), sign: (msg) => signMessage(seed, msg) };
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { addressFromPubkey } from "../../state/crypto/address.ts";
 import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
 import { homePaths } from "../../node/config.ts";
+import { loadValidatorSeed } from "../../node/validatorKey.ts";
 import { P2P } from "../../node/p2p.ts";
 import { VoteMsg } from "../../node/wire.ts";
 import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
@@ -16,7 +17,7 @@ import { freePort, waitFor } from "./proc.ts";
 import type { TestNet } from "./devnet.ts";
 
 export function validatorSeed(home: string): Uint8Array {
-  return new Uint8Array(Buffer.from((JSON.parse(readFileSync(homePaths(home).validatorKey, "utf8")) as { seed: string }).seed, "hex"));
+  return loadValidatorSeed(homePaths(home).validatorKey).seed;
 }
 
 function peerAddr(home: string): string {
