@@ -62,7 +62,8 @@ async function main() {
     if (values["verify-workers"] !== "") c.verifyWorkers = Number(values["verify-workers"]);
     writeFileSync(p, JSON.stringify(c));
   }
-  const procs: ChildProcess[] = homes.map((h) => spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", h, "--log-level", "warn"], { stdio: "ignore" }));
+  const startNode = (home: string): ChildProcess => spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", home, "--log-level", "warn"], { stdio: "ignore" });
+  const procs = homes.map(startNode);
   const clients = rpc.map((u) => new StrataClient(u));
   const height = async (c: StrataClient) => Number((await c.status()).sync_info.latest_block_height);
   try {
@@ -102,7 +103,7 @@ async function main() {
         ? setTimeout(() => {
             procs[1].kill("SIGKILL");
             setTimeout(() => {
-              procs[1] = spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", homes[1], "--log-level", "warn"], { stdio: "ignore" });
+              procs[1] = startNode(homes[1]);
               cpu0[1] = 0;
               restarts++;
             }, 5000);

@@ -15,7 +15,7 @@ import { DEFAULT_HOME, DEFAULT_NODE, print, type OutputFormat } from "./output.t
 export type TxOpts = { from: string; home: string; node: string; output: OutputFormat; gasPrice: string; memo?: string; wait: boolean; yes?: boolean };
 
 export function withTxOptions(c: Command, from: "required" | "optional" = "required"): Command {
-  const withFrom = from === "required" ? c.requiredOption("--from <key>", "name or address of the signing key in the keyring") : c;
+  const withFrom = from === "required" ? c.requiredOption("--from <key>", "name or address of the signing key in the keyring, or @validator-key for <home>/validator_key.json") : c;
   return withFrom
     .option("--home <dir>", "home directory holding keys/", DEFAULT_HOME)
     .option("--node <url>", "RPC endpoint", DEFAULT_NODE)

@@ -5,6 +5,7 @@ import { Level } from "level";
 import type { AbstractSublevel } from "abstract-level";
 import type { KVReader, Change } from "../state/store/types.ts";
 import { TREE_DEPTH, type CommitmentReader, type CommitmentUpdate } from "../state/store/commitment.ts";
+import { ReadCache } from "./readCache.ts";
 
 type Bytes = Uint8Array;
 type BatchOps = Array<{ type: "put"; key: Bytes; value: Bytes } | { type: "del"; key: Bytes }>;
@@ -49,7 +50,6 @@ const nodeKey = (level: number, index: number): Bytes => {
 /** Levels at or above this are kept in memory: N / 2^CACHE_FROM_LEVEL nodes, a few MB at 1M keys. */
 const CACHE_FROM_LEVEL = 4;
 const STATE_CACHE_MAX = 300_000;
-const cacheKey = (k: Bytes): string => Buffer.from(k.buffer, k.byteOffset, k.byteLength).toString("latin1");
 
 export class ChainDb implements KVReader, CommitmentReader {
   private readonly db: Level<Bytes, Bytes>;
@@ -68,8 +68,8 @@ export class ChainDb implements KVReader, CommitmentReader {
    * commitBlock writes state, and it updates them after the batch is durable, so they never
    * disagree with LevelDB. Bounded: dropped wholesale past STATE_CACHE_MAX entries.
    */
-  private readonly stateCache = new Map<string, Bytes | null>();
-  private readonly indexCache = new Map<string, number | null>();
+  private readonly stateCache = new ReadCache<Bytes>(STATE_CACHE_MAX);
+  private readonly indexCache = new ReadCache<number>(STATE_CACHE_MAX);
   private metaValue: ChainMeta | undefined;
 
   private constructor(db: Level<Bytes, Bytes>) {
@@ -106,25 +106,15 @@ export class ChainDb implements KVReader, CommitmentReader {
 
   // --- KVReader over committed state
   get(key: Bytes): Bytes | undefined {
-    const k = cacheKey(key);
-    const hit = this.stateCache.get(k);
-    if (hit !== undefined) return hit ?? undefined;
-    const v = this.stateDb.getSync(key) ?? null;
-    if (this.stateCache.size >= STATE_CACHE_MAX) this.stateCache.clear();
-    this.stateCache.set(k, v);
-    return v ?? undefined;
+    return this.stateCache.get(key, (k) => this.stateDb.getSync(k) ?? null);
   }
 
   // --- CommitmentReader
   keyIndex(key: Bytes): number | undefined {
-    const k = cacheKey(key);
-    const hit = this.indexCache.get(k);
-    if (hit !== undefined) return hit ?? undefined;
-    const b = this.keyIdx.getSync(key);
-    const i = b ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0) : null;
-    if (this.indexCache.size >= STATE_CACHE_MAX) this.indexCache.clear();
-    this.indexCache.set(k, i);
-    return i ?? undefined;
+    return this.indexCache.get(key, (k) => {
+      const b = this.keyIdx.getSync(k);
+      return b ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0) : null;
+    });
   }
   node(level: number, index: number): Bytes | undefined {
     if (level >= CACHE_FROM_LEVEL) return this.nodeCache.get(level)?.get(index);
@@ -202,10 +192,8 @@ export class ChainDb implements KVReader, CommitmentReader {
     for (const n of c.commitment.nodes) {
       if (n.level >= CACHE_FROM_LEVEL) this.nodeCache.get(n.level)!.set(n.index, n.hash);
     }
-    if (this.stateCache.size + c.changes.length > STATE_CACHE_MAX) this.stateCache.clear();
-    if (this.indexCache.size + c.commitment.newIndexes.length > STATE_CACHE_MAX) this.indexCache.clear();
-    for (const ch of c.changes) this.stateCache.set(cacheKey(ch.key), ch.value);
-    for (const n of c.commitment.newIndexes) this.indexCache.set(cacheKey(n.key), n.index);
+    this.stateCache.setAll(c.changes);
+    this.indexCache.setAll(c.commitment.newIndexes.map((n) => ({ key: n.key, value: n.index })));
     this.metaValue = m;
   }
 

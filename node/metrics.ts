@@ -90,7 +90,12 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
   });
 
   // --- the chain's economics (gauges read from committed state at scrape time)
-  const yields = () => chainYields(chain.db);
+  // one computation per committed height: a scrape reads it for four gauges
+  let memo: { height: number; value: ReturnType<typeof chainYields> } | undefined;
+  const yields = () => {
+    if (memo?.height !== chain.height) memo = { height: chain.height, value: chainYields(chain.db) };
+    return memo.value;
+  };
   new Gauge({ name: "strata_bonded_ratio", help: "Bonded stra / total stra supply", registers: r, collect() { this.set(fixed(yields().staking.bondedRatio)); } });
   new Gauge({ name: "strata_lst_rate", help: "stra per ststra (LST redemption rate)", registers: r, collect() { this.set(fixed(yields().lst.rate)); } });
   new Gauge({ name: "strata_lrt_rate", help: "stra per rststra (LRT rate: TVL at the LST rate / rststra supply)", registers: r, collect() { this.set(fixed(yields().lrt.rate)); } });
