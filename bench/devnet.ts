@@ -116,7 +116,7 @@ async function main() {
     const wall = (Date.now() - t0) / 1000;
     const cpu = procs.map((p, i) => +(((procStats(p.pid!).cpuTicks - cpu0[i]) / CLK / wall) * 100).toFixed(0));
     const after = await Promise.all(clients.map(async (c) => (await c.call<{ round_state: { stats: Record<string, number> } }>("consensus_state")).round_state.stats));
-    const underLoad = { proposalToCommitP50Ms: Math.max(...after.map((s) => s.proposalToCommitP50Ms)), proposalToCommitP99Ms: Math.max(...after.map((s) => s.proposalToCommitP99Ms)), heightsNeedingExtraRounds: Math.max(...after.map((s) => s.roundsAbove0)) };
+    const underLoad = { proposalToCommitP50Ms: Math.max(...after.map((s) => s.proposalToCommitP50Ms)), proposalToCommitP99Ms: Math.max(...after.map((s) => s.proposalToCommitP99Ms)), heightsNeedingExtraRounds: Math.max(...after.map((s) => s.roundsAbove0)), proposalTxsFetchedPerNode: after.map((s) => s.proposalTxsFetched) };
     const forks = new Set<string>();
     const hTop = Math.min(...(await Promise.all(clients.map(height))));
     for (const c of clients) forks.add((await c.block(hTop)).block_id.hash);

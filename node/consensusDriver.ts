@@ -12,7 +12,10 @@ import { getCommitValidity } from "../consensus/commitVerify.ts";
 import type { Chain } from "./chain.ts";
 import type { FilePrivval } from "./privval.ts";
 import type { Logger } from "./logger.ts";
-import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, VoteMsg } from "./wire.ts";
+import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, TxsResponse, VoteMsg } from "./wire.ts";
+import { fromCompact, toCompact, txKey, type CompactBlockValue } from "./compactBlock.ts";
+import { sha256 } from "../state/crypto/hash.ts";
+import type { ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
 import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
 
@@ -50,10 +53,20 @@ export class ConsensusDriver {
   private lastProgress = Date.now();
   readonly evidence: Equivocation[] = [];
   /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
-  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[], signatureVerifications: 0 };
+  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[], signatureVerifications: 0, proposalTxsFetched: 0 };
   private proposalSeenAt = 0;
   /** validity by block bytes object (identity), see isValidBlock */
   private readonly validity = new WeakMap<Uint8Array, boolean>();
+  /**
+   * Txs of the proposals of this height and the one before (ours, rebuilt or fetched), by hash:
+   * they rebuild compact proposals and answer peers' Txs requests after the mempool let go.
+   */
+  private proposalTxs = new Map<string, Uint8Array>();
+  private prevProposalTxs = new Map<string, Uint8Array>();
+  /** compact form of our own proposal block, by block bytes (the rebroadcast sends it again) */
+  private readonly compactOf = new WeakMap<Uint8Array, CompactBlockValue>();
+  /** block ids whose missing txs are being fetched (one fetch per proposal at a time) */
+  private readonly fetching = new Set<string>();
 
   constructor(chain: Chain, privval: FilePrivval | undefined, net: Network, proposerAt: ProposerSchedule, opts: DriverOptions, log: Logger) {
     this.chain = chain;
@@ -113,7 +126,7 @@ export class ConsensusDriver {
   }
 
   /** Figures for bench:devnet, over the heights this process committed by consensus. */
-  statsSummary(): { heights: number; proposalToCommitP50Ms: number; proposalToCommitP99Ms: number; consensusMsgsPerHeight: number; roundsAbove0: number } {
+  statsSummary(): { heights: number; proposalToCommitP50Ms: number; proposalToCommitP99Ms: number; consensusMsgsPerHeight: number; roundsAbove0: number; proposalTxsFetched: number } {
     const q = (xs: number[], f: number) => {
       if (xs.length === 0) return 0;
       const s = [...xs].sort((a, b) => a - b);
@@ -126,6 +139,7 @@ export class ConsensusDriver {
       proposalToCommitP99Ms: q(this.stats.proposalToCommitMs, 0.99),
       consensusMsgsPerHeight: m.length ? +(m.reduce((a, b) => a + b, 0) / m.length).toFixed(1) : 0,
       roundsAbove0: this.stats.rounds.filter((r) => r > 0).length,
+      proposalTxsFetched: this.stats.proposalTxsFetched,
     };
   }
 
@@ -174,6 +188,8 @@ export class ConsensusDriver {
     this.stats.msgsThisHeight = 0;
     this.proposalSeenAt = 0;
     this.lastProgress = Date.now();
+    this.prevProposalTxs = this.proposalTxs;
+    this.proposalTxs = new Map();
     this.core.startHeight(h, this.vals, this.privval?.restoreFor(h));
     const buffered = this.futureMsgs;
     this.futureMsgs = [];
@@ -186,7 +202,7 @@ export class ConsensusDriver {
     switch (e.kind) {
       case "proposal":
         this.proposalSeenAt ||= Date.now();
-        this.publish("proposal", ProposalMsg.serialize({ proposal: e.proposal, block: e.block, nonce: this.nonce++ }));
+        this.publish("proposal", this.proposalMsg(e.proposal, e.block));
         return;
       case "vote":
         this.publish("vote", VoteMsg.serialize({ vote: e.vote, nonce: this.nonce++ }));
@@ -212,6 +228,31 @@ export class ConsensusDriver {
         void this.commitDecided(e);
         return;
     }
+  }
+
+  /** Our proposal on the wire, its block compact. PERF: one block decode and a sha256 per tx, once per block. */
+  private proposalMsg(proposal: ProposalValue, block: Uint8Array): Uint8Array {
+    let compact = this.compactOf.get(block);
+    if (!compact) {
+      const full = Block.deserialize(block);
+      for (const tx of full.txs) this.proposalTxs.set(txKey(sha256(tx)), tx);
+      compact = toCompact(full);
+      this.compactOf.set(block, compact);
+    }
+    return ProposalMsg.serialize({ proposal, block: compact, nonce: this.nonce++ });
+  }
+
+  /** gossipsub hands the handler the very bytes object its validator saw: decode it once */
+  private readonly proposalDecodes = new WeakMap<Uint8Array, ReturnType<typeof ProposalMsg.deserialize>>();
+  private decodeProposal(data: Uint8Array): ReturnType<typeof ProposalMsg.deserialize> {
+    let d = this.proposalDecodes.get(data);
+    if (!d) this.proposalDecodes.set(data, (d = ProposalMsg.deserialize(data)));
+    return d;
+  }
+
+  /** A tx this node holds, for rebuilding a proposal or for a peer that lacks it. */
+  private txBytes(key: string): Uint8Array | undefined {
+    return this.proposalTxs.get(key) ?? this.chain.mempool.get(key)?.bytes ?? this.prevProposalTxs.get(key);
   }
 
   private publish(topic: "proposal" | "vote" | "tx", data: Uint8Array): void {
@@ -273,7 +314,7 @@ export class ConsensusDriver {
     const me = this.privval && this.byAddr.has(hex(this.privval.address)) ? this.privval.address : undefined;
     const own = this.core.proposalOf(r);
     if (own && me && Buffer.compare(own.proposal.body.proposer, me) === 0) {
-      this.publish("proposal", ProposalMsg.serialize({ proposal: own.proposal, block: own.block, nonce: this.nonce++ }));
+      this.publish("proposal", this.proposalMsg(own.proposal, own.block));
     }
     if (!me) return;
     for (const round of [r - 1, r]) {
@@ -312,7 +353,7 @@ export class ConsensusDriver {
         this.stats.signatureVerifications++;
         return verifySignature(v.pubkey, voteSignBytes(this.chain.chainId, b), vote.signature) ? "accept" : "reject";
       }
-      const { proposal } = ProposalMsg.deserialize(data);
+      const { proposal } = this.decodeProposal(data);
       const b = proposal.body;
       if (b.height < this.core.height) return "ignore";
       if (b.height > this.core.height + 1) return "ignore";
@@ -353,12 +394,48 @@ export class ConsensusDriver {
       if (vote.body.height === this.core.height) this.core.onVote(vote);
       return;
     }
-    const { proposal, block } = ProposalMsg.deserialize(data);
+    const { proposal, block: compact } = this.decodeProposal(data);
     if (proposal.body.height > this.core.height || this.busy) return this.buffer(topic, data, proposal.body.height);
-    if (proposal.body.height === this.core.height) {
-      this.proposalSeenAt ||= Date.now();
-      this.core.onProposal(proposal, block);
+    if (proposal.body.height !== this.core.height || this.core.proposalOf(proposal.body.round)) return;
+    this.proposalSeenAt ||= Date.now();
+    const r = fromCompact(compact, (k) => this.txBytes(k));
+    if ("missing" in r) return void this.fetchProposalTxs(proposal.body.blockId, r.missing, data);
+    r.block.txs.forEach((tx, i) => this.proposalTxs.set(r.keys[i]!, tx));
+    this.core.onProposal(proposal, Block.serialize(r.block));
+  }
+
+  /**
+   * Asks every peer for the txs of a proposal this node lacks (the proposer has them all, others
+   * may), keeps those whose hash was asked for, and hands the proposal in again. If some stay
+   * missing the proposal is dropped here; the proposer's rebroadcast brings it back.
+   */
+  private async fetchProposalTxs(blockId: Uint8Array, missing: Uint8Array[], data: Uint8Array): Promise<void> {
+    const id = hex(blockId);
+    if (this.fetching.has(id)) return;
+    this.fetching.add(id);
+    const wanted = new Set(missing.map(txKey));
+    try {
+      const req = SyncRequest.serialize({ kind: SyncKind.Txs, from: 0, count: 0, hashes: missing });
+      await Promise.all(
+        this.net.peers().map(async (peer) => {
+          try {
+            for (const tx of TxsResponse.deserialize(await this.net.request(peer, req, 3000)).txs) {
+              const k = txKey(sha256(tx));
+              if (wanted.delete(k)) {
+                this.proposalTxs.set(k, tx);
+                this.stats.proposalTxsFetched++;
+              }
+            }
+          } catch {
+            /* unreachable or misbehaving peer: the others may have them */
+          }
+        }),
+      );
+    } finally {
+      this.fetching.delete(id);
     }
+    if (wanted.size > 0) return void this.log.debug("proposal txs not found at any peer", { height: this.core.height, missing: wanted.size });
+    if (!this.stopped) this.onGossip("proposal", data);
   }
 
   private buffer(topic: "proposal" | "vote", data: Uint8Array, height: number): void {
@@ -374,6 +451,15 @@ export class ConsensusDriver {
     const r = SyncRequest.deserialize(req);
     const height = this.chain.height;
     if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, blocks: [] });
+    if (r.kind === SyncKind.Txs) {
+      const txs: Uint8Array[] = [];
+      let bytes = 0;
+      for (const h of r.hashes) {
+        const tx = this.txBytes(txKey(h));
+        if (tx && (bytes += tx.length) <= 16 << 20) txs.push(tx);
+      }
+      return TxsResponse.serialize({ txs });
+    }
     if (r.kind !== SyncKind.Blocks) throw new Error("unknown sync request kind");
     const blocks = [];
     let bytes = 0;
@@ -400,7 +486,7 @@ export class ConsensusDriver {
         let best: { peer: string; height: number } | undefined;
         for (const peer of peers) {
           try {
-            const s = SyncResponse.deserialize(await this.net.request(peer, SyncRequest.serialize({ kind: SyncKind.Status, from: 0, count: 0 }), 3000));
+            const s = SyncResponse.deserialize(await this.net.request(peer, SyncRequest.serialize({ kind: SyncKind.Status, from: 0, count: 0, hashes: [] }), 3000));
             if (!best || s.height > best.height) best = { peer, height: s.height };
           } catch {
             /* peer unreachable or misbehaving: try the others */
@@ -414,7 +500,7 @@ export class ConsensusDriver {
         this.busy = true;
         let applied = 0;
         try {
-          const res = SyncResponse.deserialize(await this.net.request(best.peer, SyncRequest.serialize({ kind: SyncKind.Blocks, from: this.chain.height + 1, count: 50 }), 10_000));
+          const res = SyncResponse.deserialize(await this.net.request(best.peer, SyncRequest.serialize({ kind: SyncKind.Blocks, from: this.chain.height + 1, count: 50, hashes: [] }), 10_000));
           for (const sb of res.blocks) {
             const block = Block.deserialize(sb.block);
             const commit = Commit.deserialize(sb.commit);

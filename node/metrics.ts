@@ -14,7 +14,7 @@ import { queryLstState } from "../state/modules/lst/keeper.ts";
 export type MetricsSources = {
   chain: Chain;
   p2p: P2P;
-  consensus: () => { round: number; lastCommitRound: number; signatureVerifications: number; catchingUp: boolean };
+  consensus: () => { round: number; lastCommitRound: number; signatureVerifications: number; catchingUp: boolean; proposalTxsFetched: number };
 };
 
 const E18 = 1e18;
@@ -80,6 +80,13 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
   gossip("strata_gossip_messages_out_total", "Gossip messages this node published, by topic", "published");
   gossip("strata_gossip_messages_in_total", "Gossip messages delivered to this node, by topic", "received");
   gossip("strata_gossip_messages_rejected_total", "Gossip messages rejected by this node's topic validators (the sender's score drops)", "rejected");
+  const fetchedLast = new Map<string, number>();
+  new Counter({
+    name: "strata_proposal_txs_fetched_total", help: "Txs of compact proposals this node lacked and fetched from peers", registers: r,
+    collect() {
+      mirror(this, {}, fetchedLast, src.consensus().proposalTxsFetched);
+    },
+  });
   const verifyLast = new Map<string, number>();
   new Counter({
     name: "strata_signature_verifications_total", help: "ed25519 verifications, by what was verified", labelNames: ["kind"], registers: r,

@@ -89,7 +89,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     ? createNodeMetrics({
         chain,
         p2p,
-        consensus: () => ({ round: driver!.round, lastCommitRound: driver!.lastCommitRound(), signatureVerifications: driver!.stats.signatureVerifications, catchingUp: driver!.catchingUp() }),
+        consensus: () => ({ round: driver!.round, lastCommitRound: driver!.lastCommitRound(), signatureVerifications: driver!.stats.signatureVerifications, catchingUp: driver!.catchingUp(), proposalTxsFetched: driver!.stats.proposalTxsFetched }),
       }, registry)
     : undefined;
   const metricsServer = metrics

@@ -1,18 +1,24 @@
 // Gossip and sync payloads (SSZ). Gossip payloads carry a relay nonce so a node can re-send the
 // same vote or proposal (gossipsub drops byte-identical repeats) to peers that missed it.
+// Proposals carry their block compactly (tx hashes; see compactBlock.ts); peers fetch the txs
+// they lack with a Txs request on the sync protocol.
 import { ByteListType, ContainerType, ListCompositeType, type ValueOf } from "@chainsafe/ssz";
-import { Uint32, Uint64Num, Uint8, MAX_TX_BYTES } from "../state/encoding/types.ts";
+import { Bytes32, Uint32, Uint64Num, Uint8, MAX_TX_BYTES, MAX_TXS_PER_BLOCK } from "../state/encoding/types.ts";
 import { Proposal } from "../consensus/proposal.ts";
 import { Vote } from "../consensus/vote.ts";
+import { CompactBlock } from "./compactBlock.ts";
 
 export const MAX_BLOCK_WIRE_BYTES = 16 * 1024 * 1024;
 
-export const ProposalMsg = new ContainerType({ proposal: Proposal, block: new ByteListType(MAX_BLOCK_WIRE_BYTES), nonce: Uint64Num }, { typeName: "ProposalMsg" });
+export const ProposalMsg = new ContainerType({ proposal: Proposal, block: CompactBlock, nonce: Uint64Num }, { typeName: "ProposalMsg" });
 export const VoteMsg = new ContainerType({ vote: Vote, nonce: Uint64Num }, { typeName: "VoteMsg" });
 export const TxBatchMsg = new ContainerType({ txs: new ListCompositeType(new ByteListType(MAX_TX_BYTES), 4096) }, { typeName: "TxBatchMsg" });
 
-export const SyncKind = { Status: 1, Blocks: 2 } as const;
-export const SyncRequest = new ContainerType({ kind: Uint8, from: Uint64Num, count: Uint32 }, { typeName: "SyncRequest" });
+export const SyncKind = { Status: 1, Blocks: 2, Txs: 3 } as const;
+/** Status; Blocks from `from` (up to `count`); Txs: the txs with these hashes (for a proposal). */
+export const SyncRequest = new ContainerType({ kind: Uint8, from: Uint64Num, count: Uint32, hashes: new ListCompositeType(Bytes32, MAX_TXS_PER_BLOCK) }, { typeName: "SyncRequest" });
+/** The answer to a Txs request: those of the asked txs the peer holds, in any order. */
+export const TxsResponse = new ContainerType({ txs: new ListCompositeType(new ByteListType(MAX_TX_BYTES), MAX_TXS_PER_BLOCK) }, { typeName: "TxsResponse" });
 export const SyncBlock = new ContainerType({ block: new ByteListType(MAX_BLOCK_WIRE_BYTES), commit: new ByteListType(1 << 20) }, { typeName: "SyncBlock" });
 export const SyncResponse = new ContainerType({ height: Uint64Num, blocks: new ListCompositeType(SyncBlock, 256) }, { typeName: "SyncResponse" });
 

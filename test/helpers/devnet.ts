@@ -47,11 +47,19 @@ export function fastConsensus(home: string, extra: Record<string, unknown> = {})
   writeFileSync(p, JSON.stringify(cfg, null, 2));
 }
 
-export async function startTestNet(n: number, opts: DevnetOptions = {}): Promise<TestNet> {
+/** `configure` may change node i's config.json before it first starts. */
+export async function startTestNet(n: number, opts: DevnetOptions = {}, configure?: (config: Record<string, any>, i: number) => void): Promise<TestNet> {
   const dir = mkdtempSync(join(tmpdir(), "strata-net-"));
   const base = await portBase(n);
   const { homes, rpc } = await createDevnet(dir, n, { ...opts, basePort: base });
-  for (const h of homes) fastConsensus(h);
+  homes.forEach((h, i) => {
+    fastConsensus(h);
+    if (!configure) return;
+    const p = homePaths(h).config;
+    const cfg = JSON.parse(readFileSync(p, "utf8"));
+    configure(cfg, i);
+    writeFileSync(p, JSON.stringify(cfg, null, 2));
+  });
   const procs: (NodeProc | undefined)[] = homes.map(() => undefined);
   const net: TestNet = {
     dir,

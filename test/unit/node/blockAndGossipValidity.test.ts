@@ -14,6 +14,7 @@ import { blockIdOf } from "../../../consensus/blockHashes.ts";
 import { VoteType, voteSignBytes } from "../../../consensus/vote.ts";
 import { proposalSignBytes } from "../../../consensus/proposal.ts";
 import { ProposalMsg, VoteMsg } from "../../../node/wire.ts";
+import { toCompact } from "../../../node/compactBlock.ts";
 import { signMessage } from "../../../state/crypto/ed25519.ts";
 import { ProposerSchedule } from "../../../node/proposerSchedule.ts";
 import { testKey, testGenesisJson } from "../../fixtures/memChain.ts";
@@ -68,7 +69,7 @@ describe("block and gossip validity", () => {
     const p = chain.propose(Date.now(), vals[0].address);
     const body = { height: 1, round: 0, polRoundPlusOne: 0, blockId: p.blockId, timestamp: 1, proposer: vals[0].address };
     const signature = signMessage(vals[1].seed, proposalSignBytes(chain.chainId, body));
-    expect(driver.validate("proposal", ProposalMsg.serialize({ proposal: { body, signature }, block: Block.serialize(p.block), nonce: 0 }))).toBe("reject");
+    expect(driver.validate("proposal", ProposalMsg.serialize({ proposal: { body, signature }, block: toCompact(p.block), nonce: 0 }))).toBe("reject");
   });
 
   function tampered(f: (b: ReturnType<typeof Block.deserialize>) => void) {
