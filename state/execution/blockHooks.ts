@@ -5,7 +5,7 @@ import type { ExecContext } from "../context.ts";
 import { ChainKey } from "../keys.ts";
 import { Uint64Num } from "../encoding/types.ts";
 import { allocateRewards } from "../modules/distribution/keeper.ts";
-import { completeUnbondings, updateActiveSet } from "../modules/staking/keeper.ts";
+import { completeRedelegations, completeUnbondings, updateActiveSet } from "../modules/staking/keeper.ts";
 import { handleEvidence, trackLiveness } from "../modules/slashing/keeper.ts";
 import { maybeRunEpoch } from "../modules/lst/keeper.ts";
 import { maybeRunEpoch as maybeRunLrtEpoch } from "../modules/lrt/keeper.ts";
@@ -22,6 +22,7 @@ export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Ar
 
 export function endBlock(ctx: ExecContext): void {
   completeUnbondings(ctx);
+  completeRedelegations(ctx);
   maybeRunEpoch(ctx); // after matured unbondings have paid the lst module
   maybeRunLrtEpoch(ctx);
 

@@ -24,6 +24,8 @@ import {
   setValidator,
   getRedelegationsInto,
   setRedelegationsInto,
+  getRedelegationQueue,
+  setRedelegationQueue,
 } from "./store.ts";
 import { ValidatorStatus, type ValidatorValue } from "./types.ts";
 
@@ -160,8 +162,64 @@ export function slash(ctx: ExecContext, operator: Uint8Array, fraction: bigint, 
     });
     if (changed) setUnbonding(ctx.store, q.delegator, operator, { entries });
   }
+  burned += slashRedelegations(ctx, operator, fraction, infractionHeight);
   ctx.events.push(event("slash", { validator: encodeAddress(operator), fraction: fraction.toString(), burned: `${burned}stra` }));
   return burned;
+}
+
+/**
+ * Stake redelegated away from `operator` at or after the infraction height still answers for it
+ * (Cosmos' SlashRedelegation): each such immature entry loses `fraction` of its initial balance,
+ * taken as destination shares (never more than the entry bought or the delegator still holds)
+ * and burned from the destination's pool. PERF: O(immature redelegations) reads.
+ */
+function slashRedelegations(ctx: ExecContext, operator: Uint8Array, fraction: bigint, infractionHeight: number): bigint {
+  let burned = 0n;
+  const seen = new Set<string>();
+  for (const q of getRedelegationQueue(ctx.store)) {
+    if (q.completionTime <= ctx.time || Buffer.compare(q.from, operator) !== 0) continue;
+    const pair = Buffer.concat([q.delegator, q.to]).toString("hex");
+    if (seen.has(pair)) continue; // one record holds every entry of this (delegator, destination)
+    seen.add(pair);
+    const list = getRedelegationsInto(ctx.store, q.delegator, q.to);
+    let changed = false;
+    const entries = list.map((e) => {
+      if (Buffer.compare(e.from, operator) !== 0 || e.creationHeight < infractionHeight || e.completionTime <= ctx.time || e.sharesDst === 0n) return e;
+      const dst = getValidator(ctx.store, q.to);
+      if (!dst || dst.tokens === 0n || dst.shares === 0n) return e;
+      const owed = (e.initialBalance * fraction + ONE - 1n) / ONE;
+      const held = getDelegationShares(ctx.store, q.delegator, q.to);
+      let shares = (owed * dst.shares + dst.tokens - 1n) / dst.tokens; // round up: against the offender
+      if (shares > e.sharesDst) shares = e.sharesDst;
+      if (shares > held) shares = held;
+      if (shares === 0n) return e;
+      const tokens = (shares * dst.tokens) / dst.shares;
+      const hooks = stakingHooks();
+      hooks.beforeDelegationModified(ctx, q.delegator, q.to);
+      setValidator(ctx.store, { ...dst, tokens: dst.tokens - tokens, shares: dst.shares - shares });
+      setDelegationShares(ctx.store, q.delegator, q.to, held - shares);
+      if (held - shares > 0n) hooks.afterDelegationModified(ctx, q.delegator, q.to);
+      if (tokens > 0n) burn(ctx.store, poolOf(dst), "stra", tokens);
+      burned += tokens;
+      changed = true;
+      ctx.events.push(event("slash_redelegation", { delegator: encodeAddress(q.delegator), from: encodeAddress(operator), to: encodeAddress(q.to), burned: `${tokens}stra` }));
+      return { ...e, sharesDst: e.sharesDst - shares };
+    });
+    if (changed) setRedelegationsInto(ctx.store, q.delegator, q.to, entries);
+  }
+  return burned;
+}
+
+/** Forgets redelegations whose unbonding time has passed. PERF: O(matured entries). */
+export function completeRedelegations(ctx: ExecContext): void {
+  const q = getRedelegationQueue(ctx.store);
+  let i = 0;
+  while (i < q.length && q[i].completionTime <= ctx.time) {
+    const { delegator, to } = q[i];
+    setRedelegationsInto(ctx.store, delegator, to, getRedelegationsInto(ctx.store, delegator, to).filter((e) => e.completionTime > ctx.time));
+    i++;
+  }
+  if (i > 0) setRedelegationQueue(ctx.store, q.slice(i));
 }
 
 export function jail(ctx: ExecContext, operator: Uint8Array, until: number, tombstone = false): void {
@@ -204,6 +262,7 @@ export function redelegate(ctx: ExecContext, delegator: Uint8Array, from: Uint8A
   setDelegationShares(ctx.store, delegator, to, getDelegationShares(ctx.store, delegator, to) + shares);
   hooks.afterDelegationModified(ctx, delegator, to);
   const completionTime = ctx.time + params.unbondingTimeMs;
-  setRedelegationsInto(ctx.store, delegator, to, [...existing, { completionTime, from }]);
+  setRedelegationsInto(ctx.store, delegator, to, [...existing, { completionTime, from, creationHeight: ctx.height, initialBalance: amount, sharesDst: shares }]);
+  setRedelegationQueue(ctx.store, [...getRedelegationQueue(ctx.store), { completionTime, delegator, from, to }]);
   return { completionTime };
 }

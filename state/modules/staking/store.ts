@@ -5,7 +5,7 @@ import { Prefix, prefixed } from "../../keys.ts";
 import type { Overlay } from "../../store/overlay.ts";
 import type { KVReader } from "../../store/types.ts";
 import { record } from "../../store/record.ts";
-import { Redelegations, AddressList, Delegation, StakingParams, Unbonding, UnbondingQueue, Validator, DEFAULT_STAKING_PARAMS, type QueueItemValue, type StakingParamsValue, type UnbondingValue, type ValidatorValue } from "./types.ts";
+import { Redelegations, RedelegationQueue, type RedelegationEntryValue, type RedelegationQueueItemValue, AddressList, Delegation, StakingParams, Unbonding, UnbondingQueue, Validator, DEFAULT_STAKING_PARAMS, type QueueItemValue, type StakingParamsValue, type UnbondingValue, type ValidatorValue } from "./types.ts";
 
 const K = {
   params: Uint8Array.of(Prefix.staking, 0x01),
@@ -17,6 +17,7 @@ const K = {
   queue: Uint8Array.of(Prefix.staking, 0x07),
   byConsensus: Uint8Array.of(Prefix.staking, 0x08),
   redelegations: Uint8Array.of(Prefix.staking, 0x09),
+  redelegationQueue: Uint8Array.of(Prefix.staking, 0x0a),
 };
 
 const params = record(K.params, StakingParams, () => DEFAULT_STAKING_PARAMS);
@@ -87,13 +88,21 @@ export function setQueue(s: Overlay, q: QueueItemValue[]): void {
   s.set(K.queue, UnbondingQueue.serialize(q));
 }
 
-/** Redelegations into `to` by `delegator` (for the no-transitive-hop rule), with completion times. */
-export function getRedelegationsInto(s: KVReader, delegator: Uint8Array, to: Uint8Array): { completionTime: number; from: Uint8Array }[] {
+/** Redelegations into `to` by `delegator` (no-transitive-hop rule, slashing), with completion times. */
+export function getRedelegationsInto(s: KVReader, delegator: Uint8Array, to: Uint8Array): RedelegationEntryValue[] {
   const b = s.get(prefixed(K.redelegations, delegator, to));
   return b ? Redelegations.deserialize(b) : [];
 }
-export function setRedelegationsInto(s: Overlay, delegator: Uint8Array, to: Uint8Array, list: { completionTime: number; from: Uint8Array }[]): void {
+export function setRedelegationsInto(s: Overlay, delegator: Uint8Array, to: Uint8Array, list: RedelegationEntryValue[]): void {
   const key = prefixed(K.redelegations, delegator, to);
   if (list.length === 0) s.del(key);
   else s.set(key, Redelegations.serialize(list));
+}
+export function getRedelegationQueue(s: KVReader): RedelegationQueueItemValue[] {
+  const b = s.get(K.redelegationQueue);
+  return b ? RedelegationQueue.deserialize(b) : [];
+}
+export function setRedelegationQueue(s: Overlay, q: RedelegationQueueItemValue[]): void {
+  if (q.length === 0) s.del(K.redelegationQueue);
+  else s.set(K.redelegationQueue, RedelegationQueue.serialize(q));
 }

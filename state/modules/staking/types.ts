@@ -42,4 +42,18 @@ export type QueueItemValue = ValueOf<typeof QueueItem>;
 const DAY = 86_400_000;
 /** Commission may change once a day by at most 1 percentage point (Cosmos' max change rate). */
 export const DEFAULT_STAKING_PARAMS: StakingParamsValue = { unbondingTimeMs: 21 * DAY, maxValidators: 100, maxEntries: 7, minSelfStake: 10n ** 18n, commissionChangeIntervalMs: DAY, maxCommissionChange: 10n ** 16n };
-export const Redelegations = new ListCompositeType(new ContainerType({ completionTime: Uint64Num, from: Bytes20 }), 64);
+/**
+ * A delegator's immature redelegations into one validator. Each entry remembers where the stake
+ * came from, when, how much, and the destination shares it bought: if the source validator is
+ * slashed for an infraction at or before `creationHeight`, those shares answer for it.
+ */
+export const RedelegationEntry = new ContainerType(
+  { completionTime: Uint64Num, from: Bytes20, creationHeight: Uint64Num, initialBalance: Uint128, sharesDst: Uint128 },
+  { typeName: "RedelegationEntry" },
+);
+export const Redelegations = new ListCompositeType(RedelegationEntry, 64);
+/** Immature redelegations in completion order, for slashing by source and for pruning. */
+export const RedelegationQueueItem = new ContainerType({ completionTime: Uint64Num, delegator: Bytes20, from: Bytes20, to: Bytes20 }, { typeName: "RedelegationQueueItem" });
+export const RedelegationQueue = new ListCompositeType(RedelegationQueueItem, 1 << 20);
+export type RedelegationEntryValue = ValueOf<typeof RedelegationEntry>;
+export type RedelegationQueueItemValue = ValueOf<typeof RedelegationQueueItem>;

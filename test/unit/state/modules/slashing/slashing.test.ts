@@ -1,10 +1,12 @@
 // slashing: downtime over the signed-blocks window, double-sign evidence (slash 5 %, jail,
-// tombstone, unbondings after the infraction), unjail rules.
+// tombstone, unbondings and redelegations after the infraction), unjail rules.
 import { describe, expect, it } from "vitest";
 import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID } from "../../../../fixtures/memChain.ts";
 import { ErrorCode } from "../../../../../state/errors.ts";
 import { ONE } from "../../../../../state/denoms.ts";
-import { getValidator, getUnbonding } from "../../../../../state/modules/staking/store.ts";
+import { getValidator, getUnbonding, getDelegationShares, getValidatorOperators, getRedelegationQueue, getRedelegationsInto } from "../../../../../state/modules/staking/store.ts";
+import { tokensFromShares } from "../../../../../state/modules/staking/keeper.ts";
+import { brokenInvariants } from "../../../../../state/invariants.ts";
 import { getPendingValidators } from "../../../../../state/validators.ts";
 import { encodeEvidence } from "../../../../../state/modules/slashing/evidence.ts";
 import { VoteType, voteSignBytes, type VoteValue } from "../../../../../consensus/vote.ts";
@@ -85,5 +87,50 @@ describe("slashing", () => {
     c.block([], true, undefined, [Uint8Array.of(1, 2, 3)]);
     expect(getValidator(c.store, alice.address)!.tokens).toBe(tokens);
     expect(getValidator(c.store, alice.address)!.jailed).toBe(false);
+  });
+
+  describe("redelegations away from a double signer", () => {
+    // bob delegates 10 stra to alice, then moves 4 to the genesis validator at height `rd`
+    function redelegated() {
+      const c = withAlice();
+      const other = getValidatorOperators(c.store).find((op) => Buffer.compare(op, alice.address) !== 0)!;
+      c.block([tx(bob, [{ type: "staking/delegate", value: { validator: alice.address, amount: 10n * ONE } }], 0n)]);
+      const [r] = c.block([tx(bob, [{ type: "staking/redelegate", value: { from: alice.address, to: other, amount: 4n * ONE } }], 1n)]);
+      expect(r.code, r.log).toBe(0);
+      const stake = () => tokensFromShares(getValidator(c.store, other)!, getDelegationShares(c.store, bob.address, other));
+      return { c, other, rd: c.height, stake };
+    }
+
+    it("stake moved at or after the infraction height is cut 5 % at its destination and burned", () => {
+      const { c, other, rd, stake } = redelegated();
+      const before = stake();
+      const otherTokens = getValidator(c.store, other)!.tokens;
+      c.block([], true, undefined, [encodeEvidence(vote(1, rd - 1), vote(2, rd - 1))]);
+      const cut = (4n * ONE) / 20n;
+      expect(before - stake()).toBeGreaterThanOrEqual(cut);
+      expect(before - stake()).toBeLessThanOrEqual(cut + 1n);
+      expect(otherTokens - getValidator(c.store, other)!.tokens).toBe(before - stake());
+      expect(c.lastBlockEvents.some((e) => e.type === "slash_redelegation")).toBe(true);
+      expect(brokenInvariants(c.store)).toEqual([]);
+    });
+
+    it("stake moved before the infraction is not cut", () => {
+      const { c, rd, stake } = redelegated();
+      c.block([]);
+      c.block([]);
+      const before = stake();
+      c.block([], true, undefined, [encodeEvidence(vote(1, rd + 1), vote(2, rd + 1))]);
+      expect(stake()).toBe(before);
+      expect(getValidator(c.store, alice.address)!.tombstoned).toBe(true);
+      expect(brokenInvariants(c.store)).toEqual([]);
+    });
+
+    it("matured redelegations leave the queue and their records", () => {
+      const { c, other } = redelegated();
+      expect(getRedelegationQueue(c.store)).toHaveLength(1);
+      for (let i = 0; i < 101; i++) c.block([]); // unbonding time 100 s, 1 s per block
+      expect(getRedelegationQueue(c.store)).toHaveLength(0);
+      expect(getRedelegationsInto(c.store, bob.address, other)).toHaveLength(0);
+    });
   });
 });
