@@ -55,7 +55,7 @@ export function registerLstQuery(q: Command): void {
     const r = await new StrataClient(o.node).call<any>("lst_requests", { address: addr });
     print(o.output, r, () =>
       r.requests.length
-        ? table([["ID", "AMOUNT", "CLAIMABLE FROM", "STATUS"], ...r.requests.map((x: any) => [x.id, formatUnits(BigInt(x.amount)), x.claimableAt ?? `end of epoch ${x.epoch}`, x.claimed ? "paid" : "pending"])])
+        ? table([["ID", "AMOUNT (STRA)", "CLAIMABLE FROM", "STATUS"], ...r.requests.map((x: any) => [x.id, (x.status === "queued" ? "≤ " : "") + formatUnits(BigInt(x.amount)), x.claimableAt ?? `end of epoch ${x.epoch}`, x.status === "claimed" ? "paid" : x.status])])
         : `${addr} has no withdrawal requests`,
     );
   });

@@ -1,7 +1,10 @@
 // lst keeper: the liquid staking pool. Users' stra is delegated by the `lst` module account;
 // `ststra` is a claim on a share of the pool. rate = pooled stra / ststra supply (1.0 at start).
 // Mint and redeem round down for the user; redemption uses min(rate now, last epoch's rate) so
-// a rate pushed up inside an epoch pays no one (Stride).
+// a rate pushed up inside an epoch pays no one (Stride). A withdrawal bears the pool's slashes
+// pro rata until it is paid: its ststra stays in escrow until the epoch ends and is then valued
+// at min(promised, escrow × rate then) (Lido's finalization), and a batch cut while unbonding
+// pays each of its claims the same fraction.
 import type { ExecContext } from "../../context.ts";
 import type { KVReader } from "../../store/types.ts";
 import { ErrorCode, StrataError } from "../../errors.ts";
@@ -96,10 +99,10 @@ export function unstake(ctx: ExecContext, user: Uint8Array, amount: bigint): { i
   const rate = now < lastEpochRate(st) ? now : lastEpochRate(st);
   const value = (amount * rate) / E18;
   if (value === 0n) throw new StrataError(ErrorCode.InvalidAmount, `${amount}ststra is worth less than 1 base unit of stra`);
-  burn(ctx.store, user, "ststra", amount);
+  send(ctx.store, user, LST, "ststra", amount); // escrow until the epoch ends
   const id = st.nextRequestId;
-  setState(ctx.store, { ...st, pendingUnbond: st.pendingUnbond + value, nextRequestId: id + 1 });
-  setRequest(ctx.store, { id, owner: user, amount: value, epoch: st.epoch, requestedAt: ctx.time, claimed: false });
+  setState(ctx.store, { ...st, nextRequestId: id + 1 });
+  setRequest(ctx.store, { id, owner: user, amount: value, shares: amount, epoch: st.epoch, requestedAt: ctx.time, claimed: false });
   ctx.events.push(event("lst_unstake", { owner: encodeAddress(user), burned: `${amount}ststra`, value: `${value}stra`, request_id: String(id) }));
   return { id, value };
 }
@@ -114,9 +117,10 @@ export function claim(ctx: ExecContext, user: Uint8Array, id: number): bigint {
   if (!b || b.completionTime > ctx.time) {
     throw new StrataError(ErrorCode.RequestNotMature, b ? `request ${id} is claimable from ${new Date(b.completionTime).toISOString()}` : `request ${id} is queued: it unbonds at the end of epoch ${r.epoch}`);
   }
-  // a slash of the unbonding batch leaves less than promised: pay what is there, never more
+  // a batch cut while unbonding pays every claim of it the same fraction; never more than held
+  const due = b.amount === 0n ? 0n : (r.amount * (b.amount - b.slashed)) / b.amount;
   const have = getBalance(ctx.store, LST, "stra");
-  const pay = r.amount < have ? r.amount : have;
+  const pay = due < have ? due : have;
   send(ctx.store, LST, user, "stra", pay);
   setRequest(ctx.store, { ...r, claimed: true });
   setState(ctx.store, { ...st, openBatches: st.openBatches.map((x) => (x.epoch === r.epoch ? { ...x, claimed: x.claimed + r.amount } : x)) });
@@ -135,10 +139,14 @@ export function maybeRunEpoch(ctx: ExecContext): void {
     settleDelegation(ctx, LST, op);
     initializeDelegation(ctx, LST, op);
   }
-  // 2. idle stra = balance minus what matured batches still owe to claimers
-  const reserve = st.openBatches.filter((b) => b.completionTime <= ctx.time).reduce((a, b) => a + (b.amount - b.claimed), 0n);
+  // 2. idle stra = balance minus what matured batches still owe to claimers (rounded up)
+  const owed = (b: (typeof st.openBatches)[number]) => (b.amount === 0n ? 0n : ((b.amount - b.claimed) * (b.amount - b.slashed) + b.amount - 1n) / b.amount);
+  const reserve = st.openBatches.filter((b) => b.completionTime <= ctx.time).reduce((a, b) => a + owed(b), 0n);
   const balance = getBalance(ctx.store, LST, "stra");
   const idle = balance > reserve ? balance - reserve : 0n;
+  // 2b. finalize this epoch's requests at min(promised, escrowed ststra × rate now) and burn the
+  // escrow: a slash since the request was made is borne pro rata by everyone, requests included
+  st = finalizeRequests(ctx, idle);
   // 3. protocol fee on the rewards, paid in ststra minted at the post-reward rate
   const supply = getSupply(ctx.store, "ststra");
   const fee = (idle * p.protocolFee) / E18;
@@ -160,7 +168,7 @@ export function maybeRunEpoch(ctx: ExecContext): void {
     });
     const completionTime = ctx.time + getStakingParams(ctx.store).unbondingTimeMs;
     st = getState(ctx.store);
-    st = { ...st, pendingUnbond: 0n, openBatches: [...st.openBatches, { epoch: st.epoch, completionTime, amount: st.pendingUnbond - left, claimed: 0n }] };
+    st = { ...st, pendingUnbond: 0n, openBatches: [...st.openBatches, { epoch: st.epoch, completionTime, amount: st.pendingUnbond - left, claimed: 0n, creationHeight: ctx.height, slashed: 0n }] };
     setState(ctx.store, st);
   }
   // 5. compound: delegate the idle stra
@@ -192,6 +200,42 @@ export function maybeRunEpoch(ctx: ExecContext): void {
   const history = [...st.history, { epoch: st.epoch, time: ctx.time, rate }].slice(-64);
   setState(ctx.store, { ...st, epoch: st.epoch + 1, halted, history, openBatches: st.openBatches.filter((b) => b.claimed < b.amount) });
   ctx.events.push(event("lst_epoch", { epoch: String(st.epoch), rate: rate.toString(), rewards: `${idle}stra`, fee: `${fee}stra` }));
+}
+
+/**
+ * Values the requests of the ending epoch (see maybeRunEpoch 2b) and sets `pendingUnbond` to
+ * their total. The rate counts the rewards just claimed (`idle`), but a request never gets more
+ * than it was promised. PERF: one read and at most one write per request of the epoch.
+ */
+function finalizeRequests(ctx: ExecContext, idle: bigint): LstStateValue {
+  const st = getState(ctx.store);
+  if (st.firstPendingId >= st.nextRequestId) return st;
+  const supply = getSupply(ctx.store, "ststra");
+  const pooled = pooledStake(ctx.store) + idle;
+  let total = 0n;
+  let escrow = 0n;
+  for (let id = st.firstPendingId; id < st.nextRequestId; id++) {
+    const r = getRequest(ctx.store, id)!;
+    const worth = supply === 0n ? 0n : (r.shares * pooled) / supply;
+    if (worth < r.amount) {
+      setRequest(ctx.store, { ...r, amount: worth });
+      ctx.events.push(event("lst_request_cut", { request_id: String(id), promised: `${r.amount}stra`, value: `${worth}stra` }));
+    }
+    total += worth < r.amount ? worth : r.amount;
+    escrow += r.shares;
+  }
+  burn(ctx.store, LST, "ststra", escrow);
+  const next = { ...st, pendingUnbond: st.pendingUnbond + total, firstPendingId: st.nextRequestId };
+  setState(ctx.store, next);
+  return next;
+}
+
+/** Staking hook: an unbonding entry of the pool was cut by a slash; its batch pays pro rata. */
+export function onUnbondingSlashed(ctx: ExecContext, delegator: Uint8Array, creationHeight: number, cut: bigint): void {
+  if (Buffer.compare(delegator, LST) !== 0 || cut === 0n) return;
+  const st = getState(ctx.store);
+  if (!st.openBatches.some((b) => b.creationHeight === creationHeight)) return;
+  setState(ctx.store, { ...st, openBatches: st.openBatches.map((b) => (b.creationHeight === creationHeight ? { ...b, slashed: b.slashed + cut } : b)) });
 }
 
 export function resume(ctx: ExecContext): void {
@@ -237,6 +281,9 @@ export function queryLstRequests(s: KVReader, owner: Uint8Array) {
   return getOwnerRequests(s, owner).map((id) => {
     const r = getRequest(s, id)!;
     const b = st.openBatches.find((x) => x.epoch === r.epoch);
-    return { id: String(id), amount: r.amount.toString(), epoch: String(r.epoch), claimed: r.claimed, claimableAt: b ? new Date(b.completionTime).toISOString() : null };
+    // queued: escrowed until its epoch ends (amount is the most it will be); then unbonding
+    // until claimableAt (a slash of the batch meanwhile pays every claim of it pro rata)
+    const status = r.claimed ? "claimed" : id >= st.firstPendingId ? "queued" : "unbonding";
+    return { id: String(id), amount: r.amount.toString(), escrowedStstra: r.shares.toString(), status, epoch: String(r.epoch), claimed: r.claimed, claimableAt: b ? new Date(b.completionTime).toISOString() : null };
   });
 }

@@ -12,12 +12,23 @@ export const LstParams = new ContainerType(
   { typeName: "LstParams" },
 );
 export const RatePoint = new ContainerType({ epoch: Uint64Num, time: Uint64Num, rate: Uint128 });
-export const OpenBatch = new ContainerType({ epoch: Uint64Num, completionTime: Uint64Num, amount: Uint128, claimed: Uint128 });
+/**
+ * One epoch's withdrawals while they unbond: `amount` stra was undelegated at `creationHeight`;
+ * `slashed` of it was cut on the way (claims of the batch are paid pro rata); `claimed` sums the
+ * nominal amounts of the requests already paid.
+ */
+export const OpenBatch = new ContainerType({ epoch: Uint64Num, completionTime: Uint64Num, amount: Uint128, claimed: Uint128, creationHeight: Uint64Num, slashed: Uint128 });
+/**
+ * `firstPendingId`..`nextRequestId` − 1 are this epoch's requests, not yet finalized: their ststra
+ * is held in escrow by the module and still shares the pool's gains and losses until the epoch
+ * ends. `pendingUnbond` is only non-zero inside the epoch step, between finalizing and unbonding.
+ */
 export const LstState = new ContainerType(
-  { epoch: Uint64Num, pendingUnbond: Uint128, halted: new BooleanType(), nextRequestId: Uint64Num, history: new ListCompositeType(RatePoint, 64), openBatches: new ListCompositeType(OpenBatch, 4096) },
+  { epoch: Uint64Num, pendingUnbond: Uint128, halted: new BooleanType(), nextRequestId: Uint64Num, firstPendingId: Uint64Num, history: new ListCompositeType(RatePoint, 64), openBatches: new ListCompositeType(OpenBatch, 4096) },
   { typeName: "LstState" },
 );
-export const Request = new ContainerType({ id: Uint64Num, owner: Bytes20, amount: Uint128, epoch: Uint64Num, requestedAt: Uint64Num, claimed: new BooleanType() }, { typeName: "LstRequest" });
+/** `amount`: stra owed (before finalizing: the most it can be); `shares`: ststra escrowed for it. */
+export const Request = new ContainerType({ id: Uint64Num, owner: Bytes20, amount: Uint128, shares: Uint128, epoch: Uint64Num, requestedAt: Uint64Num, claimed: new BooleanType() }, { typeName: "LstRequest" });
 export const IdList = new ListBasicType(Uint64Num, 1 << 16);
 
 export type LstParamsValue = ValueOf<typeof LstParams>;
@@ -42,7 +53,7 @@ const u64 = (n: number) => {
 const params = record(K.params, LstParams, () => DEFAULT_LST_PARAMS);
 export const getParams = params.get;
 export const setParams = params.set;
-const state = record<LstStateValue>(K.state, LstState, () => ({ epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, history: [], openBatches: [] }));
+const state = record<LstStateValue>(K.state, LstState, () => ({ epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, firstPendingId: 1, history: [], openBatches: [] }));
 export const getState = state.get;
 export const setState = state.set;
 export function getRequest(s: KVReader, id: number): RequestValue | undefined {

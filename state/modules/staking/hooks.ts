@@ -10,9 +10,11 @@ export type StakingHooks = {
   afterDelegationModified(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array): void;
   /** before a validator's tokens are cut by `fraction` (18-decimal) */
   beforeValidatorSlashed(ctx: ExecContext, operator: Uint8Array, fraction: bigint): void;
+  /** an unbonding entry begun at `creationHeight` lost `cut` to a slash (the lst pays its batch pro rata) */
+  afterUnbondingSlashed(ctx: ExecContext, delegator: Uint8Array, creationHeight: number, cut: bigint): void;
 };
 
-const noop: StakingHooks = { afterValidatorCreated() {}, beforeDelegationModified() {}, afterDelegationModified() {}, beforeValidatorSlashed() {} };
+const noop: StakingHooks = { afterValidatorCreated() {}, beforeDelegationModified() {}, afterDelegationModified() {}, beforeValidatorSlashed() {}, afterUnbondingSlashed() {} };
 let hooks: StakingHooks = noop;
 
 export function setStakingHooks(h: StakingHooks): void {

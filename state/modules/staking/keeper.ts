@@ -147,20 +147,29 @@ export function slash(ctx: ExecContext, operator: Uint8Array, fraction: bigint, 
     burned += cut;
   }
   // unbondings that started after the infraction still answer for it
+  const cuts: { creationHeight: number; take: bigint }[] = [];
+  const seen = new Set<string>();
   for (const q of getQueue(ctx.store)) {
     if (Buffer.compare(q.validator, operator) !== 0) continue;
+    // one record holds every entry of the pair; the queue has an item per entry
+    const pair = Buffer.from(q.delegator).toString("hex");
+    if (seen.has(pair)) continue;
+    seen.add(pair);
     const ub = getUnbonding(ctx.store, q.delegator, operator);
     let changed = false;
     const entries = ub.entries.map((e) => {
-      if (e.creationHeight < infractionHeight || e.balance === 0n) return e;
+      // begun before the infraction, or matured (paid at the end of this block): not liable
+      if (e.creationHeight < infractionHeight || e.balance === 0n || e.completionTime <= ctx.time) return e;
       const c = (e.initialBalance * fraction + ONE - 1n) / ONE;
       const take = c > e.balance ? e.balance : c;
       burned += take;
       burn(ctx.store, NOT_BONDED_POOL, "stra", take);
       changed = true;
+      cuts.push({ creationHeight: e.creationHeight, take });
       return { ...e, balance: e.balance - take };
     });
     if (changed) setUnbonding(ctx.store, q.delegator, operator, { entries });
+    for (const c of cuts.splice(0)) stakingHooks().afterUnbondingSlashed(ctx, q.delegator, c.creationHeight, c.take);
   }
   burned += slashRedelegations(ctx, operator, fraction, infractionHeight);
   ctx.events.push(event("slash", { validator: encodeAddress(operator), fraction: fraction.toString(), burned: `${burned}stra` }));

@@ -77,6 +77,17 @@ describe("slashing", () => {
     expect(c.lastBlockEvents.some((e) => e.type === "evidence_rejected")).toBe(true);
   });
 
+  it("several unbonding entries with the same validator are each cut once", () => {
+    const c = withAlice();
+    c.block([tx(bob, [{ type: "staking/delegate", value: { validator: alice.address, amount: 10n * ONE } }], 0n)]);
+    c.block([tx(bob, [{ type: "staking/undelegate", value: { validator: alice.address, amount: 4n * ONE } }], 1n)]);
+    const h = c.height;
+    c.block([tx(bob, [{ type: "staking/undelegate", value: { validator: alice.address, amount: 2n * ONE } }], 2n)]);
+    c.block([], true, undefined, [encodeEvidence(vote(1, h - 1), vote(2, h - 1))]);
+    expect(getUnbonding(c.store, bob.address, alice.address).entries.map((e) => e.balance)).toEqual([4n * ONE - (4n * ONE) / 20n, 2n * ONE - (2n * ONE) / 20n]);
+    expect(brokenInvariants(c.store)).toEqual([]);
+  });
+
   it("evidence with a bad signature or identical votes changes nothing", () => {
     const c = withAlice();
     const tokens = getValidator(c.store, alice.address)!.tokens;
