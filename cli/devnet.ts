@@ -80,7 +80,7 @@ export async function createDevnet(dir: string, n: number, opts: DevnetOptions =
       slashing: { downtimeJailMs: "60000", ...(opts.slashing ?? {}) },
       // one restaking service served by every genesis validator, and a ststra/stra pool with liquidity
       strategies: [
-        { id: "avs-oracle", kind: "service", rewardRate: (ONE / 20n).toString(), slashFraction: (ONE / 10n).toString(), rewardPool: (1_000_000n * ONE).toString(), optInGenesisValidators: true },
+        { id: "avs-oracle", kind: "service", rewardRate: (ONE / 20n).toString(), slashFraction: (ONE / 10n).toString(), downtimeSlashFraction: (ONE / 100n).toString(), rewardPool: (1_000_000n * ONE).toString(), optInGenesisValidators: true },
         { id: "pool-ststra", kind: "pool", liquidityStra: (10_000n * ONE).toString() },
       ],
       lrt: { weights: [{ strategy: "avs-oracle", weight: ONE.toString() }], withdrawalDelayMs: String(opts.withdrawalDelayMs ?? 60_000) },

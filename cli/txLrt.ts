@@ -84,7 +84,7 @@ export function registerLrtQuery(q: Command): void {
   opts(st.command("list").description("services and pools")).action(async (o: { node: string; output: OutputFormat }) => {
     const s = await new StrataClient(o.node).call<any>("strategy_list");
     print(o.output, s, () =>
-      table([["ID", "KIND", "VALUE / RESERVES", "DETAIL"], ...s.strategies.map((x: any) => (x.kind === "service" ? [x.id, "service", `${formatUnits(BigInt(x.value))} ststra`, `${x.operators.length} operators, reward ${pct(x.rewardRate)}/yr, slash ${pct(x.slashFraction)}`] : [x.id, "pool", `${formatUnits(BigInt(x.reserveStra))} stra / ${formatUnits(BigInt(x.reserveStstra))} ststra`, `price ${formatUnits(BigInt(x.price))}, depeg ${pct(x.depeg)}`]))]),
+      table([["ID", "KIND", "VALUE / RESERVES", "DETAIL"], ...s.strategies.map((x: any) => (x.kind === "service" ? [x.id, "service", `${formatUnits(BigInt(x.value))} ststra`, `${x.operators.length} operators, reward ${pct(x.rewardRate)}/yr, slash ${pct(x.slashFraction)} (double sign), ${pct(x.downtimeSlashFraction)} (downtime)`] : [x.id, "pool", `${formatUnits(BigInt(x.reserveStra))} stra / ${formatUnits(BigInt(x.reserveStstra))} ststra`, `price ${formatUnits(BigInt(x.price))}, depeg ${pct(x.depeg)}`]))]),
     );
   });
   opts(q.command("yields").description("staking vs liquid staking vs liquid restaking: APR, liquidity, depeg, exposure")).action(async (o: { node: string; output: OutputFormat }) => {

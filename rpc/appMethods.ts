@@ -85,7 +85,7 @@ function queries(ctx: RpcContext): Map<string, AppQuery> {
           const id = strategyName(d);
           if (d.kind === StrategyKind.Pool) return { id, kind: "pool", ...poolJson(chain.db, id) };
           const sv = getService(chain.db, id);
-          return { id, kind: "service", rewardRate: d.rewardRate.toString(), slashFraction: d.slashFraction.toString(), value: serviceValue(chain.db, id).toString(), operators: sv.operators.filter((o) => o.active).map((o) => encodeAddress(o.operator)), rewardPool: getBalance(chain.db, strategyAccount(id), "stra").toString() };
+          return { id, kind: "service", rewardRate: d.rewardRate.toString(), slashFraction: d.slashFraction.toString(), downtimeSlashFraction: d.downtimeSlashFraction.toString(), value: serviceValue(chain.db, id).toString(), operators: sv.operators.filter((o) => o.active).map((o) => encodeAddress(o.operator)), rewardPool: getBalance(chain.db, strategyAccount(id), "stra").toString() };
         }),
       }),
     ],

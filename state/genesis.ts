@@ -33,7 +33,7 @@ import {
 import type { Overlay } from "./store/overlay.ts";
 import { setValidators, type ValidatorEntryValue } from "./validators.ts";
 
-export type GenesisStrategy = { id: string; kind: "service" | "pool"; rewardRate: bigint; slashFraction: bigint; rewardPool: bigint; liquidityStra: bigint; optInGenesisValidators: boolean };
+export type GenesisStrategy = { id: string; kind: "service" | "pool"; rewardRate: bigint; slashFraction: bigint; downtimeSlashFraction: bigint; rewardPool: bigint; liquidityStra: bigint; optInGenesisValidators: boolean };
 export type GenesisAccount = { address: Uint8Array; balances: Map<string, bigint> };
 export type Genesis = {
   stakingParams: StakingParamsValue;
@@ -105,7 +105,7 @@ export function parseGenesis(json: unknown): Genesis {
   const strategies = (Array.isArray(params.strategies) ? params.strategies : params.strategies === undefined ? [] : fail("params.strategies", "must be an array")).map((x: unknown, i: number): GenesisStrategy => {
     const f = `params.strategies[${i}]`;
     const o = obj(x, f);
-    onlyKeys(o, ["id", "kind", "rewardRate", "slashFraction", "rewardPool", "liquidityStra", "optInGenesisValidators"], f);
+    onlyKeys(o, ["id", "kind", "rewardRate", "slashFraction", "downtimeSlashFraction", "rewardPool", "liquidityStra", "optInGenesisValidators"], f);
     const id = str(o.id, `${f}.id`);
     if (!/^[a-z0-9-]{1,32}$/.test(id)) fail(`${f}.id`, "must be 1-32 of [a-z0-9-]");
     const kind = str(o.kind, `${f}.kind`);
@@ -115,6 +115,7 @@ export function parseGenesis(json: unknown): Genesis {
       kind,
       rewardRate: o.rewardRate === undefined ? 0n : uint(o.rewardRate, `${f}.rewardRate`, 10n ** 18n),
       slashFraction: o.slashFraction === undefined ? 0n : uint(o.slashFraction, `${f}.slashFraction`, 10n ** 18n),
+      downtimeSlashFraction: o.downtimeSlashFraction === undefined ? 0n : uint(o.downtimeSlashFraction, `${f}.downtimeSlashFraction`, 10n ** 18n),
       rewardPool: o.rewardPool === undefined ? 0n : uint(o.rewardPool, `${f}.rewardPool`, MAX_AMOUNT),
       liquidityStra: o.liquidityStra === undefined ? 0n : uint(o.liquidityStra, `${f}.liquidityStra`, MAX_AMOUNT),
       optInGenesisValidators: o.optInGenesisValidators === true,
@@ -254,7 +255,7 @@ export function initChain(store: Overlay, g: Genesis): void {
  */
 function initStrategies(ctx: ExecContext, g: Genesis): void {
   const enc = new TextEncoder();
-  setRegistry(ctx.store, g.strategies.map((x) => ({ id: enc.encode(x.id), kind: x.kind === "service" ? StrategyKind.Service : StrategyKind.Pool, rewardRate: x.rewardRate, slashFraction: x.slashFraction })));
+  setRegistry(ctx.store, g.strategies.map((x) => ({ id: enc.encode(x.id), kind: x.kind === "service" ? StrategyKind.Service : StrategyKind.Pool, rewardRate: x.rewardRate, slashFraction: x.slashFraction, downtimeSlashFraction: x.downtimeSlashFraction })));
   for (const x of g.strategies) {
     const acct = strategyAccount(x.id);
     if (x.kind === "service") {

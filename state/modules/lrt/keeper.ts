@@ -79,9 +79,10 @@ export function requestWithdrawal(ctx: ExecContext, user: Uint8Array, amount: bi
   send(ctx.store, LRT, LRT_ESCROW, "ststra", moved);
   const st = getState(ctx.store);
   const id = st.nextRequestId;
-  setState(ctx.store, { ...st, nextRequestId: id + 1 });
+  const units = (moved * E18) / st.escrowMagnitude;
+  setState(ctx.store, { ...st, nextRequestId: id + 1, escrowUnits: st.escrowUnits + units });
   const claimableAt = ctx.time + getParams(ctx.store).withdrawalDelayMs;
-  setRequest(ctx.store, { id, owner: user, ststra: moved, claimableAt, claimed: false });
+  setRequest(ctx.store, { id, owner: user, ststra: moved, units, claimableAt, claimed: false });
   ctx.events.push(event("lrt_request_withdrawal", { owner: encodeAddress(user), burned: `${amount}rststra`, ststra: `${moved}ststra`, request_id: String(id), claimable_at: new Date(claimableAt).toISOString() }));
   return { id, ststra: moved };
 }
@@ -92,10 +93,35 @@ export function claim(ctx: ExecContext, user: Uint8Array, id: number): bigint {
   if (Buffer.compare(r.owner, user) !== 0) throw new StrataError(ErrorCode.NotRequestOwner, `request ${id} belongs to ${encodeAddress(r.owner)}`);
   if (r.claimed) throw new StrataError(ErrorCode.AlreadyClaimed, `request ${id} was already paid`);
   if (ctx.time < r.claimableAt) throw new StrataError(ErrorCode.RequestNotMature, `request ${id} is claimable from ${new Date(r.claimableAt).toISOString()}`);
-  send(ctx.store, LRT_ESCROW, user, "ststra", r.ststra);
+  const st = getState(ctx.store);
+  const due = (r.units * st.escrowMagnitude) / E18;
+  const held = getBalance(ctx.store, LRT_ESCROW, "ststra");
+  const pay = due < held ? due : held;
+  if (pay > 0n) send(ctx.store, LRT_ESCROW, user, "ststra", pay);
+  setState(ctx.store, { ...st, escrowUnits: st.escrowUnits - r.units });
   setRequest(ctx.store, { ...r, claimed: true });
-  ctx.events.push(event("lrt_claim", { owner: encodeAddress(user), request_id: String(id), amount: `${r.ststra}ststra` }));
-  return r.ststra;
+  ctx.events.push(event("lrt_claim", { owner: encodeAddress(user), request_id: String(id), amount: `${pay}ststra` }));
+  return pay;
+}
+
+/**
+ * A strategy slash just cut the LRT's position from `before` to what it is now: pending
+ * withdrawals lose the same fraction (the cut goes where the strategy's cut went, the community
+ * pool). The escrow keeps enough to pay every request at the new magnitude (rounded up).
+ */
+export function applyStrategyLossToRequests(ctx: ExecContext, before: bigint, to: Uint8Array): void {
+  const after = positionStstra(ctx.store);
+  if (before === 0n || after >= before) return;
+  const st = getState(ctx.store);
+  const escrowMagnitude = (st.escrowMagnitude * after) / before;
+  const held = getBalance(ctx.store, LRT_ESCROW, "ststra");
+  const keep = (st.escrowUnits * escrowMagnitude + E18 - 1n) / E18;
+  const cut = held > keep ? held - keep : 0n;
+  setState(ctx.store, { ...st, escrowMagnitude });
+  if (cut > 0n) {
+    send(ctx.store, LRT_ESCROW, to, "ststra", cut);
+    ctx.events.push(event("lrt_requests_cut", { fraction: (((before - after) * E18) / before).toString(), cut: `${cut}ststra` }));
+  }
 }
 
 /** Every `epochBlocks`: collect service rewards (fee to the treasury), restake them through the LST, rebalance to the weights. */
@@ -169,8 +195,10 @@ export function queryLrtState(s: KVReader) {
 }
 
 export function queryLrtRequests(s: KVReader, owner: Uint8Array) {
+  const mag = getState(s).escrowMagnitude;
   return getOwnerRequests(s, owner).map((id) => {
     const r = getRequest(s, id)!;
-    return { id: String(id), ststra: r.ststra.toString(), claimableAt: new Date(r.claimableAt).toISOString(), claimed: r.claimed };
+    // `ststra`: what it pays now (strategy slashes since the request cut it pro rata)
+    return { id: String(id), ststra: (r.claimed ? r.ststra : (r.units * mag) / E18).toString(), requested: r.ststra.toString(), claimableAt: new Date(r.claimableAt).toISOString(), claimed: r.claimed };
   });
 }

@@ -13,8 +13,18 @@ export const LrtParams = new ContainerType(
   { typeName: "LrtParams" },
 );
 export const RatePoint = new ContainerType({ time: Uint64Num, rate: Uint128 });
-export const LrtState = new ContainerType({ nextRequestId: Uint64Num, history: new ListCompositeType(RatePoint, 64) }, { typeName: "LrtState" });
-export const LrtRequest = new ContainerType({ id: Uint64Num, owner: Bytes20, ststra: Uint128, claimableAt: Uint64Num, claimed: new BooleanType() }, { typeName: "LrtRequest" });
+/**
+ * Pending withdrawals stay exposed to strategy slashes until claimed (EigenLayer: queued
+ * withdrawals remain slashable during the delay). Each request holds `units` of the escrow;
+ * a unit is worth `escrowMagnitude` / 10^18 ststra, and a slash lowers the magnitude by the
+ * fraction the LRT lost, so every pending request loses the same fraction as every holder: O(1).
+ */
+export const LrtState = new ContainerType(
+  { nextRequestId: Uint64Num, history: new ListCompositeType(RatePoint, 64), escrowMagnitude: Uint128, escrowUnits: Uint128 },
+  { typeName: "LrtState" },
+);
+/** `ststra`: what the request was worth when made; `units`: its share of the escrow. */
+export const LrtRequest = new ContainerType({ id: Uint64Num, owner: Bytes20, ststra: Uint128, units: Uint128, claimableAt: Uint64Num, claimed: new BooleanType() }, { typeName: "LrtRequest" });
 export const IdList = new ListBasicType(Uint64Num, 1 << 16);
 export type LrtParamsValue = ValueOf<typeof LrtParams>;
 export type LrtRequestValue = ValueOf<typeof LrtRequest>;
@@ -32,7 +42,7 @@ const u64 = (n: number) => {
 const params = record(K.params, LrtParams, () => DEFAULT_LRT_PARAMS);
 export const getParams = params.get;
 export const setParams = params.set;
-const state = record(K.state, LrtState, () => ({ nextRequestId: 1, history: [] as { time: number; rate: bigint }[] }));
+const state = record(K.state, LrtState, () => ({ nextRequestId: 1, history: [] as { time: number; rate: bigint }[], escrowMagnitude: E18, escrowUnits: 0n }));
 export const getState = state.get;
 export const setState = state.set;
 

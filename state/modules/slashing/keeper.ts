@@ -7,6 +7,8 @@ import { getValidator, operatorByConsensusAddress } from "../staking/store.ts";
 import { jail, slash } from "../staking/keeper.ts";
 import { DuplicateVoteEvidence, getEvidenceInvalidity } from "./evidence.ts";
 import { onOperatorSlashed } from "../strategy/service.ts";
+import { applyStrategyLossToRequests, positionStstra } from "../lrt/keeper.ts";
+import { COMMUNITY_POOL } from "../distribution/keeper.ts";
 import { getParams, getSigningInfo, setSigningInfo } from "./store.ts";
 
 const E18 = 10n ** 18n;
@@ -38,6 +40,7 @@ export function trackLiveness(ctx: ExecContext, lastValidators: readonly Validat
     let next = { ...info, indexOffset: info.indexOffset + 1, missedCounter: counter, missed: bits };
     if (ctx.height > info.startHeight + p.signedBlocksWindow && BigInt(counter) > maxMissed) {
       slash(ctx, op, p.slashFractionDowntime, ctx.height - 2);
+      punishInServices(ctx, op, "downtime");
       jail(ctx, op, ctx.time + p.downtimeJailMs);
       ctx.events.push(event("liveness", { validator: encodeAddress(op), missed_blocks: String(counter) }));
       counter = 0;
@@ -45,6 +48,16 @@ export function trackLiveness(ctx: ExecContext, lastValidators: readonly Validat
     }
     setSigningInfo(ctx.store, cons, next);
   }
+}
+
+/**
+ * Restaking services cut the allocation behind a punished operator by their fraction for the
+ * fault; pending LRT withdrawals lose the same fraction as the LRT's holders.
+ */
+function punishInServices(ctx: ExecContext, op: Uint8Array, fault: "double_sign" | "downtime"): void {
+  const before = positionStstra(ctx.store);
+  onOperatorSlashed(ctx, op, fault);
+  applyStrategyLossToRequests(ctx, before, COMMUNITY_POOL);
 }
 
 /**
@@ -65,7 +78,9 @@ export function handleEvidence(ctx: ExecContext, evidence: readonly Uint8Array[]
       else why = getEvidenceInvalidity(ctx.chainId, e, val.consensusPubkey);
       if (!why && op) {
         slash(ctx, op, p.slashFractionDoubleSign, e.voteA.body.height);
-        onOperatorSlashed(ctx, op); // restaking services cut the allocation behind this operator
+        // restaking services cut the allocation behind this operator; pending LRT withdrawals
+        // lose the same fraction as the LRT's holders
+        punishInServices(ctx, op, "double_sign");
         jail(ctx, op, Number.MAX_SAFE_INTEGER, true);
         ctx.events.push(event("double_sign", { validator: encodeAddress(op), height: String(e.voteA.body.height) }));
       }

@@ -104,19 +104,25 @@ export function accrueService(ctx: ExecContext, d: StrategyDefValue, lstRate: bi
   return reward;
 }
 
-/** Staking slashed `operator`: cut its allocation in every service by that service's fraction. */
-export function onOperatorSlashed(ctx: ExecContext, operator: Uint8Array): void {
+/**
+ * Consensus punished `operator` (a double sign, or a downtime jail): every service it serves cuts
+ * its allocation by that service's fraction for the fault (a service whose fault rule ignores
+ * downtime has a downtime fraction of 0).
+ */
+export function onOperatorSlashed(ctx: ExecContext, operator: Uint8Array, fault: "double_sign" | "downtime"): void {
   for (const d of getRegistry(ctx.store)) {
     if (d.kind !== StrategyKind.Service) continue;
+    const fraction = fault === "double_sign" ? d.slashFraction : d.downtimeSlashFraction;
+    if (fraction === 0n) continue;
     const id = strategyName(d);
     const st = getService(ctx.store, id);
     const o = st.operators.find((x) => Buffer.compare(x.operator, operator) === 0);
     if (!o || o.alloc === 0n) continue;
     const before = (o.alloc * o.magnitude) / E18;
-    const magnitude = (o.magnitude * (E18 - d.slashFraction)) / E18;
+    const magnitude = (o.magnitude * (E18 - fraction)) / E18;
     const after = (o.alloc * magnitude) / E18;
     setService(ctx.store, id, { ...st, operators: st.operators.map((x) => (x === o ? { ...x, magnitude } : x)) });
     if (before > after) send(ctx.store, strategyAccount(id), COMMUNITY_POOL, "ststra", before - after);
-    ctx.events.push(event("service_slash", { service: id, operator: encodeAddress(operator), slashed: `${before - after}ststra` }));
+    ctx.events.push(event("service_slash", { service: id, operator: encodeAddress(operator), fault, slashed: `${before - after}ststra` }));
   }
 }

@@ -10,7 +10,9 @@ import type { KVReader } from "../../store/types.ts";
 
 export const StrategyKind = { Service: 1, Pool: 2 } as const;
 export const StrategyDef = new ContainerType(
-  { id: new ByteListType(32), kind: Uint8, rewardRate: Uint128, slashFraction: Uint128 },
+  // slashFraction: cut of an operator's allocation when it double signs; downtimeSlashFraction:
+  // the service's fault rule for an operator jailed for downtime (0 = the service ignores it)
+  { id: new ByteListType(32), kind: Uint8, rewardRate: Uint128, slashFraction: Uint128, downtimeSlashFraction: Uint128 },
   { typeName: "StrategyDef" },
 );
 export const Registry = new ListCompositeType(StrategyDef, 64);

@@ -21,7 +21,7 @@ const fail: Fail = (field, why) => {
 
 /**
  * Only the genesis authority may change parameters. Supported: `tx`, `lst`, `lrt` (weights,
- * delay, fee, epoch), and `strategy` (`{"add": [{id, kind, rewardRate, slashFraction, rewardPool}]}`,
+ * delay, fee, epoch), and `strategy` (`{"add": [{id, kind, rewardRate, slashFraction, downtimeSlashFraction, rewardPool}]}`,
  * the reward pool paid from the authority's balance).
  */
 export function processParamsUpdate(ctx: ExecContext, signer: Uint8Array, m: MsgParamsUpdateValue): void {
@@ -56,7 +56,7 @@ export function processParamsUpdate(ctx: ExecContext, signer: Uint8Array, m: Msg
       for (const [i, x] of (o.add as unknown[]).entries()) {
         const f = `${field}.add[${i}]`;
         const so = r.obj(x, f);
-        r.onlyKeys(so, ["id", "kind", "rewardRate", "slashFraction", "rewardPool"], f);
+        r.onlyKeys(so, ["id", "kind", "rewardRate", "slashFraction", "downtimeSlashFraction", "rewardPool"], f);
         const id = r.str(so.id, `${f}.id`);
         if (!/^[a-z0-9-]{1,32}$/.test(id)) fail(`${f}.id`, "must be 1-32 of [a-z0-9-]");
         if (reg.some((d) => strategyName(d) === id)) fail(`${f}.id`, `strategy "${id}" exists`);
@@ -67,6 +67,7 @@ export function processParamsUpdate(ctx: ExecContext, signer: Uint8Array, m: Msg
           kind: kind === "service" ? StrategyKind.Service : StrategyKind.Pool,
           rewardRate: so.rewardRate === undefined ? 0n : r.uint(so.rewardRate, `${f}.rewardRate`, 10n ** 18n),
           slashFraction: so.slashFraction === undefined ? 0n : r.uint(so.slashFraction, `${f}.slashFraction`, 10n ** 18n),
+          downtimeSlashFraction: so.downtimeSlashFraction === undefined ? 0n : r.uint(so.downtimeSlashFraction, `${f}.downtimeSlashFraction`, 10n ** 18n),
         });
         const pool = so.rewardPool === undefined ? 0n : r.uint(so.rewardPool, `${f}.rewardPool`, MAX_AMOUNT);
         if (pool > 0n) send(ctx.store, signer, strategyAccount(id), "stra", pool);

@@ -6,9 +6,11 @@ import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID } from "../../../../fi
 import { ErrorCode } from "../../../../../state/errors.ts";
 import { ONE } from "../../../../../state/denoms.ts";
 import { getBalance, getSupply } from "../../../../../state/modules/bank/keeper.ts";
-import { lrtRate, tvl } from "../../../../../state/modules/lrt/keeper.ts";
+import { lrtRate, positionStstra, tvl, LRT_ESCROW } from "../../../../../state/modules/lrt/keeper.ts";
+import { getRequest } from "../../../../../state/modules/lrt/store.ts";
+import { brokenInvariants } from "../../../../../state/invariants.ts";
 import { redemptionRate } from "../../../../../state/modules/lst/keeper.ts";
-import { getPool } from "../../../../../state/modules/strategy/store.ts";
+import { getPool, getService } from "../../../../../state/modules/strategy/store.ts";
 import { quoteOut } from "../../../../../state/modules/strategy/pool.ts";
 import { serviceValue } from "../../../../../state/modules/strategy/service.ts";
 import { encodeEvidence } from "../../../../../state/modules/slashing/evidence.ts";
@@ -27,8 +29,8 @@ const PARAMS = {
   ],
 };
 
-function chain() {
-  const c = new MemChain(testGenesisJson(3, 1_000_000n * ONE, PARAMS));
+function chain(params: Record<string, unknown> = PARAMS) {
+  const c = new MemChain(testGenesisJson(3, 1_000_000n * ONE, params));
   c.block([tx(carol, [{ type: "staking/create_validator", value: { consensusPubkey: cons.pubkey, moniker: "c", commissionRate: 0n, maxCommissionRate: ONE, selfStake: 10n * ONE } }], 0n)]);
   c.block([]);
   c.block([]);
@@ -84,8 +86,8 @@ describe("strategy: service operators", () => {
 });
 
 describe("lrt", () => {
-  function restaked() {
-    const c = chain();
+  function restaked(params: Record<string, unknown> = PARAMS) {
+    const c = chain(params);
     run(c, carol, [{ type: "strategy/opt_in", value: { service: "avs" } }]);
     run(c, bob, [{ type: "lst/stake", value: { amount: 200n * ONE } }]);
     const r = run(c, bob, [{ type: "lrt/restake", value: { amount: 100n * ONE } }]);
@@ -138,6 +140,62 @@ describe("lrt", () => {
     const lrtDrop = ONE - (lrtRate(c.store) * ONE) / lrt0;
     expect(lstDrop).toBeGreaterThan(0n);
     expect(lrtDrop).toBeGreaterThan(lstDrop);
+  });
+
+  it("a slash while withdrawals wait cuts them by the fraction the LRT lost, like every holder", () => {
+    const c = restaked();
+    for (let i = 0; i < 3; i++) c.block([]); // allocated to the service
+    const held = getBalance(c.store, bob.address, "rststra");
+    expect(run(c, bob, [{ type: "lrt/request_withdrawal", value: { amount: held / 4n } }]).code).toBe(0);
+    const requested = getRequest(c.store, 1)!.ststra;
+    const escrow0 = getBalance(c.store, LRT_ESCROW, "ststra");
+    const pos0 = positionStstra(c.store);
+    const body = (fill: number) => ({ type: VoteType.Prevote, height: 5, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 1, validator: cons.address });
+    const vote = (fill: number) => ({ body: body(fill), signature: signMessage(cons.seed, voteSignBytes(CHAIN_ID, body(fill))) });
+    c.block([], true, undefined, [encodeEvidence(vote(1), vote(2))]);
+    const pos1 = positionStstra(c.store);
+    expect(pos1).toBeLessThan(pos0);
+    expect(c.lastBlockEvents.some((e) => e.type === "lrt_requests_cut")).toBe(true);
+    expect(getBalance(c.store, LRT_ESCROW, "ststra")).toBeLessThan(escrow0);
+    for (let i = 0; i < 6; i++) c.block([]);
+    const before = getBalance(c.store, bob.address, "ststra");
+    expect(run(c, bob, [{ type: "lrt/claim", value: { requestId: 1 } }]).code).toBe(0);
+    const paid = getBalance(c.store, bob.address, "ststra") - before;
+    // kept the same fraction as the LRT's position (to rounding)
+    const kept = (paid * ONE) / requested;
+    const lrtKept = (pos1 * ONE) / pos0;
+    expect(kept <= lrtKept && lrtKept - kept < ONE / 1_000_000n, `kept ${kept} vs ${lrtKept}`).toBe(true);
+    expect(brokenInvariants(c.store)).toEqual([]);
+  });
+
+  it("the service's fault rule: a downtime jail cuts the operator's allocation by the downtime fraction; 0 ignores it", () => {
+    const withRule = (fraction: bigint) => ({
+      ...PARAMS,
+      slashing: { signedBlocksWindow: "10", minSignedPerWindow: "500000000000000000", downtimeJailMs: "5000" },
+      strategies: [{ ...PARAMS.strategies[0], downtimeSlashFraction: fraction.toString() }, PARAMS.strategies[1]],
+    });
+    for (const fraction of [ONE / 100n, 0n]) {
+      const c = restaked(withRule(fraction));
+      for (let i = 0; i < 3; i++) c.block([]); // allocated to the service, half behind carol
+      const v0Signs = () => c.block([], true, [v0.address]); // carol's validator misses
+      const magnitude = () => getService(c.store, "avs").operators.find((o) => Buffer.compare(o.operator, carol.address) === 0)!.magnitude;
+      expect(magnitude()).toBe(ONE);
+      let events: typeof c.lastBlockEvents = [];
+      for (let i = 0; i < 14 && !events.some((e) => e.type === "liveness"); i++) {
+        v0Signs();
+        events = c.lastBlockEvents;
+      }
+      expect(events.some((e) => e.type === "liveness")).toBe(true);
+      const cut = events.find((e) => e.type === "service_slash");
+      if (fraction === 0n) {
+        expect(cut).toBeUndefined();
+        expect(magnitude()).toBe(ONE);
+      } else {
+        expect(cut!.attributes.find((a) => a.key === "fault")!.value).toBe("downtime");
+        expect(magnitude()).toBe(ONE - fraction);
+      }
+      expect(brokenInvariants(c.store)).toEqual([]);
+    }
   });
 
   it("property: rate × supply ≤ TVL through random restakes, withdrawals and epochs", () => {
