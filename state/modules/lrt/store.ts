@@ -1,10 +1,9 @@
 // lrt keys (prefix 0x06): params (weights over strategies), state, withdrawal requests.
-import { BooleanType, ByteListType, ContainerType, ListBasicType, ListCompositeType, type ValueOf } from "@chainsafe/ssz";
+import { BooleanType, ByteListType, ContainerType, ListCompositeType, type ValueOf } from "@chainsafe/ssz";
 import { Bytes20, Uint128, Uint32, Uint64Num } from "../../encoding/types.ts";
-import { Prefix, prefixed } from "../../keys.ts";
+import { Prefix } from "../../keys.ts";
 import { record } from "../../store/record.ts";
-import type { Overlay } from "../../store/overlay.ts";
-import type { KVReader } from "../../store/types.ts";
+import { requestBook } from "../../store/requestBook.ts";
 
 const E18 = 10n ** 18n;
 export const Weight = new ContainerType({ strategy: new ByteListType(32), weight: Uint128 });
@@ -25,7 +24,6 @@ export const LrtState = new ContainerType(
 );
 /** `ststra`: what the request was worth when made; `units`: its share of the escrow. */
 export const LrtRequest = new ContainerType({ id: Uint64Num, owner: Bytes20, ststra: Uint128, units: Uint128, claimableAt: Uint64Num, claimed: new BooleanType() }, { typeName: "LrtRequest" });
-export const IdList = new ListBasicType(Uint64Num, 1 << 16);
 export type LrtParamsValue = ValueOf<typeof LrtParams>;
 export type LrtRequestValue = ValueOf<typeof LrtRequest>;
 
@@ -33,11 +31,6 @@ export type LrtRequestValue = ValueOf<typeof LrtRequest>;
 export const DEFAULT_LRT_PARAMS: LrtParamsValue = { weights: [], withdrawalDelayMs: 14 * 86_400_000, fee: E18 / 10n, epochBlocks: 10, treasury: new Uint8Array(20) };
 
 const K = { params: Uint8Array.of(Prefix.lrt, 0x01), state: Uint8Array.of(Prefix.lrt, 0x02), request: Uint8Array.of(Prefix.lrt, 0x03), owner: Uint8Array.of(Prefix.lrt, 0x04) };
-const u64 = (n: number) => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(n));
-  return b;
-};
 
 const params = record(K.params, LrtParams, () => DEFAULT_LRT_PARAMS);
 export const getParams = params.get;
@@ -46,16 +39,7 @@ const state = record(K.state, LrtState, () => ({ nextRequestId: 1, history: [] a
 export const getState = state.get;
 export const setState = state.set;
 
-export function getRequest(s: KVReader, id: number): LrtRequestValue | undefined {
-  const b = s.get(prefixed(K.request, u64(id)));
-  return b ? LrtRequest.deserialize(b) : undefined;
-}
-export function setRequest(s: Overlay, r: LrtRequestValue): void {
-  const isNew = !s.get(prefixed(K.request, u64(r.id)));
-  s.set(prefixed(K.request, u64(r.id)), LrtRequest.serialize(r));
-  if (isNew) s.set(prefixed(K.owner, r.owner), IdList.serialize([...getOwnerRequests(s, r.owner), r.id]));
-}
-export function getOwnerRequests(s: KVReader, owner: Uint8Array): number[] {
-  const b = s.get(prefixed(K.owner, owner));
-  return b ? IdList.deserialize(b) : [];
-}
+const requests = requestBook<LrtRequestValue>(K.request, K.owner, LrtRequest);
+export const getRequest = requests.get;
+export const setRequest = requests.set;
+export const getOwnerRequests = requests.ownerIds;

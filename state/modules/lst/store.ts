@@ -1,10 +1,9 @@
 // lst keys (prefix 0x05): params, module state, withdrawal requests, per-epoch batches.
-import { BooleanType, ContainerType, ListBasicType, ListCompositeType, type ValueOf } from "@chainsafe/ssz";
+import { BooleanType, ContainerType, ListCompositeType, type ValueOf } from "@chainsafe/ssz";
 import { Bytes20, Uint128, Uint32, Uint64Num } from "../../encoding/types.ts";
-import { Prefix, prefixed } from "../../keys.ts";
-import type { Overlay } from "../../store/overlay.ts";
-import type { KVReader } from "../../store/types.ts";
+import { Prefix } from "../../keys.ts";
 import { record } from "../../store/record.ts";
+import { requestBook } from "../../store/requestBook.ts";
 
 const E18 = 10n ** 18n;
 export const LstParams = new ContainerType(
@@ -29,7 +28,6 @@ export const LstState = new ContainerType(
 );
 /** `amount`: stra owed (before finalizing: the most it can be); `shares`: ststra escrowed for it. */
 export const Request = new ContainerType({ id: Uint64Num, owner: Bytes20, amount: Uint128, shares: Uint128, epoch: Uint64Num, requestedAt: Uint64Num, claimed: new BooleanType() }, { typeName: "LstRequest" });
-export const IdList = new ListBasicType(Uint64Num, 1 << 16);
 
 export type LstParamsValue = ValueOf<typeof LstParams>;
 export type LstStateValue = ValueOf<typeof LstState>;
@@ -44,11 +42,6 @@ const K = {
   request: Uint8Array.of(Prefix.lst, 0x03),
   owner: Uint8Array.of(Prefix.lst, 0x04),
 };
-const u64 = (n: number) => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(n));
-  return b;
-};
 
 const params = record(K.params, LstParams, () => DEFAULT_LST_PARAMS);
 export const getParams = params.get;
@@ -56,16 +49,7 @@ export const setParams = params.set;
 const state = record<LstStateValue>(K.state, LstState, () => ({ epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, firstPendingId: 1, history: [], openBatches: [] }));
 export const getState = state.get;
 export const setState = state.set;
-export function getRequest(s: KVReader, id: number): RequestValue | undefined {
-  const b = s.get(prefixed(K.request, u64(id)));
-  return b ? Request.deserialize(b) : undefined;
-}
-export function setRequest(s: Overlay, r: RequestValue): void {
-  const isNew = !s.get(prefixed(K.request, u64(r.id)));
-  s.set(prefixed(K.request, u64(r.id)), Request.serialize(r));
-  if (isNew) s.set(prefixed(K.owner, r.owner), IdList.serialize([...getOwnerRequests(s, r.owner), r.id]));
-}
-export function getOwnerRequests(s: KVReader, owner: Uint8Array): number[] {
-  const b = s.get(prefixed(K.owner, owner));
-  return b ? IdList.deserialize(b) : [];
-}
+const requests = requestBook<RequestValue>(K.request, K.owner, Request);
+export const getRequest = requests.get;
+export const setRequest = requests.set;
+export const getOwnerRequests = requests.ownerIds;
