@@ -29,6 +29,8 @@ export type CoreApp = {
   /** full validity: decodes, matches blockId, executes, state root matches. Cached by the app. */
   isValidBlock(blockId: Uint8Array, block: Uint8Array): boolean;
   now(): number;
+  /** timestamp for a vote for block `id` (hex; NIL for nil): at least 1 ms after that block's time */
+  voteTime?(id: string): number;
 };
 
 /** Signs or refuses (sign-state safety). Undefined address: this node is not a validator. */
@@ -313,7 +315,8 @@ export class ConsensusCore {
   private castVote(type: number, id: string): void {
     const me = this.signer.address;
     if (!me) return;
-    const v = this.signer.signVote({ type, height: this.height, round: this.round, blockId: Buffer.from(id, "hex"), timestamp: this.app.now(), validator: me });
+    const timestamp = id !== NIL && this.app.voteTime ? this.app.voteTime(id) : this.app.now();
+    const v = this.signer.signVote({ type, height: this.height, round: this.round, blockId: Buffer.from(id, "hex"), timestamp, validator: me });
     if (!v) return;
     this.emit({ kind: "vote", vote: v });
     const set = type === VoteType.Prevote ? this.roundVotes(this.round).prevotes : this.roundVotes(this.round).precommits;

@@ -3,6 +3,7 @@
 import { Block, type BlockValue } from "../state/encoding/types.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { getCommitValidity, type PowerEntry } from "../consensus/commitVerify.ts";
+import { blockTime } from "../consensus/medianTime.ts";
 
 export type BlockCheckContext = {
   chainId: string;
@@ -33,7 +34,8 @@ export function getBlockValidity(ctx: BlockCheckContext, blockId: Uint8Array, by
   if (h.height !== ctx.height) return { ok: false, reason: `height ${h.height}, expected ${ctx.height}` };
   if (!eq(blockIdOf(h), blockId)) return { ok: false, reason: "block id does not match header" };
   if (!eq(h.lastBlockId, ctx.lastBlockId)) return { ok: false, reason: "lastBlockId does not match our last block" };
-  if (h.time <= ctx.lastBlockTime) return { ok: false, reason: `time ${h.time} is not after the last block's ${ctx.lastBlockTime}` };
+  const t = blockTime(block.lastCommit, ctx.lastValidators, ctx.lastBlockTime);
+  if (h.time !== t) return { ok: false, reason: `time ${h.time} is not the BFT time ${t} (weighted median of lastCommit's timestamps, after the last block's ${ctx.lastBlockTime})` };
   if (!eq(h.txsHash, txsHashOf(block.txs))) return { ok: false, reason: "txsHash does not match txs" };
   if (!eq(h.evidenceHash, evidenceHashOf(block.evidence))) return { ok: false, reason: "evidenceHash does not match evidence" };
   if (!eq(h.lastCommitHash, commitHashOf(block.lastCommit))) return { ok: false, reason: "lastCommitHash does not match lastCommit" };

@@ -14,6 +14,7 @@ import { badSignature, checkTxAgainstAccount, checkTxForChain, checkTxSignature 
 import type { VerifyPool } from "./verifyPool.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
+import { blockTime } from "../consensus/medianTime.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
 import { getBalance, getNonce } from "../state/modules/bank/keeper.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
@@ -220,21 +221,22 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   }
 
   /** Builds and executes the next block from the mempool; nothing is written until commit. */
-  propose(time: number, proposer: Uint8Array): ProposedBlock {
+  /** The block time is not the proposer's to choose: BFT time from lastCommit (medianTime.ts). */
+  propose(proposer: Uint8Array): ProposedBlock {
     const height = this.height + 1;
     const bp = getBlockParams(this.db);
     const reaped = this.mempool.reap(bp.maxTxs, bp.maxBytes);
     const txs = reaped.map((t) => t.bytes);
-    const blockTime = Math.max(time, this.lastBlockTime + 1);
+    const time = blockTime(this.lastCommit, getLastValidators(this.db), this.lastBlockTime);
     const evidence = [...this.evidencePool.values()].slice(0, 16);
-    const exec = executeBlock(this.db, { chainId: this.chainId, height, time: blockTime, txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes), lastCommitSigners: signersOf(this.lastCommit), evidence }, this.verifiedOrCount);
+    const exec = executeBlock(this.db, { chainId: this.chainId, height, time, txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes), lastCommitSigners: signersOf(this.lastCommit), evidence }, this.verifiedOrCount);
     const nextValidators = getValidators(exec.overlay);
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
     const header: HeaderValue = {
       chainId: new TextEncoder().encode(this.chainId),
       height,
-      time: blockTime,
+      time,
       lastBlockId: this.lastBlockId,
       lastCommitHash: commitHashOf(this.lastCommit),
       txsHash: txsHashOf(txs),

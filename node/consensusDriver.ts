@@ -89,7 +89,7 @@ export class ConsensusDriver {
       {
         proposer: (round) => this.proposerAt.proposer(this.core.height, round),
         createBlock: () => {
-          const p = this.chain.propose(Date.now(), privval!.address);
+          const p = this.chain.propose(privval!.address);
           return { blockId: p.blockId, block: Block.serialize(p.block) };
         },
         isValidBlock: (blockId, block) => {
@@ -102,6 +102,12 @@ export class ConsensusDriver {
           return r.ok;
         },
         now: () => Date.now(),
+        // votes for a block are timestamped after it (CometBFT's voteTime), so the median of a
+        // commit's timestamps, the next block's time, always moves forward
+        voteTime: (id) => {
+          const b = this.chain.executedBlock(Buffer.from(id, "hex"));
+          return b ? Math.max(Date.now(), b.block.header.time + 1) : Date.now();
+        },
       },
       signer,
       (e) => this.onEffect(e),

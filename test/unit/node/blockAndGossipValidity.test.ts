@@ -66,14 +66,14 @@ describe("block and gossip validity", () => {
     expect(driver.validate("vote", voteMsg(vals[1], 50))).toBe("ignore");
   });
   it("rejects a proposal signed by someone other than the named proposer", () => {
-    const p = chain.propose(Date.now(), vals[0].address);
+    const p = chain.propose(vals[0].address);
     const body = { height: 1, round: 0, polRoundPlusOne: 0, blockId: p.blockId, timestamp: 1, proposer: vals[0].address };
     const signature = signMessage(vals[1].seed, proposalSignBytes(chain.chainId, body));
     expect(driver.validate("proposal", ProposalMsg.serialize({ proposal: { body, signature }, block: toCompact(p.block), nonce: 0 }))).toBe("reject");
   });
 
   function tampered(f: (b: ReturnType<typeof Block.deserialize>) => void) {
-    const p = chain.propose(Date.now(), vals[0].address);
+    const p = chain.propose(vals[0].address);
     const b = Block.deserialize(Block.serialize(p.block));
     f(b);
     return { id: blockIdOf(b.header), bytes: Block.serialize(b) };
@@ -93,6 +93,11 @@ describe("block and gossip validity", () => {
     const good = tampered(() => {});
     expect(chain.validateBlock(new Uint8Array(32), good.bytes)).toMatchObject({ ok: false, reason: expect.stringMatching(/block id/) });
     expect(chain.validateBlock(new Uint8Array(32), Uint8Array.of(9, 9))).toMatchObject({ ok: false, reason: expect.stringMatching(/decode/) });
+  });
+  it("a block whose time is not the BFT time fails: a proposer cannot choose it", () => {
+    const later = tampered((b) => (b.header.time += 365 * 86_400_000)); // a year of inflation
+    expect(chain.validateBlock(later.id, later.bytes)).toMatchObject({ ok: false, reason: expect.stringMatching(/BFT time/) });
+    expect(chain.validateBlock(tampered(() => {}).id, tampered(() => {}).bytes).ok).toBe(true);
   });
   it("a block whose txs do not match txsHash fails", () => {
     const t = tampered((b) => b.txs.push(Uint8Array.of(1)));
