@@ -2,6 +2,7 @@
 //   node bench/exec.ts [--accounts 10000] [--txs 20000] [--block 5000]
 // Measures: transfers/s executed with signatures pre-verified and with verification, the share
 // of block time spent computing the state root, and blocks/s committed to LevelDB.
+import { txEventKeys } from "../node/txEventIndex.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,7 +75,7 @@ async function main() {
     const u = computeCommitment(db, changes);
     rootMs += performance.now() - t0;
     t0 = performance.now();
-    await db.commitBlock({ height, blockId: new Uint8Array(32).fill(height), blockBytes: new Uint8Array(100), commitBytes: new Uint8Array(100), changes, commitment: u, txs: ex.results.map((r, i) => ({ hash: b[i].hash, record: new Uint8Array(40) })), resultsBytes: new Uint8Array(10), meta: { height, stateRoot: u.root, leafCount: u.leafCount, lastBlockId: new Uint8Array(32), lastBlockTime: height * 1000, genesisHash: new Uint8Array(32) } });
+    await db.commitBlock({ height, blockId: new Uint8Array(32).fill(height), blockBytes: new Uint8Array(100), commitBytes: new Uint8Array(100), changes, commitment: u, txs: ex.results.map((r, i) => ({ hash: b[i].hash, record: new Uint8Array(40) })), txEvents: ex.results.flatMap((r, i) => txEventKeys(r.events, height, i)), resultsBytes: new Uint8Array(10), meta: { height, stateRoot: u.root, leafCount: u.leafCount, lastBlockId: new Uint8Array(32), lastBlockTime: height * 1000, genesisHash: new Uint8Array(32) } });
     commitMs += performance.now() - t0;
   }
   await db.close();

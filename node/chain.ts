@@ -15,6 +15,7 @@ import type { VerifyPool } from "./verifyPool.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
 import { blockTime } from "../consensus/medianTime.ts";
+import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
 import { getBalance, getNonce } from "../state/modules/bank/keeper.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
@@ -54,6 +55,8 @@ export type ChainOptions = {
   mempool: MempoolOptions;
   /** worker threads for CheckTx signatures (checkTxAsync); absent = verify on the main thread */
   verifier?: VerifyPool;
+  /** write the tx_search account index with each block (node/txEventIndex.ts); default true */
+  indexTxEvents?: boolean;
 };
 
 export const DEFAULT_MEMPOOL: MempoolOptions = { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, maxNonceGap: 1_000 };
@@ -76,6 +79,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   };
   private lastCommit: CommitValue = EMPTY_COMMIT;
   private readonly verifier: VerifyPool | undefined;
+  /** whether blocks carry tx_search account-index entries (config txIndex.events) */
+  readonly indexTxEvents: boolean;
   /**
    * Txs this node decoded at admission, by hash: a block that carries them is executed without
    * decoding them again (the hash covers every byte, so the decoded form is the same).
@@ -87,6 +92,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.db = db;
     this.genesis = genesis;
     this.verifier = opts.verifier;
+    this.indexTxEvents = opts.indexTxEvents ?? true;
     this.mempool = new Mempool(opts.mempool, {
       accountNonce: (sender) => getNonce(this.db, Buffer.from(sender, "hex")),
     });
@@ -347,6 +353,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       changes: p.changes,
       commitment: p.commitment,
       txs: records,
+      txEvents: this.indexTxEvents ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index)) : undefined,
       resultsBytes: new TextEncoder().encode(JSON.stringify(p.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
       meta: {
         height: header.height,

@@ -31,6 +31,8 @@ export type BlockCommitInput = {
   changes: readonly Change[];
   commitment: CommitmentUpdate;
   txs: { hash: Bytes; record: Bytes }[];
+  /** tx_search index keys (node/txEventIndex.ts); the key is the whole entry */
+  txEvents?: Bytes[];
   resultsBytes: Bytes;
   meta: ChainMeta;
 };
@@ -50,6 +52,7 @@ const nodeKey = (level: number, index: number): Bytes => {
 /** Levels at or above this are kept in memory: N / 2^CACHE_FROM_LEVEL nodes, a few MB at 1M keys. */
 const CACHE_FROM_LEVEL = 4;
 const STATE_CACHE_MAX = 300_000;
+const EMPTY = new Uint8Array(0);
 
 export class ChainDb implements KVReader, CommitmentReader {
   private readonly db: Level<Bytes, Bytes>;
@@ -60,6 +63,7 @@ export class ChainDb implements KVReader, CommitmentReader {
   private readonly commits: Sub;
   private readonly blockIds: Sub;
   private readonly txIndex: Sub;
+  private readonly txEvents: Sub;
   private readonly results: Sub;
   private readonly metaDb: Sub;
   private readonly nodeCache = new Map<number, Map<number, Bytes>>();
@@ -82,6 +86,7 @@ export class ChainDb implements KVReader, CommitmentReader {
     this.commits = sub("commits");
     this.blockIds = sub("block-ids");
     this.txIndex = sub("txs");
+    this.txEvents = sub("tx-events");
     this.results = sub("results");
     this.metaDb = sub("meta");
   }
@@ -176,6 +181,7 @@ export class ChainDb implements KVReader, CommitmentReader {
       ops.push({ type: "put", sublevel: this.blockIds, key: c.blockId, value: u64(c.height) });
       ops.push({ type: "put", sublevel: this.results, key: u64(c.height), value: c.resultsBytes });
       for (const t of c.txs) ops.push({ type: "put", sublevel: this.txIndex, key: t.hash, value: t.record });
+      for (const key of c.txEvents ?? []) ops.push({ type: "put", sublevel: this.txEvents, key, value: EMPTY });
     }
     const m = c.meta;
     const metaJson = JSON.stringify({
@@ -203,6 +209,18 @@ export class ChainDb implements KVReader, CommitmentReader {
   async getCommit(height: number): Promise<Bytes | undefined> {
     return (await this.commits.get(u64(height))) ?? undefined;
   }
+  /**
+   * Index keys under `prefix` (txEventIndex.ts) in height order, at most `limit`.
+   * PERF: one LevelDB range scan.
+   */
+  async searchTxEvents(prefix: Bytes, limit: number, reverse = false): Promise<Bytes[]> {
+    const end = new Uint8Array(prefix.length + 13).fill(0xff);
+    end.set(prefix, 0);
+    const out: Bytes[] = [];
+    for await (const k of this.txEvents.keys({ gte: prefix, lte: end, limit, reverse })) out.push(k);
+    return out;
+  }
+
   async getResults(height: number): Promise<Bytes | undefined> {
     return (await this.results.get(u64(height))) ?? undefined;
   }

@@ -18,6 +18,8 @@ export type NodeConfig = {
   mempool: MempoolOptions;
   /** worker threads verifying tx signatures at admission; 0 = on the main thread */
   verifyWorkers: number;
+  /** events: index txs by the accounts in their events for tx_search (costs block write time) */
+  txIndex: { events: boolean };
 };
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -29,6 +31,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   consensus: { timeoutCommitMs: 1000, timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500 },
   mempool: DEFAULT_MEMPOOL,
   verifyWorkers: defaultVerifyWorkers(),
+  txIndex: { events: true },
 };
 
 export const homePaths = (home: string) => ({
@@ -75,11 +78,13 @@ export function loadConfig(home: string): NodeConfig {
     consensus: { ...d.consensus, ...(raw.consensus ?? {}) },
     mempool: { ...d.mempool, ...(raw.mempool ?? {}) },
     verifyWorkers: raw.verifyWorkers ?? d.verifyWorkers,
+    txIndex: { ...d.txIndex, ...(raw.txIndex ?? {}) },
   };
   port(c.rpc.port, "rpc.port");
   port(c.p2p.port, "p2p.port");
   port(c.metrics.port, "metrics.port");
   if (typeof c.metrics.enabled !== "boolean") bad("metrics.enabled", "must be true or false");
+  if (typeof c.txIndex.events !== "boolean") bad("txIndex.events", "must be true or false (false: tx_search walks recent blocks instead)");
   if (typeof c.metrics.host !== "string") bad("metrics.host", "must be a string");
   posInt(c.health.staleBlocks, "health.staleBlocks");
   if (typeof c.rpc.host !== "string") bad("rpc.host", "must be a string");

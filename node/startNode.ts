@@ -42,7 +42,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const key = loadValidatorKey(paths.validatorKey);
   mkdirSync(paths.data, { recursive: true });
   const verifier = VerifyPool.start(config.verifyWorkers);
-  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier });
+  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events });
   log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase() });
 
   // Every node has a consensus key; it signs only while it is in the height's validator set.

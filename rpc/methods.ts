@@ -15,6 +15,7 @@ import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometSh
 import { optHeight, reqBase64, reqHash } from "./params.ts";
 import { txResultJson, type StoredTxResult } from "./txJson.ts";
 import { eventMap, matches, parseQuery } from "./query.ts";
+import { eventPosition, searchPrefix } from "../node/txEventIndex.ts";
 import { appMethods, appQueryByPath } from "./appMethods.ts";
 
 export type RpcContext = {
@@ -37,6 +38,8 @@ export type RpcContext = {
 
 const VERSION = "0.38.0-strata";
 const MAX_SEARCH_HEIGHTS = 10_000;
+/** tx_search answers from at most this many index entries of its indexed condition */
+const MAX_INDEX_HITS = 100_000;
 
 async function loadBlock(chain: Chain, height: number) {
   const b = await chain.db.getBlock(height);
@@ -289,8 +292,21 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const perPage = intParam(p, "per_page", 30, 1, 100);
     const desc = p.order_by === "desc";
     const byHash = q.conditions.find((c) => c.key === "tx.hash" && c.op === "=");
+    const indexed = q.conditions.find((c) => c.op === "=" && typeof c.value === "string" && searchPrefix(c.value));
     const hits: { height: number; index: number; hash: string }[] = [];
-    if (byHash) {
+    if (!byHash && indexed && chain.indexTxEvents) {
+      // One index range scan for that address; every hit is then checked against the whole query
+      // (which attribute holds it, the other conditions) with the tx's stored events.
+      const keys = await chain.db.searchTxEvents(searchPrefix(String(indexed.value))!, MAX_INDEX_HITS);
+      const byHeight = new Map<number, StoredTxResult[]>();
+      for (const key of keys) {
+        const { height, index } = eventPosition(key);
+        let rs = byHeight.get(height);
+        if (!rs) byHeight.set(height, (rs = await resultsAt(chain, height).catch(() => [])));
+        const r = rs[index];
+        if (r && matches(q, eventMap(r.events, { "tx.hash": r.hash, "tx.height": String(height) }))) hits.push({ height, index, hash: r.hash });
+      }
+    } else if (byHash) {
       const t = await txJson(new Uint8Array(Buffer.from(String(byHash.value), "hex")));
       if (t && matches(q, eventMap(t.tx_result.events, { "tx.hash": t.hash, "tx.height": t.height }))) hits.push({ height: Number(t.height), index: t.index, hash: t.hash });
     } else {

@@ -73,6 +73,16 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     expect(search.txs.some((x) => Buffer.from(x.hash).toString("hex").toUpperCase() === t.hash)).toBe(true);
     const byHash = await c.txSearchAll({ query: `tx.hash='${t.hash}'` });
     expect(byHash.totalCount).toBe(1);
+    // from the event index: every tx alice sent, then narrowed by a second condition
+    const alice = getKey(join(net.dir, "keys"), "alice").address;
+    const bob = getKey(join(net.dir, "keys"), "bob").address;
+    const sent = await c.txSearchAll({ query: `message.sender='${alice}'` });
+    expect(sent.totalCount).toBeGreaterThanOrEqual(2);
+    expect(sent.txs.some((x) => Buffer.from(x.hash).toString("hex").toUpperCase() === t.hash)).toBe(true);
+    const toBob = await c.txSearchAll({ query: `transfer.recipient='${bob}' AND tx.height=${tx.height}` });
+    expect(toBob.txs.length).toBeGreaterThanOrEqual(1);
+    expect(toBob.txs.every((x) => x.height === tx.height)).toBe(true);
+    expect((await c.txSearchAll({ query: `message.sender='${bob}'` })).totalCount).toBe(0);
     const async = await c.broadcastTxAsync({ tx: transfer(9n).bytes });
     expect(async.hash.length).toBe(32);
     const q = await c.abciQuery({ path: "/bank/balances", data: new TextEncoder().encode(JSON.stringify({ address: getKey(join(net.dir, "keys"), "bob").address })) });

@@ -1,0 +1,36 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CONFIG, loadConfig } from "../../../node/config.ts";
+import { ErrorCode } from "../../../state/errors.ts";
+
+const home = mkdtempSync(join(tmpdir(), "strata-config-"));
+const write = (c: unknown) => writeFileSync(join(home, "config.json"), typeof c === "string" ? c : JSON.stringify(c));
+
+describe("node config", () => {
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it("defaults without a file; a partial file is merged over the defaults", () => {
+    expect(loadConfig(home)).toEqual(DEFAULT_CONFIG);
+    write({ rpc: { port: 30000 }, txIndex: { events: false } });
+    const c = loadConfig(home);
+    expect(c.rpc.port).toBe(30000);
+    expect(c.rpc.host).toBe("127.0.0.1");
+    expect(c.txIndex.events).toBe(false);
+  });
+
+  it("a bad value is refused naming the field", () => {
+    for (const [c, field] of [
+      [{ rpc: { port: 70000 } }, "rpc.port"],
+      [{ txIndex: { events: "yes" } }, "txIndex.events"],
+      [{ verifyWorkers: -1 }, "verifyWorkers"],
+      [{ mempool: { maxTxs: 0 } }, "mempool.maxTxs"],
+    ] as const) {
+      write(c);
+      expect(() => loadConfig(home)).toThrow(expect.objectContaining({ code: ErrorCode.InvalidConfig, message: expect.stringContaining(`config.${field}`) }));
+    }
+    write("{ not json");
+    expect(() => loadConfig(home)).toThrow(/not valid JSON/);
+  });
+});
