@@ -29,6 +29,7 @@ const { values } = parseArgs({
     "kill-one": { type: "boolean", default: false },
     "node-flags": { type: "string", default: "" },
     "verify-workers": { type: "string", default: "" },
+    "tx-index": { type: "string", default: "" },
     concurrency: { type: "string", default: "16" },
   },
 });
@@ -60,6 +61,7 @@ async function main() {
     c.metrics.enabled = false;
     c.rpc.maxRequestsPerSecond = 0;
     if (values["verify-workers"] !== "") c.verifyWorkers = Number(values["verify-workers"]);
+    if (values["tx-index"] !== "") c.txIndex = { events: values["tx-index"] !== "off" };
     writeFileSync(p, JSON.stringify(c));
   }
   const startNode = (home: string): ChildProcess => spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", home, "--log-level", "warn"], { stdio: "ignore" });
@@ -127,6 +129,7 @@ async function main() {
           validators: N,
           timeoutCommitMs: Number(values["timeout-commit"]),
           blockMaxTxs: Number(values["block-max-txs"]) || "genesis default (20000)",
+          txIndex: values["tx-index"] !== "off",
           consensus,
           load: { seconds: SECONDS, accounts: ACCOUNTS, targetRate: Number(values.rate) || "max", ...load },
           consensusUnderLoad: underLoad,
