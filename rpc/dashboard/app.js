@@ -174,7 +174,7 @@ function renderLst(lst) {
     ["APR (last epochs)", pct(lst.apr), "lst-apr"],
     ["pooled stake", tokens(lst.pooled, "stra")],
     ["ststra supply", tokens(lst.supply, "ststra")],
-    ["pending unstake", tokens(lst.pendingUnbond, "stra")],
+    ["queued unstake", tokens(lst.queuedStstra, "ststra")],
     ["protocol fee", pct(lst.protocolFee, 1)],
     ["validators pooled", String(lst.perValidator.length)],
     ["circuit breaker", lst.halted ? "HALTED" : "running"],

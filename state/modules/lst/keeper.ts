@@ -266,6 +266,8 @@ export function queryLstState(s: KVReader, lookback = 10) {
     pooled: pooledStake(s).toString(),
     supply: getSupply(s, "ststra").toString(),
     pendingUnbond: st.pendingUnbond.toString(),
+    /** ststra escrowed by this epoch's withdrawal requests (finalized and burned at its end) */
+    queuedStstra: getBalance(s, LST, "ststra").toString(),
     epoch: String(st.epoch),
     epochBlocks: p.epochBlocks,
     protocolFee: p.protocolFee.toString(),
