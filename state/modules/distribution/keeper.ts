@@ -14,7 +14,7 @@ import { getDelegationShares, getValidator, operatorByConsensusAddress } from ".
 import { tokensFromShares } from "../staking/keeper.ts";
 import type { ValidatorEntryValue } from "../../validators.ts";
 import { addressFromPubkey } from "../../crypto/address.ts";
-import { addSlashEvent, getCommission, getCurrent, getHistorical, getOutstanding, getParams, getSlashEvents, getStarting, setCommission, setCurrent, setHistorical, setOutstanding, setStarting } from "./store.ts";
+import { addSlashEvent, getCommission, getCurrent, getHistorical, getHistoricalRecord, getOutstanding, getParams, getSlashEvents, getStarting, setCommission, setCurrent, setHistoricalRecord, setOutstanding, setStarting } from "./store.ts";
 
 export const DISTRIBUTION = moduleAddress("distribution");
 export const COMMUNITY_POOL = moduleAddress("community_pool");
@@ -23,8 +23,22 @@ export const RATIO_SCALE = 10n ** 27n;
 const ONE = 10n ** 18n;
 const YEAR_MS = 365n * 24n * 3600n * 1000n;
 
+/** One more reader of period `period`'s record. */
+function retain(ctx: ExecContext, operator: Uint8Array, period: number): void {
+  const r = getHistoricalRecord(ctx.store, operator, period);
+  if (!r) throw new Error(`F1: no historical rewards for period ${period} to retain`);
+  setHistoricalRecord(ctx.store, operator, period, { ...r, refs: r.refs + 1 });
+}
+
+/** One reader fewer; the last one deletes the record. */
+function release(ctx: ExecContext, operator: Uint8Array, period: number): void {
+  const r = getHistoricalRecord(ctx.store, operator, period);
+  if (!r || r.refs === 0) throw new Error(`F1: no referenced historical rewards for period ${period} to release`);
+  setHistoricalRecord(ctx.store, operator, period, r.refs === 1 ? undefined : { ...r, refs: r.refs - 1 });
+}
+
 export function initializeValidator(ctx: ExecContext, operator: Uint8Array): void {
-  setHistorical(ctx.store, operator, 0, 0n);
+  setHistoricalRecord(ctx.store, operator, 0, { ratio: 0n, refs: 1 }); // read by current period 1
   setCurrent(ctx.store, operator, { period: 1, rewards: 0n });
   setCommission(ctx.store, operator, 0n);
   setOutstanding(ctx.store, operator, 0n);
@@ -35,7 +49,8 @@ export function incrementPeriod(ctx: ExecContext, operator: Uint8Array): number 
   const v = getValidator(ctx.store, operator)!;
   const cur = getCurrent(ctx.store, operator) ?? { period: 1, rewards: 0n };
   const add = v.tokens === 0n ? 0n : (cur.rewards * RATIO_SCALE) / v.tokens;
-  setHistorical(ctx.store, operator, cur.period, getHistorical(ctx.store, operator, cur.period - 1) + add);
+  setHistoricalRecord(ctx.store, operator, cur.period, { ratio: getHistorical(ctx.store, operator, cur.period - 1) + add, refs: 1 });
+  release(ctx, operator, cur.period - 1); // the new current period reads the one just closed instead
   setCurrent(ctx.store, operator, { period: cur.period + 1, rewards: 0n });
   return cur.period;
 }
@@ -62,6 +77,7 @@ function rewardsBetween(s: KVReader, operator: Uint8Array, start: number, end: n
 /** Before a slash: close the period at the old tokens and record the cut for F1. */
 export function beforeValidatorSlashed(ctx: ExecContext, operator: Uint8Array, fraction: bigint): void {
   const period = incrementPeriod(ctx, operator);
+  retain(ctx, operator, period); // rewardsBetween reads it for every delegation spanning the slash
   addSlashEvent(ctx.store, operator, { period, fraction });
 }
 
@@ -72,6 +88,7 @@ export function settleDelegation(ctx: ExecContext, delegator: Uint8Array, operat
   if (!start) return 0n;
   const amount = rewardsBetween(ctx.store, operator, start.previousPeriod, ended, start.stake);
   setStarting(ctx.store, delegator, operator, undefined);
+  release(ctx, operator, start.previousPeriod);
   if (amount > 0n) {
     setOutstanding(ctx.store, operator, getOutstanding(ctx.store, operator) - amount);
     send(ctx.store, DISTRIBUTION, delegator, "stra", amount);
@@ -86,6 +103,7 @@ export function initializeDelegation(ctx: ExecContext, delegator: Uint8Array, op
   const cur = getCurrent(ctx.store, operator)!;
   const stake = tokensFromShares(v, getDelegationShares(ctx.store, delegator, operator));
   setStarting(ctx.store, delegator, operator, { previousPeriod: cur.period - 1, stake });
+  retain(ctx, operator, cur.period - 1);
 }
 
 /** What a delegation would receive if it withdrew now (query; no writes). */

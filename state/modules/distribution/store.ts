@@ -1,6 +1,6 @@
 // distribution keys (prefix 0x03): F1 state per validator and per delegation.
 import { ContainerType, ListCompositeType, UintBigintType, type ValueOf } from "@chainsafe/ssz";
-import { Uint128, Uint64Num } from "../../encoding/types.ts";
+import { Uint128, Uint32, Uint64Num } from "../../encoding/types.ts";
 import { Prefix, prefixed } from "../../keys.ts";
 import type { Overlay } from "../../store/overlay.ts";
 import type { KVReader } from "../../store/types.ts";
@@ -9,6 +9,14 @@ import { record } from "../../store/record.ts";
 export const Uint256 = new UintBigintType(32);
 export const DistributionParams = new ContainerType({ communityTax: Uint128, inflationRate: Uint128 }, { typeName: "DistributionParams" });
 export const CurrentRewards = new ContainerType({ period: Uint64Num, rewards: Uint256 }, { typeName: "CurrentRewards" });
+/**
+ * A closed period's cumulative reward per token, with the number of things that still read it:
+ * the validator's current period (its predecessor), each delegation that started after it, each
+ * slash event at it (Cosmos' ReferenceCount). At zero it is deleted, so the records kept per
+ * validator are bounded by its delegations and slashes, not by how often they changed.
+ */
+export const HistoricalRewards = new ContainerType({ ratio: Uint256, refs: Uint32 }, { typeName: "HistoricalRewards" });
+export type HistoricalRewardsValue = ValueOf<typeof HistoricalRewards>;
 export const StartingInfo = new ContainerType({ previousPeriod: Uint64Num, stake: Uint128 }, { typeName: "StartingInfo" });
 export type DistributionParamsValue = ValueOf<typeof DistributionParams>;
 export type CurrentRewardsValue = ValueOf<typeof CurrentRewards>;
@@ -44,13 +52,22 @@ export function getCurrent(s: KVReader, v: Uint8Array): CurrentRewardsValue | un
 export function setCurrent(s: Overlay, v: Uint8Array, c: CurrentRewardsValue): void {
   s.set(prefixed(K.current, v), CurrentRewards.serialize(c));
 }
-export function getHistorical(s: KVReader, v: Uint8Array, period: number): bigint {
+export function getHistoricalRecord(s: KVReader, v: Uint8Array, period: number): HistoricalRewardsValue | undefined {
   const b = s.get(prefixed(K.historical, v, u64(period)));
-  return b ? Uint256.deserialize(b) : 0n;
+  return b ? HistoricalRewards.deserialize(b) : undefined;
 }
-export function setHistorical(s: Overlay, v: Uint8Array, period: number, ratio: bigint): void {
-  s.set(prefixed(K.historical, v, u64(period)), Uint256.serialize(ratio));
+/** The ratio at the end of `period`; a record must exist for every period still referenced. */
+export function getHistorical(s: KVReader, v: Uint8Array, period: number): bigint {
+  const r = getHistoricalRecord(s, v, period);
+  if (!r) throw new Error(`F1: no historical rewards for period ${period} (reference counting broken)`);
+  return r.ratio;
 }
+export function setHistoricalRecord(s: Overlay, v: Uint8Array, period: number, r: HistoricalRewardsValue | undefined): void {
+  if (r) s.set(prefixed(K.historical, v, u64(period)), HistoricalRewards.serialize(r));
+  else s.del(prefixed(K.historical, v, u64(period)));
+}
+/** Key of a validator's historical record for `period` (tests count what is kept). */
+export const historicalKey = (v: Uint8Array, period: number): Uint8Array => prefixed(K.historical, v, u64(period));
 function getAmount(s: KVReader, key: Uint8Array): bigint {
   const b = s.get(key);
   return b ? Uint128.deserialize(b) : 0n;
