@@ -16,7 +16,7 @@ import { optIn } from "./modules/strategy/service.ts";
 import { addLiquidity } from "./modules/strategy/pool.ts";
 import { stake as lstStake } from "./modules/lst/keeper.ts";
 import type { ExecContext } from "./context.ts";
-import { parseLrtParams, parseLstParams, parseTxParams } from "./paramsParse.ts";
+import { parseBlockParams, parseDistributionParams, parseLrtParams, parseLstParams, parseSlashingParams, parseStakingParams, parseTxParams } from "./paramsParse.ts";
 import { DEFAULT_LST_PARAMS, setParams as setLstParams, type LstParamsValue } from "./modules/lst/store.ts";
 import { DEFAULT_SLASHING_PARAMS, setParams as setSlashingParams, type SlashingParamsValue } from "./modules/slashing/store.ts";
 import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
@@ -124,48 +124,11 @@ export function parseGenesis(json: unknown): Genesis {
   if (new Set(strategies.map((x) => x.id)).size !== strategies.length) fail("params.strategies", "duplicate strategy id");
   const lrtParams = parseLrtParams(params.lrt, DEFAULT_LRT_PARAMS, strategies.filter((x) => x.kind === "service").map((x) => x.id), "params.lrt", fail);
   const lstParams = parseLstParams(params.lst, DEFAULT_LST_PARAMS, "params.lst", fail);
-  const slp = obj(params.slashing ?? {}, "params.slashing");
-  onlyKeys(slp, ["signedBlocksWindow", "minSignedPerWindow", "downtimeJailMs", "slashFractionDoubleSign", "slashFractionDowntime"], "params.slashing");
-  const ds = DEFAULT_SLASHING_PARAMS;
-  const num = (k: string, max: bigint, def: number) => (slp[k] === undefined ? def : Number(uint(slp[k], `params.slashing.${k}`, max)));
-  const frac = (k: string, def: bigint) => (slp[k] === undefined ? def : uint(slp[k], `params.slashing.${k}`, 10n ** 18n));
-  const slashingParams: SlashingParamsValue = {
-    signedBlocksWindow: num("signedBlocksWindow", 8192n, ds.signedBlocksWindow),
-    minSignedPerWindow: frac("minSignedPerWindow", ds.minSignedPerWindow),
-    downtimeJailMs: num("downtimeJailMs", 10n ** 13n, ds.downtimeJailMs),
-    slashFractionDoubleSign: frac("slashFractionDoubleSign", ds.slashFractionDoubleSign),
-    slashFractionDowntime: frac("slashFractionDowntime", ds.slashFractionDowntime),
-  };
-  if (slashingParams.signedBlocksWindow < 2) fail("params.slashing.signedBlocksWindow", "must be at least 2");
-  const sp = obj(params.staking ?? {}, "params.staking");
-  onlyKeys(sp, ["unbondingTimeMs", "maxValidators", "maxEntries", "minSelfStake", "commissionChangeIntervalMs", "maxCommissionChange"], "params.staking");
-  const d = DEFAULT_STAKING_PARAMS;
-  const stakingParams: StakingParamsValue = {
-    unbondingTimeMs: sp.unbondingTimeMs === undefined ? d.unbondingTimeMs : Number(uint(sp.unbondingTimeMs, "params.staking.unbondingTimeMs", 10n ** 13n)),
-    maxValidators: sp.maxValidators === undefined ? d.maxValidators : Number(uint(sp.maxValidators, "params.staking.maxValidators", 1000n)),
-    maxEntries: sp.maxEntries === undefined ? d.maxEntries : Number(uint(sp.maxEntries, "params.staking.maxEntries", 64n)),
-    minSelfStake: sp.minSelfStake === undefined ? d.minSelfStake : uint(sp.minSelfStake, "params.staking.minSelfStake", MAX_AMOUNT),
-    commissionChangeIntervalMs: sp.commissionChangeIntervalMs === undefined ? d.commissionChangeIntervalMs : Number(uint(sp.commissionChangeIntervalMs, "params.staking.commissionChangeIntervalMs", 10n ** 13n)),
-    maxCommissionChange: sp.maxCommissionChange === undefined ? d.maxCommissionChange : uint(sp.maxCommissionChange, "params.staking.maxCommissionChange", 10n ** 18n),
-  };
-  if (stakingParams.maxValidators < 1) fail("params.staking.maxValidators", "must be at least 1");
-  if (stakingParams.maxEntries < 1) fail("params.staking.maxEntries", "must be at least 1");
-  const dp = obj(params.distribution ?? {}, "params.distribution");
-  onlyKeys(dp, ["communityTax", "inflationRate"], "params.distribution");
-  const dd = DEFAULT_DISTRIBUTION_PARAMS;
-  const distributionParams: DistributionParamsValue = {
-    communityTax: dp.communityTax === undefined ? dd.communityTax : uint(dp.communityTax, "params.distribution.communityTax", 10n ** 18n),
-    inflationRate: dp.inflationRate === undefined ? dd.inflationRate : uint(dp.inflationRate, "params.distribution.inflationRate", 10n ** 18n),
-  };
+  const slashingParams = parseSlashingParams(params.slashing, DEFAULT_SLASHING_PARAMS, "params.slashing", fail);
+  const stakingParams = parseStakingParams(params.staking, DEFAULT_STAKING_PARAMS, "params.staking", fail);
+  const distributionParams = parseDistributionParams(params.distribution, DEFAULT_DISTRIBUTION_PARAMS, "params.distribution", fail);
   const txParams = parseTxParams(params.tx, DEFAULT_TX_PARAMS, "params.tx", fail);
-  const blp = obj(params.block ?? {}, "params.block");
-  onlyKeys(blp, ["maxTxs", "maxBytes"], "params.block");
-  const blockParams: BlockParamsValue = {
-    maxTxs: blp.maxTxs === undefined ? DEFAULT_BLOCK_PARAMS.maxTxs : Number(uint(blp.maxTxs, "params.block.maxTxs", 65536n)),
-    maxBytes: blp.maxBytes === undefined ? DEFAULT_BLOCK_PARAMS.maxBytes : Number(uint(blp.maxBytes, "params.block.maxBytes", 64n << 20n)),
-  };
-  if (blockParams.maxTxs < 1) fail("params.block.maxTxs", "must be at least 1");
-  if (blockParams.maxBytes < txParams.maxTxBytes) fail("params.block.maxBytes", "must be at least params.tx.maxTxBytes");
+  const blockParams = parseBlockParams(params.block, DEFAULT_BLOCK_PARAMS, txParams.maxTxBytes, "params.block", fail);
 
   if (!Array.isArray(g.accounts)) fail("accounts", "must be an array");
   const seen = new Set<string>();

@@ -5,7 +5,10 @@ import { decodeAddress } from "./crypto/address.ts";
 import { MAX_AMOUNT } from "./denoms.ts";
 import type { LrtParamsValue } from "./modules/lrt/store.ts";
 import type { LstParamsValue } from "./modules/lst/store.ts";
-import type { TxParamsValue } from "./params.ts";
+import type { BlockParamsValue, TxParamsValue } from "./params.ts";
+import type { StakingParamsValue } from "./modules/staking/types.ts";
+import type { SlashingParamsValue } from "./modules/slashing/store.ts";
+import type { DistributionParamsValue } from "./modules/distribution/store.ts";
 
 export type Fail = (field: string, why: string) => never;
 const E18 = 10n ** 18n;
@@ -92,5 +95,63 @@ export function parseLrtParams(v: unknown, cur: LrtParamsValue, services: readon
     treasury: o.treasury === undefined ? cur.treasury : r.address(o.treasury, `${field}.treasury`),
   };
   if (p.epochBlocks < 1) fail(`${field}.epochBlocks`, "must be at least 1");
+  return p;
+}
+
+export function parseStakingParams(v: unknown, cur: StakingParamsValue, field: string, fail: Fail): StakingParamsValue {
+  const r = makeReaders(fail);
+  const o = r.obj(v ?? {}, field);
+  r.onlyKeys(o, ["unbondingTimeMs", "maxValidators", "maxEntries", "minSelfStake", "commissionChangeIntervalMs", "maxCommissionChange"], field);
+  const num = (k: "unbondingTimeMs" | "maxValidators" | "maxEntries" | "commissionChangeIntervalMs", max: bigint) => (o[k] === undefined ? cur[k] : Number(r.uint(o[k], `${field}.${k}`, max)));
+  const p: StakingParamsValue = {
+    unbondingTimeMs: num("unbondingTimeMs", 10n ** 13n),
+    maxValidators: num("maxValidators", 1000n),
+    maxEntries: num("maxEntries", 64n),
+    minSelfStake: o.minSelfStake === undefined ? cur.minSelfStake : r.uint(o.minSelfStake, `${field}.minSelfStake`, MAX_AMOUNT),
+    commissionChangeIntervalMs: num("commissionChangeIntervalMs", 10n ** 13n),
+    maxCommissionChange: o.maxCommissionChange === undefined ? cur.maxCommissionChange : r.uint(o.maxCommissionChange, `${field}.maxCommissionChange`, E18),
+  };
+  if (p.maxValidators < 1) fail(`${field}.maxValidators`, "must be at least 1");
+  if (p.maxEntries < 1) fail(`${field}.maxEntries`, "must be at least 1");
+  return p;
+}
+
+export function parseSlashingParams(v: unknown, cur: SlashingParamsValue, field: string, fail: Fail): SlashingParamsValue {
+  const r = makeReaders(fail);
+  const o = r.obj(v ?? {}, field);
+  r.onlyKeys(o, ["signedBlocksWindow", "minSignedPerWindow", "downtimeJailMs", "slashFractionDoubleSign", "slashFractionDowntime"], field);
+  const frac = (k: "minSignedPerWindow" | "slashFractionDoubleSign" | "slashFractionDowntime") => (o[k] === undefined ? cur[k] : r.uint(o[k], `${field}.${k}`, E18));
+  const p: SlashingParamsValue = {
+    signedBlocksWindow: o.signedBlocksWindow === undefined ? cur.signedBlocksWindow : Number(r.uint(o.signedBlocksWindow, `${field}.signedBlocksWindow`, 8192n)),
+    minSignedPerWindow: frac("minSignedPerWindow"),
+    downtimeJailMs: o.downtimeJailMs === undefined ? cur.downtimeJailMs : Number(r.uint(o.downtimeJailMs, `${field}.downtimeJailMs`, 10n ** 13n)),
+    slashFractionDoubleSign: frac("slashFractionDoubleSign"),
+    slashFractionDowntime: frac("slashFractionDowntime"),
+  };
+  if (p.signedBlocksWindow < 2) fail(`${field}.signedBlocksWindow`, "must be at least 2");
+  return p;
+}
+
+export function parseDistributionParams(v: unknown, cur: DistributionParamsValue, field: string, fail: Fail): DistributionParamsValue {
+  const r = makeReaders(fail);
+  const o = r.obj(v ?? {}, field);
+  r.onlyKeys(o, ["communityTax", "inflationRate"], field);
+  return {
+    communityTax: o.communityTax === undefined ? cur.communityTax : r.uint(o.communityTax, `${field}.communityTax`, E18),
+    inflationRate: o.inflationRate === undefined ? cur.inflationRate : r.uint(o.inflationRate, `${field}.inflationRate`, E18),
+  };
+}
+
+/** `maxTxBytes`: the tx size limit in force; a block must be able to hold one tx. */
+export function parseBlockParams(v: unknown, cur: BlockParamsValue, maxTxBytes: number, field: string, fail: Fail): BlockParamsValue {
+  const r = makeReaders(fail);
+  const o = r.obj(v ?? {}, field);
+  r.onlyKeys(o, ["maxTxs", "maxBytes"], field);
+  const p: BlockParamsValue = {
+    maxTxs: o.maxTxs === undefined ? cur.maxTxs : Number(r.uint(o.maxTxs, `${field}.maxTxs`, 65536n)),
+    maxBytes: o.maxBytes === undefined ? cur.maxBytes : Number(r.uint(o.maxBytes, `${field}.maxBytes`, 64n << 20n)),
+  };
+  if (p.maxTxs < 1) fail(`${field}.maxTxs`, "must be at least 1");
+  if (p.maxBytes < maxTxBytes) fail(`${field}.maxBytes`, "must be at least params.tx.maxTxBytes");
   return p;
 }

@@ -32,6 +32,22 @@ import { ValidatorStatus, type ValidatorValue } from "./types.ts";
 export const BONDED_POOL = moduleAddress("bonded_pool");
 export const NOT_BONDED_POOL = moduleAddress("not_bonded_pool");
 
+/**
+ * `q` with `item` inserted after every entry that completes no later: the queues stay in
+ * completion order even when the unbonding time is shortened by params/update, so matured
+ * entries are never held behind later ones. PERF: O(log n) search, O(n) copy.
+ */
+function inCompletionOrder<T extends { completionTime: number }>(q: readonly T[], item: T): T[] {
+  let lo = 0;
+  let hi = q.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (q[mid]!.completionTime <= item.completionTime) lo = mid + 1;
+    else hi = mid;
+  }
+  return [...q.slice(0, lo), item, ...q.slice(lo)];
+}
+
 export function poolOf(v: ValidatorValue): Uint8Array {
   return v.status === ValidatorStatus.Bonded ? BONDED_POOL : NOT_BONDED_POOL;
 }
@@ -85,7 +101,7 @@ export function undelegate(ctx: ExecContext, delegator: Uint8Array, operator: Ui
   if (v.status === ValidatorStatus.Bonded) send(ctx.store, BONDED_POOL, NOT_BONDED_POOL, "stra", amount);
   const completionTime = ctx.time + params.unbondingTimeMs;
   setUnbonding(ctx.store, delegator, operator, { entries: [...ub.entries, { creationHeight: ctx.height, completionTime, initialBalance: amount, balance: amount }] });
-  setQueue(ctx.store, [...getQueue(ctx.store), { completionTime, delegator, validator: operator }]);
+  setQueue(ctx.store, inCompletionOrder(getQueue(ctx.store), { completionTime, delegator, validator: operator }));
   if (have - need > 0n) stakingHooks().afterDelegationModified(ctx, delegator, operator);
   return { completionTime };
 }
@@ -272,6 +288,6 @@ export function redelegate(ctx: ExecContext, delegator: Uint8Array, from: Uint8A
   hooks.afterDelegationModified(ctx, delegator, to);
   const completionTime = ctx.time + params.unbondingTimeMs;
   setRedelegationsInto(ctx.store, delegator, to, [...existing, { completionTime, from, creationHeight: ctx.height, initialBalance: amount, sharesDst: shares }]);
-  setRedelegationQueue(ctx.store, [...getRedelegationQueue(ctx.store), { completionTime, delegator, from, to }]);
+  setRedelegationQueue(ctx.store, inCompletionOrder(getRedelegationQueue(ctx.store), { completionTime, delegator, from, to }));
   return { completionTime };
 }

@@ -3,8 +3,11 @@ import type { ExecContext } from "../../../context.ts";
 import { ChainKey } from "../../../keys.ts";
 import { ErrorCode, StrataError } from "../../../errors.ts";
 import { event } from "../../../events.ts";
-import { makeReaders, parseLrtParams, parseLstParams, parseTxParams, type Fail } from "../../../paramsParse.ts";
-import { getTxParams, setTxParams } from "../../../params.ts";
+import { makeReaders, parseBlockParams, parseDistributionParams, parseLrtParams, parseLstParams, parseSlashingParams, parseStakingParams, parseTxParams, type Fail } from "../../../paramsParse.ts";
+import { getBlockParams, getTxParams, setBlockParams, setTxParams } from "../../../params.ts";
+import { getParams as getStaking, setParams as setStaking } from "../../staking/store.ts";
+import { getParams as getSlashing, setParams as setSlashing } from "../../slashing/store.ts";
+import { getParams as getDistribution, setParams as setDistribution } from "../../distribution/store.ts";
 import { getParams as getLst, setParams as setLst } from "../../lst/store.ts";
 import { getParams as getLrt, setParams as setLrt } from "../../lrt/store.ts";
 import { getRegistry, setRegistry, strategyAccount, strategyName, StrategyKind } from "../../strategy/store.ts";
@@ -20,8 +23,9 @@ const fail: Fail = (field, why) => {
 };
 
 /**
- * Only the genesis authority may change parameters. Supported: `tx`, `lst`, `lrt` (weights,
- * delay, fee, epoch), and `strategy` (`{"add": [{id, kind, rewardRate, slashFraction, downtimeSlashFraction, rewardPool}]}`,
+ * Only the genesis authority may change parameters. Supported: `tx`, `block`, `staking`,
+ * `slashing` (not `signedBlocksWindow`: signing bitmaps are sized by it), `distribution`, `lst`,
+ * `lrt` (weights, delay, fee, epoch), and `strategy` (`{"add": [{id, kind, rewardRate, slashFraction, downtimeSlashFraction, rewardPool}]}`,
  * the reward pool paid from the authority's balance).
  */
 export function processParamsUpdate(ctx: ExecContext, signer: Uint8Array, m: MsgParamsUpdateValue): void {
@@ -37,8 +41,28 @@ export function processParamsUpdate(ctx: ExecContext, signer: Uint8Array, m: Msg
   const field = `params.${module}`;
   const services = () => getRegistry(ctx.store).filter((d) => d.kind === StrategyKind.Service).map(strategyName);
   switch (module) {
-    case "tx":
-      setTxParams(ctx.store, parseTxParams(json, getTxParams(ctx.store), field, fail));
+    case "tx": {
+      const tx = parseTxParams(json, getTxParams(ctx.store), field, fail);
+      if (getBlockParams(ctx.store).maxBytes < tx.maxTxBytes) fail(`${field}.maxTxBytes`, "must not exceed params.block.maxBytes");
+      setTxParams(ctx.store, tx);
+      break;
+    }
+    case "block":
+      setBlockParams(ctx.store, parseBlockParams(json, getBlockParams(ctx.store), getTxParams(ctx.store).maxTxBytes, field, fail));
+      break;
+    case "staking":
+      // a new unbonding time applies to entries begun from now on (the queues stay in order)
+      setStaking(ctx.store, parseStakingParams(json, getStaking(ctx.store), field, fail));
+      break;
+    case "slashing": {
+      const cur = getSlashing(ctx.store);
+      const p = parseSlashingParams(json, cur, field, fail);
+      if (p.signedBlocksWindow !== cur.signedBlocksWindow) fail(`${field}.signedBlocksWindow`, "is fixed at genesis (every validator's signing bitmap is sized by it)");
+      setSlashing(ctx.store, p);
+      break;
+    }
+    case "distribution":
+      setDistribution(ctx.store, parseDistributionParams(json, getDistribution(ctx.store), field, fail));
       break;
     case "lst":
       setLst(ctx.store, parseLstParams(json, getLst(ctx.store), field, fail));
@@ -76,7 +100,7 @@ export function processParamsUpdate(ctx: ExecContext, signer: Uint8Array, m: Msg
       break;
     }
     default:
-      throw new StrataError(ErrorCode.InvalidParams, `module "${module}" has no updatable params (tx, lst, lrt, strategy)`);
+      throw new StrataError(ErrorCode.InvalidParams, `module "${module}" has no updatable params (tx, block, staking, slashing, distribution, lst, lrt, strategy)`);
   }
   ctx.events.push(event("params_update", { module }));
 }
