@@ -71,6 +71,27 @@ export function registerQuery(program: Command): void {
     print(o.output, t, () => [`hash    ${t.hash}`, `height  ${t.height} (index ${t.index})`, `result  ${r.code === 0 ? "ok" : `failed (${r.code}): ${r.log}`}`, `gas     ${r.gas_used}`, ...r.events.map((e: any) => `event   ${e.type} ${e.attributes.map((a: any) => `${a.key}=${a.value}`).join(" ")}`)].join("\n"));
   });
 
+  withQueryOptions(
+    q
+      .command("txs [addressOrKey]")
+      .description("committed txs an account sent (or, with --received, received), newest first; or any tx_search query with --query")
+      .option("--received", "txs whose transfer.recipient is the account")
+      .option("--query <query>", "an event query, e.g. \"message.action='lst/stake' AND tx.height>100\"")
+      .option("--limit <n>", "at most this many (1-100)", "20"),
+  ).action(async (a: string | undefined, o: QOpts & { received?: boolean; query?: string; limit: string }) => {
+    if (!a && !o.query) throw new Error("give an account (name or address) or --query");
+    const limit = Number(o.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new Error("--limit must be an integer from 1 to 100");
+    const query = o.query ?? `${o.received ? "transfer.recipient" : "message.sender"}='${encodeAddress(resolveAddress(o.home, a!))}'`;
+    const r = await new StrataClient(o.node).call<any>("tx_search", { query, per_page: String(limit), order_by: "desc" });
+    const action = (t: any) => [...new Set(t.tx_result.events.filter((e: any) => e.type === "message").flatMap((e: any) => e.attributes.filter((x: any) => x.key === "action").map((x: any) => x.value)))].join(",");
+    print(o.output, r, () =>
+      r.txs.length
+        ? [`${r.total_count} txs match ${query}`, table([["HEIGHT", "HASH", "RESULT", "ACTION"], ...r.txs.map((t: any) => [t.height, t.hash, t.tx_result.code === 0 ? "ok" : `failed (${t.tx_result.code})`, action(t)])])].join("\n")
+        : `no txs match ${query}`,
+    );
+  });
+
   withQueryOptions(q.command("validators").description("the validator set with power and proposer priority")).action(async (o: QOpts) => {
     const v = await new StrataClient(o.node).call<any>("validators", { per_page: 100 });
     print(o.output, v, () => [`validators at height ${v.block_height}`, table([["ADDRESS", "POWER", "PRIORITY"], ...v.validators.map((x: any) => [x.address, x.voting_power, x.proposer_priority])])].join("\n"));

@@ -57,7 +57,7 @@ describe("strata CLI (real binary)", () => {
     expect(ks.find((k) => k.name === "alice2")!.address).toBe(ks.find((k) => k.name === "alice")!.address);
   });
 
-  it("queries status, block, validators and a tx", () => {
+  it("queries status, block, validators, a tx and an account's txs", () => {
     const st = run(["status", "--node", node]);
     expect(st.out).toMatch(/chain\s+strata-devnet/);
     const b = run(["query", "block", "1", "--node", node]);
@@ -68,6 +68,12 @@ describe("strata CLI (real binary)", () => {
     const t = run(["query", "tx", send.hash, "--node", node]);
     expect(t.out).toMatch(/result\s+ok/);
     expect(t.out).toMatch(/event\s+transfer/);
+    const sent = run(["query", "txs", "alice", "--home", net.dir, "--node", node]);
+    expect(sent.out).toContain(send.hash);
+    expect(sent.out).toMatch(/ok\s+bank\/send/);
+    const received = run(["query", "txs", "bob", "--received", "--home", net.dir, "--node", node, "--output", "json"]);
+    expect(JSON.parse(received.out).txs.some((x: any) => x.hash === send.hash)).toBe(true);
+    expect(run(["query", "txs", "bob", "--home", net.dir, "--node", node]).out).toMatch(/no txs match message.sender=/);
   }, 30_000);
 
   it("validator status reads the home's consensus key; unjail of a live validator is refused by the chain", () => {
