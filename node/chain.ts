@@ -145,6 +145,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   get lastBlockTime(): number {
     return this.db.meta()!.lastBlockTime;
   }
+  /** sha256 of the genesis.json this chain was created from */
+  get genesisHash(): Uint8Array {
+    return this.db.meta()!.genesisHash;
+  }
   get chainId(): string {
     return this.genesis.chainId;
   }

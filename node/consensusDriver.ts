@@ -31,6 +31,8 @@ export type DriverOptions = { timeouts: TimeoutParams; rebroadcastMs: number; sy
 export const DEFAULT_DRIVER: DriverOptions = { timeouts: DEFAULT_TIMEOUTS, rebroadcastMs: 1000, syncCheckMs: 2000 };
 
 type Verdict = "accept" | "reject" | "ignore";
+const FOREIGN_SHUN_MS = 10 * 60_000;
+const BAD_SYNC_SHUN_MS = 60_000;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 export class ConsensusDriver {
@@ -214,12 +216,15 @@ export class ConsensusDriver {
         this.publish("vote", VoteMsg.serialize({ vote: e.vote, nonce: this.nonce++ }));
         return;
       case "timeout": {
-        const ms = timeoutFor(this.opts.timeouts, e.step, e.round);
-        const t = setTimeout(() => {
-          this.timers.delete(t);
-          if (!this.stopped && !this.busy) this.core.onTimeout(e.height, e.round, e.step);
-        }, ms);
-        this.timers.add(t);
+        // A timeout that fires while the core is paused (a block being written, or a sync
+        // attempt) is delivered once it resumes, never dropped: a dropped one leaves the round
+        // without its next step, and the node stalls. The core ignores it if the height moved on.
+        const fire = () => {
+          if (this.stopped) return;
+          if (this.busy) return void this.later(20, fire);
+          this.core.onTimeout(e.height, e.round, e.step);
+        };
+        this.later(timeoutFor(this.opts.timeouts, e.step, e.round), fire);
         return;
       }
       case "lock":
@@ -302,6 +307,14 @@ export class ConsensusDriver {
     await this.sleep(this.opts.timeouts.commitMs);
     this.busy = false;
     if (!this.stopped) this.enterHeight();
+  }
+
+  private later(ms: number, f: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      f();
+    }, ms);
+    this.timers.add(t);
   }
 
   private sleep(ms: number): Promise<void> {
@@ -456,7 +469,8 @@ export class ConsensusDriver {
   async serveSync(req: Uint8Array): Promise<Uint8Array> {
     const r = SyncRequest.deserialize(req);
     const height = this.chain.height;
-    if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, blocks: [] });
+    const genesis = this.chain.genesisHash;
+    if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, genesis, blocks: [] });
     if (r.kind === SyncKind.Txs) {
       const txs: Uint8Array[] = [];
       let bytes = 0;
@@ -476,11 +490,19 @@ export class ConsensusDriver {
       blocks.push({ block, commit });
       bytes += block.length + commit.length;
     }
-    return SyncResponse.serialize({ height, blocks });
+    return SyncResponse.serialize({ height, genesis, blocks });
   }
 
   private syncing = false;
   private bestPeerHeight = 0;
+  /** peers not asked for blocks until the time given (another network's chain, or bad blocks) */
+  private readonly shunned = new Map<string, number>();
+
+  private shun(peer: string, ms: number, why: string): void {
+    if ((this.shunned.get(peer) ?? 0) <= Date.now()) this.log.warn("not syncing from peer", { peer: peer.slice(-12), why, forSeconds: ms / 1000 });
+    if (this.shunned.size > 10_000) this.shunned.clear();
+    this.shunned.set(peer, Date.now() + ms);
+  }
 
   /** If a peer is ahead, fetch, verify and apply blocks until we are level, then resume consensus. */
   async maybeSync(): Promise<void> {
@@ -488,11 +510,16 @@ export class ConsensusDriver {
     this.syncing = true;
     try {
       for (;;) {
-        const peers = this.net.peers();
+        const now = Date.now();
+        const peers = this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now);
         let best: { peer: string; height: number } | undefined;
         for (const peer of peers) {
           try {
             const s = SyncResponse.deserialize(await this.net.request(peer, SyncRequest.serialize({ kind: SyncKind.Status, from: 0, count: 0, hashes: [] }), 3000));
+            if (Buffer.compare(s.genesis, this.chain.genesisHash) !== 0) {
+              this.shun(peer, FOREIGN_SHUN_MS, "it runs another chain (its genesis differs from ours)");
+              continue;
+            }
             if (!best || s.height > best.height) best = { peer, height: s.height };
           } catch {
             /* peer unreachable or misbehaving: try the others */
@@ -513,9 +540,15 @@ export class ConsensusDriver {
             const vals = this.chain.validators();
             const blockId = commit.blockId;
             const cv = getCommitValidity(this.chain.chainId, vals.map((v) => ({ pubkey: v.pubkey, power: v.power })), block.header.height, blockId, commit);
-            if (!cv.ok) throw new Error(`peer ${best.peer} sent a block with an invalid commit: ${cv.detail}`);
+            if (!cv.ok) {
+              this.shun(best.peer, BAD_SYNC_SHUN_MS, `it sent a block with an invalid commit (${cv.detail})`);
+              throw new Error(`peer ${best.peer} sent a block with an invalid commit: ${cv.detail}`);
+            }
             const r = this.chain.validateBlock(blockId, sb.block);
-            if (!r.ok) throw new Error(`peer ${best.peer} sent an invalid block: ${r.reason}`);
+            if (!r.ok) {
+              this.shun(best.peer, BAD_SYNC_SHUN_MS, `it sent an invalid block (${r.reason})`);
+              throw new Error(`peer ${best.peer} sent an invalid block: ${r.reason}`);
+            }
             const next = this.proposerAt.prepareNext(r.executed.nextValidators);
             await this.track(this.chain.commit(r.executed, commit, next.serialized));
             this.proposerAt.advance(next);

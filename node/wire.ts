@@ -20,7 +20,8 @@ export const SyncRequest = new ContainerType({ kind: Uint8, from: Uint64Num, cou
 /** The answer to a Txs request: those of the asked txs the peer holds, in any order. */
 export const TxsResponse = new ContainerType({ txs: new ListCompositeType(new ByteListType(MAX_TX_BYTES), MAX_TXS_PER_BLOCK) }, { typeName: "TxsResponse" });
 export const SyncBlock = new ContainerType({ block: new ByteListType(MAX_BLOCK_WIRE_BYTES), commit: new ByteListType(1 << 20) }, { typeName: "SyncBlock" });
-export const SyncResponse = new ContainerType({ height: Uint64Num, blocks: new ListCompositeType(SyncBlock, 256) }, { typeName: "SyncResponse" });
+/** `genesis`: sha256 of the peer's genesis.json, so a node never syncs from another network's chain. */
+export const SyncResponse = new ContainerType({ height: Uint64Num, genesis: Bytes32, blocks: new ListCompositeType(SyncBlock, 256) }, { typeName: "SyncResponse" });
 
 export type ProposalMsgValue = ValueOf<typeof ProposalMsg>;
 export type VoteMsgValue = ValueOf<typeof VoteMsg>;

@@ -47,6 +47,12 @@ export function fastConsensus(home: string, extra: Record<string, unknown> = {})
   writeFileSync(p, JSON.stringify(cfg, null, 2));
 }
 
+/** The libp2p multiaddr other nodes dial to reach the node of `home`. */
+export function peerAddress(home: string): string {
+  const cfg = JSON.parse(readFileSync(homePaths(home).config, "utf8"));
+  return `/ip4/127.0.0.1/tcp/${cfg.p2p.port}/p2p/${JSON.parse(readFileSync(homePaths(home).nodeKey, "utf8")).peerId}`;
+}
+
 /** `configure` may change node i's config.json before it first starts. */
 export async function startTestNet(n: number, opts: DevnetOptions = {}, configure?: (config: Record<string, any>, i: number) => void): Promise<TestNet> {
   const dir = mkdtempSync(join(tmpdir(), "strata-net-"));

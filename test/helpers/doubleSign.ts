@@ -2,7 +2,7 @@
 // and gossips two conflicting prevotes for the heights the devnet is about to decide, until the
 // test's condition holds. On timeout it says what it saw (peers, subscribers, node heights, the
 // tail of every node's log), so a failure in CI can be understood from the log alone.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addressFromPubkey } from "../../state/crypto/address.ts";
@@ -14,16 +14,12 @@ import { VoteMsg } from "../../node/wire.ts";
 import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
 import { createLogger } from "../../node/logger.ts";
 import { freePort, waitFor } from "./proc.ts";
-import type { TestNet } from "./devnet.ts";
+import { peerAddress, type TestNet } from "./devnet.ts";
 
 export function validatorSeed(home: string): Uint8Array {
   return loadValidatorSeed(homePaths(home).validatorKey).seed;
 }
 
-function peerAddr(home: string): string {
-  const cfg = JSON.parse(readFileSync(homePaths(home).config, "utf8"));
-  return `/ip4/127.0.0.1/tcp/${cfg.p2p.port}/p2p/${JSON.parse(readFileSync(homePaths(home).nodeKey, "utf8")).peerId}`;
-}
 
 export type DoubleSigner = { stop(): Promise<void> };
 
@@ -37,7 +33,7 @@ export async function doubleSignUntil(net: TestNet, index: number, fill: number,
   const cons = addressFromPubkey(publicKeyFromSeed(seed));
   const running = net.homes.filter((_, i) => net.procs[i]);
   const harness = await P2P.start(
-    { chainId: "strata-devnet", host: "127.0.0.1", port: await freePort(), peerKeyPath: join(mkdtempSync(join(tmpdir(), "harness-")), "key.json"), bootstrap: running.map(peerAddr) },
+    { chainId: "strata-devnet", host: "127.0.0.1", port: await freePort(), peerKeyPath: join(mkdtempSync(join(tmpdir(), "harness-")), "key.json"), bootstrap: running.map(peerAddress) },
     { validate: () => "accept", onMessage: () => {}, onSyncRequest: async () => new Uint8Array() },
     createLogger({ name: "harness", out: () => {} }),
   );
