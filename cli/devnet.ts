@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
 import { addKey, listKeys } from "../client/keyring.ts";
@@ -13,6 +14,14 @@ import { ONE } from "../state/denoms.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 
 const STRATA = fileURLToPath(new URL("./strata.ts", import.meta.url));
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const s = createServer();
+    s.once("error", () => done(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => done(true)));
+  });
+}
 
 /**
  * Stakes 40/30/20/10 % for 4 validators; in general N, N-1, …, 1 parts of 100,000 stra, so that
@@ -102,6 +111,16 @@ export function registerDevnet(program: Command): void {
       const n = Number(o.validators);
       if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error("--validators must be an integer from 1 to 16");
       const dir = resolve(o.home);
+      // A devnet half started next to a running one is worse than none (the old nodes hold the
+      // ports and gossip another chain), and re-creating the directory would pull a running
+      // devnet's data from under it: check every port first.
+      const busy: string[] = [];
+      for (let i = 0; i < n; i++) {
+        for (const [what, port] of [["p2p", 26656 + 10 * i], ["rpc", 26657 + 10 * i], ["metrics", 26660 + 10 * i]] as const) {
+          if (!(await portFree(port))) busy.push(`${port} (node${i} ${what})`);
+        }
+      }
+      if (busy.length) throw new Error(`ports in use: ${busy.join(", ")}. Is another devnet or strata node running? Stop it first (Ctrl-C its \`npm start\`, or \`pkill -f "strata.ts start"\`)`);
       let homes: string[];
       let rpc: string[];
       if (o.keep && existsSync(join(dir, "node0"))) {

@@ -58,7 +58,11 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       onSyncRequest: (r) => driver!.serveSync(r),
     },
     log.child("p2p"),
-  );
+  ).catch((e: Error) => {
+    // libp2p's own message is a page long; say which setting to change
+    if (/EADDRINUSE/.test(e.message)) throw new StrataError(ErrorCode.InvalidConfig, `p2p port ${config.p2p.host}:${config.p2p.port} is already in use (another strata node running?): stop it or set p2p.port in ${paths.config}`);
+    throw e;
+  });
   log.info("p2p listening", { addrs: p2p.multiaddrs.join(","), validator: isValidator });
   const c = config.consensus;
   const schedule = ProposerSchedule.open(genesis.validators, chain.height + 1, chain.db.meta()?.consensus);

@@ -2,7 +2,8 @@
 // import), tx bank send with an encrypted key, queries in text and JSON, one-line errors with hints.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { STRATA } from "../helpers/proc.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
@@ -105,5 +106,21 @@ describe("strata CLI (real binary)", () => {
     const broke = run(["tx", "bank", "send", "alice", "999999999stra", "--from", "bob", "--home", net.dir, "--node", node]);
     expect(broke.code).toBe(1);
     expect(broke.out + broke.err).toMatch(/InsufficientFunds/);
+  }, 30_000);
+
+  it("strata devnet refuses to start next to a running node, before touching its directory", async () => {
+    const blocker = createServer();
+    await new Promise<void>((ok) => blocker.once("error", () => ok()).listen(26656, "127.0.0.1", () => ok()));
+    try {
+      const home = join(net.dir, "devnet-busy");
+      mkdirSync(home);
+      writeFileSync(join(home, "marker"), "kept");
+      const r = run(["devnet", "--validators", "1", "--home", home]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/ports in use: 26656 \(node0 p2p\)/);
+      expect(existsSync(join(home, "marker"))).toBe(true);
+    } finally {
+      blocker.close();
+    }
   }, 30_000);
 });
