@@ -498,6 +498,14 @@ export class ConsensusDriver {
   /** peers not asked for blocks until the time given (another network's chain, or bad blocks) */
   private readonly shunned = new Map<string, number>();
 
+  /** how many peers are not synced from right now (metrics) */
+  shunnedPeers(): number {
+    const now = Date.now();
+    let n = 0;
+    for (const until of this.shunned.values()) if (until > now) n++;
+    return n;
+  }
+
   private shun(peer: string, ms: number, why: string): void {
     if ((this.shunned.get(peer) ?? 0) <= Date.now()) this.log.warn("not syncing from peer", { peer: peer.slice(-12), why, forSeconds: ms / 1000 });
     if (this.shunned.size > 10_000) this.shunned.clear();

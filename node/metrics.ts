@@ -14,7 +14,7 @@ import { queryLstState } from "../state/modules/lst/keeper.ts";
 export type MetricsSources = {
   chain: Chain;
   p2p: P2P;
-  consensus: () => { round: number; lastCommitRound: number; signatureVerifications: number; catchingUp: boolean; proposalTxsFetched: number };
+  consensus: () => { round: number; lastCommitRound: number; signatureVerifications: number; catchingUp: boolean; proposalTxsFetched: number; shunnedPeers: number };
 };
 
 const E18 = 1e18;
@@ -69,6 +69,7 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
   new Gauge({ name: "strata_mempool_txs", help: "Transactions waiting in the mempool", registers: r, collect() { this.set(chain.mempool.size); } });
   new Gauge({ name: "strata_mempool_bytes", help: "Bytes of transactions waiting in the mempool", registers: r, collect() { this.set(chain.mempool.bytes); } });
   new Gauge({ name: "strata_peers", help: "Connected libp2p peers", registers: r, collect() { this.set(p2p.peers().length); } });
+  new Gauge({ name: "strata_sync_peers_shunned", help: "Peers not synced from for now: on another chain (genesis differs) or sent invalid blocks", registers: r, collect() { this.set(src.consensus().shunnedPeers); } });
   const gossipLast = new Map<string, number>();
   const gossip = (name: string, help: string, field: "published" | "received" | "rejected") =>
     new Counter({

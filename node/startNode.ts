@@ -93,7 +93,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     ? createNodeMetrics({
         chain,
         p2p,
-        consensus: () => ({ round: driver!.round, lastCommitRound: driver!.lastCommitRound(), signatureVerifications: driver!.stats.signatureVerifications, catchingUp: driver!.catchingUp(), proposalTxsFetched: driver!.stats.proposalTxsFetched }),
+        consensus: () => ({ round: driver!.round, lastCommitRound: driver!.lastCommitRound(), signatureVerifications: driver!.stats.signatureVerifications, catchingUp: driver!.catchingUp(), proposalTxsFetched: driver!.stats.proposalTxsFetched, shunnedPeers: driver!.shunnedPeers() }),
       }, registry)
     : undefined;
   const metricsServer = metrics

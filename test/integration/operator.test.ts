@@ -93,6 +93,7 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     expect(Math.abs(m.get("strata_height")! - height)).toBeLessThanOrEqual(2);
     expect(m.get("strata_peers")).toBe(3);
     expect(m.get("strata_catching_up")).toBe(0);
+    expect(m.get("strata_sync_peers_shunned")).toBe(0);
     expect(m.get("strata_mempool_txs")).toBeGreaterThanOrEqual(0);
     expect(m.get("strata_block_interval_seconds_count")).toBeGreaterThan(0);
     expect(m.get("strata_block_txs_count")).toBeGreaterThan(0);
