@@ -1,6 +1,6 @@
 // A real multi-process devnet for integration tests: N validator processes on loopback, each
 // with its own LevelDB, started with the `strata` CLI; fast timeouts so tests run in seconds.
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDevnet, type DevnetOptions } from "../../cli/devnet.ts";
@@ -28,15 +28,55 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** Finds a base in 20000–32500 whose devnet ports (base + 10·i + {0, 1, 4}) are all free now. */
+// Test files run in parallel processes. A net holds its port base for its whole life through a
+// lock file, so another net never takes the ports of a node this one killed and will restart
+// (they are free meanwhile, and the restart would fail to bind).
+const LOCKS = join(tmpdir(), "strata-test-port-bases");
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function claimBase(base: number): boolean {
+  mkdirSync(LOCKS, { recursive: true });
+  const f = join(LOCKS, String(base));
+  try {
+    writeFileSync(f, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    // held: by a live test process, or left by one that died (then take it over)
+    const owner = Number(readFileSync(f, "utf8"));
+    if (owner && alive(owner)) return false;
+    rmSync(f, { force: true });
+    try {
+      writeFileSync(f, String(process.pid), { flag: "wx" });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function releaseBase(base: number): void {
+  rmSync(join(LOCKS, String(base)), { force: true });
+}
+
+/** Claims a base in 20000–32500 whose devnet ports (base + 10·i + {0, 1, 4}) are all free now. */
 async function portBase(n: number): Promise<number> {
   for (;;) {
     const p = await freePort();
     // below the kernel's ephemeral range (32768+): an outgoing connection elsewhere on the
     // machine can never take one of these ports between our check and the node's bind
     const base = 20000 + 50 * (p % 250);
+    if (!claimBase(base)) continue;
     const ports = Array.from({ length: n }, (_, i) => [base + 10 * i, base + 10 * i + 1, base + 10 * i + 4]).flat();
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
+    releaseBase(base);
   }
 }
 
@@ -86,6 +126,7 @@ export async function startTestNet(n: number, opts: DevnetOptions = {}, configur
     async stopAll() {
       await Promise.all(procs.map((_, i) => net.kill(i, "SIGKILL")));
       rmSync(dir, { recursive: true, force: true });
+      releaseBase(base);
     },
     async heights() {
       return Promise.all(

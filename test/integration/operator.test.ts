@@ -137,13 +137,21 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     expect(err.message).toMatch(/no block committed/);
     net.start(0);
     net.start(1);
-    await waitFor("health recovers", async () => {
-      try {
-        return (await c.call("health")) ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    }, 60_000);
+    try {
+      await waitFor("health recovers", async () => {
+        try {
+          return (await c.call("health")) ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      }, 60_000);
+    } catch (e) {
+      // say why in CI's log: heights, health, and each node's last lines
+      const hs = await net.heights();
+      const health = await c.call("health").catch((x: Error) => x.message);
+      console.log(`health never recovered: heights=${JSON.stringify(hs)} health=${JSON.stringify(health)}\n` + net.procs.map((p, i) => `--- node${i}\n${p?.output.join("").split("\n").slice(-25).join("\n") ?? "(stopped)"}`).join("\n"));
+      throw e;
+    }
     const m = await scrape(3);
     expect(m.get("strata_height")).toBeGreaterThan(0);
   }, 120_000);
