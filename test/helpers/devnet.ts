@@ -50,8 +50,9 @@ function claimBase(base: number): boolean {
     return true;
   } catch {
     // held: by a live test process, or left by one that died (then take it over)
+    // (empty: its owner is between creating and writing it)
     const owner = Number(readFileSync(f, "utf8"));
-    if (owner && alive(owner)) return false;
+    if (!owner || alive(owner)) return false;
     rmSync(f, { force: true });
     try {
       writeFileSync(f, String(process.pid), { flag: "wx" });
