@@ -51,7 +51,12 @@ function claimBase(base: number): boolean {
   } catch {
     // held: by a live test process, or left by one that died (then take it over)
     // (empty: its owner is between creating and writing it)
-    const owner = Number(readFileSync(f, "utf8"));
+    let owner: number;
+    try {
+      owner = Number(readFileSync(f, "utf8"));
+    } catch {
+      return false; // released just now: try another base
+    }
     if (!owner || alive(owner)) return false;
     rmSync(f, { force: true });
     try {
