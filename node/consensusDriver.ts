@@ -246,9 +246,9 @@ export class ConsensusDriver {
     let compact = this.compactOf.get(block);
     if (!compact) {
       const full = Block.deserialize(block);
-      for (const tx of full.txs) this.proposalTxs.set(txKey(sha256(tx)), tx);
-      compact = toCompact(full);
-      this.compactOf.set(block, compact);
+      const c = toCompact(full);
+      c.txHashes.forEach((h, i) => this.proposalTxs.set(txKey(h), full.txs[i]!));
+      this.compactOf.set(block, (compact = c));
     }
     return ProposalMsg.serialize({ proposal, block: compact, nonce: this.nonce++ });
   }
@@ -318,13 +318,7 @@ export class ConsensusDriver {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((r) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        r();
-      }, ms);
-      this.timers.add(t);
-    });
+    return new Promise((r) => this.later(ms, r));
   }
 
   private rebroadcast(): void {
