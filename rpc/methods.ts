@@ -292,32 +292,33 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const perPage = intParam(p, "per_page", 30, 1, 100);
     const desc = p.order_by === "desc";
     const byHash = q.conditions.find((c) => c.key === "tx.hash" && c.op === "=");
-    const indexed = q.conditions.find((c) => c.op === "=" && typeof c.value === "string" && searchPrefix(c.value));
+    // the account index answers an equality on an address (when this node keeps it)
+    const prefix = chain.indexTxEvents ? q.conditions.map((c) => (c.op === "=" && typeof c.value === "string" ? searchPrefix(c.value) : undefined)).find((x) => x !== undefined) : undefined;
+    const matchesTx = (events: StoredTxResult["events"], hash: string, height: number | string) => matches(q, eventMap(events, { "tx.hash": hash, "tx.height": String(height) }));
     const hits: { height: number; index: number; hash: string }[] = [];
-    if (!byHash && indexed && chain.indexTxEvents) {
+    if (byHash) {
+      const t = await txJson(new Uint8Array(Buffer.from(String(byHash.value), "hex")));
+      if (t && matchesTx(t.tx_result.events, t.hash, t.height)) hits.push({ height: Number(t.height), index: t.index, hash: t.hash });
+    } else if (prefix) {
       // One index range scan for that address; every hit is then checked against the whole query
       // (which attribute holds it, the other conditions) with the tx's stored events.
-      const keys = await chain.db.searchTxEvents(searchPrefix(String(indexed.value))!, MAX_INDEX_HITS);
       const byHeight = new Map<number, StoredTxResult[]>();
-      for (const key of keys) {
+      for (const key of await chain.db.searchTxEvents(prefix, MAX_INDEX_HITS)) {
         const { height, index } = eventPosition(key);
         let rs = byHeight.get(height);
         if (!rs) byHeight.set(height, (rs = await resultsAt(chain, height).catch(() => [])));
         const r = rs[index];
-        if (r && matches(q, eventMap(r.events, { "tx.hash": r.hash, "tx.height": String(height) }))) hits.push({ height, index, hash: r.hash });
+        if (r && matchesTx(r.events, r.hash, height)) hits.push({ height, index, hash: r.hash });
       }
-    } else if (byHash) {
-      const t = await txJson(new Uint8Array(Buffer.from(String(byHash.value), "hex")));
-      if (t && matches(q, eventMap(t.tx_result.events, { "tx.hash": t.hash, "tx.height": t.height }))) hits.push({ height: Number(t.height), index: t.index, hash: t.hash });
     } else {
-      // Scan recent blocks' results (bounded): no secondary index is kept, to keep commits lean.
+      // Scan recent blocks' results (bounded): the query names no hash and no account.
       const exact = q.conditions.find((c) => c.key === "tx.height" && c.op === "=");
       const top = exact ? Math.min(Number(exact.value), chain.height) : chain.height;
       const bottom = exact ? top : Math.max(1, chain.height - MAX_SEARCH_HEIGHTS + 1);
       for (let h = bottom; h <= top; h++) {
         const results = await resultsAt(chain, h).catch(() => []);
         results.forEach((r, index) => {
-          if (matches(q, eventMap(r.events, { "tx.hash": r.hash, "tx.height": String(h) }))) hits.push({ height: h, index, hash: r.hash });
+          if (matchesTx(r.events, r.hash, h)) hits.push({ height: h, index, hash: r.hash });
         });
       }
     }
