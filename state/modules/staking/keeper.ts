@@ -80,6 +80,18 @@ export function delegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint
   return shares;
 }
 
+/**
+ * Takes `shares` (worth `tokens`) out of `delegator`'s delegation to `v`, which holds `held`,
+ * with the reward hooks around it; the caller moves or burns the tokens from the pool.
+ */
+function removeShares(ctx: ExecContext, delegator: Uint8Array, v: ValidatorValue, held: bigint, shares: bigint, tokens: bigint): void {
+  const hooks = stakingHooks();
+  hooks.beforeDelegationModified(ctx, delegator, v.operator);
+  setValidator(ctx.store, { ...v, tokens: v.tokens - tokens, shares: v.shares - shares });
+  setDelegationShares(ctx.store, delegator, v.operator, held - shares);
+  if (held - shares > 0n) hooks.afterDelegationModified(ctx, delegator, v.operator);
+}
+
 /** Burns the shares worth `amount` and starts an unbonding entry that pays out after the unbonding time. */
 export function undelegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array, amount: bigint, opts: { moduleAccount?: boolean } = {}): { completionTime: number } {
   const v = requireValidator(ctx.store, operator);
@@ -95,14 +107,11 @@ export function undelegate(ctx: ExecContext, delegator: Uint8Array, operator: Ui
   if (!opts.moduleAccount && ub.entries.length >= params.maxEntries) {
     throw new StrataError(ErrorCode.TooManyUnbondingEntries, `already ${ub.entries.length} unbonding entries with this validator (max ${params.maxEntries}); wait for one to mature`);
   }
-  stakingHooks().beforeDelegationModified(ctx, delegator, operator);
-  setValidator(ctx.store, { ...v, tokens: v.tokens - amount, shares: v.shares - need });
-  setDelegationShares(ctx.store, delegator, operator, have - need);
+  removeShares(ctx, delegator, v, have, need, amount);
   if (v.status === ValidatorStatus.Bonded) send(ctx.store, BONDED_POOL, NOT_BONDED_POOL, "stra", amount);
   const completionTime = ctx.time + params.unbondingTimeMs;
   setUnbonding(ctx.store, delegator, operator, { entries: [...ub.entries, { creationHeight: ctx.height, completionTime, initialBalance: amount, balance: amount }] });
   setQueue(ctx.store, inCompletionOrder(getQueue(ctx.store), { completionTime, delegator, validator: operator }));
-  if (have - need > 0n) stakingHooks().afterDelegationModified(ctx, delegator, operator);
   return { completionTime };
 }
 
@@ -163,7 +172,6 @@ export function slash(ctx: ExecContext, operator: Uint8Array, fraction: bigint, 
     burned += cut;
   }
   // unbondings that started after the infraction still answer for it
-  const cuts: { creationHeight: number; take: bigint }[] = [];
   const seen = new Set<string>();
   for (const q of getQueue(ctx.store)) {
     if (Buffer.compare(q.validator, operator) !== 0) continue;
@@ -181,11 +189,10 @@ export function slash(ctx: ExecContext, operator: Uint8Array, fraction: bigint, 
       burned += take;
       burn(ctx.store, NOT_BONDED_POOL, "stra", take);
       changed = true;
-      cuts.push({ creationHeight: e.creationHeight, take });
+      stakingHooks().afterUnbondingSlashed(ctx, q.delegator, e.creationHeight, take);
       return { ...e, balance: e.balance - take };
     });
     if (changed) setUnbonding(ctx.store, q.delegator, operator, { entries });
-    for (const c of cuts.splice(0)) stakingHooks().afterUnbondingSlashed(ctx, q.delegator, c.creationHeight, c.take);
   }
   burned += slashRedelegations(ctx, operator, fraction, infractionHeight);
   ctx.events.push(event("slash", { validator: encodeAddress(operator), fraction: fraction.toString(), burned: `${burned}stra` }));
@@ -219,11 +226,7 @@ function slashRedelegations(ctx: ExecContext, operator: Uint8Array, fraction: bi
       if (shares > held) shares = held;
       if (shares === 0n) return e;
       const tokens = (shares * dst.tokens) / dst.shares;
-      const hooks = stakingHooks();
-      hooks.beforeDelegationModified(ctx, q.delegator, q.to);
-      setValidator(ctx.store, { ...dst, tokens: dst.tokens - tokens, shares: dst.shares - shares });
-      setDelegationShares(ctx.store, q.delegator, q.to, held - shares);
-      if (held - shares > 0n) hooks.afterDelegationModified(ctx, q.delegator, q.to);
+      removeShares(ctx, q.delegator, dst, held, shares, tokens);
       if (tokens > 0n) burn(ctx.store, poolOf(dst), "stra", tokens);
       burned += tokens;
       changed = true;
@@ -275,11 +278,8 @@ export function redelegate(ctx: ExecContext, delegator: Uint8Array, from: Uint8A
   if (existing.length >= params.maxEntries) throw new StrataError(ErrorCode.TooManyUnbondingEntries, `already ${existing.length} immature redelegations into this validator (max ${params.maxEntries})`);
   const shares = dst.shares === 0n || dst.tokens === 0n ? amount : (amount * dst.shares) / dst.tokens;
   if (shares === 0n) throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of ${encodeAddress(to)}`);
+  removeShares(ctx, delegator, src, have, need, amount);
   const hooks = stakingHooks();
-  hooks.beforeDelegationModified(ctx, delegator, from);
-  setValidator(ctx.store, { ...src, tokens: src.tokens - amount, shares: src.shares - need });
-  setDelegationShares(ctx.store, delegator, from, have - need);
-  if (have - need > 0n) hooks.afterDelegationModified(ctx, delegator, from);
   hooks.beforeDelegationModified(ctx, delegator, to);
   const dst2 = getValidator(ctx.store, to)!;
   if (poolOf(src) !== poolOf(dst2)) send(ctx.store, poolOf(src), poolOf(dst2), "stra", amount);
