@@ -3,10 +3,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDevnet, type DevnetOptions } from "../../cli/devnet.ts";
+import { createDevnet, devnetPorts, portFree, type DevnetOptions } from "../../cli/devnet.ts";
 import { homePaths } from "../../node/config.ts";
 import { StrataClient } from "../../client/rpcClient.ts";
-import { createServer } from "node:net";
 import { freePort, startProc, waitFor, type NodeProc } from "./proc.ts";
 
 export type TestNet = {
@@ -20,13 +19,6 @@ export type TestNet = {
   heights(): Promise<(number | undefined)[]>;
 };
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
 
 // Test files run in parallel processes. A net holds its port base for its whole life through a
 // lock file, so another net never takes the ports of a node this one killed and will restart
@@ -72,7 +64,7 @@ function releaseBase(base: number): void {
   rmSync(join(LOCKS, String(base)), { force: true });
 }
 
-/** Claims a base in 20000–32500 whose devnet ports (base + 10·i + {0, 1, 4}) are all free now. */
+/** Claims a base in 20000–32500 whose devnet ports (devnetPorts) are all free now. */
 async function portBase(n: number): Promise<number> {
   for (;;) {
     const p = await freePort();
@@ -80,17 +72,24 @@ async function portBase(n: number): Promise<number> {
     // machine can never take one of these ports between our check and the node's bind
     const base = 20000 + 50 * (p % 250);
     if (!claimBase(base)) continue;
-    const ports = Array.from({ length: n }, (_, i) => [base + 10 * i, base + 10 * i + 1, base + 10 * i + 4]).flat();
+    const ports = Array.from({ length: n }, (_, i) => Object.values(devnetPorts(i, base))).flat();
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
     releaseBase(base);
   }
 }
 
-export function fastConsensus(home: string, extra: Record<string, unknown> = {}): void {
+/** Reads a node's config.json, lets `f` change it, writes it back. */
+function editConfig(home: string, f: (config: Record<string, any>) => void): void {
   const p = homePaths(home).config;
   const cfg = JSON.parse(readFileSync(p, "utf8"));
-  cfg.consensus = { ...cfg.consensus, timeoutCommitMs: 150, timeoutProposeMs: 1000, timeoutPrevoteMs: 400, timeoutPrecommitMs: 400, timeoutDeltaMs: 200, ...extra };
+  f(cfg);
   writeFileSync(p, JSON.stringify(cfg, null, 2));
+}
+
+export function fastConsensus(home: string, extra: Record<string, unknown> = {}): void {
+  editConfig(home, (cfg) => {
+    cfg.consensus = { ...cfg.consensus, timeoutCommitMs: 150, timeoutProposeMs: 1000, timeoutPrevoteMs: 400, timeoutPrecommitMs: 400, timeoutDeltaMs: 200, ...extra };
+  });
 }
 
 /** The libp2p multiaddr other nodes dial to reach the node of `home`. */
@@ -106,11 +105,7 @@ export async function startTestNet(n: number, opts: DevnetOptions = {}, configur
   const { homes, rpc } = await createDevnet(dir, n, { ...opts, basePort: base });
   homes.forEach((h, i) => {
     fastConsensus(h);
-    if (!configure) return;
-    const p = homePaths(h).config;
-    const cfg = JSON.parse(readFileSync(p, "utf8"));
-    configure(cfg, i);
-    writeFileSync(p, JSON.stringify(cfg, null, 2));
+    if (configure) editConfig(h, (cfg) => configure(cfg, i));
   });
   const procs: (NodeProc | undefined)[] = homes.map(() => undefined);
   const net: TestNet = {
