@@ -3,6 +3,9 @@
 // never reused or renumbered: retire it in a comment instead.
 
 export const ErrorCode = {
+  // an unexpected fault while executing a tx's messages (a bug, caught like Cosmos' runTx
+  // recovers a panic): the tx fails, its message writes are dropped, fee and nonce are charged
+  Internal: 1,
   // encoding / tx envelope (1xx)
   TxTooLarge: 101,
   TxMalformed: 102,
@@ -52,6 +55,8 @@ export const ErrorCode = {
   TransitiveRedelegation: 612,
   SelfRedelegation: 613,
   CommissionChangeTooSoon: 614,
+  /** the validator has shares but no tokens (slashed to zero): its exchange rate is undefined */
+  InvalidExchangeRate: 615,
   // slashing (8xx)
   InvalidEvidence: 801,
   // lst (9xx)
@@ -61,6 +66,10 @@ export const ErrorCode = {
   AlreadyClaimed: 904,
   RequestNotMature: 905,
   NoActiveValidators: 906,
+  /** ststra exists but nothing backs it (every pooled stake slashed away): deposits wait */
+  NoBacking: 907,
+  /** the first deposit must mint more than the dead shares it locks for good */
+  FirstDepositTooSmall: 908,
   // strategy / lrt (10xx)
   UnknownStrategy: 1001,
   NotAnOperator: 1002,
@@ -69,6 +78,11 @@ export const ErrorCode = {
   InvalidWeights: 1005,
   AlreadyOptedIn: 1006,
   NoLiquidity: 1007,
+  /** rststra exists but its strategies' positions were slashed to nothing: deposits wait */
+  LrtNoBacking: 1008,
+  /** the LRT's ststra cannot cover the withdrawal now (part of its value is idle stra) */
+  LrtInsufficientStstra: 1009,
+  FirstRestakeTooSmall: 1010,
   // distribution (7xx)
   NotValidatorOperator: 701,
   // blocks (5xx)

@@ -1,6 +1,7 @@
 // Genesis: parsed and validated once, with errors that name the offending field, then applied
 // to an empty store by initChain. Parsing a fixed RFC 3339 string is not a clock read.
 import { ErrorCode, StrataError } from "./errors.ts";
+import { parseTimestamp } from "./timestamp.ts";
 import { decodeAddress, encodeAddress, addressFromPubkey } from "./crypto/address.ts";
 import { isValidPublicKey } from "./crypto/ed25519.ts";
 import { isDenom, MAX_AMOUNT, ONE } from "./denoms.ts";
@@ -16,7 +17,7 @@ import { optIn } from "./modules/strategy/service.ts";
 import { addLiquidity } from "./modules/strategy/pool.ts";
 import { stake as lstStake } from "./modules/lst/keeper.ts";
 import type { ExecContext } from "./context.ts";
-import { parseBlockParams, parseDistributionParams, parseLrtParams, parseLstParams, parseSlashingParams, parseStakingParams, parseTxParams } from "./paramsParse.ts";
+import { parseStrategyFractions, parseBlockParams, parseDistributionParams, parseLrtParams, parseLstParams, parseSlashingParams, parseStakingParams, parseTxParams } from "./paramsParse.ts";
 import { DEFAULT_LST_PARAMS, setParams as setLstParams, type LstParamsValue } from "./modules/lst/store.ts";
 import { DEFAULT_SLASHING_PARAMS, setParams as setSlashingParams, type SlashingParamsValue } from "./modules/slashing/store.ts";
 import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
@@ -95,9 +96,7 @@ export function parseGenesis(json: unknown): Genesis {
   if (!/^[a-zA-Z0-9._-]{1,64}$/.test(chainId) || chainId.length > MAX_CHAIN_ID_BYTES) {
     fail("chainId", "must be 1-64 characters of [a-zA-Z0-9._-]");
   }
-  const timeStr = str(g.genesisTime, "genesisTime");
-  const genesisTime = Date.parse(timeStr);
-  if (!/^\d{4}-\d\d-\d\dT/.test(timeStr) || Number.isNaN(genesisTime)) fail("genesisTime", "must be an RFC 3339 time");
+  const genesisTime = parseTimestamp(g.genesisTime, "genesis.genesisTime");
   const authority = address(g.authority, "authority");
 
   const params = obj(g.params ?? {}, "params");
@@ -113,9 +112,7 @@ export function parseGenesis(json: unknown): Genesis {
     return {
       id,
       kind,
-      rewardRate: o.rewardRate === undefined ? 0n : uint(o.rewardRate, `${f}.rewardRate`, 10n ** 18n),
-      slashFraction: o.slashFraction === undefined ? 0n : uint(o.slashFraction, `${f}.slashFraction`, 10n ** 18n),
-      downtimeSlashFraction: o.downtimeSlashFraction === undefined ? 0n : uint(o.downtimeSlashFraction, `${f}.downtimeSlashFraction`, 10n ** 18n),
+      ...parseStrategyFractions(o, f, fail),
       rewardPool: o.rewardPool === undefined ? 0n : uint(o.rewardPool, `${f}.rewardPool`, MAX_AMOUNT),
       liquidityStra: o.liquidityStra === undefined ? 0n : uint(o.liquidityStra, `${f}.liquidityStra`, MAX_AMOUNT),
       optInGenesisValidators: o.optInGenesisValidators === true,

@@ -39,7 +39,16 @@ export function makeReaders(fail: Fail) {
   const onlyKeys = (o: Record<string, unknown>, allowed: string[], field: string): void => {
     for (const k of Object.keys(o)) if (!allowed.includes(k)) fail(`${field}${field ? "." : ""}${k}`, "unknown field");
   };
-  return { obj, str, uint, address, onlyKeys };
+  /**
+   * An 18-decimal fraction in [0, 1): 1.0 would zero a denominator somewhere downstream (a
+   * magnitude, a fee base, a validator's tokens), so it is refused where the field is read.
+   */
+  const fraction = (v: unknown, field: string): bigint => {
+    const n = uint(v, field, E18);
+    if (n >= E18) fail(field, `must be a fraction below 1e18 (100 %), got ${n}`);
+    return n;
+  };
+  return { obj, str, uint, address, onlyKeys, fraction };
 }
 
 export function parseTxParams(v: unknown, cur: TxParamsValue, field: string, fail: Fail): TxParamsValue {
@@ -58,16 +67,18 @@ export function parseLstParams(v: unknown, cur: LstParamsValue, field: string, f
   const r = makeReaders(fail);
   const o = r.obj(v ?? {}, field);
   r.onlyKeys(o, ["epochBlocks", "protocolFee", "maxValidatorShare", "maxRateDrop", "maxRateRise", "treasury"], field);
-  const frac = (k: "protocolFee" | "maxValidatorShare" | "maxRateDrop" | "maxRateRise") => (o[k] === undefined ? cur[k] : r.uint(o[k], `${field}.${k}`, E18));
+  const frac = (k: "protocolFee" | "maxRateDrop") => (o[k] === undefined ? cur[k] : r.fraction(o[k], `${field}.${k}`));
+  const upTo1 = (k: "maxValidatorShare" | "maxRateRise") => (o[k] === undefined ? cur[k] : r.uint(o[k], `${field}.${k}`, E18));
   const p: LstParamsValue = {
     epochBlocks: o.epochBlocks === undefined ? cur.epochBlocks : Number(r.uint(o.epochBlocks, `${field}.epochBlocks`, 1_000_000n)),
     protocolFee: frac("protocolFee"),
-    maxValidatorShare: frac("maxValidatorShare"),
+    maxValidatorShare: upTo1("maxValidatorShare"),
     maxRateDrop: frac("maxRateDrop"),
-    maxRateRise: frac("maxRateRise"),
+    maxRateRise: upTo1("maxRateRise"),
     treasury: o.treasury === undefined ? cur.treasury : r.address(o.treasury, `${field}.treasury`),
   };
   if (p.epochBlocks < 1) fail(`${field}.epochBlocks`, "must be at least 1");
+  if (p.maxValidatorShare === 0n) fail(`${field}.maxValidatorShare`, "must be above 0");
   return p;
 }
 
@@ -81,8 +92,10 @@ export function parseLrtParams(v: unknown, cur: LrtParamsValue, services: readon
     if (!Array.isArray(o.weights)) fail(`${field}.weights`, "must be an array");
     weights = o.weights.map((w: unknown, i: number) => {
       const wo = r.obj(w, `${field}.weights[${i}]`);
+      r.onlyKeys(wo, ["strategy", "weight"], `${field}.weights[${i}]`);
       const sid = r.str(wo.strategy, `${field}.weights[${i}].strategy`);
       if (!services.includes(sid)) fail(`${field}.weights[${i}].strategy`, `"${sid}" is not a service strategy`);
+      if ((o.weights as unknown[]).slice(0, i).some((x) => (x as Record<string, unknown>)?.strategy === sid)) fail(`${field}.weights[${i}].strategy`, `"${sid}" is named twice`);
       return { strategy: new TextEncoder().encode(sid), weight: r.uint(wo.weight, `${field}.weights[${i}].weight`, E18) };
     });
     if (weights.length && weights.reduce((a, w) => a + w.weight, 0n) !== E18) fail(`${field}.weights`, "weights must sum to 1e18 (100 %)");
@@ -90,7 +103,7 @@ export function parseLrtParams(v: unknown, cur: LrtParamsValue, services: readon
   const p: LrtParamsValue = {
     weights,
     withdrawalDelayMs: o.withdrawalDelayMs === undefined ? cur.withdrawalDelayMs : Number(r.uint(o.withdrawalDelayMs, `${field}.withdrawalDelayMs`, 10n ** 13n)),
-    fee: o.fee === undefined ? cur.fee : r.uint(o.fee, `${field}.fee`, E18),
+    fee: o.fee === undefined ? cur.fee : r.fraction(o.fee, `${field}.fee`),
     epochBlocks: o.epochBlocks === undefined ? cur.epochBlocks : Number(r.uint(o.epochBlocks, `${field}.epochBlocks`, 1_000_000n)),
     treasury: o.treasury === undefined ? cur.treasury : r.address(o.treasury, `${field}.treasury`),
   };
@@ -120,7 +133,7 @@ export function parseSlashingParams(v: unknown, cur: SlashingParamsValue, field:
   const r = makeReaders(fail);
   const o = r.obj(v ?? {}, field);
   r.onlyKeys(o, ["signedBlocksWindow", "minSignedPerWindow", "downtimeJailMs", "slashFractionDoubleSign", "slashFractionDowntime"], field);
-  const frac = (k: "minSignedPerWindow" | "slashFractionDoubleSign" | "slashFractionDowntime") => (o[k] === undefined ? cur[k] : r.uint(o[k], `${field}.${k}`, E18));
+  const frac = (k: "minSignedPerWindow" | "slashFractionDoubleSign" | "slashFractionDowntime") => (o[k] === undefined ? cur[k] : k === "minSignedPerWindow" ? r.uint(o[k], `${field}.${k}`, E18) : r.fraction(o[k], `${field}.${k}`));
   const p: SlashingParamsValue = {
     signedBlocksWindow: o.signedBlocksWindow === undefined ? cur.signedBlocksWindow : Number(r.uint(o.signedBlocksWindow, `${field}.signedBlocksWindow`, 8192n)),
     minSignedPerWindow: frac("minSignedPerWindow"),
@@ -137,12 +150,22 @@ export function parseDistributionParams(v: unknown, cur: DistributionParamsValue
   const o = r.obj(v ?? {}, field);
   r.onlyKeys(o, ["communityTax", "inflationRate"], field);
   return {
-    communityTax: o.communityTax === undefined ? cur.communityTax : r.uint(o.communityTax, `${field}.communityTax`, E18),
+    communityTax: o.communityTax === undefined ? cur.communityTax : r.fraction(o.communityTax, `${field}.communityTax`),
     inflationRate: o.inflationRate === undefined ? cur.inflationRate : r.uint(o.inflationRate, `${field}.inflationRate`, E18),
   };
 }
 
 /** `maxTxBytes`: the tx size limit in force; a block must be able to hold one tx. */
+/** A strategy's fault fractions: in [0, 1), so an operator's allocation is never cut to a zero magnitude. */
+export function parseStrategyFractions(o: Record<string, unknown>, field: string, fail: Fail): { slashFraction: bigint; downtimeSlashFraction: bigint; rewardRate: bigint } {
+  const r = makeReaders(fail);
+  return {
+    rewardRate: o.rewardRate === undefined ? 0n : r.uint(o.rewardRate, `${field}.rewardRate`, E18),
+    slashFraction: o.slashFraction === undefined ? 0n : r.fraction(o.slashFraction, `${field}.slashFraction`),
+    downtimeSlashFraction: o.downtimeSlashFraction === undefined ? 0n : r.fraction(o.downtimeSlashFraction, `${field}.downtimeSlashFraction`),
+  };
+}
+
 export function parseBlockParams(v: unknown, cur: BlockParamsValue, maxTxBytes: number, field: string, fail: Fail): BlockParamsValue {
   const r = makeReaders(fail);
   const o = r.obj(v ?? {}, field);

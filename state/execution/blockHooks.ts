@@ -1,7 +1,15 @@
 // What every block does besides its txs, in order: begin block (distribution pays the signers
-// of the previous block), txs, end block (staking matures unbondings and decides S_{H+2}).
+// of the previous block, slashing tracks liveness and evidence), txs, end block (staking
+// matures unbondings, the LST and LRT run their epochs, staking decides S_{H+2}).
+//
+// Begin/end-block work must be total: a throw here would halt every node at the same height.
+// Each step is written not to throw (guarded divisions, fractions validated in [0, 1)), and on
+// top of that runs in its own overlay: should a bug throw anyway, that step's writes are
+// dropped, a `block_step_failed` event names it (the node logs it loudly) and the block goes on.
+// Every node skips the same step, so the chain stays deterministic and alive.
 import "../app.ts";
 import type { ExecContext } from "../context.ts";
+import { event } from "../events.ts";
 import { ChainKey } from "../keys.ts";
 import { Uint64Num } from "../encoding/types.ts";
 import { allocateRewards } from "../modules/distribution/keeper.ts";
@@ -9,23 +17,50 @@ import { completeRedelegations, completeUnbondings, updateActiveSet } from "../m
 import { handleEvidence, trackLiveness } from "../modules/slashing/keeper.ts";
 import { maybeRunEpoch } from "../modules/lst/keeper.ts";
 import { maybeRunEpoch as maybeRunLrtEpoch } from "../modules/lrt/keeper.ts";
-import { getLastValidators, shiftValidatorSets } from "../validators.ts";
+import { getLastValidators, getPendingValidators, shiftValidatorSets, type ValidatorEntryValue } from "../validators.ts";
+
+/** Runs `fn` in a child overlay; on any throw its writes are dropped and an event says so. */
+export function guardedStep<T>(ctx: ExecContext, step: string, fn: (c: ExecContext) => T): T | undefined {
+  const scratch = ctx.store.child();
+  const events = ctx.events.length;
+  try {
+    const out = fn({ ...ctx, store: scratch });
+    scratch.flushToParent();
+    return out;
+  } catch (e) {
+    ctx.events.length = events; // the step's events go with its writes
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    ctx.events.push(event("block_step_failed", { step, height: String(ctx.height), error: what }));
+    return undefined;
+  }
+}
 
 export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], evidence: readonly Uint8Array[]): void {
   const b = ctx.store.get(ChainKey.lastBlockTime);
   const lastTime = b ? Uint64Num.deserialize(b) : ctx.time;
   const last = getLastValidators(ctx.store);
-  allocateRewards(ctx, last, lastCommitSigners, lastTime);
-  trackLiveness(ctx, last, lastCommitSigners);
-  handleEvidence(ctx, evidence);
+  guardedStep(ctx, "distribution/allocate_rewards", (c) => allocateRewards(c, last, lastCommitSigners, lastTime));
+  guardedStep(ctx, "slashing/track_liveness", (c) => trackLiveness(c, last, lastCommitSigners));
+  guardedStep(ctx, "slashing/handle_evidence", (c) => handleEvidence(c, evidence));
 }
 
 export function endBlock(ctx: ExecContext): void {
-  completeUnbondings(ctx);
-  completeRedelegations(ctx);
-  maybeRunEpoch(ctx); // after matured unbondings have paid the lst module
-  maybeRunLrtEpoch(ctx);
-
-  shiftValidatorSets(ctx.store, updateActiveSet(ctx));
+  guardedStep(ctx, "staking/complete_unbondings", completeUnbondings);
+  guardedStep(ctx, "staking/complete_redelegations", completeRedelegations);
+  guardedStep(ctx, "lst/epoch", maybeRunEpoch); // after matured unbondings have paid the lst module
+  guardedStep(ctx, "lrt/epoch", maybeRunLrtEpoch);
+  const decided = guardedStep(ctx, "staking/update_active_set", updateActiveSet);
+  shiftValidatorSets(ctx.store, nextSet(ctx, decided));
   ctx.store.set(ChainKey.lastBlockTime, Uint64Num.serialize(ctx.time));
+}
+
+/**
+ * The set decided for H+2. A chain with no validators can never commit again, so when staking
+ * decides an empty set (every validator jailed or slashed below one unit of power) the pending
+ * set stays in office, with an event; so it does when the step failed.
+ */
+function nextSet(ctx: ExecContext, decided: ValidatorEntryValue[] | undefined): ValidatorEntryValue[] {
+  if (decided && decided.length > 0) return decided;
+  if (decided) ctx.events.push(event("validator_set_kept", { height: String(ctx.height), reason: "no eligible validator" }));
+  return getPendingValidators(ctx.store);
 }

@@ -2,10 +2,9 @@ import type { StrataEvent } from "../events.ts";
 import { getTxParams } from "../params.ts";
 import { Overlay } from "../store/overlay.ts";
 import type { KVReader } from "../store/types.ts";
-import { StrataError } from "../errors.ts";
 import { sha256 } from "../crypto/hash.ts";
 import { decodeTx, type DecodedTx } from "../tx/decodeTx.ts";
-import { processTx, type TxResult } from "../tx/processTx.ts";
+import { asFailure, processTx, type TxResult } from "../tx/processTx.ts";
 import { beginBlock, endBlock } from "./blockHooks.ts";
 
 export type BlockInput = {
@@ -47,8 +46,8 @@ export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (ha
       try {
         tx = decodeTx(raw);
       } catch (e) {
-        if (!(e instanceof StrataError)) throw e;
-        results.push({ hash: Buffer.from(sha256(raw)).toString("hex").toUpperCase(), code: e.code, log: e.message, gasWanted: 0n, gasUsed: 0n, events: [], charged: false });
+        const f = asFailure(e);
+        results.push({ hash: Buffer.from(sha256(raw)).toString("hex").toUpperCase(), code: f.code, log: f.log, gasWanted: 0n, gasUsed: 0n, events: [], charged: false });
         continue;
       }
     } else tx = raw;

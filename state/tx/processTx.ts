@@ -1,4 +1,4 @@
-import { StrataError } from "../errors.ts";
+import { ErrorCode, StrataError } from "../errors.ts";
 import type { ExecContext } from "../context.ts";
 import type { StrataEvent } from "../events.ts";
 import { event } from "../events.ts";
@@ -34,8 +34,8 @@ export function processTx(ctx: ExecContext, tx: DecodedTx, verifySignature = tru
     if (verifySignature) checkTxSignature(tx);
     checkTxAgainstAccount(ctx.store, tx, "exact");
   } catch (e) {
-    if (!(e instanceof StrataError)) throw e;
-    return { ...base, code: e.code, log: e.message, gasUsed: 0n, events: [], charged: false };
+    const f = asFailure(e);
+    return { ...base, code: f.code, log: f.log, gasUsed: 0n, events: [], charged: false };
   }
   send(ctx.store, tx.sender, FEE_COLLECTOR, "stra", tx.body.fee);
   incrementNonce(ctx.store, tx.sender);
@@ -52,11 +52,24 @@ export function processTx(ctx: ExecContext, tx: DecodedTx, verifySignature = tru
       m.kind.process(msgCtx, tx.sender, m.value);
     }
   } catch (e) {
-    if (!(e instanceof StrataError)) throw e;
-    return { ...base, code: e.code, log: e.message, gasUsed: tx.gas, events: [feeEvent], charged: true };
+    // a broken rule (StrataError) or a bug (anything else): either way the messages' writes are
+    // dropped with `scratch` and the block goes on — no transaction can halt the chain
+    const f = asFailure(e);
+    return { ...base, code: f.code, log: f.log, gasUsed: tx.gas, events: [feeEvent], charged: true };
   }
   scratch.flushToParent();
   return { ...base, code: 0, log: "", gasUsed: tx.gas, events: [feeEvent, ...events], charged: true };
+}
+
+/**
+ * The result code and log of a failed tx. Anything that is not a StrataError is a bug in the
+ * state machine; it becomes the `Internal` code with the error in the log (the node logs every
+ * Internal result loudly), as Cosmos' runTx turns a panic into ErrPanic.
+ */
+export function asFailure(e: unknown): { code: number; log: string } {
+  if (e instanceof StrataError) return { code: e.code, log: e.message };
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { code: ErrorCode.Internal, log: `internal error: ${what}` };
 }
 
 export function isOk(r: TxResult): boolean {

@@ -1,5 +1,7 @@
 // lst keeper: the liquid staking pool. Users' stra is delegated by the `lst` module account;
 // `ststra` is a claim on a share of the pool. rate = pooled stra / ststra supply (1.0 at start).
+// Backing comes from the module's own records (delegations, idle stra it booked), never from its
+// balance, so donations move nothing; minting values rewards accrued but not yet compounded.
 // Mint and redeem round down for the user; redemption uses min(rate now, last epoch's rate) so
 // a rate pushed up inside an epoch pays no one (Stride). A withdrawal bears the pool's slashes
 // pro rata until it is paid: its ststra stays in escrow until the epoch ends and is then valued
@@ -14,8 +16,10 @@ import { burn, getBalance, getSupply, mint, send } from "../bank/keeper.ts";
 import { delegate, redelegate, tokensFromShares, undelegate } from "../staking/keeper.ts";
 import { getDelegationShares, getParams as getStakingParams, getValidator, getValidatorOperators } from "../staking/store.ts";
 import { ValidatorStatus, type ValidatorValue } from "../staking/types.ts";
-import { initializeDelegation, settleDelegation } from "../distribution/keeper.ts";
-import { getOwnerRequests, getParams, getRequest, getState, setRequest, setState, type LstStateValue } from "./store.ts";
+import { initializeDelegation, pendingRewards, settleDelegation } from "../distribution/keeper.ts";
+import { DEAD_SHARES_HOLDER } from "../../moduleAccounts.ts";
+import { DEAD_SHARES, quoteMint, shareRate } from "../../shareToken.ts";
+import { getOwnerRequests, getParams, getRequest, getState, setRequest, setState, type LstStateValue, type OpenBatchValue } from "./store.ts";
 
 export const LST = moduleAddress("lst");
 const E18 = 10n ** 18n;
@@ -35,26 +39,52 @@ function stakeAt(s: KVReader, v: ValidatorValue, roundUp = false): bigint {
 }
 
 /**
- * Value of the pool's delegations, minus what unstakers already own (queued for this epoch).
+ * What the pool owns: the value of its delegations plus its idle stra (both from its own
+ * records), minus what this epoch's unstakers already own (only inside the epoch step).
  * Rounded down for redemption; `roundUp` for minting, so that both directions favour the pool
  * (minting against an over-estimate gives fewer ststra; redeeming against an under-estimate
  * pays less stra).
  */
 export function pooledStake(s: KVReader, roundUp = false): bigint {
-  let total = 0n;
+  let total = getState(s).idle;
   for (const op of getValidatorOperators(s)) total += stakeAt(s, getValidator(s, op)!, roundUp);
   const p = total - getState(s).pendingUnbond;
   return p > 0n ? p : 0n;
 }
 
+/**
+ * The backing a deposit is valued against: the pooled stake plus the rewards accrued to the
+ * pool's delegations but not yet compounded, net of the protocol fee that the epoch will take
+ * on them and on the rewards already booked. A deposit so pays for what accrued before it and
+ * earns only what accrues after it (no epoch sandwich). PERF: O(validators) F1 reads.
+ */
+export function backingForMint(s: KVReader): bigint {
+  const st = getState(s);
+  let pending = 0n;
+  for (const op of getValidatorOperators(s)) if (getDelegationShares(s, LST, op) > 0n) pending += pendingRewards(s, LST, op);
+  const fee = ((pending + st.rewardsSinceEpoch) * getParams(s).protocolFee + E18 - 1n) / E18;
+  const b = pooledStake(s, true) + pending - fee;
+  return b > 0n ? b : 0n;
+}
+
 /** 18-decimal redemption rate, rounded down. */
 export function redemptionRate(s: KVReader): bigint {
-  const supply = getSupply(s, "ststra");
-  return supply === 0n ? E18 : (pooledStake(s) * E18) / supply;
+  return shareRate(getSupply(s, "ststra"), pooledStake(s));
 }
 
 function lastEpochRate(st: LstStateValue): bigint {
   return st.history.length ? st.history[st.history.length - 1].rate : E18;
+}
+
+/**
+ * Rewards paid to the pool's delegations (by the staking hooks whenever the pool's delegation
+ * changes, or by the epoch's claim) are booked as idle stra: the only way stra becomes the
+ * pool's besides deposits. Wired in state/app.ts.
+ */
+export function receiveRewards(ctx: ExecContext, delegator: Uint8Array, amount: bigint): void {
+  if (amount === 0n || Buffer.compare(delegator, LST) !== 0) return;
+  const st = getState(ctx.store);
+  setState(ctx.store, { ...st, idle: st.idle + amount, rewardsSinceEpoch: st.rewardsSinceEpoch + amount });
 }
 
 /**
@@ -78,23 +108,29 @@ function delegateByWeights(ctx: ExecContext, amount: bigint): void {
   }
 }
 
-export function stake(ctx: ExecContext, user: Uint8Array, amount: bigint): bigint {
-  const st = getState(ctx.store);
+function requireRunning(st: LstStateValue): void {
   if (st.halted) throw new StrataError(ErrorCode.LstHalted, "liquid staking is halted by the circuit breaker until the authority resumes it");
-  const supply = getSupply(ctx.store, "ststra");
-  const pooled = pooledStake(ctx.store, true);
-  const minted = supply === 0n || pooled === 0n ? amount : (amount * supply) / pooled;
-  if (minted === 0n) throw new StrataError(ErrorCode.InvalidAmount, `${amount}stra is too little to mint any ststra at the current rate`);
+}
+
+export function stake(ctx: ExecContext, user: Uint8Array, amount: bigint): bigint {
+  requireRunning(getState(ctx.store));
+  const q = quoteMint(getSupply(ctx.store, "ststra"), backingForMint(ctx.store), amount);
+  if (!q.ok) {
+    if (q.reason === "NoBacking") throw new StrataError(ErrorCode.NoBacking, "ststra is outstanding but nothing backs it (its stake was slashed away): liquid staking takes no deposits until that is resolved");
+    if (q.reason === "FirstDepositTooSmall") throw new StrataError(ErrorCode.FirstDepositTooSmall, `the first deposit must exceed ${DEAD_SHARES} base units (that many ststra are locked for good)`);
+    throw new StrataError(ErrorCode.InvalidAmount, `${amount}stra is too little to mint any ststra at the current rate`);
+  }
   send(ctx.store, user, LST, "stra", amount);
   delegateByWeights(ctx, amount);
-  mint(ctx.store, user, "ststra", minted);
-  ctx.events.push(event("lst_stake", { staker: encodeAddress(user), amount: `${amount}stra`, minted: `${minted}ststra` }));
-  return minted;
+  if (q.dead > 0n) mint(ctx.store, DEAD_SHARES_HOLDER, "ststra", q.dead);
+  mint(ctx.store, user, "ststra", q.minted);
+  ctx.events.push(event("lst_stake", { staker: encodeAddress(user), amount: `${amount}stra`, minted: `${q.minted}ststra` }));
+  return q.minted;
 }
 
 export function unstake(ctx: ExecContext, user: Uint8Array, amount: bigint): { id: number; value: bigint } {
   const st = getState(ctx.store);
-  if (st.halted) throw new StrataError(ErrorCode.LstHalted, "liquid staking is halted by the circuit breaker until the authority resumes it");
+  requireRunning(st);
   const now = redemptionRate(ctx.store);
   const rate = now < lastEpochRate(st) ? now : lastEpochRate(st);
   const value = (amount * rate) / E18;
@@ -107,6 +143,11 @@ export function unstake(ctx: ExecContext, user: Uint8Array, amount: bigint): { i
   return { id, value };
 }
 
+/** stra a batch still owes its unpaid claims, after its slashes (rounded up: what must stay). */
+export function batchOwed(b: OpenBatchValue): bigint {
+  return b.amount === 0n ? 0n : ((b.amount - b.claimed) * (b.amount - b.slashed) + b.amount - 1n) / b.amount;
+}
+
 export function claim(ctx: ExecContext, user: Uint8Array, id: number): bigint {
   const r = getRequest(ctx.store, id);
   if (!r) throw new StrataError(ErrorCode.UnknownRequest, `no withdrawal request ${id}`);
@@ -117,62 +158,76 @@ export function claim(ctx: ExecContext, user: Uint8Array, id: number): bigint {
   if (!b || b.completionTime > ctx.time) {
     throw new StrataError(ErrorCode.RequestNotMature, b ? `request ${id} is claimable from ${new Date(b.completionTime).toISOString()}` : `request ${id} is queued: it unbonds at the end of epoch ${r.epoch}`);
   }
-  // a batch cut while unbonding pays every claim of it the same fraction; never more than held
+  // a batch cut while unbonding pays every claim of it the same fraction; never more than the
+  // module holds beyond the stakers' idle stra
   const due = b.amount === 0n ? 0n : (r.amount * (b.amount - b.slashed)) / b.amount;
-  const have = getBalance(ctx.store, LST, "stra");
+  const balance = getBalance(ctx.store, LST, "stra");
+  const have = balance > st.idle ? balance - st.idle : 0n;
   const pay = due < have ? due : have;
-  send(ctx.store, LST, user, "stra", pay);
+  if (pay > 0n) send(ctx.store, LST, user, "stra", pay);
   setRequest(ctx.store, { ...r, claimed: true });
   setState(ctx.store, { ...st, openBatches: st.openBatches.map((x) => (x.epoch === r.epoch ? { ...x, claimed: x.claimed + r.amount } : x)) });
   ctx.events.push(event("lst_claim", { owner: encodeAddress(user), request_id: String(id), amount: `${pay}stra` }));
   return pay;
 }
 
-/** End of block: every `epochBlocks` blocks, compound, take the fee, unbond the batch, rebalance, check the rate. */
+/**
+ * End of block, every `epochBlocks` blocks: claim the pool's rewards, take the protocol fee,
+ * finalize and unbond this epoch's withdrawals, compound, rebalance, check the rate.
+ * Total by construction: every division is guarded, and failures of single moves (a
+ * redelegation refused) are retried next epoch. PERF: O(validators + this epoch's requests).
+ */
 export function maybeRunEpoch(ctx: ExecContext): void {
   const p = getParams(ctx.store);
   if (ctx.height % p.epochBlocks !== 0) return;
-  let st = getState(ctx.store);
-  // 1. claim the pool's rewards from every validator it delegates to
+  // 1. claim the pool's rewards from every validator it delegates to (booked as idle)
   for (const op of getValidatorOperators(ctx.store)) {
     if (getDelegationShares(ctx.store, LST, op) === 0n) continue;
-    settleDelegation(ctx, LST, op);
+    receiveRewards(ctx, LST, settleDelegation(ctx, LST, op));
     initializeDelegation(ctx, LST, op);
   }
-  // 2. idle stra = balance minus what matured batches still owe to claimers (rounded up)
-  const owed = (b: (typeof st.openBatches)[number]) => (b.amount === 0n ? 0n : ((b.amount - b.claimed) * (b.amount - b.slashed) + b.amount - 1n) / b.amount);
-  const reserve = st.openBatches.filter((b) => b.completionTime <= ctx.time).reduce((a, b) => a + owed(b), 0n);
-  const balance = getBalance(ctx.store, LST, "stra");
-  const idle = balance > reserve ? balance - reserve : 0n;
-  // 2b. finalize this epoch's requests at min(promised, escrowed ststra × rate now) and burn the
-  // escrow: a slash since the request was made is borne pro rata by everyone, requests included
-  st = finalizeRequests(ctx, idle);
-  // 3. protocol fee on the rewards, paid in ststra minted at the post-reward rate
+  let st = getState(ctx.store);
+  const rewards = st.rewardsSinceEpoch;
+  // 2. protocol fee on the rewards, paid in ststra minted at the post-reward rate
   const supply = getSupply(ctx.store, "ststra");
-  const fee = (idle * p.protocolFee) / E18;
-  if (fee > 0n && supply > 0n) {
-    const pooledAfter = pooledStake(ctx.store) + idle;
-    const feeShares = (fee * supply) / (pooledAfter - fee);
+  const fee = (rewards * p.protocolFee) / E18;
+  const backing = pooledStake(ctx.store);
+  if (fee > 0n && supply > 0n && backing > fee) {
+    const feeShares = (fee * supply) / (backing - fee);
     if (feeShares > 0n) mint(ctx.store, p.treasury, "ststra", feeShares);
   }
-  // 4. unbond this epoch's withdrawals, pro rata to the pool's stake per validator
+  setState(ctx.store, { ...getState(ctx.store), rewardsSinceEpoch: 0n });
+  // 3. finalize this epoch's requests at min(promised, escrowed ststra × rate now) and burn the
+  // escrow: a slash since the request was made is borne pro rata by everyone, requests included
+  st = finalizeRequests(ctx);
+  // 4. unbond this epoch's withdrawals, pro rata to the pool's stake per validator; what the
+  // stake cannot cover (rounding, or stake that sits idle) is set aside from the idle stra
   if (st.pendingUnbond > 0n) {
     const held = getValidatorOperators(ctx.store).map((op) => getValidator(ctx.store, op)!).map((v) => ({ v, stake: stakeAt(ctx.store, v) })).filter((x) => x.stake > 0n);
     const total = held.reduce((a, x) => a + x.stake, 0n);
-    let left = st.pendingUnbond;
+    const fromStake = st.pendingUnbond < total ? st.pendingUnbond : total;
+    let left = fromStake;
     held.forEach((x, i) => {
-      const part = i === held.length - 1 ? left : (st.pendingUnbond * x.stake) / total;
+      const part = i === held.length - 1 ? left : (fromStake * x.stake) / total;
       const take = part > x.stake ? x.stake : part;
       if (take > 0n) undelegate(ctx, LST, x.v.operator, take, { moduleAccount: true });
       left -= take;
     });
+    st = getState(ctx.store); // the undelegations may have booked rewards
+    const short = st.pendingUnbond - (fromStake - left);
+    const fromIdle = short < st.idle ? short : st.idle;
+    const amount = fromStake - left + fromIdle;
     const completionTime = ctx.time + getStakingParams(ctx.store).unbondingTimeMs;
-    st = getState(ctx.store);
-    st = { ...st, pendingUnbond: 0n, openBatches: [...st.openBatches, { epoch: st.epoch, completionTime, amount: st.pendingUnbond - left, claimed: 0n, creationHeight: ctx.height, slashed: 0n }] };
+    st = { ...st, idle: st.idle - fromIdle, pendingUnbond: 0n, openBatches: [...st.openBatches, { epoch: st.epoch, completionTime, amount, claimed: 0n, creationHeight: ctx.height, slashed: 0n }] };
     setState(ctx.store, st);
   }
   // 5. compound: delegate the idle stra
-  if (idle > 0n && targets(ctx.store).length) delegateByWeights(ctx, idle);
+  st = getState(ctx.store);
+  if (st.idle > 0n && targets(ctx.store).length) {
+    const amount = st.idle;
+    setState(ctx.store, { ...st, idle: 0n });
+    delegateByWeights(ctx, amount);
+  }
   // 6. rebalance away from jailed, tombstoned or unbonded validators
   const ts = targets(ctx.store);
   for (const op of getValidatorOperators(ctx.store)) {
@@ -199,19 +254,19 @@ export function maybeRunEpoch(ctx: ExecContext): void {
   }
   const history = [...st.history, { epoch: st.epoch, time: ctx.time, rate }].slice(-64);
   setState(ctx.store, { ...st, epoch: st.epoch + 1, halted, history, openBatches: st.openBatches.filter((b) => b.claimed < b.amount) });
-  ctx.events.push(event("lst_epoch", { epoch: String(st.epoch), rate: rate.toString(), rewards: `${idle}stra`, fee: `${fee}stra` }));
+  ctx.events.push(event("lst_epoch", { epoch: String(st.epoch), rate: rate.toString(), rewards: `${rewards}stra`, fee: `${fee}stra` }));
 }
 
 /**
- * Values the requests of the ending epoch (see maybeRunEpoch 2b) and sets `pendingUnbond` to
- * their total. The rate counts the rewards just claimed (`idle`), but a request never gets more
- * than it was promised. PERF: one read and at most one write per request of the epoch.
+ * Values the requests of the ending epoch (see maybeRunEpoch 3) and sets `pendingUnbond` to
+ * their total. The rate counts the rewards just claimed (net of the fee), but a request never
+ * gets more than it was promised. PERF: one read and at most one write per request of the epoch.
  */
-function finalizeRequests(ctx: ExecContext, idle: bigint): LstStateValue {
+function finalizeRequests(ctx: ExecContext): LstStateValue {
   const st = getState(ctx.store);
   if (st.firstPendingId >= st.nextRequestId) return st;
   const supply = getSupply(ctx.store, "ststra");
-  const pooled = pooledStake(ctx.store) + idle;
+  const pooled = pooledStake(ctx.store);
   let total = 0n;
   let escrow = 0n;
   for (let id = st.firstPendingId; id < st.nextRequestId; id++) {
@@ -266,6 +321,8 @@ export function queryLstState(s: KVReader, lookback = 10) {
     pooled: pooledStake(s).toString(),
     supply: getSupply(s, "ststra").toString(),
     pendingUnbond: st.pendingUnbond.toString(),
+    /** stra the pool owns but has not delegated yet (rewards since the last compound) */
+    idle: st.idle.toString(),
     /** ststra escrowed by this epoch's withdrawal requests (finalized and burned at its end) */
     queuedStstra: getBalance(s, LST, "ststra").toString(),
     epoch: String(st.epoch),

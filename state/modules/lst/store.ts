@@ -21,9 +21,23 @@ export const OpenBatch = new ContainerType({ epoch: Uint64Num, completionTime: U
  * `firstPendingId`..`nextRequestId` − 1 are this epoch's requests, not yet finalized: their ststra
  * is held in escrow by the module and still shares the pool's gains and losses until the epoch
  * ends. `pendingUnbond` is only non-zero inside the epoch step, between finalizing and unbonding.
+ * `idle`: stra the pool owns but has not delegated yet (rewards received since the last
+ * compound), booked from the module's own records, never read from its balance, so a donation
+ * moves no rate. `rewardsSinceEpoch`: the rewards booked since the last epoch, on which the
+ * protocol fee is due at the epoch's end.
  */
 export const LstState = new ContainerType(
-  { epoch: Uint64Num, pendingUnbond: Uint128, halted: new BooleanType(), nextRequestId: Uint64Num, firstPendingId: Uint64Num, history: new ListCompositeType(RatePoint, 64), openBatches: new ListCompositeType(OpenBatch, 4096) },
+  {
+    epoch: Uint64Num,
+    pendingUnbond: Uint128,
+    halted: new BooleanType(),
+    nextRequestId: Uint64Num,
+    firstPendingId: Uint64Num,
+    history: new ListCompositeType(RatePoint, 64),
+    openBatches: new ListCompositeType(OpenBatch, 4096),
+    idle: Uint128,
+    rewardsSinceEpoch: Uint128,
+  },
   { typeName: "LstState" },
 );
 /** `amount`: stra owed (before finalizing: the most it can be); `shares`: ststra escrowed for it. */
@@ -31,6 +45,7 @@ export const Request = new ContainerType({ id: Uint64Num, owner: Bytes20, amount
 
 export type LstParamsValue = ValueOf<typeof LstParams>;
 export type LstStateValue = ValueOf<typeof LstState>;
+export type OpenBatchValue = ValueOf<typeof OpenBatch>;
 export type RequestValue = ValueOf<typeof Request>;
 
 /** Devnet-friendly epoch of 10 blocks; 10 % fee; no per-validator cap; breaker at −1 % / +0.5 %. */
@@ -46,7 +61,7 @@ const K = {
 const params = record(K.params, LstParams, () => DEFAULT_LST_PARAMS);
 export const getParams = params.get;
 export const setParams = params.set;
-const state = record<LstStateValue>(K.state, LstState, () => ({ epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, firstPendingId: 1, history: [], openBatches: [] }));
+const state = record<LstStateValue>(K.state, LstState, () => ({ epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, firstPendingId: 1, history: [], openBatches: [], idle: 0n, rewardsSinceEpoch: 0n }));
 export const getState = state.get;
 export const setState = state.set;
 const requests = requestBook<RequestValue>(K.request, K.owner, Request);

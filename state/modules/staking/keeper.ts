@@ -28,6 +28,7 @@ import {
   setRedelegationQueue,
 } from "./store.ts";
 import { ValidatorStatus, type ValidatorValue } from "./types.ts";
+import { sharesToBurn, sharesToIssue, tokensFromShares } from "./exchangeRate.ts";
 
 export const BONDED_POOL = moduleAddress("bonded_pool");
 export const NOT_BONDED_POOL = moduleAddress("not_bonded_pool");
@@ -56,9 +57,7 @@ export function powerOf(v: ValidatorValue): number {
   return Number(v.tokens / ONE);
 }
 
-export function tokensFromShares(v: ValidatorValue, shares: bigint): bigint {
-  return v.shares === 0n ? 0n : (shares * v.tokens) / v.shares;
-}
+export { tokensFromShares };
 
 export function requireValidator(s: KVReader, operator: Uint8Array): ValidatorValue {
   const v = getValidator(s, operator);
@@ -70,7 +69,7 @@ export function requireValidator(s: KVReader, operator: Uint8Array): ValidatorVa
 export function delegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array, amount: bigint): bigint {
   const v = requireValidator(ctx.store, operator);
   if (v.tombstoned) throw new StrataError(ErrorCode.ValidatorTombstoned, `validator ${encodeAddress(operator)} is tombstoned and cannot receive delegations`);
-  const shares = v.shares === 0n || v.tokens === 0n ? amount : (amount * v.shares) / v.tokens;
+  const shares = sharesToIssue(v, amount);
   if (shares === 0n) throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of this validator`);
   stakingHooks().beforeDelegationModified(ctx, delegator, operator);
   send(ctx.store, delegator, poolOf(v), "stra", amount);
@@ -97,8 +96,8 @@ export function undelegate(ctx: ExecContext, delegator: Uint8Array, operator: Ui
   const v = requireValidator(ctx.store, operator);
   const have = getDelegationShares(ctx.store, delegator, operator);
   if (have === 0n) throw new StrataError(ErrorCode.NoDelegation, `${encodeAddress(delegator)} has no delegation to ${encodeAddress(operator)}`);
-  const need = v.tokens === 0n ? have + 1n : (amount * v.shares + v.tokens - 1n) / v.tokens; // ceil
-  if (need > have || amount > v.tokens) {
+  const need = sharesToBurn(v, amount);
+  if (need === undefined || need > have || amount > v.tokens) {
     throw new StrataError(ErrorCode.InsufficientShares, `delegation is worth ${tokensFromShares(v, have)}stra, cannot undelegate ${amount}stra`);
   }
   const params = getParams(ctx.store);
@@ -271,12 +270,12 @@ export function redelegate(ctx: ExecContext, delegator: Uint8Array, from: Uint8A
   }
   const have = getDelegationShares(ctx.store, delegator, from);
   if (have === 0n) throw new StrataError(ErrorCode.NoDelegation, `${encodeAddress(delegator)} has no delegation to ${encodeAddress(from)}`);
-  const need = (amount * src.shares + src.tokens - 1n) / src.tokens;
-  if (need > have || amount > src.tokens) throw new StrataError(ErrorCode.InsufficientShares, `delegation is worth ${tokensFromShares(src, have)}stra, cannot redelegate ${amount}stra`);
+  const need = sharesToBurn(src, amount);
+  if (need === undefined || need > have || amount > src.tokens) throw new StrataError(ErrorCode.InsufficientShares, `delegation is worth ${tokensFromShares(src, have)}stra, cannot redelegate ${amount}stra`);
   const params = getParams(ctx.store);
   const existing = getRedelegationsInto(ctx.store, delegator, to).filter((r) => r.completionTime > ctx.time);
   if (existing.length >= params.maxEntries) throw new StrataError(ErrorCode.TooManyUnbondingEntries, `already ${existing.length} immature redelegations into this validator (max ${params.maxEntries})`);
-  const shares = dst.shares === 0n || dst.tokens === 0n ? amount : (amount * dst.shares) / dst.tokens;
+  const shares = sharesToIssue(dst, amount);
   if (shares === 0n) throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of ${encodeAddress(to)}`);
   removeShares(ctx, delegator, src, have, need, amount);
   const hooks = stakingHooks();

@@ -1,7 +1,10 @@
 // Service strategies (EigenLayer-AVS-like): validators opt in as operators; the LRT's ststra
 // allocated to the service is spread over them; the service pays a reward rate from its reward
 // pool; when an operator is slashed by consensus its allocation is cut by the service's fraction.
-// A slash multiplies the operator's magnitude (1.0 at start, only decreasing): O(1) per operator.
+// The LRT is the only depositor, so each operator's `alloc` is kept as the exact ststra behind it
+// (the strategy account holds exactly Σ alloc: no rounding dust outside the LRT's TVL, nothing
+// divided by a magnitude); `magnitude` records the operator's slashing history (1.0 at start,
+// only decreasing, as EigenLayer's) for display. A slash is O(1) per operator.
 import type { ExecContext } from "../../context.ts";
 import type { KVReader } from "../../store/types.ts";
 import { ErrorCode, StrataError } from "../../errors.ts";
@@ -44,16 +47,21 @@ export function optOut(ctx: ExecContext, operator: Uint8Array, id: string): void
   ctx.events.push(event("opt_out", { service: id, operator: encodeAddress(operator) }));
 }
 
-/** ststra value of the service's position: Σ alloc × magnitude. */
+/** ststra value of the service's position: Σ alloc. */
 export function serviceValue(s: KVReader, id: string): bigint {
-  return getService(s, id).operators.reduce((a, o) => a + (o.alloc * o.magnitude) / E18, 0n);
+  return getService(s, id).operators.reduce((a, o) => a + o.alloc, 0n);
 }
 
 export function exposure(s: KVReader, id: string): { operator: string; value: bigint }[] {
-  return getService(s, id).operators.filter((o) => o.alloc > 0n).map((o) => ({ operator: encodeAddress(o.operator), value: (o.alloc * o.magnitude) / E18 }));
+  return getService(s, id).operators.filter((o) => o.alloc > 0n).map((o) => ({ operator: encodeAddress(o.operator), value: o.alloc }));
 }
 
-/** The LRT deposits `amount` ststra (already sent to the strategy account); spread over active operators. */
+/** True when the service has an operator that can take a deposit. */
+export function hasActiveOperator(s: KVReader, id: string): boolean {
+  return getService(s, id).operators.some((o) => o.active);
+}
+
+/** The LRT deposits `amount` ststra (already sent to the strategy account); spread equally over active operators. */
 export function depositService(ctx: ExecContext, id: string, amount: bigint): void {
   const st = getService(ctx.store, id);
   const act = st.operators.filter((o) => o.active);
@@ -64,43 +72,71 @@ export function depositService(ctx: ExecContext, id: string, amount: bigint): vo
     if (!o.active) return o;
     const add = per + rest;
     rest = 0n;
-    // alloc is in magnitude-1.0 units: a deposit of `add` to a cut operator needs more units
-    return { ...o, alloc: o.alloc + (add * E18) / o.magnitude };
+    return { ...o, alloc: o.alloc + add };
   });
   setService(ctx.store, id, { ...st, operators });
 }
 
-/** Takes `amount` ststra of value out (inactive operators first, then pro rata); returns what came out. */
+/**
+ * Takes up to `amount` ststra out: everything of inactive (opted-out) operators first, then from
+ * the active ones pro rata to their allocation (the rounding remainder from the first that still
+ * has some). Returns what came out. PERF: O(operators).
+ */
 export function withdrawService(ctx: ExecContext, id: string, amount: bigint): bigint {
   const st = getService(ctx.store, id);
   let left = amount;
-  const order = [...st.operators].sort((a, b) => Number(a.active) - Number(b.active));
-  const next = new Map(st.operators.map((o) => [Buffer.from(o.operator).toString("hex"), o]));
-  for (const o of order) {
-    if (left === 0n) break;
-    const value = (o.alloc * o.magnitude) / E18;
-    const take = value < left ? value : left;
-    if (take === 0n) continue;
-    const units = take === value ? o.alloc : (take * E18 + o.magnitude - 1n) / o.magnitude;
-    next.set(Buffer.from(o.operator).toString("hex"), { ...o, alloc: o.alloc - (units > o.alloc ? o.alloc : units) });
+  const allocs = st.operators.map((o) => o.alloc);
+  st.operators.forEach((o, i) => {
+    if (o.active || left === 0n) return;
+    const take = allocs[i] < left ? allocs[i] : left;
+    allocs[i] -= take;
     left -= take;
+  });
+  const activeTotal = st.operators.reduce((a, o, i) => (o.active ? a + allocs[i] : a), 0n);
+  if (left > 0n && activeTotal > 0n) {
+    const want = left < activeTotal ? left : activeTotal;
+    st.operators.forEach((o, i) => {
+      if (!o.active) return;
+      const take = (want * allocs[i]) / activeTotal;
+      allocs[i] -= take;
+      left -= take;
+    });
+    st.operators.forEach((o, i) => {
+      if (!o.active || left === 0n) return;
+      const take = allocs[i] < left ? allocs[i] : left;
+      allocs[i] -= take;
+      left -= take;
+    });
   }
-  setService(ctx.store, id, { ...st, operators: st.operators.map((o) => next.get(Buffer.from(o.operator).toString("hex"))!) });
+  setService(ctx.store, id, { ...st, operators: st.operators.map((o, i) => ({ ...o, alloc: allocs[i] })) });
   return amount - left;
 }
 
-/** Rewards since the last accrual: value (in stra, at `lstRate`) × rate × dt, from the reward pool to `to`. */
+/** Everything allocated to inactive operators (opted out), taken out. Returns the amount. */
+export function inactiveValue(s: KVReader, id: string): bigint {
+  return getService(s, id).operators.reduce((a, o) => (o.active ? a : a + o.alloc), 0n);
+}
+
+/**
+ * Rewards accrued since the last accrual and not yet paid: value (in stra, at `lstRate`) × rate
+ * × dt, capped by the reward pool. Pure: the LRT values deposits with it.
+ */
+export function accruedReward(s: KVReader, d: StrategyDefValue, lstRate: bigint, time: number): bigint {
+  const id = strategyName(d);
+  const st = getService(s, id);
+  const dt = BigInt(Math.max(0, time - (st.lastAccrual || time)));
+  const valueStra = (serviceValue(s, id) * lstRate) / E18;
+  const reward = (valueStra * d.rewardRate * dt) / (E18 * YEAR_MS);
+  const pool = getBalance(s, strategyAccount(id), "stra");
+  return reward > pool ? pool : reward;
+}
+
+/** Pays the accrued rewards from the reward pool to `to`. Returns the amount. */
 export function accrueService(ctx: ExecContext, d: StrategyDefValue, lstRate: bigint, to: Uint8Array): bigint {
   const id = strategyName(d);
-  const st = getService(ctx.store, id);
-  const dt = BigInt(Math.max(0, ctx.time - (st.lastAccrual || ctx.time)));
-  setService(ctx.store, id, { ...st, lastAccrual: ctx.time });
-  const valueStra = (serviceValue(ctx.store, id) * lstRate) / E18;
-  let reward = (valueStra * d.rewardRate * dt) / (E18 * YEAR_MS);
-  const acct = strategyAccount(id);
-  const pool = getBalance(ctx.store, acct, "stra");
-  if (reward > pool) reward = pool;
-  if (reward > 0n) send(ctx.store, acct, to, "stra", reward);
+  const reward = accruedReward(ctx.store, d, lstRate, ctx.time);
+  setService(ctx.store, id, { ...getService(ctx.store, id), lastAccrual: ctx.time });
+  if (reward > 0n) send(ctx.store, strategyAccount(id), to, "stra", reward);
   return reward;
 }
 
@@ -118,11 +154,11 @@ export function onOperatorSlashed(ctx: ExecContext, operator: Uint8Array, fault:
     const st = getService(ctx.store, id);
     const o = st.operators.find((x) => Buffer.compare(x.operator, operator) === 0);
     if (!o || o.alloc === 0n) continue;
-    const before = (o.alloc * o.magnitude) / E18;
+    const c = (o.alloc * fraction + E18 - 1n) / E18; // rounded up: against the offender
+    const cut = c < o.alloc ? c : o.alloc;
     const magnitude = (o.magnitude * (E18 - fraction)) / E18;
-    const after = (o.alloc * magnitude) / E18;
-    setService(ctx.store, id, { ...st, operators: st.operators.map((x) => (x === o ? { ...x, magnitude } : x)) });
-    if (before > after) send(ctx.store, strategyAccount(id), COMMUNITY_POOL, "ststra", before - after);
-    ctx.events.push(event("service_slash", { service: id, operator: encodeAddress(operator), fault, slashed: `${before - after}ststra` }));
+    setService(ctx.store, id, { ...st, operators: st.operators.map((x) => (x === o ? { ...x, alloc: o.alloc - cut, magnitude } : x)) });
+    if (cut > 0n) send(ctx.store, strategyAccount(id), COMMUNITY_POOL, "ststra", cut);
+    ctx.events.push(event("service_slash", { service: id, operator: encodeAddress(operator), fault, slashed: `${cut}ststra` }));
   }
 }

@@ -3,7 +3,7 @@ import type { ExecContext } from "../../../context.ts";
 import { ChainKey } from "../../../keys.ts";
 import { ErrorCode, StrataError } from "../../../errors.ts";
 import { event } from "../../../events.ts";
-import { makeReaders, parseBlockParams, parseDistributionParams, parseLrtParams, parseLstParams, parseSlashingParams, parseStakingParams, parseTxParams, type Fail } from "../../../paramsParse.ts";
+import { parseStrategyFractions, makeReaders, parseBlockParams, parseDistributionParams, parseLrtParams, parseLstParams, parseSlashingParams, parseStakingParams, parseTxParams, type Fail } from "../../../paramsParse.ts";
 import { getBlockParams, getTxParams, setBlockParams, setTxParams } from "../../../params.ts";
 import { getParams as getStaking, setParams as setStaking } from "../../staking/store.ts";
 import { getParams as getSlashing, setParams as setSlashing } from "../../slashing/store.ts";
@@ -89,9 +89,7 @@ export function processParamsUpdate(ctx: ExecContext, signer: Uint8Array, m: Msg
         reg.push({
           id: enc.encode(id),
           kind: kind === "service" ? StrategyKind.Service : StrategyKind.Pool,
-          rewardRate: so.rewardRate === undefined ? 0n : r.uint(so.rewardRate, `${f}.rewardRate`, 10n ** 18n),
-          slashFraction: so.slashFraction === undefined ? 0n : r.uint(so.slashFraction, `${f}.slashFraction`, 10n ** 18n),
-          downtimeSlashFraction: so.downtimeSlashFraction === undefined ? 0n : r.uint(so.downtimeSlashFraction, `${f}.downtimeSlashFraction`, 10n ** 18n),
+          ...parseStrategyFractions(so, f, fail),
         });
         const pool = so.rewardPool === undefined ? 0n : r.uint(so.rewardPool, `${f}.rewardPool`, MAX_AMOUNT);
         if (pool > 0n) send(ctx.store, signer, strategyAccount(id), "stra", pool);
