@@ -373,7 +373,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.lastCommit = commit;
     this.executed.clear();
     if (CHECK_INVARIANTS) {
-      const broken = brokenInvariants(this.db);
+      const broken = brokenInvariants(await this.db.stateSnapshot());
       if (broken.length) throw new Error(`invariant broken after block ${header.height}: ${broken.join("; ")}`);
     }
     for (const e of p.block.evidence) this.evidencePool.delete(Buffer.from(e).toString("hex"));

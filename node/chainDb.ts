@@ -1,6 +1,7 @@
 // LevelDB layout of a node's home/data: one sublevel per concern, and exactly one atomic batch
 // per committed block (state writes, tree nodes, block, commit, tx index, meta together), so a
 // crash at any instant leaves the node at the last fully committed height.
+import { MemoryStore } from "../state/store/overlay.ts";
 import { Level } from "level";
 import type { AbstractSublevel } from "abstract-level";
 import type { KVReader, Change } from "../state/store/types.ts";
@@ -230,5 +231,17 @@ export class ChainDb implements KVReader, CommitmentReader {
   }
   async getTxRecord(hash: Bytes): Promise<Bytes | undefined> {
     return (await this.txIndex.get(hash)) ?? undefined;
+  }
+
+  /**
+   * A consistent in-memory copy of the whole committed state (one LevelDB iterator: a snapshot),
+   * for the invariant checks of test nodes. PERF: O(state): never on a production path.
+   */
+  async stateSnapshot(): Promise<MemoryStore> {
+    const m = new MemoryStore();
+    const changes: { key: Bytes; value: Bytes }[] = [];
+    for await (const [key, value] of this.stateDb.iterator()) changes.push({ key, value });
+    m.apply(changes);
+    return m;
   }
 }

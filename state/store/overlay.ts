@@ -1,4 +1,4 @@
-import { keyToString, stringToKey, type Change, type KVReader } from "./types.ts";
+import { keyToString, stringToKey, type Change, type KVReader, type KVScanner } from "./types.ts";
 
 /**
  * A write overlay over a reader: the block's pending writes, or a tx's writes on top of the
@@ -59,8 +59,14 @@ export class Overlay implements KVReader {
 }
 
 /** In-memory base store: the genesis builder and unit tests use it in place of LevelDB. */
-export class MemoryStore implements KVReader {
+export class MemoryStore implements KVScanner {
   readonly map = new Map<string, Uint8Array>();
+  /** PERF: O(all keys) per call (sorts the matches): for invariants and tests, not block execution. */
+  *scan(prefix: Uint8Array): Iterable<[Uint8Array, Uint8Array]> {
+    const p = keyToString(prefix);
+    const keys = [...this.map.keys()].filter((k) => k.startsWith(p)).sort();
+    for (const k of keys) yield [stringToKey(k), this.map.get(k)!];
+  }
   get(key: Uint8Array): Uint8Array | undefined {
     return this.map.get(keyToString(key));
   }

@@ -3,6 +3,11 @@ export interface KVReader {
   get(key: Uint8Array): Uint8Array | undefined;
 }
 
+/** A reader that can also list the entries under a prefix (in byte order): the invariants use it. */
+export interface KVScanner extends KVReader {
+  scan(prefix: Uint8Array): Iterable<[Uint8Array, Uint8Array]>;
+}
+
 /** Keys are kept as latin1 strings inside Maps: a 1:1, allocation-cheap mapping of bytes. */
 export function keyToString(key: Uint8Array): string {
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("latin1");

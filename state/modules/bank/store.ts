@@ -5,6 +5,8 @@ import type { Overlay } from "../../store/overlay.ts";
 import type { KVReader } from "../../store/types.ts";
 
 const ACCOUNT = Uint8Array.of(Prefix.bank, 0x01);
+/** Every account record (addr20 after the prefix): the supply invariant scans it. */
+export const ACCOUNT_PREFIX = ACCOUNT;
 const SUPPLY = Uint8Array.of(Prefix.bank, 0x02);
 const utf8 = new TextEncoder();
 

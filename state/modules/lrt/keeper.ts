@@ -76,6 +76,7 @@ export function restake(ctx: ExecContext, user: Uint8Array, amount: bigint): big
   update(ctx, (st) => ({ idleStstra: st.idleStstra + amount }));
   if (q.dead > 0n) mint(ctx.store, DEAD_SHARES_HOLDER, "rststra", q.dead);
   mint(ctx.store, user, "rststra", q.minted);
+  update(ctx, (st) => ({ issued: st.issued + q.dead + q.minted }));
   ctx.events.push(event("lrt_restake", { restaker: encodeAddress(user), amount: `${amount}ststra`, minted: `${q.minted}rststra` }));
   return q.minted;
 }
@@ -109,6 +110,7 @@ export function requestWithdrawal(ctx: ExecContext, user: Uint8Array, amount: bi
   const outStra = (amount * getState(ctx.store).idleStra) / supply;
   if (outStstra === 0n && outStra === 0n) throw new StrataError(ErrorCode.InvalidAmount, `${amount}rststra is worth less than 1 base unit`);
   burn(ctx.store, user, "rststra", amount);
+  update(ctx, (st) => ({ issued: st.issued - amount }));
   const idle = getState(ctx.store).idleStstra;
   if (idle < outStstra) unallocate(ctx, outStstra - idle);
   let st = getState(ctx.store);

@@ -34,6 +34,8 @@ export const LrtState = new ContainerType(
     idleStra: Uint128,
     escrowStstra: Uint128,
     escrowStra: Uint128,
+    /** rststra this module has minted less what it burned: the invariants hold bank's supply to it */
+    issued: Uint128,
   },
   { typeName: "LrtState" },
 );
@@ -58,7 +60,7 @@ const K = { params: Uint8Array.of(Prefix.lrt, 0x01), state: Uint8Array.of(Prefix
 const params = record(K.params, LrtParams, () => DEFAULT_LRT_PARAMS);
 export const getParams = params.get;
 export const setParams = params.set;
-const state = record<LrtStateValue>(K.state, LrtState, () => ({ nextRequestId: 1, history: [], escrowMagnitude: E18, escrowUnits: 0n, escrowEra: 0, idleStstra: 0n, idleStra: 0n, escrowStstra: 0n, escrowStra: 0n }));
+const state = record<LrtStateValue>(K.state, LrtState, () => ({ nextRequestId: 1, history: [], escrowMagnitude: E18, escrowUnits: 0n, escrowEra: 0, idleStstra: 0n, idleStra: 0n, escrowStstra: 0n, escrowStra: 0n, issued: 0n }));
 export const getState = state.get;
 export const setState = state.set;
 

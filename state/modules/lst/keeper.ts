@@ -76,6 +76,19 @@ function lastEpochRate(st: LstStateValue): bigint {
   return st.history.length ? st.history[st.history.length - 1].rate : E18;
 }
 
+/** Mints ststra and books it in the module's own ledger (the invariants hold the supply to it). */
+function issue(ctx: ExecContext, to: Uint8Array, amount: bigint): void {
+  mint(ctx.store, to, "ststra", amount);
+  const st = getState(ctx.store);
+  setState(ctx.store, { ...st, issued: st.issued + amount });
+}
+
+function retire(ctx: ExecContext, from: Uint8Array, amount: bigint): void {
+  burn(ctx.store, from, "ststra", amount);
+  const st = getState(ctx.store);
+  setState(ctx.store, { ...st, issued: st.issued - amount });
+}
+
 /**
  * Rewards paid to the pool's delegations (by the staking hooks whenever the pool's delegation
  * changes, or by the epoch's claim) are booked as idle stra: the only way stra becomes the
@@ -122,8 +135,8 @@ export function stake(ctx: ExecContext, user: Uint8Array, amount: bigint): bigin
   }
   send(ctx.store, user, LST, "stra", amount);
   delegateByWeights(ctx, amount);
-  if (q.dead > 0n) mint(ctx.store, DEAD_SHARES_HOLDER, "ststra", q.dead);
-  mint(ctx.store, user, "ststra", q.minted);
+  if (q.dead > 0n) issue(ctx, DEAD_SHARES_HOLDER, q.dead);
+  issue(ctx, user, q.minted);
   ctx.events.push(event("lst_stake", { staker: encodeAddress(user), amount: `${amount}stra`, minted: `${q.minted}ststra` }));
   return q.minted;
 }
@@ -194,7 +207,7 @@ export function maybeRunEpoch(ctx: ExecContext): void {
   const backing = pooledStake(ctx.store);
   if (fee > 0n && supply > 0n && backing > fee) {
     const feeShares = (fee * supply) / (backing - fee);
-    if (feeShares > 0n) mint(ctx.store, p.treasury, "ststra", feeShares);
+    if (feeShares > 0n) issue(ctx, p.treasury, feeShares);
   }
   setState(ctx.store, { ...getState(ctx.store), rewardsSinceEpoch: 0n });
   // 3. finalize this epoch's requests at min(promised, escrowed ststra × rate now) and burn the
@@ -279,8 +292,9 @@ function finalizeRequests(ctx: ExecContext): LstStateValue {
     total += worth < r.amount ? worth : r.amount;
     escrow += r.shares;
   }
-  burn(ctx.store, LST, "ststra", escrow);
-  const next = { ...st, pendingUnbond: st.pendingUnbond + total, firstPendingId: st.nextRequestId };
+  retire(ctx, LST, escrow);
+  const after = getState(ctx.store);
+  const next = { ...after, pendingUnbond: after.pendingUnbond + total, firstPendingId: after.nextRequestId };
   setState(ctx.store, next);
   return next;
 }

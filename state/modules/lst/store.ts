@@ -37,6 +37,8 @@ export const LstState = new ContainerType(
     openBatches: new ListCompositeType(OpenBatch, 4096),
     idle: Uint128,
     rewardsSinceEpoch: Uint128,
+    /** ststra this module has minted less what it burned: the invariants hold bank's supply to it */
+    issued: Uint128,
   },
   { typeName: "LstState" },
 );
@@ -61,7 +63,7 @@ const K = {
 const params = record(K.params, LstParams, () => DEFAULT_LST_PARAMS);
 export const getParams = params.get;
 export const setParams = params.set;
-const state = record<LstStateValue>(K.state, LstState, () => ({ epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, firstPendingId: 1, history: [], openBatches: [], idle: 0n, rewardsSinceEpoch: 0n }));
+const state = record<LstStateValue>(K.state, LstState, () => ({ epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, firstPendingId: 1, history: [], openBatches: [], idle: 0n, rewardsSinceEpoch: 0n, issued: 0n }));
 export const getState = state.get;
 export const setState = state.set;
 const requests = requestBook<RequestValue>(K.request, K.owner, Request);

@@ -68,25 +68,25 @@ function punishInServices(ctx: ExecContext, op: Uint8Array, fault: "double_sign"
 export function handleEvidence(ctx: ExecContext, evidence: readonly Uint8Array[]): void {
   const p = getParams(ctx.store);
   for (const raw of evidence) {
-    let why: string | undefined;
+    let e: ReturnType<typeof DuplicateVoteEvidence.deserialize>;
     try {
-      const e = DuplicateVoteEvidence.deserialize(raw);
-      const op = operatorByConsensusAddress(ctx.store, e.voteA.body.validator);
-      const val = op ? getValidator(ctx.store, op) : undefined;
-      if (!op || !val) why = "unknown validator";
-      else if (val.tombstoned) why = "validator already tombstoned";
-      else why = getEvidenceInvalidity(ctx.chainId, e, val.consensusPubkey);
-      if (!why && op) {
-        slash(ctx, op, p.slashFractionDoubleSign, e.voteA.body.height);
-        // restaking services cut the allocation behind this operator; pending LRT withdrawals
-        // lose the same fraction as the LRT's holders
-        punishInServices(ctx, op, "double_sign");
-        jail(ctx, op, Number.MAX_SAFE_INTEGER, true);
-        ctx.events.push(event("double_sign", { validator: encodeAddress(op), height: String(e.voteA.body.height) }));
-      }
+      e = DuplicateVoteEvidence.deserialize(raw);
     } catch {
-      why = "does not decode";
+      ctx.events.push(event("evidence_rejected", { reason: "does not decode" }));
+      continue;
     }
-    if (why) ctx.events.push(event("evidence_rejected", { reason: why }));
+    const op = operatorByConsensusAddress(ctx.store, e.voteA.body.validator);
+    const val = op ? getValidator(ctx.store, op) : undefined;
+    const why = !op || !val ? "unknown validator" : val.tombstoned ? "validator already tombstoned" : getEvidenceInvalidity(ctx.chainId, e, val.consensusPubkey);
+    if (why || !op) {
+      ctx.events.push(event("evidence_rejected", { reason: why ?? "unknown validator" }));
+      continue;
+    }
+    slash(ctx, op, p.slashFractionDoubleSign, e.voteA.body.height);
+    // restaking services cut the allocation behind this operator; pending LRT withdrawals
+    // lose the same fraction as the LRT's holders
+    punishInServices(ctx, op, "double_sign");
+    jail(ctx, op, Number.MAX_SAFE_INTEGER, true);
+    ctx.events.push(event("double_sign", { validator: encodeAddress(op), height: String(e.voteA.body.height) }));
   }
 }

@@ -252,7 +252,9 @@ export function completeRedelegations(ctx: ExecContext): void {
 export function jail(ctx: ExecContext, operator: Uint8Array, until: number, tombstone = false): void {
   const v = requireValidator(ctx.store, operator);
   setValidator(ctx.store, { ...v, jailed: true, jailedUntil: Math.max(v.jailedUntil, until), tombstoned: v.tombstoned || tombstone });
-  ctx.events.push(event("jail", { validator: encodeAddress(operator), until: new Date(until).toISOString(), tombstoned: String(v.tombstoned || tombstone) }));
+  // a tombstone jails for good (until = MAX_SAFE_INTEGER, past what a Date can print)
+  const forever = until > 8.64e15;
+  ctx.events.push(event("jail", { validator: encodeAddress(operator), until: forever ? "forever" : new Date(until).toISOString(), tombstoned: String(v.tombstoned || tombstone) }));
 }
 
 /**

@@ -20,6 +20,10 @@ const K = {
   redelegationQueue: Uint8Array.of(Prefix.staking, 0x0a),
 };
 
+/** Prefixes the invariants scan: every delegation (delegator20 validator20) and unbonding record. */
+export const DELEGATION_PREFIX = K.delegation;
+export const UNBONDING_PREFIX = K.unbonding;
+
 const params = record(K.params, StakingParams, () => DEFAULT_STAKING_PARAMS);
 export const getParams: (s: KVReader) => StakingParamsValue = params.get;
 export const setParams = params.set;
