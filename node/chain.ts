@@ -1,5 +1,6 @@
 // The node's view of the chain: committed state in LevelDB, the mempool in front of it, and the
 // two operations consensus needs: build a proposal (execute once into an overlay) and commit it.
+import type { StrataEvent } from "../state/events.ts";
 import { EventEmitter } from "node:events";
 import { Block, BlockIdFlag, Commit, TxResultRecord, type BlockValue, type CommitValue, type HeaderValue } from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
@@ -37,6 +38,8 @@ export type ProposedBlock = {
   changes: Change[];
   commitment: CommitmentUpdate;
   results: TxResult[];
+  /** begin/end-block events (epochs, slashes, and any `block_step_failed`) */
+  events: StrataEvent[];
 };
 
 export type CommittedBlockEvent = {
@@ -46,6 +49,7 @@ export type CommittedBlockEvent = {
   header: HeaderValue;
   txs: Uint8Array[];
   results: TxResult[];
+  events: StrataEvent[];
   commitMs: number;
   /** time of the one LevelDB batch that made the block durable */
   writeMs: number;
@@ -257,7 +261,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       proposer,
     };
     const block: BlockValue = { header, txs, evidence, lastCommit: this.lastCommit };
-    const p = { block, nextValidators, blockId: blockIdOf(header), changes, commitment, results: exec.results };
+    const p = { block, nextValidators, blockId: blockIdOf(header), changes, commitment, results: exec.results, events: exec.events };
     this.remember(p);
     return p;
   }
@@ -327,7 +331,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     if (Buffer.compare(validatorsHash(nextValidators), block.header.nextValidatorsHash) !== 0) {
       return { ok: false, reason: "nextValidatorsHash does not match the validator set after the block" };
     }
-    const executed: ProposedBlock = { block, nextValidators, blockId, changes, commitment, results: exec.results };
+    const executed: ProposedBlock = { block, nextValidators, blockId, changes, commitment, results: exec.results, events: exec.events };
     this.remember(executed);
     return { ok: true, executed };
   }
@@ -389,7 +393,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       (t) => getBalance(this.db, Buffer.from(t.sender, "hex"), "stra") >= t.fee,
     );
     const commitMs = performance.now() - t0;
-    this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, commitMs, writeMs });
+    this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, events: p.events, commitMs, writeMs });
   }
 
   async close(): Promise<void> {

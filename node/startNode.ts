@@ -127,6 +127,9 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       hash: Buffer.from(b.blockId).toString("hex").toUpperCase().slice(0, 12),
       peers: p2p.peers().length,
     });
+    // the state machine kept the chain alive past a bug: say so loudly, every time
+    for (const r of b.results) if (r.code === ErrorCode.Internal) log.error("tx failed with an internal error (a state-machine bug: report it)", { height: b.height, tx: r.hash, error: r.log });
+    for (const e of b.events) if (e.type === "block_step_failed") log.error("a block step failed and was skipped (a state-machine bug: report it)", { height: b.height, ...Object.fromEntries(e.attributes.map((a) => [a.key, a.value])) });
   });
   driver.start();
 
