@@ -1,16 +1,60 @@
-// Wires the modules together once: staking's hooks go to distribution and lst (Cosmos' hooks
-// pattern), so staking never imports them. Imported by everything that executes blocks.
-import { setStakingHooks } from "./modules/staking/hooks.ts";
+// The app: the modules, listed once, in begin/end-block order (Cosmos' module manager with its
+// SetOrderBeginBlockers/SetOrderEndBlockers in one list). Everything the state machine needs from
+// a module is derived from this list: message kinds and their gas, begin/end-block steps,
+// params spaces and invariants. Hooks between modules are wired here, explicitly.
+import type { Module, MsgDef } from "./module.ts";
+import type { StakingHooks } from "./modules/staking/hooks.ts";
 import { beforeValidatorSlashed, initializeDelegation, initializeValidator, settleDelegation } from "./modules/distribution/keeper.ts";
 import { onUnbondingSlashed, receiveRewards } from "./modules/lst/keeper.ts";
+import { bankModule } from "./modules/bank/index.ts";
+import { stakingModule } from "./modules/staking/index.ts";
+import { distributionModule } from "./modules/distribution/index.ts";
+import { slashingModule } from "./modules/slashing/index.ts";
+import { lstModule } from "./modules/lst/index.ts";
+import { lrtModule } from "./modules/lrt/index.ts";
+import { strategyModule } from "./modules/strategy/index.ts";
+import { paramsModule } from "./modules/params/index.ts";
+import type { KVScanner } from "./store/types.ts";
 
-setStakingHooks({
+/** Staking's hooks go to distribution (F1 periods) and lst (its rewards and batch slashes). */
+export const STAKING_HOOKS: StakingHooks = {
   afterValidatorCreated: (ctx, op) => initializeValidator(ctx, op),
   // rewards paid to the lst pool's delegations are booked by the lst module (its own records)
   beforeDelegationModified: (ctx, d, op) => receiveRewards(ctx, d, settleDelegation(ctx, d, op)),
   afterDelegationModified: (ctx, d, op) => initializeDelegation(ctx, d, op),
   beforeValidatorSlashed: (ctx, op, fraction) => beforeValidatorSlashed(ctx, op, fraction),
   afterUnbondingSlashed: (ctx, delegator, creationHeight, cut) => onUnbondingSlashed(ctx, delegator, creationHeight, cut),
-});
+};
 
-export const APP_WIRED = true;
+export type App = {
+  modules: readonly Module[];
+  /** `<module>/<verb>` → message */
+  msgs: ReadonlyMap<string, MsgDef<unknown>>;
+  hooks: StakingHooks;
+  invariants(s: KVScanner): string[];
+};
+
+/** Derives the app from its module list; refuses a list that names a message or module twice. */
+export function buildApp(modules: readonly Module[], hooks: StakingHooks = STAKING_HOOKS): App {
+  const msgs = new Map<string, MsgDef<unknown>>();
+  const names = new Set<string>();
+  for (const m of modules) {
+    if (names.has(m.name)) throw new Error(`app: module "${m.name}" is listed twice`);
+    names.add(m.name);
+    for (const [verb, d] of Object.entries(m.msgs ?? {})) msgs.set(`${m.name}/${verb}`, d);
+  }
+  return { modules, msgs, hooks, invariants: (s) => modules.flatMap((m) => m.invariants?.(s) ?? []) };
+}
+
+const MODULES: readonly Module[] = [
+  bankModule,
+  stakingModule, // end block: matured unbondings and redelegations pay out first…
+  distributionModule, // begin block: rewards to the last block's signers
+  slashingModule, // begin block: liveness, then evidence
+  lstModule, // end block: the epoch, after unbondings paid the pool
+  lrtModule, // end block: after the LST's epoch, whose rate it values at
+  strategyModule,
+  paramsModule(() => MODULES),
+];
+
+export const APP: App = buildApp(MODULES);

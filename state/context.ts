@@ -1,6 +1,7 @@
 import type { StrataEvent } from "./events.ts";
 import type { TxParamsValue } from "./params.ts";
 import type { Overlay } from "./store/overlay.ts";
+import type { StakingHooks } from "./modules/staking/hooks.ts";
 
 /** Everything a message handler may see: the store overlay and the block's coordinates. */
 export type ExecContext = {
@@ -11,4 +12,6 @@ export type ExecContext = {
   time: number;
   txParams: TxParamsValue;
   events: StrataEvent[];
+  /** the staking hooks as the app wired them (state/app.ts) */
+  hooks: StakingHooks;
 };

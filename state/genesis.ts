@@ -2,6 +2,7 @@
 // to an empty store by initChain. Parsing a fixed RFC 3339 string is not a clock read.
 import { ErrorCode, StrataError } from "./errors.ts";
 import { parseTimestamp } from "./timestamp.ts";
+import { STAKING_HOOKS } from "./app.ts";
 import { decodeAddress, encodeAddress, addressFromPubkey } from "./crypto/address.ts";
 import { isValidPublicKey } from "./crypto/ed25519.ts";
 import { isDenom, MAX_AMOUNT, ONE } from "./denoms.ts";
@@ -193,7 +194,7 @@ export function initChain(store: Overlay, g: Genesis): void {
   store.set(ChainKey.chainId, new TextEncoder().encode(g.chainId));
   store.set(ChainKey.lastBlockTime, Uint64Num.serialize(g.genesisTime));
   for (const a of g.accounts) for (const [denom, amt] of a.balances) mint(store, a.address, denom, amt);
-  const ctx = { store, chainId: g.chainId, height: 0, time: g.genesisTime, txParams: g.txParams, events: [] };
+  const ctx = { store, chainId: g.chainId, height: 0, time: g.genesisTime, txParams: g.txParams, events: [], hooks: STAKING_HOOKS };
   for (const v of g.validators) {
     const operator = addressFromPubkey(v.pubkey);
     const tokens = BigInt(v.power) * ONE;

@@ -7,16 +7,12 @@
 // top of that runs in its own overlay: should a bug throw anyway, that step's writes are
 // dropped, a `block_step_failed` event names it (the node logs it loudly) and the block goes on.
 // Every node skips the same step, so the chain stays deterministic and alive.
-import "../app.ts";
+import type { App } from "../app.ts";
 import type { ExecContext } from "../context.ts";
 import { event } from "../events.ts";
 import { ChainKey } from "../keys.ts";
 import { Uint64Num } from "../encoding/types.ts";
-import { allocateRewards } from "../modules/distribution/keeper.ts";
-import { completeRedelegations, completeUnbondings, updateActiveSet } from "../modules/staking/keeper.ts";
-import { handleEvidence, trackLiveness } from "../modules/slashing/keeper.ts";
-import { maybeRunEpoch } from "../modules/lst/keeper.ts";
-import { maybeRunEpoch as maybeRunLrtEpoch } from "../modules/lrt/keeper.ts";
+import { updateActiveSet } from "../modules/staking/keeper.ts";
 import { getLastValidators, getPendingValidators, shiftValidatorSets, type ValidatorEntryValue } from "../validators.ts";
 
 /** Runs `fn` in a child overlay; on any throw its writes are dropped and an event says so. */
@@ -35,20 +31,16 @@ export function guardedStep<T>(ctx: ExecContext, step: string, fn: (c: ExecConte
   }
 }
 
-export function beginBlock(ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], evidence: readonly Uint8Array[]): void {
+/** Every module's begin block, in the app's order, each guarded. */
+export function beginBlock(app: App, ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], evidence: readonly Uint8Array[]): void {
   const b = ctx.store.get(ChainKey.lastBlockTime);
-  const lastTime = b ? Uint64Num.deserialize(b) : ctx.time;
-  const last = getLastValidators(ctx.store);
-  guardedStep(ctx, "distribution/allocate_rewards", (c) => allocateRewards(c, last, lastCommitSigners, lastTime));
-  guardedStep(ctx, "slashing/track_liveness", (c) => trackLiveness(c, last, lastCommitSigners));
-  guardedStep(ctx, "slashing/handle_evidence", (c) => handleEvidence(c, evidence));
+  const info = { lastValidators: getLastValidators(ctx.store), lastCommitSigners, evidence, lastBlockTime: b ? Uint64Num.deserialize(b) : ctx.time };
+  for (const m of app.modules) if (m.beginBlock) guardedStep(ctx, `${m.name}/begin_block`, (c) => m.beginBlock!(c, info));
 }
 
-export function endBlock(ctx: ExecContext): void {
-  guardedStep(ctx, "staking/complete_unbondings", completeUnbondings);
-  guardedStep(ctx, "staking/complete_redelegations", completeRedelegations);
-  guardedStep(ctx, "lst/epoch", maybeRunEpoch); // after matured unbondings have paid the lst module
-  guardedStep(ctx, "lrt/epoch", maybeRunLrtEpoch);
+/** Every module's end block in the app's order, then staking decides S_{H+2} and the sets shift. */
+export function endBlock(app: App, ctx: ExecContext): void {
+  for (const m of app.modules) if (m.endBlock) guardedStep(ctx, `${m.name}/end_block`, (c) => m.endBlock!(c));
   const decided = guardedStep(ctx, "staking/update_active_set", updateActiveSet);
   shiftValidatorSets(ctx.store, nextSet(ctx, decided));
   ctx.store.set(ChainKey.lastBlockTime, Uint64Num.serialize(ctx.time));

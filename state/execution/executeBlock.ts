@@ -6,6 +6,7 @@ import { sha256 } from "../crypto/hash.ts";
 import { decodeTx, type DecodedTx } from "../tx/decodeTx.ts";
 import { asFailure, processTx, type TxResult } from "../tx/processTx.ts";
 import { beginBlock, endBlock } from "./blockHooks.ts";
+import { APP, type App } from "../app.ts";
 
 export type BlockInput = {
   chainId: string;
@@ -33,13 +34,13 @@ export type BlockExecution = {
  * exact bytes (the tx hash covers the signature).
  * PERF: linear in txs; per tx one decode (unless pre-decoded) and processTx.
  */
-export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (hashHex: string) => boolean = () => false): BlockExecution {
+export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (hashHex: string) => boolean = () => false, app: App = APP): BlockExecution {
   const overlay = new Overlay(base);
   const txParams = getTxParams(overlay);
   const results: TxResult[] = [];
   const blockEvents: StrataEvent[] = [];
-  const blockCtx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: blockEvents };
-  beginBlock(blockCtx, input.lastCommitSigners ?? [], input.evidence ?? []);
+  const blockCtx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: blockEvents, hooks: app.hooks };
+  beginBlock(app, blockCtx, input.lastCommitSigners ?? [], input.evidence ?? []);
   for (const raw of input.txs) {
     let tx: DecodedTx;
     if (raw instanceof Uint8Array) {
@@ -51,9 +52,9 @@ export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (ha
         continue;
       }
     } else tx = raw;
-    const ctx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: [] };
+    const ctx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: [], hooks: app.hooks };
     results.push(processTx(ctx, tx, !sigVerified(tx.hashHex)));
   }
-  endBlock(blockCtx);
+  endBlock(app, blockCtx);
   return { overlay, results, events: blockEvents };
 }

@@ -3,7 +3,7 @@ import { ErrorCode, StrataError } from "../errors.ts";
 import { sha256 } from "../crypto/hash.ts";
 import { addressFromPubkey } from "../crypto/address.ts";
 import { MSG_KINDS, type MsgKind } from "../msgs.ts";
-import { txGas } from "../gas.ts";
+import { GAS_PER_BYTE, TX_BASE_GAS } from "../gas.ts";
 
 export type DecodedMsg = { type: string; value: unknown; kind: MsgKind<unknown> };
 
@@ -39,10 +39,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * Decodes a signed tx and applies every stateless rule: size, canonical SSZ, message kinds,
- * per-message validateBasic. Does not look at state or the signature.
+ * per-message validateBasic. Does not look at state or the signature. `kinds`: the app's
+ * message kinds (a test may build an app with more modules).
  * PERF: one SSZ decode and one re-encode (canonicality) of the tx plus one per message.
  */
-export function decodeTx(bytes: Uint8Array): DecodedTx {
+export function decodeTx(bytes: Uint8Array, kinds: ReadonlyMap<string, MsgKind<unknown>> = MSG_KINDS): DecodedTx {
   if (bytes.length > MAX_TX_BYTES) {
     throw new StrataError(ErrorCode.TxTooLarge, `tx is ${bytes.length} bytes, limit is ${MAX_TX_BYTES}`);
   }
@@ -62,7 +63,7 @@ export function decodeTx(bytes: Uint8Array): DecodedTx {
   }
   const msgs: DecodedMsg[] = body.msgs.map((env, i) => {
     const type = decodeUtf8(env.type, `msgs[${i}].type`);
-    const kind = MSG_KINDS.get(type);
+    const kind = kinds.get(type);
     if (!kind) throw new StrataError(ErrorCode.UnknownMessage, `msgs[${i}]: unknown message type "${type}"`);
     let value: unknown;
     try {
@@ -93,7 +94,7 @@ export function decodeTx(bytes: Uint8Array): DecodedTx {
     sender: addressFromPubkey(body.signer),
     msgs,
     memo: decodeUtf8(body.memo, "memo"),
-    gas: txGas(bytes.length, msgs.map((m) => m.type)),
+    gas: msgs.reduce((g, m) => g + m.kind.gas, TX_BASE_GAS + GAS_PER_BYTE * BigInt(bytes.length)),
   };
 }
 

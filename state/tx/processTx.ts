@@ -49,7 +49,9 @@ export function processTx(ctx: ExecContext, tx: DecodedTx, verifySignature = tru
   try {
     for (const m of tx.msgs) {
       events.push(event("message", { action: m.type, sender, module: m.type.split("/")[0] }));
-      m.kind.process(msgCtx, tx.sender, m.value);
+      const broken = m.kind.verify?.(msgCtx, tx.sender, m.value);
+      if (broken) throw broken;
+      m.kind.execute(msgCtx, tx.sender, m.value);
     }
   } catch (e) {
     // a broken rule (StrataError) or a bug (anything else): either way the messages' writes are

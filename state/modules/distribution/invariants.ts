@@ -4,7 +4,7 @@
 // difference is dust that stays behind).
 import type { KVScanner } from "../../store/types.ts";
 import { getBalance } from "../bank/keeper.ts";
-import { DELEGATION_PREFIX, getValidator, getValidatorOperators } from "../staking/store.ts";
+import { DELEGATION_PREFIX, getValidator, getValidatorOperators } from "../staking/keeper.ts";
 import { DISTRIBUTION, pendingRewards } from "./keeper.ts";
 import { getCommission, getOutstanding } from "./store.ts";
 

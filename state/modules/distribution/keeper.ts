@@ -10,7 +10,7 @@ import type { KVReader } from "../../store/types.ts";
 import { event } from "../../events.ts";
 import { getBalance, getSupply, mint, send } from "../bank/keeper.ts";
 import { FEE_COLLECTOR } from "../../moduleAccounts.ts";
-import { getDelegationShares, getValidator, operatorByConsensusAddress } from "../staking/store.ts";
+import { getDelegationShares, getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
 import { tokensFromShares } from "../staking/keeper.ts";
 import type { ValidatorEntryValue } from "../../validators.ts";
 import { addressFromPubkey } from "../../crypto/address.ts";

@@ -1,6 +1,6 @@
 import type { KVReader } from "../../store/types.ts";
 import { encodeAddress } from "../../crypto/address.ts";
-import { getDelegatorValidators } from "../staking/store.ts";
+import { getDelegatorValidators } from "../staking/keeper.ts";
 import { pendingRewards } from "./keeper.ts";
 import { getCommission, getOutstanding } from "./store.ts";
 

@@ -3,7 +3,7 @@
 // unbonding covers its idle stra plus everything its open batches still owe claimers.
 import type { KVScanner } from "../../store/types.ts";
 import { getBalance, getSupply } from "../bank/keeper.ts";
-import { getUnbonding, getValidatorOperators } from "../staking/store.ts";
+import { getUnbonding, getValidatorOperators } from "../staking/keeper.ts";
 import { batchOwed, LST } from "./keeper.ts";
 import { getRequest, getState } from "./store.ts";
 

@@ -14,7 +14,7 @@ import { moduleAddress, encodeAddress } from "../../crypto/address.ts";
 import { event } from "../../events.ts";
 import { burn, getBalance, getSupply, mint, send } from "../bank/keeper.ts";
 import { delegate, redelegate, tokensFromShares, undelegate } from "../staking/keeper.ts";
-import { getDelegationShares, getParams as getStakingParams, getValidator, getValidatorOperators } from "../staking/store.ts";
+import { getDelegationShares, getStakingParams, getValidator, getValidatorOperators } from "../staking/keeper.ts";
 import { ValidatorStatus, type ValidatorValue } from "../staking/types.ts";
 import { initializeDelegation, pendingRewards, settleDelegation } from "../distribution/keeper.ts";
 import { DEAD_SHARES_HOLDER } from "../../moduleAccounts.ts";

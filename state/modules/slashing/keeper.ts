@@ -3,7 +3,7 @@ import type { ExecContext } from "../../context.ts";
 import { encodeAddress, addressFromPubkey } from "../../crypto/address.ts";
 import { event } from "../../events.ts";
 import type { ValidatorEntryValue } from "../../validators.ts";
-import { getValidator, operatorByConsensusAddress } from "../staking/store.ts";
+import { getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
 import { jail, slash } from "../staking/keeper.ts";
 import { DuplicateVoteEvidence, getEvidenceInvalidity } from "./evidence.ts";
 import { onOperatorSlashed } from "../strategy/service.ts";

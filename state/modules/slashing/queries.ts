@@ -1,5 +1,5 @@
 import type { KVReader } from "../../store/types.ts";
-import { getValidator, operatorByConsensusAddress } from "../staking/store.ts";
+import { getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
 import { getParams, getSigningInfo } from "./store.ts";
 
 export function querySigningInfo(s: KVReader, consAddr: Uint8Array) {

@@ -1,5 +1,6 @@
 // Staking hooks, as Cosmos' StakingHooks: other modules react to delegation changes without
-// staking importing them. The app wires them once (state/app.ts).
+// staking importing them. The app wires them once, explicitly (state/app.ts), and every
+// execution context carries them (no global set as a side effect of an import).
 import type { ExecContext } from "../../context.ts";
 
 export type StakingHooks = {
@@ -14,13 +15,5 @@ export type StakingHooks = {
   afterUnbondingSlashed(ctx: ExecContext, delegator: Uint8Array, creationHeight: number, cut: bigint): void;
 };
 
-const noop: StakingHooks = { afterValidatorCreated() {}, beforeDelegationModified() {}, afterDelegationModified() {}, beforeValidatorSlashed() {}, afterUnbondingSlashed() {} };
-let hooks: StakingHooks = noop;
-
-export function setStakingHooks(h: StakingHooks): void {
-  hooks = h;
-}
-
-export function stakingHooks(): StakingHooks {
-  return hooks;
-}
+/** Hooks that do nothing: a context that runs no staking code (tests of other steps). */
+export const NO_STAKING_HOOKS: StakingHooks = { afterValidatorCreated() {}, beforeDelegationModified() {}, afterDelegationModified() {}, beforeValidatorSlashed() {}, afterUnbondingSlashed() {} };

@@ -10,7 +10,6 @@ import type { Overlay } from "../../store/overlay.ts";
 import { burn, send } from "../bank/keeper.ts";
 import { event } from "../../events.ts";
 import type { ValidatorEntryValue } from "../../validators.ts";
-import { stakingHooks } from "./hooks.ts";
 import {
   getDelegationShares,
   getParams,
@@ -29,6 +28,10 @@ import {
 } from "./store.ts";
 import { ValidatorStatus, type ValidatorValue } from "./types.ts";
 import { sharesToBurn, sharesToIssue, tokensFromShares } from "./exchangeRate.ts";
+
+// What other modules may read of staking: they call this keeper, never staking's storage.
+export { getValidator, getValidatorOperators, getDelegationShares, getDelegatorValidators, getUnbonding, operatorByConsensusAddress, DELEGATION_PREFIX, UNBONDING_PREFIX } from "./store.ts";
+export { getParams as getStakingParams } from "./store.ts";
 
 export const BONDED_POOL = moduleAddress("bonded_pool");
 export const NOT_BONDED_POOL = moduleAddress("not_bonded_pool");
@@ -71,11 +74,11 @@ export function delegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint
   if (v.tombstoned) throw new StrataError(ErrorCode.ValidatorTombstoned, `validator ${encodeAddress(operator)} is tombstoned and cannot receive delegations`);
   const shares = sharesToIssue(v, amount);
   if (shares === 0n) throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of this validator`);
-  stakingHooks().beforeDelegationModified(ctx, delegator, operator);
+  ctx.hooks.beforeDelegationModified(ctx, delegator, operator);
   send(ctx.store, delegator, poolOf(v), "stra", amount);
   setValidator(ctx.store, { ...v, tokens: v.tokens + amount, shares: v.shares + shares });
   setDelegationShares(ctx.store, delegator, operator, getDelegationShares(ctx.store, delegator, operator) + shares);
-  stakingHooks().afterDelegationModified(ctx, delegator, operator);
+  ctx.hooks.afterDelegationModified(ctx, delegator, operator);
   return shares;
 }
 
@@ -84,7 +87,7 @@ export function delegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint
  * with the reward hooks around it; the caller moves or burns the tokens from the pool.
  */
 function removeShares(ctx: ExecContext, delegator: Uint8Array, v: ValidatorValue, held: bigint, shares: bigint, tokens: bigint): void {
-  const hooks = stakingHooks();
+  const hooks = ctx.hooks;
   hooks.beforeDelegationModified(ctx, delegator, v.operator);
   setValidator(ctx.store, { ...v, tokens: v.tokens - tokens, shares: v.shares - shares });
   setDelegationShares(ctx.store, delegator, v.operator, held - shares);
@@ -162,7 +165,7 @@ export function updateActiveSet(ctx: ExecContext): ValidatorEntryValue[] {
  */
 export function slash(ctx: ExecContext, operator: Uint8Array, fraction: bigint, infractionHeight: number): bigint {
   const v = requireValidator(ctx.store, operator);
-  stakingHooks().beforeValidatorSlashed(ctx, operator, fraction);
+  ctx.hooks.beforeValidatorSlashed(ctx, operator, fraction);
   const cut = (v.tokens * fraction + ONE - 1n) / ONE;
   let burned = 0n;
   if (cut > 0n) {
@@ -188,7 +191,7 @@ export function slash(ctx: ExecContext, operator: Uint8Array, fraction: bigint, 
       burned += take;
       burn(ctx.store, NOT_BONDED_POOL, "stra", take);
       changed = true;
-      stakingHooks().afterUnbondingSlashed(ctx, q.delegator, e.creationHeight, take);
+      ctx.hooks.afterUnbondingSlashed(ctx, q.delegator, e.creationHeight, take);
       return { ...e, balance: e.balance - take };
     });
     if (changed) setUnbonding(ctx.store, q.delegator, operator, { entries });
@@ -249,6 +252,11 @@ export function completeRedelegations(ctx: ExecContext): void {
   if (i > 0) setRedelegationQueue(ctx.store, q.slice(i));
 }
 
+/** Lifts a validator's jail (slashing/unjail decided it may return to the candidates). */
+export function unjailValidator(ctx: ExecContext, operator: Uint8Array): void {
+  setValidator(ctx.store, { ...requireValidator(ctx.store, operator), jailed: false });
+}
+
 export function jail(ctx: ExecContext, operator: Uint8Array, until: number, tombstone = false): void {
   const v = requireValidator(ctx.store, operator);
   setValidator(ctx.store, { ...v, jailed: true, jailedUntil: Math.max(v.jailedUntil, until), tombstoned: v.tombstoned || tombstone });
@@ -280,7 +288,7 @@ export function redelegate(ctx: ExecContext, delegator: Uint8Array, from: Uint8A
   const shares = sharesToIssue(dst, amount);
   if (shares === 0n) throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of ${encodeAddress(to)}`);
   removeShares(ctx, delegator, src, have, need, amount);
-  const hooks = stakingHooks();
+  const hooks = ctx.hooks;
   hooks.beforeDelegationModified(ctx, delegator, to);
   const dst2 = getValidator(ctx.store, to)!;
   if (poolOf(src) !== poolOf(dst2)) send(ctx.store, poolOf(src), poolOf(dst2), "stra", amount);

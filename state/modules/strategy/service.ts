@@ -11,7 +11,7 @@ import { ErrorCode, StrataError } from "../../errors.ts";
 import { encodeAddress } from "../../crypto/address.ts";
 import { event } from "../../events.ts";
 import { getBalance, send } from "../bank/keeper.ts";
-import { getValidator } from "../staking/store.ts";
+import { getValidator } from "../staking/keeper.ts";
 import { ValidatorStatus } from "../staking/types.ts";
 import { COMMUNITY_POOL } from "../distribution/keeper.ts";
 import { findStrategy, getRegistry, getService, setService, strategyAccount, strategyName, StrategyKind, type StrategyDefValue } from "./store.ts";
@@ -45,6 +45,11 @@ export function optOut(ctx: ExecContext, operator: Uint8Array, id: string): void
   // its allocation is returned to the LRT at the next rebalance (withdrawn from inactive operators first)
   setService(ctx.store, id, { ...st, operators: st.operators.map((o) => (o === cur ? { ...o, active: false } : o)) });
   ctx.events.push(event("opt_out", { service: id, operator: encodeAddress(operator) }));
+}
+
+/** Ids of the registered service strategies (the LRT's weights may name only these). */
+export function serviceIds(s: KVReader): string[] {
+  return getRegistry(s).filter((d) => d.kind === StrategyKind.Service).map(strategyName);
 }
 
 /** ststra value of the service's position: Σ alloc. */

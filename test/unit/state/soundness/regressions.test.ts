@@ -20,6 +20,7 @@ import { encodeEvidence } from "../../../../state/modules/slashing/evidence.ts";
 import { VoteType, voteSignBytes } from "../../../../consensus/vote.ts";
 import { signMessage } from "../../../../state/crypto/ed25519.ts";
 import { Overlay } from "../../../../state/store/overlay.ts";
+import { STAKING_HOOKS } from "../../../../state/app.ts";
 import { quoteMint, DEAD_SHARES } from "../../../../state/shareToken.ts";
 
 const [alice, bob, carol, dave] = [testKey(0), testKey(1), testKey(2), testKey(3)];
@@ -122,7 +123,7 @@ describe("3. full slashes and zero backing", () => {
     // the position of every service goes (a loss from `before` to almost nothing)
     const o = new Overlay(c.store);
     const st = getLrtState(o);
-    applyStrategyLossToRequests({ store: o, chainId: CHAIN_ID, height: c.height, time: c.time, txParams: {} as never, events: [] }, st.idleStstra + 10n ** 40n, COMMUNITY_POOL);
+    applyStrategyLossToRequests({ store: o, chainId: CHAIN_ID, height: c.height, time: c.time, txParams: {} as never, events: [], hooks: STAKING_HOOKS }, st.idleStstra + 10n ** 40n, COMMUNITY_POOL);
     const after = getLrtState(o);
     expect(after.escrowEra).toBe(st.escrowEra + 1);
     expect(after.escrowUnits).toBe(0n);
@@ -301,9 +302,9 @@ describe("no transaction can halt the chain", () => {
     const { getTxParams } = await import("../../../../state/params.ts");
     const c = chain();
     const decoded = decodeTx(tx(alice, [{ type: "bank/send", value: { to: bob.address, denom: "stra", amount: ONE } }], 0n));
-    const broken = { ...decoded, msgs: decoded.msgs.map((m) => ({ ...m, kind: { ...m.kind, process: () => { throw new RangeError("Division by zero"); } } })) };
+    const broken = { ...decoded, msgs: decoded.msgs.map((m) => ({ ...m, kind: { ...m.kind, execute: () => { throw new RangeError("Division by zero"); } } })) };
     const o = new Overlay(c.store);
-    const r = processTx({ store: o, chainId: CHAIN_ID, height: 1, time: c.time, txParams: getTxParams(o), events: [] }, broken);
+    const r = processTx({ store: o, chainId: CHAIN_ID, height: 1, time: c.time, txParams: getTxParams(o), events: [], hooks: STAKING_HOOKS }, broken);
     expect(r.code).toBe(ErrorCode.Internal);
     expect(r.log).toMatch(/internal error: RangeError: Division by zero/);
     expect(r.charged).toBe(true);
@@ -316,7 +317,7 @@ describe("no transaction can halt the chain", () => {
     const c = chain();
     const o = new Overlay(c.store);
     const events: { type: string; attributes: { key: string; value: string }[] }[] = [];
-    const ctx = { store: o, chainId: CHAIN_ID, height: 7, time: c.time, txParams: {} as never, events };
+    const ctx = { store: o, chainId: CHAIN_ID, height: 7, time: c.time, txParams: {} as never, events, hooks: STAKING_HOOKS };
     const out = guardedStep(ctx, "lst/epoch", (x) => {
       bankSend(x.store, alice.address, bob.address, "stra", ONE);
       throw new StrataError(ErrorCode.Internal, "boom");

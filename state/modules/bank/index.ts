@@ -1,0 +1,10 @@
+// bank: balances, nonces and supply; the only module every other one calls.
+import type { Module } from "../../module.ts";
+import { bankInvariants } from "./invariants.ts";
+import { sendMsg } from "./msgs/send.ts";
+
+export const bankModule: Module = {
+  name: "bank",
+  msgs: { send: sendMsg },
+  invariants: bankInvariants,
+};

@@ -1,0 +1,16 @@
+// distribution: inflation and fees to the signers of the last block (begin block), F1 rewards.
+import type { Module } from "../../module.ts";
+import { parseDistributionParams } from "../../paramsParse.ts";
+import { distributionInvariants } from "./invariants.ts";
+import { allocateRewards } from "./keeper.ts";
+import { getParams, setParams } from "./store.ts";
+import { withdrawRewardsMsg } from "./msgs/withdrawRewards.ts";
+import { withdrawCommissionMsg } from "./msgs/withdrawCommission.ts";
+
+export const distributionModule: Module = {
+  name: "distribution",
+  msgs: { withdraw_rewards: withdrawRewardsMsg, withdraw_commission: withdrawCommissionMsg },
+  params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseDistributionParams(json, getParams(ctx.store), field, fail)) },
+  beginBlock: (ctx, b) => allocateRewards(ctx, b.lastValidators, b.lastCommitSigners, b.lastBlockTime),
+  invariants: distributionInvariants,
+};

@@ -1,0 +1,18 @@
+// lst: liquid staking; its epoch runs at the end of the block, after matured unbondings paid it.
+import type { Module } from "../../module.ts";
+import { parseLstParams } from "../../paramsParse.ts";
+import { lstInvariants } from "./invariants.ts";
+import { maybeRunEpoch } from "./keeper.ts";
+import { getParams, setParams } from "./store.ts";
+import { stakeMsg } from "./msgs/stake.ts";
+import { unstakeMsg } from "./msgs/unstake.ts";
+import { claimMsg } from "./msgs/claim.ts";
+import { resumeMsg } from "./msgs/resume.ts";
+
+export const lstModule: Module = {
+  name: "lst",
+  msgs: { stake: stakeMsg, unstake: unstakeMsg, claim: claimMsg, resume: resumeMsg },
+  params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLstParams(json, getParams(ctx.store), field, fail)) },
+  endBlock: maybeRunEpoch,
+  invariants: lstInvariants,
+};

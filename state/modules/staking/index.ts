@@ -1,0 +1,24 @@
+// staking: validators, delegations as shares, unbonding and redelegation queues, jailing. Its end
+// block matures unbondings and redelegations; the app asks it for the next validator set last.
+import type { Module } from "../../module.ts";
+import { parseStakingParams } from "../../paramsParse.ts";
+import { stakingInvariants } from "./invariants.ts";
+import { completeRedelegations, completeUnbondings } from "./keeper.ts";
+import { getParams, setParams } from "./store.ts";
+import { createValidatorMsg } from "./msgs/createValidator.ts";
+import { editValidatorMsg } from "./msgs/editValidator.ts";
+import { delegateMsg } from "./msgs/delegate.ts";
+import { undelegateMsg } from "./msgs/undelegate.ts";
+import { redelegateMsg } from "./msgs/redelegate.ts";
+
+export const stakingModule: Module = {
+  name: "staking",
+  msgs: { create_validator: createValidatorMsg, edit_validator: editValidatorMsg, delegate: delegateMsg, undelegate: undelegateMsg, redelegate: redelegateMsg },
+  // a new unbonding time applies to entries begun from now on (the queues stay in order)
+  params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseStakingParams(json, getParams(ctx.store), field, fail)) },
+  endBlock: (ctx) => {
+    completeUnbondings(ctx);
+    completeRedelegations(ctx);
+  },
+  invariants: stakingInvariants,
+};

@@ -1,0 +1,79 @@
+// Adding a message touches its module folder only: a module built from a manifest alone (codec,
+// gas, stateless check, read-only verify with a named reason, execute) is decoded, priced and
+// executed by the unchanged tx pipeline once the app lists it; the app refuses a module listed
+// twice; and every message of the real app declares its gas (a missing entry used to make a
+// message free).
+import { describe, expect, it } from "vitest";
+import { ByteListType, ContainerType } from "@chainsafe/ssz";
+import { APP, buildApp } from "../../../state/app.ts";
+import { msgDef, type Module } from "../../../state/module.ts";
+import { ErrorCode, StrataError } from "../../../state/errors.ts";
+import { event } from "../../../state/events.ts";
+import { decodeTx, txSignBytes } from "../../../state/tx/decodeTx.ts";
+import { executeBlock } from "../../../state/execution/executeBlock.ts";
+import { SignedTx } from "../../../state/encoding/types.ts";
+import { signMessage } from "../../../state/crypto/ed25519.ts";
+import { GAS_PER_BYTE, TX_BASE_GAS } from "../../../state/gas.ts";
+import { CHAIN_ID, MIN_GAS_PRICE, MemChain, testKey } from "../../fixtures/memChain.ts";
+
+const MsgNote = new ContainerType({ text: new ByteListType(64) }, { typeName: "MsgNote" });
+const text = (b: Uint8Array) => Buffer.from(b).toString();
+
+/** An example module, as a developer would add one: a folder with this manifest. */
+const memoModule: Module = {
+  name: "memo",
+  msgs: {
+    note: msgDef({
+      schema: MsgNote,
+      gas: 7_000n,
+      validateBasic: (m) => {
+        if (m.text.length === 0) throw new StrataError(ErrorCode.TxMalformed, "text must not be empty");
+      },
+      verify: (_ctx, _signer, m) => (text(m.text) === "forbidden" ? new StrataError(ErrorCode.Unauthorized, "that note is not allowed") : undefined),
+      execute: (ctx, _signer, m) => void ctx.events.push(event("note", { text: text(m.text) })),
+    }),
+  },
+};
+
+function signed(note: string, nonce: bigint): Uint8Array {
+  const k = testKey(0);
+  const body = {
+    chainId: new TextEncoder().encode(CHAIN_ID),
+    signer: k.pubkey,
+    nonce,
+    fee: 100_000n * MIN_GAS_PRICE,
+    msgs: [{ type: new TextEncoder().encode("memo/note"), value: MsgNote.serialize({ text: new TextEncoder().encode(note) }) }],
+    memo: new Uint8Array(0),
+  };
+  return SignedTx.serialize({ body, signature: signMessage(k.seed, txSignBytes(body)) });
+}
+
+describe("module manifests", () => {
+  it("a module added to the list is decoded, priced and executed with no other change", () => {
+    const app = buildApp([...APP.modules, memoModule]);
+    expect(app.msgs.has("memo/note")).toBe(true);
+    expect(() => decodeTx(signed("hi", 0n))).toThrow(/unknown message type "memo\/note"/); // the real app does not list it
+    const tx = decodeTx(signed("hi", 0n), app.msgs);
+    expect(tx.gas).toBe(TX_BASE_GAS + GAS_PER_BYTE * BigInt(tx.bytes.length) + 7_000n);
+    const c = new MemChain();
+    const ok = executeBlock(c.store, { chainId: CHAIN_ID, height: 1, time: c.time + 1000, txs: [tx] }, () => false, app);
+    expect(ok.results[0].code, ok.results[0].log).toBe(0);
+    expect(ok.results[0].events.find((e) => e.type === "note")?.attributes[0].value).toBe("hi");
+    const refused = executeBlock(c.store, { chainId: CHAIN_ID, height: 1, time: c.time + 1000, txs: [decodeTx(signed("forbidden", 0n), app.msgs)] }, () => false, app);
+    expect(refused.results[0].code).toBe(ErrorCode.Unauthorized); // verify's named reason
+    expect(() => decodeTx(signed("", 0n), app.msgs)).toThrow(/text must not be empty/);
+  });
+
+  it("the app refuses a module listed twice", () => {
+    expect(() => buildApp([...APP.modules, memoModule, memoModule])).toThrow(/listed twice/);
+  });
+
+  it("every message of the app has a codec, a positive gas and a handler", () => {
+    expect(APP.msgs.size).toBe(22);
+    for (const [type, d] of APP.msgs) {
+      expect(type).toMatch(/^[a-z]+\/[a-z_]+$/);
+      expect(d.gas, type).toBeGreaterThan(0n);
+      expect(typeof d.execute, type).toBe("function");
+    }
+  });
+});
