@@ -5,14 +5,7 @@ import { txSignBytes } from "../state/tx/decodeTx.ts";
 import { publicKeyFromSeed } from "../state/crypto/ed25519.ts";
 import { signFast } from "./sign.ts";
 import { sha256 } from "../state/crypto/hash.ts";
-import { MsgSend } from "../state/modules/bank/schemas.ts";
-import { MsgCreateValidator, MsgDelegate, MsgEditValidator, MsgRedelegate, MsgUndelegate } from "../state/modules/staking/schemas.ts";
-import { MsgWithdrawCommission, MsgWithdrawRewards } from "../state/modules/distribution/schemas.ts";
-import { MsgUnjail } from "../state/modules/slashing/schemas.ts";
-import { MsgParamsUpdate } from "../state/modules/params/schemas.ts";
-import { MsgLstClaim, MsgLstResume, MsgLstStake } from "../state/modules/lst/schemas.ts";
-import { MsgAmount, MsgClaimId } from "../state/modules/lrt/schemas.ts";
-import { MsgAddLiquidity, MsgRemoveLiquidity, MsgService, MsgSwap } from "../state/modules/strategy/schemas.ts";
+import { MSG_KINDS } from "../state/msgs.ts";
 import { txGas } from "../state/gas.ts";
 
 const utf8 = new TextEncoder();
@@ -44,58 +37,30 @@ function checkAmount(a: bigint): bigint {
   return a;
 }
 
-export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
+/**
+ * The wire value of a message: the schema's fields, with text as UTF-8 bytes and amounts checked.
+ * Only the messages whose client shape differs from their codec are spelled out.
+ */
+function wireValue(m: AnyMsg): Record<string, unknown> {
   switch (m.type) {
-    case "bank/send":
-      return { type: utf8.encode(m.type), value: MsgSend.serialize({ to: m.value.to, denom: utf8.encode(m.value.denom), amount: checkAmount(m.value.amount) }) };
-    case "staking/create_validator": {
-      const v = m.value;
-      return {
-        type: utf8.encode(m.type),
-        value: MsgCreateValidator.serialize({ consensusPubkey: v.consensusPubkey, moniker: utf8.encode(v.moniker), commissionRate: checkAmount(v.commissionRate), maxCommissionRate: checkAmount(v.maxCommissionRate), selfStake: checkAmount(v.selfStake) }),
-      };
-    }
-    case "staking/delegate":
-      return { type: utf8.encode(m.type), value: MsgDelegate.serialize({ validator: m.value.validator, amount: checkAmount(m.value.amount) }) };
-    case "staking/undelegate":
-      return { type: utf8.encode(m.type), value: MsgUndelegate.serialize({ validator: m.value.validator, amount: checkAmount(m.value.amount) }) };
-    case "distribution/withdraw_rewards":
-      return { type: utf8.encode(m.type), value: MsgWithdrawRewards.serialize({ validator: m.value.validator }) };
-    case "staking/redelegate":
-      return { type: utf8.encode(m.type), value: MsgRedelegate.serialize({ from: m.value.from, to: m.value.to, amount: checkAmount(m.value.amount) }) };
     case "staking/edit_validator":
-      return {
-        type: utf8.encode(m.type),
-        value: MsgEditValidator.serialize({ moniker: utf8.encode(m.value.moniker ?? ""), setCommission: m.value.commissionRate !== undefined, commissionRate: checkAmount(m.value.commissionRate ?? 0n) }),
-      };
+      return { moniker: m.value.moniker ?? "", setCommission: m.value.commissionRate !== undefined, commissionRate: m.value.commissionRate ?? 0n };
     case "params/update":
-      return { type: utf8.encode(m.type), value: MsgParamsUpdate.serialize({ module: utf8.encode(m.value.module), params: utf8.encode(JSON.stringify(m.value.params)) }) };
-    case "lrt/restake":
-    case "lrt/request_withdrawal":
-      return { type: utf8.encode(m.type), value: MsgAmount.serialize({ amount: checkAmount(m.value.amount) }) };
-    case "lrt/claim":
-      return { type: utf8.encode(m.type), value: MsgClaimId.serialize({ requestId: m.value.requestId }) };
-    case "strategy/opt_in":
-    case "strategy/opt_out":
-      return { type: utf8.encode(m.type), value: MsgService.serialize({ service: utf8.encode(m.value.service) }) };
-    case "strategy/swap":
-      return { type: utf8.encode(m.type), value: MsgSwap.serialize({ pool: utf8.encode(m.value.pool), denomIn: utf8.encode(m.value.denomIn), amountIn: checkAmount(m.value.amountIn), minOut: checkAmount(m.value.minOut) }) };
-    case "strategy/add_liquidity":
-      return { type: utf8.encode(m.type), value: MsgAddLiquidity.serialize({ pool: utf8.encode(m.value.pool), maxStra: checkAmount(m.value.maxStra), maxStstra: checkAmount(m.value.maxStstra) }) };
-    case "strategy/remove_liquidity":
-      return { type: utf8.encode(m.type), value: MsgRemoveLiquidity.serialize({ pool: utf8.encode(m.value.pool), shares: checkAmount(m.value.shares) }) };
-    case "lst/stake":
-    case "lst/unstake":
-      return { type: utf8.encode(m.type), value: MsgLstStake.serialize({ amount: checkAmount(m.value.amount) }) };
-    case "lst/claim":
-      return { type: utf8.encode(m.type), value: MsgLstClaim.serialize({ requestId: m.value.requestId }) };
-    case "lst/resume":
-      return { type: utf8.encode(m.type), value: MsgLstResume.serialize({ reserved: 0 }) };
+      return { module: m.value.module, params: JSON.stringify(m.value.params) };
     case "slashing/unjail":
-      return { type: utf8.encode(m.type), value: MsgUnjail.serialize({ reserved: 0 }) };
-    case "distribution/withdraw_commission":
-      return { type: utf8.encode(m.type), value: MsgWithdrawCommission.serialize({ validator: m.value.validator }) };
+    case "lst/resume":
+      return { reserved: 0 };
+    default:
+      return m.value;
   }
+}
+
+/** Encodes a message with its codec from the app's registry (state/app.ts lists every module). */
+export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
+  const kind = MSG_KINDS.get(m.type);
+  if (!kind) throw new RangeError(`unknown message type "${m.type}"`);
+  const value = Object.fromEntries(Object.entries(wireValue(m)).map(([k, v]) => [k, typeof v === "string" ? utf8.encode(v) : typeof v === "bigint" ? checkAmount(v) : v]));
+  return { type: utf8.encode(m.type), value: kind.schema.serialize(value) };
 }
 
 export type UnsignedTx = { chainId: string; nonce: bigint; fee: bigint; msgs: AnyMsg[]; memo?: string };
