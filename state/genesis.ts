@@ -1,27 +1,19 @@
 // Genesis: parsed and validated once, with errors that name the offending field, then applied
-// to an empty store by initChain. Parsing a fixed RFC 3339 string is not a clock read.
+// to an empty store by initChain. The chain's own part (chain id, time, authority, tx and block
+// params, accounts, validators) is here; each module parses and writes its own part of `params`
+// through its manifest's `genesis`. Parsing a fixed RFC 3339 string is not a clock read.
 import { ErrorCode, StrataError } from "./errors.ts";
 import { parseTimestamp } from "./timestamp.ts";
-import { STAKING_HOOKS } from "./app.ts";
-import { decodeAddress, encodeAddress, addressFromPubkey } from "./crypto/address.ts";
+import { APP } from "./app.ts";
+import { encodeAddress, addressFromPubkey } from "./crypto/address.ts";
 import { isValidPublicKey } from "./crypto/ed25519.ts";
 import { isDenom, MAX_AMOUNT, ONE } from "./denoms.ts";
-import { DEFAULT_STAKING_PARAMS, ValidatorStatus, type StakingParamsValue } from "./modules/staking/types.ts";
-import { setDelegationShares, setParams as setStakingParams, setValidator } from "./modules/staking/store.ts";
+import { ValidatorStatus } from "./modules/staking/types.ts";
+import { setDelegationShares, setValidator } from "./modules/staking/store.ts";
 import { BONDED_POOL } from "./modules/staking/keeper.ts";
-import { DEFAULT_DISTRIBUTION_PARAMS, setParams as setDistributionParams, type DistributionParamsValue } from "./modules/distribution/store.ts";
 import { incrementPeriod, initializeDelegation, initializeValidator } from "./modules/distribution/keeper.ts";
-import { Uint64Num } from "./encoding/types.ts";
-import { DEFAULT_LRT_PARAMS, setParams as setLrtParams, type LrtParamsValue } from "./modules/lrt/store.ts";
-import { setRegistry, strategyAccount, StrategyKind } from "./modules/strategy/store.ts";
-import { optIn } from "./modules/strategy/service.ts";
-import { addLiquidity } from "./modules/strategy/pool.ts";
-import { stake as lstStake } from "./modules/lst/keeper.ts";
-import type { ExecContext } from "./context.ts";
-import { parseStrategyFractions, parseBlockParams, parseDistributionParams, parseLrtParams, parseLstParams, parseSlashingParams, parseStakingParams, parseTxParams } from "./paramsParse.ts";
-import { DEFAULT_LST_PARAMS, setParams as setLstParams, type LstParamsValue } from "./modules/lst/store.ts";
-import { DEFAULT_SLASHING_PARAMS, setParams as setSlashingParams, type SlashingParamsValue } from "./modules/slashing/store.ts";
-import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
+import { MAX_CHAIN_ID_BYTES, Uint64Num } from "./encoding/types.ts";
+import { makeReaders, parseBlockParams, parseTxParams } from "./paramsParse.ts";
 import { ChainKey } from "./keys.ts";
 import { mint } from "./modules/bank/keeper.ts";
 import {
@@ -35,15 +27,8 @@ import {
 import type { Overlay } from "./store/overlay.ts";
 import { setValidators, type ValidatorEntryValue } from "./validators.ts";
 
-export type GenesisStrategy = { id: string; kind: "service" | "pool"; rewardRate: bigint; slashFraction: bigint; downtimeSlashFraction: bigint; rewardPool: bigint; liquidityStra: bigint; optInGenesisValidators: boolean };
 export type GenesisAccount = { address: Uint8Array; balances: Map<string, bigint> };
 export type Genesis = {
-  stakingParams: StakingParamsValue;
-  distributionParams: DistributionParamsValue;
-  slashingParams: SlashingParamsValue;
-  lstParams: LstParamsValue;
-  lrtParams: LrtParamsValue;
-  strategies: GenesisStrategy[];
   chainId: string;
   genesisTime: number;
   authority: Uint8Array;
@@ -51,42 +36,18 @@ export type Genesis = {
   blockParams: BlockParamsValue;
   accounts: GenesisAccount[];
   validators: ValidatorEntryValue[];
+  /** each module's parsed part of `params` (its manifest's `genesis`), by module name */
+  modules: ReadonlyMap<string, unknown>;
+  /** the raw `params` object, for the modules' genesis context */
+  params: Readonly<Record<string, unknown>>;
 };
 
 function fail(field: string, why: string): never {
   throw new StrataError(ErrorCode.InvalidGenesis, `genesis.${field}: ${why}`);
 }
 
-function obj(v: unknown, field: string): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(field, "must be an object");
-  return v as Record<string, unknown>;
-}
-
-function str(v: unknown, field: string): string {
-  if (typeof v !== "string") fail(field, `must be a string, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-function uint(v: unknown, field: string, max: bigint): bigint {
-  const s = typeof v === "number" && Number.isSafeInteger(v) ? String(v) : v;
-  if (typeof s !== "string" || !/^(0|[1-9][0-9]*)$/.test(s)) fail(field, `must be a non-negative decimal integer string, got ${JSON.stringify(v)}`);
-  const n = BigInt(s);
-  if (n > max) fail(field, `must be at most ${max}`);
-  return n;
-}
-
-function address(v: unknown, field: string): Uint8Array {
-  try {
-    return decodeAddress(str(v, field));
-  } catch (e) {
-    if (e instanceof StrataError && e.code === ErrorCode.InvalidAddress) fail(field, e.message);
-    throw e;
-  }
-}
-
-function onlyKeys(o: Record<string, unknown>, allowed: string[], field: string): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) fail(`${field}${field ? "." : ""}${k}`, "unknown field");
-}
+// the same field readers as params/update's, failing with InvalidGenesis and the field's name
+const { obj, str, uint, address, onlyKeys } = makeReaders(fail);
 
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
@@ -101,30 +62,8 @@ export function parseGenesis(json: unknown): Genesis {
   const authority = address(g.authority, "authority");
 
   const params = obj(g.params ?? {}, "params");
-  onlyKeys(params, ["tx", "block", "staking", "distribution", "slashing", "lst", "lrt", "strategies"], "params");
-  const strategies = (Array.isArray(params.strategies) ? params.strategies : params.strategies === undefined ? [] : fail("params.strategies", "must be an array")).map((x: unknown, i: number): GenesisStrategy => {
-    const f = `params.strategies[${i}]`;
-    const o = obj(x, f);
-    onlyKeys(o, ["id", "kind", "rewardRate", "slashFraction", "downtimeSlashFraction", "rewardPool", "liquidityStra", "optInGenesisValidators"], f);
-    const id = str(o.id, `${f}.id`);
-    if (!/^[a-z0-9-]{1,32}$/.test(id)) fail(`${f}.id`, "must be 1-32 of [a-z0-9-]");
-    const kind = str(o.kind, `${f}.kind`);
-    if (kind !== "service" && kind !== "pool") fail(`${f}.kind`, 'must be "service" or "pool"');
-    return {
-      id,
-      kind,
-      ...parseStrategyFractions(o, f, fail),
-      rewardPool: o.rewardPool === undefined ? 0n : uint(o.rewardPool, `${f}.rewardPool`, MAX_AMOUNT),
-      liquidityStra: o.liquidityStra === undefined ? 0n : uint(o.liquidityStra, `${f}.liquidityStra`, MAX_AMOUNT),
-      optInGenesisValidators: o.optInGenesisValidators === true,
-    };
-  });
-  if (new Set(strategies.map((x) => x.id)).size !== strategies.length) fail("params.strategies", "duplicate strategy id");
-  const lrtParams = parseLrtParams(params.lrt, DEFAULT_LRT_PARAMS, strategies.filter((x) => x.kind === "service").map((x) => x.id), "params.lrt", fail);
-  const lstParams = parseLstParams(params.lst, DEFAULT_LST_PARAMS, "params.lst", fail);
-  const slashingParams = parseSlashingParams(params.slashing, DEFAULT_SLASHING_PARAMS, "params.slashing", fail);
-  const stakingParams = parseStakingParams(params.staking, DEFAULT_STAKING_PARAMS, "params.staking", fail);
-  const distributionParams = parseDistributionParams(params.distribution, DEFAULT_DISTRIBUTION_PARAMS, "params.distribution", fail);
+  const parts = APP.modules.filter((m) => m.genesis).map((m) => ({ name: m.name, def: m.genesis! }));
+  onlyKeys(params, ["tx", "block", ...parts.map((p) => p.def.key)], "params");
   const txParams = parseTxParams(params.tx, DEFAULT_TX_PARAMS, "params.tx", fail);
   const blockParams = parseBlockParams(params.block, DEFAULT_BLOCK_PARAMS, txParams.maxTxBytes, "params.block", fail);
 
@@ -172,9 +111,9 @@ export function parseGenesis(json: unknown): Genesis {
     if (moniker.length > 64) fail(`${f}.moniker`, "must be at most 64 bytes");
     return { pubkey, power, moniker };
   });
-  if (lstParams.treasury.every((b) => b === 0)) lstParams.treasury = authority;
-  if (lrtParams.treasury.every((b) => b === 0)) lrtParams.treasury = authority;
-  return { chainId, genesisTime, authority, txParams, blockParams, stakingParams, distributionParams, slashingParams, lstParams, lrtParams, strategies, accounts, validators };
+  const context = { authority, params, validators };
+  const modules = new Map(parts.map((p) => [p.name, p.def.parse(params[p.def.key], context, `params.${p.def.key}`, fail)]));
+  return { chainId, genesisTime, authority, txParams, blockParams, accounts, validators, modules, params };
 }
 
 /**
@@ -185,16 +124,12 @@ export function parseGenesis(json: unknown): Genesis {
 export function initChain(store: Overlay, g: Genesis): void {
   setTxParams(store, g.txParams);
   setBlockParams(store, g.blockParams);
-  setStakingParams(store, g.stakingParams);
-  setDistributionParams(store, g.distributionParams);
-  setSlashingParams(store, g.slashingParams);
-  setLstParams(store, g.lstParams);
   setValidators(store, g.validators);
   store.set(ChainKey.authority, g.authority);
   store.set(ChainKey.chainId, new TextEncoder().encode(g.chainId));
   store.set(ChainKey.lastBlockTime, Uint64Num.serialize(g.genesisTime));
   for (const a of g.accounts) for (const [denom, amt] of a.balances) mint(store, a.address, denom, amt);
-  const ctx = { store, chainId: g.chainId, height: 0, time: g.genesisTime, txParams: g.txParams, events: [], hooks: STAKING_HOOKS };
+  const ctx = { store, chainId: g.chainId, height: 0, time: g.genesisTime, txParams: g.txParams, events: [], hooks: APP.hooks };
   for (const v of g.validators) {
     const operator = addressFromPubkey(v.pubkey);
     const tokens = BigInt(v.power) * ONE;
@@ -205,27 +140,7 @@ export function initChain(store: Overlay, g: Genesis): void {
     incrementPeriod(ctx, operator);
     initializeDelegation(ctx, operator, operator);
   }
-  setLrtParams(store, g.lrtParams);
-  initStrategies(ctx, g);
-}
-
-/**
- * Strategies: the registry, each service's reward pool (minted into its account) and genesis
- * operators, and each pool's opening liquidity: half in stra, half in ststra obtained by liquid
- * staking at genesis (so it is fully backed); its LP shares belong to the authority.
- */
-function initStrategies(ctx: ExecContext, g: Genesis): void {
-  const enc = new TextEncoder();
-  setRegistry(ctx.store, g.strategies.map((x) => ({ id: enc.encode(x.id), kind: x.kind === "service" ? StrategyKind.Service : StrategyKind.Pool, rewardRate: x.rewardRate, slashFraction: x.slashFraction, downtimeSlashFraction: x.downtimeSlashFraction })));
-  for (const x of g.strategies) {
-    const acct = strategyAccount(x.id);
-    if (x.kind === "service") {
-      if (x.rewardPool > 0n) mint(ctx.store, acct, "stra", x.rewardPool);
-      if (x.optInGenesisValidators) for (const v of g.validators) optIn(ctx, addressFromPubkey(v.pubkey), x.id);
-    } else if (x.liquidityStra > 0n) {
-      mint(ctx.store, g.authority, "stra", 2n * x.liquidityStra);
-      const st = lstStake(ctx, g.authority, x.liquidityStra);
-      addLiquidity(ctx, g.authority, x.id, x.liquidityStra, st);
-    }
-  }
+  // each module's part, in the app's order (lst's params before strategy's pools stake through it)
+  const context = { authority: g.authority, params: g.params, validators: g.validators };
+  for (const m of APP.modules) if (m.genesis) m.genesis.init(ctx, g.modules.get(m.name), context);
 }

@@ -34,6 +34,29 @@ export type BeginBlockInfo = {
   lastBlockTime: number;
 };
 
+/** What a module's genesis sees besides its own part: the authority, the raw params, the validators. */
+export type GenesisContext = {
+  authority: Uint8Array;
+  /** the whole `params` object of the genesis file (a module may read a neighbour's ids) */
+  params: Readonly<Record<string, unknown>>;
+  validators: readonly ValidatorEntryValue[];
+};
+
+/**
+ * A module's part of genesis: `genesis.params[key]`, parsed (errors name the field) and then
+ * written by `init`, which runs after the accounts and validators exist, in the app's order.
+ */
+export type GenesisDef<T> = {
+  key: string;
+  parse(json: unknown, g: GenesisContext, field: string, fail: Fail): T;
+  init(ctx: ExecContext, value: T, g: GenesisContext): void;
+};
+
+/** Erases a genesis part's value type (as msgDef does for messages). */
+export function genesisDef<T>(d: GenesisDef<T>): GenesisDef<unknown> {
+  return d as unknown as GenesisDef<unknown>;
+}
+
 /** A module's updatable params: `params/update {module: <name>, params: <json>}` lands here. */
 export type ParamsDef = {
   update(ctx: ExecContext, signer: Uint8Array, json: unknown, field: string, fail: Fail): void;
@@ -43,6 +66,7 @@ export type Module = {
   name: string;
   /** verb → message; the message type is `<name>/<verb>` */
   msgs?: Readonly<Record<string, MsgDef<unknown>>>;
+  genesis?: GenesisDef<unknown>;
   params?: ParamsDef;
   beginBlock?(ctx: ExecContext, info: BeginBlockInfo): void;
   endBlock?(ctx: ExecContext): void;

@@ -36,3 +36,16 @@ export function shareRate(supply: bigint, backing: bigint): bigint {
   const E18 = 10n ** 18n;
   return supply === 0n ? E18 : (backing * E18) / supply;
 }
+
+/**
+ * APR measured from a share token's recorded rate history (the last `lookback` points):
+ * (rate now / rate then − 1) annualised, 18 decimals; null until there is a window to measure.
+ */
+export function aprOf(history: readonly { time: number; rate: bigint }[], lookback = 10): string | null {
+  if (history.length < 2) return null;
+  const a = history[Math.max(0, history.length - 1 - lookback)];
+  const b = history[history.length - 1];
+  const dt = BigInt(b.time - a.time);
+  if (dt <= 0n || a.rate === 0n) return null;
+  return (((b.rate - a.rate) * 10n ** 18n * 31_536_000_000n) / (a.rate * dt)).toString();
+}

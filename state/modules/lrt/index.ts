@@ -1,5 +1,7 @@
 // lrt: liquid restaking; its epoch (after the LST's) collects service rewards and rebalances.
-import type { Module } from "../../module.ts";
+import { genesisDef, type Module } from "../../module.ts";
+import { DEFAULT_LRT_PARAMS } from "./store.ts";
+import { genesisServiceIds } from "../strategy/genesis.ts";
 import { parseLrtParams } from "../../paramsParse.ts";
 import { lrtInvariants } from "./invariants.ts";
 import { maybeRunEpoch } from "./keeper.ts";
@@ -12,6 +14,15 @@ import { claimMsg } from "./msgs/claim.ts";
 export const lrtModule: Module = {
   name: "lrt",
   msgs: { restake: restakeMsg, request_withdrawal: requestWithdrawalMsg, claim: claimMsg },
+  genesis: genesisDef({
+    key: "lrt",
+    // weights may name the service strategies of the same genesis; the treasury defaults to the authority
+    parse: (json, g, field, fail) => {
+      const p = parseLrtParams(json, DEFAULT_LRT_PARAMS, genesisServiceIds(g.params.strategies), field, fail);
+      return p.treasury.every((b) => b === 0) ? { ...p, treasury: g.authority } : p;
+    },
+    init: (ctx, p) => setParams(ctx.store, p),
+  }),
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLrtParams(json, getParams(ctx.store), serviceIds(ctx.store), field, fail)) },
   endBlock: maybeRunEpoch,
   invariants: lrtInvariants,

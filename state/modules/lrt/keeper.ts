@@ -15,7 +15,8 @@ import { redemptionRate, stake as lstStake } from "../lst/keeper.ts";
 import { getRegistry, strategyAccount, strategyName, StrategyKind, type StrategyDefValue } from "../strategy/store.ts";
 import { accruedReward, accrueService, depositService, exposure, hasActiveOperator, inactiveValue, serviceValue, withdrawService } from "../strategy/service.ts";
 import { DEAD_SHARES_HOLDER } from "../../moduleAccounts.ts";
-import { DEAD_SHARES, quoteMint, shareRate } from "../../shareToken.ts";
+import { aprOf, DEAD_SHARES, quoteMint, shareRate } from "../../shareToken.ts";
+export { aprOf };
 import { getOwnerRequests, getParams, getRequest, getState, MIN_ESCROW_MAGNITUDE, setRequest, setState, type LrtStateValue } from "./store.ts";
 
 export const LRT = moduleAddress("lrt");
@@ -254,15 +255,6 @@ export function maybeRunEpoch(ctx: ExecContext): void {
   const rate = lrtRate(ctx.store);
   update(ctx, (x) => ({ history: [...x.history, { time: ctx.time, rate }].slice(-64) }));
   ctx.events.push(event("lrt_epoch", { rewards: `${rewards}stra`, fee: `${fee}stra`, rate: rate.toString() }));
-}
-
-export function aprOf(history: readonly { time: number; rate: bigint }[], lookback = 10): string | null {
-  if (history.length < 2) return null;
-  const a = history[Math.max(0, history.length - 1 - lookback)];
-  const b = history[history.length - 1];
-  const dt = BigInt(b.time - a.time);
-  if (dt <= 0n || a.rate === 0n) return null;
-  return (((b.rate - a.rate) * E18 * 31_536_000_000n) / (a.rate * dt)).toString();
 }
 
 export function queryLrtState(s: KVReader) {

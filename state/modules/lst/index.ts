@@ -1,5 +1,6 @@
 // lst: liquid staking; its epoch runs at the end of the block, after matured unbondings paid it.
-import type { Module } from "../../module.ts";
+import { genesisDef, type Module } from "../../module.ts";
+import { DEFAULT_LST_PARAMS } from "./store.ts";
 import { parseLstParams } from "../../paramsParse.ts";
 import { lstInvariants } from "./invariants.ts";
 import { maybeRunEpoch } from "./keeper.ts";
@@ -12,6 +13,15 @@ import { resumeMsg } from "./msgs/resume.ts";
 export const lstModule: Module = {
   name: "lst",
   msgs: { stake: stakeMsg, unstake: unstakeMsg, claim: claimMsg, resume: resumeMsg },
+  genesis: genesisDef({
+    key: "lst",
+    // the treasury defaults to the genesis authority
+    parse: (json, g, field, fail) => {
+      const p = parseLstParams(json, DEFAULT_LST_PARAMS, field, fail);
+      return p.treasury.every((b) => b === 0) ? { ...p, treasury: g.authority } : p;
+    },
+    init: (ctx, p) => setParams(ctx.store, p),
+  }),
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLstParams(json, getParams(ctx.store), field, fail)) },
   endBlock: maybeRunEpoch,
   invariants: lstInvariants,

@@ -18,7 +18,7 @@ import { getDelegationShares, getStakingParams, getValidator, getValidatorOperat
 import { ValidatorStatus, type ValidatorValue } from "../staking/types.ts";
 import { initializeDelegation, pendingRewards, settleDelegation } from "../distribution/keeper.ts";
 import { DEAD_SHARES_HOLDER } from "../../moduleAccounts.ts";
-import { DEAD_SHARES, quoteMint, shareRate } from "../../shareToken.ts";
+import { aprOf, DEAD_SHARES, quoteMint, shareRate } from "../../shareToken.ts";
 import { getOwnerRequests, getParams, getRequest, getState, setRequest, setState, type LstStateValue, type OpenBatchValue } from "./store.ts";
 
 export const LST = moduleAddress("lst");
@@ -323,13 +323,7 @@ export function queryLstState(s: KVReader, lookback = 10) {
     .map((v) => ({ validator: encodeAddress(v.operator), moniker: Buffer.from(v.moniker).toString(), stake: stakeAt(s, v).toString() }))
     .filter((x) => x.stake !== "0");
   const h = st.history;
-  let apr: string | null = null;
-  if (h.length >= 2) {
-    const a = h[Math.max(0, h.length - 1 - lookback)];
-    const b = h[h.length - 1];
-    const dt = BigInt(b.time - a.time);
-    if (dt > 0n && a.rate > 0n) apr = (((b.rate - a.rate) * E18 * 31_536_000_000n) / (a.rate * dt)).toString();
-  }
+  const apr = aprOf(h, lookback);
   return {
     rate: redemptionRate(s).toString(),
     pooled: pooledStake(s).toString(),

@@ -1,6 +1,7 @@
 // strategy: the registry of services and pools the LRT allocates to (and anyone can swap in).
 import type { Module } from "../../module.ts";
 import { strategyInvariants } from "./invariants.ts";
+import { strategyGenesis } from "./genesis.ts";
 import { addStrategies } from "./params.ts";
 import { optInMsg } from "./msgs/optIn.ts";
 import { optOutMsg } from "./msgs/optOut.ts";
@@ -11,6 +12,7 @@ import { removeLiquidityMsg } from "./msgs/removeLiquidity.ts";
 export const strategyModule: Module = {
   name: "strategy",
   msgs: { opt_in: optInMsg, opt_out: optOutMsg, swap: swapMsg, add_liquidity: addLiquidityMsg, remove_liquidity: removeLiquidityMsg },
+  genesis: strategyGenesis,
   params: { update: addStrategies },
   invariants: strategyInvariants,
 };
