@@ -11,7 +11,7 @@ import { ErrorCode, StrataError } from "../../errors.ts";
 import { moduleAddress, encodeAddress } from "../../crypto/address.ts";
 import { event } from "../../events.ts";
 import { burn, getSupply, mint, send } from "../bank/keeper.ts";
-import { redemptionRate, stake as lstStake } from "../lst/keeper.ts";
+import { lastBlockTime, redemptionRate, stake as lstStake } from "../lst/keeper.ts";
 import { getRegistry, strategyAccount, strategyName, StrategyKind, type StrategyDefValue } from "../strategy/store.ts";
 import { accruedReward, accrueService, depositService, exposure, hasActiveOperator, inactiveValue, serviceValue, withdrawService } from "../strategy/service.ts";
 import { DEAD_SHARES_HOLDER } from "../../moduleAccounts.ts";
@@ -281,6 +281,7 @@ export function queryLrtRequests(s: KVReader, owner: Uint8Array) {
   return getOwnerRequests(s, owner).map((id) => {
     const r = getRequest(s, id)!;
     // `ststra`: what it pays now (strategy slashes since the request cut it pro rata)
-    return { id: String(id), ststra: (r.claimed ? r.ststra : dueStstra(st, r)).toString(), stra: r.stra.toString(), requested: r.ststra.toString(), claimableAt: new Date(r.claimableAt).toISOString(), claimed: r.claimed };
+    const status = r.claimed ? "claimed" : r.claimableAt <= lastBlockTime(s) ? "claimable" : "pending";
+    return { id: String(id), ststra: (r.claimed ? r.ststra : dueStstra(st, r)).toString(), stra: r.stra.toString(), requested: r.ststra.toString(), claimableAt: new Date(r.claimableAt).toISOString(), claimed: r.claimed, status };
   });
 }
