@@ -12,11 +12,28 @@ export class RpcError extends Error {
 export type BroadcastResult = { code: number; log: string; hash: string; codespace: string };
 export type TxQueryResult = { hash: string; height: string; index: number; tx_result: { code: number; log: string; gas_used: string; events: unknown[] } };
 
+/**
+ * A node address as users type it: `127.0.0.1:26657` or `localhost:26657` gets `http://`, a bare
+ * port `26667` means loopback; anything that is still not an http(s) URL is refused, naming it.
+ */
+export function normalizeNodeUrl(raw: string): string {
+  const t = raw.trim().replace(/\/+$/, "");
+  const withScheme = /^\d+$/.test(t) ? `http://127.0.0.1:${t}` : /^[a-z][a-z0-9+.-]*:\/\//i.test(t) ? t : `http://${t}`;
+  let u: URL;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    throw new Error(`--node "${raw}" is not a node address (expected e.g. http://127.0.0.1:26657)`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error(`--node "${raw}": the RPC speaks http or https, not ${u.protocol.slice(0, -1)}`);
+  return withScheme;
+}
+
 export class StrataClient {
   readonly url: string;
   private id = 0;
   constructor(url = "http://127.0.0.1:26657") {
-    this.url = url.replace(/\/$/, "");
+    this.url = normalizeNodeUrl(url);
   }
 
   async call<T = unknown>(method: string, params: Record<string, unknown> = {}): Promise<T> {
