@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { formatCoin, parseAmount } from "../client/amount.ts";
 import { decodeAddress } from "../state/crypto/address.ts";
 import { sendTx, withTxOptions, type TxOpts } from "./tx.ts";
+import { resolveValidator } from "./resolveValidator.ts";
+import { StrataClient } from "../client/rpcClient.ts";
 
 /** "0.1" → 10^17 (18-decimal fixed point), checked to be within 0..1. */
 export function parseRate(s: string, what: string): bigint {
@@ -46,18 +48,18 @@ export function registerStakingTx(tx: Command): void {
   });
   withTxOptions(staking.command("delegate <validator> <amount>").description("bond stra to a validator")).action(async (v: string, a: string, o: TxOpts) => {
     const amount = stakeAmount(a);
-    await sendTx(o, [{ type: "staking/delegate", value: { validator: decodeAddress(v), amount } }], `delegate ${formatCoin(amount, "stra")} to ${v}`);
+    await sendTx(o, [{ type: "staking/delegate", value: { validator: await resolveValidator(o.node, v), amount } }], `delegate ${formatCoin(amount, "stra")} to ${v}`);
   });
   withTxOptions(staking.command("undelegate <validator> <amount>").description("unbond stra (paid after the unbonding time)")).action(async (v: string, a: string, o: TxOpts) => {
     const amount = stakeAmount(a);
-    await sendTx(o, [{ type: "staking/undelegate", value: { validator: decodeAddress(v), amount } }], `undelegate ${formatCoin(amount, "stra")} from ${v}`);
+    await sendTx(o, [{ type: "staking/undelegate", value: { validator: await resolveValidator(o.node, v), amount } }], `undelegate ${formatCoin(amount, "stra")} from ${v}`);
   });
   withTxOptions(tx.command("slashing").description("slashing module messages").command("unjail").description("return the signer's jailed validator to the candidates after its jail time")).action(async (o: TxOpts) => {
     await sendTx(o, [{ type: "slashing/unjail", value: {} }], "unjail");
   });
   withTxOptions(staking.command("redelegate <from> <to> <amount>").description("move stake between validators without unbonding")).action(async (f: string, t: string, a: string, o: TxOpts) => {
     const amount = stakeAmount(a);
-    await sendTx(o, [{ type: "staking/redelegate", value: { from: decodeAddress(f), to: decodeAddress(t), amount } }], `redelegate ${formatCoin(amount, "stra")} from ${f} to ${t}`);
+    await sendTx(o, [{ type: "staking/redelegate", value: { from: await resolveValidator(o.node, f), to: await resolveValidator(o.node, t), amount } }], `redelegate ${formatCoin(amount, "stra")} from ${f} to ${t}`);
   });
   withTxOptions(staking.command("edit-validator").description("change the signer's validator moniker and/or commission").option("--moniker <name>").option("--commission-rate <rate>")).action(
     async (o: TxOpts & { moniker?: string; commissionRate?: string }) => {
@@ -66,9 +68,24 @@ export function registerStakingTx(tx: Command): void {
     },
   );
   const dist = tx.command("distribution").description("distribution module messages");
-  withTxOptions(dist.command("withdraw-rewards <validator>").description("withdraw staking rewards from one delegation")).action(async (v: string, o: TxOpts) => {
-    await sendTx(o, [{ type: "distribution/withdraw_rewards", value: { validator: decodeAddress(v) } }], `withdraw rewards from ${v}`);
-  });
+  withTxOptions(dist.command("withdraw-rewards [validator]").description("withdraw staking rewards from one delegation (operator address or moniker), or from all with --all").option("--all", "every delegation of the signer, in one tx")).action(
+    async (v: string | undefined, o: TxOpts & { all?: boolean }) => {
+      if (o.all) {
+        const { loadSigningKey } = await import("./keys.ts");
+        const k = await loadSigningKey(o.home, o.from);
+        const dels = (await new StrataClient(o.node).call<{ delegations: { validator: string }[] }>("staking_delegations", { address: k.address })).delegations;
+        if (dels.length === 0) throw new Error(`${k.address} has no delegations`);
+        // a tx carries at most 16 messages
+        for (let i = 0; i < dels.length; i += 16) {
+          const part = dels.slice(i, i + 16);
+          await sendTx(o, part.map((d) => ({ type: "distribution/withdraw_rewards" as const, value: { validator: decodeAddress(d.validator) } })), `withdraw rewards from ${part.length} delegation(s)`);
+        }
+        return;
+      }
+      if (!v) throw new Error("name a validator (operator address or moniker), or pass --all");
+      await sendTx(o, [{ type: "distribution/withdraw_rewards", value: { validator: await resolveValidator(o.node, v) } }], `withdraw rewards from ${v}`);
+    },
+  );
   withTxOptions(dist.command("withdraw-commission").description("withdraw the signer's validator commission")).action(async (o: TxOpts & { from: string }) => {
     const { loadSigningKey } = await import("./keys.ts");
     const k = await loadSigningKey(o.home, o.from);

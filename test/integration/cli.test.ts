@@ -95,6 +95,22 @@ describe("strata CLI (real binary)", () => {
     expect(none.err).toMatch(/no validator key at .*pass --home <node home> or --operator/);
   }, 30_000);
 
+  it("names validators by moniker, withdraws all rewards in one go, and takes --node as host:port", () => {
+    const hostPort = node.replace(/^http:\/\//, "");
+    const d = run(["tx", "staking", "delegate", "node0", "3stra", "--from", "bob", "--home", net.dir, "--node", hostPort]);
+    expect(d.code, d.err).toBe(0);
+    expect(d.out).toMatch(/✔ delegate 3stra to node0/);
+    const unknown = run(["tx", "staking", "delegate", "nobody", "3stra", "--from", "bob", "--home", net.dir, "--node", node]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/no validator named "nobody" \(validators: node0\)/);
+    const w = run(["tx", "distribution", "withdraw-rewards", "--all", "--from", "bob", "--home", net.dir, "--node", node, "--output", "json"]);
+    expect(w.code, w.err).toBe(0);
+    expect(JSON.parse(w.out).code).toBe(0);
+    const bad = run(["status", "--node", "ws://127.0.0.1:1"]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/http or https, not ws/);
+  }, 60_000);
+
   it("errors are one clear line plus a hint, exit code 1", () => {
     const down = run(["status", "--node", "http://127.0.0.1:1"]);
     expect(down.code).toBe(1);
