@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { StrataError } from "../state/errors.ts";
 import { RpcError } from "../client/rpcClient.ts";
+import { formatUnits } from "../client/amount.ts";
 
 export const DEFAULT_HOME = join(homedir(), ".strata");
 export const DEFAULT_NODE = "http://127.0.0.1:26657";
@@ -13,9 +14,18 @@ export function print(format: OutputFormat, value: unknown, text: () => string):
   else console.log(text());
 }
 
+/**
+ * Amounts as people read them: the chain's messages carry base units (`49893481741474066486787stra`);
+ * text output shows them in whole tokens (`49893.481741474066486787 stra`). JSON keeps base units.
+ */
+export function humanUnits(text: string): string {
+  return text.replace(/\b(\d+)(rststra|ststra|stra)\b/g, (_m, n: string, d: string) => `${formatUnits(BigInt(n))} ${d}`);
+}
+
 /** One clear line on stderr, a hint when we have one, exit 1. */
 export function fail(e: unknown): never {
-  const msg = e instanceof StrataError ? e.toString() : e instanceof RpcError ? `node rejected the request: ${e.message}` : (e as Error)?.message ?? String(e);
+  // the chain's messages carry base units; the CLI's own say what the user typed
+  const msg = e instanceof StrataError ? humanUnits(e.toString()) : e instanceof RpcError ? humanUnits(`node rejected the request: ${e.message}`) : (e as Error)?.message ?? String(e);
   console.error(`error: ${msg}`);
   const hint = hintFor(msg);
   if (hint) console.error(`hint: ${hint}`);

@@ -25,4 +25,8 @@ registerQuery(program);
 registerValidator(program);
 registerDevnet(program);
 
+// "-5stra" would otherwise reach commander as an unknown option: say what is wrong with it
+const negative = process.argv.slice(2).find((a) => /^-\d/.test(a));
+if (negative) fail(new Error(`"${negative}" is a negative amount: amounts must be greater than 0`));
+
 program.parseAsync(process.argv).catch(fail);

@@ -10,7 +10,7 @@ import { registerStakingTx } from "./txStaking.ts";
 import { registerLstTx } from "./txLst.ts";
 import { registerLrtTx } from "./txLrt.ts";
 import { keyringDir, loadSigningKey } from "./keys.ts";
-import { DEFAULT_HOME, DEFAULT_NODE, print, type OutputFormat } from "./output.ts";
+import { DEFAULT_HOME, DEFAULT_NODE, humanUnits, print, type OutputFormat } from "./output.ts";
 
 export type TxOpts = { from: string; home: string; node: string; output: OutputFormat; gasPrice: string; memo?: string; wait: boolean; yes?: boolean };
 
@@ -42,7 +42,7 @@ export async function sendTx(o: TxOpts, msgs: AnyMsg[], describe: string): Promi
   const fee = feeFor(unsigned, BigInt(o.gasPrice));
   const { bytes, hash } = signTx(key.seed, { ...unsigned, fee });
   const res = await client.broadcastTxSync(bytes);
-  if (res.code !== 0) throw new Error(`tx rejected: ${errorName(res.code)}(${res.code}): ${res.log}`);
+  if (res.code !== 0) throw new Error(`tx rejected: ${errorName(res.code)}(${res.code}): ${humanUnits(res.log)}`);
   if (!o.wait) {
     print(o.output, { hash, code: 0, status: "accepted into mempool" }, () => `${describe}\naccepted into mempool, hash ${hash}`);
     return;
@@ -55,7 +55,7 @@ export async function sendTx(o: TxOpts, msgs: AnyMsg[], describe: string): Promi
       `  height  ${r.height}`,
       `  hash    ${hash}`,
       `  fee     ${formatCoin(fee, "stra")}`,
-      ok ? `  result  ok` : `  result  failed: ${errorName(r.tx_result.code)}(${r.tx_result.code}): ${r.tx_result.log}`,
+      ok ? `  result  ok` : `  result  failed: ${errorName(r.tx_result.code)}(${r.tx_result.code}): ${humanUnits(r.tx_result.log)}`,
     ].join("\n"),
   );
   if (!ok) process.exitCode = 1;

@@ -106,6 +106,9 @@ describe("strata CLI (real binary)", () => {
     const w = run(["tx", "distribution", "withdraw-rewards", "--all", "--from", "bob", "--home", net.dir, "--node", node, "--output", "json"]);
     expect(w.code, w.err).toBe(0);
     expect(JSON.parse(w.out).code).toBe(0);
+    const neg = run(["tx", "bank", "send", "bob", "-5stra", "--from", "alice", "--home", net.dir, "--node", node]);
+    expect(neg.code).toBe(1);
+    expect(neg.err).toMatch(/"-5stra" is a negative amount/);
     const bad = run(["status", "--node", "ws://127.0.0.1:1"]);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/http or https, not ws/);
@@ -122,6 +125,7 @@ describe("strata CLI (real binary)", () => {
     const broke = run(["tx", "bank", "send", "alice", "999999999stra", "--from", "bob", "--home", net.dir, "--node", node]);
     expect(broke.code).toBe(1);
     expect(broke.out + broke.err).toMatch(/InsufficientFunds/);
+    expect(broke.out + broke.err).toMatch(/needs 999999999 stra/); // human units, not base units
   }, 30_000);
 
   it("strata devnet refuses to start next to a running node, before touching its directory", async () => {
