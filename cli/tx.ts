@@ -11,6 +11,7 @@ import { registerLstTx } from "./txLst.ts";
 import { registerLrtTx } from "./txLrt.ts";
 import { keyringDir, loadSigningKey } from "./keys.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, humanUnits, print, type OutputFormat } from "./output.ts";
+import { describeEvents, type TxEvent } from "./txResult.ts";
 
 export type TxOpts = { from: string; home: string; node: string; output: OutputFormat; gasPrice: string; memo?: string; wait: boolean; yes?: boolean };
 
@@ -49,13 +50,15 @@ export async function sendTx(o: TxOpts, msgs: AnyMsg[], describe: string): Promi
   }
   const r = await client.waitForTx(hash);
   const ok = r.tx_result.code === 0;
-  print(o.output, { hash, height: r.height, code: r.tx_result.code, log: r.tx_result.log, gasUsed: r.tx_result.gas_used, fee: fee.toString() }, () =>
+  const events = r.tx_result.events as TxEvent[];
+  print(o.output, { hash, height: r.height, code: r.tx_result.code, log: r.tx_result.log, gasUsed: r.tx_result.gas_used, fee: fee.toString(), events }, () =>
     [
       `${ok ? "✔" : "✘"} ${describe}`,
       `  height  ${r.height}`,
       `  hash    ${hash}`,
       `  fee     ${formatCoin(fee, "stra")}`,
       ok ? `  result  ok` : `  result  failed: ${errorName(r.tx_result.code)}(${r.tx_result.code}): ${humanUnits(r.tx_result.log)}`,
+      ...describeEvents(events).map((l) => `  did     ${l}`),
     ].join("\n"),
   );
   if (!ok) process.exitCode = 1;

@@ -103,6 +103,9 @@ describe("strata CLI (real binary)", () => {
     const unknown = run(["tx", "staking", "delegate", "nobody", "3stra", "--from", "bob", "--home", net.dir, "--node", node]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/no validator named "nobody" \(validators: node0\)/);
+    const st = run(["tx", "lst", "stake", "10stra", "--from", "bob", "--home", net.dir, "--node", node]);
+    expect(st.code, st.err).toBe(0);
+    expect(st.out).toMatch(/did\s+minted [\d.]+ ststra for 10 stra/);
     const w = run(["tx", "distribution", "withdraw-rewards", "--all", "--from", "bob", "--home", net.dir, "--node", node, "--output", "json"]);
     expect(w.code, w.err).toBe(0);
     expect(JSON.parse(w.out).code).toBe(0);

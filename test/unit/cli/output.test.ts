@@ -7,3 +7,23 @@ describe("CLI text output", () => {
     expect(humanUnits("burned 1000000000000000000ststra and 1rststra")).toBe("burned 1 ststra and 0.000000000000000001 rststra");
   });
 });
+
+import { describeEvents } from "../../../cli/txResult.ts";
+
+describe("tx results in words", () => {
+  it("says what lst, lrt and swap txs minted, paid or queued, in whole tokens", () => {
+    const ev = (type: string, attrs: Record<string, string>) => ({ type, attributes: Object.entries(attrs).map(([key, value]) => ({ key, value })) });
+    expect(
+      describeEvents([
+        ev("message", { action: "lst/stake" }),
+        ev("lst_stake", { amount: "100000000000000000000stra", minted: "99990000000000000000ststra" }),
+        ev("lst_unstake", { burned: "10000000000000000000ststra", value: "10001000000000000000stra", request_id: "3" }),
+        ev("swap", { in: "5000000000000000000ststra", out: "4900000000000000000stra" }),
+      ]),
+    ).toEqual([
+      "minted 99.99 ststra for 100 stra",
+      "withdrawal request 3: at most 10.001 stra for 10 ststra, valued when its epoch ends, claimable after the unbonding (strata query lst requests)",
+      "swapped 5 ststra for 4.9 stra",
+    ]);
+  });
+});
