@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { addKey, exportKey, getKey, importKey, isEncrypted, listKeys, type KeyBackend, type KeyInfo } from "../client/keyring.ts";
+import { addKey, deleteKey, exportKey, getKey, importKey, isEncrypted, listKeys, type KeyBackend, type KeyInfo } from "../client/keyring.ts";
 import { DEFAULT_HOME, print, table, type OutputFormat } from "./output.ts";
 import { readPassphrase } from "./passphrase.ts";
 import { homePaths } from "../node/config.ts";
@@ -64,6 +64,15 @@ export function registerKeys(program: Command): void {
       const dir = keyringDir(o.home);
       const pass = isEncrypted(dir, n) ? await readPassphrase(`passphrase for ${n}: `) : undefined;
       console.log(exportKey(dir, n, o.format, pass));
+    });
+  common(keys.command("delete <name>").description("delete a key for good (export it first if you may need it again)"))
+    .option("--yes", "confirm: the key file is removed and cannot be recovered without its secret")
+    .action(async (n: string, o: KOpts & { yes?: boolean }) => {
+      if (!o.yes) throw new Error(`deleting "${n}" cannot be undone: back it up with \`strata keys export ${n}\`, then pass --yes`);
+      const dir = keyringDir(o.home);
+      const pass = isEncrypted(dir, n) ? await readPassphrase(`passphrase for ${n}: `) : undefined;
+      const k = deleteKey(dir, n, pass);
+      print(o.output, { deleted: k.name, address: k.address }, () => `deleted key "${k.name}" (${k.address})`);
     });
   backendOpt(common(keys.command("import <name> [secretFile]").description("import a hex seed or 24-word mnemonic from a file (or stdin if omitted)"))).action(
     async (n: string, file: string | undefined, o: KOpts) => {

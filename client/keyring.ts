@@ -3,7 +3,7 @@
 //  - "test": the seed in clear, like Cosmos' `--keyring-backend test`, for devnets and scripts.
 // Files are written atomically with mode 0600. Seeds export as hex or as a 24-word BIP39 mnemonic
 // of the 32-byte seed itself.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, openSync, fsyncSync, closeSync, renameSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, openSync, fsyncSync, closeSync, renameSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes, scryptSync, createCipheriv, createDecipheriv } from "node:crypto";
 import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from "@scure/bip39";
@@ -136,4 +136,16 @@ export function isEncrypted(dir: string, nameOrAddress: string): boolean {
 export function exportKey(dir: string, name: string, format: "hex" | "mnemonic" = "hex", passphrase?: string): string {
   const seed = getKey(dir, name, passphrase).seed;
   return format === "hex" ? Buffer.from(seed).toString("hex") : entropyToMnemonic(seed, wordlist);
+}
+
+/**
+ * Deletes a key for good. An encrypted key is deleted only with its passphrase (whoever deletes
+ * it could also have used it); the caller asks the user to confirm.
+ */
+export function deleteKey(dir: string, name: string, passphrase?: string): { name: string; address: string } {
+  const meta = listKeys(dir).find((k) => k.name === name || k.address === name);
+  if (!meta) throw new KeyringError(`key "${name}" not found in ${dir}`);
+  if (meta.backend === "file") getKey(dir, meta.name, passphrase); // throws on a wrong passphrase
+  unlinkSync(join(dir, `${meta.name}.json`));
+  return { name: meta.name, address: meta.address };
 }

@@ -56,6 +56,11 @@ describe("strata CLI (real binary)", () => {
     const list = run(["keys", "list", "--home", net.dir, "--output", "json"]);
     const ks = JSON.parse(list.out) as { name: string; address: string }[];
     expect(ks.find((k) => k.name === "alice2")!.address).toBe(ks.find((k) => k.name === "alice")!.address);
+    const unconfirmed = run(["keys", "delete", "alice2", "--home", net.dir]);
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.err).toMatch(/cannot be undone: back it up with `strata keys export alice2`, then pass --yes/);
+    expect(run(["keys", "delete", "alice2", "--yes", "--home", net.dir]).code).toBe(0);
+    expect(run(["keys", "show", "alice2", "--home", net.dir]).code).toBe(1);
   });
 
   it("queries status, block, validators, a tx and an account's txs", () => {

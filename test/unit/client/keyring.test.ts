@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addKey, exportKey, getKey, importKey, listKeys } from "../../../client/keyring.ts";
+import { addKey, deleteKey, exportKey, getKey, importKey, listKeys } from "../../../client/keyring.ts";
 
 const dirOf = () => join(mkdtempSync(join(tmpdir(), "kr-")), "keys");
 
@@ -42,5 +42,18 @@ describe("keyring", () => {
     expect(() => getKey(dir, "nobody")).toThrow(new RegExp(`not found in ${dir}`));
     expect(() => importKey(dir, "y", "zz")).toThrow(/hex or a valid 24-word/);
     expect(() => importKey(dir, "y", "abandon ".repeat(23) + "wrong")).toThrow(/hex or a valid 24-word/);
+  });
+
+  it("deletes a key; an encrypted one only with its passphrase", () => {
+    const dir = dirOf();
+    addKey(dir, "plain");
+    addKey(dir, "sec", { backend: "file", passphrase: "correct horse" });
+    expect(deleteKey(dir, "plain").name).toBe("plain");
+    expect(() => getKey(dir, "plain")).toThrow(/not found/);
+    expect(() => deleteKey(dir, "sec", "wrong horse")).toThrow(/wrong passphrase/);
+    expect(listKeys(dir).map((k) => k.name)).toEqual(["sec"]);
+    deleteKey(dir, "sec", "correct horse");
+    expect(listKeys(dir)).toEqual([]);
+    expect(() => deleteKey(dir, "sec")).toThrow(/not found/);
   });
 });
