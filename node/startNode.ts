@@ -20,6 +20,7 @@ import { VerifyPool } from "./verifyPool.ts";
 import { Registry } from "prom-client";
 import { healthCheck } from "./health.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
+import { installProcessGuard } from "./processGuard.ts";
 
 export type RunningNode = { chain: Chain; config: NodeConfig; p2p: P2P; driver: ConsensusDriver; stop(): Promise<void> };
 
@@ -36,6 +37,8 @@ export function loadGenesisFile(path: string) {
 }
 
 export async function startNode(home: string, log: Logger = createLogger({ name: "node" })): Promise<RunningNode> {
+  // a client's or peer's input that escapes its handler is logged; any other escape stops the node
+  installProcessGuard(log.child("guard"));
   const paths = homePaths(home);
   const config = loadConfig(home);
   const { genesis, bytes } = loadGenesisFile(paths.genesis);
