@@ -177,7 +177,8 @@ export class Dispatcher {
 function withDeadline<T>(f: () => T | Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(timeBudgetExceeded(Math.round(ms))), ms);
+    // a millisecond late, so the work's own checkpoint has seen its deadline pass when we answer
+    timer = setTimeout(() => reject(timeBudgetExceeded(Math.round(ms))), Math.ceil(ms) + 1);
   });
   const work = Promise.resolve().then(f);
   // the work may still fail after we stopped waiting for it: that is no longer anyone's error
