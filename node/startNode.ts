@@ -107,6 +107,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   if (metrics) log.info("metrics listening", { url: `http://${config.metrics.host}:${config.metrics.port}/metrics` });
   const methods = buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
       peers: () => p2p.peers(),
+      peerScore: (id) => p2p.score(id),
       consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
       validatorSetAt: (h) => schedule.setAt(h),
       catchingUp: () => driver!.catchingUp(),

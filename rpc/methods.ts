@@ -31,6 +31,8 @@ export type RpcContext = {
   /** called with each tx the mempool accepted over RPC (the node gossips them) */
   onTxAccepted?: (tx: Uint8Array) => void;
   peers?: () => string[];
+  /** gossipsub score of a peer, as this node sees it */
+  peerScore?: (peerId: string) => number;
   consensus?: () => { height: number; round: number; step: number; evidence: number; stats: Record<string, number> };
   /** the validator set (with proposer priorities) that signs `height` */
   validatorSetAt?: (height: number) => ValidatorSet | undefined;
@@ -127,9 +129,11 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     };
   });
 
+  // score: this node's gossipsub score of the peer (not in CometBFT): negative once it sent
+  // messages our validators rejected or abused the sync protocol
   m.set("net_info", () => {
     const peers = ctx.peers?.() ?? [];
-    return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id, moniker: "" }, is_outbound: false, remote_ip: "127.0.0.1" })) };
+    return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id, moniker: "" }, is_outbound: false, remote_ip: "127.0.0.1", score: ctx.peerScore?.(id) ?? 0 })) };
   });
 
   m.set("genesis", () => {
