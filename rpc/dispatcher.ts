@@ -41,10 +41,22 @@ export type Caller = { ip: string; session?: Session };
 export type Outcome = { status: number; text: string | undefined };
 
 const MAX_METHOD_NAME = 64;
+/** how long a reply holding a Busy refusal is held back */
+const BUSY_RETRY_DELAY_MS = 200;
 
 function validId(id: unknown): id is RpcId {
   return id === null || (typeof id === "string" && id.length <= 256) || (typeof id === "number" && Number.isFinite(id));
 }
+
+/** The id a reply to `r` carries; undefined for a notification. */
+function idOf(r: unknown): RpcId | undefined {
+  if (typeof r !== "object" || r === null || Array.isArray(r)) return null;
+  if (!Object.hasOwn(r, "id")) return undefined;
+  const id = (r as { id: unknown }).id;
+  return validId(id) ? id : null;
+}
+
+const isBusy = (data: unknown): boolean => typeof data === "object" && data !== null && (data as { name?: unknown }).name === RpcReason.Busy;
 
 const invalid = (detail: string) => new RpcError(RpcCode.InvalidRequest, RpcReason.InvalidRequest, detail);
 
@@ -123,11 +135,23 @@ export class Dispatcher {
       // one deadline for the whole message: a batch cannot hold a connection longer than a request
       const deadline = performance.now() + this.limits.requestTimeoutMs;
       const out: RpcResponse[] = [];
-      // batch items run in order, not all at once: a batch is one client's one unit of work
+      // batch items run in order, not all at once: a batch is one client's one unit of work, so
+      // once the node refuses an item as Busy, the rest of the batch is refused unrun (a client
+      // retrying a refused batch at once then costs the node almost nothing)
+      let busy: RpcError | undefined;
       for (const r of reqs) {
+        if (busy) {
+          const id = idOf(r);
+          if (id !== undefined) out.push(rpcErrorResponse(id, busy));
+          continue;
+        }
         const res = await runAsInput("rpc", () => this.one(r, caller, deadline));
         if (res) out.push(res);
+        if (res && "error" in res && isBusy(res.error.data)) busy = new RpcError(RpcCode.Server, RpcReason.Busy, "an earlier request of this batch was refused as busy: retry later");
       }
+      // a refused client that retries at once would spin; holding its answer (and its in-flight
+      // slot) a moment costs the node a timer, and slows the retry loop to the node's pace
+      if (busy) await new Promise((r) => setTimeout(r, BUSY_RETRY_DELAY_MS));
       if (out.length === 0) return { status: 204, text: undefined };
       return { status: 200, text: serialize(batch ? out : out[0]!) };
     } finally {

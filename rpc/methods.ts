@@ -1,7 +1,7 @@
 // The RPC methods. CometBFT-named methods return CometBFT v0.38's shapes (so CosmJS's
 // Comet38Client works unmodified); `<module>_<query>` methods return our own (appMethods.ts).
 // Every method reads committed state only.
-import { Block, Commit, MAX_TX_BYTES, TxResultRecord } from "../state/encoding/types.ts";
+import { Block, Commit, MAX_TX_BYTES, TxResultRecord, type BlockValue } from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
@@ -271,11 +271,16 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return { check_tx: checkTx, tx_result: txResultJson(found.result), hash: check.hash, height: String(found.height) };
   });
 
-  async function txJson(hash: Uint8Array) {
+  /** `blocks` lets a caller answering many txs decode each block once (a block holds thousands). */
+  async function txJson(hash: Uint8Array, blocks?: Map<number, BlockValue>) {
     const rec = await chain.db.getTxRecord(hash);
     if (!rec) return undefined;
     const r = TxResultRecord.deserialize(rec);
-    const { block } = await loadBlock(chain, r.height);
+    let block = blocks?.get(r.height);
+    if (!block) {
+      block = (await loadBlock(chain, r.height)).block;
+      blocks?.set(r.height, block);
+    }
     const events = JSON.parse(Buffer.from(r.events).toString() || "[]") as StoredTxResult["events"];
     return {
       hash: hex(hash),
@@ -294,9 +299,9 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   });
 
   // Searches are the one unbounded-looking work an RPC client can ask for: each runs through the
-  // scan gate (2 at a time node-wide) and yields to the event loop every few ms (checkpoint), and
+  // scan gate (one at a time node-wide) and yields to the event loop every few ms (checkpoint), and
   // the request's time budget stops it; see docs/rpc.md "Work budgets".
-  const scans = new ScanGate(2, 16);
+  const scans = new ScanGate(1, 16);
 
   m.set("tx_search", (p) => scans.run(async () => {
     const q = parseQuery(p.query as string);
@@ -332,16 +337,20 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       for (let h = bottom; h <= top; h++) {
         await checkpoint();
         const results = await resultsAt(chain, h).catch(() => []);
-        results.forEach((r, index) => {
+        for (let index = 0; index < results.length; index++) {
+          if (index % 256 === 255) await checkpoint(); // a block may hold thousands of txs
+          const r = results[index]!;
           if (matchesTx(r.events, r.hash, h)) hits.push({ height: h, index, hash: r.hash });
-        });
+        }
       }
     }
     if (desc) hits.reverse();
     const slice = hits.slice((page - 1) * perPage, page * perPage);
     const txs = [];
+    const blocks = new Map<number, BlockValue>();
     for (const h of slice) {
-      const t = await txJson(new Uint8Array(Buffer.from(h.hash, "hex")));
+      await checkpoint();
+      const t = await txJson(new Uint8Array(Buffer.from(h.hash, "hex")), blocks);
       if (t) txs.push(t);
     }
     return { txs, total_count: String(hits.length) };
