@@ -4,11 +4,11 @@
 // --batch tx_search scans, as issue 14's probe did). Each phase reports the block interval (from
 // header times) and `status` latency (a probe every 50 ms); the JSON also holds the machine's
 // ed25519 ceiling (verifies/s on one core) so figures from different machines can be compared.
-//   node bench/hostileRpc.ts [--validators 1] [--seconds 20] [--clients 20] [--batch 100] [--fill 15] [--accounts 1000]
+//   node bench/hostileRpc.ts [--validators 1] [--seconds 20] [--clients 20] [--batch 100] [--fill 15] [--accounts 1000] [--node-log file]
 import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, sign, verify } from "node:crypto";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, rmSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     accounts: { type: "string", default: "1000" },
     "timeout-commit": { type: "string", default: "1000" },
     "base-port": { type: "string", default: "17656" },
+    "node-log": { type: "string", default: "" },
   },
 });
 const N = Number(values.validators);
@@ -56,8 +57,8 @@ function ed25519Ceiling(): { nodeCrypto: number; noble: number } {
 const q = (xs: number[], f: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))]! : 0);
 const stats = (xs: number[]) => ({ n: xs.length, mean: xs.length ? +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1) : 0, p50: +q(xs, 0.5).toFixed(1), p99: +q(xs, 0.99).toFixed(1), max: +Math.max(0, ...xs).toFixed(1) });
 
-async function post(url: string, body: string): Promise<unknown> {
-  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+async function post(url: string, body: string, signal?: AbortSignal): Promise<unknown> {
+  const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal });
   return r.json();
 }
 
@@ -75,13 +76,28 @@ async function intervals(url: string, from: number, to: number): Promise<number[
 
 type Outcomes = Record<string, number>;
 
+/** The node's height, retried for a while: right after a load the node may still be draining it. */
+async function height(client: StrataClient): Promise<number> {
+  for (let i = 0; ; i++) {
+    try {
+      return Number((await client.status()).sync_info.latest_block_height);
+    } catch (e) {
+      if (i >= 100) throw e;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
 /** Measures one phase: block interval and status latency, while `load` (if any) runs. */
-async function phase(url: string, client: StrataClient, load?: (stop: () => boolean, out: Outcomes) => Promise<void>) {
-  const h0 = Number((await client.status()).sync_info.latest_block_height);
+async function phase(url: string, client: StrataClient, load?: (stop: () => boolean, out: Outcomes, signal: AbortSignal) => Promise<void>) {
+  const h0 = await height(client);
   const end = Date.now() + SECONDS * 1000;
   const stop = () => Date.now() > end;
   const outcomes: Outcomes = {};
-  const loadDone = load ? load(stop, outcomes) : Promise.resolve();
+  // at the end of the phase, requests still in flight are abandoned (a node without budgets may
+  // take a minute to answer a batch)
+  const abort = new AbortController();
+  const loadDone = load ? load(stop, outcomes, abort.signal) : Promise.resolve();
   const latency: number[] = [];
   let statusErrors = 0;
   while (!stop()) {
@@ -95,26 +111,28 @@ async function phase(url: string, client: StrataClient, load?: (stop: () => bool
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  abort.abort();
   await loadDone;
-  const h1 = Number((await client.status()).sync_info.latest_block_height);
+  const h1 = await height(client);
   return { heights: h1 - h0, blockIntervalMs: stats(await intervals(url, h0, h1)), statusLatencyMs: stats(latency), statusErrors, hostileOutcomes: load ? outcomes : undefined };
 }
 
 /** `clients` loops, each POSTing a batch of `batch` tx_search scans and sending the next when answered. */
 function hostile(url: string, senders: string[]) {
   const queries = ["tm.event='Tx'", "transfer.amount>0", "tx.height>1", ...senders.map((s) => `message.sender='${s}'`)];
-  return async (stop: () => boolean, out: Outcomes) => {
+  return async (stop: () => boolean, out: Outcomes, signal: AbortSignal) => {
     const loop = async (c: number) => {
       const body = JSON.stringify(Array.from({ length: Number(values.batch) }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "tx_search", params: { query: queries[(c + i) % queries.length], per_page: "100" } })));
       while (!stop()) {
         try {
-          const r = (await post(url, body)) as { result?: unknown; error?: { data?: { name?: string } } }[] | { error?: { data?: { name?: string } } };
+          const r = (await post(url, body, signal)) as { result?: unknown; error?: { data?: { name?: string } } }[] | { error?: { data?: { name?: string } } };
           for (const x of Array.isArray(r) ? r : [r]) {
             const k = "result" in x ? "ok" : (x.error?.data?.name ?? "error");
             out[k] = (out[k] ?? 0) + 1;
           }
         } catch (e) {
-          out[`transport: ${(e as Error).message}`] = (out[`transport: ${(e as Error).message}`] ?? 0) + 1;
+          const k = signal.aborted ? "unanswered at phase end" : `transport: ${(e as Error).message}`;
+          out[k] = (out[k] ?? 0) + 1;
         }
       }
     };
@@ -134,7 +152,8 @@ async function main() {
     c.rpc.maxRequestsPerSecond = 0;
     writeFileSync(p, JSON.stringify(c));
   }
-  const procs: ChildProcess[] = homes.map((home) => spawn(process.execPath, [STRATA, "start", "--home", home, "--log-level", "warn"], { stdio: "ignore" }));
+  // --node-log <file>: the first node's stderr, to see why a node died under the load
+  const procs: ChildProcess[] = homes.map((home, i) => spawn(process.execPath, [STRATA, "start", "--home", home, "--log-level", "warn"], { stdio: ["ignore", "ignore", i === 0 && values["node-log"] ? openSync(values["node-log"], "w") : "ignore"] }));
   const url = rpc[0]!;
   const client = new StrataClient(url);
   try {
@@ -153,7 +172,7 @@ async function main() {
           bench: "hostileRpc",
           validators: N,
           timeoutCommitMs: Number(values["timeout-commit"]),
-          chain: { height: Number((await client.status()).sync_info.latest_block_height), txsCommitted: fill.finalized },
+          chain: { height: await height(client), txsCommitted: fill.finalized },
           hostileLoad: { clients: Number(values.clients), batch: Number(values.batch), method: "tx_search", seconds: SECONDS },
           unloaded,
           loaded,
