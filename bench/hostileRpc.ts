@@ -88,8 +88,17 @@ async function height(client: StrataClient): Promise<number> {
   }
 }
 
-/** Measures one phase: block interval and status latency, while `load` (if any) runs. */
-async function phase(url: string, client: StrataClient, load?: (stop: () => boolean, out: Outcomes, signal: AbortSignal) => Promise<void>) {
+/** Resident memory of a process, MB (Linux). */
+function rssMb(pid: number | undefined): number {
+  try {
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** Measures one phase: block interval, status latency and the node's peak RSS, while `load` (if any) runs. */
+async function phase(url: string, client: StrataClient, pid: number | undefined, load?: (stop: () => boolean, out: Outcomes, signal: AbortSignal) => Promise<void>) {
   const h0 = await height(client);
   const end = Date.now() + SECONDS * 1000;
   const stop = () => Date.now() > end;
@@ -100,7 +109,9 @@ async function phase(url: string, client: StrataClient, load?: (stop: () => bool
   const loadDone = load ? load(stop, outcomes, abort.signal) : Promise.resolve();
   const latency: number[] = [];
   let statusErrors = 0;
+  let rssPeakMb = 0;
   while (!stop()) {
+    rssPeakMb = Math.max(rssPeakMb, rssMb(pid));
     const t0 = performance.now();
     try {
       const r = (await post(url, '{"jsonrpc":"2.0","id":1,"method":"status"}')) as { result?: unknown };
@@ -114,7 +125,7 @@ async function phase(url: string, client: StrataClient, load?: (stop: () => bool
   abort.abort();
   await loadDone;
   const h1 = await height(client);
-  return { heights: h1 - h0, blockIntervalMs: stats(await intervals(url, h0, h1)), statusLatencyMs: stats(latency), statusErrors, hostileOutcomes: load ? outcomes : undefined };
+  return { heights: h1 - h0, blockIntervalMs: stats(await intervals(url, h0, h1)), statusLatencyMs: stats(latency), statusErrors, nodeRssPeakMb: rssPeakMb, hostileOutcomes: load ? outcomes : undefined };
 }
 
 /** `clients` loops, each POSTing a batch of `batch` tx_search scans and sending the next when answered. */
@@ -164,8 +175,8 @@ async function main() {
       await new Promise((r) => setTimeout(r, 200));
     }
     const fill = await runLoad({ rpcUrls: rpc, wsUrl: url.replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: 30, rate: 0, maxSeconds: Number(values.fill), batch: 100 });
-    const unloaded = await phase(url, client);
-    const loaded = await phase(url, client, hostile(url, keys.slice(0, 5).map((k) => k.bech32)));
+    const unloaded = await phase(url, client, procs[0]!.pid);
+    const loaded = await phase(url, client, procs[0]!.pid, hostile(url, keys.slice(0, 5).map((k) => k.bech32)));
     console.log(
       JSON.stringify(
         {

@@ -11,6 +11,7 @@ import { RpcCode, RpcError, rpcErrorResponse, RpcReason, type Method } from "./j
 import { registerWebsocket } from "./websocket.ts";
 import { Dispatcher, DEFAULT_DISPATCH_LIMITS, type Outcome } from "./dispatcher.ts";
 import type { EventBus } from "./eventBus.ts";
+import { ErrorCode, StrataError } from "../state/errors.ts";
 
 export type RpcServerOptions = {
   host: string;
@@ -50,13 +51,23 @@ function clientError(err: Error & { code?: string }, socket: Socket): void {
   socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
+/** The optional limits come from config.json `rpc` as given: each must be a positive integer. */
+function checkLimits(opts: RpcServerOptions): void {
+  for (const k of ["requestTimeoutMs", "maxInFlightPerIp", "maxInFlightPerConnection", "maxDepth", "backlog"] as const) {
+    const v = opts[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new StrataError(ErrorCode.InvalidConfig, `config.rpc.${k}: must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+}
+
 export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts: RpcServerOptions, bus?: EventBus): Promise<FastifyInstance> {
+  checkLimits(opts);
   const app = Fastify({
     bodyLimit: opts.maxBodyBytes,
     logger: false,
     // a client gets 10 s to send its request (headers within 5 s): slow senders cannot pin sockets
     requestTimeout: 10_000,
-    http: { headersTimeout: 5_000 },
+    // Node checks those timeouts every connectionsCheckingInterval (30 s by default)
+    http: { headersTimeout: 5_000, connectionsCheckingInterval: 2_000 },
     clientErrorHandler: clientError,
   });
   const dispatcher = new Dispatcher(methods, {
