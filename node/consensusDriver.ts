@@ -18,6 +18,7 @@ import { sha256 } from "../state/crypto/hash.ts";
 import type { ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
 import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
+import { txBatchVerdict } from "./txBatchValidity.ts";
 
 export type Network = {
   publish(topic: "tx" | "proposal" | "vote", data: Uint8Array): Promise<void>;
@@ -351,10 +352,7 @@ export class ConsensusDriver {
 
   private verdict(topic: "tx" | "proposal" | "vote", data: Uint8Array): Verdict {
     try {
-      if (topic === "tx") {
-        const batch = TxBatchMsg.deserialize(data);
-        return batch.txs.length > 0 ? "accept" : "reject";
-      }
+      if (topic === "tx") return txBatchVerdict(data, this.chain.chainId);
       if (topic === "vote") {
         const { vote } = VoteMsg.deserialize(data);
         const b = vote.body;

@@ -18,6 +18,9 @@ import { peerIdFromPrivateKey, peerIdFromString } from "@libp2p/peer-id";
 import { multiaddr } from "@multiformats/multiaddr";
 import { TopicValidatorResult } from "@libp2p/interface";
 import { writeFileAtomic } from "./validatorKey.ts";
+import { runAsInput } from "./processGuard.ts";
+import { SyncGuard } from "./syncGuard.ts";
+import { MAX_TXS_PER_BLOCK } from "../state/encoding/types.ts";
 
 export type TopicName = "tx" | "proposal" | "vote";
 const perTopic = (): Record<TopicName, number> => ({ tx: 0, proposal: 0, vote: 0 });
@@ -39,7 +42,18 @@ export type P2POptions = {
 type Log = { debug(m: string, f?: Record<string, unknown>): void; info(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void };
 
 const MAX_SYNC_BYTES = 32 * 1024 * 1024;
+/** the largest honest sync request: a Txs request naming every tx of a full block */
+const MAX_SYNC_REQUEST_BYTES = 32 * MAX_TXS_PER_BLOCK + 1024;
+/** a peer that opens a sync stream must send its request within this */
+const SYNC_REQUEST_TIMEOUT_MS = 5_000;
+/** penalty points (gossipsub app-specific score, weight 1) per abuse of the sync protocol */
+const SYNC_ABUSE_PENALTY = 20;
 const TOPICS: TopicName[] = ["tx", "proposal", "vote"];
+/**
+ * Largest message an honest node publishes per topic (a vote is fixed-size, ~200 B; a compact
+ * proposal holds at most MAX_TXS_PER_BLOCK hashes); anything bigger is rejected unread.
+ */
+const MAX_GOSSIP_BYTES: Record<TopicName, number> = { vote: 1024, proposal: 8 << 20, tx: 20 << 20 };
 
 async function loadOrCreateKey(path: string) {
   if (existsSync(path)) {
@@ -56,10 +70,11 @@ export async function ensurePeerKey(path: string): Promise<string> {
   return peerIdFromPrivateKey((await loadOrCreateKey(path)) as never).toString();
 }
 
-async function readAll(source: AsyncIterable<{ subarray(): Uint8Array } | Uint8Array>, max: number): Promise<Uint8Array> {
+async function readAll(source: AsyncIterable<{ subarray(): Uint8Array } | Uint8Array>, max: number, signal?: AbortSignal): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let n = 0;
   for await (const chunk of source) {
+    signal?.throwIfAborted();
     const b = chunk instanceof Uint8Array ? chunk : chunk.subarray();
     n += b.length;
     if (n > max) throw new Error(`message exceeds ${max} bytes`);
@@ -77,8 +92,9 @@ export class P2P {
   private readonly syncProtocol: string;
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** gossip messages per topic, for metrics */
-  readonly counters = { published: perTopic(), received: perTopic(), rejected: perTopic() };
+  /** gossip messages per topic, for metrics; syncRejected: sync requests refused as abuse */
+  readonly counters = { published: perTopic(), received: perTopic(), rejected: perTopic(), syncRejected: 0 };
+  private readonly syncGuard = new SyncGuard();
 
   private constructor(node: Libp2p<{ pubsub: GossipSub; identify: unknown }>, opts: P2POptions, log: Log) {
     this.node = node;
@@ -91,6 +107,8 @@ export class P2P {
 
   static async start(opts: P2POptions, handlers: P2PHandlers, log: Log): Promise<P2P> {
     const privateKey = await loadOrCreateKey(opts.peerKeyPath);
+    // set once the P2P object exists; gossipsub asks for scores only after start
+    let appScore: (peer: string) => number = () => 0;
     const node = (await createLibp2p({
       privateKey: privateKey as never,
       addresses: { listen: [`/ip4/${opts.host}/tcp/${opts.port}`] },
@@ -116,6 +134,9 @@ export class P2P {
           // A message our validator rejects (bad signature, non-validator, garbage) costs the peer
           // that delivered it: P4, invalid message deliveries, squared and weighted per topic.
           scoreParams: createPeerScoreParams({
+            // P5: what the sync protocol knows of the peer (garbage or flooding requests)
+            appSpecificScore: (peer: string) => appScore(peer),
+            appSpecificWeight: 1,
             topics: Object.fromEntries(
               TOPICS.map((t) => [
                 `/strata/${opts.chainId}/${t}/1`,
@@ -128,12 +149,14 @@ export class P2P {
       },
     } as never)) as unknown as Libp2p<{ pubsub: GossipSub; identify: unknown }>;
     const p = new P2P(node, opts, log);
+    appScore = (peer) => -p.syncGuard.penalty(peer);
     const pubsub = node.services.pubsub;
     for (const t of TOPICS) {
       pubsub.topicValidators.set(p.topic(t), (_peer, msg) => {
         let r: ValidationResult;
         try {
-          r = handlers.validate(t, msg.data);
+          // untrusted bytes: anything that escapes the validator is the message's fault, not the node's
+          r = msg.data.length > MAX_GOSSIP_BYTES[t] ? "reject" : runAsInput("gossip", () => handlers.validate(t, msg.data));
         } catch {
           r = "reject";
         }
@@ -154,16 +177,36 @@ export class P2P {
     });
     await node.handle(
       p.syncProtocol,
-      async ({ stream }) => {
-        try {
-          const req = await readAll(stream.source, 1 << 16);
-          const res = await handlers.onSyncRequest(req);
-          await stream.sink([res]);
-        } catch (e) {
-          log.debug("sync request failed", { err: (e as Error).message });
-          stream.abort(e as Error);
-        }
-      },
+      ({ stream, connection }) =>
+        runAsInput("sync", async () => {
+          const peer = connection.remotePeer.toString();
+          // a request that cannot be read or answered is the peer's fault: it costs the peer score
+          const abuse = (why: string, err?: unknown) => {
+            p.counters.syncRejected++;
+            p.syncGuard.penalize(peer, SYNC_ABUSE_PENALTY);
+            log.debug("sync request refused", { peer: peer.slice(-12), why, err: err instanceof Error ? err.message : undefined });
+            stream.abort(new Error(why));
+          };
+          if (!p.syncGuard.allow(peer)) return abuse("too many sync requests");
+          let req: Uint8Array;
+          try {
+            req = await readAll(stream.source, MAX_SYNC_REQUEST_BYTES, AbortSignal.timeout(SYNC_REQUEST_TIMEOUT_MS));
+          } catch (e) {
+            return abuse("unreadable or oversized request", e);
+          }
+          let res: Uint8Array;
+          try {
+            res = await handlers.onSyncRequest(req);
+          } catch (e) {
+            return abuse("malformed request", e);
+          }
+          try {
+            await stream.sink([res]);
+          } catch (e) {
+            log.debug("sync response not delivered", { peer: peer.slice(-12), err: (e as Error).message });
+            stream.abort(e as Error);
+          }
+        }),
       { maxInboundStreams: 64, runOnLimitedConnection: false },
     );
     for (const addr of opts.bootstrap) p.keepConnected(addr);
@@ -233,7 +276,12 @@ export class P2P {
     }
   }
 
-  /** gossipsub's score of a peer (negative after it delivered rejected messages). */
+  /** The sync protocol's penalty of a peer (what its app-specific score subtracts). */
+  syncPenalty(peerId: string): number {
+    return this.syncGuard.penalty(peerId);
+  }
+
+  /** gossipsub's score of a peer (negative after it delivered rejected messages or abused sync). */
   score(peerId: string): number {
     return this.node.services.pubsub.getScore(peerId);
   }

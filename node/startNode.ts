@@ -20,6 +20,7 @@ import { VerifyPool } from "./verifyPool.ts";
 import { Registry } from "prom-client";
 import { healthCheck } from "./health.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
+import { installProcessGuard } from "./processGuard.ts";
 
 export type RunningNode = { chain: Chain; config: NodeConfig; p2p: P2P; driver: ConsensusDriver; stop(): Promise<void> };
 
@@ -36,6 +37,8 @@ export function loadGenesisFile(path: string) {
 }
 
 export async function startNode(home: string, log: Logger = createLogger({ name: "node" })): Promise<RunningNode> {
+  // a client's or peer's input that escapes its handler is logged; any other escape stops the node
+  installProcessGuard(log.child("guard"));
   const paths = homePaths(home);
   const config = loadConfig(home);
   const { genesis, bytes } = loadGenesisFile(paths.genesis);
@@ -104,6 +107,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   if (metrics) log.info("metrics listening", { url: `http://${config.metrics.host}:${config.metrics.port}/metrics` });
   const methods = buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
       peers: () => p2p.peers(),
+      peerScore: (id) => p2p.score(id),
       consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
       validatorSetAt: (h) => schedule.setAt(h),
       catchingUp: () => driver!.catchingUp(),

@@ -99,9 +99,11 @@ export function appMethods(ctx: RpcContext): Map<string, Method> {
   return new Map([...queries(ctx)].map(([k, f]) => [k, (p: Record<string, unknown>) => f(p)]));
 }
 
-/** "/bank/balances" → the bank_balances query. */
-export function appQueryByPath(ctx: RpcContext, path: string): AppQuery | undefined {
+/** "/bank/balances" → the bank_balances query (its name picks its declared params). */
+export function appQueryByPath(ctx: RpcContext, path: string): { name: string; run: AppQuery } | undefined {
   const m = /^\/?([a-z]+)\/([a-z_]+)$/.exec(path);
   if (!m) return undefined;
-  return queries(ctx).get(`${m[1]}_${m[2]}`);
+  const name = `${m[1]}_${m[2]}`;
+  const run = queries(ctx).get(name);
+  return run ? { name, run } : undefined;
 }

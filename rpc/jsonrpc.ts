@@ -1,9 +1,41 @@
-// JSON-RPC 2.0 envelope handling, independent of transport (HTTP POST, URI GET, WebSocket).
+// JSON-RPC 2.0 envelope types and errors, independent of transport (HTTP POST, URI GET, WebSocket).
+// The dispatcher (dispatcher.ts) is the one path that turns input into these.
 import { StrataError, errorName } from "../state/errors.ts";
 
-export const RpcCode = { Parse: -32700, InvalidRequest: -32600, MethodNotFound: -32601, InvalidParams: -32602, Internal: -32603 } as const;
+export const RpcCode = { Parse: -32700, InvalidRequest: -32600, MethodNotFound: -32601, InvalidParams: -32602, Internal: -32603, Server: -32000 } as const;
 
-/** Thrown by a method for bad params; becomes -32602 with the message as data. */
+/**
+ * Why the RPC layer refused a request, a stable name clients may branch on (sent as
+ * `error.data.name`, with `codespace: "rpc"`), beside the JSON-RPC code.
+ */
+export const RpcReason = {
+  ParseError: "ParseError",
+  TooDeep: "TooDeep",
+  BodyTooLarge: "BodyTooLarge",
+  InvalidRequest: "InvalidRequest",
+  EmptyBatch: "EmptyBatch",
+  BatchTooLarge: "BatchTooLarge",
+  RateLimited: "RateLimited",
+  Busy: "Busy",
+  TimeBudgetExceeded: "TimeBudgetExceeded",
+  WebsocketOnly: "WebsocketOnly",
+  SubscriptionLimit: "SubscriptionLimit",
+  Internal: "Internal",
+} as const;
+export type RpcReasonName = (typeof RpcReason)[keyof typeof RpcReason];
+
+/** A refusal by the RPC layer itself (not by the application): JSON-RPC code plus a stable reason. */
+export class RpcError extends Error {
+  readonly rpcCode: number;
+  readonly reason: RpcReasonName;
+  constructor(rpcCode: number, reason: RpcReasonName, message: string) {
+    super(message);
+    this.rpcCode = rpcCode;
+    this.reason = reason;
+  }
+}
+
+/** Thrown by a method for bad params; becomes -32602 with the message (naming the param) as data. */
 export class RpcParamsError extends Error {}
 
 export type RpcId = string | number | null;
@@ -11,44 +43,36 @@ export type RpcResponse =
   | { jsonrpc: "2.0"; id: RpcId; result: unknown }
   | { jsonrpc: "2.0"; id: RpcId; error: { code: number; message: string; data?: unknown } };
 
+/** A method sees only params the dispatcher validated against its declared schema. */
 export type Method = (params: Record<string, unknown>) => unknown | Promise<unknown>;
 
-function error(id: RpcId, code: number, message: string, data?: unknown): RpcResponse {
+const MESSAGES: Record<number, string> = {
+  [RpcCode.Parse]: "Parse error",
+  [RpcCode.InvalidRequest]: "Invalid Request",
+  [RpcCode.MethodNotFound]: "Method not found",
+  [RpcCode.InvalidParams]: "Invalid params",
+  [RpcCode.Internal]: "Internal error",
+  [RpcCode.Server]: "Server error",
+};
+
+export function errorResponse(id: RpcId, code: number, message: string, data?: unknown): RpcResponse {
   return { jsonrpc: "2.0", id, error: data === undefined ? { code, message } : { code, message, data } };
 }
 
-/** Application errors keep their typed code in data, so clients can branch on it. */
+export function rpcErrorResponse(id: RpcId, e: RpcError): RpcResponse {
+  return errorResponse(id, e.rpcCode, MESSAGES[e.rpcCode] ?? "Server error", { codespace: "rpc", name: e.reason, detail: e.message });
+}
+
+/**
+ * Anything a method threw, as a JSON-RPC error. Application errors keep their typed code in data,
+ * so clients can branch on it; an unexpected throw says only its message (never the stack).
+ */
 export function toRpcError(id: RpcId, e: unknown): RpcResponse {
-  if (e instanceof RpcParamsError) return error(id, RpcCode.InvalidParams, "Invalid params", e.message);
+  if (e instanceof RpcError) return rpcErrorResponse(id, e);
+  if (e instanceof RpcParamsError) return errorResponse(id, RpcCode.InvalidParams, "Invalid params", e.message);
   if (e instanceof StrataError) {
-    return error(id, RpcCode.Internal, e.message, { code: e.code, name: errorName(e.code), codespace: e.codespace });
+    return errorResponse(id, RpcCode.Internal, e.message, { code: e.code, name: errorName(e.code), codespace: e.codespace });
   }
-  return error(id, RpcCode.Internal, "Internal error", (e as Error)?.message ?? String(e));
-}
-
-function validId(id: unknown): id is RpcId {
-  return id === null || typeof id === "string" || (typeof id === "number" && Number.isFinite(id));
-}
-
-/** Handles one request object; returns undefined for a notification (no id). */
-export async function handleOne(methods: ReadonlyMap<string, Method>, req: unknown): Promise<RpcResponse | undefined> {
-  if (typeof req !== "object" || req === null || Array.isArray(req)) return error(null, RpcCode.InvalidRequest, "Invalid Request", "request must be an object");
-  const r = req as Record<string, unknown>;
-  const isNotification = !("id" in r);
-  const id: RpcId = validId(r.id) ? r.id : null;
-  if (r.jsonrpc !== "2.0") return error(id, RpcCode.InvalidRequest, "Invalid Request", 'jsonrpc must be "2.0"');
-  if (!isNotification && !validId(r.id)) return error(null, RpcCode.InvalidRequest, "Invalid Request", "id must be a string, number or null");
-  if (typeof r.method !== "string") return error(id, RpcCode.InvalidRequest, "Invalid Request", "method must be a string");
-  const m = methods.get(r.method);
-  if (!m) return isNotification ? undefined : error(id, RpcCode.MethodNotFound, "Method not found", r.method);
-  let params: Record<string, unknown>;
-  if (r.params === undefined || r.params === null) params = {};
-  else if (typeof r.params === "object" && !Array.isArray(r.params)) params = r.params as Record<string, unknown>;
-  else return isNotification ? undefined : error(id, RpcCode.InvalidParams, "Invalid params", "params must be an object of named parameters");
-  try {
-    const result = await m(params);
-    return isNotification ? undefined : { jsonrpc: "2.0", id, result };
-  } catch (e) {
-    return isNotification ? undefined : toRpcError(id, e);
-  }
+  const message = e instanceof Error && typeof e.message === "string" ? e.message : "unknown error";
+  return errorResponse(id, RpcCode.Internal, "Internal error", message);
 }

@@ -1,7 +1,7 @@
 // The RPC methods. CometBFT-named methods return CometBFT v0.38's shapes (so CosmJS's
 // Comet38Client works unmodified); `<module>_<query>` methods return our own (appMethods.ts).
 // Every method reads committed state only.
-import { Block, Commit, MAX_TX_BYTES, TxResultRecord } from "../state/encoding/types.ts";
+import { Block, Commit, MAX_TX_BYTES, TxResultRecord, type BlockValue } from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
@@ -17,6 +17,9 @@ import { txResultJson, type StoredTxResult } from "./txJson.ts";
 import { eventMap, matches, parseQuery } from "./query.ts";
 import { eventPosition, searchPrefix } from "../node/txEventIndex.ts";
 import { appMethods, appQueryByPath } from "./appMethods.ts";
+import { checkpoint, ScanGate } from "./workBudget.ts";
+import { METHOD_PARAMS } from "./methodParams.ts";
+import { validateParams, type ParamSpec } from "./paramSchema.ts";
 
 export type RpcContext = {
   chain: Chain;
@@ -28,6 +31,8 @@ export type RpcContext = {
   /** called with each tx the mempool accepted over RPC (the node gossips them) */
   onTxAccepted?: (tx: Uint8Array) => void;
   peers?: () => string[];
+  /** gossipsub score of a peer, as this node sees it */
+  peerScore?: (peerId: string) => number;
   consensus?: () => { height: number; round: number; step: number; evidence: number; stats: Record<string, number> };
   /** the validator set (with proposer priorities) that signs `height` */
   validatorSetAt?: (height: number) => ValidatorSet | undefined;
@@ -124,9 +129,11 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     };
   });
 
+  // score: this node's gossipsub score of the peer (not in CometBFT): negative once it sent
+  // messages our validators rejected or abused the sync protocol
   m.set("net_info", () => {
     const peers = ctx.peers?.() ?? [];
-    return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id, moniker: "" }, is_outbound: false, remote_ip: "127.0.0.1" })) };
+    return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id, moniker: "" }, is_outbound: false, remote_ip: "127.0.0.1", score: ctx.peerScore?.(id) ?? 0 })) };
   });
 
   m.set("genesis", () => {
@@ -264,11 +271,16 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return { check_tx: checkTx, tx_result: txResultJson(found.result), hash: check.hash, height: String(found.height) };
   });
 
-  async function txJson(hash: Uint8Array) {
+  /** `blocks` lets a caller answering many txs decode each block once (a block holds thousands). */
+  async function txJson(hash: Uint8Array, blocks?: Map<number, BlockValue>) {
     const rec = await chain.db.getTxRecord(hash);
     if (!rec) return undefined;
     const r = TxResultRecord.deserialize(rec);
-    const { block } = await loadBlock(chain, r.height);
+    let block = blocks?.get(r.height);
+    if (!block) {
+      block = (await loadBlock(chain, r.height)).block;
+      blocks?.set(r.height, block);
+    }
     const events = JSON.parse(Buffer.from(r.events).toString() || "[]") as StoredTxResult["events"];
     return {
       hash: hex(hash),
@@ -286,8 +298,13 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return t;
   });
 
-  m.set("tx_search", async (p) => {
-    const q = parseQuery(String(p.query ?? ""));
+  // Searches are the one unbounded-looking work an RPC client can ask for: each runs through the
+  // scan gate (one at a time node-wide) and yields to the event loop every few ms (checkpoint), and
+  // the request's time budget stops it; see docs/rpc.md "Work budgets".
+  const scans = new ScanGate(1, 16);
+
+  m.set("tx_search", (p) => scans.run(async () => {
+    const q = parseQuery(p.query as string);
     const page = intParam(p, "page", 1, 1, 1_000_000);
     const perPage = intParam(p, "per_page", 30, 1, 100);
     const desc = p.order_by === "desc";
@@ -297,13 +314,15 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const matchesTx = (events: StoredTxResult["events"], hash: string, height: number | string) => matches(q, eventMap(events, { "tx.hash": hash, "tx.height": String(height) }));
     const hits: { height: number; index: number; hash: string }[] = [];
     if (byHash) {
-      const t = await txJson(new Uint8Array(Buffer.from(String(byHash.value), "hex")));
+      const hashHex = String(byHash.value);
+      const t = /^[0-9a-fA-F]{64}$/.test(hashHex) ? await txJson(new Uint8Array(Buffer.from(hashHex, "hex"))) : undefined;
       if (t && matchesTx(t.tx_result.events, t.hash, t.height)) hits.push({ height: Number(t.height), index: t.index, hash: t.hash });
     } else if (prefix) {
       // One index range scan for that address; every hit is then checked against the whole query
       // (which attribute holds it, the other conditions) with the tx's stored events.
       const byHeight = new Map<number, StoredTxResult[]>();
       for (const key of await chain.db.searchTxEvents(prefix, MAX_INDEX_HITS)) {
+        await checkpoint();
         const { height, index } = eventPosition(key);
         let rs = byHeight.get(height);
         if (!rs) byHeight.set(height, (rs = await resultsAt(chain, height).catch(() => [])));
@@ -316,21 +335,48 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       const top = exact ? Math.min(Number(exact.value), chain.height) : chain.height;
       const bottom = exact ? top : Math.max(1, chain.height - MAX_SEARCH_HEIGHTS + 1);
       for (let h = bottom; h <= top; h++) {
+        await checkpoint();
         const results = await resultsAt(chain, h).catch(() => []);
-        results.forEach((r, index) => {
+        for (let index = 0; index < results.length; index++) {
+          if (index % 256 === 255) await checkpoint(); // a block may hold thousands of txs
+          const r = results[index]!;
           if (matchesTx(r.events, r.hash, h)) hits.push({ height: h, index, hash: r.hash });
-        });
+        }
       }
     }
     if (desc) hits.reverse();
     const slice = hits.slice((page - 1) * perPage, page * perPage);
     const txs = [];
+    const blocks = new Map<number, BlockValue>();
     for (const h of slice) {
-      const t = await txJson(new Uint8Array(Buffer.from(h.hash, "hex")));
+      await checkpoint();
+      const t = await txJson(new Uint8Array(Buffer.from(h.hash, "hex")), blocks);
       if (t) txs.push(t);
     }
     return { txs, total_count: String(hits.length) };
-  });
+  }));
+
+  // CometBFT's block_search. Blocks carry no indexed events here beyond their height, so the
+  // query's block.height conditions pick the range (the last MAX_SEARCH_HEIGHTS heights at most)
+  // and every condition is then checked per height.
+  m.set("block_search", (p) => scans.run(async () => {
+    const q = parseQuery(p.query as string);
+    const page = intParam(p, "page", 1, 1, 1_000_000);
+    const perPage = intParam(p, "per_page", 30, 1, 100);
+    const bottom = Math.max(1, chain.height - MAX_SEARCH_HEIGHTS + 1);
+    const heights: number[] = [];
+    for (let h = bottom; h <= chain.height; h++) {
+      await checkpoint();
+      if (matches(q, eventMap([], { "tm.event": "NewBlock", "block.height": String(h) }))) heights.push(h);
+    }
+    if (p.order_by === "desc") heights.reverse();
+    const blocks = [];
+    for (const h of heights.slice((page - 1) * perPage, page * perPage)) {
+      const { block } = await loadBlock(chain, h);
+      blocks.push(blockJson(await blockIdAt(chain, h), block));
+    }
+    return { blocks, total_count: String(heights.length) };
+  }));
 
   m.set("abci_info", () => ({
     response: { data: "strata", version: VERSION, app_version: "1", last_block_height: String(chain.height), last_block_app_hash: b64(chain.stateRoot) },
@@ -342,8 +388,8 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
    * path "/<module>/<query>" with data = JSON params runs an app query (value = JSON).
    */
   m.set("abci_query", (p) => {
-    const path = String(p.path ?? "");
-    const dataHex = String(p.data ?? "");
+    const path = p.path as string;
+    const dataHex = (p.data as string | undefined) ?? "";
     if (!/^[0-9a-fA-F]*$/.test(dataHex) || dataHex.length % 2) throw new RpcParamsError("data must be hex");
     const data = new Uint8Array(Buffer.from(dataHex, "hex"));
     const height = chain.height;
@@ -355,17 +401,18 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       const op = { index: proof.index, leafCount: proof.leafCount, siblings: proof.siblings.map(b64) };
       return { response: { ...base, proofOps: { ops: [{ type: "strata/smt/v1", key: b64(data), data: b64(new TextEncoder().encode(JSON.stringify(op))) }] } } };
     }
-    const q = appQueryByPath(ctx, path);
-    if (!q) return { response: { code: ErrorCode.UnknownMessage, log: `unknown query path "${path}"`, info: "", index: "0", key: "", value: "", proofOps: null, height: String(height), codespace: "strata" } };
-    let params: Record<string, unknown> = {};
+    const app = appQueryByPath(ctx, path);
+    if (!app) return { response: { code: ErrorCode.UnknownMessage, log: `unknown query path "${path}"`, info: "", index: "0", key: "", value: "", proofOps: null, height: String(height), codespace: "strata" } };
+    let raw: unknown;
     if (data.length) {
       try {
-        params = JSON.parse(Buffer.from(data).toString());
+        raw = JSON.parse(Buffer.from(data).toString());
       } catch {
         throw new RpcParamsError("data must be hex of a JSON object for app queries");
       }
     }
-    const value = new TextEncoder().encode(JSON.stringify(q(params)));
+    // the app query's params pass the same declared checks as its <module>_<query> method
+    const value = new TextEncoder().encode(JSON.stringify(app.run(validateParams(METHOD_PARAMS[app.name] ?? [], raw))));
     return { response: { code: 0, log: "", info: "", index: "0", key: "", value: b64(value), proofOps: null, height: String(height), codespace: "" } };
   });
 
@@ -385,8 +432,15 @@ function discover(m: Map<string, Method>) {
   return {
     openrpc: "1.2.6",
     info: { title: "Strata node RPC", version: VERSION },
-    methods: [...m.keys()].sort().map((name) => ({ name, ...(METHOD_SCHEMAS[name] ?? { params: [], result: { name: "result", schema: { type: "object" } } }) })),
+    methods: [...m.keys()].sort().map((name) => ({ name, ...(METHOD_SCHEMAS[name] ?? { params: (METHOD_PARAMS[name] ?? []).map(openRpcParam), result: { name: "result", schema: { type: "object" } } }) })),
   };
+}
+
+/** A declared param (methodParams.ts) as an OpenRPC content descriptor. */
+function openRpcParam(s: ParamSpec) {
+  const k = s.kind;
+  const schema = k.type === "int" ? { type: ["integer", "string"], pattern: "^-?[0-9]+$" } : k.type === "bool" ? { type: "boolean" } : k.type === "enum" ? { enum: k.values } : { type: "string", maxLength: k.maxLength };
+  return { name: s.name, required: s.required ?? false, schema };
 }
 
 const str = { type: "string" };

@@ -1,12 +1,17 @@
 // The RPC server: JSON-RPC 2.0 on POST / (single and batch, notifications), CometBFT's URI form
-// (GET /status, GET /block?height=5), WebSocket on /websocket. Binds 127.0.0.1 unless configured
-// otherwise. Limits: body size, batch size, requests per second per client IP, WebSocket
-// connections and subscriptions.
+// (GET /status, GET /block?height=5), WebSocket on /websocket — all three through one Dispatcher.
+// Binds 127.0.0.1 unless configured otherwise. Limits: body size, nesting depth, batch size,
+// requests per second and in flight per client IP, a time budget per request, WebSocket
+// connections, messages in flight and subscriptions per connection, a listen backlog deep enough
+// for thousands of simultaneous clients, and HTTP timeouts against clients that send slowly.
 import Fastify, { type FastifyInstance } from "fastify";
+import type { Socket } from "node:net";
 import { readFileSync } from "node:fs";
-import { handleOne, RpcCode, type Method } from "./jsonrpc.ts";
+import { RpcCode, RpcError, rpcErrorResponse, RpcReason, type Method } from "./jsonrpc.ts";
 import { registerWebsocket } from "./websocket.ts";
+import { Dispatcher, DEFAULT_DISPATCH_LIMITS, type Outcome } from "./dispatcher.ts";
 import type { EventBus } from "./eventBus.ts";
+import { ErrorCode, StrataError } from "../state/errors.ts";
 
 export type RpcServerOptions = {
   host: string;
@@ -18,26 +23,14 @@ export type RpcServerOptions = {
   maxRequestsPerSecond?: number;
   maxSubscriptionsPerConnection?: number;
   maxWebsocketConnections?: number;
+  /** per request (a batch shares one); see docs/rpc.md */
+  requestTimeoutMs?: number;
+  maxInFlightPerIp?: number;
+  maxInFlightPerConnection?: number;
+  maxDepth?: number;
+  /** pending TCP connections the kernel queues before accept (capped by net.core.somaxconn) */
+  backlog?: number;
 };
-
-/** A token bucket per client IP: refills `rate` per second, holds at most `rate`. */
-function rateLimiter(rate: number) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  return (ip: string, cost: number): boolean => {
-    if (rate <= 0) return true;
-    const now = performance.now();
-    let b = buckets.get(ip);
-    if (!b) {
-      if (buckets.size > 10_000) buckets.clear();
-      buckets.set(ip, (b = { tokens: rate, at: now }));
-    }
-    b.tokens = Math.min(rate, b.tokens + ((now - b.at) / 1000) * rate);
-    b.at = now;
-    if (b.tokens < cost) return false;
-    b.tokens -= cost;
-    return true;
-  };
-}
 
 const CONTENT_TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
 const DASHBOARD_FILES = ["index.html", "app.js", "style.css"];
@@ -46,18 +39,56 @@ function dashboardAssets(): Map<string, Buffer> {
   return new Map(DASHBOARD_FILES.map((f) => [f, readFileSync(new URL(`./dashboard/${f}`, import.meta.url))]));
 }
 
-export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts: RpcServerOptions, bus?: EventBus): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: opts.maxBodyBytes, logger: false });
-  const allow = rateLimiter(opts.maxRequestsPerSecond ?? 0);
-  const limited = { jsonrpc: "2.0", id: null, error: { code: RpcCode.Internal, message: "Internal error", data: "rate limit exceeded: too many requests from this client" } };
+/**
+ * A request Node's HTTP parser rejects (a Content-Length that disagrees with the body, a broken
+ * header) still gets a JSON-RPC body, then the connection closes: its framing can't be trusted.
+ */
+function clientError(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) return void socket.destroy();
+  const timeout = err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "ERR_HTTP_HEADERS_TIMEOUT";
+  const body = JSON.stringify(rpcErrorResponse(null, new RpcError(RpcCode.Parse, RpcReason.ParseError, timeout ? "request not received in time" : `malformed HTTP request (${err.code ?? "parse error"})`)));
+  const status = timeout ? "408 Request Timeout" : "400 Bad Request";
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
 
-  // Parse JSON ourselves so a parse failure is JSON-RPC -32700, not an HTTP 400 page.
+/** The optional limits come from config.json `rpc` as given: each must be a positive integer. */
+function checkLimits(opts: RpcServerOptions): void {
+  for (const k of ["requestTimeoutMs", "maxInFlightPerIp", "maxInFlightPerConnection", "maxDepth", "backlog"] as const) {
+    const v = opts[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new StrataError(ErrorCode.InvalidConfig, `config.rpc.${k}: must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+}
+
+export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts: RpcServerOptions, bus?: EventBus): Promise<FastifyInstance> {
+  checkLimits(opts);
+  const app = Fastify({
+    bodyLimit: opts.maxBodyBytes,
+    logger: false,
+    // a client gets 10 s to send its request (headers within 5 s): slow senders cannot pin sockets
+    requestTimeout: 10_000,
+    // Node checks those timeouts every connectionsCheckingInterval (30 s by default)
+    http: { headersTimeout: 5_000, connectionsCheckingInterval: 2_000 },
+    clientErrorHandler: clientError,
+  });
+  const dispatcher = new Dispatcher(methods, {
+    maxBatch: opts.maxBatch,
+    maxRequestsPerSecond: opts.maxRequestsPerSecond ?? DEFAULT_DISPATCH_LIMITS.maxRequestsPerSecond,
+    requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_DISPATCH_LIMITS.requestTimeoutMs,
+    maxInFlightPerIp: opts.maxInFlightPerIp ?? DEFAULT_DISPATCH_LIMITS.maxInFlightPerIp,
+    maxDepth: opts.maxDepth ?? DEFAULT_DISPATCH_LIMITS.maxDepth,
+  });
+  const send = (reply: { code(n: number): { type(t: string): { send(b?: string): unknown }; send(): unknown } }, o: Outcome) =>
+    o.text === undefined ? reply.code(o.status).send() : reply.code(o.status).type("application/json; charset=utf-8").send(o.text);
+
+  // The body stays raw text: the dispatcher checks its depth before parsing, and a parse failure
+  // is JSON-RPC -32700, not an HTTP 400 page.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err, _req, reply) => {
-    const e = err as { statusCode?: number; code?: string; message: string };
-    if (e.statusCode === 413) return reply.code(413).send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.InvalidRequest, message: "Invalid Request", data: `request body exceeds ${opts.maxBodyBytes} bytes` } });
-    return reply.code(e.statusCode ?? 500).send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.Internal, message: "Internal error", data: e.message } });
+    const e = err as { statusCode?: number; message: string };
+    if (e.statusCode === 413) return reply.code(413).send(rpcErrorResponse(null, new RpcError(RpcCode.InvalidRequest, RpcReason.BodyTooLarge, `request body exceeds ${opts.maxBodyBytes} bytes`)));
+    if (e.statusCode !== undefined && e.statusCode < 500) return reply.code(e.statusCode).send(rpcErrorResponse(null, new RpcError(RpcCode.Parse, RpcReason.ParseError, e.message)));
+    return reply.code(500).send(rpcErrorResponse(null, new RpcError(RpcCode.Internal, RpcReason.Internal, "internal error")));
   });
 
   app.addHook("onRequest", async (req, reply) => {
@@ -71,33 +102,16 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
   app.options("/*", async (_req, reply) => reply.code(204).send());
 
   if (bus) {
-    await registerWebsocket(app, methods, bus, {
+    await registerWebsocket(app, dispatcher, bus, {
       maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection ?? 10,
       maxConnections: opts.maxWebsocketConnections ?? 20_000,
       maxBufferedBytes: 16 << 20,
       maxMessageBytes: opts.maxBodyBytes,
+      maxInFlightPerConnection: opts.maxInFlightPerConnection ?? 16,
     });
   }
 
-  app.post("/", async (req, reply) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(String(req.body ?? ""));
-    } catch (e) {
-      return reply.send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.Parse, message: "Parse error", data: (e as Error).message } });
-    }
-    if (!allow(req.ip, Array.isArray(parsed) ? Math.max(1, parsed.length) : 1)) return reply.code(429).send(limited);
-    if (Array.isArray(parsed)) {
-      if (parsed.length === 0) return reply.send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.InvalidRequest, message: "Invalid Request", data: "empty batch" } });
-      if (parsed.length > opts.maxBatch) {
-        return reply.send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.InvalidRequest, message: "Invalid Request", data: `batch of ${parsed.length} exceeds limit ${opts.maxBatch}` } });
-      }
-      const out = (await Promise.all(parsed.map((r) => handleOne(methods, r)))).filter((r) => r !== undefined);
-      return out.length ? reply.send(out) : reply.code(204).send();
-    }
-    const res = await handleOne(methods, parsed);
-    return res ? reply.send(res) : reply.code(204).send();
-  });
+  app.post("/", async (req, reply) => send(reply, await dispatcher.handleText(typeof req.body === "string" ? req.body : "", { ip: req.ip })));
 
   // The dashboard: static files shipped in rpc/dashboard, read once; it talks to this same
   // server (POST / and /websocket), so it needs no CORS and no CDN.
@@ -106,21 +120,19 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
   app.get("/dashboard/:file", async (req, reply) => {
     const { file } = req.params as { file: string };
     const body = dash.get(file);
-    if (!body) return reply.code(404).type("text/plain").send(`no dashboard asset ${file}\n`);
+    if (!body) return reply.code(404).type("text/plain").send("no such dashboard asset\n");
     return reply.type(CONTENT_TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream").header("cache-control", "no-cache").send(body);
   });
 
-  // URI form: GET /<method>?a=b. CometBFT quotes string params ("abc"); strip the quotes.
+  // URI form: GET /<method>?a=b. CometBFT quotes string params ("abc"); strip the quotes. Values
+  // stay strings (or arrays of them, for a repeated key): the dispatcher checks their types.
   app.get("/:method", async (req, reply) => {
-    if (!allow(req.ip, 1)) return reply.code(429).send(limited);
     const { method } = req.params as { method: string };
-    const params: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(req.query as Record<string, string>)) params[k] = typeof v === "string" ? v.replace(/^"(.*)"$/, "$1") : v;
-    if (params.prove === "true") params.prove = true;
-    const res = await handleOne(methods, { jsonrpc: "2.0", id: -1, method, params });
-    return reply.code(res && "error" in res && res.error.code === RpcCode.MethodNotFound ? 404 : 200).send(res);
+    const params: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(req.query as Record<string, unknown>)) params[k] = typeof v === "string" ? v.replace(/^"(.*)"$/s, "$1") : v;
+    return send(reply, await dispatcher.handleCall(method, params, { ip: req.ip }));
   });
 
-  await app.listen({ host: opts.host, port: opts.port });
+  await app.listen({ host: opts.host, port: opts.port, backlog: opts.backlog ?? 4096 });
   return app;
 }

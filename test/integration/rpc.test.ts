@@ -133,7 +133,7 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     expect(ev.result.events["message.sender"]).toContain(alice);
     for (let i = 0; i < 12; i++) ws.send(JSON.stringify({ jsonrpc: "2.0", id: `x${i}`, method: "subscribe", params: { query: `block.height=${1000 + i}` } }));
     await new Promise((r) => setTimeout(r, 300));
-    expect(msgs.some((m) => typeof m.id === "string" && m.id.startsWith("x") && String(m.error?.data).includes("max_subscriptions"))).toBe(true);
+    expect(msgs.some((m) => typeof m.id === "string" && m.id.startsWith("x") && m.error?.data?.name === "SubscriptionLimit")).toBe(true);
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: "bad", method: "subscribe", params: { query: "tm.event=='x'" } }));
     await new Promise((r) => setTimeout(r, 200));
     expect(msgs.find((m) => m.id === "bad").error.code).toBe(-32602);
