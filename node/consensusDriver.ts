@@ -27,7 +27,17 @@ export type Network = {
 
 import type { ProposerSchedule } from "./proposerSchedule.ts";
 
-export type DriverOptions = { timeouts: TimeoutParams; rebroadcastMs: number; syncCheckMs: number };
+export type DriverOptions = {
+  timeouts: TimeoutParams;
+  rebroadcastMs: number;
+  syncCheckMs: number;
+  /**
+   * Test hook (env STRATA_TEST_CRASH_AFTER_PREVOTE): after this node's first prevote for a block
+   * at this height or later has gone out, sign nothing more and kill -9 this process, so tests
+   * hit the lock window (prevote sent, precommit not) deterministically.
+   */
+  crashAfterPrevoteAt?: number;
+};
 export const DEFAULT_DRIVER: DriverOptions = { timeouts: DEFAULT_TIMEOUTS, rebroadcastMs: 1000, syncCheckMs: 2000 };
 
 type Verdict = "accept" | "reject" | "ignore";
@@ -48,6 +58,8 @@ export class ConsensusDriver {
   private timers = new Set<NodeJS.Timeout>();
   private busy = false; // committing or syncing: the core is paused
   private stopped = false;
+  /** set by the crash test hook: the process is about to die and must sign nothing more */
+  private signingHalted = false;
   private nonce = 0;
   private futureMsgs: { topic: "proposal" | "vote"; data: Uint8Array }[] = [];
   /** precommits for the block being written, added to its commit once the write is done */
@@ -79,7 +91,7 @@ export class ConsensusDriver {
     this.log = log;
     // Signs only while this node's key is in the current height's set: a key outside it must not
     // vote (peers would reject the votes and lower our score).
-    const inSet = () => privval !== undefined && this.byAddr.has(hex(privval.address));
+    const inSet = () => privval !== undefined && !this.signingHalted && this.byAddr.has(hex(privval.address));
     const signer = {
       get address() {
         return inSet() ? privval!.address : undefined;
@@ -214,6 +226,7 @@ export class ConsensusDriver {
         return;
       case "vote":
         this.publish("vote", VoteMsg.serialize({ vote: e.vote, nonce: this.nonce++ }));
+        this.maybeCrashForTest(e.vote);
         return;
       case "timeout": {
         // A timeout that fires while the core is paused (a block being written, or a sync
@@ -239,6 +252,16 @@ export class ConsensusDriver {
         void this.commitDecided(e);
         return;
     }
+  }
+
+  private maybeCrashForTest(v: VoteValue): void {
+    const at = this.opts.crashAfterPrevoteAt;
+    if (at === undefined || this.signingHalted || v.body.type !== VoteType.Prevote || v.body.height < at) return;
+    if (v.body.blockId.every((b) => b === 0)) return; // a nil prevote locks no one
+    this.signingHalted = true;
+    this.log.warn("test hook: crashing after prevote", { height: v.body.height, round: v.body.round });
+    // long enough for the prevote to leave the socket, short enough to die before the next step
+    setTimeout(() => process.kill(process.pid, "SIGKILL"), 300);
   }
 
   /** Our proposal on the wire, its block compact. PERF: one block decode and a sha256 per tx, once per block. */

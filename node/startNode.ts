@@ -82,6 +82,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
         precommitDeltaMs: c.timeoutDeltaMs,
         commitMs: c.timeoutCommitMs,
       },
+      crashAfterPrevoteAt: process.env.STRATA_TEST_CRASH_AFTER_PREVOTE ? Number(process.env.STRATA_TEST_CRASH_AFTER_PREVOTE) : undefined,
     },
     log.child("consensus"),
   );
