@@ -75,9 +75,12 @@ export class ChainDb implements KVReader, CommitmentReader {
   private readonly stateCache = new ReadCache<Bytes>(STATE_CACHE_MAX);
   private readonly indexCache = new ReadCache<number>(STATE_CACHE_MAX);
   private metaValue: ChainMeta | undefined;
+  /** the LevelDB directory (named in every storage fault) */
+  readonly dir: string;
 
-  private constructor(db: Level<Bytes, Bytes>) {
+  private constructor(db: Level<Bytes, Bytes>, dir: string) {
     this.db = db;
+    this.dir = dir;
     const sub = (name: string): Sub => db.sublevel<Bytes, Bytes>(name, { keyEncoding: "view", valueEncoding: "view" }) as Sub;
     this.stateDb = sub("state");
     this.keyIdx = sub("smt-index");
@@ -99,7 +102,7 @@ export class ChainDb implements KVReader, CommitmentReader {
       const cause = (e as { cause?: Error }).cause;
       throw new Error(`cannot open database at ${dir}: ${cause?.message ?? (e as Error).message}`);
     }
-    const c = new ChainDb(db);
+    const c = new ChainDb(db, dir);
     await c.loadMeta();
     await c.warmNodeCache();
     return c;

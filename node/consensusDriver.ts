@@ -12,7 +12,11 @@ import { getCommitValidity } from "../consensus/commitVerify.ts";
 import type { Chain } from "./chain.ts";
 import type { FilePrivval } from "./privval.ts";
 import type { Logger } from "./logger.ts";
-import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, TxsResponse, VoteMsg } from "./wire.ts";
+import { MAX_VOTE_ROUNDS, ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, TxsResponse, VoteMsg, VotesRequest, VotesResponse } from "./wire.ts";
+import { BitArray } from "@chainsafe/ssz";
+import type { ConsensusWal } from "./consensusWal.ts";
+import type { WalMessage } from "../consensus/walMessage.ts";
+import { asStorageFault, FatalError } from "./fatal.ts";
 import { fromCompact, toCompact, txKey, type CompactBlockValue } from "./compactBlock.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import type { ProposalValue } from "../consensus/proposal.ts";
@@ -39,6 +43,9 @@ export type DriverOptions = {
   crashAfterPrevoteAt?: number;
 };
 export const DEFAULT_DRIVER: DriverOptions = { timeouts: DEFAULT_TIMEOUTS, rebroadcastMs: 1000, syncCheckMs: 2000 };
+
+/** What the driver needs besides the chain: the WAL, and who stops the process on a fatal fault. */
+export type DriverDeps = { wal?: ConsensusWal; onFatal?: (e: Error) => void };
 
 type Verdict = "accept" | "reject" | "ignore";
 const FOREIGN_SHUN_MS = 10 * 60_000;
@@ -82,8 +89,15 @@ export class ConsensusDriver {
   /** block ids whose missing txs are being fetched (one fetch per proposal at a time) */
   private readonly fetching = new Set<string>();
 
-  constructor(chain: Chain, privval: FilePrivval | undefined, net: Network, proposerAt: ProposerSchedule, opts: DriverOptions, log: Logger) {
+  private readonly wal: ConsensusWal | undefined;
+  private readonly onFatal: (e: Error) => void;
+
+  constructor(chain: Chain, privval: FilePrivval | undefined, net: Network, proposerAt: ProposerSchedule, opts: DriverOptions, log: Logger, deps: DriverDeps = {}) {
     this.chain = chain;
+    this.wal = deps.wal;
+    this.onFatal = deps.onFatal ?? ((e) => {
+      throw e;
+    });
     this.privval = privval;
     this.net = net;
     this.proposerAt = proposerAt;
@@ -141,6 +155,7 @@ export class ConsensusDriver {
   start(): void {
     this.enterHeight();
     this.every(this.opts.rebroadcastMs, () => this.rebroadcast());
+    this.every(this.opts.rebroadcastMs, () => void this.pullVotes());
     this.every(this.opts.syncCheckMs, () => void this.maybeSync());
     void this.maybeSync();
   }
@@ -210,10 +225,81 @@ export class ConsensusDriver {
     this.lastProgress = Date.now();
     this.prevProposalTxs = this.proposalTxs;
     this.proposalTxs = new Map();
-    this.core.startHeight(h, this.vals, this.privval?.restoreFor(h));
+    const replay = this.walStart(h);
+    const restore = this.privval?.restoreFor(h);
+    // resume past every round the WAL shows finished (a node that signed nothing in them, e.g.
+    // a non-validator, learns its round only from there)
+    let round = restore?.round ?? 0;
+    for (const m of replay) if (m.kind === "timeout" && m.step === "precommit") round = Math.max(round, m.round + 1);
+    const none = { lockedRound: -1, lockedBlockId: new Uint8Array(32), lockedBlock: new Uint8Array() };
+    this.core.startHeight(h, this.vals, restore || round > 0 ? { ...(restore ?? none), round } : undefined);
+    if (replay.length) this.replay(h, replay);
     const buffered = this.futureMsgs;
     this.futureMsgs = [];
     for (const m of buffered) this.onGossip(m.topic, m.data);
+  }
+
+  // --- the consensus WAL
+
+  /** Begins `h` in the WAL; returns what a previous run of this node recorded at `h`. */
+  private walStart(h: number): WalMessage[] {
+    if (!this.wal) return [];
+    const recovered = this.wal.recoveredFor(h);
+    if (!this.walDo(() => this.wal!.startHeight(h))) return [];
+    return recovered;
+  }
+
+  /** Feeds the core what the WAL recorded before a restart, in the order it was recorded. */
+  private replay(h: number, msgs: WalMessage[]): void {
+    const n = { proposals: 0, votes: 0, timeouts: 0 };
+    for (const m of msgs) {
+      if (this.stopped) return;
+      if (m.kind === "proposal" && m.proposal.body.height === h) {
+        n.proposals++;
+        for (const tx of Block.deserialize(m.block).txs) this.proposalTxs.set(txKey(sha256(tx)), tx);
+        this.core.onProposal(m.proposal, m.block);
+      } else if (m.kind === "vote" && m.vote.body.height === h) {
+        n.votes++;
+        this.core.onVote(m.vote);
+      } else if (m.kind === "timeout" && m.height === h) {
+        n.timeouts++;
+        this.core.onTimeout(m.height, m.round, m.step);
+      }
+    }
+    this.log.info("consensus WAL replayed", { height: h, round: this.core.round, ...n, tornBytes: this.wal?.tornBytes ?? 0 });
+  }
+
+  /** Appends to the WAL (fsync'd); false, with the node stopping, if the write failed. */
+  private walAppend(m: WalMessage): boolean {
+    if (!this.wal) return true;
+    return this.walDo(() => this.wal!.append(m));
+  }
+
+  private walDo(f: () => void): boolean {
+    try {
+      f();
+      return true;
+    } catch (e) {
+      this.fatal(e);
+      return false;
+    }
+  }
+
+  /**
+   * A fault the node cannot run through (WAL or block write failed): sign nothing more, stop
+   * consensus, and let the owner of the process stop it with its exit code.
+   */
+  private fatal(e: unknown): void {
+    const f = e instanceof FatalError ? e : asStorageFault(e, this.wal?.path ?? "data");
+    if (!f) throw e;
+    this.signingHalted = true;
+    this.stop();
+    this.onFatal(f);
+  }
+
+  /** Stops all signing (test hook, fatal faults). */
+  haltSigning(): void {
+    this.signingHalted = true;
   }
 
   // --- effects of the core
@@ -222,9 +308,12 @@ export class ConsensusDriver {
     switch (e.kind) {
       case "proposal":
         this.proposalSeenAt ||= Date.now();
+        if (!this.walAppend({ kind: "proposal", proposal: e.proposal, block: e.block })) return;
         this.publish("proposal", this.proposalMsg(e.proposal, e.block));
         return;
       case "vote":
+        // signed and in sign_state already: recorded so a restart counts our own vote again
+        this.walAppend({ kind: "vote", vote: e.vote });
         this.publish("vote", VoteMsg.serialize({ vote: e.vote, nonce: this.nonce++ }));
         this.maybeCrashForTest(e.vote);
         return;
@@ -235,6 +324,10 @@ export class ConsensusDriver {
         const fire = () => {
           if (this.stopped) return;
           if (this.busy) return void this.later(20, fire);
+          // only a timeout the core will act on is worth recording
+          if (e.height === this.core.height && e.round === this.core.round && !this.core.decided) {
+            if (!this.walAppend({ kind: "timeout", height: e.height, round: e.round, step: e.step })) return;
+          }
           this.core.onTimeout(e.height, e.round, e.step);
         };
         this.later(timeoutFor(this.opts.timeouts, e.step, e.round), fire);
@@ -315,7 +408,16 @@ export class ConsensusDriver {
       this.stats.rounds.push(e.round);
       if (this.stats.rounds.length > 10_000) this.stats.rounds.shift();
       const next = this.proposerAt.prepareNext(executed.nextValidators);
-      await this.track(this.chain.commit(executed, commit, next.serialized));
+      try {
+        await this.track(this.chain.commit(executed, commit, next.serialized));
+      } catch (err) {
+        const f = asStorageFault(err, this.chain.db.dir);
+        if (f) {
+          this.busy = false;
+          return this.fatal(f);
+        }
+        throw err;
+      }
       for (const v of this.latePrecommits.splice(0)) this.chain.addLateSignature(v.body.validator, v.body.blockId, v.body.timestamp, v.signature);
       this.proposerAt.advance(next);
       this.stats.heights++;
@@ -323,9 +425,14 @@ export class ConsensusDriver {
       if (this.proposalSeenAt) this.stats.proposalToCommitMs.push(Date.now() - this.proposalSeenAt);
       if (this.stats.proposalToCommitMs.length > 10_000) this.stats.proposalToCommitMs.shift();
     } catch (err) {
+      // not a storage fault (those stop the node above): a bug; the node cannot commit the
+      // decided block, so it stops signing and stops rather than run on a state it lost track of
       this.log.error("commit failed", { height: e.height, err: (err as Error).stack ?? String(err) });
       this.busy = false;
-      throw err;
+      this.signingHalted = true;
+      this.stop();
+      this.onFatal(err as Error);
+      return;
     }
     await this.sleep(this.opts.timeouts.commitMs);
     this.busy = false;
@@ -427,7 +534,10 @@ export class ConsensusDriver {
         return;
       }
       if (vote.body.height > this.core.height || this.busy) return this.buffer(topic, data, vote.body.height);
-      if (vote.body.height === this.core.height) this.core.onVote(vote);
+      if (vote.body.height === this.core.height && !this.core.hasVote(vote)) {
+        if (!this.walAppend({ kind: "vote", vote })) return;
+        this.core.onVote(vote);
+      }
       return;
     }
     const { proposal, block: compact } = this.decodeProposal(data);
@@ -437,7 +547,9 @@ export class ConsensusDriver {
     const r = fromCompact(compact, (k) => this.txBytes(k));
     if ("missing" in r) return void this.fetchProposalTxs(proposal.body.blockId, r.missing, data);
     r.block.txs.forEach((tx, i) => this.proposalTxs.set(r.keys[i]!, tx));
-    this.core.onProposal(proposal, Block.serialize(r.block));
+    const block = Block.serialize(r.block);
+    if (!this.walAppend({ kind: "proposal", proposal, block })) return;
+    this.core.onProposal(proposal, block);
   }
 
   /**
@@ -480,10 +592,91 @@ export class ConsensusDriver {
     if (height > this.core.height && !this.busy) void this.maybeSync();
   }
 
+  // --- vote gossip by pull
+
+  /**
+   * Asks every peer for the votes and proposals of the current height it has and we lack, every
+   * rebroadcastMs. A restarted or partitioned node thereby gets every round's votes, the
+   * prevotes of a proof-of-lock round above all, which own-vote rebroadcast never resends.
+   */
+  private async pullVotes(): Promise<void> {
+    if (this.busy || this.stopped || this.pulling) return;
+    this.pulling = true;
+    try {
+      const h = this.core.height;
+      const req = VotesRequest.serialize({ kind: SyncKind.Votes, height: h, rounds: this.voteBits() });
+      const now = Date.now();
+      await Promise.all(
+        this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now).map(async (peer) => {
+          let res: ReturnType<typeof VotesResponse.deserialize>;
+          try {
+            res = VotesResponse.deserialize(await this.net.request(peer, req, 3000));
+          } catch {
+            return; // unreachable, or an older node: the others may answer
+          }
+          if (this.stopped || this.core.height !== h) return;
+          // the same checks as gossip (signature, validator, height) before the core sees them
+          for (const m of res.proposals) {
+            const data = ProposalMsg.serialize(m);
+            if (this.validate("proposal", data) === "accept") this.onGossip("proposal", data);
+          }
+          for (const m of res.votes) {
+            if (this.core.hasVote(m.vote)) continue;
+            const data = VoteMsg.serialize(m);
+            if (this.validate("vote", data) === "accept") this.onGossip("vote", data);
+          }
+        }),
+      );
+    } finally {
+      this.pulling = false;
+    }
+  }
+  private pulling = false;
+
+  /** What we hold of the current height: per round, one bit per validator and type. */
+  private voteBits(): { round: number; prevotes: BitArray; precommits: BitArray; proposal: boolean }[] {
+    const rounds = new Set([...this.core.voteRounds(), this.core.round]);
+    const bits = (set: { list(): readonly (VoteValue | undefined)[] } | undefined) =>
+      BitArray.fromBoolArray(set ? set.list().map((v) => v !== undefined) : this.vals.map(() => false));
+    return [...rounds]
+      .sort((a, b) => b - a)
+      .slice(0, MAX_VOTE_ROUNDS)
+      .map((round) => {
+        const v = this.core.votesOf(round);
+        return { round, prevotes: bits(v?.prevotes), precommits: bits(v?.precommits), proposal: this.core.proposalOf(round) !== undefined };
+      });
+  }
+
+  /** Answers a VotesRequest with what we hold of its height and the asker lacks. */
+  private serveVotes(req: Uint8Array): Uint8Array {
+    const r = VotesRequest.deserialize(req);
+    const empty = VotesResponse.serialize({ votes: [], proposals: [] });
+    if (r.height !== this.core.height) return empty;
+    const theirs = new Map(r.rounds.map((x) => [x.round, x]));
+    const votes: { vote: VoteValue; nonce: number }[] = [];
+    const proposals: ReturnType<typeof ProposalMsg.deserialize>[] = [];
+    for (const round of this.core.voteRounds()) {
+      const v = this.core.votesOf(round)!;
+      const t = theirs.get(round);
+      for (const [set, has] of [[v.prevotes, t?.prevotes], [v.precommits, t?.precommits]] as const) {
+        set.list().forEach((vote, i) => {
+          if (vote && !(has && i < has.bitLen && has.get(i)) && votes.length < 8192) votes.push({ vote, nonce: 0 });
+        });
+      }
+    }
+    for (const round of new Set([...this.core.voteRounds(), this.core.round])) {
+      const p = this.core.proposalOf(round);
+      if (!p || theirs.get(round)?.proposal || proposals.length >= 16) continue;
+      proposals.push(ProposalMsg.deserialize(this.proposalMsg(p.proposal, p.block)));
+    }
+    return VotesResponse.serialize({ votes, proposals });
+  }
+
   // --- block sync
 
   /** Serves `/sync/1`: our height, or up to `count` blocks with their commits. */
   async serveSync(req: Uint8Array): Promise<Uint8Array> {
+    if (req[0] === SyncKind.Votes) return this.serveVotes(req);
     const r = SyncRequest.deserialize(req);
     const height = this.chain.height;
     const genesis = this.chain.genesisHash;

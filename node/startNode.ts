@@ -20,6 +20,20 @@ import { VerifyPool } from "./verifyPool.ts";
 import { Registry } from "prom-client";
 import { healthCheck } from "./health.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
+import { ConsensusWal } from "./consensusWal.ts";
+import { FatalError, FatalExit } from "./fatal.ts";
+import { join } from "node:path";
+
+/**
+ * Stops the process on a fault the node must not run through: one error line naming the file
+ * and what to do, the exit code of the fault (docs/operating.md). Nothing is signed after this
+ * (the caller halted signing), and nothing is flushed: the disk is what failed.
+ */
+export function exitFatal(log: Logger, e: Error): never {
+  const f = e instanceof FatalError ? e : undefined;
+  log.error(f ? f.message : `fatal: ${e.message}`, { exitCode: f?.exitCode ?? FatalExit.Internal, path: f?.path, stack: f ? undefined : e.stack });
+  process.exit(f?.exitCode ?? FatalExit.Internal);
+}
 
 export type RunningNode = { chain: Chain; config: NodeConfig; p2p: P2P; driver: ConsensusDriver; stop(): Promise<void> };
 
@@ -65,6 +79,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   });
   log.info("p2p listening", { addrs: p2p.multiaddrs.join(","), validator: isValidator });
   const c = config.consensus;
+  const wal = ConsensusWal.open(join(paths.data, "cs.wal"));
   const schedule = ProposerSchedule.open(genesis.validators, chain.height + 1, chain.db.meta()?.consensus);
   driver = new ConsensusDriver(
     chain,
@@ -85,6 +100,13 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       crashAfterPrevoteAt: process.env.STRATA_TEST_CRASH_AFTER_PREVOTE ? Number(process.env.STRATA_TEST_CRASH_AFTER_PREVOTE) : undefined,
     },
     log.child("consensus"),
+    {
+      wal,
+      onFatal: (e) => {
+        driver?.haltSigning();
+        exitFatal(log, e);
+      },
+    },
   );
   const txGossip = new TxGossip((txs) => driver!.gossipTxs(txs));
 
@@ -141,6 +163,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       await new Promise((r) => (metricsServer ? metricsServer.close(r) : r(undefined)));
       await p2p.stop();
       await chain.close();
+      wal.close();
       await verifier?.close();
       log.info("stopped", { height: chain.height });
     })();
