@@ -20,6 +20,7 @@ import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryVa
 import { getBalance, getNonce } from "../state/modules/bank/keeper.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { ChainDb } from "./chainDb.ts";
+import { checkChainDb } from "./chainIntegrity.ts";
 import { Mempool, type MempoolOptions } from "./mempool.ts";
 import { BoundedSet } from "./boundedSet.ts";
 import { brokenInvariants } from "../state/invariants.ts";
@@ -101,6 +102,12 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   /** Opens the database, writes genesis on first start, refuses a genesis that does not match. */
   static async open(dataDir: string, genesis: Genesis, genesisBytes: Uint8Array, opts: ChainOptions = { mempool: DEFAULT_MEMPOOL }): Promise<Chain> {
     const db = await ChainDb.open(dataDir);
+    try {
+      await checkChainDb(db);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
     const chain = new Chain(db, genesis, opts);
     const genesisHash = sha256(genesisBytes);
     const meta = db.meta();

@@ -106,12 +106,21 @@ export class ConsensusDriver {
     // Signs only while this node's key is in the current height's set: a key outside it must not
     // vote (peers would reject the votes and lower our score).
     const inSet = () => privval !== undefined && !this.signingHalted && this.byAddr.has(hex(privval.address));
+    // a sign_state write that fails (disk full, fsync error) stops the node, signing nothing more
+    const guarded = <T>(f: () => T): T | undefined => {
+      try {
+        return f();
+      } catch (e) {
+        this.fatal(e);
+        return undefined;
+      }
+    };
     const signer = {
       get address() {
         return inSet() ? privval!.address : undefined;
       },
-      signVote: (b: Parameters<FilePrivval["signVote"]>[0]) => (inSet() ? privval!.signVote(b) : undefined),
-      signProposal: (b: Parameters<FilePrivval["signProposal"]>[0]) => (inSet() ? privval!.signProposal(b) : undefined),
+      signVote: (b: Parameters<FilePrivval["signVote"]>[0]) => (inSet() ? guarded(() => privval!.signVote(b)) : undefined),
+      signProposal: (b: Parameters<FilePrivval["signProposal"]>[0]) => (inSet() ? guarded(() => privval!.signProposal(b)) : undefined),
     };
     this.core = new ConsensusCore(
       {
@@ -226,6 +235,8 @@ export class ConsensusDriver {
     this.prevProposalTxs = this.proposalTxs;
     this.proposalTxs = new Map();
     const replay = this.walStart(h);
+    // before the core can sign anything: what we signed before the restart must be in sign_state
+    for (const m of replay) if (!this.checkOwnRecord(m)) return;
     const restore = this.privval?.restoreFor(h);
     // resume past every round the WAL shows finished (a node that signed nothing in them, e.g.
     // a non-validator, learns its round only from there)
@@ -269,6 +280,24 @@ export class ConsensusDriver {
     this.log.info("consensus WAL replayed", { height: h, round: this.core.round, ...n, tornBytes: this.wal?.tornBytes ?? 0 });
   }
 
+  /** Our own vote or proposal in the WAL must be covered by sign_state; false (node stopping) if not. */
+  private checkOwnRecord(m: WalMessage): boolean {
+    const me = this.privval?.address;
+    if (!me) return true;
+    try {
+      if (m.kind === "vote" && Buffer.compare(m.vote.body.validator, me) === 0) {
+        const b = m.vote.body;
+        this.privval!.checkSigned(b.height, b.round, b.type === VoteType.Prevote ? "prevote" : "precommit");
+      } else if (m.kind === "proposal" && Buffer.compare(m.proposal.body.proposer, me) === 0) {
+        this.privval!.checkSigned(m.proposal.body.height, m.proposal.body.round, "proposal");
+      }
+      return true;
+    } catch (e) {
+      this.fatal(e);
+      return false;
+    }
+  }
+
   /** Appends to the WAL (fsync'd); false, with the node stopping, if the write failed. */
   private walAppend(m: WalMessage): boolean {
     if (!this.wal) return true;
@@ -295,6 +324,23 @@ export class ConsensusDriver {
     this.signingHalted = true;
     this.stop();
     this.onFatal(f);
+  }
+
+  /**
+   * A commit that holds our precommit above what sign_state says we signed means sign_state is
+   * an old copy: stop before signing anything with it (privval.checkSignedAt). False if stopped.
+   */
+  private checkOwnSignature(c: CommitValue): boolean {
+    if (!this.privval) return true;
+    const me = this.privval.address;
+    if (!c.signatures.some((s) => s.flag === BlockIdFlag.Commit && Buffer.compare(s.validator, me) === 0)) return true;
+    try {
+      this.privval.checkSignedAt(c.height);
+      return true;
+    } catch (e) {
+      this.fatal(e);
+      return false;
+    }
   }
 
   /** Stops all signing (test hook, fatal faults). */
@@ -334,7 +380,11 @@ export class ConsensusDriver {
         return;
       }
       case "lock":
-        this.privval?.saveLock(e.height, e.round, e.blockId, e.block);
+        try {
+          this.privval?.saveLock(e.height, e.round, e.blockId, e.block);
+        } catch (err) {
+          this.fatal(err);
+        }
         return;
       case "evidence":
         this.log.warn("equivocation observed", { height: e.evidence.first.body.height, validator: hex(e.evidence.first.body.validator) });
@@ -353,6 +403,8 @@ export class ConsensusDriver {
     if (v.body.blockId.every((b) => b === 0)) return; // a nil prevote locks no one
     this.signingHalted = true;
     this.log.warn("test hook: crashing after prevote", { height: v.body.height, round: v.body.round });
+    // dead from here on: no more input either (a decision in the next 300 ms would commit)
+    this.stop();
     // long enough for the prevote to leave the socket, short enough to die before the next step
     setTimeout(() => process.kill(process.pid, "SIGKILL"), 300);
   }
@@ -419,6 +471,7 @@ export class ConsensusDriver {
         throw err;
       }
       for (const v of this.latePrecommits.splice(0)) this.chain.addLateSignature(v.body.validator, v.body.blockId, v.body.timestamp, v.signature);
+      this.checkOwnSignature(commit);
       this.proposerAt.advance(next);
       this.stats.heights++;
       this.stats.msgsPerHeight.push(this.stats.msgsThisHeight);
@@ -768,9 +821,16 @@ export class ConsensusDriver {
               throw new Error(`peer ${best.peer} sent an invalid block: ${r.reason}`);
             }
             const next = this.proposerAt.prepareNext(r.executed.nextValidators);
-            await this.track(this.chain.commit(r.executed, commit, next.serialized));
+            try {
+              await this.track(this.chain.commit(r.executed, commit, next.serialized));
+            } catch (err) {
+              const f = asStorageFault(err, this.chain.db.dir);
+              if (f) return this.fatal(f);
+              throw err;
+            }
             this.proposerAt.advance(next);
             applied++;
+            if (!this.checkOwnSignature(commit)) return;
           }
         } finally {
           this.busy = false;

@@ -15,6 +15,8 @@ export type MetricsSources = {
   chain: Chain;
   p2p: P2P;
   consensus: () => { round: number; lastCommitRound: number; signatureVerifications: number; catchingUp: boolean; proposalTxsFetched: number; shunnedPeers: number };
+  /** the validator's signer: refusals by rule, and how far sign_state is ahead of the chain */
+  signer?: () => { refused: Record<string, number>; aheadBy: number };
 };
 
 const E18 = 1e18;
@@ -94,6 +96,22 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
     collect() {
       mirror(this, { kind: "tx" }, verifyLast, chain.stats.signatureVerifications);
       mirror(this, { kind: "consensus" }, verifyLast, src.consensus().signatureVerifications);
+    },
+  });
+
+  // --- signing safety
+  const refusedLast = new Map<string, number>();
+  new Counter({
+    name: "strata_sign_refused_total", help: "Signatures the signer refused because they could conflict with sign_state, by rule (height = sign_state is ahead of the chain)", labelNames: ["rule"], registers: r,
+    collect() {
+      const s = src.signer?.();
+      for (const rule of ["height", "round", "step", "conflict"]) mirror(this, { rule }, refusedLast, s?.refused[rule] ?? 0);
+    },
+  });
+  new Gauge({
+    name: "strata_sign_state_ahead_heights", help: "How many heights sign_state is ahead of the height being decided (> 0: this validator cannot sign until the chain gets there)", registers: r,
+    collect() {
+      this.set(src.signer?.().aheadBy ?? 0);
     },
   });
 

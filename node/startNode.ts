@@ -21,6 +21,7 @@ import { Registry } from "prom-client";
 import { healthCheck } from "./health.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { ConsensusWal } from "./consensusWal.ts";
+import { BlockIdFlag } from "../state/encoding/types.ts";
 import { FatalError, FatalExit } from "./fatal.ts";
 import { join } from "node:path";
 
@@ -61,7 +62,24 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
 
   // Every node has a consensus key; it signs only while it is in the height's validator set.
   const isValidator = chain.validators().some((v) => Buffer.compare(v.pubkey, key.pubkey) === 0);
-  const privval = new FilePrivval(key, chain.chainId, paths.signState);
+  const refused: Record<string, number> = { height: 0, round: 0, step: 0, conflict: 0 };
+  let refusedAt = -1;
+  const privval = new FilePrivval(key, chain.chainId, paths.signState, (e) => {
+    refused[e.kind] = (refused[e.kind] ?? 0) + 1;
+    // the others happen in a normal restart (the core re-asks for a step it signed); a height
+    // refusal never does: say it loudly, once per height
+    if (e.kind === "height" && refusedAt !== e.askedHeight) {
+      refusedAt = e.askedHeight;
+      log.error("refusing to sign: sign_state is ahead of the chain", { file: paths.signState, signedHeight: e.signedHeight, height: e.askedHeight, hint: "this validator signs again only above the sign_state height; if the file was edited or copied from another node, see docs/operating.md (sign_state)" });
+    }
+  });
+  const signAheadBy = () => Math.max(0, (privval.lastSigned()?.height ?? 0) - (chain.height + 1));
+  if (isValidator) {
+    // our precommit in the last stored commit: sign_state must have signed at least that high
+    const own = chain.lastCommitOf().signatures.some((s) => s.flag === BlockIdFlag.Commit && Buffer.compare(s.validator, key.address) === 0);
+    if (own) privval.checkSignedAt(chain.lastCommitOf().height);
+    if (signAheadBy() > 0) log.error("sign_state is ahead of the chain: this validator will not sign until the chain passes its height", { file: paths.signState, signedHeight: privval.lastSigned()!.height, chainHeight: chain.height });
+  }
   let driver: ConsensusDriver | undefined;
   const registry = config.metrics.enabled ? new Registry() : undefined;
   const p2p = await P2P.start(
@@ -116,6 +134,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     ? createNodeMetrics({
         chain,
         p2p,
+        signer: () => ({ refused, aheadBy: signAheadBy() }),
         consensus: () => ({ round: driver!.round, lastCommitRound: driver!.lastCommitRound(), signatureVerifications: driver!.stats.signatureVerifications, catchingUp: driver!.catchingUp(), proposalTxsFetched: driver!.stats.proposalTxsFetched, shunnedPeers: driver!.shunnedPeers() }),
       }, registry)
     : undefined;

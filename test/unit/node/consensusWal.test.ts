@@ -5,6 +5,7 @@ import { appendFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConsensusWal, frameRecord, readRecords } from "../../../node/consensusWal.ts";
+import { FatalError, FatalExit } from "../../../node/fatal.ts";
 import type { WalMessage } from "../../../consensus/walMessage.ts";
 import { VoteType } from "../../../consensus/vote.ts";
 
@@ -94,5 +95,21 @@ describe("ConsensusWal", () => {
     const both = new Uint8Array([...a, ...b]);
     expect(readRecords(both).payloads.map((p) => [...p])).toEqual([[1, 2, 3], [4]]);
     expect(readRecords(both.subarray(0, both.length - 1)).validBytes).toBe(a.length);
+  });
+
+  it("a failed append is a storage fault naming the file (the node stops before acting)", () => {
+    const path = walPath();
+    const w = ConsensusWal.open(path);
+    w.startHeight(5);
+    w.close();
+    let err: unknown;
+    try {
+      w.append(vote(5, 0, 1));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FatalError);
+    expect((err as FatalError).exitCode).toBe(FatalExit.StorageIo);
+    expect((err as FatalError).message).toContain(path);
   });
 });
