@@ -126,14 +126,14 @@ export class ConsensusDriver {
       {
         proposer: (round) => this.proposerAt.proposer(this.core.height, round),
         createBlock: () => {
-          const p = this.chain.propose(privval!.address);
+          const p = this.storageRead(() => this.chain.propose(privval!.address));
           return { blockId: p.blockId, block: Block.serialize(p.block) };
         },
         isValidBlock: (blockId, block) => {
           // The core asks several times per height with the very same bytes object: answer once.
           const known = this.validity.get(block);
           if (known !== undefined) return known;
-          const r = this.chain.validateBlock(blockId, block);
+          const r = this.storageRead(() => this.chain.validateBlock(blockId, block));
           if (!r.ok) this.log.warn("invalid block proposed", { height: this.core.height, reason: r.reason });
           this.validity.set(block, r.ok);
           return r.ok;
@@ -340,6 +340,21 @@ export class ConsensusDriver {
     } catch (e) {
       this.fatal(e);
       return false;
+    }
+  }
+
+  /**
+   * Runs a read of committed state; a storage fault in it (LevelDB corruption, I/O error) stops
+   * the node instead of surfacing as "invalid block" or a gossip handler warning, and is
+   * rethrown so the core does not act on it.
+   */
+  private storageRead<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      const fault = asStorageFault(e, this.chain.db.dir);
+      if (fault) this.fatal(fault);
+      throw e;
     }
   }
 
