@@ -12,7 +12,7 @@ import { getCommitValidity } from "../consensus/commitVerify.ts";
 import type { Chain } from "./chain.ts";
 import type { FilePrivval } from "./privval.ts";
 import type { Logger } from "./logger.ts";
-import { MAX_VOTE_ROUNDS, ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, TxsResponse, VoteMsg, VotesRequest, VotesResponse } from "./wire.ts";
+import { MAX_TX_HASHES, TxHashesResponse, MAX_VOTE_ROUNDS, ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, TxsResponse, VoteMsg, VotesRequest, VotesResponse } from "./wire.ts";
 import { BitArray } from "@chainsafe/ssz";
 import type { ConsensusWal } from "./consensusWal.ts";
 import type { WalMessage } from "../consensus/walMessage.ts";
@@ -35,6 +35,8 @@ export type DriverOptions = {
   timeouts: TimeoutParams;
   rebroadcastMs: number;
   syncCheckMs: number;
+  /** how often the node asks each peer for its pending tx hashes and fetches those it lacks */
+  mempoolSyncMs?: number;
   /**
    * Test hook (env STRATA_TEST_CRASH_AFTER_PREVOTE): after this node's first prevote for a block
    * at this height or later has gone out, sign nothing more and kill -9 this process, so tests
@@ -74,7 +76,7 @@ export class ConsensusDriver {
   private lastProgress = Date.now();
   readonly evidence: Equivocation[] = [];
   /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
-  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[], signatureVerifications: 0, proposalTxsFetched: 0 };
+  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[], signatureVerifications: 0, proposalTxsFetched: 0, mempoolTxsPulled: 0 };
   private proposalSeenAt = 0;
   /** validity by block bytes object (identity), see isValidBlock */
   private readonly validity = new WeakMap<Uint8Array, boolean>();
@@ -165,6 +167,7 @@ export class ConsensusDriver {
     this.enterHeight();
     this.every(this.opts.rebroadcastMs, () => this.rebroadcast());
     this.every(this.opts.rebroadcastMs, () => void this.pullVotes());
+    this.every(this.opts.mempoolSyncMs ?? 2000, () => void this.pullTxs());
     this.every(this.opts.syncCheckMs, () => void this.maybeSync());
     void this.maybeSync();
   }
@@ -660,6 +663,44 @@ export class ConsensusDriver {
     if (height > this.core.height && !this.busy) void this.maybeSync();
   }
 
+  // --- mempool re-gossip by pull
+
+  /**
+   * Asks each peer which txs it has held for a while and fetches those this node lacks, so a tx
+   * that gossip did not bring (lost batch, a peer that restarted, a node that was down) still
+   * reaches every mempool until it is included or expires. Not refetched: txs committed lately,
+   * and txs this node dropped (expired, evicted, failed recheck), so an expired tx cannot live on
+   * by bouncing between mempools.
+   */
+  private async pullTxs(): Promise<void> {
+    if (this.stopped || this.pullingTxs || this.catchingUp()) return;
+    this.pullingTxs = true;
+    try {
+      const req = SyncRequest.serialize({ kind: SyncKind.TxHashes, from: 0, count: MAX_TX_HASHES, hashes: [] });
+      const now = Date.now();
+      for (const peer of this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now)) {
+        let wanted: Uint8Array[];
+        try {
+          const res = TxHashesResponse.deserialize(await this.net.request(peer, req, 3000));
+          const m = this.chain.mempool;
+          wanted = res.hashes.filter((h) => {
+            const k = txKey(h);
+            return !m.has(k) && !m.dropped(k) && !this.chain.committedRecently.has(k);
+          });
+          if (wanted.length === 0) continue;
+          const txs = TxsResponse.deserialize(await this.net.request(peer, SyncRequest.serialize({ kind: SyncKind.Txs, from: 0, count: 0, hashes: wanted }), 5000)).txs;
+          this.stats.mempoolTxsPulled += txs.length;
+          for (const tx of txs) this.chain.checkTxAsync(tx).catch(() => {}); // stale by now, or invalid: nothing to do
+        } catch {
+          /* unreachable or older peer: the others may have them */
+        }
+      }
+    } finally {
+      this.pullingTxs = false;
+    }
+  }
+  private pullingTxs = false;
+
   // --- vote gossip by pull
 
   /**
@@ -749,6 +790,11 @@ export class ConsensusDriver {
     const height = this.chain.height;
     const genesis = this.chain.genesisHash;
     if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, genesis, blocks: [] });
+    if (r.kind === SyncKind.TxHashes) {
+      // a second old at least: fresh ones are still on their way by gossip
+      const hashes = this.chain.mempool.pendingSince(Date.now() - 1000, Math.min(r.count, MAX_TX_HASHES));
+      return TxHashesResponse.serialize({ hashes: hashes.map((h) => new Uint8Array(Buffer.from(h, "hex"))) });
+    }
     if (r.kind === SyncKind.Txs) {
       const txs: Uint8Array[] = [];
       let bytes = 0;

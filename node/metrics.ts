@@ -70,6 +70,13 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
   // --- mempool and network
   new Gauge({ name: "strata_mempool_txs", help: "Transactions waiting in the mempool", registers: r, collect() { this.set(chain.mempool.size); } });
   new Gauge({ name: "strata_mempool_bytes", help: "Bytes of transactions waiting in the mempool", registers: r, collect() { this.set(chain.mempool.bytes); } });
+  const dropLast = new Map<string, number>();
+  new Counter({
+    name: "strata_mempool_dropped_total", help: "Txs that left the mempool without being committed, by reason (ttl, dependency on a dropped nonce, recheck, evicted by a pricier tx)", labelNames: ["reason"], registers: r,
+    collect() {
+      for (const [reason, n] of Object.entries(chain.mempoolDrops())) mirror(this, { reason }, dropLast, n);
+    },
+  });
   new Gauge({ name: "strata_peers", help: "Connected libp2p peers", registers: r, collect() { this.set(p2p.peers().length); } });
   new Gauge({ name: "strata_sync_peers_shunned", help: "Peers not synced from for now: on another chain (genesis differs) or sent invalid blocks", registers: r, collect() { this.set(src.consensus().shunnedPeers); } });
   const gossipLast = new Map<string, number>();

@@ -57,8 +57,8 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const key = loadValidatorKey(paths.validatorKey);
   mkdirSync(paths.data, { recursive: true });
   const verifier = VerifyPool.start(config.verifyWorkers);
-  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events });
-  log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase() });
+  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events, mempoolLogPath: join(paths.data, "mempool.log") });
+  log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase(), mempoolReloaded: chain.reloaded.admitted, mempoolLogged: chain.reloaded.logged });
 
   // Every node has a consensus key; it signs only while it is in the height's validator set.
   const isValidator = chain.validators().some((v) => Buffer.compare(v.pubkey, key.pubkey) === 0);
@@ -99,6 +99,10 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const c = config.consensus;
   const wal = ConsensusWal.open(join(paths.data, "cs.wal"));
   const schedule = ProposerSchedule.open(genesis.validators, chain.height + 1, chain.db.meta()?.consensus);
+  chain.onFatal = (e) => {
+    driver?.haltSigning();
+    exitFatal(log, e);
+  };
   driver = new ConsensusDriver(
     chain,
     privval,
@@ -126,7 +130,9 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       },
     },
   );
-  const txGossip = new TxGossip((txs) => driver!.gossipTxs(txs));
+  // test hook STRATA_TEST_NO_TX_GOSSIP=1: accepted txs are never gossiped (a lost batch, always)
+  const noTxGossip = process.env.STRATA_TEST_NO_TX_GOSSIP === "1";
+  const txGossip = new TxGossip((txs) => (noTxGossip ? undefined : driver!.gossipTxs(txs)));
 
   const rpcAddress = `${config.rpc.host}:${config.rpc.port}`;
   const health = healthCheck({ chain, catchingUp: () => driver!.catchingUp(), minBlockTimeMs: c.timeoutCommitMs, staleBlocks: config.health.staleBlocks });

@@ -14,9 +14,16 @@ export const ProposalMsg = new ContainerType({ proposal: Proposal, block: Compac
 export const VoteMsg = new ContainerType({ vote: Vote, nonce: Uint64Num }, { typeName: "VoteMsg" });
 export const TxBatchMsg = new ContainerType({ txs: new ListCompositeType(new ByteListType(MAX_TX_BYTES), 4096) }, { typeName: "TxBatchMsg" });
 
-export const SyncKind = { Status: 1, Blocks: 2, Txs: 3, Votes: 4 } as const;
+export const SyncKind = { Status: 1, Blocks: 2, Txs: 3, Votes: 4, TxHashes: 5 } as const;
 /** Status; Blocks from `from` (up to `count`); Txs: the txs with these hashes (for a proposal). */
 export const SyncRequest = new ContainerType({ kind: Uint8, from: Uint64Num, count: Uint32, hashes: new ListCompositeType(Bytes32, MAX_TXS_PER_BLOCK) }, { typeName: "SyncRequest" });
+/**
+ * The answer to a TxHashes request (SyncRequest, `count` = at most how many): hashes of txs in
+ * the peer's mempool for a while (so gossip had its chance), oldest first. The asker fetches
+ * those it lacks with a Txs request: mempool re-gossip by pull, until included or expired.
+ */
+export const MAX_TX_HASHES = 4096;
+export const TxHashesResponse = new ContainerType({ hashes: new ListCompositeType(Bytes32, MAX_TX_HASHES) }, { typeName: "TxHashesResponse" });
 /** The answer to a Txs request: those of the asked txs the peer holds, in any order. */
 export const TxsResponse = new ContainerType({ txs: new ListCompositeType(new ByteListType(MAX_TX_BYTES), MAX_TXS_PER_BLOCK) }, { typeName: "TxsResponse" });
 export const SyncBlock = new ContainerType({ block: new ByteListType(MAX_BLOCK_WIRE_BYTES), commit: new ByteListType(1 << 20) }, { typeName: "SyncBlock" });
