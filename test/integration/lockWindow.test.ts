@@ -9,6 +9,8 @@
 // Catalogue:
 // - node0 alone, N tries on one net (STRATA_LOCK_WINDOW_TRIES, 2 in `npm test`, 10 in e2e):
 //   the chain commits the stuck height within a few rounds of node0's restart, every time.
+// - ≥ 1/3 of the power at once: node1 and node3 (30 + 10 %) both die after their prevotes at
+//   the same height; node0 and node2 lock; both restart.
 // - restart all: node0 crashes in the lock window, then the three locked survivors are
 //   killed -9 too and all four restart: only the WALs hold the proof-of-lock now.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,6 +91,19 @@ describe("a crash in the lock window never halts the chain", () => {
     console.log("lock-window tries", JSON.stringify(results));
     expect(results.length).toBe(TRIES);
   }, 120_000 * TRIES);
+
+  it("node1 and node3 (40 % together) killed after their prevotes at one height resume", async () => {
+    const at = Math.max(...(await net.heights()).map((h) => h ?? 0)) + 3;
+    await Promise.all([1, 3].map((i) => net.kill(i)));
+    const ps = [1, 3].map((i) => net.start(i, { STRATA_TEST_CRASH_AFTER_PREVOTE: String(at) }));
+    await waitFor("node1 and node3 to crash after their prevotes", async () => (ps.every((p) => p.proc.exitCode !== null || p.proc.signalCode !== null) ? true : undefined), 90_000);
+    for (const p of ps) expect(p.output.join("")).toContain("test hook: crashing after prevote");
+    net.procs[1] = net.procs[3] = undefined;
+    const hs = await net.heights();
+    const stuck = Math.max(hs[0] ?? 0, hs[2] ?? 0) + 1;
+    for (const i of [1, 3]) net.start(i);
+    await waitAllAtLeast(net, stuck + 1, [0, 1, 2, 3], RESUME_MS);
+  }, 240_000);
 
   it("restart all after a lock-window crash: the WALs bring back the proof-of-lock", async () => {
     const hs = await net.heights();
