@@ -12,8 +12,9 @@ import { getCommitValidity } from "../consensus/commitVerify.ts";
 import type { Chain } from "./chain.ts";
 import type { FilePrivval } from "./privval.ts";
 import type { Logger } from "./logger.ts";
-import { MAX_TX_HASHES, TxHashesResponse, MAX_VOTE_ROUNDS, ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, TxsResponse, VoteMsg, VotesRequest, VotesResponse } from "./wire.ts";
-import { BitArray } from "@chainsafe/ssz";
+import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, TxsResponse, VoteMsg } from "./wire.ts";
+import { answerAsGossip, votesAnswer, votesRequest } from "./votePull.ts";
+import { pullTxsFrom, txHashesAnswer } from "./mempoolPull.ts";
 import type { ConsensusWal } from "./consensusWal.ts";
 import type { WalMessage } from "../consensus/walMessage.ts";
 import { asStorageFault, FatalError } from "./fatal.ts";
@@ -663,34 +664,16 @@ export class ConsensusDriver {
     if (height > this.core.height && !this.busy) void this.maybeSync();
   }
 
-  // --- mempool re-gossip by pull
+  // --- mempool re-gossip and vote gossip by pull (node/mempoolPull.ts, node/votePull.ts)
 
-  /**
-   * Asks each peer which txs it has held for a while and fetches those this node lacks, so a tx
-   * that gossip did not bring (lost batch, a peer that restarted, a node that was down) still
-   * reaches every mempool until it is included or expires. Not refetched: txs committed lately,
-   * and txs this node dropped (expired, evicted, failed recheck), so an expired tx cannot live on
-   * by bouncing between mempools.
-   */
   private async pullTxs(): Promise<void> {
     if (this.stopped || this.pullingTxs || this.catchingUp()) return;
     this.pullingTxs = true;
     try {
-      const req = SyncRequest.serialize({ kind: SyncKind.TxHashes, from: 0, count: MAX_TX_HASHES, hashes: [] });
       const now = Date.now();
       for (const peer of this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now)) {
-        let wanted: Uint8Array[];
         try {
-          const res = TxHashesResponse.deserialize(await this.net.request(peer, req, 3000));
-          const m = this.chain.mempool;
-          wanted = res.hashes.filter((h) => {
-            const k = txKey(h);
-            return !m.has(k) && !m.dropped(k) && !this.chain.committedRecently.has(k);
-          });
-          if (wanted.length === 0) continue;
-          const txs = TxsResponse.deserialize(await this.net.request(peer, SyncRequest.serialize({ kind: SyncKind.Txs, from: 0, count: 0, hashes: wanted }), 5000)).txs;
-          this.stats.mempoolTxsPulled += txs.length;
-          for (const tx of txs) this.chain.checkTxAsync(tx).catch(() => {}); // stale by now, or invalid: nothing to do
+          this.stats.mempoolTxsPulled += await pullTxsFrom(this.chain, (req, ms) => this.net.request(peer, req, ms));
         } catch {
           /* unreachable or older peer: the others may have them */
         }
@@ -701,100 +684,50 @@ export class ConsensusDriver {
   }
   private pullingTxs = false;
 
-  // --- vote gossip by pull
-
   /**
    * Asks every peer for the votes and proposals of the current height it has and we lack, every
    * rebroadcastMs. A restarted or partitioned node thereby gets every round's votes, the
    * prevotes of a proof-of-lock round above all, which own-vote rebroadcast never resends.
    */
   private async pullVotes(): Promise<void> {
-    if (this.busy || this.stopped || this.pulling) return;
-    this.pulling = true;
+    if (this.busy || this.stopped || this.pullingVotes) return;
+    this.pullingVotes = true;
     try {
       const h = this.core.height;
-      const req = VotesRequest.serialize({ kind: SyncKind.Votes, height: h, rounds: this.voteBits() });
+      const req = votesRequest(this.core, this.vals.length);
       const now = Date.now();
       await Promise.all(
         this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now).map(async (peer) => {
-          let res: ReturnType<typeof VotesResponse.deserialize>;
+          let got: ReturnType<typeof answerAsGossip>;
           try {
-            res = VotesResponse.deserialize(await this.net.request(peer, req, 3000));
+            got = answerAsGossip(await this.net.request(peer, req, 3000));
           } catch {
             return; // unreachable, or an older node: the others may answer
           }
           if (this.stopped || this.core.height !== h) return;
           // the same checks as gossip (signature, validator, height) before the core sees them
-          for (const m of res.proposals) {
-            const data = ProposalMsg.serialize(m);
-            if (this.validate("proposal", data) === "accept") this.onGossip("proposal", data);
-          }
-          for (const m of res.votes) {
-            if (this.core.hasVote(m.vote)) continue;
-            const data = VoteMsg.serialize(m);
-            if (this.validate("vote", data) === "accept") this.onGossip("vote", data);
+          for (const data of got.proposals) if (this.validate("proposal", data) === "accept") this.onGossip("proposal", data);
+          for (const { vote, data } of got.votes) {
+            if (!this.core.hasVote(vote) && this.validate("vote", data) === "accept") this.onGossip("vote", data);
           }
         }),
       );
     } finally {
-      this.pulling = false;
+      this.pullingVotes = false;
     }
   }
-  private pulling = false;
-
-  /** What we hold of the current height: per round, one bit per validator and type. */
-  private voteBits(): { round: number; prevotes: BitArray; precommits: BitArray; proposal: boolean }[] {
-    const rounds = new Set([...this.core.voteRounds(), this.core.round]);
-    const bits = (set: { list(): readonly (VoteValue | undefined)[] } | undefined) =>
-      BitArray.fromBoolArray(set ? set.list().map((v) => v !== undefined) : this.vals.map(() => false));
-    return [...rounds]
-      .sort((a, b) => b - a)
-      .slice(0, MAX_VOTE_ROUNDS)
-      .map((round) => {
-        const v = this.core.votesOf(round);
-        return { round, prevotes: bits(v?.prevotes), precommits: bits(v?.precommits), proposal: this.core.proposalOf(round) !== undefined };
-      });
-  }
-
-  /** Answers a VotesRequest with what we hold of its height and the asker lacks. */
-  private serveVotes(req: Uint8Array): Uint8Array {
-    const r = VotesRequest.deserialize(req);
-    const empty = VotesResponse.serialize({ votes: [], proposals: [] });
-    if (r.height !== this.core.height) return empty;
-    const theirs = new Map(r.rounds.map((x) => [x.round, x]));
-    const votes: { vote: VoteValue; nonce: number }[] = [];
-    const proposals: ReturnType<typeof ProposalMsg.deserialize>[] = [];
-    for (const round of this.core.voteRounds()) {
-      const v = this.core.votesOf(round)!;
-      const t = theirs.get(round);
-      for (const [set, has] of [[v.prevotes, t?.prevotes], [v.precommits, t?.precommits]] as const) {
-        set.list().forEach((vote, i) => {
-          if (vote && !(has && i < has.bitLen && has.get(i)) && votes.length < 8192) votes.push({ vote, nonce: 0 });
-        });
-      }
-    }
-    for (const round of new Set([...this.core.voteRounds(), this.core.round])) {
-      const p = this.core.proposalOf(round);
-      if (!p || theirs.get(round)?.proposal || proposals.length >= 16) continue;
-      proposals.push(ProposalMsg.deserialize(this.proposalMsg(p.proposal, p.block)));
-    }
-    return VotesResponse.serialize({ votes, proposals });
-  }
+  private pullingVotes = false;
 
   // --- block sync
 
   /** Serves `/sync/1`: our height, or up to `count` blocks with their commits. */
   async serveSync(req: Uint8Array): Promise<Uint8Array> {
-    if (req[0] === SyncKind.Votes) return this.serveVotes(req);
+    if (req[0] === SyncKind.Votes) return votesAnswer(this.core, req, (p, block) => ProposalMsg.deserialize(this.proposalMsg(p, block)));
     const r = SyncRequest.deserialize(req);
     const height = this.chain.height;
     const genesis = this.chain.genesisHash;
     if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, genesis, blocks: [] });
-    if (r.kind === SyncKind.TxHashes) {
-      // a second old at least: fresh ones are still on their way by gossip
-      const hashes = this.chain.mempool.pendingSince(Date.now() - 1000, Math.min(r.count, MAX_TX_HASHES));
-      return TxHashesResponse.serialize({ hashes: hashes.map((h) => new Uint8Array(Buffer.from(h, "hex"))) });
-    }
+    if (r.kind === SyncKind.TxHashes) return txHashesAnswer(this.chain, r.count, Date.now());
     if (r.kind === SyncKind.Txs) {
       const txs: Uint8Array[] = [];
       let bytes = 0;
