@@ -20,7 +20,7 @@ import type { WalMessage } from "../consensus/walMessage.ts";
 import { asStorageFault, FatalError } from "./fatal.ts";
 import { fromCompact, toCompact, txKey, type CompactBlockValue } from "./compactBlock.ts";
 import { sha256 } from "../state/crypto/hash.ts";
-import type { ProposalValue } from "../consensus/proposal.ts";
+import { polRound, type ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
 import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
 
@@ -622,6 +622,10 @@ export class ConsensusDriver {
     const block = Block.serialize(r.block);
     if (!this.walAppend({ kind: "proposal", proposal, block })) return;
     this.core.onProposal(proposal, block);
+    // a re-proposal of a locked block names its proof-of-lock round: fetch those prevotes now
+    // if we lack them, rather than at the next periodic pull
+    const vr = polRound(proposal.body);
+    if (vr >= 0 && !this.core.votesOf(vr)?.prevotes.hasTwoThirdsFor(hex(proposal.body.blockId))) void this.pullVotes();
   }
 
   /**
