@@ -149,6 +149,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         if (c) chain.lastCommit = Commit.deserialize(c);
       }
     }
+    chain.mempool.startAt(chain.height);
     if (opts.mempoolLogPath) chain.reloadMempool(opts.mempoolLogPath);
     return chain;
   }
@@ -390,7 +391,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   }
 
   /** Writes a decided block and its commit in one atomic batch, then refreshes the mempool. */
-  async commit(p: ProposedBlock, commit: CommitValue, consensusMeta?: string): Promise<void> {
+  /** `synced`: the block came by block sync (it does not count against the mempool TTL). */
+  async commit(p: ProposedBlock, commit: CommitValue, consensusMeta?: string, synced = false): Promise<void> {
     const t0 = performance.now();
     const { header, txs } = p.block;
     if (header.height !== this.height + 1) throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
@@ -446,6 +448,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       // nonces are dropped by the mempool itself, so only the fee balance is left to check.
       (t) => getBalance(this.db, Buffer.from(t.sender, "hex"), "stra") >= t.fee,
       { height: header.height, time: Date.now() },
+      synced,
     );
     // mostly committed or dropped txs by now: write the live ones afresh
     if (this.mempoolLog && this.mempoolLog.bytes > 4 * this.mempool.bytes + (1 << 20)) {

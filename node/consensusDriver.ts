@@ -122,8 +122,9 @@ export class ConsensusDriver {
       get address() {
         return inSet() ? privval!.address : undefined;
       },
-      signVote: (b: Parameters<FilePrivval["signVote"]>[0]) => (inSet() ? guarded(() => privval!.signVote(b)) : undefined),
-      signProposal: (b: Parameters<FilePrivval["signProposal"]>[0]) => (inSet() ? guarded(() => privval!.signProposal(b)) : undefined),
+      // what the WAL holds is durable before a signature that may depend on it leaves
+      signVote: (b: Parameters<FilePrivval["signVote"]>[0]) => (inSet() ? guarded(() => (this.wal?.sync(), privval!.signVote(b))) : undefined),
+      signProposal: (b: Parameters<FilePrivval["signProposal"]>[0]) => (inSet() ? guarded(() => (this.wal?.sync(), privval!.signProposal(b))) : undefined),
     };
     this.core = new ConsensusCore(
       {
@@ -400,6 +401,7 @@ export class ConsensusDriver {
       }
       case "lock":
         try {
+          this.wal?.sync(); // the prevotes behind the lock are durable before the lock is
           this.privval?.saveLock(e.height, e.round, e.blockId, e.block);
         } catch (err) {
           this.fatal(err);
@@ -820,7 +822,7 @@ export class ConsensusDriver {
             }
             const next = this.proposerAt.prepareNext(r.executed.nextValidators);
             try {
-              await this.track(this.chain.commit(r.executed, commit, next.serialized));
+              await this.track(this.chain.commit(r.executed, commit, next.serialized, true));
             } catch (err) {
               const f = asStorageFault(err, this.chain.db.dir);
               if (f) return this.fatal(f);

@@ -82,6 +82,11 @@ export class Mempool {
     return this.byHash.get(hash);
   }
 
+  /** The chain height the mempool starts at (admissions and drops are stamped with it until the next block). */
+  startAt(height: number): void {
+    this.lastHeight = height;
+  }
+
   /** Why `hash` left the mempool uncommitted, if it did lately. */
   dropped(hash: string): DropRecord | undefined {
     return this.droppedTxs.get(hash);
@@ -117,7 +122,7 @@ export class Mempool {
     }
     if (existing) this.drop(existing, "evicted");
     this.droppedTxs.delete(tx.hash); // resubmitted
-    const e: Entry = { ...tx, seq: this.seq++, at };
+    const e: Entry = { ...tx, seq: this.seq++, at: { ...at } };
     let q = this.senders.get(tx.sender);
     if (!q) this.senders.set(tx.sender, (q = new Map()));
     q.set(tx.nonce, e);
@@ -213,8 +218,16 @@ export class Mempool {
    * After a block: drop its txs, then txs whose nonce the chain has passed, then (if given)
    * txs that no longer pass `recheck` against the new state.
    */
-  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean, at?: Admission): void {
-    if (at) this.lastHeight = at.height;
+  /**
+   * `synced`: the block came by block sync, not consensus. Such blocks do not count against the
+   * TTL (the tx could not have been in them: they were decided while this node was behind), so
+   * a node catching up 100 blocks does not expire everything it holds.
+   */
+  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean, at?: Admission, synced = false): void {
+    if (at) {
+      if (synced) for (const e of this.byHash.values()) e.at.height++; // one block per update
+      this.lastHeight = at.height;
+    }
     for (const c of committed) this.remove(typeof c === "string" ? c : c.hash);
     for (const [sender, q] of [...this.senders]) {
       const next = this.deps.accountNonce(sender);
@@ -224,7 +237,7 @@ export class Mempool {
         else if (recheck && !recheck(e)) this.dropWithDependents(e, "recheck");
       }
     }
-    if (at) this.expire(at);
+    if (at && !synced) this.expire(at);
   }
 
   /**

@@ -9,13 +9,15 @@ import { RpcError, type StrataClient } from "../../client/rpcClient.ts";
 import type { TestKey } from "../fixtures/memChain.ts";
 import { TEST_FEE } from "./submit.ts";
 
-export type Accepted = { hash: string; sender: string; nonce: bigint; node: number; at: number; fate?: "included" | "expired" };
+export type Accepted = { hash: string; sender: string; nonce: bigint; node: number; at: number; fate?: "included" | "expired"; why?: string };
 
 export type HistoryReport = {
   accepted: number;
   refused: number;
   included: number;
   expired: number;
+  /** expired txs by the reason the node gave (ttl, dependency, recheck, evicted) */
+  expiredBy: Record<string, number>;
   /** accepted, neither in a block nor reported expired: silently dropped */
   lost: Accepted[];
   /** in more than one block */
@@ -24,18 +26,18 @@ export type HistoryReport = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The fate of `hash` as any live node tells it. */
-async function fateOf(clients: StrataClient[], hash: string): Promise<"included" | "expired" | undefined> {
-  let expired = false;
+/** The fate of `hash` as any live node tells it (and, if expired, the node's reason). */
+async function fateOf(clients: StrataClient[], hash: string): Promise<{ fate: "included" | "expired"; why?: string } | undefined> {
+  let why: string | undefined;
   for (const c of clients) {
     try {
       await c.call("tx", { hash });
-      return "included";
+      return { fate: "included" };
     } catch (e) {
-      if (e instanceof RpcError && /expired/.test(e.message)) expired = true;
+      if (e instanceof RpcError && /expired/.test(e.message)) why = /\((\w+)\)/.exec(e.message)?.[1] ?? "?";
     }
   }
-  return expired ? "expired" : undefined;
+  return why ? { fate: "expired", why } : undefined;
 }
 
 export class History {
@@ -102,8 +104,9 @@ export class History {
       this.accepted.push(a);
       // wait for its fate (while the run lasts), then go on from the chain's nonce
       while (this.running && !a.fate) {
-        a.fate = await fateOf(this.clients, t.hash);
-        if (!a.fate) await sleep(300);
+        const f = await fateOf(this.clients, t.hash);
+        if (f) Object.assign(a, f);
+        else await sleep(300);
       }
       nonce = a.fate === "included" ? nonce + 1n : undefined;
     }
@@ -117,7 +120,8 @@ export class History {
     const deadline = Date.now() + settleMs;
     for (const a of this.accepted) {
       while (!a.fate) {
-        a.fate = await fateOf(this.clients, a.hash);
+        const f = await fateOf(this.clients, a.hash);
+        if (f) Object.assign(a, f);
         if (a.fate || Date.now() > deadline) break;
         await sleep(500);
       }
@@ -139,6 +143,7 @@ export class History {
       refused: this.refused,
       included: this.accepted.filter((a) => a.fate === "included").length,
       expired: this.accepted.filter((a) => a.fate === "expired").length,
+      expiredBy: this.accepted.filter((a) => a.fate === "expired").reduce<Record<string, number>>((m, a) => ((m[a.why ?? "?"] = (m[a.why ?? "?"] ?? 0) + 1), m), {}),
       lost: this.accepted.filter((a) => !a.fate),
       duplicated: [...seen].filter(([h, n]) => mine.has(h) && n > 1).map(([h]) => h),
     };

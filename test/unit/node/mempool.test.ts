@@ -172,6 +172,19 @@ describe("mempool", () => {
     expect(m.dropped(a1.hash)).toBeUndefined();
   });
 
+  it("blocks that came by sync do not count against the TTL", () => {
+    const m = pool({}, { ttlNumBlocks: 5 });
+    const a = tx("a", 0);
+    m.update([], undefined, { height: 10, time: 0 });
+    m.add(a, { height: 10, time: 0 });
+    for (let h = 11; h <= 40; h++) m.update([], undefined, { height: h, time: 0 }, true);
+    expect(m.has(a.hash)).toBe(true);
+    for (let h = 41; h <= 44; h++) m.update([], undefined, { height: h, time: 0 });
+    expect(m.has(a.hash)).toBe(true);
+    m.update([], undefined, { height: 45, time: 0 });
+    expect(m.dropped(a.hash)?.reason).toBe("ttl");
+  });
+
   it("TTL in time, and a failed recheck drops the later nonces too", () => {
     const m = pool({}, { ttlDurationMs: 1000 });
     const a0 = tx("a", 0);
