@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { startNode } from "../node/startNode.ts";
+import { exitFatal, startNode } from "../node/startNode.ts";
+import { FatalError } from "../node/fatal.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../node/logger.ts";
 import { DEFAULT_HOME, fail } from "./output.ts";
 
@@ -13,7 +14,8 @@ export function registerStart(program: Command): void {
     .addHelpText("after", "\nPorts, peers, timeouts, mempool caps, metrics (off by default) and health live in <home>/config.json;\nsee docs/operating.md. SIGINT/SIGTERM finish the block in flight and close the database.")
     .action(async (o: { home: string; logFormat: LogFormat; logLevel: LogLevel }) => {
       const log = createLogger({ name: "node", format: o.logFormat, level: o.logLevel });
-      const node = await startNode(o.home, log);
+      // a damaged database or sign_state: one line naming the file, and its own exit code
+      const node = await startNode(o.home, log).catch((e: unknown) => (e instanceof FatalError ? exitFatal(log, e) : Promise.reject(e)));
       let signals = 0;
       const shutdown = (sig: string) => {
         if (++signals > 1) process.exit(130);

@@ -323,6 +323,23 @@ export class ConsensusCore {
     set.add(v);
   }
 
+  /**
+   * Whether the core already holds this vote (so the driver need not log or re-feed it). A
+   * different vote from the same validator is not held: it is fed, and becomes evidence.
+   */
+  hasVote(v: VoteValue): boolean {
+    const b = v.body;
+    if (b.height !== this.height) return false;
+    const rv = this.votes.get(b.round);
+    if (!rv) return false;
+    return (b.type === VoteType.Prevote ? rv.prevotes : rv.precommits).hasVote(v);
+  }
+
+  /** Rounds of the current height that hold votes, ascending (vote gossip tells peers what we have). */
+  voteRounds(): number[] {
+    return [...this.votes.keys()].sort((a, b) => a - b);
+  }
+
   /** Current-height votes for rebroadcast and for RPC. */
   votesOf(round: number): RoundVotes | undefined {
     return this.votes.get(round);

@@ -48,6 +48,13 @@ export class VoteSet {
     return { added: true };
   }
 
+  /** Whether this very vote (same validator, same block) is already counted. */
+  hasVote(vote: VoteValue): boolean {
+    const i = this.index.get(hexId(vote.body.validator));
+    const prev = i === undefined ? undefined : this.votes[i];
+    return prev !== undefined && Buffer.compare(prev.body.blockId, vote.body.blockId) === 0;
+  }
+
   /** The block id (hex; all-zero = nil) with > 2/3 of the power, if any. */
   twoThirdsMajority(): string | undefined {
     for (const [id, p] of this.byBlock) if (isTwoThirds(p, this.total)) return id;

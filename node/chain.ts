@@ -21,7 +21,10 @@ import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryVa
 import { getBalance, getNonce } from "../state/modules/bank/keeper.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { ChainDb } from "./chainDb.ts";
-import { Mempool, type MempoolOptions } from "./mempool.ts";
+import { checkChainDb } from "./chainIntegrity.ts";
+import { Mempool, type Admission, type MempoolOptions } from "./mempool.ts";
+import { MempoolLog } from "./mempoolLog.ts";
+import { FatalError } from "./fatal.ts";
 import { BoundedSet } from "./boundedSet.ts";
 import { brokenInvariants } from "../state/invariants.ts";
 
@@ -61,9 +64,12 @@ export type ChainOptions = {
   verifier?: VerifyPool;
   /** write the tx_search account index with each block (node/txEventIndex.ts); default true */
   indexTxEvents?: boolean;
+  /** keep admitted txs in this file so they survive a crash (node/mempoolLog.ts); absent: memory only */
+  mempoolLogPath?: string;
 };
 
-export const DEFAULT_MEMPOOL: MempoolOptions = { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, maxNonceGap: 1_000 };
+/** TTL: a tx not included within 300 blocks or 10 minutes of admission is dropped with its later nonces. */
+export const DEFAULT_MEMPOOL: MempoolOptions = { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, maxNonceGap: 1_000, ttlNumBlocks: 300, ttlDurationMs: 600_000 };
 
 const EMPTY_COMMIT: CommitValue = { height: 0, round: 0, blockId: new Uint8Array(32), signatures: [] };
 
@@ -90,6 +96,13 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * decoding them again (the hash covers every byte, so the decoded form is the same).
    */
   private readonly decoded = new Map<string, DecodedTx>();
+  /** hashes of txs committed lately: a peer's mempool listing them is behind, not news */
+  readonly committedRecently = new BoundedSet<string>(200_000);
+  private mempoolLog: MempoolLog | undefined;
+  /** set by the node: a storage fault found here (mempool log write) stops it */
+  onFatal: (e: FatalError) => void = (e) => {
+    throw e;
+  };
 
   private constructor(db: ChainDb, genesis: Genesis, opts: ChainOptions) {
     super();
@@ -105,6 +118,12 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   /** Opens the database, writes genesis on first start, refuses a genesis that does not match. */
   static async open(dataDir: string, genesis: Genesis, genesisBytes: Uint8Array, opts: ChainOptions = { mempool: DEFAULT_MEMPOOL }): Promise<Chain> {
     const db = await ChainDb.open(dataDir);
+    try {
+      await checkChainDb(db);
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
     const chain = new Chain(db, genesis, opts);
     const genesisHash = sha256(genesisBytes);
     const meta = db.meta();
@@ -134,7 +153,31 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         if (c) chain.lastCommit = Commit.deserialize(c);
       }
     }
+    chain.mempool.startAt(chain.height);
+    if (opts.mempoolLogPath) chain.reloadMempool(opts.mempoolLogPath);
     return chain;
+  }
+
+  /** Admits again what the mempool held before a restart (those committed meanwhile fail their nonce). */
+  private reloadMempool(path: string): void {
+    const { log, txs } = MempoolLog.open(path);
+    for (const t of txs) {
+      try {
+        this.checkTx(t.bytes, t.at);
+      } catch {
+        /* committed meanwhile, or no longer valid */
+      }
+    }
+    log.rewrite(this.mempool.admitted());
+    this.mempoolLog = log;
+    this.reloaded = { logged: txs.length, admitted: this.mempool.size };
+  }
+  /** what reloadMempool found, for the start log */
+  reloaded = { logged: 0, admitted: 0 };
+
+  /** how many txs the mempool dropped uncommitted since start, by reason */
+  mempoolDrops(): Record<string, number> {
+    return this.mempool.dropCounts;
   }
 
   get height(): number {
@@ -165,14 +208,14 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * balance against committed state. Throws StrataError naming the broken rule.
    * PERF: one decode + one ed25519 verify.
    */
-  checkTx(bytes: Uint8Array): DecodedTx {
+  checkTx(bytes: Uint8Array, at?: Admission): DecodedTx {
     const tx = this.checkStateless(bytes);
     if (!this.verified.has(tx.hashHex)) {
       checkTxSignature(tx);
       this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }
-    return this.admit(tx, bytes);
+    return this.admit(tx, bytes, at);
   }
 
   /**
@@ -200,18 +243,33 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return tx;
   }
 
-  private admit(tx: DecodedTx, bytes: Uint8Array): DecodedTx {
+  /** `at`: the original admission of a tx reloaded after a restart (its TTL runs on from there). */
+  private admit(tx: DecodedTx, bytes: Uint8Array, at?: Admission): DecodedTx {
     checkTxAgainstAccount(this.db, tx, "pending");
     if (this.decoded.size >= 200_000) this.decoded.clear();
     this.decoded.set(tx.hashHex, tx);
-    this.mempool.add({
-      hash: tx.hashHex,
-      bytes,
-      sender: Buffer.from(tx.sender).toString("hex"),
-      nonce: tx.body.nonce,
-      fee: tx.body.fee,
-      gas: tx.gas,
-    });
+    const when = at ?? { height: this.height, time: Date.now() };
+    this.mempool.add(
+      {
+        hash: tx.hashHex,
+        bytes,
+        sender: Buffer.from(tx.sender).toString("hex"),
+        nonce: tx.body.nonce,
+        fee: tx.body.fee,
+        gas: tx.gas,
+      },
+      when,
+    );
+    // logged before the caller hears "accepted" (not while reloading: rewritten afterwards)
+    if (this.mempoolLog && !at) {
+      try {
+        this.mempoolLog.append({ bytes, at: when });
+      } catch (e) {
+        this.mempool.remove(tx.hashHex);
+        if (e instanceof FatalError) this.onFatal(e);
+        throw e;
+      }
+    }
     return tx;
   }
 
@@ -337,7 +395,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   }
 
   /** Writes a decided block and its commit in one atomic batch, then refreshes the mempool. */
-  async commit(p: ProposedBlock, commit: CommitValue, consensusMeta?: string): Promise<void> {
+  /** `synced`: the block came by block sync (it does not count against the mempool TTL). */
+  async commit(p: ProposedBlock, commit: CommitValue, consensusMeta?: string, synced = false): Promise<void> {
     const t0 = performance.now();
     const { header, txs } = p.block;
     if (header.height !== this.height + 1) throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
@@ -382,13 +441,25 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     for (const r of p.results) {
       this.decoded.delete(r.hash);
       this.verified.delete(r.hash);
+      this.committedRecently.add(r.hash);
     }
     this.mempool.update(
       p.results.map((r) => r.hash),
       // Re-check without decoding: the mempool entry carries sender, nonce and fee; stale
       // nonces are dropped by the mempool itself, so only the fee balance is left to check.
       (t) => getBalance(this.db, Buffer.from(t.sender, "hex"), "stra") >= t.fee,
+      { height: header.height, time: Date.now() },
+      synced,
     );
+    // mostly committed or dropped txs by now: write the live ones afresh
+    if (this.mempoolLog && this.mempoolLog.bytes > 4 * this.mempool.bytes + (1 << 20)) {
+      try {
+        this.mempoolLog.rewrite(this.mempool.admitted());
+      } catch (e) {
+        if (e instanceof FatalError) this.onFatal(e);
+        throw e;
+      }
+    }
     const commitMs = performance.now() - t0;
     this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, events: p.events, commitMs, writeMs });
   }
@@ -417,6 +488,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
 
   async close(): Promise<void> {
     await this.invariantCheck?.catch(() => {});
+    this.mempoolLog?.close();
     await this.db.close();
   }
 }

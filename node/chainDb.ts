@@ -7,6 +7,7 @@ import type { AbstractSublevel } from "abstract-level";
 import type { KVReader, Change } from "../state/store/types.ts";
 import { TREE_DEPTH, type CommitmentReader, type CommitmentUpdate } from "../state/store/commitment.ts";
 import { ReadCache } from "./readCache.ts";
+import { checkLevelDbFiles, corrupt } from "./chainIntegrity.ts";
 
 type Bytes = Uint8Array;
 type BatchOps = Array<{ type: "put"; key: Bytes; value: Bytes } | { type: "del"; key: Bytes }>;
@@ -76,9 +77,12 @@ export class ChainDb implements KVReader, CommitmentReader {
   private readonly stateCache = new ReadCache<Bytes>(STATE_CACHE_MAX);
   private readonly indexCache = new ReadCache<number>(STATE_CACHE_MAX);
   private metaValue: ChainMeta | undefined;
+  /** the LevelDB directory (named in every storage fault) */
+  readonly dir: string;
 
-  private constructor(db: Level<Bytes, Bytes>) {
+  private constructor(db: Level<Bytes, Bytes>, dir: string) {
     this.db = db;
+    this.dir = dir;
     const sub = (name: string): Sub => db.sublevel<Bytes, Bytes>(name, { keyEncoding: "view", valueEncoding: "view" }) as Sub;
     this.stateDb = sub("state");
     this.keyIdx = sub("smt-index");
@@ -93,15 +97,24 @@ export class ChainDb implements KVReader, CommitmentReader {
   }
 
   static async open(dir: string): Promise<ChainDb> {
+    checkLevelDbFiles(dir);
     const db = new Level<Bytes, Bytes>(dir, { keyEncoding: "view", valueEncoding: "view" });
     try {
       await db.open();
     } catch (e) {
       const cause = (e as { cause?: Error }).cause;
-      throw new Error(`cannot open database at ${dir}: ${cause?.message ?? (e as Error).message}`);
+      const msg = cause?.message ?? (e as Error).message;
+      // held by another process: an operator error, not damage
+      if (/\bLOCK\b|lock/.test(msg) && !/Corruption/i.test(msg)) throw new Error(`cannot open database at ${dir}: ${msg} (is another strata node running on this home?)`);
+      throw corrupt(dir, `LevelDB cannot open it: ${msg}`, e);
     }
-    const c = new ChainDb(db);
-    await c.loadMeta();
+    const c = new ChainDb(db, dir);
+    try {
+      await c.loadMeta();
+    } catch (e) {
+      await db.close();
+      throw corrupt(dir, `the meta record does not parse: ${(e as Error).message}`, e);
+    }
     await c.warmNodeCache();
     return c;
   }
@@ -202,6 +215,12 @@ export class ChainDb implements KVReader, CommitmentReader {
     this.stateCache.setAll(c.changes);
     this.indexCache.setAll(c.commitment.newIndexes.map((n) => ({ key: n.key, value: n.index })));
     this.metaValue = m;
+  }
+
+  /** Whether any sublevel holds any key (a database without a meta record must hold none). */
+  async hasAnyData(): Promise<boolean> {
+    for await (const _k of this.db.keys({ limit: 1 })) return true;
+    return false;
   }
 
   async getBlock(height: number): Promise<Bytes | undefined> {

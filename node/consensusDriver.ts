@@ -13,9 +13,14 @@ import type { Chain } from "./chain.ts";
 import type { FilePrivval } from "./privval.ts";
 import type { Logger } from "./logger.ts";
 import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, TxsResponse, VoteMsg } from "./wire.ts";
+import { answerAsGossip, votesAnswer, votesRequest } from "./votePull.ts";
+import { pullTxsFrom, txHashesAnswer } from "./mempoolPull.ts";
+import type { ConsensusWal } from "./consensusWal.ts";
+import type { WalMessage } from "../consensus/walMessage.ts";
+import { asStorageFault, FatalError } from "./fatal.ts";
 import { fromCompact, toCompact, txKey, type CompactBlockValue } from "./compactBlock.ts";
 import { sha256 } from "../state/crypto/hash.ts";
-import type { ProposalValue } from "../consensus/proposal.ts";
+import { polRound, type ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
 import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
 import { txBatchVerdict } from "./txBatchValidity.ts";
@@ -28,8 +33,23 @@ export type Network = {
 
 import type { ProposerSchedule } from "./proposerSchedule.ts";
 
-export type DriverOptions = { timeouts: TimeoutParams; rebroadcastMs: number; syncCheckMs: number };
+export type DriverOptions = {
+  timeouts: TimeoutParams;
+  rebroadcastMs: number;
+  syncCheckMs: number;
+  /** how often the node asks each peer for its pending tx hashes and fetches those it lacks */
+  mempoolSyncMs?: number;
+  /**
+   * Test hook (env STRATA_TEST_CRASH_AFTER_PREVOTE): after this node's first prevote for a block
+   * at this height or later has gone out, sign nothing more and kill -9 this process, so tests
+   * hit the lock window (prevote sent, precommit not) deterministically.
+   */
+  crashAfterPrevoteAt?: number;
+};
 export const DEFAULT_DRIVER: DriverOptions = { timeouts: DEFAULT_TIMEOUTS, rebroadcastMs: 1000, syncCheckMs: 2000 };
+
+/** What the driver needs besides the chain: the WAL, and who stops the process on a fatal fault. */
+export type DriverDeps = { wal?: ConsensusWal; onFatal?: (e: Error) => void };
 
 type Verdict = "accept" | "reject" | "ignore";
 const FOREIGN_SHUN_MS = 10 * 60_000;
@@ -49,6 +69,8 @@ export class ConsensusDriver {
   private timers = new Set<NodeJS.Timeout>();
   private busy = false; // committing or syncing: the core is paused
   private stopped = false;
+  /** set by the crash test hook: the process is about to die and must sign nothing more */
+  private signingHalted = false;
   private nonce = 0;
   private futureMsgs: { topic: "proposal" | "vote"; data: Uint8Array }[] = [];
   /** precommits for the block being written, added to its commit once the write is done */
@@ -56,7 +78,7 @@ export class ConsensusDriver {
   private lastProgress = Date.now();
   readonly evidence: Equivocation[] = [];
   /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
-  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[], signatureVerifications: 0, proposalTxsFetched: 0 };
+  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[], signatureVerifications: 0, proposalTxsFetched: 0, mempoolTxsPulled: 0 };
   private proposalSeenAt = 0;
   /** validity by block bytes object (identity), see isValidBlock */
   private readonly validity = new WeakMap<Uint8Array, boolean>();
@@ -71,8 +93,15 @@ export class ConsensusDriver {
   /** block ids whose missing txs are being fetched (one fetch per proposal at a time) */
   private readonly fetching = new Set<string>();
 
-  constructor(chain: Chain, privval: FilePrivval | undefined, net: Network, proposerAt: ProposerSchedule, opts: DriverOptions, log: Logger) {
+  private readonly wal: ConsensusWal | undefined;
+  private readonly onFatal: (e: Error) => void;
+
+  constructor(chain: Chain, privval: FilePrivval | undefined, net: Network, proposerAt: ProposerSchedule, opts: DriverOptions, log: Logger, deps: DriverDeps = {}) {
     this.chain = chain;
+    this.wal = deps.wal;
+    this.onFatal = deps.onFatal ?? ((e) => {
+      throw e;
+    });
     this.privval = privval;
     this.net = net;
     this.proposerAt = proposerAt;
@@ -80,26 +109,36 @@ export class ConsensusDriver {
     this.log = log;
     // Signs only while this node's key is in the current height's set: a key outside it must not
     // vote (peers would reject the votes and lower our score).
-    const inSet = () => privval !== undefined && this.byAddr.has(hex(privval.address));
+    const inSet = () => privval !== undefined && !this.signingHalted && this.byAddr.has(hex(privval.address));
+    // a sign_state write that fails (disk full, fsync error) stops the node, signing nothing more
+    const guarded = <T>(f: () => T): T | undefined => {
+      try {
+        return f();
+      } catch (e) {
+        this.fatal(e);
+        return undefined;
+      }
+    };
     const signer = {
       get address() {
         return inSet() ? privval!.address : undefined;
       },
-      signVote: (b: Parameters<FilePrivval["signVote"]>[0]) => (inSet() ? privval!.signVote(b) : undefined),
-      signProposal: (b: Parameters<FilePrivval["signProposal"]>[0]) => (inSet() ? privval!.signProposal(b) : undefined),
+      // what the WAL holds is durable before a signature that may depend on it leaves
+      signVote: (b: Parameters<FilePrivval["signVote"]>[0]) => (inSet() ? guarded(() => (this.wal?.sync(), privval!.signVote(b))) : undefined),
+      signProposal: (b: Parameters<FilePrivval["signProposal"]>[0]) => (inSet() ? guarded(() => (this.wal?.sync(), privval!.signProposal(b))) : undefined),
     };
     this.core = new ConsensusCore(
       {
         proposer: (round) => this.proposerAt.proposer(this.core.height, round),
         createBlock: () => {
-          const p = this.chain.propose(privval!.address);
+          const p = this.storageRead(() => this.chain.propose(privval!.address));
           return { blockId: p.blockId, block: Block.serialize(p.block) };
         },
         isValidBlock: (blockId, block) => {
           // The core asks several times per height with the very same bytes object: answer once.
           const known = this.validity.get(block);
           if (known !== undefined) return known;
-          const r = this.chain.validateBlock(blockId, block);
+          const r = this.storageRead(() => this.chain.validateBlock(blockId, block));
           if (!r.ok) this.log.warn("invalid block proposed", { height: this.core.height, reason: r.reason });
           this.validity.set(block, r.ok);
           return r.ok;
@@ -130,6 +169,8 @@ export class ConsensusDriver {
   start(): void {
     this.enterHeight();
     this.every(this.opts.rebroadcastMs, () => this.rebroadcast());
+    this.every(this.opts.rebroadcastMs, () => void this.pullVotes());
+    this.every(this.opts.mempoolSyncMs ?? 2000, () => void this.pullTxs());
     this.every(this.opts.syncCheckMs, () => void this.maybeSync());
     void this.maybeSync();
   }
@@ -199,10 +240,133 @@ export class ConsensusDriver {
     this.lastProgress = Date.now();
     this.prevProposalTxs = this.proposalTxs;
     this.proposalTxs = new Map();
-    this.core.startHeight(h, this.vals, this.privval?.restoreFor(h));
+    const replay = this.walStart(h);
+    // before the core can sign anything: what we signed before the restart must be in sign_state
+    for (const m of replay) if (!this.checkOwnRecord(m)) return;
+    const restore = this.privval?.restoreFor(h);
+    // resume past every round the WAL shows finished (a node that signed nothing in them, e.g.
+    // a non-validator, learns its round only from there)
+    let round = restore?.round ?? 0;
+    for (const m of replay) if (m.kind === "timeout" && m.step === "precommit") round = Math.max(round, m.round + 1);
+    const none = { lockedRound: -1, lockedBlockId: new Uint8Array(32), lockedBlock: new Uint8Array() };
+    this.core.startHeight(h, this.vals, restore || round > 0 ? { ...(restore ?? none), round } : undefined);
+    if (replay.length) this.replay(h, replay);
     const buffered = this.futureMsgs;
     this.futureMsgs = [];
     for (const m of buffered) this.onGossip(m.topic, m.data);
+  }
+
+  // --- the consensus WAL
+
+  /** Begins `h` in the WAL; returns what a previous run of this node recorded at `h`. */
+  private walStart(h: number): WalMessage[] {
+    if (!this.wal) return [];
+    const recovered = this.wal.recoveredFor(h);
+    if (!this.walDo(() => this.wal!.startHeight(h))) return [];
+    return recovered;
+  }
+
+  /** Feeds the core what the WAL recorded before a restart, in the order it was recorded. */
+  private replay(h: number, msgs: WalMessage[]): void {
+    const n = { proposals: 0, votes: 0, timeouts: 0 };
+    for (const m of msgs) {
+      if (this.stopped) return;
+      if (m.kind === "proposal" && m.proposal.body.height === h) {
+        n.proposals++;
+        for (const tx of Block.deserialize(m.block).txs) this.proposalTxs.set(txKey(sha256(tx)), tx);
+        this.core.onProposal(m.proposal, m.block);
+      } else if (m.kind === "vote" && m.vote.body.height === h) {
+        n.votes++;
+        this.core.onVote(m.vote);
+      } else if (m.kind === "timeout" && m.height === h) {
+        n.timeouts++;
+        this.core.onTimeout(m.height, m.round, m.step);
+      }
+    }
+    this.log.info("consensus WAL replayed", { height: h, round: this.core.round, ...n, tornBytes: this.wal?.tornBytes ?? 0 });
+  }
+
+  /** Our own vote or proposal in the WAL must be covered by sign_state; false (node stopping) if not. */
+  private checkOwnRecord(m: WalMessage): boolean {
+    const me = this.privval?.address;
+    if (!me) return true;
+    try {
+      if (m.kind === "vote" && Buffer.compare(m.vote.body.validator, me) === 0) {
+        const b = m.vote.body;
+        this.privval!.checkSigned(b.height, b.round, b.type === VoteType.Prevote ? "prevote" : "precommit");
+      } else if (m.kind === "proposal" && Buffer.compare(m.proposal.body.proposer, me) === 0) {
+        this.privval!.checkSigned(m.proposal.body.height, m.proposal.body.round, "proposal");
+      }
+      return true;
+    } catch (e) {
+      this.fatal(e);
+      return false;
+    }
+  }
+
+  /** Appends to the WAL (fsync'd); false, with the node stopping, if the write failed. */
+  private walAppend(m: WalMessage): boolean {
+    if (!this.wal) return true;
+    return this.walDo(() => this.wal!.append(m));
+  }
+
+  private walDo(f: () => void): boolean {
+    try {
+      f();
+      return true;
+    } catch (e) {
+      this.fatal(e);
+      return false;
+    }
+  }
+
+  /**
+   * A fault the node cannot run through (WAL or block write failed): sign nothing more, stop
+   * consensus, and let the owner of the process stop it with its exit code.
+   */
+  private fatal(e: unknown): void {
+    const f = e instanceof FatalError ? e : asStorageFault(e, this.wal?.path ?? "data");
+    if (!f) throw e;
+    this.signingHalted = true;
+    this.stop();
+    this.onFatal(f);
+  }
+
+  /**
+   * A commit that holds our precommit above what sign_state says we signed means sign_state is
+   * an old copy: stop before signing anything with it (privval.checkSignedAt). False if stopped.
+   */
+  private checkOwnSignature(c: CommitValue): boolean {
+    if (!this.privval) return true;
+    const me = this.privval.address;
+    if (!c.signatures.some((s) => s.flag === BlockIdFlag.Commit && Buffer.compare(s.validator, me) === 0)) return true;
+    try {
+      this.privval.checkSignedAt(c.height);
+      return true;
+    } catch (e) {
+      this.fatal(e);
+      return false;
+    }
+  }
+
+  /**
+   * Runs a read of committed state; a storage fault in it (LevelDB corruption, I/O error) stops
+   * the node instead of surfacing as "invalid block" or a gossip handler warning, and is
+   * rethrown so the core does not act on it.
+   */
+  private storageRead<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      const fault = asStorageFault(e, this.chain.db.dir);
+      if (fault) this.fatal(fault);
+      throw e;
+    }
+  }
+
+  /** Stops all signing (test hook, fatal faults). */
+  haltSigning(): void {
+    this.signingHalted = true;
   }
 
   // --- effects of the core
@@ -211,10 +375,14 @@ export class ConsensusDriver {
     switch (e.kind) {
       case "proposal":
         this.proposalSeenAt ||= Date.now();
+        if (!this.walAppend({ kind: "proposal", proposal: e.proposal, block: e.block })) return;
         this.publish("proposal", this.proposalMsg(e.proposal, e.block));
         return;
       case "vote":
+        // signed and in sign_state already: recorded so a restart counts our own vote again
+        this.walAppend({ kind: "vote", vote: e.vote });
         this.publish("vote", VoteMsg.serialize({ vote: e.vote, nonce: this.nonce++ }));
+        this.maybeCrashForTest(e.vote);
         return;
       case "timeout": {
         // A timeout that fires while the core is paused (a block being written, or a sync
@@ -223,13 +391,22 @@ export class ConsensusDriver {
         const fire = () => {
           if (this.stopped) return;
           if (this.busy) return void this.later(20, fire);
+          // only a timeout the core will act on is worth recording
+          if (e.height === this.core.height && e.round === this.core.round && !this.core.decided) {
+            if (!this.walAppend({ kind: "timeout", height: e.height, round: e.round, step: e.step })) return;
+          }
           this.core.onTimeout(e.height, e.round, e.step);
         };
         this.later(timeoutFor(this.opts.timeouts, e.step, e.round), fire);
         return;
       }
       case "lock":
-        this.privval?.saveLock(e.height, e.round, e.blockId, e.block);
+        try {
+          this.wal?.sync(); // the prevotes behind the lock are durable before the lock is
+          this.privval?.saveLock(e.height, e.round, e.blockId, e.block);
+        } catch (err) {
+          this.fatal(err);
+        }
         return;
       case "evidence":
         this.log.warn("equivocation observed", { height: e.evidence.first.body.height, validator: hex(e.evidence.first.body.validator) });
@@ -240,6 +417,18 @@ export class ConsensusDriver {
         void this.commitDecided(e);
         return;
     }
+  }
+
+  private maybeCrashForTest(v: VoteValue): void {
+    const at = this.opts.crashAfterPrevoteAt;
+    if (at === undefined || this.signingHalted || v.body.type !== VoteType.Prevote || v.body.height < at) return;
+    if (v.body.blockId.every((b) => b === 0)) return; // a nil prevote locks no one
+    this.signingHalted = true;
+    this.log.warn("test hook: crashing after prevote", { height: v.body.height, round: v.body.round });
+    // dead from here on: no more input either (a decision in the next 300 ms would commit)
+    this.stop();
+    // long enough for the prevote to leave the socket, short enough to die before the next step
+    setTimeout(() => process.kill(process.pid, "SIGKILL"), 300);
   }
 
   /** Our proposal on the wire, its block compact. PERF: one block decode and a sha256 per tx, once per block. */
@@ -293,17 +482,32 @@ export class ConsensusDriver {
       this.stats.rounds.push(e.round);
       if (this.stats.rounds.length > 10_000) this.stats.rounds.shift();
       const next = this.proposerAt.prepareNext(executed.nextValidators);
-      await this.track(this.chain.commit(executed, commit, next.serialized));
+      try {
+        await this.track(this.chain.commit(executed, commit, next.serialized));
+      } catch (err) {
+        const f = asStorageFault(err, this.chain.db.dir);
+        if (f) {
+          this.busy = false;
+          return this.fatal(f);
+        }
+        throw err;
+      }
       for (const v of this.latePrecommits.splice(0)) this.chain.addLateSignature(v.body.validator, v.body.blockId, v.body.timestamp, v.signature);
+      this.checkOwnSignature(commit);
       this.proposerAt.advance(next);
       this.stats.heights++;
       this.stats.msgsPerHeight.push(this.stats.msgsThisHeight);
       if (this.proposalSeenAt) this.stats.proposalToCommitMs.push(Date.now() - this.proposalSeenAt);
       if (this.stats.proposalToCommitMs.length > 10_000) this.stats.proposalToCommitMs.shift();
     } catch (err) {
+      // not a storage fault (those stop the node above): a bug; the node cannot commit the
+      // decided block, so it stops signing and stops rather than run on a state it lost track of
       this.log.error("commit failed", { height: e.height, err: (err as Error).stack ?? String(err) });
       this.busy = false;
-      throw err;
+      this.signingHalted = true;
+      this.stop();
+      this.onFatal(err as Error);
+      return;
     }
     await this.sleep(this.opts.timeouts.commitMs);
     this.busy = false;
@@ -402,7 +606,10 @@ export class ConsensusDriver {
         return;
       }
       if (vote.body.height > this.core.height || this.busy) return this.buffer(topic, data, vote.body.height);
-      if (vote.body.height === this.core.height) this.core.onVote(vote);
+      if (vote.body.height === this.core.height && !this.core.hasVote(vote)) {
+        if (!this.walAppend({ kind: "vote", vote })) return;
+        this.core.onVote(vote);
+      }
       return;
     }
     const { proposal, block: compact } = this.decodeProposal(data);
@@ -412,7 +619,13 @@ export class ConsensusDriver {
     const r = fromCompact(compact, (k) => this.txBytes(k));
     if ("missing" in r) return void this.fetchProposalTxs(proposal.body.blockId, r.missing, data);
     r.block.txs.forEach((tx, i) => this.proposalTxs.set(r.keys[i]!, tx));
-    this.core.onProposal(proposal, Block.serialize(r.block));
+    const block = Block.serialize(r.block);
+    if (!this.walAppend({ kind: "proposal", proposal, block })) return;
+    this.core.onProposal(proposal, block);
+    // a re-proposal of a locked block names its proof-of-lock round: fetch those prevotes now
+    // if we lack them, rather than at the next periodic pull
+    const vr = polRound(proposal.body);
+    if (vr >= 0 && !this.core.votesOf(vr)?.prevotes.hasTwoThirdsFor(hex(proposal.body.blockId))) void this.pullVotes();
   }
 
   /**
@@ -455,14 +668,70 @@ export class ConsensusDriver {
     if (height > this.core.height && !this.busy) void this.maybeSync();
   }
 
+  // --- mempool re-gossip and vote gossip by pull (node/mempoolPull.ts, node/votePull.ts)
+
+  private async pullTxs(): Promise<void> {
+    if (this.stopped || this.pullingTxs || this.catchingUp()) return;
+    this.pullingTxs = true;
+    try {
+      const now = Date.now();
+      for (const peer of this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now)) {
+        try {
+          this.stats.mempoolTxsPulled += await pullTxsFrom(this.chain, (req, ms) => this.net.request(peer, req, ms));
+        } catch {
+          /* unreachable or older peer: the others may have them */
+        }
+      }
+    } finally {
+      this.pullingTxs = false;
+    }
+  }
+  private pullingTxs = false;
+
+  /**
+   * Asks every peer for the votes and proposals of the current height it has and we lack, every
+   * rebroadcastMs. A restarted or partitioned node thereby gets every round's votes, the
+   * prevotes of a proof-of-lock round above all, which own-vote rebroadcast never resends.
+   */
+  private async pullVotes(): Promise<void> {
+    if (this.busy || this.stopped || this.pullingVotes) return;
+    this.pullingVotes = true;
+    try {
+      const h = this.core.height;
+      const req = votesRequest(this.core, this.vals.length);
+      const now = Date.now();
+      await Promise.all(
+        this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now).map(async (peer) => {
+          let got: ReturnType<typeof answerAsGossip>;
+          try {
+            got = answerAsGossip(await this.net.request(peer, req, 3000));
+          } catch {
+            return; // unreachable, or an older node: the others may answer
+          }
+          if (this.stopped || this.core.height !== h) return;
+          // the same checks as gossip (signature, validator, height) before the core sees them
+          for (const data of got.proposals) if (this.validate("proposal", data) === "accept") this.onGossip("proposal", data);
+          for (const { vote, data } of got.votes) {
+            if (!this.core.hasVote(vote) && this.validate("vote", data) === "accept") this.onGossip("vote", data);
+          }
+        }),
+      );
+    } finally {
+      this.pullingVotes = false;
+    }
+  }
+  private pullingVotes = false;
+
   // --- block sync
 
   /** Serves `/sync/1`: our height, or up to `count` blocks with their commits. */
   async serveSync(req: Uint8Array): Promise<Uint8Array> {
+    if (req[0] === SyncKind.Votes) return votesAnswer(this.core, req, (p, block) => ProposalMsg.deserialize(this.proposalMsg(p, block)));
     const r = SyncRequest.deserialize(req);
     const height = this.chain.height;
     const genesis = this.chain.genesisHash;
     if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, genesis, blocks: [] });
+    if (r.kind === SyncKind.TxHashes) return txHashesAnswer(this.chain, r.count, Date.now());
     if (r.kind === SyncKind.Txs) {
       const txs: Uint8Array[] = [];
       let bytes = 0;
@@ -550,9 +819,16 @@ export class ConsensusDriver {
               throw new Error(`peer ${best.peer} sent an invalid block: ${r.reason}`);
             }
             const next = this.proposerAt.prepareNext(r.executed.nextValidators);
-            await this.track(this.chain.commit(r.executed, commit, next.serialized));
+            try {
+              await this.track(this.chain.commit(r.executed, commit, next.serialized, true));
+            } catch (err) {
+              const f = asStorageFault(err, this.chain.db.dir);
+              if (f) return this.fatal(f);
+              throw err;
+            }
             this.proposerAt.advance(next);
             applied++;
+            if (!this.checkOwnSignature(commit)) return;
           }
         } finally {
           this.busy = false;

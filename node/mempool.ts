@@ -1,7 +1,11 @@
 // The mempool: txs that passed CheckTx, waiting for a block. Per-sender queues ordered by nonce
 // (a sender's txs can only execute in nonce order), fee-per-gas priority across senders, caps on
-// count and bytes with eviction of the cheapest tail, dedupe by hash. Pure data structure: the
-// node supplies committed nonces; no I/O, no clock.
+// count and bytes with eviction of the cheapest tail, dedupe by hash, and a TTL in blocks and
+// time (CometBFT's ttl-num-blocks / ttl-duration) that drops a stuck tx together with the later
+// nonces of its sender, which could never execute without it. Every tx that leaves without
+// being committed is remembered for a while with why (`dropped`), so a client that was told
+// "accepted" can learn that it must resubmit. Pure data structure: the node supplies committed
+// nonces, heights and times; no I/O, no clock.
 import { ErrorCode, StrataError } from "../state/errors.ts";
 
 export type MempoolTx = {
@@ -13,10 +17,28 @@ export type MempoolTx = {
   gas: bigint;
 };
 
-export type MempoolOptions = { maxTxs: number; maxBytes: number; maxPerSender: number; maxNonceGap: number };
+export type MempoolOptions = {
+  maxTxs: number;
+  maxBytes: number;
+  maxPerSender: number;
+  maxNonceGap: number;
+  /** a tx not included within this many blocks of its admission is dropped (0 or absent: no limit) */
+  ttlNumBlocks?: number;
+  /** nor within this many milliseconds (0 or absent: no limit) */
+  ttlDurationMs?: number;
+};
 export type MempoolDeps = { accountNonce(sender: string): bigint };
 
-type Entry = MempoolTx & { seq: number };
+/** Why a tx left the mempool without being committed. */
+export type DropReason = "ttl" | "dependency" | "recheck" | "evicted";
+export type DropRecord = { height: number; reason: DropReason };
+/** When a tx was admitted: chain height and wall-clock ms (the caller's clock). */
+export type Admission = { height: number; time: number };
+
+type Entry = MempoolTx & { seq: number; at: Admission };
+
+/** how many dropped hashes are remembered (FIFO) */
+const DROPPED_MAX = 200_000;
 
 /** a before b? Higher fee per gas first, then earlier arrival (deterministic). */
 function higher(a: Entry, b: Entry): boolean {
@@ -37,6 +59,10 @@ export class Mempool {
   private readonly senders = new Map<string, Map<bigint, Entry>>();
   private totalBytes = 0;
   private seq = 0;
+  private readonly droppedTxs = new Map<string, DropRecord>();
+  private lastHeight = 0;
+  /** txs dropped without being committed, by reason, since start (metrics) */
+  readonly dropCounts: Record<DropReason, number> = { ttl: 0, dependency: 0, recheck: 0, evicted: 0 };
 
   constructor(opts: MempoolOptions, deps: MempoolDeps) {
     this.opts = opts;
@@ -56,8 +82,18 @@ export class Mempool {
     return this.byHash.get(hash);
   }
 
+  /** The chain height the mempool starts at (admissions and drops are stamped with it until the next block). */
+  startAt(height: number): void {
+    this.lastHeight = height;
+  }
+
+  /** Why `hash` left the mempool uncommitted, if it did lately. */
+  dropped(hash: string): DropRecord | undefined {
+    return this.droppedTxs.get(hash);
+  }
+
   /** Admits a tx or throws a StrataError naming the rule. PERF: O(1) unless the pool is full. */
-  add(tx: MempoolTx): void {
+  add(tx: MempoolTx, at: Admission = { height: this.lastHeight, time: 0 }): void {
     if (this.byHash.has(tx.hash)) throw new StrataError(ErrorCode.TxAlreadyInMempool, `tx ${tx.hash} is already in the mempool`);
     if (tx.gas <= 0n) throw new Error("mempool: gas must be > 0");
     const next = this.deps.accountNonce(tx.sender);
@@ -82,10 +118,11 @@ export class Mempool {
       if (!victim || !pricier(tx, victim)) {
         throw new StrataError(ErrorCode.MempoolFull, `mempool is full (${this.byHash.size} txs, ${this.totalBytes} bytes) and this tx does not pay more per gas than the cheapest pending one`);
       }
-      this.removeEntry(victim);
+      this.drop(victim, "evicted");
     }
-    if (existing) this.removeEntry(existing);
-    const e: Entry = { ...tx, seq: this.seq++ };
+    if (existing) this.drop(existing, "evicted");
+    this.droppedTxs.delete(tx.hash); // resubmitted
+    const e: Entry = { ...tx, seq: this.seq++, at: { ...at } };
     let q = this.senders.get(tx.sender);
     if (!q) this.senders.set(tx.sender, (q = new Map()));
     q.set(tx.nonce, e);
@@ -113,6 +150,22 @@ export class Mempool {
       q.delete(e.nonce);
       if (q.size === 0) this.senders.delete(e.sender);
     }
+  }
+
+  /** Removes `e` uncommitted and remembers why. */
+  private drop(e: Entry, reason: DropReason): void {
+    this.removeEntry(e);
+    this.dropCounts[reason]++;
+    this.droppedTxs.set(e.hash, { height: this.lastHeight, reason });
+    if (this.droppedTxs.size > DROPPED_MAX) this.droppedTxs.delete(this.droppedTxs.keys().next().value!);
+  }
+
+  /** Drops `e` and every later nonce of its sender (they cannot execute without it). */
+  private dropWithDependents(e: Entry, reason: DropReason): void {
+    const q = this.senders.get(e.sender);
+    this.drop(e, reason);
+    if (!q) return;
+    for (const later of [...q.values()]) if (later.nonce > e.nonce) this.drop(later, "dependency");
   }
 
   remove(hash: string): boolean {
@@ -165,14 +218,58 @@ export class Mempool {
    * After a block: drop its txs, then txs whose nonce the chain has passed, then (if given)
    * txs that no longer pass `recheck` against the new state.
    */
-  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean): void {
+  /**
+   * `synced`: the block came by block sync, not consensus. Such blocks do not count against the
+   * TTL (the tx could not have been in them: they were decided while this node was behind), so
+   * a node catching up 100 blocks does not expire everything it holds.
+   */
+  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean, at?: Admission, synced = false): void {
+    if (at) {
+      if (synced) for (const e of this.byHash.values()) e.at.height++; // one block per update
+      this.lastHeight = at.height;
+    }
     for (const c of committed) this.remove(typeof c === "string" ? c : c.hash);
     for (const [sender, q] of [...this.senders]) {
       const next = this.deps.accountNonce(sender);
-      for (const e of [...q.values()]) {
-        if (e.nonce < next || (recheck && !recheck(e))) this.removeEntry(e);
+      for (const e of [...q.values()].sort((a, b) => (a.nonce < b.nonce ? -1 : 1))) {
+        if (!q.has(e.nonce) || q.get(e.nonce) !== e) continue; // dropped with an earlier nonce
+        if (e.nonce < next) this.removeEntry(e); // spent: by this block or an earlier one
+        else if (recheck && !recheck(e)) this.dropWithDependents(e, "recheck");
       }
     }
+    if (at && !synced) this.expire(at);
+  }
+
+  /**
+   * Drops txs admitted more than ttlNumBlocks blocks or ttlDurationMs ago, each with the later
+   * nonces of its sender. PERF: O(n) per block.
+   */
+  expire(now: Admission): number {
+    const blocks = this.opts.ttlNumBlocks ?? 0;
+    const ms = this.opts.ttlDurationMs ?? 0;
+    if (blocks <= 0 && ms <= 0) return 0;
+    const before = this.byHash.size;
+    for (const e of [...this.byHash.values()]) {
+      if (!this.byHash.has(e.hash)) continue;
+      const old = (blocks > 0 && now.height - e.at.height >= blocks) || (ms > 0 && e.at.time > 0 && now.time - e.at.time >= ms);
+      if (old) this.dropWithDependents(e, "ttl");
+    }
+    return before - this.byHash.size;
+  }
+
+  /** Every pending tx with its admission, in admission order (the mempool log is rewritten from it). */
+  *admitted(): Generator<{ bytes: Uint8Array; at: Admission }> {
+    for (const e of this.byHash.values()) yield { bytes: e.bytes, at: e.at };
+  }
+
+  /** Hashes of txs admitted at or before `time` (ms), oldest first, at most `max` (peers pull what they lack). */
+  pendingSince(time: number, max: number): string[] {
+    const out: string[] = [];
+    for (const e of this.byHash.values()) {
+      if (out.length >= max) break;
+      if (e.at.time <= time) out.push(e.hash);
+    }
+    return out;
   }
 }
 

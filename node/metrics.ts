@@ -15,6 +15,8 @@ export type MetricsSources = {
   chain: Chain;
   p2p: P2P;
   consensus: () => { round: number; lastCommitRound: number; signatureVerifications: number; catchingUp: boolean; proposalTxsFetched: number; shunnedPeers: number };
+  /** the validator's signer: refusals by rule, and how far sign_state is ahead of the chain */
+  signer?: () => { refused: Record<string, number>; aheadBy: number };
 };
 
 const E18 = 1e18;
@@ -68,6 +70,13 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
   // --- mempool and network
   new Gauge({ name: "strata_mempool_txs", help: "Transactions waiting in the mempool", registers: r, collect() { this.set(chain.mempool.size); } });
   new Gauge({ name: "strata_mempool_bytes", help: "Bytes of transactions waiting in the mempool", registers: r, collect() { this.set(chain.mempool.bytes); } });
+  const dropLast = new Map<string, number>();
+  new Counter({
+    name: "strata_mempool_dropped_total", help: "Txs that left the mempool without being committed, by reason (ttl, dependency on a dropped nonce, recheck, evicted by a pricier tx)", labelNames: ["reason"], registers: r,
+    collect() {
+      for (const [reason, n] of Object.entries(chain.mempoolDrops())) mirror(this, { reason }, dropLast, n);
+    },
+  });
   new Gauge({ name: "strata_peers", help: "Connected libp2p peers", registers: r, collect() { this.set(p2p.peers().length); } });
   new Gauge({ name: "strata_sync_peers_shunned", help: "Peers not synced from for now: on another chain (genesis differs) or sent invalid blocks", registers: r, collect() { this.set(src.consensus().shunnedPeers); } });
   const gossipLast = new Map<string, number>();
@@ -94,6 +103,22 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
     collect() {
       mirror(this, { kind: "tx" }, verifyLast, chain.stats.signatureVerifications);
       mirror(this, { kind: "consensus" }, verifyLast, src.consensus().signatureVerifications);
+    },
+  });
+
+  // --- signing safety
+  const refusedLast = new Map<string, number>();
+  new Counter({
+    name: "strata_sign_refused_total", help: "Signatures the signer refused because they could conflict with sign_state, by rule (height = sign_state is ahead of the chain)", labelNames: ["rule"], registers: r,
+    collect() {
+      const s = src.signer?.();
+      for (const rule of ["height", "round", "step", "conflict"]) mirror(this, { rule }, refusedLast, s?.refused[rule] ?? 0);
+    },
+  });
+  new Gauge({
+    name: "strata_sign_state_ahead_heights", help: "How many heights sign_state is ahead of the height being decided (> 0: this validator cannot sign until the chain gets there)", registers: r,
+    collect() {
+      this.set(src.signer?.().aheadBy ?? 0);
     },
   });
 

@@ -21,6 +21,21 @@ import { Registry } from "prom-client";
 import { healthCheck } from "./health.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { installProcessGuard } from "./processGuard.ts";
+import { ConsensusWal } from "./consensusWal.ts";
+import { BlockIdFlag } from "../state/encoding/types.ts";
+import { FatalError, FatalExit } from "./fatal.ts";
+import { join } from "node:path";
+
+/**
+ * Stops the process on a fault the node must not run through: one error line naming the file
+ * and what to do, the exit code of the fault (docs/operating.md). Nothing is signed after this
+ * (the caller halted signing), and nothing is flushed: the disk is what failed.
+ */
+export function exitFatal(log: Logger, e: Error): never {
+  const f = e instanceof FatalError ? e : undefined;
+  log.error(f ? f.message : `fatal: ${e.message}`, { exitCode: f?.exitCode ?? FatalExit.Internal, path: f?.path, stack: f ? undefined : e.stack });
+  process.exit(f?.exitCode ?? FatalExit.Internal);
+}
 
 export type RunningNode = { chain: Chain; config: NodeConfig; p2p: P2P; driver: ConsensusDriver; stop(): Promise<void> };
 
@@ -45,12 +60,29 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const key = loadValidatorKey(paths.validatorKey);
   mkdirSync(paths.data, { recursive: true });
   const verifier = VerifyPool.start(config.verifyWorkers);
-  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events });
-  log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase() });
+  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events, mempoolLogPath: join(paths.data, "mempool.log") });
+  log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase(), mempoolReloaded: chain.reloaded.admitted, mempoolLogged: chain.reloaded.logged });
 
   // Every node has a consensus key; it signs only while it is in the height's validator set.
   const isValidator = chain.validators().some((v) => Buffer.compare(v.pubkey, key.pubkey) === 0);
-  const privval = new FilePrivval(key, chain.chainId, paths.signState);
+  const refused: Record<string, number> = { height: 0, round: 0, step: 0, conflict: 0 };
+  let refusedAt = -1;
+  const privval = new FilePrivval(key, chain.chainId, paths.signState, (e) => {
+    refused[e.kind] = (refused[e.kind] ?? 0) + 1;
+    // the others happen in a normal restart (the core re-asks for a step it signed); a height
+    // refusal never does: say it loudly, once per height
+    if (e.kind === "height" && refusedAt !== e.askedHeight) {
+      refusedAt = e.askedHeight;
+      log.error("refusing to sign: sign_state is ahead of the chain", { file: paths.signState, signedHeight: e.signedHeight, height: e.askedHeight, hint: "this validator signs again only above the sign_state height; if the file was edited or copied from another node, see docs/operating.md (sign_state)" });
+    }
+  });
+  const signAheadBy = () => Math.max(0, (privval.lastSigned()?.height ?? 0) - (chain.height + 1));
+  if (isValidator) {
+    // our precommit in the last stored commit: sign_state must have signed at least that high
+    const own = chain.lastCommitOf().signatures.some((s) => s.flag === BlockIdFlag.Commit && Buffer.compare(s.validator, key.address) === 0);
+    if (own) privval.checkSignedAt(chain.lastCommitOf().height);
+    if (signAheadBy() > 0) log.error("sign_state is ahead of the chain: this validator will not sign until the chain passes its height", { file: paths.signState, signedHeight: privval.lastSigned()!.height, chainHeight: chain.height });
+  }
   let driver: ConsensusDriver | undefined;
   const registry = config.metrics.enabled ? new Registry() : undefined;
   const p2p = await P2P.start(
@@ -68,7 +100,12 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   });
   log.info("p2p listening", { addrs: p2p.multiaddrs.join(","), validator: isValidator });
   const c = config.consensus;
+  const wal = ConsensusWal.open(join(paths.data, "cs.wal"));
   const schedule = ProposerSchedule.open(genesis.validators, chain.height + 1, chain.db.meta()?.consensus);
+  chain.onFatal = (e) => {
+    driver?.haltSigning();
+    exitFatal(log, e);
+  };
   driver = new ConsensusDriver(
     chain,
     privval,
@@ -85,10 +122,20 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
         precommitDeltaMs: c.timeoutDeltaMs,
         commitMs: c.timeoutCommitMs,
       },
+      crashAfterPrevoteAt: process.env.STRATA_TEST_CRASH_AFTER_PREVOTE ? Number(process.env.STRATA_TEST_CRASH_AFTER_PREVOTE) : undefined,
     },
     log.child("consensus"),
+    {
+      wal,
+      onFatal: (e) => {
+        driver?.haltSigning();
+        exitFatal(log, e);
+      },
+    },
   );
-  const txGossip = new TxGossip((txs) => driver!.gossipTxs(txs));
+  // test hook STRATA_TEST_NO_TX_GOSSIP=1: accepted txs are never gossiped (a lost batch, always)
+  const noTxGossip = process.env.STRATA_TEST_NO_TX_GOSSIP === "1";
+  const txGossip = new TxGossip((txs) => (noTxGossip ? undefined : driver!.gossipTxs(txs)));
 
   const rpcAddress = `${config.rpc.host}:${config.rpc.port}`;
   const health = healthCheck({ chain, catchingUp: () => driver!.catchingUp(), minBlockTimeMs: c.timeoutCommitMs, staleBlocks: config.health.staleBlocks });
@@ -96,6 +143,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     ? createNodeMetrics({
         chain,
         p2p,
+        signer: () => ({ refused, aheadBy: signAheadBy() }),
         consensus: () => ({ round: driver!.round, lastCommitRound: driver!.lastCommitRound(), signatureVerifications: driver!.stats.signatureVerifications, catchingUp: driver!.catchingUp(), proposalTxsFetched: driver!.stats.proposalTxsFetched, shunnedPeers: driver!.shunnedPeers() }),
       }, registry)
     : undefined;
@@ -147,6 +195,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       await new Promise((r) => (metricsServer ? metricsServer.close(r) : r(undefined)));
       await p2p.stop();
       await chain.close();
+      wal.close();
       await verifier?.close();
       log.info("stopped", { height: chain.height });
     })();

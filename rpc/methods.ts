@@ -294,7 +294,13 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   m.set("tx", async (p) => {
     const hash = reqHash(p, "hash");
     const t = await txJson(hash);
-    if (!t) throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} not found`);
+    if (!t) {
+      // accepted once, then dropped uncommitted (TTL, a dropped earlier nonce, eviction): say so,
+      // so the client knows to resubmit rather than wait
+      const d = chain.mempool.dropped(hex(hash).toUpperCase());
+      if (d) throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} expired: dropped from the mempool at height ${d.height} (${d.reason}) without being included; resubmit it`);
+      throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} not found`);
+    }
     return t;
   });
 

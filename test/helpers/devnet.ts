@@ -13,7 +13,7 @@ export type TestNet = {
   homes: string[];
   clients: StrataClient[];
   procs: (NodeProc | undefined)[];
-  start(i: number): NodeProc;
+  start(i: number, env?: Record<string, string>): NodeProc;
   kill(i: number, signal?: NodeJS.Signals): Promise<void>;
   stopAll(): Promise<void>;
   heights(): Promise<(number | undefined)[]>;
@@ -113,8 +113,8 @@ export async function startTestNet(n: number, opts: DevnetOptions = {}, configur
     homes,
     clients: rpc.map((u) => new StrataClient(u)),
     procs,
-    start(i) {
-      procs[i] = startProc(["start", "--home", homes[i]]);
+    start(i, env) {
+      procs[i] = startProc(["start", "--home", homes[i]], env);
       return procs[i]!;
     },
     async kill(i, signal = "SIGKILL") {

@@ -13,8 +13,9 @@ export function strata(args: string[]): { code: number; stdout: string; stderr: 
 
 export type NodeProc = { proc: ChildProcess; output: string[]; exited: Promise<number | null> };
 
-export function startProc(args: string[]): NodeProc {
-  const proc = spawn(process.execPath, [STRATA, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** `env`: extra environment for the node (test hooks such as STRATA_TEST_CRASH_AFTER_PREVOTE). */
+export function startProc(args: string[], env?: Record<string, string>): NodeProc {
+  const proc = spawn(process.execPath, [STRATA, ...args], { stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env });
   const output: string[] = [];
   proc.stdout!.on("data", (d) => output.push(String(d)));
   proc.stderr!.on("data", (d) => output.push(String(d)));

@@ -7,7 +7,7 @@ let counter = 0;
 function tx(sender: string, nonce: number, fee = 100n, size = 100, gas = 10n): MempoolTx {
   return { hash: `H${counter++}`, bytes: new Uint8Array(size), sender, nonce: BigInt(nonce), fee, gas };
 }
-function pool(nonces: Record<string, number> = {}, opts: Partial<{ maxTxs: number; maxBytes: number; maxPerSender: number; maxNonceGap: number }> = {}) {
+function pool(nonces: Record<string, number> = {}, opts: Partial<{ maxTxs: number; maxBytes: number; maxPerSender: number; maxNonceGap: number; ttlNumBlocks: number; ttlDurationMs: number }> = {}) {
   return new Mempool({ maxTxs: 1000, maxBytes: 1 << 20, maxPerSender: 100, maxNonceGap: 50, ...opts }, { accountNonce: (s) => BigInt(nonces[s] ?? 0) });
 }
 function code(f: () => void): number {
@@ -148,5 +148,78 @@ describe("mempool", () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("TTL in blocks: a stuck tx expires with the later nonces of its sender, and says so", () => {
+    const nonces: Record<string, number> = { a: 0, b: 0 };
+    const m = new Mempool({ maxTxs: 100, maxBytes: 1 << 20, maxPerSender: 100, maxNonceGap: 50, ttlNumBlocks: 5 }, { accountNonce: (s) => BigInt(nonces[s] ?? 0) });
+    const a1 = tx("a", 1); // nonce 0 never arrived: a1 and a2 are stuck
+    const a2 = tx("a", 2);
+    const b0 = tx("b", 0);
+    m.add(a1, { height: 10, time: 0 });
+    m.add(a2, { height: 13, time: 0 });
+    m.add(b0, { height: 13, time: 0 });
+    m.update([], undefined, { height: 14, time: 0 });
+    expect(m.size).toBe(3);
+    m.update([], undefined, { height: 15, time: 0 });
+    expect(m.has(a1.hash) || m.has(a2.hash)).toBe(false);
+    expect(m.has(b0.hash)).toBe(true);
+    expect(m.dropped(a1.hash)).toEqual({ height: 15, reason: "ttl" });
+    expect(m.dropped(a2.hash)).toEqual({ height: 15, reason: "dependency" });
+    expect(m.dropCounts).toMatchObject({ ttl: 1, dependency: 1 });
+    // resubmitted: no longer reported as dropped
+    m.add(a1, { height: 15, time: 0 });
+    expect(m.dropped(a1.hash)).toBeUndefined();
+  });
+
+  it("blocks that came by sync do not count against the TTL", () => {
+    const m = pool({}, { ttlNumBlocks: 5 });
+    const a = tx("a", 0);
+    m.update([], undefined, { height: 10, time: 0 });
+    m.add(a, { height: 10, time: 0 });
+    for (let h = 11; h <= 40; h++) m.update([], undefined, { height: h, time: 0 }, true);
+    expect(m.has(a.hash)).toBe(true);
+    for (let h = 41; h <= 44; h++) m.update([], undefined, { height: h, time: 0 });
+    expect(m.has(a.hash)).toBe(true);
+    m.update([], undefined, { height: 45, time: 0 });
+    expect(m.dropped(a.hash)?.reason).toBe("ttl");
+  });
+
+  it("TTL in time, and a failed recheck drops the later nonces too", () => {
+    const m = pool({}, { ttlDurationMs: 1000 });
+    const a0 = tx("a", 0);
+    const c0 = tx("c", 0);
+    const c1 = tx("c", 1);
+    m.add(a0, { height: 1, time: 5000 });
+    m.add(c0, { height: 1, time: 5500 });
+    m.add(c1, { height: 1, time: 5500 });
+    m.update([], (t) => t.hash !== c0.hash, { height: 2, time: 6000 });
+    expect(m.dropped(a0.hash)?.reason).toBe("ttl");
+    expect(m.dropped(c0.hash)?.reason).toBe("recheck");
+    expect(m.dropped(c1.hash)?.reason).toBe("dependency");
+    expect(m.size).toBe(0);
+  });
+
+  it("a tx evicted by a pricier one is recorded as dropped; committed ones are not", () => {
+    const m = pool({}, { maxTxs: 2 });
+    const cheap = tx("a", 0, 10n);
+    const other = tx("b", 0, 100n);
+    m.add(cheap);
+    m.add(other);
+    m.add(tx("c", 0, 1000n));
+    expect(m.dropped(cheap.hash)?.reason).toBe("evicted");
+    m.update([other.hash]);
+    expect(m.dropped(other.hash)).toBeUndefined();
+  });
+
+  it("pendingSince lists txs admitted at or before a time, oldest first; admitted() keeps admissions", () => {
+    const m = pool();
+    const a = tx("a", 0);
+    const b = tx("b", 0);
+    m.add(a, { height: 1, time: 100 });
+    m.add(b, { height: 1, time: 900 });
+    expect(m.pendingSince(500, 10)).toEqual([a.hash]);
+    expect(m.pendingSince(900, 1)).toEqual([a.hash]);
+    expect([...m.admitted()].map((x) => x.at.time)).toEqual([100, 900]);
   });
 });

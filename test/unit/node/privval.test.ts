@@ -1,10 +1,11 @@
 // The signer never signs two conflicting votes or proposals for one height/round/step, across
 // restarts (state on disk), re-sends the identical vote, and keeps the lock for a restart.
 import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FilePrivval } from "../../../node/privval.ts";
+import { FilePrivval, type DoubleSignRefused } from "../../../node/privval.ts";
+import { FatalError, FatalExit } from "../../../node/fatal.ts";
 import { VoteType, voteSignBytes, type VoteBodyValue } from "../../../consensus/vote.ts";
 import { publicKeyFromSeed, signMessage, verifySignature } from "../../../state/crypto/ed25519.ts";
 import { addressFromPubkey } from "../../../state/crypto/address.ts";
@@ -71,5 +72,81 @@ describe("FilePrivval (double-sign protection)", () => {
     expect(r.lockedBlockId).toEqual(id(9));
     expect(r.lockedBlock).toEqual(Uint8Array.of(1, 2, 3));
     expect(new FilePrivval(key, "c", path).restoreFor(8)).toBeUndefined();
+  });
+
+  const fatalOf = (f: () => unknown): FatalError => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof FatalError) return e;
+      throw e;
+    }
+    throw new Error("no FatalError");
+  };
+
+  it("sign_state that is not JSON, or fails its checksum, stops the node naming the file", () => {
+    const { pv, path } = fresh();
+    pv.signVote(vote(5, 0, VoteType.Prevote, 1));
+    const good = readFileSync(path, "utf8");
+    expect(JSON.parse(good).checksum).toMatch(/^[0-9a-f]{64}$/);
+    writeFileSync(path, good.slice(0, 20));
+    let f = fatalOf(() => new FilePrivval(key, "c", path));
+    expect(f.exitCode).toBe(FatalExit.SignStateInvalid);
+    expect(f.message).toContain(path);
+    expect(f.message).toContain("not valid JSON");
+    writeFileSync(path, good.replace('"height":5', '"height":900'));
+    f = fatalOf(() => new FilePrivval(key, "c", path));
+    expect(f.message).toContain("checksum");
+    writeFileSync(path, JSON.stringify({ height: "x" }));
+    expect(fatalOf(() => new FilePrivval(key, "c", path)).message).toContain("malformed");
+  });
+
+  it("a file from before checksums is accepted, and the next write adds one", () => {
+    const { pv, path } = fresh();
+    pv.signVote(vote(5, 0, VoteType.Prevote, 1));
+    const j = JSON.parse(readFileSync(path, "utf8"));
+    delete j.checksum;
+    writeFileSync(path, JSON.stringify(j));
+    const again = new FilePrivval(key, "c", path);
+    expect(again.lastSigned()?.height).toBe(5);
+    again.signVote(vote(6, 0, VoteType.Prevote, 1));
+    expect(JSON.parse(readFileSync(path, "utf8")).checksum).toBeDefined();
+  });
+
+  it("a damaged lock file stops the node at start", () => {
+    const { pv, path } = fresh();
+    pv.saveLock(7, 2, id(9), Uint8Array.of(1));
+    writeFileSync(`${path}.lock.json`, "{");
+    expect(fatalOf(() => new FilePrivval(key, "c", path)).message).toContain("lock file");
+  });
+
+  it("refusals are reported with their rule (a height refusal: sign_state ahead of the chain)", () => {
+    const { path } = fresh();
+    const seen: DoubleSignRefused[] = [];
+    const pv = new FilePrivval(key, "c", path, (e) => seen.push(e));
+    pv.signVote(vote(50, 0, VoteType.Prevote, 1));
+    expect(pv.signVote(vote(7, 0, VoteType.Prevote, 1))).toBeUndefined();
+    expect(seen.map((e) => [e.kind, e.askedHeight, e.signedHeight])).toEqual([["height", 7, 50]]);
+  });
+
+  it("an own signature the chain or the WAL shows above sign_state means sign_state is an old copy", () => {
+    const { pv, path } = fresh();
+    expect(fatalOf(() => pv.checkSignedAt(3)).message).toContain("no file");
+    pv.signVote(vote(5, 1, VoteType.Prevote, 1));
+    pv.checkSignedAt(5);
+    pv.checkSigned(5, 1, "prevote");
+    pv.checkSigned(5, 0, "precommit");
+    expect(fatalOf(() => pv.checkSignedAt(6)).exitCode).toBe(FatalExit.SignStateInvalid);
+    expect(fatalOf(() => pv.checkSigned(5, 1, "precommit")).message).toContain(path);
+    expect(fatalOf(() => pv.checkSigned(5, 2, "proposal")).message).toContain("old copy");
+  });
+
+  it("a sign_state write that fails is a storage fault (exit 74), and nothing is signed", () => {
+    const { pv, path } = fresh();
+    mkdirSync(`${path}.tmp`); // the durable write goes through this name: now it cannot
+    const f = fatalOf(() => pv.signVote(vote(5, 0, VoteType.Prevote, 1)));
+    expect(f.exitCode).toBe(FatalExit.StorageIo);
+    expect(f.message).toContain(path);
+    expect(pv.lastSigned()).toBeUndefined();
   });
 });

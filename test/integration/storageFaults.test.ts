@@ -1,0 +1,122 @@
+// Storage that refuses to lie, on the real binary (node3, 10 % of the power, of a 4-validator
+// net; the other three keep the chain going meanwhile). Catalogue:
+// - LevelDB CURRENT deleted: exit 65 naming the data directory, tables untouched (putting
+//   CURRENT back, the node runs and catches up);
+// - sign_state not JSON, or edited by hand (checksum fails): exit 66 naming the file;
+// - sign_state ahead of the chain (a consistent file, e.g. copied from another node): the node
+//   runs, says so at start and at every height it refuses to sign, and the metric shows it;
+// - sign_state lowered below what the node signed (an old backup): its own prevote in the
+//   consensus WAL gives it away, exit 66 before it signs anything.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { homePaths } from "../../node/config.ts";
+import { FatalExit } from "../../node/fatal.ts";
+import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+import { waitFor, type NodeProc } from "../helpers/proc.ts";
+
+const N3 = 3;
+
+/** sign_state.json as the node writes it, with a valid checksum (privval.ts). */
+function signStateText(s: { height: number; round: number; step: number; blockId: string; timestamp: number; signature: string }): string {
+  const checksum = createHash("sha256").update(JSON.stringify([s.height, s.round, s.step, s.blockId, s.timestamp, s.signature])).digest("hex");
+  return JSON.stringify({ ...s, checksum });
+}
+
+describe("storage and sign_state faults stop the node with a clear message", () => {
+  let net: TestNet;
+  const paths = () => homePaths(net.homes[N3]!);
+  const maxHeight = async () => Math.max(...(await net.heights()).map((h) => h ?? 0));
+
+  /** starts node3, waits for it to exit by itself; returns its exit code and output */
+  async function runToExit(env?: Record<string, string>): Promise<{ code: number | null; out: string }> {
+    const p: NodeProc = net.start(N3, env);
+    const code = await Promise.race([p.exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 60_000))]);
+    net.procs[N3] = undefined;
+    if (code === "timeout") {
+      p.proc.kill("SIGKILL");
+      throw new Error(`node3 did not exit:\n${p.output.join("").slice(-3000)}`);
+    }
+    return { code, out: p.output.join("") };
+  }
+  const noStack = (out: string) => expect(out).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)|Unhandled|UnhandledPromiseRejection/);
+
+  beforeAll(async () => {
+    net = await startTestNet(4);
+    await waitAllAtLeast(net, 3, [0, 1, 2, 3]);
+  }, 60_000);
+  afterAll(async () => {
+    await net?.stopAll();
+  });
+
+  it("a deleted LevelDB CURRENT: exit 65 naming the directory, and the tables are still there", async () => {
+    await net.kill(N3);
+    renameSync(join(paths().data, "CURRENT"), join(paths().data, "CURRENT.saved"));
+    const r = await runToExit();
+    expect(r.code).toBe(FatalExit.DatabaseCorrupt);
+    expect(r.out).toContain(paths().data);
+    expect(r.out).toContain("CURRENT");
+    expect(r.out).toMatch(/restore|re-sync/);
+    noStack(r.out);
+    // nothing was deleted: with CURRENT back the node opens its database and catches up
+    renameSync(join(paths().data, "CURRENT.saved"), join(paths().data, "CURRENT"));
+    net.start(N3);
+    await waitAllAtLeast(net, (await maxHeight()) + 1, [0, 1, 2, 3]);
+  }, 120_000);
+
+  it("sign_state that is not JSON or fails its checksum: exit 66 naming the file", async () => {
+    await net.kill(N3);
+    const good = readFileSync(paths().signState, "utf8");
+    writeFileSync(paths().signState, good.slice(0, good.length - 7));
+    let r = await runToExit();
+    expect(r.code).toBe(FatalExit.SignStateInvalid);
+    expect(r.out).toContain(paths().signState);
+    expect(r.out).toContain("not valid JSON");
+    noStack(r.out);
+    const j = JSON.parse(good);
+    writeFileSync(paths().signState, JSON.stringify({ ...j, height: j.height + 1000 })); // by hand: checksum not updated
+    r = await runToExit();
+    expect(r.code).toBe(FatalExit.SignStateInvalid);
+    expect(r.out).toContain("checksum");
+    writeFileSync(paths().signState, good);
+    net.start(N3);
+    await waitAllAtLeast(net, (await maxHeight()) + 1, [0, 1, 2, 3]);
+  }, 120_000);
+
+  it("sign_state ahead of the chain: said at start and at every refused height, and in the metric", async () => {
+    await net.kill(N3);
+    const good = readFileSync(paths().signState, "utf8");
+    const j = JSON.parse(good);
+    writeFileSync(paths().signState, signStateText({ ...j, height: j.height + 1000 }));
+    const p = net.start(N3);
+    try {
+      await waitFor("refusals at two heights", async () => {
+        const heights = new Set([...p.output.join("").matchAll(/refusing to sign: sign_state is ahead of the chain.*?height[=": ]+(\d+)/g)].map((m) => m[1]));
+        return heights.size >= 2 ? true : undefined;
+      }, 60_000);
+      expect(p.output.join("")).toContain("sign_state is ahead of the chain: this validator will not sign");
+      const port = JSON.parse(readFileSync(paths().config, "utf8")).metrics.port;
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(Number(/^strata_sign_state_ahead_heights (\d+)/m.exec(text)?.[1])).toBeGreaterThan(900);
+      expect(Number(/^strata_sign_refused_total\{rule="height"\} (\d+)/m.exec(text)?.[1])).toBeGreaterThan(0);
+    } finally {
+      await net.kill(N3);
+      writeFileSync(paths().signState, good);
+    }
+  }, 120_000);
+
+  it("sign_state lowered below what the node signed: its own prevote in the WAL gives it away, exit 66", async () => {
+    // node3 dies right after a prevote, so its WAL holds that prevote
+    await net.kill(N3);
+    const r0 = await runToExit({ STRATA_TEST_CRASH_AFTER_PREVOTE: String((await maxHeight()) + 2) });
+    expect(r0.out).toContain("test hook: crashing after prevote");
+    const j = JSON.parse(readFileSync(paths().signState, "utf8"));
+    writeFileSync(paths().signState, signStateText({ ...j, height: j.height - 3 }));
+    const r = await runToExit();
+    expect(r.code).toBe(FatalExit.SignStateInvalid);
+    expect(r.out).toContain("old copy");
+    expect(r.out).toContain(paths().signState);
+    noStack(r.out);
+  }, 120_000);
+});
