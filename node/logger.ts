@@ -44,15 +44,25 @@ function destination(format: LogFormat, out?: (line: string) => void): Destinati
   return { write: (s: string) => write(prettyLine(JSON.parse(s) as Record<string, unknown>)) };
 }
 
+/**
+ * A record has one `time` (when it was logged), one `level`, `module` and `msg`: a field with one
+ * of those names would be a second key in the JSON line, and JSON parsers keep the last one, so
+ * shippers would lose the real timestamp. Such a field is renamed (`time` → `eventTime`).
+ */
+function ownFields(fields: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.keys(fields).some((k) => OWN_KEYS.has(k))) return fields;
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [OWN_KEYS.has(k) ? `event${k[0].toUpperCase()}${k.slice(1)}` : k, v]));
+}
+
 function wrap(root: Pino, name: string): Logger {
   const p = root.child({ module: name });
-  const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => (fields ? p[level](fields, msg) : p[level](msg));
+  const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => (fields ? p[level](ownFields(fields), msg) : p[level](msg));
   return {
     debug: at("debug"),
     info: at("info"),
     warn: at("warn"),
     error: at("error"),
-    block: (f) => p.info({ event: "block", ...f }, "committed block"),
+    block: (f) => p.info({ event: "block", ...ownFields(f) }, "committed block"),
     child: (sub) => wrap(root, `${name}/${sub}`),
   };
 }

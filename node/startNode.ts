@@ -175,7 +175,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       txs: b.txs.length,
       failed: b.results.filter((r) => r.code !== 0).length,
       round: driver!.lastCommitRound(),
-      time: new Date(b.header.time).toISOString(),
+      blockTime: new Date(b.header.time).toISOString(),
       hash: Buffer.from(b.blockId).toString("hex").toUpperCase().slice(0, 12),
       peers: p2p.peers().length,
     });

@@ -41,6 +41,19 @@ describe("logger", () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ event: "block", height: 3, proposer: "strata1x", txs: 0, msg: "committed block" });
   });
 
+  it("one timestamp per record: the log time; a block's own time travels as blockTime, and a stray time field is renamed", () => {
+    const { lines, log } = capture("json");
+    log.block({ height: 5, proposer: "strata1x", txs: 0, blockTime: "2020-01-01T00:00:00.000Z" });
+    log.info("x", { time: "2020-01-01T00:00:00.000Z", level: "fake" });
+    const [b, x] = lines.map((l) => JSON.parse(l));
+    for (const [line, r] of [[lines[0]!, b], [lines[1]!, x]] as const) {
+      expect(line.match(/"time":/g)).toHaveLength(1);
+      expect(Math.abs(Date.parse(r.time) - Date.now())).toBeLessThan(60_000); // the log time, not 2020
+    }
+    expect(b.blockTime).toBe("2020-01-01T00:00:00.000Z");
+    expect(x).toMatchObject({ eventTime: "2020-01-01T00:00:00.000Z", eventLevel: "fake", level: "info" });
+  });
+
   it("refuses unknown formats and levels with the allowed values", () => {
     expect(() => createLogger({ name: "n", format: "xml" as never })).toThrow(/pretty or json/);
     expect(() => createLogger({ name: "n", level: "verbose" as never })).toThrow(/debug, info, warn, error/);
