@@ -61,7 +61,7 @@ describe("strata CLI (real binary)", () => {
     expect(unconfirmed.err).toMatch(/cannot be undone: back it up with `strata keys export alice2`, then pass --yes/);
     expect(run(["keys", "delete", "alice2", "--yes", "--home", net.dir]).code).toBe(0);
     expect(run(["keys", "show", "alice2", "--home", net.dir]).code).toBe(1);
-  });
+  }, 90_000);
 
   it("queries status, block, validators, a tx and an account's txs", () => {
     const st = run(["status", "--node", node]);
@@ -80,7 +80,7 @@ describe("strata CLI (real binary)", () => {
     const received = run(["query", "txs", "bob", "--received", "--home", net.dir, "--node", node, "--output", "json"]);
     expect(JSON.parse(received.out).txs.some((x: any) => x.hash === send.hash)).toBe(true);
     expect(run(["query", "txs", "bob", "--home", net.dir, "--node", node]).out).toMatch(/no txs match message.sender=/);
-  }, 30_000);
+  }, 90_000);
 
   it("validator status reads the home's consensus key; unjail of a live validator is refused by the chain", () => {
     const st = run(["validator", "status", "--home", net.homes[0]!, "--node", node, "--output", "json"]);
@@ -95,6 +95,9 @@ describe("strata CLI (real binary)", () => {
     const unjail = run(["validator", "unjail", "--home", net.homes[0]!, "--node", node]);
     expect(unjail.code).toBe(1);
     expect(unjail.out + unjail.err).toMatch(/ValidatorNotJailed/);
+    // without --node: the home's own RPC (its config's port), not the default 26657
+    const own = JSON.parse(run(["validator", "status", "--home", net.homes[0]!, "--output", "json"]).out);
+    expect(own.node.url).toBe(node);
     const none = run(["validator", "status", "--home", net.dir, "--node", node]);
     expect(none.code).toBe(1);
     expect(none.err).toMatch(/no validator key at .*pass --home <node home> or --operator/);
@@ -121,6 +124,26 @@ describe("strata CLI (real binary)", () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/http or https, not ws/);
   }, 60_000);
+
+  it("a validator created from a keyring key: status finds its operator by the home's consensus key, unjail signs with the operator's key", () => {
+    const vhome = join(net.dir, "v2home");
+    expect(run(["init", "--chain-id", "other", "--moniker", "v2", "--home", vhome]).code).toBe(0);
+    const op = JSON.parse(run(["keys", "add", "opkey", "--keyring-backend", "test", "--home", net.dir, "--output", "json"]).out);
+    expect(run(["tx", "bank", "send", op.address, "20stra", "--from", "alice", "--home", net.dir, "--node", node]).code).toBe(0);
+    const cv = run(["tx", "staking", "create-validator", "--pubkey", join(vhome, "validator_key.json"), "--moniker", "v2", "--self-stake", "10stra", "--from", "opkey", "--home", net.dir, "--node", node]);
+    expect(cv.code, cv.err + cv.out).toBe(0);
+    const st = JSON.parse(run(["validator", "status", "--home", vhome, "--node", node, "--output", "json"]).out);
+    expect(st).toMatchObject({ operator: op.address, moniker: "v2" });
+    const noKey = run(["validator", "unjail", "--home", vhome, "--node", node]);
+    expect(noKey.code).toBe(1);
+    expect(noKey.err).toMatch(new RegExp(`the operator ${op.address} is not the home's consensus key .*pass --from`));
+    const secret = run(["keys", "export", "opkey", "--format", "hex", "--home", net.dir]).out.trim();
+    const file = join(net.dir, "opkey.txt");
+    writeFileSync(file, secret);
+    expect(run(["keys", "import", "opkey", file, "--keyring-backend", "test", "--home", vhome]).code).toBe(0);
+    const unjail = run(["validator", "unjail", "--home", vhome, "--node", node]);
+    expect(unjail.out + unjail.err).toMatch(/ValidatorNotJailed/); // signed by the operator (was: InsufficientFunds from the consensus key)
+  }, 90_000);
 
   it("errors are one clear line plus a hint, exit code 1", () => {
     const down = run(["status", "--node", "http://127.0.0.1:1"]);
