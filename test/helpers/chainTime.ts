@@ -2,7 +2,7 @@
 // validators' median time), and whatever falls due "at time T" (a jail's end, a matured
 // unbonding, a withdrawal delay) is due for the first block whose time reaches T. A slow machine
 // stretches the wall-clock wait; the condition stays the same.
-import type { StrataClient } from "../../client/rpcClient.ts";
+import type { StrataClient } from "#client/rpcClient.ts";
 import { waitFor } from "./proc.ts";
 
 /**
