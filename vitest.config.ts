@@ -1,13 +1,29 @@
 import { defineConfig } from "vitest/config";
 
+// Two projects, run one after the other (groupOrder): first the unit tests, in parallel on every
+// core; then the integration tests, one file at a time, since each starts real processes on
+// loopback ports and measures progress in blocks, which a CPU shared with other test files slows.
+// `vitest run <file>` still runs a single file, in whichever project holds it.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // integration tests start real processes on fixed loopback ports: one file at a time
-    fileParallelism: false,
-    // every node started by a test checks the state invariants after each block
+    // every node (and MemChain) started by a test checks the state invariants after each block
     env: { STRATA_CHECK_INVARIANTS: "1" },
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], maxWorkers: "100%", sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -11,6 +11,7 @@ import { addressFromPubkey } from "../../state/crypto/address.ts";
 import { publicKeyFromSeed } from "../../state/crypto/ed25519.ts";
 import { ONE } from "../../state/denoms.ts";
 import { waitFor } from "../helpers/proc.ts";
+import { waitForChainTime } from "../helpers/chainTime.ts";
 import { submitter } from "../helpers/submit.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
@@ -69,7 +70,7 @@ describe("liquid restaking on a 4-validator devnet", () => {
     const bob = getKey(keys(), "bob");
     await submit(bob, [{ type: "lrt/request_withdrawal", value: { amount: 100n * ONE } }]);
     const req = ((await c.call<any>("lrt_requests", { address: bob.address })).requests as any[])[0];
-    await waitFor("delay passed", async () => (Date.parse(req.claimableAt) + 1500 < Date.now() ? true : undefined), 30_000);
+    await waitForChainTime(c, req.claimableAt, "withdrawal delay passed");
     const before = BigInt((await c.balances(bob.address)).balances.ststra);
     await submit(bob, [{ type: "lrt/claim", value: { requestId: Number(req.id) } }]);
     expect(BigInt((await c.balances(bob.address)).balances.ststra) - before).toBe(BigInt(req.ststra));

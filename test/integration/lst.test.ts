@@ -11,6 +11,7 @@ import { addressFromPubkey, decodeAddress, encodeAddress } from "../../state/cry
 import { publicKeyFromSeed } from "../../state/crypto/ed25519.ts";
 import { ONE } from "../../state/denoms.ts";
 import { waitFor } from "../helpers/proc.ts";
+import { waitForChainTime } from "../helpers/chainTime.ts";
 import { submitter, TEST_FEE as FEE } from "../helpers/submit.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
@@ -62,10 +63,9 @@ describe("liquid staking on a 4-validator devnet", () => {
     await submit(bob, [{ type: "lst/unstake", value: { amount: 100n * ONE } }]);
     const reqs = (await c.call<any>("lst_requests", { address: bob.address })).requests as any[];
     expect(reqs).toHaveLength(1);
-    await waitFor("request matured", async () => {
-      const r = ((await c.call<any>("lst_requests", { address: bob.address })).requests as any[])[0];
-      return r.claimableAt && Date.parse(r.claimableAt) + 500 < Date.now() ? true : undefined;
-    }, 60_000);
+    // claimableAt is known once the request's epoch has ended and its batch unbonds
+    const claimableAt = await waitFor("request unbonding", async () => ((await c.call<any>("lst_requests", { address: bob.address })).requests as any[])[0].claimableAt ?? undefined, 60_000);
+    await waitForChainTime(c, claimableAt, "request matured");
     const before = BigInt((await c.balances(bob.address)).balances.stra);
     await submit(bob, [{ type: "lst/claim", value: { requestId: Number(reqs[0].id) } }]);
     const after = BigInt((await c.balances(bob.address)).balances.stra);

@@ -11,6 +11,7 @@ import { verifyStoreProof } from "../../client/proof.ts";
 import { decodeAddress } from "../../state/crypto/address.ts";
 import { accountKey } from "../../state/modules/bank/store.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+import { waitFor } from "../helpers/proc.ts";
 
 const FEE = 100_000n * 1_000_000_000n;
 
@@ -105,40 +106,43 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
         },
         error: reject,
       });
-      setTimeout(() => reject(new Error("no NewBlock events")), 15_000);
+      setTimeout(() => reject(new Error("no NewBlock events")), 30_000);
     });
     expect(heights[1]).toBe(heights[0] + 1);
     const t = transfer(3n);
     const got = new Promise<string>((resolve, reject) => {
       c.subscribeTx(`tx.hash='${t.hash}'`).subscribe({ next: (e) => resolve(Buffer.from(e.hash).toString("hex").toUpperCase()), error: reject });
-      setTimeout(() => reject(new Error("no Tx event")), 15_000);
+      setTimeout(() => reject(new Error("no Tx event")), 30_000);
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // CosmJS does not surface the subscribe reply; the server handles one socket's requests in
+    // order, so once a later subscription on it delivers an event, the Tx one is in place
+    await new Promise<void>((resolve, reject) => {
+      const sub = c.subscribeNewBlock().subscribe({ next: () => (sub.unsubscribe(), resolve()), error: reject });
+    });
     await net.clients[0].broadcastTxSync(t.bytes);
     expect(await got).toBe(t.hash);
     c.disconnect();
-  }, 40_000);
+  }, 90_000);
 
   it("WebSocket subscriptions by message.sender, and the per-connection subscription limit", async () => {
     const ws = new WebSocket(url.replace("http", "ws") + "/websocket");
     await new Promise((r) => ws.once("open", r));
     const msgs: any[] = [];
     ws.on("message", (d) => msgs.push(JSON.parse(String(d))));
+    const reply = (what: string, f: (m: any) => boolean) => waitFor(what, async () => msgs.find(f));
     const alice = getKey(join(net.dir, "keys"), "alice").address;
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: "s1", method: "subscribe", params: { query: `tm.event='Tx' AND message.sender='${alice}'` } }));
-    await new Promise((r) => setTimeout(r, 200));
+    await reply("subscribed", (m) => m.id === "s1");
     await net.clients[0].broadcastTxSync(transfer(4n).bytes);
-    await new Promise((r) => setTimeout(r, 1500));
-    const ev = msgs.find((m) => m.id === "s1" && m.result?.data?.type === "tendermint/event/Tx");
+    const ev = await reply("the Tx event", (m) => m.id === "s1" && m.result?.data?.type === "tendermint/event/Tx");
     expect(ev.result.events["message.sender"]).toContain(alice);
     for (let i = 0; i < 12; i++) ws.send(JSON.stringify({ jsonrpc: "2.0", id: `x${i}`, method: "subscribe", params: { query: `block.height=${1000 + i}` } }));
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor("every subscribe answered", async () => (msgs.filter((m) => typeof m.id === "string" && m.id.startsWith("x")).length === 12 ? true : undefined));
     expect(msgs.some((m) => typeof m.id === "string" && m.id.startsWith("x") && m.error?.data?.name === "SubscriptionLimit")).toBe(true);
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: "bad", method: "subscribe", params: { query: "tm.event=='x'" } }));
-    await new Promise((r) => setTimeout(r, 200));
-    expect(msgs.find((m) => m.id === "bad").error.code).toBe(-32602);
+    expect((await reply("the bad query refused", (m) => m.id === "bad")).error.code).toBe(-32602);
     ws.close();
-  }, 30_000);
+  }, 60_000);
 
   it("JSON-RPC 2.0 errors, batches, notifications and limits", async () => {
     expect((await post("{oops")).json.error.code).toBe(-32700);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { formatUnits, parseAmount } from "../../../client/amount.ts";
+import { formatUnits, parseAmount } from "#client/amount.ts";
 
 describe("amounts", () => {
   it("parses whole and decimal amounts with denoms", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addKey, deleteKey, exportKey, getKey, importKey, listKeys } from "../../../client/keyring.ts";
+import { addKey, deleteKey, exportKey, getKey, importKey, listKeys } from "#client/keyring.ts";
 
 const dirOf = () => join(mkdtempSync(join(tmpdir(), "kr-")), "keys");
 
