@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { exitFatal, startNode } from "../node/startNode.ts";
+import { exitFatal, startNode } from "./runNode.ts";
 import { FatalError } from "../node/fatal.ts";
 import { createLogger, type LogFormat, type LogLevel } from "../node/logger.ts";
 import { DEFAULT_HOME, fail } from "./output.ts";
