@@ -34,7 +34,8 @@ function fixed(s, digits = 6) {
   v = (v + scale / 2n) / scale;
   const whole = v / 10n ** BigInt(digits);
   const frac = (v % 10n ** BigInt(digits)).toString().padStart(digits, "0");
-  return `${neg ? "-" : ""}${whole.toLocaleString("en-US")}${digits ? "." + frac : ""}`;
+  // a value that rounds to zero has no sign ("-0.00 %" says nothing)
+  return `${neg && v !== 0n ? "-" : ""}${whole.toLocaleString("en-US")}${digits ? "." + frac : ""}`;
 }
 const pct = (s, digits = 2) => (s === null || s === undefined ? "—" : `${fixed(BigInt(s) * 100n, digits)} %`);
 const tokens = (s, denom) => `${fixed(s, 2)} ${denom}`;
@@ -97,7 +98,10 @@ function lineChart(svg, lines, { w = 520, h = 160, pad = 78 } = {}) {
   svg.append(svgEl("text", { x: w - 8, y: h - 4, "text-anchor": "end" }, new Date(t1).toLocaleTimeString()));
   for (const l of lines) {
     if (!l.data.length) continue;
-    svg.append(svgEl("polyline", { class: l.cls, points: l.data.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ") }));
+    // a series known at one instant only (the pool price is not recorded on chain, only observed
+    // since the page opened) is drawn as its level across the chart, so the comparison shows
+    const data = l.data.length === 1 ? [[t0, l.data[0][1]], [t1, l.data[0][1]]] : l.data;
+    svg.append(svgEl("polyline", { class: l.cls, points: data.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ") }));
   }
 }
 

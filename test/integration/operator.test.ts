@@ -64,6 +64,11 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     expect(Number(await page.locator("[data-testid=lst-rate]").textContent())).toBeGreaterThanOrEqual(1);
     expect(await page.locator("#alloc tbody tr").count()).toBeGreaterThanOrEqual(2);
     expect(await page.locator("#lst-chart polyline").count()).toBe(1);
+    // the depeg chart draws both the redemption rate and the pool price (the pool line used to be
+    // missing: one observed point drew nothing)
+    const poolLine = (await page.locator("#depeg-chart polyline.line-c").getAttribute("points")) ?? "";
+    expect(poolLine.trim().split(" ").length).toBeGreaterThanOrEqual(2);
+    expect(await page.locator("body").textContent()).not.toMatch(/-0\.0+ %/);
 
     // search an account: its balances appear
     const alice = listKeys(join(net.dir, "keys")).find((k) => k.name === "alice")!;
