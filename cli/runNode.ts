@@ -20,6 +20,7 @@ import { VerifyPool } from "../node/verifyPool.ts";
 import { Registry } from "prom-client";
 import { healthCheck } from "../node/health.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
+import { getPendingValidators } from "../state/validators.ts";
 import { installProcessGuard } from "../node/processGuard.ts";
 import { ConsensusWal } from "../node/consensusWal.ts";
 import { BlockIdFlag } from "../state/encoding/types.ts";
@@ -168,6 +169,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   );
   log.info("rpc listening", { url: `http://${rpcAddress}` });
 
+  let pendingSet = new Map(getPendingValidators(chain.db).map((v) => [Buffer.from(v.pubkey).toString("hex"), Buffer.from(v.moniker).toString()]));
   chain.on("block", (b) => {
     log.block({
       height: b.height,
@@ -181,6 +183,18 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     });
     // the state machine kept the chain alive past a bug: say so loudly, every time
     for (const r of b.results) if (r.code === ErrorCode.Internal) log.error("tx failed with an internal error (a state-machine bug: report it)", { height: b.height, tx: r.hash, error: r.log });
+    // the set decided at the end of this block signs from H + 2: say who joins and who leaves it
+    const next = new Map(getPendingValidators(chain.db).map((v) => [Buffer.from(v.pubkey).toString("hex"), Buffer.from(v.moniker).toString()]));
+    for (const [k, moniker] of next) if (!pendingSet.has(k)) log.info("validator joins the active set", { height: b.height + 2, moniker, consensusPubkey: k });
+    for (const [k, moniker] of pendingSet) if (!next.has(k)) log.info("validator leaves the active set", { height: b.height + 2, moniker, consensusPubkey: k });
+    pendingSet = next;
+    // what happened to validators in this block, said once, on every node
+    for (const e of b.events) {
+      const f = Object.fromEntries(e.attributes.map((a) => [a.key, a.value]));
+      if (e.type === "jail") log.warn("validator jailed", { height: b.height, validator: f.validator, until: f.until, tombstoned: f.tombstoned });
+      else if (e.type === "slash") log.warn("validator slashed", { height: b.height, validator: f.validator, fraction: f.fraction, burned: f.burned });
+      else if (e.type === "validator_set_kept") log.error("no eligible validator: the pending set stays in office", { height: b.height });
+    }
     for (const e of b.events) if (e.type === "block_step_failed") log.error("a block step failed and was skipped (a state-machine bug: report it)", { height: b.height, ...Object.fromEntries(e.attributes.map((a) => [a.key, a.value])) });
   });
   driver.start();

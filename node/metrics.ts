@@ -3,6 +3,10 @@
 // happen; everything else is read from the node's parts at scrape time, so a node that nobody
 // scrapes pays nothing for it. Names follow Prometheus conventions: strata_ prefix, base units
 // (seconds), _total for counters.
+import { consensusAddress, getValidator, getValidatorOperators } from "../state/modules/staking/keeper.ts";
+import type { ValidatorValue } from "../state/modules/staking/types.ts";
+import { getSigningInfo } from "../state/modules/slashing/store.ts";
+import { encodeAddress } from "../state/crypto/address.ts";
 import { createServer, type Server } from "node:http";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Chain, CommittedBlockEvent } from "./chain.ts";
@@ -66,6 +70,34 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
     if (failed) txs.inc({ result: "failed" }, failed);
     write.observe(b.writeMs / 1000);
     commit.observe(b.commitMs / 1000);
+  });
+
+  // --- validators: one series per validator (labels: moniker, operator), read at scrape time
+  const perValidator = (set: (v: ValidatorValue, labels: { moniker: string; operator: string }) => void) => {
+    for (const op of getValidatorOperators(chain.db)) {
+      const v = getValidator(chain.db, op);
+      if (v) set(v, { moniker: Buffer.from(v.moniker).toString(), operator: encodeAddress(op) });
+    }
+  };
+  new Gauge({
+    name: "strata_validator_missed_blocks",
+    help: "Blocks the validator missed in the current slashing window",
+    labelNames: ["moniker", "operator"],
+    registers: r,
+    collect() {
+      this.reset();
+      perValidator((v, l) => this.set(l, getSigningInfo(chain.db, consensusAddress(v.consensusPubkey))?.missedCounter ?? 0));
+    },
+  });
+  new Gauge({
+    name: "strata_validator_jailed",
+    help: "1 while the validator is jailed (tombstoned ones stay jailed)",
+    labelNames: ["moniker", "operator"],
+    registers: r,
+    collect() {
+      this.reset();
+      perValidator((v, l) => this.set(l, v.jailed ? 1 : 0));
+    },
   });
 
   // --- mempool and network

@@ -112,6 +112,12 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     expect(m.get("strata_bonded_ratio")).toBeLessThan(1);
     expect(m.has('strata_ststra_depeg{pool="pool-ststra"}')).toBe(true);
     expect(m.get("strata_lst_halted")).toBe(0);
+    // one series per validator: missed blocks in the window and jailed, labelled by moniker
+    const vals = (await c.call<any>("staking_validators")).validators as any[];
+    for (const v of vals) {
+      expect(m.get(`strata_validator_jailed{moniker="${v.moniker}",operator="${v.operator}"}`)).toBe(v.jailed ? 1 : 0);
+      expect(m.get(`strata_validator_missed_blocks{moniker="${v.moniker}",operator="${v.operator}"}`)).toBeGreaterThanOrEqual(0);
+    }
     // libp2p's own metrics and the process's
     expect([...m.keys()].some((k) => k.startsWith("libp2p_"))).toBe(true);
     expect(m.get("process_resident_memory_bytes")).toBeGreaterThan(0);

@@ -65,6 +65,9 @@ describe("proof of stake on a 4-validator devnet", () => {
     const mine = vals.find((v) => v.moniker === "dave");
     expect(mine.power).toBe("150");
     expect(mine.status).toBe("bonded");
+    // every node says so in its log, naming the height the new set takes over
+    await waitFor("node0 logs the join", async () => (net.procs[0]!.output.join("").includes("validator joins the active set") ? true : undefined), 10_000);
+    expect(net.procs[0]!.output.join("")).toMatch(new RegExp(`validator joins the active set .*height=${h + 2} .*moniker=dave`));
     // its node eventually signs a commit
     await waitFor("dave's node signs a block", async () => {
       const latest = await c.call<any>("block");
