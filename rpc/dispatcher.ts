@@ -9,7 +9,7 @@ import { METHOD_PARAMS, SESSION_METHODS } from "./methodParams.ts";
 import { validateParams, type ParamSpec } from "./paramSchema.ts";
 import { rateLimiter } from "./rateLimiter.ts";
 import { InFlight } from "./inFlight.ts";
-import { runWithBudget, timeBudgetExceeded } from "./workBudget.ts";
+import { DeadlineWatch, runWithBudget, timeBudgetExceeded } from "./workBudget.ts";
 
 export type DispatchLimits = {
   maxBatch: number;
@@ -82,6 +82,7 @@ export class Dispatcher {
   private readonly allow: (ip: string, cost: number) => boolean;
   private readonly inFlight: InFlight;
   private readonly specs = new Map<string, readonly ParamSpec[]>();
+  private readonly deadlines = new DeadlineWatch();
 
   constructor(methods: ReadonlyMap<string, Method>, limits: Partial<DispatchLimits> = {}) {
     this.methods = methods;
@@ -180,11 +181,24 @@ export class Dispatcher {
       if (session) return reply({ jsonrpc: "2.0", id, result: this.sessionCall(method, params, id, caller) });
       const budgetMs = Math.max(deadline - performance.now(), METHOD_BUDGET_MS[method] ?? 0);
       if (budgetMs <= 0) throw timeBudgetExceeded(this.limits.requestTimeoutMs);
-      const result = await runWithBudget(budgetMs, () => withDeadline(() => handler!(params), budgetMs));
+      const result = await runWithBudget(budgetMs, () => this.withDeadline(() => handler!(params), budgetMs));
       return reply({ jsonrpc: "2.0", id, result });
     } catch (e) {
       return reply(toRpcError(id, e));
     }
+  }
+
+  /**
+   * The handler's answer, or TimeBudgetExceeded once `ms` pass while it waits (the work itself
+   * stops at its next checkpoint). A synchronous answer needs no watching.
+   */
+  private withDeadline(f: () => unknown, ms: number): unknown {
+    const r = f();
+    if (!(r instanceof Promise)) return r;
+    // the work may still fail after we stopped waiting for it: that is no longer anyone's error
+    r.catch(() => {});
+    // a millisecond late, so the work's own checkpoint has seen its deadline pass when we answer
+    return this.deadlines.race(r, performance.now() + ms + 1, () => timeBudgetExceeded(Math.round(ms)));
   }
 
   private sessionCall(method: string, params: Record<string, unknown>, id: RpcId, caller: Caller): Record<string, never> {
@@ -197,15 +211,3 @@ export class Dispatcher {
   }
 }
 
-/** The handler's answer, or TimeBudgetExceeded once `ms` pass (the work itself stops at its next checkpoint). */
-function withDeadline<T>(f: () => T | Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    // a millisecond late, so the work's own checkpoint has seen its deadline pass when we answer
-    timer = setTimeout(() => reject(timeBudgetExceeded(Math.round(ms))), Math.ceil(ms) + 1);
-  });
-  const work = Promise.resolve().then(f);
-  // the work may still fail after we stopped waiting for it: that is no longer anyone's error
-  work.catch(() => {});
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
