@@ -126,11 +126,11 @@ export class Dispatcher {
 
   private async run(reqs: unknown[], batch: boolean, caller: Caller): Promise<Outcome> {
     if (!this.allow(caller.ip, reqs.length)) return { status: 429, text: serialize(rpcErrorResponse(null, new RpcError(RpcCode.Server, RpcReason.RateLimited, "rate limit exceeded: too many requests from this client"))) };
-    const busy = (what: string) => ({ status: 200, text: serialize(rpcErrorResponse(null, new RpcError(RpcCode.Server, RpcReason.Busy, `too many requests in progress from this ${what}: retry later`))) });
-    if (!this.inFlight.tryEnter(caller.ip)) return busy("client");
+    const refusedBusy = (what: string) => ({ status: 200, text: serialize(rpcErrorResponse(null, new RpcError(RpcCode.Server, RpcReason.Busy, `too many requests in progress from this ${what}: retry later`))) });
+    if (!this.inFlight.tryEnter(caller.ip)) return refusedBusy("client");
     if (caller.session && !caller.session.tryEnter()) {
       this.inFlight.leave(caller.ip);
-      return busy("connection");
+      return refusedBusy("connection");
     }
     try {
       // one deadline for the whole message: a batch cannot hold a connection longer than a request
