@@ -39,7 +39,9 @@ export async function checkpoint(): Promise<void> {
   if (now > b.deadline) throw timeBudgetExceeded(b.ms);
   if (now - b.sliceStart < SLICE_MS) return;
   await turn();
+  // the deadline may have passed while others ran: stop before doing more work
   b.sliceStart = performance.now();
+  if (b.sliceStart > b.deadline) throw timeBudgetExceeded(b.ms);
 }
 
 /**
