@@ -70,11 +70,10 @@ export async function ensurePeerKey(path: string): Promise<string> {
   return peerIdFromPrivateKey((await loadOrCreateKey(path)) as never).toString();
 }
 
-async function readAll(source: AsyncIterable<{ subarray(): Uint8Array } | Uint8Array>, max: number, signal?: AbortSignal): Promise<Uint8Array> {
+async function readAll(source: AsyncIterable<{ subarray(): Uint8Array } | Uint8Array>, max: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let n = 0;
   for await (const chunk of source) {
-    signal?.throwIfAborted();
     const b = chunk instanceof Uint8Array ? chunk : chunk.subarray();
     n += b.length;
     if (n > max) throw new Error(`message exceeds ${max} bytes`);
@@ -189,10 +188,14 @@ export class P2P {
           };
           if (!p.syncGuard.allow(peer)) return abuse("too many sync requests");
           let req: Uint8Array;
+          // a peer that opens a stream and sends nothing would hold it (and one of 64 slots) forever
+          const slow = setTimeout(() => stream.abort(new Error("sync request not received in time")), SYNC_REQUEST_TIMEOUT_MS);
           try {
-            req = await readAll(stream.source, MAX_SYNC_REQUEST_BYTES, AbortSignal.timeout(SYNC_REQUEST_TIMEOUT_MS));
+            req = await readAll(stream.source, MAX_SYNC_REQUEST_BYTES);
           } catch (e) {
-            return abuse("unreadable or oversized request", e);
+            return abuse("unreadable, oversized or slow request", e);
+          } finally {
+            clearTimeout(slow);
           }
           let res: Uint8Array;
           try {

@@ -9,7 +9,7 @@ import { METHOD_PARAMS, SESSION_METHODS } from "./methodParams.ts";
 import { validateParams, type ParamSpec } from "./paramSchema.ts";
 import { rateLimiter } from "./rateLimiter.ts";
 import { InFlight } from "./inFlight.ts";
-import { runWithBudget, timeBudgetExceeded } from "./workBudget.ts";
+import { DeadlineWatch, runWithBudget, timeBudgetExceeded } from "./workBudget.ts";
 
 export type DispatchLimits = {
   maxBatch: number;
@@ -23,7 +23,7 @@ export type DispatchLimits = {
   maxRequestsPerSecond: number;
 };
 
-export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = { maxBatch: 100, maxDepth: 32, requestTimeoutMs: 5_000, maxInFlightPerIp: 64, maxRequestsPerSecond: 50_000 };
+export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = { maxBatch: 100, maxDepth: 32, requestTimeoutMs: 5_000, maxInFlightPerIp: 128, maxRequestsPerSecond: 50_000 };
 
 /** broadcast_tx_commit waits up to 30 s for its block, as CometBFT's timeout_broadcast_tx_commit */
 const METHOD_BUDGET_MS: Record<string, number> = { broadcast_tx_commit: 35_000 };
@@ -41,6 +41,8 @@ export type Caller = { ip: string; session?: Session };
 export type Outcome = { status: number; text: string | undefined };
 
 const MAX_METHOD_NAME = 64;
+/** batch items in progress at once, per batch */
+const BATCH_CONCURRENCY = 8;
 /** how long a reply holding a Busy refusal is held back */
 const BUSY_RETRY_DELAY_MS = 200;
 
@@ -82,6 +84,7 @@ export class Dispatcher {
   private readonly allow: (ip: string, cost: number) => boolean;
   private readonly inFlight: InFlight;
   private readonly specs = new Map<string, readonly ParamSpec[]>();
+  private readonly deadlines = new DeadlineWatch();
 
   constructor(methods: ReadonlyMap<string, Method>, limits: Partial<DispatchLimits> = {}) {
     this.methods = methods;
@@ -125,30 +128,38 @@ export class Dispatcher {
 
   private async run(reqs: unknown[], batch: boolean, caller: Caller): Promise<Outcome> {
     if (!this.allow(caller.ip, reqs.length)) return { status: 429, text: serialize(rpcErrorResponse(null, new RpcError(RpcCode.Server, RpcReason.RateLimited, "rate limit exceeded: too many requests from this client"))) };
-    const busy = (what: string) => ({ status: 200, text: serialize(rpcErrorResponse(null, new RpcError(RpcCode.Server, RpcReason.Busy, `too many requests in progress from this ${what}: retry later`))) });
-    if (!this.inFlight.tryEnter(caller.ip)) return busy("client");
+    const refusedBusy = (what: string) => ({ status: 200, text: serialize(rpcErrorResponse(null, new RpcError(RpcCode.Server, RpcReason.Busy, `too many requests in progress from this ${what}: retry later`))) });
+    if (!this.inFlight.tryEnter(caller.ip)) return refusedBusy("client");
     if (caller.session && !caller.session.tryEnter()) {
       this.inFlight.leave(caller.ip);
-      return busy("connection");
+      return refusedBusy("connection");
     }
     try {
       // one deadline for the whole message: a batch cannot hold a connection longer than a request
       const deadline = performance.now() + this.limits.requestTimeoutMs;
-      const out: RpcResponse[] = [];
-      // batch items run in order, not all at once: a batch is one client's one unit of work, so
-      // once the node refuses an item as Busy, the rest of the batch is refused unrun (a client
-      // retrying a refused batch at once then costs the node almost nothing)
+      // A batch runs BATCH_CONCURRENCY items at a time, answered in order: enough to keep the
+      // signature workers busy with a batch of broadcast_tx_sync, while one batch cannot fan out
+      // into a hundred reads at once. Once the node refuses an item as Busy, items not yet started
+      // are refused unrun (a client retrying a refused batch at once then costs almost nothing).
+      const results: (RpcResponse | undefined)[] = new Array<RpcResponse | undefined>(reqs.length);
       let busy: RpcError | undefined;
-      for (const r of reqs) {
-        if (busy) {
-          const id = idOf(r);
-          if (id !== undefined) out.push(rpcErrorResponse(id, busy));
-          continue;
+      let next = 0;
+      const worker = async () => {
+        while (next < reqs.length) {
+          const i = next++;
+          const r = reqs[i];
+          if (busy) {
+            const id = idOf(r);
+            if (id !== undefined) results[i] = rpcErrorResponse(id, busy);
+            continue;
+          }
+          const res = await runAsInput("rpc", () => this.one(r, caller, deadline));
+          results[i] = res;
+          if (res && "error" in res && isBusy(res.error.data)) busy ??= new RpcError(RpcCode.Server, RpcReason.Busy, "an earlier request of this batch was refused as busy: retry later");
         }
-        const res = await runAsInput("rpc", () => this.one(r, caller, deadline));
-        if (res) out.push(res);
-        if (res && "error" in res && isBusy(res.error.data)) busy = new RpcError(RpcCode.Server, RpcReason.Busy, "an earlier request of this batch was refused as busy: retry later");
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, reqs.length) }, worker));
+      const out = results.filter((x): x is RpcResponse => x !== undefined);
       // a refused client that retries at once would spin; holding its answer (and its in-flight
       // slot) a moment costs the node a timer, and slows the retry loop to the node's pace
       if (busy) await new Promise((r) => setTimeout(r, BUSY_RETRY_DELAY_MS));
@@ -180,11 +191,24 @@ export class Dispatcher {
       if (session) return reply({ jsonrpc: "2.0", id, result: this.sessionCall(method, params, id, caller) });
       const budgetMs = Math.max(deadline - performance.now(), METHOD_BUDGET_MS[method] ?? 0);
       if (budgetMs <= 0) throw timeBudgetExceeded(this.limits.requestTimeoutMs);
-      const result = await runWithBudget(budgetMs, () => withDeadline(() => handler!(params), budgetMs));
+      const result = await runWithBudget(budgetMs, () => this.withDeadline(() => handler!(params), budgetMs));
       return reply({ jsonrpc: "2.0", id, result });
     } catch (e) {
       return reply(toRpcError(id, e));
     }
+  }
+
+  /**
+   * The handler's answer, or TimeBudgetExceeded once `ms` pass while it waits (the work itself
+   * stops at its next checkpoint). A synchronous answer needs no watching.
+   */
+  private withDeadline(f: () => unknown, ms: number): unknown {
+    const r = f();
+    if (!(r instanceof Promise)) return r;
+    // the work may still fail after we stopped waiting for it: that is no longer anyone's error
+    r.catch(() => {});
+    // a millisecond late, so the work's own checkpoint has seen its deadline pass when we answer
+    return this.deadlines.race(r, performance.now() + ms + 1, () => timeBudgetExceeded(Math.round(ms)));
   }
 
   private sessionCall(method: string, params: Record<string, unknown>, id: RpcId, caller: Caller): Record<string, never> {
@@ -197,15 +221,3 @@ export class Dispatcher {
   }
 }
 
-/** The handler's answer, or TimeBudgetExceeded once `ms` pass (the work itself stops at its next checkpoint). */
-function withDeadline<T>(f: () => T | Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    // a millisecond late, so the work's own checkpoint has seen its deadline pass when we answer
-    timer = setTimeout(() => reject(timeBudgetExceeded(Math.round(ms))), Math.ceil(ms) + 1);
-  });
-  const work = Promise.resolve().then(f);
-  // the work may still fail after we stopped waiting for it: that is no longer anyone's error
-  work.catch(() => {});
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}

@@ -1,7 +1,7 @@
 // The RPC methods. CometBFT-named methods return CometBFT v0.38's shapes (so CosmJS's
 // Comet38Client works unmodified); `<module>_<query>` methods return our own (appMethods.ts).
 // Every method reads committed state only.
-import { Block, Commit, MAX_TX_BYTES, TxResultRecord, type BlockValue } from "../state/encoding/types.ts";
+import { Commit, MAX_TX_BYTES } from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
@@ -12,12 +12,11 @@ import type { ValidatorSet } from "../consensus/validatorSet.ts";
 import type { Method } from "./jsonrpc.ts";
 import { RpcParamsError } from "./jsonrpc.ts";
 import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometShapes.ts";
-import { optHeight, reqBase64, reqHash } from "./params.ts";
+import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
+import { blockIdAt, loadBlock, resultsAt, txJson } from "./chainReads.ts";
+import { searchMethods } from "./searchMethods.ts";
 import { txResultJson, type StoredTxResult } from "./txJson.ts";
-import { eventMap, matches, parseQuery } from "./query.ts";
-import { eventPosition, searchPrefix } from "../node/txEventIndex.ts";
 import { appMethods, appQueryByPath } from "./appMethods.ts";
-import { checkpoint, ScanGate } from "./workBudget.ts";
 import { METHOD_PARAMS } from "./methodParams.ts";
 import { validateParams, type ParamSpec } from "./paramSchema.ts";
 
@@ -42,27 +41,6 @@ export type RpcContext = {
 };
 
 const VERSION = "0.38.0-strata";
-const MAX_SEARCH_HEIGHTS = 10_000;
-/** tx_search answers from at most this many index entries of its indexed condition */
-const MAX_INDEX_HITS = 100_000;
-
-async function loadBlock(chain: Chain, height: number) {
-  const b = await chain.db.getBlock(height);
-  if (!b) throw new StrataError(ErrorCode.BlockNotFound, `height ${height} is not available (latest is ${chain.height})`);
-  return { block: Block.deserialize(b), size: b.length };
-}
-
-async function blockIdAt(chain: Chain, height: number): Promise<Uint8Array> {
-  const c = await chain.db.getCommit(height);
-  if (!c) throw new StrataError(ErrorCode.BlockNotFound, `no commit for height ${height}`);
-  return Commit.deserialize(c).blockId;
-}
-
-async function resultsAt(chain: Chain, height: number): Promise<StoredTxResult[]> {
-  const r = await chain.db.getResults(height);
-  if (!r) throw new StrataError(ErrorCode.BlockNotFound, `no results for height ${height} (latest is ${chain.height})`);
-  return r.length ? (JSON.parse(Buffer.from(r).toString()) as StoredTxResult[]) : [];
-}
 
 function heightOrLatest(chain: Chain, p: Record<string, unknown>): number {
   const h = optHeight(p) ?? chain.height;
@@ -73,14 +51,6 @@ function heightOrLatest(chain: Chain, p: Record<string, unknown>): number {
 
 function pubKeyJson(pk: Uint8Array) {
   return { type: "tendermint/PubKeyEd25519", value: b64(pk) };
-}
-
-function intParam(p: Record<string, unknown>, name: string, def: number, min: number, max: number): number {
-  const v = p[name];
-  if (v === undefined || v === null || v === "") return def;
-  const n = typeof v === "number" ? v : /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
-  if (!Number.isInteger(n)) throw new RpcParamsError(`${name} must be an integer`);
-  return Math.min(Math.max(n, min), max);
 }
 
 export function buildMethods(ctx: RpcContext): Map<string, Method> {
@@ -271,29 +241,9 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return { check_tx: checkTx, tx_result: txResultJson(found.result), hash: check.hash, height: String(found.height) };
   });
 
-  /** `blocks` lets a caller answering many txs decode each block once (a block holds thousands). */
-  async function txJson(hash: Uint8Array, blocks?: Map<number, BlockValue>) {
-    const rec = await chain.db.getTxRecord(hash);
-    if (!rec) return undefined;
-    const r = TxResultRecord.deserialize(rec);
-    let block = blocks?.get(r.height);
-    if (!block) {
-      block = (await loadBlock(chain, r.height)).block;
-      blocks?.set(r.height, block);
-    }
-    const events = JSON.parse(Buffer.from(r.events).toString() || "[]") as StoredTxResult["events"];
-    return {
-      hash: hex(hash),
-      height: String(r.height),
-      index: r.index,
-      tx_result: txResultJson({ hash: hex(hash), code: r.code, log: Buffer.from(r.log).toString(), gasWanted: String(r.gasUsed), gasUsed: String(r.gasUsed), events }),
-      tx: b64(block.txs[r.index]),
-    };
-  }
-
   m.set("tx", async (p) => {
     const hash = reqHash(p, "hash");
-    const t = await txJson(hash);
+    const t = await txJson(chain, hash);
     if (!t) {
       // accepted once, then dropped uncommitted (TTL, a dropped earlier nonce, eviction): say so,
       // so the client knows to resubmit rather than wait
@@ -304,85 +254,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return t;
   });
 
-  // Searches are the one unbounded-looking work an RPC client can ask for: each runs through the
-  // scan gate (one at a time node-wide) and yields to the event loop every few ms (checkpoint), and
-  // the request's time budget stops it; see docs/rpc.md "Work budgets".
-  const scans = new ScanGate(1, 16);
-
-  m.set("tx_search", (p) => scans.run(async () => {
-    const q = parseQuery(p.query as string);
-    const page = intParam(p, "page", 1, 1, 1_000_000);
-    const perPage = intParam(p, "per_page", 30, 1, 100);
-    const desc = p.order_by === "desc";
-    const byHash = q.conditions.find((c) => c.key === "tx.hash" && c.op === "=");
-    // the account index answers an equality on an address (when this node keeps it)
-    const prefix = chain.indexTxEvents ? q.conditions.map((c) => (c.op === "=" && typeof c.value === "string" ? searchPrefix(c.value) : undefined)).find((x) => x !== undefined) : undefined;
-    const matchesTx = (events: StoredTxResult["events"], hash: string, height: number | string) => matches(q, eventMap(events, { "tx.hash": hash, "tx.height": String(height) }));
-    const hits: { height: number; index: number; hash: string }[] = [];
-    if (byHash) {
-      const hashHex = String(byHash.value);
-      const t = /^[0-9a-fA-F]{64}$/.test(hashHex) ? await txJson(new Uint8Array(Buffer.from(hashHex, "hex"))) : undefined;
-      if (t && matchesTx(t.tx_result.events, t.hash, t.height)) hits.push({ height: Number(t.height), index: t.index, hash: t.hash });
-    } else if (prefix) {
-      // One index range scan for that address; every hit is then checked against the whole query
-      // (which attribute holds it, the other conditions) with the tx's stored events.
-      const byHeight = new Map<number, StoredTxResult[]>();
-      for (const key of await chain.db.searchTxEvents(prefix, MAX_INDEX_HITS)) {
-        await checkpoint();
-        const { height, index } = eventPosition(key);
-        let rs = byHeight.get(height);
-        if (!rs) byHeight.set(height, (rs = await resultsAt(chain, height).catch(() => [])));
-        const r = rs[index];
-        if (r && matchesTx(r.events, r.hash, height)) hits.push({ height, index, hash: r.hash });
-      }
-    } else {
-      // Scan recent blocks' results (bounded): the query names no hash and no account.
-      const exact = q.conditions.find((c) => c.key === "tx.height" && c.op === "=");
-      const top = exact ? Math.min(Number(exact.value), chain.height) : chain.height;
-      const bottom = exact ? top : Math.max(1, chain.height - MAX_SEARCH_HEIGHTS + 1);
-      for (let h = bottom; h <= top; h++) {
-        await checkpoint();
-        const results = await resultsAt(chain, h).catch(() => []);
-        for (let index = 0; index < results.length; index++) {
-          if (index % 256 === 255) await checkpoint(); // a block may hold thousands of txs
-          const r = results[index]!;
-          if (matchesTx(r.events, r.hash, h)) hits.push({ height: h, index, hash: r.hash });
-        }
-      }
-    }
-    if (desc) hits.reverse();
-    const slice = hits.slice((page - 1) * perPage, page * perPage);
-    const txs = [];
-    const blocks = new Map<number, BlockValue>();
-    for (const h of slice) {
-      await checkpoint();
-      const t = await txJson(new Uint8Array(Buffer.from(h.hash, "hex")), blocks);
-      if (t) txs.push(t);
-    }
-    return { txs, total_count: String(hits.length) };
-  }));
-
-  // CometBFT's block_search. Blocks carry no indexed events here beyond their height, so the
-  // query's block.height conditions pick the range (the last MAX_SEARCH_HEIGHTS heights at most)
-  // and every condition is then checked per height.
-  m.set("block_search", (p) => scans.run(async () => {
-    const q = parseQuery(p.query as string);
-    const page = intParam(p, "page", 1, 1, 1_000_000);
-    const perPage = intParam(p, "per_page", 30, 1, 100);
-    const bottom = Math.max(1, chain.height - MAX_SEARCH_HEIGHTS + 1);
-    const heights: number[] = [];
-    for (let h = bottom; h <= chain.height; h++) {
-      await checkpoint();
-      if (matches(q, eventMap([], { "tm.event": "NewBlock", "block.height": String(h) }))) heights.push(h);
-    }
-    if (p.order_by === "desc") heights.reverse();
-    const blocks = [];
-    for (const h of heights.slice((page - 1) * perPage, page * perPage)) {
-      const { block } = await loadBlock(chain, h);
-      blocks.push(blockJson(await blockIdAt(chain, h), block));
-    }
-    return { blocks, total_count: String(heights.length) };
-  }));
+  for (const [name, method] of searchMethods(chain)) m.set(name, method);
 
   m.set("abci_info", () => ({
     response: { data: "strata", version: VERSION, app_version: "1", last_block_height: String(chain.height), last_block_app_hash: b64(chain.stateRoot) },

@@ -31,3 +31,12 @@ export function reqHash(p: Record<string, unknown>, name: string): Uint8Array {
   if (s.length === 44 && B64.test(s)) return new Uint8Array(Buffer.from(s, "base64"));
   throw new RpcParamsError(`${name} must be a 32-byte hash in hex`);
 }
+
+/** An integer param clamped to [min, max]; `def` when absent. */
+export function intParam(p: Record<string, unknown>, name: string, def: number, min: number, max: number): number {
+  const v = p[name];
+  if (v === undefined || v === null || v === "") return def;
+  const n = typeof v === "number" ? v : /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw new RpcParamsError(`${name} must be an integer`);
+  return Math.min(Math.max(n, min), max);
+}

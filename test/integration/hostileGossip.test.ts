@@ -33,16 +33,17 @@ describe("hostile gossip and sync (real node)", () => {
   const peers: P2P[] = [];
   const captured: { topic: TopicName; data: Uint8Array }[] = [];
 
-  async function rpc(method: string): Promise<any> {
-    const r = await fetch(net.clients[0]!.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method }) });
-    return ((await r.json()) as { result: unknown }).result;
+  type NetInfo = { peers: { node_info: { id: string }; score: number }[] };
+  async function netInfo(): Promise<NetInfo> {
+    const r = await fetch(net.clients[0]!.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "net_info" }) });
+    return ((await r.json()) as { result: NetInfo }).result;
   }
 
   /** The node runs, answers status and committed a block since the last check. */
   async function stillCommitting(): Promise<void> {
     expect(net.procs[0]?.proc.exitCode ?? null).toBeNull();
     lastHeight = await waitFor(`a block after ${lastHeight}`, async () => {
-      const h = Number((await rpc("status")).sync_info.latest_block_height);
+      const h = Number((await net.clients[0]!.status()).sync_info.latest_block_height);
       return h > lastHeight ? h : undefined;
     }, 20_000);
   }
@@ -51,7 +52,7 @@ describe("hostile gossip and sync (real node)", () => {
   async function scoreFalls(peer: P2P, what: string, keepGoing: () => Promise<void>): Promise<number> {
     return waitFor(`${what}: the node's score of the peer falls below 0`, async () => {
       await keepGoing();
-      const p = ((await rpc("net_info")).peers as { node_info: { id: string }; score: number }[]).find((x) => x.node_info.id === peer.peerId);
+      const p = (await netInfo()).peers.find((x) => x.node_info.id === peer.peerId);
       return p && p.score < 0 ? p.score : undefined;
     }, 30_000);
   }

@@ -72,6 +72,8 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     expect(results.results[tx.index].code).toBe(0);
     const search = await c.txSearch({ query: `tx.height=${tx.height}` });
     expect(search.txs.some((x) => Buffer.from(x.hash).toString("hex").toUpperCase() === t.hash)).toBe(true);
+    const blocks = await c.blockSearchAll({ query: "block.height<=2" });
+    expect(blocks.blocks.map((b) => b.block.header.height).sort()).toEqual([1, 2]);
     const byHash = await c.txSearchAll({ query: `tx.hash='${t.hash}'` });
     expect(byHash.totalCount).toBe(1);
     // from the event index: every tx alice sent, then narrowed by a second condition

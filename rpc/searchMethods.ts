@@ -1,0 +1,101 @@
+// tx_search and block_search: the RPC work whose cost grows with the chain, so the one that runs
+// under the work budgets (rpc/workBudget.ts): one scan at a time node-wide, slices of a few ms
+// between which the event loop serves consensus, and the request's deadline.
+import type { BlockValue } from "../state/encoding/types.ts";
+import type { Chain } from "../node/chain.ts";
+import type { Method } from "./jsonrpc.ts";
+import { blockJson } from "./cometShapes.ts";
+import { intParam } from "./params.ts";
+import { eventMap, matches, parseQuery } from "./query.ts";
+import { eventPosition, searchPrefix } from "../node/txEventIndex.ts";
+import { blockIdAt, loadBlock, resultsAt, txJson } from "./chainReads.ts";
+import type { StoredTxResult } from "./txJson.ts";
+import { checkpoint, ScanGate } from "./workBudget.ts";
+
+const MAX_SEARCH_HEIGHTS = 10_000;
+/** tx_search answers from at most this many index entries of its indexed condition */
+const MAX_INDEX_HITS = 100_000;
+
+export function searchMethods(chain: Chain): Map<string, Method> {
+  const m = new Map<string, Method>();
+  // Searches are the one unbounded-looking work an RPC client can ask for: each runs through the
+  // scan gate (one at a time node-wide) and yields to the event loop every few ms (checkpoint), and
+  // the request's time budget stops it; see docs/rpc.md "Limits and work budgets".
+  const scans = new ScanGate(1, 16);
+
+  m.set("tx_search", (p) => scans.run(async () => {
+    const q = parseQuery(p.query as string);
+    const page = intParam(p, "page", 1, 1, 1_000_000);
+    const perPage = intParam(p, "per_page", 30, 1, 100);
+    const desc = p.order_by === "desc";
+    const byHash = q.conditions.find((c) => c.key === "tx.hash" && c.op === "=");
+    // the account index answers an equality on an address (when this node keeps it)
+    const prefix = chain.indexTxEvents ? q.conditions.map((c) => (c.op === "=" && typeof c.value === "string" ? searchPrefix(c.value) : undefined)).find((x) => x !== undefined) : undefined;
+    const matchesTx = (events: StoredTxResult["events"], hash: string, height: number | string) => matches(q, eventMap(events, { "tx.hash": hash, "tx.height": String(height) }));
+    const hits: { height: number; index: number; hash: string }[] = [];
+    if (byHash) {
+      const hashHex = String(byHash.value);
+      const t = /^[0-9a-fA-F]{64}$/.test(hashHex) ? await txJson(chain, new Uint8Array(Buffer.from(hashHex, "hex"))) : undefined;
+      if (t && matchesTx(t.tx_result.events, t.hash, t.height)) hits.push({ height: Number(t.height), index: t.index, hash: t.hash });
+    } else if (prefix) {
+      // One index range scan for that address; every hit is then checked against the whole query
+      // (which attribute holds it, the other conditions) with the tx's stored events.
+      const byHeight = new Map<number, StoredTxResult[]>();
+      for (const key of await chain.db.searchTxEvents(prefix, MAX_INDEX_HITS)) {
+        await checkpoint();
+        const { height, index } = eventPosition(key);
+        let rs = byHeight.get(height);
+        if (!rs) byHeight.set(height, (rs = await resultsAt(chain, height).catch(() => [])));
+        const r = rs[index];
+        if (r && matchesTx(r.events, r.hash, height)) hits.push({ height, index, hash: r.hash });
+      }
+    } else {
+      // Scan recent blocks' results (bounded): the query names no hash and no account.
+      const exact = q.conditions.find((c) => c.key === "tx.height" && c.op === "=");
+      const top = exact ? Math.min(Number(exact.value), chain.height) : chain.height;
+      const bottom = exact ? top : Math.max(1, chain.height - MAX_SEARCH_HEIGHTS + 1);
+      for (let h = bottom; h <= top; h++) {
+        await checkpoint();
+        const results = await resultsAt(chain, h).catch(() => []);
+        for (let index = 0; index < results.length; index++) {
+          if (index % 256 === 255) await checkpoint(); // a block may hold thousands of txs
+          const r = results[index]!;
+          if (matchesTx(r.events, r.hash, h)) hits.push({ height: h, index, hash: r.hash });
+        }
+      }
+    }
+    if (desc) hits.reverse();
+    const slice = hits.slice((page - 1) * perPage, page * perPage);
+    const txs = [];
+    const blocks = new Map<number, BlockValue>();
+    for (const h of slice) {
+      await checkpoint();
+      const t = await txJson(chain, new Uint8Array(Buffer.from(h.hash, "hex")), blocks);
+      if (t) txs.push(t);
+    }
+    return { txs, total_count: String(hits.length) };
+  }));
+
+  // CometBFT's block_search. Blocks carry no indexed events here beyond their height, so the
+  // query's block.height conditions pick the range (the last MAX_SEARCH_HEIGHTS heights at most)
+  // and every condition is then checked per height.
+  m.set("block_search", (p) => scans.run(async () => {
+    const q = parseQuery(p.query as string);
+    const page = intParam(p, "page", 1, 1, 1_000_000);
+    const perPage = intParam(p, "per_page", 30, 1, 100);
+    const bottom = Math.max(1, chain.height - MAX_SEARCH_HEIGHTS + 1);
+    const heights: number[] = [];
+    for (let h = bottom; h <= chain.height; h++) {
+      await checkpoint();
+      if (matches(q, eventMap([], { "tm.event": "NewBlock", "block.height": String(h) }))) heights.push(h);
+    }
+    if (p.order_by === "desc") heights.reverse();
+    const blocks = [];
+    for (const h of heights.slice((page - 1) * perPage, page * perPage)) {
+      const { block } = await loadBlock(chain, h);
+      blocks.push(blockJson(await blockIdAt(chain, h), block));
+    }
+    return { blocks, total_count: String(heights.length) };
+  }));
+  return m;
+}
