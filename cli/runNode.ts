@@ -139,7 +139,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const txGossip = new TxGossip((txs) => (noTxGossip ? undefined : driver!.gossipTxs(txs)));
 
   const rpcAddress = `${config.rpc.host}:${config.rpc.port}`;
-  const health = healthCheck({ chain, catchingUp: () => driver!.catchingUp(), minBlockTimeMs: c.timeoutCommitMs, staleBlocks: config.health.staleBlocks });
+  const health = healthCheck({ chain, catchingUp: () => driver!.catchingUp(), peerHeight: () => driver!.peerHeight(), minBlockTimeMs: c.timeoutCommitMs, staleBlocks: config.health.staleBlocks });
   const metrics = registry
     ? createNodeMetrics({
         chain,

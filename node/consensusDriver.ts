@@ -756,6 +756,12 @@ export class ConsensusDriver {
 
   private syncing = false;
   private bestPeerHeight = 0;
+  private peersAsked = false;
+
+  /** The highest height a peer reported in the last status round (undefined before the first). */
+  peerHeight(): number | undefined {
+    return this.peersAsked ? this.bestPeerHeight : undefined;
+  }
   /** peers not asked for blocks until the time given (another network's chain, or bad blocks) */
   private readonly shunned = new Map<string, number>();
 
@@ -795,6 +801,7 @@ export class ConsensusDriver {
           }
         }
         this.bestPeerHeight = best?.height ?? 0;
+        this.peersAsked = true;
         if (!best || best.height <= this.chain.height) return;
         // Wait for an in-flight commit to finish before touching the chain.
         while (this.busy && !this.stopped) await this.sleep(20);

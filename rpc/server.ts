@@ -124,6 +124,15 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
     return reply.type(CONTENT_TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream").header("cache-control", "no-cache").send(body);
   });
 
+  // GET /health is what load balancers and supervisors probe: they read the HTTP status, not the
+  // JSON-RPC body, so an unhealthy node (catching up, stalled, not yet in step after a start)
+  // answers 503 with the JSON-RPC error as the body; a healthy one 200.
+  app.get("/health", async (req, reply) => {
+    const o = await dispatcher.handleCall("health", Object.create(null) as Record<string, unknown>, { ip: req.ip });
+    const failed = o.status === 200 && o.text !== undefined && (JSON.parse(o.text) as { error?: unknown }).error !== undefined;
+    return send(reply, failed ? { ...o, status: 503 } : o);
+  });
+
   // URI form: GET /<method>?a=b. CometBFT quotes string params ("abc"); strip the quotes. Values
   // stay strings (or arrays of them, for a repeated key): the dispatcher checks their types.
   app.get("/:method", async (req, reply) => {

@@ -141,6 +141,10 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     expect(err).toBeInstanceOf(RpcError);
     expect((err as RpcError).data).toMatchObject({ code: 505, name: "NoRecentBlock" });
     expect(err.message).toMatch(/no block committed/);
+    // the probe URL a load balancer reads: HTTP 503 with the JSON-RPC error as the body
+    const probe = await fetch(`${c.url}/health`);
+    expect(probe.status).toBe(503);
+    expect(((await probe.json()) as { error: { data: { name: string } } }).error.data.name).toBe("NoRecentBlock");
     net.start(0);
     net.start(1);
     try {
@@ -158,7 +162,16 @@ describe("operating a devnet: dashboard, metrics, health", () => {
       console.log(`health never recovered: heights=${JSON.stringify(hs)} health=${JSON.stringify(health)}\n` + net.procs.map((p, i) => `--- node${i}\n${p?.output.join("").split("\n").slice(-25).join("\n") ?? "(stopped)"}`).join("\n"));
       throw e;
     }
+    const ok = await fetch(`${c.url}/health`);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ result: {} });
+    // a restarted node is not healthy before it is back in step with its peers
+    const restarted = net.clients[0]!;
+    await net.kill(0);
+    net.start(0);
+    await waitFor("node0's RPC is up", async () => (await fetch(`${restarted.url}/health`).catch(() => undefined)) ?? undefined, 60_000);
+    await waitFor("node0 healthy again", async () => ((await fetch(`${restarted.url}/health`)).status === 200 ? true : undefined), 60_000);
     const m = await scrape(3);
     expect(m.get("strata_height")).toBeGreaterThan(0);
-  }, 120_000);
+  }, 180_000);
 });

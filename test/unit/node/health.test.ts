@@ -34,7 +34,7 @@ describe("health", () => {
 
   it("is healthy within staleBlocks × block time of start, then reports NoRecentBlock", () => {
     let now = 1_000_000;
-    const check = healthCheck({ chain, catchingUp: () => false, minBlockTimeMs: 1000, staleBlocks: 10, now: () => now });
+    const check = healthCheck({ chain, catchingUp: () => false, peerHeight: () => 0, minBlockTimeMs: 1000, staleBlocks: 10, now: () => now });
     expect(codeOf(check)).toBeUndefined();
     now += 9_999;
     expect(codeOf(check)).toBeUndefined();
@@ -44,9 +44,24 @@ describe("health", () => {
 
   it("reports NodeCatchingUp while syncing, whatever the block age", () => {
     let syncing = true;
-    const check = healthCheck({ chain, catchingUp: () => syncing, minBlockTimeMs: 1000, staleBlocks: 10 });
+    const check = healthCheck({ chain, catchingUp: () => syncing, peerHeight: () => 0, minBlockTimeMs: 1000, staleBlocks: 10 });
     expect(codeOf(check)).toBe(ErrorCode.NodeCatchingUp);
     syncing = false;
     expect(codeOf(check)).toBeUndefined();
+  });
+
+  it("is not healthy after a start until in step: peers not asked yet, or peers ahead; then a committed block settles it", () => {
+    let peers: number | undefined;
+    const check = healthCheck({ chain, catchingUp: () => false, peerHeight: () => peers, minBlockTimeMs: 1000, staleBlocks: 10 });
+    expect(codeOf(check)).toBe(ErrorCode.NodeCatchingUp); // was: ok at height 0, right after start
+    peers = chain.height + 40;
+    expect(codeOf(check)).toBe(ErrorCode.NodeCatchingUp); // was: ok while 40 blocks behind
+    peers = chain.height;
+    expect(codeOf(check)).toBeUndefined(); // the peers confirm it is level
+    peers = undefined;
+    chain.emit("block", {} as never);
+    expect(codeOf(check)).toBeUndefined(); // it committed a block since start
+    peers = chain.height + 3;
+    expect(codeOf(check)).toBe(ErrorCode.NodeCatchingUp); // fell behind again by more than the tolerance
   });
 });
