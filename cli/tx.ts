@@ -13,7 +13,7 @@ import { keyringDir, loadSigningKey } from "./keys.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, humanUnits, print, type OutputFormat } from "./output.ts";
 import { describeEvents, type TxEvent } from "./txResult.ts";
 
-export type TxOpts = { from: string; home: string; node: string; output: OutputFormat; gasPrice: string; memo?: string; wait: boolean; yes?: boolean };
+export type TxOpts = { from: string; home: string; node: string; output: OutputFormat; gasPrice: string; memo?: string; wait: boolean; yes?: boolean; force?: boolean };
 
 export function withTxOptions(c: Command, from: "required" | "optional" = "required"): Command {
   const withFrom = from === "required" ? c.requiredOption("--from <key>", "name or address of the signing key in the keyring, or @validator-key for <home>/validator_key.json") : c;
@@ -24,6 +24,7 @@ export function withTxOptions(c: Command, from: "required" | "optional" = "requi
     .option("--memo <text>", "memo (≤ 256 bytes)")
     .option("--no-wait", "return after the mempool accepts the tx, without waiting for a block")
     .option("--yes", "do not ask for confirmation (txs are never interactive; accepted for scripts)")
+    .option("--force", "send even when the dry run says the chain would refuse the tx (its fee is then charged)")
     .option("--output <format>", "json|text", "text");
 }
 
@@ -42,6 +43,14 @@ export async function sendTx(o: TxOpts, msgs: AnyMsg[], describe: string): Promi
   const unsigned = { chainId: status.node_info.network, nonce: BigInt(acct.nonce), msgs, memo: o.memo };
   const fee = feeFor(unsigned, BigInt(o.gasPrice));
   const { bytes, hash } = signTx(key.seed, { ...unsigned, fee });
+  // dry run first: a failure the chain would charge for (a claim not yet mature, an unknown
+  // request, funds short…) is refused here, before anything is sent or paid
+  if (!o.force) {
+    const sim = await client.checkTx(bytes);
+    if (sim.code !== 0 && sim.charged) {
+      throw new Error(`not sent: the chain would refuse this tx with ${errorName(sim.code)}(${sim.code}): ${humanUnits(sim.log)} (nothing was charged; --force sends it anyway and pays the fee)`);
+    }
+  }
   const res = await client.broadcastTxSync(bytes);
   if (res.code !== 0) throw new Error(`tx rejected: ${errorName(res.code)}(${res.code}): ${humanUnits(res.log)}`);
   if (!o.wait) {

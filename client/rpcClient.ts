@@ -60,6 +60,11 @@ export class StrataClient {
     return this.call<{ address: string; height: string; nonce: string; balances: Record<string, string> }>("bank_balances", { address });
   }
 
+  /** A dry run against the committed state: what the tx would do, or which rule it would break. */
+  checkTx(bytes: Uint8Array) {
+    return this.call<{ code: number; log: string; gas_used: string; events: unknown[]; charged: boolean }>("check_tx", { tx: Buffer.from(bytes).toString("base64") });
+  }
+
   broadcastTxSync(bytes: Uint8Array) {
     return this.call<BroadcastResult>("broadcast_tx_sync", { tx: Buffer.from(bytes).toString("base64") });
   }

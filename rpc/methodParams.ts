@@ -36,6 +36,7 @@ export const METHOD_PARAMS: Record<string, readonly ParamSpec[]> = {
   broadcast_tx_async: [tx],
   broadcast_tx_sync: [tx],
   broadcast_tx_commit: [tx],
+  check_tx: [tx],
   tx: [hash, bool("prove")],
   tx_search: search,
   block_search: [query, int("page"), int("per_page"), orderBy],

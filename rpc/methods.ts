@@ -1,6 +1,7 @@
 // The RPC methods. CometBFT-named methods return CometBFT v0.38's shapes (so CosmJS's
 // Comet38Client works unmodified); `<module>_<query>` methods return our own (appMethods.ts).
 // Every method reads committed state only.
+import { simulateTx } from "../state/tx/simulateTx.ts";
 import { Commit, MAX_TX_BYTES } from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { sha256 } from "../state/crypto/hash.ts";
@@ -217,6 +218,25 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   m.set("broadcast_tx_sync", (p) => checkAndGossip(reqBase64(p, "tx", MAX_TX_BYTES + 1024)));
   // CometBFT's async does not wait for CheckTx; ours is as cheap as the sync path, so it answers with it.
   m.set("broadcast_tx_async", (p) => checkAndGossip(reqBase64(p, "tx", MAX_TX_BYTES + 1024)));
+
+  // CometBFT v0.38's check_tx, as a full dry run (Cosmos' simulate): the tx's envelope checks and
+  // messages run against the committed state in a scratch overlay that is dropped. The tx is not
+  // added to the mempool. `charged` says whether the chain would have taken its fee.
+  m.set("check_tx", (p) => {
+    const r = simulateTx(chain.db, { chainId: chain.chainId, height: chain.height + 1, time: chain.lastBlockTime }, reqBase64(p, "tx", MAX_TX_BYTES + 1024));
+    return {
+      code: r.code,
+      data: "",
+      log: r.log,
+      info: "",
+      gas_wanted: String(r.gasWanted),
+      gas_used: String(r.gasUsed),
+      events: r.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: true })) })),
+      codespace: r.code === 0 ? "" : "strata",
+      hash: r.hash,
+      charged: r.charged,
+    };
+  });
 
   m.set("broadcast_tx_commit", async (p) => {
     const bytes = reqBase64(p, "tx", MAX_TX_BYTES + 1024);

@@ -114,6 +114,17 @@ describe("strata CLI (real binary)", () => {
     const st = run(["tx", "lst", "stake", "10stra", "--from", "bob", "--home", net.dir, "--node", node]);
     expect(st.code, st.err).toBe(0);
     expect(st.out).toMatch(/did\s+minted [\d.]+ ststra for 10 stra/);
+    // a failure known beforehand is refused locally: nothing sent, nothing charged; --force sends it
+    const nonceOf = () => JSON.parse(run(["query", "bank", "balances", "bob", "--home", net.dir, "--node", node, "--output", "json"]).out).nonce;
+    const n0 = nonceOf();
+    const early = run(["tx", "lst", "claim", "99", "--from", "bob", "--home", net.dir, "--node", node]);
+    expect(early.code).toBe(1);
+    expect(early.err).toMatch(/not sent: the chain would refuse this tx with UnknownRequest\(902\).*nothing was charged/);
+    expect(nonceOf()).toBe(n0);
+    const forced = run(["tx", "lst", "claim", "99", "--force", "--from", "bob", "--home", net.dir, "--node", node]);
+    expect(forced.code).toBe(1);
+    expect(forced.out).toMatch(/result\s+failed: UnknownRequest/);
+    expect(nonceOf()).not.toBe(n0); // sent, and charged
     const w = run(["tx", "distribution", "withdraw-rewards", "--all", "--from", "bob", "--home", net.dir, "--node", node, "--output", "json"]);
     expect(w.code, w.err).toBe(0);
     expect(JSON.parse(w.out).code).toBe(0);
