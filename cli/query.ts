@@ -57,6 +57,18 @@ export function registerQuery(program: Command): void {
     print(o.output, r, () => [table([["VALIDATOR", "REWARDS"], ...r.rewards.map((x: any) => [x.validator, formatUnits(BigInt(x.amount))])]), `total  ${formatUnits(BigInt(r.total))} stra`].join("\n"));
   });
 
+  withQueryOptions(q.command("params [module]").description("parameters: tx, block, staking, slashing, distribution, lst, lrt, strategy (all if none)")).action(async (m: string | undefined, o: QOpts) => {
+    const r = await new StrataClient(o.node).call<{ params: unknown }>("params", m ? { module: m } : {});
+    // text: one `space.field  value` line each, fractions and amounts as the chain stores them
+    const lines: string[][] = [];
+    const walk = (prefix: string, v: unknown) => {
+      if (v && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+      else lines.push([prefix, typeof v === "string" ? v : JSON.stringify(v)]);
+    };
+    walk(m ?? "", r.params);
+    print(o.output, r, () => table([["PARAM", "VALUE"], ...lines]));
+  });
+
   withQueryOptions(q.command("block [height]").description("a block (latest if no height)")).action(async (h: string | undefined, o: QOpts) => {
     const b = await new StrataClient(o.node).call<any>("block", h ? { height: h } : {});
     const hd = b.block.header;

@@ -1,5 +1,6 @@
 // Application queries, `<module>_<query>`, also reachable through abci_query by path
 // "/<module>/<query>". Modules add their queries here as they land.
+import { PARAM_SPACES, queryParams } from "../state/paramsQuery.ts";
 import { decodeAddress } from "../state/crypto/address.ts";
 import { queryBalances, querySupply } from "../state/modules/bank/queries.ts";
 import { queryDelegations, queryStakingParams, queryUnbondings, queryValidators, validatorJson } from "../state/modules/staking/queries.ts";
@@ -65,6 +66,16 @@ function queries(ctx: RpcContext): Map<string, AppQuery> {
     ["staking_delegations", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), delegations: queryDelegations(chain.db, addressParam(p)) })],
     ["staking_unbondings", (p) => ({ height: String(chain.height), delegator: reqString(p, "address"), unbondings: queryUnbondings(chain.db, addressParam(p)) })],
     ["staking_params", () => queryStakingParams(chain.db)],
+    [
+      "params",
+      (p) => {
+        const all = queryParams(chain.db);
+        const module = p.module === undefined ? undefined : reqString(p, "module");
+        if (module === undefined) return { height: String(chain.height), params: all };
+        if (!(PARAM_SPACES as readonly string[]).includes(module)) throw new StrataError(ErrorCode.InvalidParams, `no params space "${module}" (${PARAM_SPACES.join(", ")})`);
+        return { height: String(chain.height), module, params: all[module as keyof typeof all] };
+      },
+    ],
     [
       "slashing_signing_info",
       (p) => {

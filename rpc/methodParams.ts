@@ -54,6 +54,7 @@ export const METHOD_PARAMS: Record<string, readonly ParamSpec[]> = {
   staking_delegations: [address],
   staking_unbondings: [address],
   staking_params: [],
+  params: [str("module", 32)],
   slashing_signing_info: [address],
   lst_state: [],
   lst_requests: [address],

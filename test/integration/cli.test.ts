@@ -66,6 +66,11 @@ describe("strata CLI (real binary)", () => {
   it("queries status, block, validators, a tx and an account's txs", () => {
     const st = run(["status", "--node", node]);
     expect(st.out).toMatch(/chain\s+strata-devnet/);
+    const params = run(["query", "params", "--node", node]);
+    expect(params.out).toMatch(/staking\.unbondingTimeMs\s+\d+/);
+    expect(params.out).toMatch(/lst\.protocolFee\s+100000000000000000/);
+    expect(JSON.parse(run(["query", "params", "lrt", "--node", node, "--output", "json"]).out).params.weights[0].strategy).toBe("avs-oracle");
+    expect(run(["query", "params", "nope", "--node", node]).err).toMatch(/no params space "nope"/);
     const b = run(["query", "block", "1", "--node", node]);
     expect(b.out).toMatch(/height\s+1/);
     const v = run(["query", "validators", "--node", node]);
