@@ -110,11 +110,17 @@ export function registerQuery(program: Command): void {
   });
 
   withQueryOptions(program.command("status").description("node and chain status")).action(async (o: QOpts) => {
-    const s = await new StrataClient(o.node).status();
+    const s = (await new StrataClient(o.node).status()) as Awaited<ReturnType<StrataClient["status"]>> & {
+      node_info: { id?: string; other?: { libp2p_peer_id?: string } };
+      validator_info?: { address?: string; pub_key?: { value?: string }; voting_power?: string };
+    };
+    const pub = s.validator_info?.pub_key?.value;
     print(o.output, s, () =>
       [
         `chain      ${s.node_info.network}`,
         `moniker    ${s.node_info.moniker}`,
+        `node id    ${s.node_info.id ?? "?"}${s.node_info.other?.libp2p_peer_id ? ` (libp2p ${s.node_info.other.libp2p_peer_id})` : ""}`,
+        `validator  ${s.validator_info?.address ?? "?"}, consensus pubkey ${pub ? Buffer.from(pub, "base64").toString("hex") : "?"}, power ${s.validator_info?.voting_power ?? "0"}`,
         `height     ${s.sync_info.latest_block_height}`,
         `block      ${s.sync_info.latest_block_hash}`,
         `app hash   ${s.sync_info.latest_app_hash}`,

@@ -66,6 +66,8 @@ describe("strata CLI (real binary)", () => {
   it("queries status, block, validators, a tx and an account's txs", () => {
     const st = run(["status", "--node", node]);
     expect(st.out).toMatch(/chain\s+strata-devnet/);
+    expect(st.out).toMatch(/node id\s+[0-9a-f]{40} \(libp2p 12D3/);
+    expect(st.out).toMatch(/consensus pubkey [0-9a-f]{64}/);
     const params = run(["query", "params", "--node", node]);
     expect(params.out).toMatch(/staking\.unbondingTimeMs\s+\d+/);
     expect(params.out).toMatch(/lst\.protocolFee\s+100000000000000000/);
