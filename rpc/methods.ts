@@ -107,7 +107,14 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id, moniker: "" }, is_outbound: false, remote_ip: "127.0.0.1", score: ctx.peerScore?.(id) ?? 0 })) };
   });
 
-  m.set("genesis", () => {
+  // the genesis document in base64 chunks, as v0.38 serves large geneses; ours is one chunk
+  m.set("genesis_chunked", (p) => {
+    const chunk = intParam(p, "chunk", 0, 0, 0);
+    return { chunk: String(chunk), total: "1", data: Buffer.from(JSON.stringify(genesisDoc())).toString("base64") };
+  });
+
+  m.set("genesis", () => genesisDoc());
+  function genesisDoc() {
     const g = chain.genesis;
     return {
       genesis: {
@@ -124,7 +131,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
         },
       },
     };
-  });
+  }
 
   function consensusParams() {
     const bp = getBlockParams(chain.db);
@@ -143,6 +150,17 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const height = heightOrLatest(chain, p);
     const { block } = await loadBlock(chain, height);
     return blockJson(await blockIdAt(chain, height), block);
+  });
+
+  // v0.38's header and header_by_hash: the header alone (light clients and explorers need no txs)
+  m.set("header", async (p) => {
+    const { block } = await loadBlock(chain, heightOrLatest(chain, p));
+    return { header: headerJson(block.header) };
+  });
+  m.set("header_by_hash", async (p) => {
+    const height = await chain.db.heightOfBlockId(reqHash(p, "hash"));
+    if (height === undefined) return { header: null };
+    return { header: headerJson((await loadBlock(chain, height)).block.header) };
   });
 
   m.set("block_by_hash", async (p) => {
@@ -180,7 +198,10 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   m.set("block_results", async (p) => {
     const height = heightOrLatest(chain, p);
     const results = await resultsAt(chain, height);
-    return { height: String(height), txs_results: results.map(txResultJson), finalize_block_events: [], validator_updates: [], consensus_param_updates: null, app_hash: hex(chain.stateRoot) };
+    // the app hash that block H produced: our header H carries the state root after executing H
+    // ([]byte, so base64 as v0.38 sends it)
+    const { block } = await loadBlock(chain, height);
+    return { height: String(height), txs_results: results.map(txResultJson), finalize_block_events: [], validator_updates: [], consensus_param_updates: null, app_hash: b64(block.header.stateRoot) };
   });
 
   m.set("validators", (p) => {

@@ -70,6 +70,20 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     expect(tx.result.code).toBe(0);
     const results = await c.blockResults(tx.height);
     expect(results.results[tx.index].code).toBe(0);
+    // the app hash that block produced (header H carries the root after executing H), not today's
+    // (CosmJS 0.36 has no appHash on block results nor a header(): read them raw)
+    const raw = net.clients[0];
+    const appHashAt = async (h: number) => Buffer.from((await raw.call<{ app_hash: string }>("block_results", { height: String(h) })).app_hash, "base64").toString("hex");
+    const atTx = await c.block(tx.height);
+    expect(await appHashAt(tx.height)).toBe(Buffer.from(atTx.block.header.appHash).toString("hex"));
+    expect(await appHashAt(1)).toBe(Buffer.from(b1.block.header.appHash).toString("hex"));
+    const hdr = await raw.call<{ header: { height: string; app_hash: string } }>("header", { height: "2" });
+    expect(hdr.header.height).toBe("2");
+    expect(hdr.header.app_hash).toBe(Buffer.from(b2.block.header.appHash).toString("hex").toUpperCase());
+    const hb = await net.clients[0].call<{ header: { height: string } }>("header_by_hash", { hash: Buffer.from(b2.blockId.hash).toString("hex") });
+    expect(hb.header.height).toBe("2");
+    const chunk = await net.clients[0].call<{ chunk: string; total: string; data: string }>("genesis_chunked", { chunk: "0" });
+    expect(JSON.parse(Buffer.from(chunk.data, "base64").toString()).genesis.chain_id).toBe("strata-devnet");
     const search = await c.txSearch({ query: `tx.height=${tx.height}` });
     expect(search.txs.some((x) => Buffer.from(x.hash).toString("hex").toUpperCase() === t.hash)).toBe(true);
     const blocks = await c.blockSearchAll({ query: "block.height<=2" });
@@ -111,6 +125,12 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
       setTimeout(() => reject(new Error("no NewBlock events")), 30_000);
     });
     expect(heights[1]).toBe(heights[0] + 1);
+    // subscribeNewBlockHeader got nothing before: the event was never emitted
+    const header = await new Promise<number>((resolve, reject) => {
+      const sub = c.subscribeNewBlockHeader().subscribe({ next: (h) => (sub.unsubscribe(), resolve(h.height)), error: reject });
+      setTimeout(() => reject(new Error("no NewBlockHeader events")), 30_000);
+    });
+    expect(header).toBeGreaterThan(heights[1]!);
     const t = transfer(3n);
     const got = new Promise<string>((resolve, reject) => {
       c.subscribeTx(`tx.hash='${t.hash}'`).subscribe({ next: (e) => resolve(Buffer.from(e.hash).toString("hex").toUpperCase()), error: reject });
