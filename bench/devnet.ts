@@ -16,6 +16,7 @@ import { StrataClient } from "../client/rpcClient.ts";
 import { ONE } from "../state/denoms.ts";
 import { testKey } from "../test/fixtures/memChain.ts";
 import { runLoad } from "./load.ts";
+import { colocatedCeiling, ed25519Ceiling } from "./ceiling.ts";
 
 const { values } = parseArgs({
   options: {
@@ -52,6 +53,8 @@ function procStats(pid: number): { rssMb: number; cpuTicks: number } {
 }
 
 async function main() {
+  // the machine's ceiling first, before any node loads the CPU
+  const ceiling = colocatedCeiling(ed25519Ceiling().nodeCrypto, N);
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-devnet-"));
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => testKey(i));
   const { homes, rpc } = await createDevnet(dir, N, { basePort: 16656, timeoutCommitMs: Number(values["timeout-commit"]), blockMaxTxs: Number(values["block-max-txs"]) || undefined, extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
@@ -132,6 +135,8 @@ async function main() {
           txIndex: values["tx-index"] !== "off",
           consensus,
           load: { seconds: SECONDS, accounts: ACCOUNTS, targetRate: Number(values.rate) || "max", ...load },
+          // finalized tx/s against what this machine allows when every node verifies every tx
+          ceiling: { ...ceiling, finalizedFraction: +(load.finalizedPerSec / ceiling.txPerSec).toFixed(3) },
           consensusUnderLoad: underLoad,
           mempoolPeak,
           rssPeakMbPerNode: rssPeak.map((x) => Math.round(x)),

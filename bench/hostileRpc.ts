@@ -7,12 +7,11 @@
 //   node bench/hostileRpc.ts [--validators 1] [--seconds 20] [--clients 20] [--batch 100] [--fill 15] [--accounts 1000] [--node-log file]
 import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
-import { generateKeyPairSync, sign, verify } from "node:crypto";
 import { mkdtempSync, openSync, rmSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ed25519 } from "@noble/curves/ed25519.js";
+import { ed25519Ceiling } from "./ceiling.ts";
 import { createDevnet } from "../cli/devnet.ts";
 import { homePaths } from "../node/config.ts";
 import { StrataClient } from "../client/rpcClient.ts";
@@ -36,23 +35,6 @@ const { values } = parseArgs({
 const N = Number(values.validators);
 const SECONDS = Number(values.seconds);
 const STRATA = fileURLToPath(new URL("../cli/strata.ts", import.meta.url));
-
-/** ed25519 verifications per second on this thread: OpenSSL (node:crypto) and @noble. */
-function ed25519Ceiling(): { nodeCrypto: number; noble: number } {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  const msg = Buffer.alloc(200, 7);
-  const sig = sign(null, msg, privateKey);
-  const rate = (f: () => void, ms: number) => {
-    let n = 0;
-    const t0 = performance.now();
-    while (performance.now() - t0 < ms) for (let i = 0; i < 50; i++, n++) f();
-    return Math.round(n / ((performance.now() - t0) / 1000));
-  };
-  const seed = new Uint8Array(32).fill(1);
-  const pk = ed25519.getPublicKey(seed);
-  const nsig = ed25519.sign(msg, seed);
-  return { nodeCrypto: rate(() => verify(null, msg, publicKey, sig), 1000), noble: rate(() => ed25519.verify(nsig, msg, pk), 1000) };
-}
 
 const q = (xs: number[], f: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))]! : 0);
 const stats = (xs: number[]) => ({ n: xs.length, mean: xs.length ? +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1) : 0, p50: +q(xs, 0.5).toFixed(1), p99: +q(xs, 0.99).toFixed(1), max: +Math.max(0, ...xs).toFixed(1) });

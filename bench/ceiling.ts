@@ -1,0 +1,31 @@
+// The machine's own ceiling, measured at the start of a bench so that figures from machines of
+// the same kind (which differ 2× in CPU speed) can be compared: ed25519 verifications per second
+// on one core, and what that allows when every node of a co-located devnet must verify every tx.
+import { generateKeyPairSync, sign, verify } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { ed25519 } from "@noble/curves/ed25519.js";
+
+/** ed25519 verifications per second on this thread: OpenSSL (node:crypto) and @noble. */
+export function ed25519Ceiling(ms = 1000): { nodeCrypto: number; noble: number } {
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const msg = Buffer.alloc(200, 7);
+  const sig = sign(null, msg, privateKey);
+  const rate = (f: () => void) => {
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < ms) for (let i = 0; i < 50; i++, n++) f();
+    return Math.round(n / ((performance.now() - t0) / 1000));
+  };
+  const seed = new Uint8Array(32).fill(1);
+  const pk = ed25519.getPublicKey(seed);
+  const nsig = ed25519.sign(msg, seed);
+  return { nodeCrypto: rate(() => verify(null, msg, publicKey, sig)), noble: rate(() => ed25519.verify(nsig, msg, pk)) };
+}
+
+/**
+ * The co-located ceiling of a devnet of `validators` nodes on this machine: every node verifies
+ * every tx once, so at most cores × verifies/s ÷ validators txs per second can be finalized.
+ */
+export function colocatedCeiling(verifiesPerSecOneCore: number, validators: number, cores = availableParallelism()) {
+  return { cores, validators, ed25519VerifiesPerSecOneCore: verifiesPerSecOneCore, txPerSec: Math.round((cores * verifiesPerSecOneCore) / validators) };
+}
