@@ -46,6 +46,9 @@ export function describeEvents(events: readonly TxEvent[]): string[] {
       case "unbond":
         out.push(`unbonding ${a("amount")}, paid out at ${get(e, "completion_time")}`);
         break;
+      case "rotate_cons_pubkey":
+        out.push(`the new consensus key signs from height ${get(e, "effective_height")}: switch the node's validator_key.json then (docs/operating.md)`);
+        break;
       case "redelegate":
         out.push(`moved ${a("amount")}; it stays slashable at the source until ${get(e, "completion_time")}`);
         break;

@@ -61,6 +61,15 @@ export function registerStakingTx(tx: Command): void {
     const amount = stakeAmount(a);
     await sendTx(o, [{ type: "staking/redelegate", value: { from: await resolveValidator(o.node, f), to: await resolveValidator(o.node, t), amount } }], `redelegate ${formatCoin(amount, "stra")} from ${f} to ${t}`);
   });
+  withTxOptions(
+    staking
+      .command("rotate-cons-pubkey")
+      .description("replace the signer's validator consensus key; the new key signs from 2 blocks after inclusion (see docs/operating.md)")
+      .requiredOption("--pubkey <hexOrFile>", "the new consensus ed25519 public key (hex), or the validator_key.json that holds it"),
+  ).action(async (o: TxOpts & { pubkey: string }) => {
+    const hex = /^[0-9a-fA-F]{64}$/.test(o.pubkey) ? o.pubkey : (JSON.parse(readFileSync(o.pubkey, "utf8")) as { pubkey: string }).pubkey;
+    await sendTx(o, [{ type: "staking/rotate_cons_pubkey", value: { consensusPubkey: new Uint8Array(Buffer.from(hex, "hex")) } }], `rotate the consensus key to ${hex.slice(0, 16)}…`);
+  });
   withTxOptions(staking.command("edit-validator").description("change the signer's validator moniker and/or commission").option("--moniker <name>").option("--commission-rate <rate>")).action(
     async (o: TxOpts & { moniker?: string; commissionRate?: string }) => {
       if (!o.moniker && !o.commissionRate) throw new Error("nothing to change: give --moniker and/or --commission-rate");

@@ -17,6 +17,7 @@ export type AnyMsg =
   | { type: "staking/undelegate"; value: { validator: Uint8Array; amount: bigint } }
   | { type: "staking/redelegate"; value: { from: Uint8Array; to: Uint8Array; amount: bigint } }
   | { type: "staking/edit_validator"; value: { moniker?: string; commissionRate?: bigint } }
+  | { type: "staking/rotate_cons_pubkey"; value: { consensusPubkey: Uint8Array } }
   | { type: "distribution/withdraw_rewards"; value: { validator: Uint8Array } }
   | { type: "distribution/withdraw_commission"; value: { validator: Uint8Array } }
   | { type: "slashing/unjail"; value: Record<string, never> }

@@ -57,6 +57,8 @@ export const ErrorCode = {
   CommissionChangeTooSoon: 614,
   /** the validator has shares but no tokens (slashed to zero): its exchange rate is undefined */
   InvalidExchangeRate: 615,
+  /** one consensus-key rotation per unbonding period (the old key stays slashable that long) */
+  RotationTooSoon: 616,
   // slashing (8xx)
   InvalidEvidence: 801,
   // lst (9xx)

@@ -97,4 +97,28 @@ describe("proof of stake on a 4-validator devnet", () => {
     expect(ub.unbondings).toHaveLength(1);
     await waitFor("unbonding matured", async () => ((await c.call<any>("staking_unbondings", { address: bob.address })).unbondings.length === 0 ? true : undefined), 30_000);
   }, 60_000);
+
+  it("a validator rotates its consensus key: the set of H + 2 carries the new key, and the node signs with it once restarted with it", async () => {
+    const home = join(net.dir, "node5");
+    const fresh = join(net.dir, "node5-next-key");
+    const { pubkey } = initHome(fresh, { moniker: "next" });
+    const newAddr = Buffer.from(addressFromPubkey(new Uint8Array(Buffer.from(pubkey, "hex")))).toString("hex").toUpperCase();
+    const r = await submit(dave, [{ type: "staking/rotate_cons_pubkey", value: { consensusPubkey: new Uint8Array(Buffer.from(pubkey, "hex")) } }]);
+    const h = Number(r.height);
+    await waitAllAtLeast(net, h + 2, [0]);
+    const hdr = async (x: number) => (await c.call<any>("block", { height: String(x) })).block.header;
+    expect((await hdr(h + 2)).validators_hash).not.toBe((await hdr(h + 1)).validators_hash);
+    // the operator's procedure (docs/operating.md): once H + 1 is committed, restart the node with the new key
+    node5!.proc.kill("SIGTERM");
+    await node5!.exited;
+    cpSync(homePaths(fresh).validatorKey, homePaths(home).validatorKey);
+    node5 = startProc(["start", "--home", home]);
+    await waitFor("the new key signs a block", async () => {
+      const latest = await c.call<any>("block");
+      return latest.block.last_commit?.signatures?.some((s: any) => s.validator_address === newAddr && s.block_id_flag === 2) ? true : undefined;
+    }, 60_000);
+    const v = ((await c.call<any>("staking_validators")).validators as any[]).find((x) => x.moniker === "dave");
+    expect(v.consensusPubkey).toBe(pubkey);
+    expect(v.jailed).toBe(false);
+  }, 120_000);
 });

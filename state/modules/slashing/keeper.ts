@@ -3,7 +3,7 @@ import type { ExecContext } from "../../context.ts";
 import { encodeAddress, addressFromPubkey } from "../../crypto/address.ts";
 import { event } from "../../events.ts";
 import type { ValidatorEntryValue } from "../../validators.ts";
-import { getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
+import { consensusKeyOf, getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
 import { jail, slash } from "../staking/keeper.ts";
 import { DuplicateVoteEvidence, getEvidenceInvalidity } from "./evidence.ts";
 import { onOperatorSlashed } from "../strategy/service.ts";
@@ -77,7 +77,9 @@ export function handleEvidence(ctx: ExecContext, evidence: readonly Uint8Array[]
     }
     const op = operatorByConsensusAddress(ctx.store, e.voteA.body.validator);
     const val = op ? getValidator(ctx.store, op) : undefined;
-    const why = !op || !val ? "unknown validator" : val.tombstoned ? "validator already tombstoned" : getEvidenceInvalidity(ctx.chainId, e, val.consensusPubkey);
+    // the key behind the votes' address: a rotated-out key is still the validator's to answer for
+    const key = consensusKeyOf(ctx.store, e.voteA.body.validator) ?? val?.consensusPubkey;
+    const why = !op || !val || !key ? "unknown validator" : val.tombstoned ? "validator already tombstoned" : getEvidenceInvalidity(ctx.chainId, e, key);
     if (why || !op) {
       ctx.events.push(event("evidence_rejected", { reason: why ?? "unknown validator" }));
       continue;

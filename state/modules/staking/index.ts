@@ -11,10 +11,11 @@ import { editValidatorMsg } from "./msgs/editValidator.ts";
 import { delegateMsg } from "./msgs/delegate.ts";
 import { undelegateMsg } from "./msgs/undelegate.ts";
 import { redelegateMsg } from "./msgs/redelegate.ts";
+import { rotateConsPubkeyMsg } from "./msgs/rotateConsPubkey.ts";
 
 export const stakingModule: Module = {
   name: "staking",
-  msgs: { create_validator: createValidatorMsg, edit_validator: editValidatorMsg, delegate: delegateMsg, undelegate: undelegateMsg, redelegate: redelegateMsg },
+  msgs: { create_validator: createValidatorMsg, edit_validator: editValidatorMsg, delegate: delegateMsg, undelegate: undelegateMsg, redelegate: redelegateMsg, rotate_cons_pubkey: rotateConsPubkeyMsg },
   // a new unbonding time applies to entries begun from now on (the queues stay in order)
   genesis: genesisDef({ key: "staking", parse: (json, _g, field, fail) => parseStakingParams(json, DEFAULT_STAKING_PARAMS, field, fail), init: (ctx, p) => setParams(ctx.store, p) }),
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseStakingParams(json, getParams(ctx.store), field, fail)) },

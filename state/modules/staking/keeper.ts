@@ -30,7 +30,7 @@ import { ValidatorStatus, type ValidatorValue } from "./types.ts";
 import { sharesToBurn, sharesToIssue, tokensFromShares } from "./exchangeRate.ts";
 
 // What other modules may read of staking: they call this keeper, never staking's storage.
-export { consensusAddress, getValidator, getValidatorOperators, getDelegationShares, getDelegatorValidators, getUnbonding, operatorByConsensusAddress, DELEGATION_PREFIX, UNBONDING_PREFIX } from "./store.ts";
+export { consensusAddress, consensusKeyOf, getValidator, getValidatorOperators, getDelegationShares, getDelegatorValidators, getUnbonding, operatorByConsensusAddress, DELEGATION_PREFIX, UNBONDING_PREFIX } from "./store.ts";
 export { getParams as getStakingParams } from "./store.ts";
 
 export const BONDED_POOL = moduleAddress("bonded_pool");

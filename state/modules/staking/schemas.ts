@@ -49,3 +49,7 @@ export function validateCreateValidator(m: MsgCreateValidatorValue): void {
 export function validateDelegate(m: MsgDelegateValue): void {
   validateAmount(m.amount);
 }
+
+/** staking/rotate_cons_pubkey: the operator's validator signs with a new consensus key from H + 2. */
+export const MsgRotateConsPubkey = new ContainerType({ consensusPubkey: Bytes32 }, { typeName: "MsgRotateConsPubkey" });
+export type MsgRotateConsPubkeyValue = ValueOf<typeof MsgRotateConsPubkey>;

@@ -5,6 +5,8 @@ import { Prefix, prefixed } from "../../keys.ts";
 import type { Overlay } from "../../store/overlay.ts";
 import type { KVReader } from "../../store/types.ts";
 import { record } from "../../store/record.ts";
+import { ContainerType, type ValueOf } from "@chainsafe/ssz";
+import { Uint64Num } from "../../encoding/types.ts";
 import { Redelegations, RedelegationQueue, type RedelegationEntryValue, type RedelegationQueueItemValue, AddressList, Delegation, StakingParams, Unbonding, UnbondingQueue, Validator, DEFAULT_STAKING_PARAMS, type QueueItemValue, type StakingParamsValue, type UnbondingValue, type ValidatorValue } from "./types.ts";
 
 const K = {
@@ -18,6 +20,10 @@ const K = {
   byConsensus: Uint8Array.of(Prefix.staking, 0x08),
   redelegations: Uint8Array.of(Prefix.staking, 0x09),
   redelegationQueue: Uint8Array.of(Prefix.staking, 0x0a),
+  /** consensus address → the ed25519 key behind it, kept for every key a validator ever used */
+  consensusKey: Uint8Array.of(Prefix.staking, 0x0b),
+  /** operator → its last consensus-key rotation (time, height) */
+  rotation: Uint8Array.of(Prefix.staking, 0x0c),
 };
 
 /** Prefixes the invariants scan: every delegation (delegator20 validator20) and unbonding record. */
@@ -37,8 +43,29 @@ export function setValidator(s: Overlay, v: ValidatorValue): void {
   s.set(prefixed(K.validator, v.operator), Validator.serialize(v));
   if (isNew) {
     s.set(K.validatorIndex, AddressList.serialize([...getValidatorOperators(s), v.operator]));
-    s.set(prefixed(K.byConsensus, consensusAddress(v.consensusPubkey)), v.operator);
+    recordConsensusKey(s, v.operator, v.consensusPubkey);
   }
+}
+
+/** The key maps to its operator for good: a rotated-out key stays attributable (evidence, liveness). */
+export function recordConsensusKey(s: Overlay, operator: Uint8Array, pubkey: Uint8Array): void {
+  const addr = consensusAddress(pubkey);
+  s.set(prefixed(K.byConsensus, addr), operator);
+  s.set(prefixed(K.consensusKey, addr), pubkey);
+}
+
+/** The ed25519 key behind a consensus address a validator uses or used. */
+export function consensusKeyOf(s: KVReader, consAddr: Uint8Array): Uint8Array | undefined {
+  return s.get(prefixed(K.consensusKey, consAddr)) ?? undefined;
+}
+
+export const Rotation = new ContainerType({ time: Uint64Num, height: Uint64Num }, { typeName: "KeyRotation" });
+export function getRotation(s: KVReader, operator: Uint8Array): ValueOf<typeof Rotation> | undefined {
+  const b = s.get(prefixed(K.rotation, operator));
+  return b ? Rotation.deserialize(b) : undefined;
+}
+export function setRotation(s: Overlay, operator: Uint8Array, r: ValueOf<typeof Rotation>): void {
+  s.set(prefixed(K.rotation, operator), Rotation.serialize(r));
 }
 export function getValidatorOperators(s: KVReader): Uint8Array[] {
   const b = s.get(K.validatorIndex);

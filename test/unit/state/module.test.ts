@@ -69,7 +69,7 @@ describe("module manifests", () => {
   });
 
   it("every message of the app has a codec, a positive gas and a handler", () => {
-    expect(APP.msgs.size).toBe(22);
+    expect(APP.msgs.size).toBe(23);
     for (const [type, d] of APP.msgs) {
       expect(type).toMatch(/^[a-z]+\/[a-z_]+$/);
       expect(d.gas, type).toBeGreaterThan(0n);

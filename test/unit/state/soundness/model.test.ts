@@ -84,6 +84,7 @@ const msg: fc.Arbitrary<AnyMsg> = fc.oneof(
   fc.record({ to: fc.oneof(user.map((i) => users[i].address), fc.constantFrom(...moduleAddrs)), denom: fc.constantFrom("stra", "ststra", "rststra"), amount }).map((v) => ({ type: "bank/send" as const, value: v })),
   fc.record({ c: fc.nat(1), self: amount, rate: fraction }).map((v) => ({ type: "staking/create_validator" as const, value: { consensusPubkey: consKeys[v.c].pubkey, moniker: `m${v.c}`, commissionRate: v.rate, maxCommissionRate: ONE - 1n, selfStake: v.self } })),
   fraction.map((r) => ({ type: "staking/edit_validator" as const, value: { commissionRate: r } })),
+  fc.nat(3).map((i) => ({ type: "staking/rotate_cons_pubkey" as const, value: { consensusPubkey: testKey(20_000 + i).pubkey } })),
   fc.record({ v: op, amount }).map((x) => ({ type: "staking/delegate" as const, value: { validator: operators[x.v], amount: x.amount } })),
   fc.record({ v: op, amount }).map((x) => ({ type: "staking/undelegate" as const, value: { validator: operators[x.v], amount: x.amount } })),
   fc.record({ a: op, b: op, amount }).map((x) => ({ type: "staking/redelegate" as const, value: { from: operators[x.a], to: operators[x.b], amount: x.amount } })),
