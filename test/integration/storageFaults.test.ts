@@ -10,7 +10,7 @@
 // - disk full while running (root only: the home on a small tmpfs in a private mount namespace,
 //   filled up from inside it): exit 74 with one line naming the file, no stack trace.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { createHash } from "node:crypto";
@@ -76,6 +76,34 @@ describe("storage and sign_state faults stop the node with a clear message", () 
     noStack(r.out);
     // nothing was deleted: with CURRENT back the node opens its database and catches up
     renameSync(join(paths().data, "CURRENT.saved"), join(paths().data, "CURRENT"));
+    net.start(N3);
+    await waitAllAtLeast(net, (await maxHeight()) + 1, [0, 1, 2, 3]);
+  }, 120_000);
+
+  it("LevelDB tables with damaged blocks: exit 65 naming the directory, no stack trace", async () => {
+    // LevelDB writes its log into a table when it opens: one restart, and there are tables
+    await net.kill(N3);
+    net.start(N3);
+    await waitAllAtLeast(net, (await maxHeight()) + 1, [0, 1, 2, 3]);
+    await net.kill(N3);
+    const data = paths().data;
+    const tables = readdirSync(data).filter((f) => f.endsWith(".ldb"));
+    const saved = tables.map((f) => ({ f, bytes: readFileSync(join(data, f)) }));
+    expect(tables.length).toBeGreaterThan(0);
+    try {
+      for (const { f, bytes } of saved) {
+        const b = Buffer.from(bytes);
+        for (let i = 64; i < b.length - 64; i += 97) b[i] ^= 0x5a; // damage every block of the table
+        writeFileSync(join(data, f), b);
+      }
+      const r = await runToExit();
+      console.log("damaged tables:", r.out.split("\n").filter((l) => /ERROR|error/.test(l)).join("\n"));
+      expect(r.code).toBe(FatalExit.DatabaseCorrupt);
+      expect(r.out).toContain(data);
+      noStack(r.out);
+    } finally {
+      for (const { f, bytes } of saved) writeFileSync(join(data, f), bytes);
+    }
     net.start(N3);
     await waitAllAtLeast(net, (await maxHeight()) + 1, [0, 1, 2, 3]);
   }, 120_000);
