@@ -24,7 +24,7 @@ import { getPendingValidators } from "../state/validators.ts";
 import { installProcessGuard } from "../node/processGuard.ts";
 import { ConsensusWal } from "../node/consensusWal.ts";
 import { BlockIdFlag } from "../state/encoding/types.ts";
-import { FatalError, FatalExit } from "../node/fatal.ts";
+import { asStorageFault, FatalError, FatalExit } from "../node/fatal.ts";
 import { join } from "node:path";
 
 /**
@@ -61,7 +61,11 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const key = loadValidatorKey(paths.validatorKey);
   mkdirSync(paths.data, { recursive: true });
   const verifier = VerifyPool.start(config.verifyWorkers);
-  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events, mempoolLogPath: join(paths.data, "mempool.log") });
+  // LevelDB reports damage where it reads it (open, the integrity check, the first state reads):
+  // any of it is a damaged database, not a crash
+  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events, mempoolLogPath: join(paths.data, "mempool.log") }).catch((e: unknown) => {
+    throw asStorageFault(e, paths.data) ?? e;
+  });
   log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase(), mempoolReloaded: chain.reloaded.admitted, mempoolLogged: chain.reloaded.logged });
 
   // Every node has a consensus key; it signs only while it is in the height's validator set.

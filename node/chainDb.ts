@@ -111,11 +111,11 @@ export class ChainDb implements KVReader, CommitmentReader {
     const c = new ChainDb(db, dir);
     try {
       await c.loadMeta();
+      await c.warmNodeCache();
     } catch (e) {
       await db.close();
-      throw corrupt(dir, `the meta record does not parse: ${(e as Error).message}`, e);
+      throw corrupt(dir, `reading the meta record and the state tree failed: ${(e as Error).message}`, e);
     }
-    await c.warmNodeCache();
     return c;
   }
 

@@ -6,15 +6,30 @@
 // - sign_state ahead of the chain (a consistent file, e.g. copied from another node): the node
 //   runs, says so at start and at every height it refuses to sign, and the metric shows it;
 // - sign_state lowered below what the node signed (an old backup): its own prevote in the
-//   consensus WAL gives it away, exit 66 before it signs anything.
+//   consensus WAL gives it away, exit 66 before it signs anything;
+// - disk full while running (root only: the home on a small tmpfs in a private mount namespace,
+//   filled up from inside it): exit 74 with one line naming the file, no stack trace.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { tmpdir } from "node:os";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { homePaths } from "../../node/config.ts";
 import { FatalExit } from "../../node/fatal.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
-import { waitFor, type NodeProc } from "../helpers/proc.ts";
+import { STRATA, waitFor, type NodeProc } from "../helpers/proc.ts";
+
+/** root with unshare/nsenter: a private tmpfs can be filled up under a running node */
+function canFillDisk(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync("sh", ["-c", "command -v unshare && command -v nsenter"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const N3 = 3;
 
@@ -65,6 +80,34 @@ describe("storage and sign_state faults stop the node with a clear message", () 
     await waitAllAtLeast(net, (await maxHeight()) + 1, [0, 1, 2, 3]);
   }, 120_000);
 
+  it("LevelDB tables with damaged blocks: exit 65 naming the directory, no stack trace", async () => {
+    // LevelDB writes its log into a table when it opens: one restart, and there are tables
+    await net.kill(N3);
+    net.start(N3);
+    await waitAllAtLeast(net, (await maxHeight()) + 1, [0, 1, 2, 3]);
+    await net.kill(N3);
+    const data = paths().data;
+    const tables = readdirSync(data).filter((f) => f.endsWith(".ldb"));
+    const saved = tables.map((f) => ({ f, bytes: readFileSync(join(data, f)) }));
+    expect(tables.length).toBeGreaterThan(0);
+    try {
+      for (const { f, bytes } of saved) {
+        const b = Buffer.from(bytes);
+        for (let i = 64; i < b.length - 64; i += 97) b[i] ^= 0x5a; // damage every block of the table
+        writeFileSync(join(data, f), b);
+      }
+      const r = await runToExit();
+      console.log("damaged tables:", r.out.split("\n").filter((l) => /ERROR|error/.test(l)).join("\n"));
+      expect(r.code).toBe(FatalExit.DatabaseCorrupt);
+      expect(r.out).toContain(data);
+      noStack(r.out);
+    } finally {
+      for (const { f, bytes } of saved) writeFileSync(join(data, f), bytes);
+    }
+    net.start(N3);
+    await waitAllAtLeast(net, (await maxHeight()) + 1, [0, 1, 2, 3]);
+  }, 120_000);
+
   it("sign_state that is not JSON or fails its checksum: exit 66 naming the file", async () => {
     await net.kill(N3);
     const good = readFileSync(paths().signState, "utf8");
@@ -103,6 +146,36 @@ describe("storage and sign_state faults stop the node with a clear message", () 
     } finally {
       await net.kill(N3);
       writeFileSync(paths().signState, good);
+    }
+  }, 120_000);
+
+  it.skipIf(!canFillDisk())("disk full while running: exit 74, one line naming the file", async () => {
+    await net.kill(N3);
+    const mnt = mkdtempSync(join(tmpdir(), "strata-enospc-"));
+    // the mount exists only in the node's own mount namespace; the node runs from a copy of its home there
+    const script = `mount -t tmpfs -o size=64m tmpfs "$1" && cp -a "$2"/. "$1"/ && exec "$3" "$4" start --home "$1"`;
+    const p = spawn("unshare", ["-m", "--propagation", "private", "sh", "-c", script, "sh", mnt, net.homes[N3]!, process.execPath, STRATA], { stdio: ["ignore", "pipe", "pipe"] });
+    const out: string[] = [];
+    p.stdout!.on("data", (d) => out.push(String(d)));
+    p.stderr!.on("data", (d) => out.push(String(d)));
+    const exited = new Promise<number | null>((r) => p.on("exit", (c) => r(c)));
+    try {
+      await waitFor("node3 committing blocks from the tmpfs", async () => ((out.join("").match(/BLOCK/g)?.length ?? 0) >= 2 ? true : undefined), 60_000);
+      try {
+        execFileSync("nsenter", ["-t", String(p.pid), "-m", "sh", "-c", `cat /dev/zero > "${mnt}/fill"`], { stdio: "ignore" });
+      } catch {
+        /* cat ends with ENOSPC: the disk is full */
+      }
+      const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 60_000))]);
+      const text = out.join("");
+      expect(code, text.slice(-2000)).toBe(FatalExit.StorageIo);
+      console.log("disk full:", text.split("\n").filter((l) => /ERROR|error/.test(l)).join("\n"));
+      expect(text).toMatch(/ENOSPC|no space/i);
+      expect(text).toContain(mnt);
+      noStack(text);
+    } finally {
+      p.kill("SIGKILL");
+      rmSync(mnt, { recursive: true, force: true });
     }
   }, 120_000);
 
