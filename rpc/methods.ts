@@ -289,7 +289,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       // accepted once, then dropped uncommitted (TTL, a dropped earlier nonce, eviction): say so,
       // so the client knows to resubmit rather than wait
       const d = chain.mempool.dropped(hex(hash).toUpperCase());
-      if (d) throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} expired: dropped from the mempool at height ${d.height} (${d.reason}) without being included; resubmit it`);
+      if (d) throw new StrataError(ErrorCode.TxExpired, `tx ${hex(hash)} expired: dropped from the mempool at height ${d.height} (${d.reason}) without being included; resubmit it`);
       throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} not found`);
     }
     return t;

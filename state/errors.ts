@@ -40,6 +40,8 @@ export const ErrorCode = {
   NonceGapTooLarge: 403,
   SenderQueueFull: 404,
   TxAlreadyCommitted: 405,
+  /** accepted once, then dropped uncommitted (TTL, a dropped earlier nonce, eviction): resubmit */
+  TxExpired: 406,
   // staking (6xx)
   ValidatorExists: 601,
   UnknownValidator: 602,

@@ -64,6 +64,10 @@ describe("the mempool keeps its promises", () => {
     }, 60_000);
     expect(msgs[0]).toContain("(ttl)");
     expect(msgs[1]).toContain("(dependency)");
+    // a stable code a client can act on (resubmit), and waitForTx stops at once instead of timing out
+    const err = await net.clients[0]!.call("tx", { hash: stuck[0]!.hash }).catch((e: RpcError) => e);
+    expect((err as RpcError).data).toMatchObject({ code: 406, name: "TxExpired" });
+    await expect(net.clients[0]!.waitForTx(stuck[0]!.hash, 60_000)).rejects.toThrow(/expired/);
     const h1 = Math.max(...(await net.heights()).map((h) => h ?? 0));
     expect(h1 - h0).toBeGreaterThanOrEqual(TTL_BLOCKS - 1);
     const n = await net.clients[0]!.call<{ n_txs: string }>("num_unconfirmed_txs");
