@@ -6,7 +6,7 @@
 //                        [--timeout-commit 1000] [--block-max-txs 0] [--kill-one]
 import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,7 @@ import { StrataClient } from "../client/rpcClient.ts";
 import { ONE } from "../state/denoms.ts";
 import { testKey } from "../test/fixtures/memChain.ts";
 import { runLoad } from "./load.ts";
+import { stopNodes } from "./stopNodes.ts";
 import { colocatedCeiling, ed25519Ceiling } from "./ceiling.ts";
 
 const { values } = parseArgs({
@@ -149,11 +150,7 @@ async function main() {
       ),
     );
   } finally {
-    // with NODE_OPTIONS=--cpu-prof the nodes must exit cleanly to write their profiles
-    const profiling = (process.env.NODE_OPTIONS ?? "").includes("--cpu-prof");
-    for (const p of procs) p.kill(profiling ? "SIGTERM" : "SIGKILL");
-    if (profiling) await Promise.all(procs.map((p) => new Promise((r) => p.once("exit", r))));
-    rmSync(dir, { recursive: true, force: true });
+    await stopNodes(procs, dir);
   }
 }
 

@@ -7,11 +7,12 @@
 //   node bench/hostileRpc.ts [--validators 1] [--seconds 20] [--clients 20] [--batch 100] [--fill 15] [--accounts 1000] [--node-log file]
 import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, openSync, rmSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ed25519Ceiling } from "./ceiling.ts";
+import { stopNodes } from "./stopNodes.ts";
 import { createDevnet } from "../cli/devnet.ts";
 import { homePaths } from "../node/config.ts";
 import { StrataClient } from "../client/rpcClient.ts";
@@ -177,11 +178,7 @@ async function main() {
       ),
     );
   } finally {
-    // with NODE_OPTIONS=--cpu-prof the nodes must exit cleanly to write their profiles
-    const profiling = (process.env.NODE_OPTIONS ?? "").includes("--cpu-prof");
-    for (const p of procs) p.kill(profiling ? "SIGTERM" : "SIGKILL");
-    if (profiling) await Promise.all(procs.map((p) => new Promise((r) => p.once("exit", r))));
-    rmSync(dir, { recursive: true, force: true });
+    await stopNodes(procs, dir);
   }
 }
 

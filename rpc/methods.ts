@@ -245,18 +245,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   // added to the mempool. `charged` says whether the chain would have taken its fee.
   m.set("check_tx", (p) => {
     const r = simulateTx(chain.db, { chainId: chain.chainId, height: chain.height + 1, time: chain.lastBlockTime }, reqBase64(p, "tx", MAX_TX_BYTES + 1024));
-    return {
-      code: r.code,
-      data: "",
-      log: r.log,
-      info: "",
-      gas_wanted: String(r.gasWanted),
-      gas_used: String(r.gasUsed),
-      events: r.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ key: a.key, value: a.value, index: true })) })),
-      codespace: r.code === 0 ? "" : "strata",
-      hash: r.hash,
-      charged: r.charged,
-    };
+    return { ...txResultJson({ ...r, gasWanted: String(r.gasWanted), gasUsed: String(r.gasUsed) }), hash: r.hash, charged: r.charged };
   });
 
   m.set("broadcast_tx_commit", async (p) => {

@@ -1,0 +1,11 @@
+// How a bench ends its nodes: at once (SIGKILL), or cleanly when profiling so that each node
+// writes its --cpu-prof profile; then the bench's directory goes.
+import type { ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+
+export async function stopNodes(procs: readonly ChildProcess[], dir: string): Promise<void> {
+  const profiling = (process.env.NODE_OPTIONS ?? "").includes("--cpu-prof");
+  for (const p of procs) p.kill(profiling ? "SIGTERM" : "SIGKILL");
+  if (profiling) await Promise.all(procs.map((p) => new Promise((r) => p.once("exit", r))));
+  rmSync(dir, { recursive: true, force: true });
+}
