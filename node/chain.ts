@@ -15,6 +15,7 @@ import { badSignature, checkTxAgainstAccount, checkTxForChain, checkTxSignature 
 import type { VerifyPool } from "./verifyPool.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
+import { getBlockLimitViolation } from "../state/blockLimits.ts";
 import { blockTime } from "../consensus/medianTime.ts";
 import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
@@ -297,7 +298,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   propose(proposer: Uint8Array): ProposedBlock {
     const height = this.height + 1;
     const bp = getBlockParams(this.db);
-    const reaped = this.mempool.reap(bp.maxTxs, bp.maxBytes);
+    const reaped = this.mempool.reap(bp.maxTxs, bp.maxBytes, bp.maxGas);
     const txs = reaped.map((t) => t.bytes);
     const time = blockTime(this.lastCommit, getLastValidators(this.db), this.lastBlockTime);
     const evidence = [...this.evidencePool.values()].slice(0, 16);
@@ -377,9 +378,13 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const known = this.executedBlock(blockId);
     if (known) return { ok: true, executed: known };
     const { block } = check;
+    const txs = block.txs.map((b) => this.decodedOf(b));
+    // over the block budget: refused before anything is executed
+    const over = getBlockLimitViolation(getBlockParams(this.db), txs.map((t, i) => ({ bytes: block.txs[i].length, gas: t instanceof Uint8Array ? 0n : t.gas })));
+    if (over) return { ok: false, reason: over };
     const exec = executeBlock(
       this.db,
-      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs: block.txs.map((b) => this.decodedOf(b)), lastCommitSigners: signersOf(block.lastCommit), evidence: block.evidence },
+      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs, lastCommitSigners: signersOf(block.lastCommit), evidence: block.evidence },
       this.verifiedOrCount,
     );
     const changes = exec.overlay.changes();

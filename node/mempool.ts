@@ -180,7 +180,7 @@ export class Mempool {
    * nonce, merged across senders by the priority of each sender's next tx.
    * PERF: O(n log s) for n reaped txs from s senders.
    */
-  reap(maxTxs: number, maxBytes: number): MempoolTx[] {
+  reap(maxTxs: number, maxBytes: number, maxGas = 1n << 62n): MempoolTx[] {
     const runs: Entry[][] = [];
     for (const [sender, q] of this.senders) {
       let n = this.deps.accountNonce(sender);
@@ -193,12 +193,14 @@ export class Mempool {
     for (let i = 0; i < runs.length; i++) heap.push(i);
     const out: MempoolTx[] = [];
     let bytes = 0;
+    let gas = 0n;
     while (out.length < maxTxs && heap.size > 0) {
       const r = heap.pop()!;
       const e = runs[r][heads[r]];
-      if (bytes + e.bytes.length > maxBytes) break;
+      if (bytes + e.bytes.length > maxBytes || gas + e.gas > maxGas) break;
       out.push(e);
       bytes += e.bytes.length;
+      gas += e.gas;
       if (++heads[r] < runs[r].length) heap.push(r);
     }
     return out;

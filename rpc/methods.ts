@@ -127,7 +127,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
         app_state: {
           authority: encodeAddress(g.authority),
           accounts: g.accounts.map((a) => ({ address: encodeAddress(a.address), balances: Object.fromEntries([...a.balances].map(([d, n]) => [d, n.toString()])) })),
-          params: { tx: { minGasPrice: g.txParams.minGasPrice.toString(), maxTxBytes: g.txParams.maxTxBytes }, block: g.blockParams },
+          params: { tx: { minGasPrice: g.txParams.minGasPrice.toString(), maxTxBytes: g.txParams.maxTxBytes }, block: { ...g.blockParams, maxGas: g.blockParams.maxGas.toString() } },
         },
       },
     };
@@ -136,7 +136,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   function consensusParams() {
     const bp = getBlockParams(chain.db);
     return {
-      block: { max_bytes: String(bp.maxBytes), max_gas: "-1" },
+      block: { max_bytes: String(bp.maxBytes), max_gas: String(bp.maxGas) },
       evidence: { max_age_num_blocks: "100000", max_age_duration: "172800000000000", max_bytes: "1048576" },
       validator: { pub_key_types: ["ed25519"] },
       version: { app: "1" },

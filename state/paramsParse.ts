@@ -169,12 +169,15 @@ export function parseStrategyFractions(o: Record<string, unknown>, field: string
 export function parseBlockParams(v: unknown, cur: BlockParamsValue, maxTxBytes: number, field: string, fail: Fail): BlockParamsValue {
   const r = makeReaders(fail);
   const o = r.obj(v ?? {}, field);
-  r.onlyKeys(o, ["maxTxs", "maxBytes"], field);
+  r.onlyKeys(o, ["maxTxs", "maxBytes", "maxGas"], field);
   const p: BlockParamsValue = {
     maxTxs: o.maxTxs === undefined ? cur.maxTxs : Number(r.uint(o.maxTxs, `${field}.maxTxs`, 65536n)),
     maxBytes: o.maxBytes === undefined ? cur.maxBytes : Number(r.uint(o.maxBytes, `${field}.maxBytes`, 64n << 20n)),
+    maxGas: o.maxGas === undefined ? cur.maxGas : r.uint(o.maxGas, `${field}.maxGas`, (1n << 63n) - 1n),
   };
   if (p.maxTxs < 1) fail(`${field}.maxTxs`, "must be at least 1");
   if (p.maxBytes < maxTxBytes) fail(`${field}.maxBytes`, "must be at least params.tx.maxTxBytes");
+  // a block must be able to hold the largest tx: base + per-byte cost + a 16-message tx's gas
+  if (p.maxGas < 10_000_000n) fail(`${field}.maxGas`, "must be at least 10000000 (a block must hold any single valid tx)");
   return p;
 }

@@ -46,6 +46,16 @@ describe("mempool", () => {
     expect(out).toEqual(["b0", "c0", "a0", "a1"]);
   });
 
+  it("fills a block by fee priority up to its gas budget (blocks sized by cost, not count)", () => {
+    const m = pool();
+    m.add(tx("a", 0, 3000n, 100, 30n));
+    m.add(tx("b", 0, 2000n, 100, 20n));
+    m.add(tx("c", 0, 500n, 100, 50n));
+    expect(m.reap(10, 1 << 20, 50n).map((t) => t.sender)).toEqual(["a", "b"]);
+    expect(m.reap(10, 1 << 20, 49n).map((t) => t.sender)).toEqual(["a"]);
+    expect(m.reap(10, 1 << 20).map((t) => t.sender)).toEqual(["a", "b", "c"]);
+  });
+
   it("holds txs beyond a nonce gap until the gap fills", () => {
     const m = pool();
     m.add(tx("a", 0));
