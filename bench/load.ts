@@ -29,6 +29,7 @@ export type LoadResult = {
   accepted: number;
   rejected: number;
   rejectReasons: Record<string, number>;
+  refusedRetried: number;
   finalized: number;
   lost: number;
   finalizedPerSec: number;
@@ -91,13 +92,19 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let submitted = 0;
   let accepted = 0;
   let rejected = 0;
+  let refusedRetried = 0;
+  let waitingRetry = 0;
   const reasons: Record<string, number> = {};
   const start = Date.now();
   const deadline = start + o.maxSeconds * 1000;
   let next = 0;
   let rr = 0;
   const inflight = new Set<Promise<void>>();
-  while (next < txs.length && Date.now() < deadline) {
+  while ((next < txs.length || waitingRetry > 0) && Date.now() < deadline) {
+    if (next >= txs.length) {
+      await new Promise((r) => setTimeout(r, 50)); // refused txs wait out their retry hint
+      continue;
+    }
     if (o.rate > 0) {
       const due = start + (next / o.rate) * 1000;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
@@ -110,11 +117,18 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     for (const t of slice) submittedAt.set(t.hash, sentAt);
     submitted += slice.length;
     const p = fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })
-      .then((r) => r.json() as Promise<{ id: number; result?: { code: number; log: string } }[]>)
+      .then((r) => r.json() as Promise<{ id: number; result?: { code: number; log: string; retry_after_ms?: number } }[]>)
       .then((rs) => {
         for (const r of rs) {
           if (r.result?.code === 0) accepted++;
-          else {
+          else if (r.result?.retry_after_ms !== undefined) {
+            // admission control: not lost, refused for now; resubmit after the node's hint
+            refusedRetried++;
+            submittedAt.delete(slice[r.id].hash);
+            const t = slice[r.id];
+            waitingRetry++;
+            setTimeout(() => (txs.push(t), waitingRetry--), r.result.retry_after_ms);
+          } else {
             rejected++;
             submittedAt.delete(slice[r.id].hash);
             const k = (r.result?.log ?? "rpc error").split(":")[0].slice(0, 40);
@@ -144,6 +158,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     accepted,
     rejected,
     rejectReasons: reasons,
+    /** refused by admission control with a retry hint, and resubmitted after it (not loss) */
+    refusedRetried,
     finalized,
     lost: submittedAt.size,
     finalizedPerSec: lastFinal > start ? Math.round(finalized / ((lastFinal - start) / 1000)) : 0,

@@ -16,6 +16,7 @@ import type { VerifyPool } from "./verifyPool.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
 import { getBlockLimitViolation } from "../state/blockLimits.ts";
+import { checkAdmission } from "./admission.ts";
 import { blockTime } from "../consensus/medianTime.ts";
 import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
@@ -70,7 +71,7 @@ export type ChainOptions = {
 };
 
 /** TTL: a tx not included within 300 blocks or 10 minutes of admission is dropped with its later nonces. */
-export const DEFAULT_MEMPOOL: MempoolOptions = { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, maxNonceGap: 1_000, ttlNumBlocks: 300, ttlDurationMs: 600_000 };
+export const DEFAULT_MEMPOOL: MempoolOptions = { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, maxNonceGap: 1_000, ttlNumBlocks: 300, ttlDurationMs: 600_000, maxPendingBlocks: 4 };
 
 const EMPTY_COMMIT: CommitValue = { height: 0, round: 0, blockId: new Uint8Array(32), signatures: [] };
 
@@ -111,6 +112,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.genesis = genesis;
     this.verifier = opts.verifier;
     this.indexTxEvents = opts.indexTxEvents ?? true;
+    this.mempoolOptions = opts.mempool;
     this.mempool = new Mempool(opts.mempool, {
       accountNonce: (sender) => getNonce(this.db, Buffer.from(sender, "hex")),
     });
@@ -245,8 +247,14 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   }
 
   /** `at`: the original admission of a tx reloaded after a restart (its TTL runs on from there). */
+  /** recent interval between committed blocks (header time), for admission's retry hint */
+  private blockIntervalMs = 1000;
+  private readonly mempoolOptions: MempoolOptions;
+
   private admit(tx: DecodedTx, bytes: Uint8Array, at?: Admission): DecodedTx {
     checkTxAgainstAccount(this.db, tx, "pending");
+    // new work only (a reload of the mempool log re-admits what was already promised)
+    if (!at) checkAdmission(this.mempool.gas, tx.gas, getBlockParams(this.db).maxGas, this.mempoolOptions.maxPendingBlocks ?? 0, this.blockIntervalMs);
     if (this.decoded.size >= 200_000) this.decoded.clear();
     this.decoded.set(tx.hashHex, tx);
     const when = at ?? { height: this.height, time: Date.now() };
@@ -405,6 +413,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const t0 = performance.now();
     const { header, txs } = p.block;
     if (header.height !== this.height + 1) throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
+    if (this.height > 0) this.blockIntervalMs = this.blockIntervalMs * 0.8 + Math.max(0, header.time - this.lastBlockTime) * 0.2;
     const records = p.results.map((r, index) => ({
       hash: new Uint8Array(Buffer.from(r.hash, "hex")),
       record: TxResultRecord.serialize({

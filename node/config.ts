@@ -100,7 +100,7 @@ export function loadConfig(home: string): NodeConfig {
   posInt(c.mempool.maxBytes, "mempool.maxBytes");
   posInt(c.mempool.maxPerSender, "mempool.maxPerSender");
   posInt(c.mempool.maxNonceGap, "mempool.maxNonceGap");
-  for (const k of ["ttlNumBlocks", "ttlDurationMs"] as const) {
+  for (const k of ["ttlNumBlocks", "ttlDurationMs", "maxPendingBlocks"] as const) {
     const v = c.mempool[k];
     if (!Number.isInteger(v) || (v as number) < 0) bad(`mempool.${k}`, `must be a non-negative integer (0 = no limit), got ${JSON.stringify(v)}`);
   }

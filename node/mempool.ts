@@ -26,6 +26,12 @@ export type MempoolOptions = {
   ttlNumBlocks?: number;
   /** nor within this many milliseconds (0 or absent: no limit) */
   ttlDurationMs?: number;
+  /**
+   * Admission control: new txs are refused (MempoolFull, with a retry hint) while the pending txs
+   * already want this many blocks' gas (params.block.maxGas each): a node does not accept work it
+   * cannot finalize within a few blocks (0 or absent: no limit but maxTxs/maxBytes).
+   */
+  maxPendingBlocks?: number;
 };
 export type MempoolDeps = { accountNonce(sender: string): bigint };
 
@@ -58,6 +64,7 @@ export class Mempool {
   private readonly byHash = new Map<string, Entry>();
   private readonly senders = new Map<string, Map<bigint, Entry>>();
   private totalBytes = 0;
+  private totalGas = 0n;
   private seq = 0;
   private readonly droppedTxs = new Map<string, DropRecord>();
   private lastHeight = 0;
@@ -74,6 +81,10 @@ export class Mempool {
   }
   get bytes(): number {
     return this.totalBytes;
+  }
+  /** gas the pending txs want, in all */
+  get gas(): bigint {
+    return this.totalGas;
   }
   has(hash: string): boolean {
     return this.byHash.has(hash);
@@ -128,6 +139,7 @@ export class Mempool {
     q.set(tx.nonce, e);
     this.byHash.set(tx.hash, e);
     this.totalBytes += tx.bytes.length;
+    this.totalGas += tx.gas;
   }
 
   /** The last-nonce tx of some other sender with the lowest fee per gas: evicting it breaks no chain. */
@@ -145,6 +157,7 @@ export class Mempool {
   private removeEntry(e: Entry): void {
     this.byHash.delete(e.hash);
     this.totalBytes -= e.bytes.length;
+    this.totalGas -= e.gas;
     const q = this.senders.get(e.sender);
     if (q) {
       q.delete(e.nonce);

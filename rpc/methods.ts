@@ -1,6 +1,7 @@
 // The RPC methods. CometBFT-named methods return CometBFT v0.38's shapes (so CosmJS's
 // Comet38Client works unmodified); `<module>_<query>` methods return our own (appMethods.ts).
 // Every method reads committed state only.
+import { AdmissionRefused } from "../node/admission.ts";
 import { simulateTx } from "../state/tx/simulateTx.ts";
 import { Commit, MAX_TX_BYTES } from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
@@ -232,7 +233,9 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       return { code: 0, data: "", log: "", codespace: "", hash: tx.hashHex };
     } catch (e) {
       if (!(e instanceof StrataError)) throw e;
-      return { code: e.code, data: "", log: e.message, codespace: e.codespace, hash: hex(sha256(bytes)) };
+      const refused = { code: e.code, data: "", log: e.message, codespace: e.codespace, hash: hex(sha256(bytes)) };
+      // admission control: a stable code and when to retry (HTTP 429's Retry-After, in the result)
+      return e instanceof AdmissionRefused ? { ...refused, retry_after_ms: e.retryAfterMs } : refused;
     }
   }
 
