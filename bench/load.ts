@@ -46,12 +46,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   for (const u of [...o.rpcUrls, o.wsUrl]) if (!/^(http|ws):\/\/127\.0\.0\.1:/.test(u)) throw new Error(`load targets 127.0.0.1 only, got ${u}`);
   // 1. pre-sign: account i sends 1 base unit to account i+1, nonces 0..k-1, interleaved by nonce
   const t0 = performance.now();
-  const txs: { b64: string; hash: string }[] = [];
+  const txs: { b64: string; hash: string; account: number }[] = [];
   for (let n = 0; n < o.txsPerAccount; n++) {
     for (let i = 0; i < o.keys.length; i++) {
       const to = o.keys[(i + 1) % o.keys.length].address;
       const t = signTx(o.keys[i].seed, { chainId: o.chainId, nonce: BigInt(n), fee: 100_000n * 1_000_000_000n, msgs: [{ type: "bank/send", value: { to, denom: "stra", amount: 1n } }] });
-      txs.push({ b64: Buffer.from(t.bytes).toString("base64"), hash: t.hash });
+      txs.push({ b64: Buffer.from(t.bytes).toString("base64"), hash: t.hash, account: i });
     }
   }
   const signSeconds = (performance.now() - t0) / 1000;
@@ -94,6 +94,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let rejected = 0;
   let refusedRetried = 0;
   let waitingRetry = 0;
+  const held = new Map<number, { retrying: Set<string>; later: { b64: string; hash: string; account: number }[] }>();
   const reasons: Record<string, number> = {};
   const start = Date.now();
   const deadline = start + o.maxSeconds * 1000;
@@ -109,8 +110,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       const due = start + (next / o.rate) * 1000;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     }
-    const slice = txs.slice(next, next + o.batch);
-    next += slice.length;
+    // a client resubmits in nonce order: an account whose tx was refused sends nothing later
+    // until that tx is in (later nonces would sit unexecutable in mempools and fill them)
+    const slice: typeof txs = [];
+    while (slice.length < o.batch && next < txs.length) {
+      const t = txs[next++];
+      const h = held.get(t.account);
+      if (h && !h.retrying.has(t.hash)) h.later.push(t);
+      else slice.push(t);
+    }
+    if (slice.length === 0) continue;
     const url = o.rpcUrls[rr++ % o.rpcUrls.length];
     const body = JSON.stringify(slice.map((t, i) => ({ jsonrpc: "2.0", id: i, method: "broadcast_tx_sync", params: { tx: t.b64 } })));
     const sentAt = Date.now();
@@ -120,12 +129,21 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       .then((r) => r.json() as Promise<{ id: number; result?: { code: number; log: string; retry_after_ms?: number } }[]>)
       .then((rs) => {
         for (const r of rs) {
-          if (r.result?.code === 0) accepted++;
-          else if (r.result?.retry_after_ms !== undefined) {
+          const t = slice[r.id];
+          if (r.result?.code === 0) {
+            accepted++;
+            const h = held.get(t.account);
+            if (h?.retrying.delete(t.hash) && h.retrying.size === 0) {
+              held.delete(t.account);
+              txs.push(...h.later); // the account's later nonces, in order
+            }
+          } else if (r.result?.retry_after_ms !== undefined) {
             // admission control: not lost, refused for now; resubmit after the node's hint
             refusedRetried++;
-            submittedAt.delete(slice[r.id].hash);
-            const t = slice[r.id];
+            submittedAt.delete(t.hash);
+            const h = held.get(t.account) ?? { retrying: new Set<string>(), later: [] };
+            h.retrying.add(t.hash);
+            held.set(t.account, h);
             waitingRetry++;
             setTimeout(() => (txs.push(t), waitingRetry--), r.result.retry_after_ms);
           } else {
