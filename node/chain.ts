@@ -213,6 +213,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    */
   checkTx(bytes: Uint8Array, at?: Admission): DecodedTx {
     const tx = this.checkStateless(bytes);
+    if (!at) this.checkAdmission(tx); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxSignature(tx);
       this.stats.signatureVerifications++;
@@ -231,6 +232,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   async checkTxAsync(bytes: Uint8Array): Promise<DecodedTx> {
     if (!this.verifier) return this.checkTx(bytes);
     const tx = this.checkStateless(bytes);
+    this.checkAdmission(tx); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxAgainstAccount(this.db, tx, "pending"); // cheap early reject before the expensive part
       if (!(await this.verifier.verify(tx.body.signer, txSignBytes(tx.body), tx.signature))) throw badSignature();
@@ -251,10 +253,15 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   private blockIntervalMs = 1000;
   private readonly mempoolOptions: MempoolOptions;
 
+  /** Admission control (node/admission.ts): refuses new work beyond maxPendingBlocks of gas. */
+  private checkAdmission(tx: DecodedTx): void {
+    checkAdmission(this.mempool.gas, tx.gas, getBlockParams(this.db).maxGas, this.mempoolOptions.maxPendingBlocks ?? 0, this.blockIntervalMs);
+  }
+
   private admit(tx: DecodedTx, bytes: Uint8Array, at?: Admission): DecodedTx {
     checkTxAgainstAccount(this.db, tx, "pending");
     // new work only (a reload of the mempool log re-admits what was already promised)
-    if (!at) checkAdmission(this.mempool.gas, tx.gas, getBlockParams(this.db).maxGas, this.mempoolOptions.maxPendingBlocks ?? 0, this.blockIntervalMs);
+    if (!at) this.checkAdmission(tx);
     if (this.decoded.size >= 200_000) this.decoded.clear();
     this.decoded.set(tx.hashHex, tx);
     const when = at ?? { height: this.height, time: Date.now() };
