@@ -67,7 +67,7 @@ export async function sendTx(o: TxOpts, msgs: AnyMsg[], describe: string): Promi
       `  hash    ${hash}`,
       `  fee     ${formatCoin(fee, "stra")}`,
       ok ? `  result  ok` : `  result  failed: ${errorName(r.tx_result.code)}(${r.tx_result.code}): ${humanUnits(r.tx_result.log)}`,
-      ...describeEvents(events).map((l) => `  did     ${l}`),
+      ...describeEvents(events, key.address).map((l) => `  did     ${l}`),
     ].join("\n"),
   );
   if (!ok) process.exitCode = 1;

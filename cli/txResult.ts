@@ -6,8 +6,11 @@ export type TxEvent = { type: string; attributes: { key: string; value: string }
 
 const get = (e: TxEvent, k: string): string => e.attributes.find((a) => a.key === k)?.value ?? "?";
 
-/** One line per event a user cares about, amounts in whole tokens. */
-export function describeEvents(events: readonly TxEvent[]): string[] {
+/**
+ * One line per event a user cares about, amounts in whole tokens. `signer`: rewards paid to other
+ * delegators along the way (the lst pool's, settled when it delegates) are not the user's news.
+ */
+export function describeEvents(events: readonly TxEvent[], signer?: string): string[] {
   const out: string[] = [];
   for (const e of events) {
     const a = (k: string) => humanUnits(get(e, k));
@@ -38,7 +41,7 @@ export function describeEvents(events: readonly TxEvent[]): string[] {
         out.push(`${e.type === "add_liquidity" ? "received" : "burned"} ${get(e, "shares")} pool shares`);
         break;
       case "withdraw_rewards":
-        out.push(`rewards ${a("amount")} from ${get(e, "validator")}`);
+        if (signer === undefined || get(e, "delegator") === signer) out.push(`rewards ${a("amount")} from ${get(e, "validator")}`);
         break;
       case "withdraw_commission":
         out.push(`commission ${a("amount")}`);

@@ -27,3 +27,10 @@ describe("tx results in words", () => {
     ]);
   });
 });
+
+describe("tx results in words: whose rewards", () => {
+  it("shows rewards paid to the signer, not those the lst pool collected along the way", () => {
+    const ev = (delegator: string) => ({ type: "withdraw_rewards", attributes: [{ key: "delegator", value: delegator }, { key: "validator", value: "strata1v" }, { key: "amount", value: "1000000000000000000stra" }] });
+    expect(describeEvents([ev("strata1pool"), ev("strata1me")], "strata1me")).toEqual(["rewards 1 stra from strata1v"]);
+  });
+});
