@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ed25519Ceiling } from "./ceiling.ts";
-import { stopNodes } from "./stopNodes.ts";
+import { stopNodes, waitForFirstBlock } from "./stopNodes.ts";
 import { createDevnet } from "../cli/devnet.ts";
 import { homePaths } from "../node/config.ts";
 import { StrataClient } from "../client/rpcClient.ts";
@@ -151,12 +151,7 @@ async function main() {
   const url = rpc[0]!;
   const client = new StrataClient(url);
   try {
-    for (;;) {
-      try {
-        if (Number((await client.status()).sync_info.latest_block_height) >= 1) break;
-      } catch {}
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForFirstBlock(client);
     const fill = await runLoad({ rpcUrls: rpc, wsUrl: url.replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: 30, rate: 0, maxSeconds: Number(values.fill), batch: 100 });
     const unloaded = await phase(url, client, procs[0]!.pid);
     const loaded = await phase(url, client, procs[0]!.pid, hostile(url, keys.slice(0, 5).map((k) => k.bech32)));

@@ -2,6 +2,7 @@
 // `bank_balances` and `broadcast_tx_sync` (pre-signed unique transfers) for a fixed time each.
 // Prints JSON: requests/s, p50/p99 latency, errors.
 //   node bench/rpc.ts [--seconds 10] [--connections 32]
+import { waitForFirstBlock } from "./stopNodes.ts";
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -29,12 +30,7 @@ async function main() {
   const url = rpc[0];
   const client = new StrataClient(url);
   try {
-    for (;;) {
-      try {
-        if (Number((await client.status()).sync_info.latest_block_height) >= 1) break;
-      } catch {}
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForFirstBlock(client);
     const run = (title: string, opts: Partial<autocannon.Options>) =>
       new Promise<autocannon.Result>((resolve, reject) =>
         autocannon({ url, connections: CONNS, duration: SECONDS, method: "POST", headers: { "content-type": "application/json" }, ...opts } as autocannon.Options, (err, res) => (err ? reject(err) : resolve(res))),

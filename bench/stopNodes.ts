@@ -9,3 +9,15 @@ export async function stopNodes(procs: readonly ChildProcess[], dir: string): Pr
   if (profiling) await Promise.all(procs.map((p) => new Promise((r) => p.once("exit", r))));
   rmSync(dir, { recursive: true, force: true });
 }
+
+/** Waits until the node behind `client` has committed its first block. */
+export async function waitForFirstBlock(client: { status(): Promise<{ sync_info: { latest_block_height: string } }> }): Promise<void> {
+  for (;;) {
+    try {
+      if (Number((await client.status()).sync_info.latest_block_height) >= 1) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
