@@ -84,8 +84,6 @@ export const ErrorCode = {
   NoLiquidity: 1007,
   /** rststra exists but its strategies' positions were slashed to nothing: deposits wait */
   LrtNoBacking: 1008,
-  /** the LRT's ststra cannot cover the withdrawal now (part of its value is idle stra) */
-  LrtInsufficientStstra: 1009,
   FirstRestakeTooSmall: 1010,
   // distribution (7xx)
   NotValidatorOperator: 701,
