@@ -32,6 +32,8 @@ export type LoadResult = {
   refusedRetried: number;
   finalized: number;
   lost: number;
+  notFinalSample: Record<string, number>;
+  pendingPerNode: number[];
   finalizedPerSec: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
@@ -168,6 +170,20 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const drainUntil = Math.min(deadline + 30_000, Date.now() + 30_000);
   while (submittedAt.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
   ws.close();
+  // what became of the txs not seen final: ask a node for a sample (included after all, expired
+  // with a reason, or still unknown to it = pending somewhere or lost)
+  const notFinal: Record<string, number> = {};
+  const call = (url: string, method: string, params: Record<string, unknown>) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })
+      .then((x) => x.json())
+      .catch(() => ({})) as Promise<{ result?: { n_txs?: string }; error?: { message?: string; data?: { name?: string } } }>;
+  for (const hash of [...submittedAt.keys()].slice(0, 200)) {
+    const rs = await Promise.all(o.rpcUrls.map((u) => call(u, "tx", { hash })));
+    const expired = rs.find((r) => r.error?.data?.name === "TxExpired");
+    const k = rs.some((r) => r.result) ? "included" : expired ? `expired ${/\((\w+)\)/.exec(expired.error?.message ?? "")?.[1] ?? ""}`.trim() : "not included, not expired (pending)";
+    notFinal[k] = (notFinal[k] ?? 0) + 1;
+  }
+  const pendingPerNode = await Promise.all(o.rpcUrls.map(async (u) => Number((await call(u, "num_unconfirmed_txs", {})).result?.n_txs ?? -1)));
   const intervals = blockTimes.slice(1).map((t, i) => t - blockTimes[i]);
   return {
     presigned: txs.length,
@@ -180,6 +196,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     refusedRetried,
     finalized,
     lost: submittedAt.size,
+    /** a sample (≤ 200) of those, by what a node says of them */
+    notFinalSample: notFinal,
+    /** txs each node still holds when the bench ends */
+    pendingPerNode,
     finalizedPerSec: lastFinal > start ? Math.round(finalized / ((lastFinal - start) / 1000)) : 0,
     latencyP50Ms: q(latencies, 0.5),
     latencyP99Ms: q(latencies, 0.99),
