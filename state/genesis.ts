@@ -4,6 +4,7 @@
 // through its manifest's `genesis`. Parsing a fixed RFC 3339 string is not a clock read.
 import { ErrorCode, StrataError } from "./errors.ts";
 import { parseTimestamp } from "./timestamp.ts";
+import { setLastBlockTime } from "./lastBlockTime.ts";
 import { APP } from "./app.ts";
 import { encodeAddress, addressFromPubkey } from "./crypto/address.ts";
 import { isValidPublicKey } from "./crypto/ed25519.ts";
@@ -12,7 +13,7 @@ import { ValidatorStatus } from "./modules/staking/types.ts";
 import { setDelegationShares, setValidator } from "./modules/staking/store.ts";
 import { BONDED_POOL } from "./modules/staking/keeper.ts";
 import { incrementPeriod, initializeDelegation, initializeValidator } from "./modules/distribution/keeper.ts";
-import { MAX_CHAIN_ID_BYTES, Uint64Num } from "./encoding/types.ts";
+import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
 import { makeReaders, parseBlockParams, parseTxParams } from "./paramsParse.ts";
 import { ChainKey } from "./keys.ts";
 import { mint } from "./modules/bank/keeper.ts";
@@ -127,7 +128,7 @@ export function initChain(store: Overlay, g: Genesis): void {
   setValidators(store, g.validators);
   store.set(ChainKey.authority, g.authority);
   store.set(ChainKey.chainId, new TextEncoder().encode(g.chainId));
-  store.set(ChainKey.lastBlockTime, Uint64Num.serialize(g.genesisTime));
+  setLastBlockTime(store, g.genesisTime);
   for (const a of g.accounts) for (const [denom, amt] of a.balances) mint(store, a.address, denom, amt);
   const ctx = { store, chainId: g.chainId, height: 0, time: g.genesisTime, txParams: g.txParams, events: [], hooks: APP.hooks };
   for (const v of g.validators) {

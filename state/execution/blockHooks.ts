@@ -10,8 +10,7 @@
 import type { App } from "../app.ts";
 import type { ExecContext } from "../context.ts";
 import { event } from "../events.ts";
-import { ChainKey } from "../keys.ts";
-import { Uint64Num } from "../encoding/types.ts";
+import { getLastBlockTime, setLastBlockTime } from "../lastBlockTime.ts";
 import { updateActiveSet } from "../modules/staking/keeper.ts";
 import { getLastValidators, getPendingValidators, shiftValidatorSets, type ValidatorEntryValue } from "../validators.ts";
 
@@ -33,8 +32,7 @@ export function guardedStep<T>(ctx: ExecContext, step: string, fn: (c: ExecConte
 
 /** Every module's begin block, in the app's order, each guarded. */
 export function beginBlock(app: App, ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], evidence: readonly Uint8Array[]): void {
-  const b = ctx.store.get(ChainKey.lastBlockTime);
-  const info = { lastValidators: getLastValidators(ctx.store), lastCommitSigners, evidence, lastBlockTime: b ? Uint64Num.deserialize(b) : ctx.time };
+  const info = { lastValidators: getLastValidators(ctx.store), lastCommitSigners, evidence, lastBlockTime: getLastBlockTime(ctx.store) ?? ctx.time };
   for (const m of app.modules) if (m.beginBlock) guardedStep(ctx, `${m.name}/begin_block`, (c) => m.beginBlock!(c, info));
 }
 
@@ -43,7 +41,7 @@ export function endBlock(app: App, ctx: ExecContext): void {
   for (const m of app.modules) if (m.endBlock) guardedStep(ctx, `${m.name}/end_block`, (c) => m.endBlock!(c));
   const decided = guardedStep(ctx, "staking/update_active_set", updateActiveSet);
   shiftValidatorSets(ctx.store, nextSet(ctx, decided));
-  ctx.store.set(ChainKey.lastBlockTime, Uint64Num.serialize(ctx.time));
+  setLastBlockTime(ctx.store, ctx.time);
 }
 
 /**

@@ -11,7 +11,8 @@ import { ErrorCode, StrataError } from "../../errors.ts";
 import { moduleAddress, encodeAddress } from "../../crypto/address.ts";
 import { event } from "../../events.ts";
 import { burn, getSupply, mint, send } from "../bank/keeper.ts";
-import { lastBlockTime, redemptionRate, stake as lstStake } from "../lst/keeper.ts";
+import { redemptionRate, stake as lstStake } from "../lst/keeper.ts";
+import { getLastBlockTime } from "../../lastBlockTime.ts";
 import { getRegistry, strategyAccount, strategyName, StrategyKind, type StrategyDefValue } from "../strategy/store.ts";
 import { accruedReward, accrueService, depositService, exposure, hasActiveOperator, inactiveValue, serviceValue, withdrawService } from "../strategy/service.ts";
 import { DEAD_SHARES_HOLDER } from "../../moduleAccounts.ts";
@@ -82,6 +83,14 @@ export function restake(ctx: ExecContext, user: Uint8Array, amount: bigint): big
   return q.minted;
 }
 
+/** Takes up to `amount` ststra out of service `id` into the LRT's idle ststra; returns what came. */
+function pullFromService(ctx: ExecContext, id: string, amount: bigint): bigint {
+  const got = withdrawService(ctx, id, amount);
+  if (got > 0n) send(ctx.store, strategyAccount(id), LRT, "ststra", got);
+  update(ctx, (st) => ({ idleStstra: st.idleStstra + got }));
+  return got;
+}
+
 /** Takes `need` ststra back from the services into the LRT's idle ststra, pro rata to their positions. */
 function unallocate(ctx: ExecContext, need: bigint): void {
   const positions = services(ctx.store).map((d) => ({ id: strategyName(d), value: serviceValue(ctx.store, strategyName(d)) }));
@@ -95,10 +104,7 @@ function unallocate(ctx: ExecContext, need: bigint): void {
       if (left === 0n) break;
       const ask = pass === 0 ? (want * p.value) / total : left;
       if (ask === 0n) continue;
-      const got = withdrawService(ctx, p.id, ask < left ? ask : left);
-      if (got > 0n) send(ctx.store, strategyAccount(p.id), LRT, "ststra", got);
-      update(ctx, (st) => ({ idleStstra: st.idleStstra + got }));
-      left -= got;
+      left -= pullFromService(ctx, p.id, ask < left ? ask : left);
     }
   }
 }
@@ -225,9 +231,7 @@ export function maybeRunEpoch(ctx: ExecContext): void {
     const id = strategyName(d);
     const out = inactiveValue(ctx.store, id);
     if (out === 0n) continue;
-    const got = withdrawService(ctx, id, out);
-    if (got > 0n) send(ctx.store, strategyAccount(id), LRT, "ststra", got);
-    update(ctx, (x) => ({ idleStstra: x.idleStstra + got }));
+    pullFromService(ctx, id, out);
   }
   // rebalance: targets by weight over everything the LRT holds in ststra
   const total = positionStstra(ctx.store);
@@ -237,9 +241,7 @@ export function maybeRunEpoch(ctx: ExecContext): void {
   for (const t of targets) {
     const v = serviceValue(ctx.store, t.id);
     if (v > t.target) {
-      const got = withdrawService(ctx, t.id, v - t.target);
-      if (got > 0n) send(ctx.store, strategyAccount(t.id), LRT, "ststra", got);
-      update(ctx, (x) => ({ idleStstra: x.idleStstra + got }));
+      pullFromService(ctx, t.id, v - t.target);
     }
   }
   for (const t of targets) {
@@ -278,10 +280,11 @@ export function queryLrtState(s: KVReader) {
 
 export function queryLrtRequests(s: KVReader, owner: Uint8Array) {
   const st = getState(s);
+  const now = getLastBlockTime(s) ?? 0;
   return getOwnerRequests(s, owner).map((id) => {
     const r = getRequest(s, id)!;
     // `ststra`: what it pays now (strategy slashes since the request cut it pro rata)
-    const status = r.claimed ? "claimed" : r.claimableAt <= lastBlockTime(s) ? "claimable" : "pending";
+    const status = r.claimed ? "claimed" : r.claimableAt <= now ? "claimable" : "pending";
     return { id: String(id), ststra: (r.claimed ? r.ststra : dueStstra(st, r)).toString(), stra: r.stra.toString(), requested: r.ststra.toString(), claimableAt: new Date(r.claimableAt).toISOString(), claimed: r.claimed, status };
   });
 }

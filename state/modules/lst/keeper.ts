@@ -8,8 +8,7 @@
 // at min(promised, escrow × rate then) (Lido's finalization), and a batch cut while unbonding
 // pays each of its claims the same fraction.
 import type { ExecContext } from "../../context.ts";
-import { ChainKey } from "../../keys.ts";
-import { Uint64Num } from "../../encoding/types.ts";
+import { getLastBlockTime } from "../../lastBlockTime.ts";
 import type { KVReader } from "../../store/types.ts";
 import { ErrorCode, StrataError } from "../../errors.ts";
 import { moduleAddress, encodeAddress } from "../../crypto/address.ts";
@@ -345,21 +344,16 @@ export function queryLstState(s: KVReader, lookback = 10) {
   };
 }
 
-/** The last committed block's time (unix ms): what queries take as "now". */
-export function lastBlockTime(s: KVReader): number {
-  const b = s.get(ChainKey.lastBlockTime);
-  return b ? Uint64Num.deserialize(b) : 0;
-}
-
 export function queryLstRequests(s: KVReader, owner: Uint8Array) {
   const st = getState(s);
+  const now = getLastBlockTime(s) ?? 0;
   return getOwnerRequests(s, owner).map((id) => {
     const r = getRequest(s, id)!;
     const b = st.openBatches.find((x) => x.epoch === r.epoch);
     // queued: escrowed until its epoch ends (amount is the most it will be); then unbonding
     // until claimableAt (a slash of the batch meanwhile pays every claim of it pro rata)
     // "now" for a query is the last block's time (the state machine has no other clock)
-    const status = r.claimed ? "claimed" : id >= st.firstPendingId ? "queued" : b && b.completionTime <= lastBlockTime(s) ? "claimable" : "unbonding";
+    const status = r.claimed ? "claimed" : id >= st.firstPendingId ? "queued" : b && b.completionTime <= now ? "claimable" : "unbonding";
     return { id: String(id), amount: r.amount.toString(), escrowedStstra: r.shares.toString(), status, epoch: String(r.epoch), claimed: r.claimed, claimableAt: b ? new Date(b.completionTime).toISOString() : null };
   });
 }
