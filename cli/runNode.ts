@@ -162,7 +162,6 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       peers: () => p2p.peers(),
       peerScore: (id) => p2p.score(id),
       consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
-      validatorSetAt: (h) => schedule.setAt(h),
       catchingUp: () => driver!.catchingUp(),
       health,
     });

@@ -34,6 +34,8 @@ import { brokenInvariants } from "../state/invariants.ts";
 const CHECK_INVARIANTS = process.env.STRATA_CHECK_INVARIANTS === "1";
 import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
+import { encodeFullRecord, recordFor } from "./validatorHistory.ts";
+import { parseScheduleRecord, ProposerSchedule } from "./proposerSchedule.ts";
 
 export type ProposedBlock = {
   block: BlockValue;
@@ -144,6 +146,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         commitment,
         txs: [],
         resultsBytes: new Uint8Array(),
+        // the set that signs block 1, as the proposer schedule starts from genesis
+        validatorRecord: { height: 1, value: encodeFullRecord(ProposerSchedule.open(genesis.validators, 1).setAt(1)!) },
         meta: { height: 0, stateRoot: commitment.root, leafCount: commitment.leafCount, lastBlockId: new Uint8Array(32), lastBlockTime: genesis.genesisTime, genesisHash },
       });
     } else {
@@ -443,6 +447,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       txs: records,
       txEvents: this.indexTxEvents ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index)) : undefined,
       resultsBytes: new TextEncoder().encode(JSON.stringify(p.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+      validatorRecord: this.validatorRecordOf(header.height, consensusMeta),
       meta: {
         height: header.height,
         stateRoot: p.commitment.root,
@@ -483,6 +488,14 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     }
     const commitMs = performance.now() - t0;
     this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, events: p.events, commitMs, writeMs });
+  }
+
+  /** The history record of the set of height + 1, from the schedule's record the consensus layer hands over. */
+  private validatorRecordOf(height: number, consensusMeta: string | undefined): { height: number; value: Uint8Array } | undefined {
+    if (!consensusMeta) return undefined;
+    const next = parseScheduleRecord(consensusMeta);
+    if (next.height !== height + 1) throw new Error(`commit: the consensus record is for height ${next.height}, not ${height + 1}`);
+    return { height: next.height, value: recordFor(this.db, next.height, next.set) };
   }
 
   private invariantCheck: Promise<void> | undefined;

@@ -36,6 +36,8 @@ export type BlockCommitInput = {
   /** tx_search index keys (node/txEventIndex.ts); the key is the whole entry */
   txEvents?: Bytes[];
   resultsBytes: Bytes;
+  /** the validator-history record of the next height (node/validatorHistory.ts) */
+  validatorRecord?: { height: number; value: Bytes };
   meta: ChainMeta;
 };
 
@@ -68,6 +70,7 @@ export class ChainDb implements KVReader, CommitmentReader {
   private readonly txEvents: Sub;
   private readonly results: Sub;
   private readonly metaDb: Sub;
+  private readonly valsets: Sub;
   private readonly nodeCache = new Map<number, Map<number, Bytes>>();
   /**
    * Read-through caches of committed state values and leaf indexes (null = absent). Only
@@ -94,6 +97,7 @@ export class ChainDb implements KVReader, CommitmentReader {
     this.txEvents = sub("tx-events");
     this.results = sub("results");
     this.metaDb = sub("meta");
+    this.valsets = sub("valsets");
   }
 
   static async open(dir: string): Promise<ChainDb> {
@@ -197,6 +201,7 @@ export class ChainDb implements KVReader, CommitmentReader {
       for (const t of c.txs) ops.push({ type: "put", sublevel: this.txIndex, key: t.hash, value: t.record });
       for (const key of c.txEvents ?? []) ops.push({ type: "put", sublevel: this.txEvents, key, value: EMPTY });
     }
+    if (c.validatorRecord) ops.push({ type: "put", sublevel: this.valsets, key: u64(c.validatorRecord.height), value: c.validatorRecord.value });
     const m = c.meta;
     const metaJson = JSON.stringify({
       height: m.height,
@@ -239,6 +244,11 @@ export class ChainDb implements KVReader, CommitmentReader {
     const out: Bytes[] = [];
     for await (const k of this.txEvents.keys({ gte: prefix, lte: end, limit, reverse })) out.push(k);
     return out;
+  }
+
+  /** ValidatorRecordReader (node/validatorHistory.ts): the record stored for a height. */
+  validatorRecord(height: number): Bytes | undefined {
+    return this.valsets.getSync(u64(height)) ?? undefined;
   }
 
   async getResults(height: number): Promise<Bytes | undefined> {

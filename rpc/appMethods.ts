@@ -15,6 +15,7 @@ import { getBalance } from "../state/modules/bank/keeper.ts";
 import { chainYields } from "../state/yields.ts";
 import { encodeAddress } from "../state/crypto/address.ts";
 import type { KVReader } from "../state/store/types.ts";
+import { validatorSetAt } from "../node/validatorHistory.ts";
 
 function poolJson(s: KVReader, id: string) {
   const p = getPool(s, id);
@@ -49,7 +50,7 @@ function queries(ctx: RpcContext): Map<string, AppQuery> {
       "staking_validators",
       () => {
         // proposer priorities are consensus state: those of the height being decided now
-        const set = ctx.validatorSetAt?.(chain.height + 1);
+        const set = validatorSetAt(chain.db, chain.height + 1);
         const prio = new Map(set?.validators.map((v) => [Buffer.from(v.address).toString("hex"), v.priority.toString()]) ?? []);
         const validators = queryValidators(chain.db).map((v) => ({ ...v, proposerPriority: prio.get(Buffer.from(consensusAddress(Buffer.from(v.consensusPubkey, "hex"))).toString("hex")) ?? null }));
         return { height: String(chain.height), validators };

@@ -10,7 +10,7 @@ import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 import { getBlockParams } from "../state/params.ts";
 import { proveKey } from "../state/store/commitment.ts";
 import type { Chain } from "../node/chain.ts";
-import type { ValidatorSet } from "../consensus/validatorSet.ts";
+import { validatorSetAt } from "../node/validatorHistory.ts";
 import type { Method } from "./jsonrpc.ts";
 import { RpcParamsError } from "./jsonrpc.ts";
 import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometShapes.ts";
@@ -35,8 +35,6 @@ export type RpcContext = {
   /** gossipsub score of a peer, as this node sees it */
   peerScore?: (peerId: string) => number;
   consensus?: () => { height: number; round: number; step: number; evidence: number; stats: Record<string, number> };
-  /** the validator set (with proposer priorities) that signs `height` */
-  validatorSetAt?: (height: number) => ValidatorSet | undefined;
   catchingUp?: () => boolean;
   /** throws a StrataError (NodeCatchingUp, NoRecentBlock) when the node should not serve */
   health?: () => void;
@@ -209,11 +207,10 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const height = heightOrLatest(chain, p);
     const page = intParam(p, "page", 1, 1, 1_000_000);
     const perPage = intParam(p, "per_page", 30, 1, 100);
-    // priorities are known for the height consensus is at; older heights show the set without them
-    const set = ctx.validatorSetAt?.(height + 1);
-    const vals = set
-      ? set.validators.map((v) => ({ address: hex(v.address), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: String(v.priority) }))
-      : chain.validators().map((v) => ({ address: hex(addressFromPubkey(v.pubkey)), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: "0" }));
+    // CometBFT v0.38: the set that signed block H, with the priorities that named H's proposer
+    const set = validatorSetAt(chain.db, height);
+    if (!set) throw new StrataError(ErrorCode.BlockNotFound, `the validator set of height ${height} is not retained by this node`);
+    const vals = set.validators.map((v) => ({ address: hex(v.address), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: String(v.priority) }));
     const slice = vals.slice((page - 1) * perPage, page * perPage);
     return { block_height: String(height), validators: slice, count: String(slice.length), total: String(vals.length) };
   });
