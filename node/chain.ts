@@ -35,6 +35,7 @@ const CHECK_INVARIANTS = process.env.STRATA_CHECK_INVARIANTS === "1";
 import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
 import { encodeFullRecord, recordFor } from "./validatorHistory.ts";
+import { afterChanges, encodeParamsRecord, paramsChanged } from "./paramsHistory.ts";
 import { parseScheduleRecord, ProposerSchedule } from "./proposerSchedule.ts";
 
 export type ProposedBlock = {
@@ -148,6 +149,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         resultsBytes: new Uint8Array(),
         // the set that signs block 1, as the proposer schedule starts from genesis
         validatorRecord: { height: 1, value: encodeFullRecord(ProposerSchedule.open(genesis.validators, 1).setAt(1)!) },
+        paramsRecord: { height: 1, value: encodeParamsRecord(overlay) },
         meta: { height: 0, stateRoot: commitment.root, leafCount: commitment.leafCount, lastBlockId: new Uint8Array(32), lastBlockTime: genesis.genesisTime, genesisHash },
       });
     } else {
@@ -448,6 +450,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       txEvents: this.indexTxEvents ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index)) : undefined,
       resultsBytes: new TextEncoder().encode(JSON.stringify(p.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
       validatorRecord: this.validatorRecordOf(header.height, consensusMeta),
+      paramsRecord: paramsChanged(p.changes) ? { height: header.height + 1, value: encodeParamsRecord(afterChanges(this.db, p.changes)) } : undefined,
       meta: {
         height: header.height,
         stateRoot: p.commitment.root,

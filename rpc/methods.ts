@@ -11,6 +11,8 @@ import { getBlockParams } from "../state/params.ts";
 import { proveKey } from "../state/store/commitment.ts";
 import type { Chain } from "../node/chain.ts";
 import { validatorSetAt } from "../node/validatorHistory.ts";
+import { consensusParamsAt } from "../node/paramsHistory.ts";
+import type { KVReader } from "../state/store/types.ts";
 import type { Method } from "./jsonrpc.ts";
 import { RpcParamsError } from "./jsonrpc.ts";
 import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometShapes.ts";
@@ -120,7 +122,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
         genesis_time: rfc3339(g.genesisTime),
         chain_id: g.chainId,
         initial_height: "1",
-        consensus_params: consensusParams(),
+        consensus_params: consensusParams(paramsAt(1)),
         validators: g.validators.map((v) => ({ address: hex(addressFromPubkey(v.pubkey)), pub_key: pubKeyJson(v.pubkey), power: String(v.power), name: Buffer.from(v.moniker).toString() })),
         app_hash: "",
         app_state: {
@@ -132,8 +134,15 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     };
   }
 
-  function consensusParams() {
-    const bp = getBlockParams(chain.db);
+  /** The consensus params in effect for block `height` (node/paramsHistory.ts). */
+  function paramsAt(height: number): KVReader {
+    const r = consensusParamsAt(chain.db.paramsRecords(), height);
+    if (!r) throw new StrataError(ErrorCode.BlockNotFound, `the consensus params of height ${height} are not recorded by this node`);
+    return r;
+  }
+
+  function consensusParams(params: KVReader) {
+    const bp = getBlockParams(params);
     return {
       block: { max_bytes: String(bp.maxBytes), max_gas: String(bp.maxGas) },
       evidence: { max_age_num_blocks: "100000", max_age_duration: "172800000000000", max_bytes: "1048576" },
@@ -143,7 +152,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     };
   }
 
-  m.set("consensus_params", (p) => ({ block_height: String(heightOrLatest(chain, p)), consensus_params: consensusParams() }));
+  m.set("consensus_params", (p) => ({ block_height: String(heightOrLatest(chain, p)), consensus_params: consensusParams(paramsAt(heightOrLatest(chain, p))) }));
 
   m.set("block", async (p) => {
     const height = heightOrLatest(chain, p);
