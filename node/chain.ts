@@ -36,6 +36,7 @@ import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
 import { encodeFullRecord, recordFor } from "./validatorHistory.ts";
 import { afterChanges, encodeParamsRecord, paramsChanged } from "./paramsHistory.ts";
+import { encodeBlockResults, storedTxResults, validatorUpdatesOf } from "./blockResults.ts";
 import { parseScheduleRecord, ProposerSchedule } from "./proposerSchedule.ts";
 
 export type ProposedBlock = {
@@ -438,6 +439,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         events: truncate(new TextEncoder().encode(JSON.stringify(r.events)), 16 * 1024),
       }),
     }));
+    const after = afterChanges(this.db, p.changes);
+    const paramsRecord = paramsChanged(p.changes) ? { height: header.height + 1, value: encodeParamsRecord(after) } : undefined;
     const w0 = performance.now();
     await this.db.commitBlock({
       height: header.height,
@@ -448,9 +451,15 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       commitment: p.commitment,
       txs: records,
       txEvents: this.indexTxEvents ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index)) : undefined,
-      resultsBytes: new TextEncoder().encode(JSON.stringify(p.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+      resultsBytes: encodeBlockResults({
+        txs: storedTxResults(p.results),
+        events: p.events,
+        validatorUpdates: validatorUpdatesOf(this.db, after, p.changes),
+        paramUpdates: paramsRecord ? Buffer.from(paramsRecord.value).toString("hex") : null,
+        appHash: Buffer.from(p.commitment.root).toString("hex"),
+      }),
       validatorRecord: this.validatorRecordOf(header.height, consensusMeta),
-      paramsRecord: paramsChanged(p.changes) ? { height: header.height + 1, value: encodeParamsRecord(afterChanges(this.db, p.changes)) } : undefined,
+      paramsRecord,
       meta: {
         height: header.height,
         stateRoot: p.commitment.root,

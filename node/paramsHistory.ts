@@ -51,8 +51,12 @@ export function consensusParamsAt(records: readonly ParamsRecord[], height: numb
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  if (!found) return undefined;
-  const j = JSON.parse(Buffer.from(found.value).toString()) as Record<string, string>;
+  return found && paramsRecordReader(found.value);
+}
+
+/** A record as a reader the state's param getters take. */
+export function paramsRecordReader(record: Uint8Array): KVReader {
+  const j = JSON.parse(Buffer.from(record).toString()) as Record<string, string>;
   const m = new Map(Object.entries(j));
   return { get: (k) => (m.has(hex(k)) ? new Uint8Array(Buffer.from(m.get(hex(k))!, "hex")) : undefined) };
 }

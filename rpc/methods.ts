@@ -11,15 +11,15 @@ import { getBlockParams } from "../state/params.ts";
 import { proveKey } from "../state/store/commitment.ts";
 import type { Chain } from "../node/chain.ts";
 import { validatorSetAt } from "../node/validatorHistory.ts";
-import { consensusParamsAt } from "../node/paramsHistory.ts";
+import { consensusParamsAt, paramsRecordReader } from "../node/paramsHistory.ts";
 import type { KVReader } from "../state/store/types.ts";
 import type { Method } from "./jsonrpc.ts";
 import { RpcParamsError } from "./jsonrpc.ts";
 import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometShapes.ts";
 import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
-import { blockIdAt, loadBlock, resultsAt, txJson } from "./chainReads.ts";
+import { blockIdAt, blockResultsAt, loadBlock, txJson } from "./chainReads.ts";
 import { searchMethods } from "./searchMethods.ts";
-import { txResultJson, type StoredTxResult } from "./txJson.ts";
+import { eventJson, txResultJson, type StoredTxResult } from "./txJson.ts";
 import { appMethods, appQueryByPath } from "./appMethods.ts";
 import { METHOD_PARAMS } from "./methodParams.ts";
 import { validateParams, type ParamSpec } from "./paramSchema.ts";
@@ -205,11 +205,19 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
 
   m.set("block_results", async (p) => {
     const height = heightOrLatest(chain, p);
-    const results = await resultsAt(chain, height);
+    const r = await blockResultsAt(chain, height);
     // the app hash that block H produced: our header H carries the state root after executing H
-    // ([]byte, so base64 as v0.38 sends it)
-    const { block } = await loadBlock(chain, height);
-    return { height: String(height), txs_results: results.map(txResultJson), finalize_block_events: [], validator_updates: [], consensus_param_updates: null, app_hash: b64(block.header.stateRoot) };
+    // ([]byte, so base64 as v0.38 sends it); blocks stored before it was kept take it from there
+    const appHash = r.appHash ? new Uint8Array(Buffer.from(r.appHash, "hex")) : (await loadBlock(chain, height)).block.header.stateRoot;
+    return {
+      height: String(height),
+      txs_results: r.txs.map(txResultJson),
+      finalize_block_events: r.events.map(eventJson),
+      // v0.38's JSON of abci.ValidatorUpdate: the public key as its proto oneof
+      validator_updates: r.validatorUpdates.map((u) => ({ pub_key: { Sum: { type: "tendermint.crypto.PublicKey_Ed25519", value: { ed25519: b64(Buffer.from(u.pubkey, "hex")) } } }, power: u.power })),
+      consensus_param_updates: r.paramUpdates === null ? null : consensusParams(paramsRecordReader(Buffer.from(r.paramUpdates, "hex"))),
+      app_hash: b64(appHash),
+    };
   });
 
   m.set("validators", (p) => {
