@@ -1,5 +1,6 @@
 // distribution: inflation and fees to the signers of the last block (begin block), F1 rewards.
 import { genesisDef, type Module } from "../../module.ts";
+import { distributionQueries } from "./queries.ts";
 import { DEFAULT_DISTRIBUTION_PARAMS } from "./store.ts";
 import { parseDistributionParams } from "../../paramsParse.ts";
 import { distributionInvariants } from "./invariants.ts";
@@ -10,6 +11,7 @@ import { withdrawCommissionMsg } from "./msgs/withdrawCommission.ts";
 
 export const distributionModule: Module = {
   name: "distribution",
+  queries: distributionQueries,
   msgs: { withdraw_rewards: withdrawRewardsMsg, withdraw_commission: withdrawCommissionMsg },
   genesis: genesisDef({ key: "distribution", parse: (json, _g, field, fail) => parseDistributionParams(json, DEFAULT_DISTRIBUTION_PARAMS, field, fail), init: (ctx, p) => setParams(ctx.store, p) }),
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseDistributionParams(json, getParams(ctx.store), field, fail)) },

@@ -1,5 +1,6 @@
 // lrt: liquid restaking; its epoch (after the LST's) collects service rewards and rebalances.
 import { genesisDef, type Module } from "../../module.ts";
+import { lrtQueries } from "./queries.ts";
 import { DEFAULT_LRT_PARAMS } from "./store.ts";
 import { genesisServiceIds } from "../strategy/genesis.ts";
 import { parseLrtParams } from "../../paramsParse.ts";
@@ -13,6 +14,7 @@ import { claimMsg } from "./msgs/claim.ts";
 
 export const lrtModule: Module = {
   name: "lrt",
+  queries: lrtQueries,
   msgs: { restake: restakeMsg, request_withdrawal: requestWithdrawalMsg, claim: claimMsg },
   genesis: genesisDef({
     key: "lrt",

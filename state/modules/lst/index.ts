@@ -1,5 +1,6 @@
 // lst: liquid staking; its epoch runs at the end of the block, after matured unbondings paid it.
 import { genesisDef, type Module } from "../../module.ts";
+import { lstQueries } from "./queries.ts";
 import { DEFAULT_LST_PARAMS } from "./store.ts";
 import { parseLstParams } from "../../paramsParse.ts";
 import { lstInvariants } from "./invariants.ts";
@@ -12,6 +13,7 @@ import { resumeMsg } from "./msgs/resume.ts";
 
 export const lstModule: Module = {
   name: "lst",
+  queries: lstQueries,
   msgs: { stake: stakeMsg, unstake: unstakeMsg, claim: claimMsg, resume: resumeMsg },
   genesis: genesisDef({
     key: "lst",

@@ -1,5 +1,6 @@
 // slashing: liveness over a window of blocks and double-sign evidence (begin block), unjail.
 import { genesisDef, type Module } from "../../module.ts";
+import { slashingQueries } from "./queries.ts";
 import { DEFAULT_SLASHING_PARAMS } from "./store.ts";
 import { parseSlashingParams } from "../../paramsParse.ts";
 import { handleEvidence, trackLiveness } from "./keeper.ts";
@@ -8,6 +9,7 @@ import { unjailMsg } from "./msgs/unjail.ts";
 
 export const slashingModule: Module = {
   name: "slashing",
+  queries: slashingQueries,
   msgs: { unjail: unjailMsg },
   genesis: genesisDef({ key: "slashing", parse: (json, _g, field, fail) => parseSlashingParams(json, DEFAULT_SLASHING_PARAMS, field, fail), init: (ctx, p) => setParams(ctx.store, p) }),
   params: {

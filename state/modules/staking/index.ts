@@ -1,6 +1,7 @@
 // staking: validators, delegations as shares, unbonding and redelegation queues, jailing. Its end
 // block matures unbondings and redelegations; the app asks it for the next validator set last.
 import { genesisDef, type Module } from "../../module.ts";
+import { stakingQueries } from "./queries.ts";
 import { DEFAULT_STAKING_PARAMS } from "./types.ts";
 import { parseStakingParams } from "../../paramsParse.ts";
 import { stakingInvariants } from "./invariants.ts";
@@ -15,6 +16,7 @@ import { rotateConsPubkeyMsg } from "./msgs/rotateConsPubkey.ts";
 
 export const stakingModule: Module = {
   name: "staking",
+  queries: stakingQueries,
   msgs: { create_validator: createValidatorMsg, edit_validator: editValidatorMsg, delegate: delegateMsg, undelegate: undelegateMsg, redelegate: redelegateMsg, rotate_cons_pubkey: rotateConsPubkeyMsg },
   // a new unbonding time applies to entries begun from now on (the queues stay in order)
   genesis: genesisDef({ key: "staking", parse: (json, _g, field, fail) => parseStakingParams(json, DEFAULT_STAKING_PARAMS, field, fail), init: (ctx, p) => setParams(ctx.store, p) }),

@@ -1,5 +1,6 @@
 // strategy: the registry of services and pools the LRT allocates to (and anyone can swap in).
 import type { Module } from "../../module.ts";
+import { strategyQueries } from "./queries.ts";
 import { strategyInvariants } from "./invariants.ts";
 import { strategyGenesis } from "./genesis.ts";
 import { addStrategies } from "./params.ts";
@@ -11,6 +12,7 @@ import { removeLiquidityMsg } from "./msgs/removeLiquidity.ts";
 
 export const strategyModule: Module = {
   name: "strategy",
+  queries: strategyQueries,
   msgs: { opt_in: optInMsg, opt_out: optOutMsg, swap: swapMsg, add_liquidity: addLiquidityMsg, remove_liquidity: removeLiquidityMsg },
   genesis: strategyGenesis,
   params: { update: addStrategies },

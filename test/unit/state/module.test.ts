@@ -33,6 +33,9 @@ const memoModule: Module = {
       execute: (ctx, _signer, m) => void ctx.events.push(event("note", { text: text(m.text) })),
     }),
   },
+  queries: {
+    echo: { summary: "says what it was asked", args: [{ name: "text", kind: "string", maxLength: 16 }], run: (_s, a) => ({ text: a.text }) },
+  },
 };
 
 function signed(note: string, nonce: bigint): Uint8Array {
@@ -62,6 +65,16 @@ describe("module manifests", () => {
     const refused = executeBlock(c.store, { chainId: CHAIN_ID, height: 1, time: c.time + 1000, txs: [decodeTx(signed("forbidden", 0n), app.msgs)] }, () => false, app);
     expect(refused.results[0].code).toBe(ErrorCode.Unauthorized); // verify's named reason
     expect(() => decodeTx(signed("", 0n), app.msgs)).toThrow(/text must not be empty/);
+  });
+
+  it("a module's queries are registered as <module>_<name>, beside the app's own", () => {
+    const app = buildApp([...APP.modules, memoModule]);
+    expect(APP.queries.has("memo_echo")).toBe(false);
+    expect(app.queries.get("memo_echo")?.run(new MemChain().store, { text: "hi" })).toEqual({ text: "hi" });
+    for (const name of ["bank_balances", "staking_validators", "lst_state", "lrt_requests", "strategy_pool", "staking_validator", "chain_yields", "params"]) {
+      expect(APP.queries.has(name), name).toBe(true);
+    }
+    expect(() => buildApp([...APP.modules], undefined, { bank_supply: memoModule.queries!.echo! })).toThrow(/query "bank_supply" is registered twice/);
   });
 
   it("the app refuses a module listed twice", () => {
