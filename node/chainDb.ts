@@ -205,7 +205,10 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   private async loadPruneMeta(): Promise<void> {
     const b = await this.metaDb.get(PRUNE_META_KEY);
     if (b) this.pruneMeta = JSON.parse(Buffer.from(b).toString()) as PruneMeta;
-    else if (this.metaValue && this.metaValue.height > 0) this.pruneMeta = { stateBase: this.metaValue.height, blockBase: 1 };
+    else if (this.metaValue && this.metaValue.height > 0) {
+      this.pruneMeta = { stateBase: this.metaValue.height, blockBase: 1 };
+      await this.metaDb.put(PRUNE_META_KEY, new TextEncoder().encode(JSON.stringify(this.pruneMeta)));
+    }
     this.lastStatePrune = this.metaValue?.height ?? 0;
   }
 
@@ -249,6 +252,8 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
       for (const t of c.txs) ops.push({ type: "put", sublevel: this.txIndex, key: t.hash, value: t.record });
       for (const key of c.txEvents ?? []) ops.push({ type: "put", sublevel: this.txEvents, key, value: EMPTY });
     }
+    // a new database starts its history at genesis (written once, with it)
+    if (c.height === 0 && !this.metaValue) ops.push({ type: "put", sublevel: this.metaDb, key: PRUNE_META_KEY, value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)) });
     if (c.validatorRecord) ops.push({ type: "put", sublevel: this.valsets, key: u64(c.validatorRecord.height), value: c.validatorRecord.value });
     if (c.paramsRecord) ops.push({ type: "put", sublevel: this.paramsDb, key: u64(c.paramsRecord.height), value: c.paramsRecord.value });
     const m = c.meta;

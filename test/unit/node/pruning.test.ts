@@ -116,8 +116,9 @@ describe("versioned state and pruning", () => {
     solo = await reopenForClose(solo!);
   });
 
-  it("nothing: every height answers as it did", async () => {
+  it("nothing: every height answers as it did, also after a restart", async () => {
     const seen = await runChain(resolvePruning({ pruning: "nothing", keepRecent: 0, interval: 0, minRetainBlocks: 0 }), 12);
+    await solo!.reopen();
     const m = buildMethods({ chain: solo!.chain, moniker: "t", rpcAddress: "x" });
     for (const [h, s] of seen) expect(await observe(m, h), `height ${h}`).toEqual(s);
     expect(((await m.get("status")!({})) as { sync_info: { earliest_block_height: string } }).sync_info.earliest_block_height).toBe("1");
