@@ -13,7 +13,10 @@ import { decodeKeyList, decodeOld, encodeKeyList, encodeOld, histKey } from "./s
 import type { VersionedReader } from "./stateAt.ts";
 import { blockWindowStart, DEFAULT_PRUNING, describePruning, heightNotRetained, stateWindowStart, type PruningOptions } from "./pruning.ts";
 import { baseRecordOf, type ValidatorRecordReader } from "./validatorHistory.ts";
-import { Commit } from "../state/encoding/types.ts";
+import { Block, Commit } from "../state/encoding/types.ts";
+import { sha256 } from "../state/crypto/hash.ts";
+import { decodeBlockResults } from "./blockResults.ts";
+import { txEventKeys } from "./txEventIndex.ts";
 
 type Bytes = Uint8Array;
 type BatchOps = Array<{ type: "put"; key: Bytes; value: Bytes } | { type: "del"; key: Bytes }>;
@@ -366,7 +369,10 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     await this.writePruneMeta(ops);
   }
 
-  /** Deletes blocks below `from` with their commits, ids, results and validator records. */
+  /**
+   * Deletes blocks below `from` with their commits, ids, results and validator records, and the
+   * tx index entries of their txs (a tx whose block is gone cannot be answered anyway).
+   */
   private async pruneBlocks(from: number): Promise<void> {
     const old = this.earliestBlock();
     // the full validator record the sets of `from` on stand on stays
@@ -376,6 +382,12 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     for (let h = old; h < from; h++) {
       const c = await this.commits.get(u64(h));
       if (c) ops.push({ type: "del", sublevel: this.blockIds, key: Commit.deserialize(c).blockId });
+      const b = await this.blocks.get(u64(h));
+      if (b) for (const tx of Block.deserialize(b).txs) ops.push({ type: "del", sublevel: this.txIndex, key: sha256(tx) });
+      const r = await this.results.get(u64(h));
+      if (r) decodeBlockResults(r).txs.forEach((t, i) => {
+        for (const key of txEventKeys(t.events, h, i)) ops.push({ type: "del", sublevel: this.txEvents, key });
+      });
       for (const s of [this.blocks, this.commits, this.results]) ops.push({ type: "del", sublevel: s, key: u64(h) });
       if (ops.length >= PRUNE_BATCH) {
         await this.db.batch(ops as unknown as BatchOps);
