@@ -12,7 +12,7 @@ import { restakeMsg } from "./msgs/restake.ts";
 import { requestWithdrawalMsg } from "./msgs/requestWithdrawal.ts";
 import { claimMsg } from "./msgs/claim.ts";
 
-export const lrtModule: Module = {
+export const lrtModule = {
   name: "lrt",
   queries: lrtQueries,
   msgs: { restake: restakeMsg, request_withdrawal: requestWithdrawalMsg, claim: claimMsg },
@@ -28,4 +28,4 @@ export const lrtModule: Module = {
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLrtParams(json, getParams(ctx.store), serviceIds(ctx.store), field, fail)) },
   endBlock: maybeRunEpoch,
   invariants: lrtInvariants,
-};
+} as const satisfies Module;

@@ -7,7 +7,7 @@ import { handleEvidence, trackLiveness } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
 import { unjailMsg } from "./msgs/unjail.ts";
 
-export const slashingModule: Module = {
+export const slashingModule = {
   name: "slashing",
   queries: slashingQueries,
   msgs: { unjail: unjailMsg },
@@ -24,4 +24,4 @@ export const slashingModule: Module = {
     trackLiveness(ctx, b.lastValidators, b.lastCommitSigners);
     handleEvidence(ctx, b.evidence);
   },
-};
+} as const satisfies Module;
