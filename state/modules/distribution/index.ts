@@ -2,7 +2,7 @@
 import { genesisDef, type Module } from "../../module.ts";
 import { distributionQueries } from "./queries.ts";
 import { DEFAULT_DISTRIBUTION_PARAMS } from "./store.ts";
-import { parseDistributionParams } from "../../paramsParse.ts";
+import { parseDistributionParams } from "./params.ts";
 import { distributionInvariants } from "./invariants.ts";
 import { allocateRewards } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";

@@ -3,7 +3,7 @@ import { genesisDef, type Module } from "../../module.ts";
 import { lrtQueries } from "./queries.ts";
 import { DEFAULT_LRT_PARAMS } from "./store.ts";
 import { genesisServiceIds } from "../strategy/genesis.ts";
-import { parseLrtParams } from "../../paramsParse.ts";
+import { parseLrtParams } from "./params.ts";
 import { lrtInvariants } from "./invariants.ts";
 import { maybeRunEpoch } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";

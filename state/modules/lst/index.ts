@@ -2,7 +2,7 @@
 import { genesisDef, type Module } from "../../module.ts";
 import { lstQueries } from "./queries.ts";
 import { DEFAULT_LST_PARAMS } from "./store.ts";
-import { parseLstParams } from "../../paramsParse.ts";
+import { parseLstParams } from "./params.ts";
 import { lstInvariants } from "./invariants.ts";
 import { maybeRunEpoch } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";

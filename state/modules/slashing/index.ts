@@ -2,7 +2,7 @@
 import { genesisDef, type Module } from "../../module.ts";
 import { slashingQueries } from "./queries.ts";
 import { DEFAULT_SLASHING_PARAMS } from "./store.ts";
-import { parseSlashingParams } from "../../paramsParse.ts";
+import { parseSlashingParams } from "./params.ts";
 import { handleEvidence, trackLiveness } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
 import { unjailMsg } from "./msgs/unjail.ts";

@@ -3,7 +3,7 @@
 import { genesisDef, type Module } from "../../module.ts";
 import { stakingQueries } from "./queries.ts";
 import { DEFAULT_STAKING_PARAMS } from "./types.ts";
-import { parseStakingParams } from "../../paramsParse.ts";
+import { parseStakingParams } from "./params.ts";
 import { stakingInvariants } from "./invariants.ts";
 import { completeRedelegations, completeUnbondings } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
