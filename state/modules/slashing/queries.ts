@@ -1,7 +1,7 @@
 import type { QueryDef } from "../../module.ts";
 import { decodeAddress } from "../../crypto/address.ts";
 import { ErrorCode, StrataError } from "../../errors.ts";
-import { consensusAddress } from "../staking/store.ts";
+import { consensusAddress } from "../staking/keeper.ts";
 import type { KVReader } from "../../store/types.ts";
 import { getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
 import { getParams, getSigningInfo } from "./store.ts";
