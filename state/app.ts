@@ -56,7 +56,7 @@ export function buildApp(modules: readonly Module[], hooks: StakingHooks = STAKI
   return { modules, msgs, hooks, queries, invariants: (s) => modules.flatMap((m) => m.invariants?.(s) ?? []) };
 }
 
-const MODULES: readonly Module[] = [
+const MODULE_LIST = [
   bankModule,
   stakingModule, // end block: matured unbondings and redelegations pay out first…
   distributionModule, // begin block: rewards to the last block's signers
@@ -65,6 +65,17 @@ const MODULES: readonly Module[] = [
   lrtModule, // end block: after the LST's epoch, whose rate it values at
   strategyModule,
   paramsModule(() => MODULES),
-];
+] as const;
+const MODULES: readonly Module[] = MODULE_LIST;
+
+/**
+ * Every message of the app as `{ type: "<module>/<verb>", value }` with its codec's value type,
+ * derived from the manifests (client/msgTypes.ts turns it into the client's `AnyMsg`).
+ */
+export type AppWireMsg = ModuleWireMsgs<(typeof MODULE_LIST)[number]>;
+
+type ModuleWireMsgs<M> = M extends { readonly name: infer N extends string; readonly msgs: infer R }
+  ? { [K in keyof R & string]: { type: `${N}/${K}`; value: R[K] extends { readonly __value?: infer V } ? V : never } }[keyof R & string]
+  : never;
 
 export const APP: App = buildApp(MODULES, STAKING_HOOKS, APP_QUERIES);

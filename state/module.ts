@@ -93,7 +93,13 @@ export type Module = {
   invariants?(s: KVScanner): string[];
 };
 
-/** Erases a message's value type so manifests can list messages of different types. */
-export function msgDef<T>(d: MsgDef<T>): MsgDef<unknown> {
-  return d as unknown as MsgDef<unknown>;
+/**
+ * A message definition whose value type is erased for the registry (manifests list messages of
+ * different types) but remembered in a phantom field, so the client's message types can be
+ * derived from the manifests (client/msgTypes.ts).
+ */
+export type TypedMsgDef<T> = MsgDef<unknown> & { readonly __value?: T };
+
+export function msgDef<T>(d: MsgDef<T>): TypedMsgDef<T> {
+  return d as unknown as TypedMsgDef<T>;
 }

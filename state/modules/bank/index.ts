@@ -4,9 +4,9 @@ import { bankQueries } from "./queries.ts";
 import { bankInvariants } from "./invariants.ts";
 import { sendMsg } from "./msgs/send.ts";
 
-export const bankModule: Module = {
+export const bankModule = {
   name: "bank",
   queries: bankQueries,
   msgs: { send: sendMsg },
   invariants: bankInvariants,
-};
+} as const satisfies Module;

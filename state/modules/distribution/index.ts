@@ -2,14 +2,14 @@
 import { genesisDef, type Module } from "../../module.ts";
 import { distributionQueries } from "./queries.ts";
 import { DEFAULT_DISTRIBUTION_PARAMS } from "./store.ts";
-import { parseDistributionParams } from "../../paramsParse.ts";
+import { parseDistributionParams } from "./params.ts";
 import { distributionInvariants } from "./invariants.ts";
 import { allocateRewards } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
 import { withdrawRewardsMsg } from "./msgs/withdrawRewards.ts";
 import { withdrawCommissionMsg } from "./msgs/withdrawCommission.ts";
 
-export const distributionModule: Module = {
+export const distributionModule = {
   name: "distribution",
   queries: distributionQueries,
   msgs: { withdraw_rewards: withdrawRewardsMsg, withdraw_commission: withdrawCommissionMsg },
@@ -17,4 +17,4 @@ export const distributionModule: Module = {
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseDistributionParams(json, getParams(ctx.store), field, fail)) },
   beginBlock: (ctx, b) => allocateRewards(ctx, b.lastValidators, b.lastCommitSigners, b.lastBlockTime),
   invariants: distributionInvariants,
-};
+} as const satisfies Module;

@@ -3,7 +3,7 @@
 import { genesisDef, type Module } from "../../module.ts";
 import { stakingQueries } from "./queries.ts";
 import { DEFAULT_STAKING_PARAMS } from "./types.ts";
-import { parseStakingParams } from "../../paramsParse.ts";
+import { parseStakingParams } from "./params.ts";
 import { stakingInvariants } from "./invariants.ts";
 import { completeRedelegations, completeUnbondings } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
@@ -14,7 +14,7 @@ import { undelegateMsg } from "./msgs/undelegate.ts";
 import { redelegateMsg } from "./msgs/redelegate.ts";
 import { rotateConsPubkeyMsg } from "./msgs/rotateConsPubkey.ts";
 
-export const stakingModule: Module = {
+export const stakingModule = {
   name: "staking",
   queries: stakingQueries,
   msgs: { create_validator: createValidatorMsg, edit_validator: editValidatorMsg, delegate: delegateMsg, undelegate: undelegateMsg, redelegate: redelegateMsg, rotate_cons_pubkey: rotateConsPubkeyMsg },
@@ -26,4 +26,4 @@ export const stakingModule: Module = {
     completeRedelegations(ctx);
   },
   invariants: stakingInvariants,
-};
+} as const satisfies Module;

@@ -10,11 +10,11 @@ import { swapMsg } from "./msgs/swap.ts";
 import { addLiquidityMsg } from "./msgs/addLiquidity.ts";
 import { removeLiquidityMsg } from "./msgs/removeLiquidity.ts";
 
-export const strategyModule: Module = {
+export const strategyModule = {
   name: "strategy",
   queries: strategyQueries,
   msgs: { opt_in: optInMsg, opt_out: optOutMsg, swap: swapMsg, add_liquidity: addLiquidityMsg, remove_liquidity: removeLiquidityMsg },
   genesis: strategyGenesis,
   params: { update: addStrategies },
   invariants: strategyInvariants,
-};
+} as const satisfies Module;
