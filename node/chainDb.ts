@@ -9,14 +9,11 @@ import { TREE_DEPTH, type CommitmentReader, type CommitmentUpdate } from "../sta
 import { ReadCache } from "./readCache.ts";
 import { checkLevelDbFiles, corrupt } from "./chainIntegrity.ts";
 import type { ParamsRecord } from "./paramsHistory.ts";
-import { decodeKeyList, decodeOld, encodeKeyList, encodeOld, histKey } from "./stateHistory.ts";
+import { decodeOld, encodeKeyList, encodeOld, histKey } from "./stateHistory.ts";
 import type { VersionedReader } from "./stateAt.ts";
 import { blockWindowStart, DEFAULT_PRUNING, describePruning, heightNotRetained, stateWindowStart, type PruningOptions } from "./pruning.ts";
 import { baseRecordOf, type ValidatorRecordReader } from "./validatorHistory.ts";
-import { Block, Commit } from "../state/encoding/types.ts";
-import { sha256 } from "../state/crypto/hash.ts";
-import { decodeBlockResults } from "./blockResults.ts";
-import { txEventKeys } from "./txEventIndex.ts";
+import { deleteBlocks, deleteStateHistory, type PruneOp, type PruneStores } from "./chainPruning.ts";
 
 type Bytes = Uint8Array;
 type BatchOps = Array<{ type: "put"; key: Bytes; value: Bytes } | { type: "del"; key: Bytes }>;
@@ -72,8 +69,6 @@ const EMPTY = new Uint8Array(0);
 /** Where pruning has got to: states below stateBase and blocks below blockBase are gone. */
 type PruneMeta = { stateBase: number; blockBase: number };
 const PRUNE_META_KEY = Uint8Array.of(2);
-/** deletes per pruning batch: bounded, so a large first prune does not hold a huge batch */
-const PRUNE_BATCH = 20_000;
 
 export class ChainDb implements KVReader, CommitmentReader, VersionedReader, ValidatorRecordReader {
   private readonly db: Level<Bytes, Bytes>;
@@ -347,57 +342,27 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     if (this.pruneError) throw this.pruneError;
   }
 
-  private async writePruneMeta(ops: { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes }[]): Promise<void> {
+  /** The final batch of a pruning job: its last deletes and where pruning has got to. */
+  private async writePruneMeta(ops: PruneOp[]): Promise<void> {
     ops.push({ type: "put", sublevel: this.metaDb, key: PRUNE_META_KEY, value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)) });
     await this.db.batch(ops as unknown as BatchOps);
   }
 
-  /** Deletes the history entries that only heights below `to` need (changes at heights ≤ to). */
   private async pruneStates(to: number): Promise<void> {
     // refused from now on, before anything is deleted
     this.pruneMeta = { ...this.pruneMeta, stateBase: to };
-    let ops: { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes }[] = [];
-    for await (const [k, v] of this.stateRev.iterator({ lte: u64(to) })) {
-      const h = Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0));
-      for (const key of decodeKeyList(v)) ops.push({ type: "del", sublevel: this.stateHist, key: histKey(key, h) });
-      ops.push({ type: "del", sublevel: this.stateRev, key: k });
-      if (ops.length >= PRUNE_BATCH) {
-        await this.db.batch(ops as unknown as BatchOps);
-        ops = [];
-      }
-    }
-    await this.writePruneMeta(ops);
+    await this.writePruneMeta(await deleteStateHistory(this.pruneStores(), to));
   }
 
-  /**
-   * Deletes blocks below `from` with their commits, ids, results and validator records, and the
-   * tx index entries of their txs (a tx whose block is gone cannot be answered anyway).
-   */
-  private async pruneBlocks(from: number): Promise<void> {
-    const old = this.earliestBlock();
-    // the full validator record the sets of `from` on stand on stays
-    const keepValidators = baseRecordOf(this, from);
-    this.pruneMeta = { ...this.pruneMeta, blockBase: from };
-    let ops: { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes }[] = [];
-    for (let h = old; h < from; h++) {
-      const c = await this.commits.get(u64(h));
-      if (c) ops.push({ type: "del", sublevel: this.blockIds, key: Commit.deserialize(c).blockId });
-      const b = await this.blocks.get(u64(h));
-      if (b) for (const tx of Block.deserialize(b).txs) ops.push({ type: "del", sublevel: this.txIndex, key: sha256(tx) });
-      const r = await this.results.get(u64(h));
-      if (r) decodeBlockResults(r).txs.forEach((t, i) => {
-        for (const key of txEventKeys(t.events, h, i)) ops.push({ type: "del", sublevel: this.txEvents, key });
-      });
-      for (const s of [this.blocks, this.commits, this.results]) ops.push({ type: "del", sublevel: s, key: u64(h) });
-      if (ops.length >= PRUNE_BATCH) {
-        await this.db.batch(ops as unknown as BatchOps);
-        ops = [];
-      }
-    }
-    for await (const k of this.valsets.keys({ lt: u64(from) })) {
-      if (Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0)) !== keepValidators) ops.push({ type: "del", sublevel: this.valsets, key: k });
-    }
-    await this.writePruneMeta(ops);
+  private async pruneBlocks(to: number): Promise<void> {
+    const from = this.earliestBlock();
+    const keepValidators = baseRecordOf(this, to);
+    this.pruneMeta = { ...this.pruneMeta, blockBase: to };
+    await this.writePruneMeta(await deleteBlocks(this.pruneStores(), from, to, keepValidators));
+  }
+
+  private pruneStores(): PruneStores {
+    return { db: this.db, stateHist: this.stateHist, stateRev: this.stateRev, blocks: this.blocks, commits: this.commits, blockIds: this.blockIds, results: this.results, txIndex: this.txIndex, txEvents: this.txEvents, valsets: this.valsets };
   }
 
   /** The consensus-params records, ascending by the height they apply from. */
