@@ -13,6 +13,7 @@ import { decodeOld, encodeKeyList, encodeOld, histKey } from "./stateHistory.ts"
 import type { VersionedReader } from "./stateAt.ts";
 import { blockWindowStart, DEFAULT_PRUNING, describePruning, heightNotRetained, stateWindowStart, type PruningOptions } from "./pruning.ts";
 import { baseRecordOf, type ValidatorRecordReader } from "./validatorHistory.ts";
+import { ErrorCode, StrataError } from "../state/errors.ts";
 import { deleteBlocks, deleteStateHistory, type PruneOp, type PruneStores } from "./chainPruning.ts";
 
 type Bytes = Uint8Array;
@@ -298,7 +299,8 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   /** Throws HeightNotRetained unless the state of `height` can be read. */
   checkStateHeight(height: number): void {
     const { from, latest } = this.stateWindow();
-    if (height < from || height > latest) throw heightNotRetained("state", height, from, latest, describePruning(this.pruningOpts));
+    if (height > latest) throw new StrataError(ErrorCode.BlockNotFound, `height ${height} must be less than or equal to the current blockchain height ${latest}`);
+    if (height < from) throw heightNotRetained("state", height, from, latest, describePruning(this.pruningOpts));
   }
 
   /** The lowest height whose block this node still holds (status earliest_block_height). */

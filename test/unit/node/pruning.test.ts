@@ -84,6 +84,8 @@ describe("versioned state and pruning", () => {
         expect(e.message).toContain('pruning "custom", keepRecent 4');
         expect((await refusal(() => m.get("abci_query")!({ path: "/store", data: storeKey, height: String(h) }))).code).toBe(ErrorCode.HeightNotRetained);
       }
+      // the future is not a window question
+      expect((await refusal(() => m.get("bank_balances")!({ address: bob.bech32, height: "21" }))).code).toBe(ErrorCode.BlockNotFound);
       // proofs: the latest height only
       expect((await refusal(() => m.get("abci_query")!({ path: "/store", data: storeKey, height: "18", prove: true }))).code).toBe(ErrorCode.ProofNotAvailable);
       // blocks: the latest 6 (15..20)
