@@ -378,6 +378,9 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     return false;
   }
 
+  getBlockSync(height: number): Bytes | undefined {
+    return this.blocks.getSync(u64(height)) ?? undefined;
+  }
   async getBlock(height: number): Promise<Bytes | undefined> {
     return (await this.blocks.get(u64(height))) ?? undefined;
   }
