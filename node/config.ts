@@ -20,7 +20,16 @@ export type NodeConfig = {
   verifyWorkers: number;
   /** events: index txs by the accounts in their events for tx_search (costs block write time) */
   txIndex: { events: boolean };
+  /**
+   * Where tx_search and block_search are answered from, as CometBFT's `[tx_index] indexer`:
+   * "kv" the LevelDB account index (txIndex.events), "psql" a PostgreSQL database kept in step
+   * with the block store (docs/indexer.md), "null" no search at all.
+   */
+  indexer: IndexerConfig;
 };
+
+export type IndexerKind = "kv" | "psql" | "null";
+export type IndexerConfig = { kind: IndexerKind; psql: { url: string } };
 
 export const DEFAULT_CONFIG: NodeConfig = {
   moniker: "strata-node",
@@ -32,6 +41,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool: DEFAULT_MEMPOOL,
   verifyWorkers: defaultVerifyWorkers(),
   txIndex: { events: true },
+  indexer: { kind: "kv", psql: { url: "" } },
 };
 
 export const homePaths = (home: string) => ({
@@ -69,6 +79,7 @@ export function loadConfig(home: string): NodeConfig {
     throw new StrataError(ErrorCode.InvalidConfig, `${p} is not valid JSON: ${(e as Error).message}`);
   }
   const d = DEFAULT_CONFIG;
+  if (raw.indexer !== undefined && (typeof raw.indexer !== "object" || raw.indexer === null || Array.isArray(raw.indexer))) bad("indexer", `must be an object such as {"kind": "psql", "psql": {"url": "postgresql://…"}}, got ${JSON.stringify(raw.indexer)}`);
   const c: NodeConfig = {
     moniker: typeof raw.moniker === "string" ? raw.moniker : d.moniker,
     rpc: { ...d.rpc, ...(raw.rpc ?? {}) },
@@ -79,6 +90,7 @@ export function loadConfig(home: string): NodeConfig {
     mempool: { ...d.mempool, ...(raw.mempool ?? {}) },
     verifyWorkers: raw.verifyWorkers ?? d.verifyWorkers,
     txIndex: { ...d.txIndex, ...(raw.txIndex ?? {}) },
+    indexer: { ...d.indexer, ...(raw.indexer ?? {}), psql: { ...d.indexer.psql, ...(raw.indexer?.psql ?? {}) } },
   };
   port(c.rpc.port, "rpc.port");
   port(c.p2p.port, "p2p.port");
@@ -105,5 +117,12 @@ export function loadConfig(home: string): NodeConfig {
     if (!Number.isInteger(v) || (v as number) < 0) bad(`mempool.${k}`, `must be a non-negative integer (0 = no limit), got ${JSON.stringify(v)}`);
   }
   if (!Array.isArray(c.p2p.bootstrap)) bad("p2p.bootstrap", "must be an array of multiaddrs");
+  checkIndexer(c.indexer);
   return c;
+}
+
+function checkIndexer(i: IndexerConfig): void {
+  if (!["kv", "psql", "null"].includes(i.kind)) bad("indexer.kind", `must be "kv", "psql" or "null", got ${JSON.stringify(i.kind)}`);
+  if (i.kind !== "psql") return;
+  if (typeof i.psql.url !== "string" || !/^postgres(ql)?:\/\/./.test(i.psql.url)) bad("indexer.psql.url", `must be a PostgreSQL connection URL such as postgresql://user:password@127.0.0.1:5432/strata when indexer.kind is "psql", got ${JSON.stringify(i.psql.url)}`);
 }

@@ -94,6 +94,11 @@ export const ErrorCode = {
   // node health (the `health` RPC)
   NodeCatchingUp: 504,
   NoRecentBlock: 505,
+  // search (tx_search, block_search) and the indexer behind it
+  /** config indexer.kind is "null": this node keeps no search index */
+  IndexingDisabled: 506,
+  /** indexer.kind is "psql" and its database cannot answer now (down, unreachable) */
+  IndexerUnavailable: 507,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
