@@ -184,6 +184,8 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
     new Gauge({ name: "strata_indexer_up", help: "1 while the psql indexer is connected to PostgreSQL and holds the chain's writer lock", registers: r, collect() { const s = ix(); this.set(s.connected && s.writer ? 1 : 0); } });
     const rowsLast = new Map<string, number>();
     const errorsLast = new Map<string, number>();
+    const writeLast = new Map<string, number>();
+    new Counter({ name: "strata_indexer_write_seconds_total", help: "Time the psql indexer spent in block transactions (rows_total / this = rows per second of writing)", registers: r, collect() { mirror(this, {}, writeLast, ix().writeMs / 1000); } });
     new Counter({ name: "strata_indexer_rows_total", help: "Rows the psql indexer wrote (blocks, tx_results, events, attributes)", registers: r, collect() { mirror(this, {}, rowsLast, ix().rows); } });
     new Counter({ name: "strata_indexer_errors_total", help: "Failed indexer writes or connections (each is retried)", registers: r, collect() { mirror(this, {}, errorsLast, ix().errors); } });
   }
