@@ -29,6 +29,7 @@ import { MempoolLog } from "./mempoolLog.ts";
 import { FatalError } from "./fatal.ts";
 import { BoundedSet } from "./boundedSet.ts";
 import { brokenInvariants } from "../state/invariants.ts";
+import { heightSummary } from "../state/heightSummary.ts";
 
 /** Tests set STRATA_CHECK_INVARIANTS=1 so every node checks the state invariants after each block. */
 const CHECK_INVARIANTS = process.env.STRATA_CHECK_INVARIANTS === "1";
@@ -68,6 +69,8 @@ export type ChainOptions = {
   indexTxEvents?: boolean;
   /** keep admitted txs in this file so they survive a crash (node/mempoolLog.ts); absent: memory only */
   mempoolLogPath?: string;
+  /** store each block's state/heightSummary.ts with it, for the psql indexer; default false */
+  recordHeightSummary?: boolean;
 };
 
 /** TTL: a tx not included within 300 blocks or 10 minutes of admission is dropped with its later nonces. */
@@ -93,6 +96,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   private readonly verifier: VerifyPool | undefined;
   /** whether blocks carry tx_search account-index entries (config txIndex.events) */
   readonly indexTxEvents: boolean;
+  private readonly recordHeightSummary: boolean;
   /**
    * Txs this node decoded at admission, by hash: a block that carries them is executed without
    * decoding them again (the hash covers every byte, so the decoded form is the same).
@@ -112,6 +116,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.genesis = genesis;
     this.verifier = opts.verifier;
     this.indexTxEvents = opts.indexTxEvents ?? true;
+    this.recordHeightSummary = opts.recordHeightSummary ?? false;
     this.mempoolOptions = opts.mempool;
     this.mempool = new Mempool(opts.mempool, {
       accountNonce: (sender) => getNonce(this.db, Buffer.from(sender, "hex")),
@@ -443,6 +448,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       txs: records,
       txEvents: this.indexTxEvents ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index)) : undefined,
       resultsBytes: new TextEncoder().encode(JSON.stringify(p.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+      heightSummary: this.recordHeightSummary ? summaryAfter(this.db, p.changes) : undefined,
       meta: {
         height: header.height,
         stateRoot: p.commitment.root,
@@ -512,6 +518,20 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.mempoolLog?.close();
     await this.db.close();
   }
+}
+
+/**
+ * The height summary of the state a block leaves, read through the block's changes over the
+ * committed state; written in the block's own batch, so it is there exactly when the block is.
+ * PERF: O(changes) to build the view, then a few dozen reads.
+ */
+function summaryAfter(db: ChainDb, changes: readonly Change[]): Uint8Array {
+  const view = new Overlay(db);
+  for (const c of changes) {
+    if (c.value === null) view.del(c.key);
+    else view.set(c.key, c.value);
+  }
+  return new TextEncoder().encode(JSON.stringify(heightSummary(view)));
 }
 
 function truncate(b: Uint8Array, max: number): Uint8Array {

@@ -36,6 +36,8 @@ export type BlockCommitInput = {
   /** tx_search index keys (node/txEventIndex.ts); the key is the whole entry */
   txEvents?: Bytes[];
   resultsBytes: Bytes;
+  /** state/heightSummary.ts of the state this block leaves (only when the psql indexer is on) */
+  heightSummary?: Bytes;
   meta: ChainMeta;
 };
 
@@ -67,6 +69,7 @@ export class ChainDb implements KVReader, CommitmentReader {
   private readonly txIndex: Sub;
   private readonly txEvents: Sub;
   private readonly results: Sub;
+  private readonly summaries: Sub;
   private readonly metaDb: Sub;
   private readonly nodeCache = new Map<number, Map<number, Bytes>>();
   /**
@@ -93,6 +96,7 @@ export class ChainDb implements KVReader, CommitmentReader {
     this.txIndex = sub("txs");
     this.txEvents = sub("tx-events");
     this.results = sub("results");
+    this.summaries = sub("height-summary");
     this.metaDb = sub("meta");
   }
 
@@ -196,6 +200,7 @@ export class ChainDb implements KVReader, CommitmentReader {
       ops.push({ type: "put", sublevel: this.results, key: u64(c.height), value: c.resultsBytes });
       for (const t of c.txs) ops.push({ type: "put", sublevel: this.txIndex, key: t.hash, value: t.record });
       for (const key of c.txEvents ?? []) ops.push({ type: "put", sublevel: this.txEvents, key, value: EMPTY });
+      if (c.heightSummary) ops.push({ type: "put", sublevel: this.summaries, key: u64(c.height), value: c.heightSummary });
     }
     const m = c.meta;
     const metaJson = JSON.stringify({
@@ -239,6 +244,10 @@ export class ChainDb implements KVReader, CommitmentReader {
     const out: Bytes[] = [];
     for await (const k of this.txEvents.keys({ gte: prefix, lte: end, limit, reverse })) out.push(k);
     return out;
+  }
+
+  async getHeightSummary(height: number): Promise<Bytes | undefined> {
+    return (await this.summaries.get(u64(height))) ?? undefined;
   }
 
   async getResults(height: number): Promise<Bytes | undefined> {

@@ -4,6 +4,7 @@
 // indexed again after any crash exactly as it was the first time.
 import type { BlockValue } from "../state/encoding/types.ts";
 import type { StrataEvent } from "../state/events.ts";
+import type { HeightSummary } from "../state/heightSummary.ts";
 
 /** A tx result as the block store keeps it (rpc/txJson.ts StoredTxResult). */
 export type StoredResult = { hash: string; code: number; log: string; gasUsed: string | number; events: StrataEvent[] };
@@ -18,6 +19,8 @@ export type BlockRows = {
   events: { tx: number[]; type: string[] };
   /** `event`: position of the attribute's event in `events` */
   attributes: { event: number[]; key: string[]; compositeKey: string[]; value: string[]; valueNum: (number | null)[] };
+  /** validators and LST/LRT figures of the height, when the node stored them (state/heightSummary.ts) */
+  summary?: HeightSummary;
   /** rows in all tables, for the rows/s figures */
   rowCount: number;
 };
@@ -39,7 +42,7 @@ export function pgText(s: string): string {
   return s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s;
 }
 
-export function blockRows(height: number, blockId: Uint8Array, block: BlockValue, results: readonly StoredResult[]): BlockRows {
+export function blockRows(height: number, blockId: Uint8Array, block: BlockValue, results: readonly StoredResult[], summary?: HeightSummary): BlockRows {
   const txs: BlockRows["txs"] = { index: [], hash: [], tx: [], code: [], log: [], gasUsed: [] };
   const events: BlockRows["events"] = { tx: [], type: [] };
   const attributes: BlockRows["attributes"] = { event: [], key: [], compositeKey: [], value: [], valueNum: [] };
@@ -76,6 +79,7 @@ export function blockRows(height: number, blockId: Uint8Array, block: BlockValue
     txs,
     events,
     attributes,
-    rowCount: 1 + txs.index.length + events.type.length + attributes.event.length,
+    summary,
+    rowCount: 1 + txs.index.length + events.type.length + attributes.event.length + (summary ? 1 + summary.validators.length + summary.pools.length : 0),
   };
 }

@@ -11,13 +11,14 @@ import type { Logger } from "./logger.ts";
 import type { ChainDb } from "./chainDb.ts";
 import { blockRows, type BlockRows, type StoredResult } from "./psqlBlockRows.ts";
 import { ensureSchema } from "./psqlSchema.ts";
+import type { HeightSummary } from "../state/heightSummary.ts";
 import { IndexedHeightMoved, indexedHeight, writeBlock } from "./psqlWriteBlock.ts";
 
 /** What the indexer reads: the committed chain and a signal per committed block. */
 export type IndexedChain = {
   readonly chainId: string;
   readonly height: number;
-  readonly db: Pick<ChainDb, "getBlock" | "getResults">;
+  readonly db: Pick<ChainDb, "getBlock" | "getResults" | "getHeightSummary">;
   on(event: "block", f: () => void): unknown;
   off(event: "block", f: () => void): unknown;
 };
@@ -177,11 +178,13 @@ export class PsqlIndexer {
 
   /** A height's rows, from the block store only. */
   private async rowsAt(h: number): Promise<BlockRows> {
-    const [b, r] = await Promise.all([this.chain.db.getBlock(h), this.chain.db.getResults(h)]);
+    const [b, r, s] = await Promise.all([this.chain.db.getBlock(h), this.chain.db.getResults(h), this.chain.db.getHeightSummary(h)]);
     if (!b || !r) throw new Error(`height ${h} is not in the block store (pruned?): it cannot be indexed`);
     const block = Block.deserialize(b);
     const results = r.length ? (JSON.parse(Buffer.from(r).toString()) as StoredResult[]) : [];
-    return blockRows(h, blockIdOf(block.header), block, results);
+    // no summary: the block was committed while the psql indexer was off (docs/indexer.md)
+    const summary = s ? (JSON.parse(Buffer.from(s).toString()) as HeightSummary) : undefined;
+    return blockRows(h, blockIdOf(block.header), block, results, summary);
   }
 
   /** Waits for a block, stop(), a lost connection, or `ms`. */

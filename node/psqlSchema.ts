@@ -78,6 +78,44 @@ CREATE OR REPLACE VIEW tx_events AS
   JOIN event_attributes ON (tx_results.rowid = event_attributes.tx_id)
   WHERE event_attributes.tx_id IS NOT NULL;
 
+-- Strata: the validator set that signed each block (state/heightSummary.ts)
+CREATE TABLE IF NOT EXISTS validator_sets (
+  block_id BIGINT NOT NULL REFERENCES blocks(rowid),
+  -- position in the set (the order the header's validators_hash commits to)
+  index    INTEGER NOT NULL,
+  address  VARCHAR NOT NULL,
+  pubkey   VARCHAR NOT NULL,
+  moniker  VARCHAR NOT NULL,
+  power    BIGINT NOT NULL,
+  PRIMARY KEY (block_id, address)
+);
+
+-- Strata: liquid staking per height, in whole tokens (the state's 18-decimal integers / 10^18, exact)
+CREATE TABLE IF NOT EXISTS token_stats (
+  block_id       BIGINT PRIMARY KEY REFERENCES blocks(rowid),
+  stra_supply    NUMERIC NOT NULL,
+  ststra_supply  NUMERIC NOT NULL,
+  rststra_supply NUMERIC NOT NULL,
+  -- stra per ststra (the LST redemption rate) and the stra the LST pool owns
+  lst_rate       NUMERIC NOT NULL,
+  lst_pooled     NUMERIC NOT NULL,
+  -- stra per rststra (TVL at the LST rate / rststra supply) and that TVL in stra
+  lrt_rate       NUMERIC NOT NULL,
+  lrt_tvl        NUMERIC NOT NULL
+);
+
+-- Strata: price of ststra in stra in each ststra/stra pool per height (depeg = price / lst_rate - 1)
+CREATE TABLE IF NOT EXISTS pool_prices (
+  block_id BIGINT NOT NULL REFERENCES blocks(rowid),
+  pool     VARCHAR NOT NULL,
+  price    NUMERIC NOT NULL,
+  PRIMARY KEY (block_id, pool)
+);
+
+CREATE OR REPLACE VIEW token_stats_by_height AS
+  SELECT blocks.height, blocks.chain_id, blocks.time, token_stats.*
+  FROM blocks JOIN token_stats ON (blocks.rowid = token_stats.block_id);
+
 -- Strata: the last height whose rows are all in, per chain; moved in each block's transaction
 CREATE TABLE IF NOT EXISTS strata_indexer (
   chain_id   VARCHAR PRIMARY KEY,

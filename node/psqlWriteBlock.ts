@@ -7,6 +7,7 @@
 // in one statement and one round trip, without the 65,535-parameter limit of VALUES lists.
 import type pg from "pg";
 import type { BlockRows } from "./psqlBlockRows.ts";
+import { writeSummary } from "./psqlWriteSummary.ts";
 
 /** Thrown when the database's indexed height is not the one this write follows. */
 export class IndexedHeightMoved extends Error {
@@ -70,6 +71,7 @@ export async function writeBlock(client: pg.ClientBase, chainId: string, rows: B
         [a.event.map((i) => events[i]), a.key, a.compositeKey, a.value, a.valueNum],
       );
     }
+    if (rows.summary) await writeSummary(client, block, rows.summary);
     if (extra) await extra(client, block);
     await client.query("UPDATE strata_indexer SET height = $2, updated_at = now() WHERE chain_id = $1", [chainId, rows.height]);
     await client.query("COMMIT");
