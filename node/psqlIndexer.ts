@@ -54,6 +54,8 @@ export class PsqlIndexer {
   private client: pg.Client | undefined;
   private writer = false;
   private indexed = -1;
+  /** whether the database's chain was checked to be ours since connecting (checkSameChain) */
+  private sameChain = false;
   private stopped = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -78,17 +80,13 @@ export class PsqlIndexer {
     return { height: h, lag: Math.max(0, this.chain.height - Math.max(h, 0)), connected: this.client !== undefined, writer: this.writer, ...this.stats };
   }
 
-  /** Resolves once everything committed up to `height` is in PostgreSQL (tests, the bench). */
-  async waitFor(height: number): Promise<void> {
-    while (this.indexed < height && !this.stopped) await new Promise((r) => setTimeout(r, 20));
-  }
-
+  /** Stops at once: a block transaction in flight is abandoned (PostgreSQL rolls it back). */
   async stop(): Promise<void> {
     this.stopped = true;
     this.chain.off("block", this.onBlock);
     this.wake?.();
-    await this.loop;
     await this.disconnect();
+    await this.loop;
   }
 
   private async run(): Promise<void> {
@@ -101,6 +99,7 @@ export class PsqlIndexer {
           await this.disconnect(); // try for the lock again
           continue;
         }
+        if (!this.sameChain && this.chain.height >= 1) await this.checkSameChain(this.client!);
         if (this.indexed >= this.chain.height) {
           await this.pause();
           continue;
@@ -146,6 +145,7 @@ export class PsqlIndexer {
       const lock = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [`strata-indexer:${this.chain.chainId}`]);
       this.writer = lock.rows[0].ok;
       this.indexed = await indexedHeight(client, this.chain.chainId);
+      this.sameChain = false;
     } catch (e) {
       await client.end().catch(() => {});
       throw e;
@@ -155,6 +155,25 @@ export class PsqlIndexer {
     if (this.indexed > this.chain.height) this.log.error("the database has indexed beyond this node's block store (a database of another chain or of a wiped node?); waiting", { indexed: this.indexed, height: this.chain.height });
     this.log.info(this.outage ? "psql indexer reconnected; catching up" : "psql indexer connected", { indexed: this.indexed, height: this.chain.height });
     this.outage = undefined;
+  }
+
+  /**
+   * The database's blocks must be ours: a devnet re-created with the same chain id (or a
+   * database of another network) would otherwise get this chain's rows appended to its own.
+   * Checked once per connection, on the highest height both have (block ids chain the history),
+   * as soon as this node has a block.
+   */
+  private async checkSameChain(client: pg.Client): Promise<void> {
+    const h = Math.min(this.indexed, this.chain.height);
+    this.sameChain = h <= 0;
+    if (h <= 0) return;
+    const r = await client.query<{ hash: string }>("SELECT hash FROM blocks WHERE chain_id = $1 AND height = $2", [this.chain.chainId, h]);
+    const b = await this.chain.db.getBlock(h);
+    const ours = b ? Buffer.from(blockIdOf(Block.deserialize(b).header)).toString("hex").toUpperCase() : undefined;
+    if (r.rows[0]?.hash !== ours) {
+      throw new Error(`the database holds another chain under chain id ${this.chain.chainId}: its block ${h} is ${r.rows[0]?.hash ?? "missing"}, ours ${ours ?? "missing"}; point indexer.psql.url at a fresh database (or drop this chain's rows)`);
+    }
+    this.sameChain = true;
   }
 
   private async disconnect(): Promise<void> {

@@ -236,4 +236,21 @@ describe("psql indexer", () => {
     // indexer.kind "null": no search, said so
     await expect(net.clients[2]!.call("tx_search", { query: "tx.height>0" })).rejects.toThrow(/indexing is disabled/);
   }, 240_000);
+
+  it("refuses to append a different chain that reuses the chain id (a re-created devnet) to the database", async () => {
+    await net.kill(PSQL); // releases the chain's writer lock
+    const before = await indexed();
+    const rows = async () => (await db.query("SELECT count(*) AS n FROM blocks")).rows[0].n;
+    const n0 = await rows();
+    const other = await startTestNet(1, {}, (cfg) => {
+      cfg.indexer = { kind: "psql", psql: { url: pgs.url } };
+    });
+    try {
+      await waitFor("the other chain's node refuses", async () => (other.procs[0]!.output.join("").includes("holds another chain under chain id strata-devnet") ? true : undefined), 60_000);
+      expect(await indexed()).toBe(before);
+      expect(await rows()).toBe(n0);
+    } finally {
+      await other.stopAll();
+    }
+  }, 120_000);
 });
