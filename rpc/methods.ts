@@ -19,7 +19,7 @@ import { RpcParamsError } from "./jsonrpc.ts";
 import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometShapes.ts";
 import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
 import { blockIdAt, blockResultsAt, loadBlock, txJson } from "./chainReads.ts";
-import { searchMethods } from "./searchMethods.ts";
+import { searchMethods, type SearchIndex } from "./searchMethods.ts";
 import { eventJson, txResultJson, type StoredTxResult } from "./txJson.ts";
 import { appMethods, appQueryByPath, appQuerySummaries } from "./appMethods.ts";
 
@@ -43,6 +43,8 @@ export type RpcContext = {
   catchingUp?: () => boolean;
   /** throws a StrataError (NodeCatchingUp, NoRecentBlock) when the node should not serve */
   health?: () => void;
+  /** where tx_search and block_search are answered from (config indexer); default the kv index */
+  searchIndex?: SearchIndex;
 };
 
 const VERSION = "0.38.0-strata";
@@ -317,7 +319,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return t;
   });
 
-  for (const [name, method] of searchMethods(chain)) m.set(name, method);
+  for (const [name, method] of searchMethods(chain, ctx.searchIndex)) m.set(name, method);
 
   m.set("abci_info", () => ({
     response: { data: "strata", version: VERSION, app_version: "1", last_block_height: String(chain.height), last_block_app_hash: b64(chain.stateRoot) },
