@@ -160,7 +160,8 @@ describe("history: every retained height answers as it was", () => {
         else expect((got as { height: string }).height).toBe(String(h));
       }
     }
-    for (const h of [L - 7, L - 20]) {
+    // L - 20 is below 1 when the chain halted early (a quick machine): height 1 is then the far case
+    for (const h of new Set([L - 7, Math.max(1, L - 20)])) {
       const e = await c1.call("bank_balances", paramsOf("bank_balances", h)).then(
         () => undefined,
         (x: unknown) => x,
