@@ -29,6 +29,9 @@ import { MempoolLog } from "./mempoolLog.ts";
 import { FatalError } from "./fatal.ts";
 import { BoundedSet } from "./boundedSet.ts";
 import { brokenInvariants } from "../state/invariants.ts";
+import { EvidencePool } from "../consensus/evidence/evidencePool.ts";
+import { verifyBlockEvidence, type EvidenceContext, type EvidenceVerdict } from "../consensus/evidence/verifyEvidence.ts";
+import { getEvidenceParams } from "../state/evidenceParams.ts";
 
 /** Tests set STRATA_CHECK_INVARIANTS=1 so every node checks the state invariants after each block. */
 const CHECK_INVARIANTS = process.env.STRATA_CHECK_INVARIANTS === "1";
@@ -316,8 +319,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const reaped = this.mempool.reap(bp.maxTxs, bp.maxBytes, bp.maxGas);
     const txs = reaped.map((t) => t.bytes);
     const time = blockTime(this.lastCommit, getLastValidators(this.db), this.lastBlockTime);
-    const evidence = [...this.evidencePool.values()].slice(0, 16);
-    const exec = executeBlock(this.db, { chainId: this.chainId, height, time, txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes), lastCommitSigners: signersOf(this.lastCommit), evidence }, this.verifiedOrCount);
+    const { evidence, misbehaviour } = this.evidencePool.collect(this.evidenceContext(height, time), 16);
+    const exec = executeBlock(this.db, { chainId: this.chainId, height, time, txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes), lastCommitSigners: signersOf(this.lastCommit), misbehaviour }, this.verifiedOrCount);
     const nextValidators = getValidators(exec.overlay);
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
@@ -340,12 +343,51 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return p;
   }
 
-  /** double-sign evidence this node observed, waiting to be put in a block it proposes */
-  private readonly evidencePool = new Map<string, Uint8Array>();
+  /** double-sign evidence this node observed or was sent, waiting for a block it proposes */
+  readonly evidencePool = new EvidencePool();
 
+  /** Conflicting votes consensus observed at the height it is deciding (verified when proposed). */
   addEvidence(e: Uint8Array): void {
-    if (this.evidencePool.size < 1000) this.evidencePool.set(Buffer.from(e).toString("hex"), e);
+    this.evidencePool.addUnverified(e);
   }
+
+  /** Evidence from a client (broadcast_evidence): verified against the committed chain now. */
+  submitEvidence(raw: Uint8Array): EvidenceVerdict {
+    return this.evidencePool.submit(raw, this.evidenceContext(this.height + 1, this.lastBlockTime));
+  }
+
+  /** What evidence for a block of `height` at `time` is checked against (consensus/evidence/). */
+  evidenceContext(height: number, time: number): EvidenceContext {
+    return { chainId: this.chainId, height, time, params: getEvidenceParams(this.db), validatorSetAt: (h) => this.validatorSetAt(h), blockTimeAt: (h) => this.blockTimeAt(h) };
+  }
+
+  /**
+   * The set that signed block `h` (S_h). The last two are in state; older ones come from
+   * `validatorSetHistory` when the node has per-height records, else from the sets this process
+   * saw committed (lost on restart: evidence older than that cannot be verified here).
+   */
+  validatorSetAt(h: number): ValidatorEntryValue[] | undefined {
+    if (h === this.height + 1) return getValidators(this.db);
+    if (h === this.height) return getLastValidators(this.db);
+    return this.validatorSetHistory?.(h) ?? this.recentSets.get(h);
+  }
+  /** per-height validator sets from the node's history store, when the node keeps one */
+  validatorSetHistory: ((h: number) => ValidatorEntryValue[] | undefined) | undefined;
+  private readonly recentSets = new Map<number, ValidatorEntryValue[]>();
+
+  /** Header time of committed block `h`. PERF: one LevelDB read and decode, cached. */
+  blockTimeAt(h: number): number | undefined {
+    if (h < 1 || h > this.height) return undefined;
+    const known = this.blockTimes.get(h);
+    if (known !== undefined) return known;
+    const b = this.db.getBlockSync(h);
+    if (!b) return undefined;
+    const t = Block.deserialize(b).header.time;
+    if (this.blockTimes.size > 10_000) this.blockTimes.clear();
+    this.blockTimes.set(h, t);
+    return t;
+  }
+  private readonly blockTimes = new Map<number, number>();
 
   /** Proposals this node executed (its own, or received and validated), by block id (hex). */
   private readonly executed = new Map<string, ProposedBlock>();
@@ -393,13 +435,16 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const known = this.executedBlock(blockId);
     if (known) return { ok: true, executed: known };
     const { block } = check;
+    // evidence first: a block carrying evidence that breaks a rule is invalid (CometBFT's rule)
+    const ev = verifyBlockEvidence(block.evidence, this.evidenceContext(block.header.height, block.header.time));
+    if (!ev.ok) return ev;
     const txs = block.txs.map((b) => this.decodedOf(b));
     // over the block budget: refused before anything is executed
     const over = getBlockLimitViolation(getBlockParams(this.db), txs.map((t, i) => ({ bytes: block.txs[i].length, gas: t instanceof Uint8Array ? 0n : t.gas })));
     if (over) return { ok: false, reason: over };
     const exec = executeBlock(
       this.db,
-      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs, lastCommitSigners: signersOf(block.lastCommit), evidence: block.evidence },
+      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs, lastCommitSigners: signersOf(block.lastCommit), misbehaviour: ev.misbehaviour },
       this.verifiedOrCount,
     );
     const changes = exec.overlay.changes();
@@ -457,7 +502,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.lastCommit = commit;
     this.executed.clear();
     if (CHECK_INVARIANTS) this.checkInvariants(header.height);
-    for (const e of p.block.evidence) this.evidencePool.delete(Buffer.from(e).toString("hex"));
+    this.evidencePool.committed(p.block.evidence);
+    this.blockTimes.set(header.height, header.time);
+    if (this.recentSets.size >= 1000) this.recentSets.delete(this.recentSets.keys().next().value!);
+    this.recentSets.set(header.height, getLastValidators(this.db));
     // a committed tx can never be valid again (its nonce is spent): forget what we kept for it
     for (const r of p.results) {
       this.decoded.delete(r.hash);

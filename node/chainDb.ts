@@ -226,6 +226,10 @@ export class ChainDb implements KVReader, CommitmentReader {
   async getBlock(height: number): Promise<Bytes | undefined> {
     return (await this.blocks.get(u64(height))) ?? undefined;
   }
+  /** For the rare synchronous reader (evidence verification inside block validation). */
+  getBlockSync(height: number): Bytes | undefined {
+    return this.blocks.getSync(u64(height)) ?? undefined;
+  }
   async getCommit(height: number): Promise<Bytes | undefined> {
     return (await this.commits.get(u64(height))) ?? undefined;
   }

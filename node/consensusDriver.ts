@@ -22,7 +22,7 @@ import { fromCompact, toCompact, txKey, type CompactBlockValue } from "./compact
 import { sha256 } from "../state/crypto/hash.ts";
 import { polRound, type ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
-import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
+import { encodeEvidence } from "../consensus/evidence/duplicateVoteEvidence.ts";
 import { txBatchVerdict } from "./txBatchValidity.ts";
 
 export type Network = {

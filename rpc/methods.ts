@@ -8,6 +8,7 @@ import { ErrorCode, StrataError } from "../state/errors.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 import { getBlockParams } from "../state/params.ts";
+import { getEvidenceParams } from "../state/evidenceParams.ts";
 import { proveKey } from "../state/store/commitment.ts";
 import type { Chain } from "../node/chain.ts";
 import type { ValidatorSet } from "../consensus/validatorSet.ts";
@@ -136,9 +137,11 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
 
   function consensusParams() {
     const bp = getBlockParams(chain.db);
+    const ep = getEvidenceParams(chain.db);
     return {
       block: { max_bytes: String(bp.maxBytes), max_gas: String(bp.maxGas) },
-      evidence: { max_age_num_blocks: "100000", max_age_duration: "172800000000000", max_bytes: "1048576" },
+      // max_age_duration in nanoseconds, as v0.38 sends a Go duration
+      evidence: { max_age_num_blocks: String(ep.maxAgeNumBlocks), max_age_duration: String(BigInt(ep.maxAgeDurationMs) * 1_000_000n), max_bytes: "1048576" },
       validator: { pub_key_types: ["ed25519"] },
       version: { app: "1" },
       abci: { vote_extensions_enable_height: "0" },

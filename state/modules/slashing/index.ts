@@ -1,8 +1,8 @@
-// slashing: liveness over a window of blocks and double-sign evidence (begin block), unjail.
+// slashing: liveness over a window of blocks and verified double signs (begin block), unjail.
 import { genesisDef, type Module } from "../../module.ts";
 import { DEFAULT_SLASHING_PARAMS } from "./store.ts";
 import { parseSlashingParams } from "../../paramsParse.ts";
-import { handleEvidence, trackLiveness } from "./keeper.ts";
+import { handleMisbehaviour, trackLiveness } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
 import { unjailMsg } from "./msgs/unjail.ts";
 
@@ -20,6 +20,6 @@ export const slashingModule: Module = {
   },
   beginBlock: (ctx, b) => {
     trackLiveness(ctx, b.lastValidators, b.lastCommitSigners);
-    handleEvidence(ctx, b.evidence);
+    handleMisbehaviour(ctx, b.misbehaviour);
   },
 };
