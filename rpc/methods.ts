@@ -18,6 +18,8 @@ import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometSh
 import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
 import { blockIdAt, loadBlock, resultsAt, txJson } from "./chainReads.ts";
 import { searchMethods } from "./searchMethods.ts";
+import { evidenceFromJson } from "./evidenceJson.ts";
+import { evidenceHash } from "../consensus/evidence/duplicateVoteEvidence.ts";
 import { txResultJson, type StoredTxResult } from "./txJson.ts";
 import { appMethods, appQueryByPath } from "./appMethods.ts";
 import { METHOD_PARAMS } from "./methodParams.ts";
@@ -254,6 +256,17 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return { ...txResultJson({ ...r, gasWanted: String(r.gasWanted), gasUsed: String(r.gasUsed) }), hash: r.hash, charged: r.charged };
   });
 
+  // v0.38's broadcast_evidence: a DuplicateVoteEvidence from anyone, verified now against the
+  // committed chain (the set of its height, membership, signatures, maximum age); refused with
+  // InvalidEvidence naming the rule it broke, or kept in this node's evidence pool for the next
+  // block this node proposes. Answers the evidence hash.
+  m.set("broadcast_evidence", (p) => {
+    const raw = evidenceFromJson(p.evidence as Record<string, unknown>);
+    const v = chain.submitEvidence(raw);
+    if (!v.ok) throw new StrataError(ErrorCode.InvalidEvidence, `evidence breaks rule ${v.rule}: ${v.reason}`);
+    return { hash: evidenceHash(raw) };
+  });
+
   m.set("broadcast_tx_commit", async (p) => {
     const bytes = reqBase64(p, "tx", MAX_TX_BYTES + 1024);
     const check = await checkAndGossip(bytes);
@@ -353,7 +366,7 @@ function discover(m: Map<string, Method>) {
 /** A declared param (methodParams.ts) as an OpenRPC content descriptor. */
 function openRpcParam(s: ParamSpec) {
   const k = s.kind;
-  const schema = k.type === "int" ? { type: ["integer", "string"], pattern: "^-?[0-9]+$" } : k.type === "bool" ? { type: "boolean" } : k.type === "enum" ? { enum: k.values } : { type: "string", maxLength: k.maxLength };
+  const schema = k.type === "int" ? { type: ["integer", "string"], pattern: "^-?[0-9]+$" } : k.type === "bool" ? { type: "boolean" } : k.type === "enum" ? { enum: k.values } : k.type === "json" ? { type: "object" } : { type: "string", maxLength: k.maxLength };
   return { name: s.name, required: s.required ?? false, schema };
 }
 
