@@ -38,7 +38,14 @@ export type P2POptions = {
   bootstrap: string[];
   /** when set, libp2p's own metrics (connections, streams, bytes per protocol) are registered here */
   metricsRegistry?: Registry;
+  /** told to peers through identify's agent version (`strata/1 (<moniker>)`), for their net_info */
+  moniker?: string;
 };
+
+/** What net_info says of a connected peer. */
+export type PeerInfo = { peerId: string; remoteAddr: string; outbound: boolean; openedAt: number; listenAddrs: string[]; moniker: string };
+
+const AGENT = /^strata\/1 \((.*)\)$/s;
 type Log = { debug(m: string, f?: Record<string, unknown>): void; info(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void };
 
 const MAX_SYNC_BYTES = 32 * 1024 * 1024;
@@ -117,7 +124,7 @@ export class P2P {
       connectionManager: { maxConnections: 100 },
       ...(opts.metricsRegistry ? { metrics: prometheusMetrics({ registry: opts.metricsRegistry, collectDefaultMetrics: false, preserveExistingMetrics: true }) } : {}),
       services: {
-        identify: identify(),
+        identify: identify(opts.moniker !== undefined ? { agentVersion: `strata/1 (${opts.moniker})` } : {}),
         pubsub: gossipsub({
           allowPublishToZeroTopicPeers: true,
           emitSelf: false,
@@ -296,6 +303,27 @@ export class P2P {
 
   peers(): string[] {
     return [...new Set(this.node.getPeers().map((p) => p.toString()))];
+  }
+
+  /** Each connected peer once (its oldest connection), with what identify told us of it. */
+  async peerInfo(): Promise<PeerInfo[]> {
+    const out = new Map<string, PeerInfo>();
+    for (const c of this.node.getConnections()) {
+      const id = c.remotePeer.toString();
+      if (out.has(id) && out.get(id)!.openedAt <= c.timeline.open) continue;
+      let listenAddrs: string[] = [];
+      let moniker = "";
+      try {
+        const p = await this.node.peerStore.get(c.remotePeer);
+        listenAddrs = p.addresses.map((a) => a.multiaddr.toString());
+        const agent = p.metadata.get("AgentVersion");
+        moniker = agent ? (AGENT.exec(new TextDecoder().decode(agent))?.[1] ?? "") : "";
+      } catch {
+        /* not identified yet */
+      }
+      out.set(id, { peerId: id, remoteAddr: c.remoteAddr.toString(), outbound: c.direction === "outbound", openedAt: c.timeline.open, listenAddrs, moniker });
+    }
+    return [...out.values()];
   }
 
   async stop(): Promise<void> {

@@ -19,6 +19,7 @@ import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
 import { blockIdAt, loadBlock, resultsAt, txJson } from "./chainReads.ts";
 import { searchMethods } from "./searchMethods.ts";
 import { evidenceFromJson } from "./evidenceJson.ts";
+import { ipOf, nodeIdOf, tcpAddress } from "./nodeId.ts";
 import { evidenceHash } from "../consensus/evidence/duplicateVoteEvidence.ts";
 import { txResultJson, type StoredTxResult } from "./txJson.ts";
 import { appMethods, appQueryByPath } from "./appMethods.ts";
@@ -35,6 +36,10 @@ export type RpcContext = {
   /** called with each tx the mempool accepted over RPC (the node gossips them) */
   onTxAccepted?: (tx: Uint8Array) => void;
   peers?: () => string[];
+  /** connected peers with what identify told of them (net_info) */
+  peerInfo?: () => Promise<{ peerId: string; remoteAddr: string; outbound: boolean; openedAt: number; listenAddrs: string[]; moniker: string }[]>;
+  /** this node's p2p listen address, `tcp://host:port` (node_info.listen_addr, as CometBFT) */
+  p2pAddress?: string;
   /** gossipsub score of a peer, as this node sees it */
   peerScore?: (peerId: string) => number;
   consensus?: () => { height: number; round: number; step: number; evidence: number; stats: Record<string, number> };
@@ -61,7 +66,17 @@ function pubKeyJson(pk: Uint8Array) {
 export function buildMethods(ctx: RpcContext): Map<string, Method> {
   const { chain } = ctx;
   const m = new Map<string, Method>();
-  const nodeIdHex = ctx.nodeId ? hex(sha256(new TextEncoder().encode(ctx.nodeId)).subarray(0, 20)).toLowerCase() : "0".repeat(40);
+  const nodeIdHex = nodeIdOf(ctx.nodeId);
+  const nodeInfo = (id: string, listenAddr: string, moniker: string, libp2pPeerId: string, rpcAddress: string) => ({
+    protocol_version: { p2p: "8", block: "11", app: "1" },
+    id,
+    listen_addr: listenAddr,
+    network: chain.chainId,
+    version: VERSION,
+    channels: "",
+    moniker,
+    other: { tx_index: "on", rpc_address: rpcAddress, libp2p_peer_id: libp2pPeerId },
+  });
 
   // CometBFT answers {} when healthy; we also fail it while syncing or when blocks stopped, so a
   // load balancer or a probe can take the node out of rotation.
@@ -75,16 +90,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const vals = chain.validators();
     const me = ctx.validatorPubkey ? vals.find((v) => Buffer.compare(v.pubkey, ctx.validatorPubkey!) === 0) : undefined;
     return {
-      node_info: {
-        protocol_version: { p2p: "8", block: "11", app: "1" },
-        id: nodeIdHex,
-        listen_addr: ctx.rpcAddress,
-        network: chain.chainId,
-        version: VERSION,
-        channels: "",
-        moniker: ctx.moniker,
-        other: { tx_index: "on", rpc_address: `tcp://${ctx.rpcAddress}`, libp2p_peer_id: ctx.nodeId ?? "" },
-      },
+      node_info: nodeInfo(nodeIdHex, ctx.p2pAddress ?? ctx.rpcAddress, ctx.moniker, ctx.nodeId ?? "", `tcp://${ctx.rpcAddress}`),
       sync_info: {
         latest_block_hash: meta.height > 0 ? hex(meta.lastBlockId) : "",
         latest_app_hash: hex(meta.stateRoot),
@@ -104,11 +110,29 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     };
   });
 
-  // score: this node's gossipsub score of the peer (not in CometBFT): negative once it sent
-  // messages our validators rejected or abused the sync protocol
-  m.set("net_info", () => {
-    const peers = ctx.peers?.() ?? [];
-    return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id, moniker: "" }, is_outbound: false, remote_ip: "127.0.0.1", score: ctx.peerScore?.(id) ?? 0 })) };
+  // v0.38's shape; a peer's id is derived from its libp2p id as our own status id is (nodeId.ts),
+  // its moniker comes from identify (empty until identified). connection_status says how long
+  // the connection is open; per-peer byte rates are not measured (libp2p counts them per
+  // protocol, see /metrics). score: this node's gossipsub score of the peer (not in CometBFT):
+  // negative once it sent messages our validators rejected or abused the sync protocol.
+  m.set("net_info", async () => {
+    const peers = ctx.peerInfo ? await ctx.peerInfo() : (ctx.peers?.() ?? []).map((peerId) => ({ peerId, remoteAddr: "", outbound: false, openedAt: Date.now(), listenAddrs: [], moniker: "" }));
+    const now = Date.now();
+    return {
+      listening: true,
+      listeners: ctx.p2pAddress ? [`Listener(@${ctx.p2pAddress})`] : [],
+      n_peers: String(peers.length),
+      peers: peers.map((p) => {
+        const since = { Start: rfc3339(p.openedAt), Active: true, Duration: String(BigInt(Math.max(0, now - p.openedAt)) * 1_000_000n) };
+        return {
+          node_info: nodeInfo(nodeIdOf(p.peerId), p.listenAddrs.length ? tcpAddress(p.listenAddrs[0]) : tcpAddress(p.remoteAddr), p.moniker, p.peerId, ""),
+          is_outbound: p.outbound,
+          connection_status: { Duration: since.Duration, SendMonitor: since, RecvMonitor: since, Channels: [] },
+          remote_ip: ipOf(p.remoteAddr),
+          score: ctx.peerScore?.(p.peerId) ?? 0,
+        };
+      }),
+    };
   });
 
   // the genesis document in base64 chunks, as v0.38 serves large geneses; ours is one chunk
