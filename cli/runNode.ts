@@ -164,7 +164,6 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       p2pAddress: `tcp://${config.p2p.host}:${config.p2p.port}`,
       peerScore: (id) => p2p.score(id),
       consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
-      validatorSetAt: (h) => schedule.setAt(h),
       catchingUp: () => driver!.catchingUp(),
       health,
     });

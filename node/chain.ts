@@ -31,10 +31,15 @@ import { BoundedSet } from "./boundedSet.ts";
 import { EvidencePool } from "../consensus/evidence/evidencePool.ts";
 import { verifyBlockEvidence, type EvidenceContext, type EvidenceVerdict } from "../consensus/evidence/verifyEvidence.ts";
 import { getEvidenceParams } from "../state/evidenceParams.ts";
+import type { PowerEntry } from "../consensus/commitVerify.ts";
 import { InvariantWatch } from "./invariantWatch.ts";
 import { txResultRecords } from "./txResultRecords.ts";
 import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
+import { encodeFullRecord, recordFor, validatorSetAt } from "./validatorHistory.ts";
+import { afterChanges, encodeParamsRecord, paramsChanged } from "./paramsHistory.ts";
+import { encodeBlockResults, storedTxResults, validatorUpdatesOf } from "./blockResults.ts";
+import { parseScheduleRecord, ProposerSchedule } from "./proposerSchedule.ts";
 
 export type ProposedBlock = {
   block: BlockValue;
@@ -149,6 +154,9 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         commitment,
         txs: [],
         resultsBytes: new Uint8Array(),
+        // the set that signs block 1, as the proposer schedule starts from genesis
+        validatorRecord: { height: 1, value: encodeFullRecord(ProposerSchedule.open(genesis.validators, 1).setAt(1)!) },
+        paramsRecord: { height: 1, value: encodeParamsRecord(overlay) },
         meta: { height: 0, stateRoot: commitment.root, leafCount: commitment.leafCount, lastBlockId: new Uint8Array(32), lastBlockTime: genesis.genesisTime, genesisHash },
       });
     } else {
@@ -364,18 +372,15 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   }
 
   /**
-   * The set that signed block `h` (S_h). The last two are in state; older ones come from
-   * `validatorSetHistory` when the node has per-height records, else from the sets this process
-   * saw committed (lost on restart: evidence older than that cannot be verified here).
+   * The set that signed block `h` (S_h), as evidence verification needs it: the last two from
+   * state, older ones from the per-height records (node/validatorHistory.ts). Undefined when the
+   * node holds no record of `h` (evidence of that height cannot be verified here).
    */
-  validatorSetAt(h: number): ValidatorEntryValue[] | undefined {
+  validatorSetAt(h: number): PowerEntry[] | undefined {
     if (h === this.height + 1) return getValidators(this.db);
     if (h === this.height) return getLastValidators(this.db);
-    return this.validatorSetHistory?.(h) ?? this.recentSets.get(h);
+    return validatorSetAt(this.db, h)?.validators.map((v) => ({ pubkey: v.pubkey, power: Number(v.power) }));
   }
-  /** per-height validator sets from the node's history store, when the node keeps one */
-  validatorSetHistory: ((h: number) => ValidatorEntryValue[] | undefined) | undefined;
-  private readonly recentSets = new Map<number, ValidatorEntryValue[]>();
 
   /** Header time of committed block `h`. PERF: one LevelDB read and decode, cached. */
   blockTimeAt(h: number): number | undefined {
@@ -469,6 +474,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     if (header.height !== this.height + 1) throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
     if (this.height > 0) this.blockIntervalMs = this.blockIntervalMs * 0.8 + Math.max(0, header.time - this.lastBlockTime) * 0.2;
     const records = txResultRecords(header.height, p.results);
+    const after = afterChanges(this.db, p.changes);
+    const paramsRecord = paramsChanged(p.changes) ? { height: header.height + 1, value: encodeParamsRecord(after) } : undefined;
     const w0 = performance.now();
     await this.db.commitBlock({
       height: header.height,
@@ -479,7 +486,15 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       commitment: p.commitment,
       txs: records,
       txEvents: this.indexTxEvents ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index)) : undefined,
-      resultsBytes: new TextEncoder().encode(JSON.stringify(p.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+      resultsBytes: encodeBlockResults({
+        txs: storedTxResults(p.results),
+        events: p.events,
+        validatorUpdates: validatorUpdatesOf(this.db, after, p.changes),
+        paramUpdates: paramsRecord ? Buffer.from(paramsRecord.value).toString("hex") : null,
+        appHash: Buffer.from(p.commitment.root).toString("hex"),
+      }),
+      validatorRecord: this.validatorRecordOf(header.height, consensusMeta),
+      paramsRecord,
       meta: {
         height: header.height,
         stateRoot: p.commitment.root,
@@ -496,8 +511,6 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.invariants?.afterCommit(header.height);
     this.evidencePool.committed(p.block.evidence);
     this.blockTimes.set(header.height, header.time);
-    if (this.recentSets.size >= 1000) this.recentSets.delete(this.recentSets.keys().next().value!);
-    this.recentSets.set(header.height, getLastValidators(this.db));
     // a committed tx can never be valid again (its nonce is spent): forget what we kept for it
     for (const r of p.results) {
       this.decoded.delete(r.hash);
@@ -523,6 +536,14 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     }
     const commitMs = performance.now() - t0;
     this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, events: p.events, commitMs, writeMs });
+  }
+
+  /** The history record of the set of height + 1, from the schedule's record the consensus layer hands over. */
+  private validatorRecordOf(height: number, consensusMeta: string | undefined): { height: number; value: Uint8Array } | undefined {
+    if (!consensusMeta) return undefined;
+    const next = parseScheduleRecord(consensusMeta);
+    if (next.height !== height + 1) throw new Error(`commit: the consensus record is for height ${next.height}, not ${height + 1}`);
+    return { height: next.height, value: recordFor(this.db, next.height, next.set) };
   }
 
   async close(): Promise<void> {

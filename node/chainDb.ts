@@ -8,6 +8,7 @@ import type { KVReader, Change } from "../state/store/types.ts";
 import { TREE_DEPTH, type CommitmentReader, type CommitmentUpdate } from "../state/store/commitment.ts";
 import { ReadCache } from "./readCache.ts";
 import { checkLevelDbFiles, corrupt } from "./chainIntegrity.ts";
+import type { ParamsRecord } from "./paramsHistory.ts";
 
 type Bytes = Uint8Array;
 type BatchOps = Array<{ type: "put"; key: Bytes; value: Bytes } | { type: "del"; key: Bytes }>;
@@ -36,6 +37,10 @@ export type BlockCommitInput = {
   /** tx_search index keys (node/txEventIndex.ts); the key is the whole entry */
   txEvents?: Bytes[];
   resultsBytes: Bytes;
+  /** the validator-history record of the next height (node/validatorHistory.ts) */
+  validatorRecord?: { height: number; value: Bytes };
+  /** the consensus params from the next height on, when this block changed them (node/paramsHistory.ts) */
+  paramsRecord?: ParamsRecord;
   meta: ChainMeta;
 };
 
@@ -68,6 +73,10 @@ export class ChainDb implements KVReader, CommitmentReader {
   private readonly txEvents: Sub;
   private readonly results: Sub;
   private readonly metaDb: Sub;
+  private readonly valsets: Sub;
+  private readonly paramsDb: Sub;
+  /** every consensus-params record, ascending (a handful: one per change), kept in memory */
+  private readonly paramsList: ParamsRecord[] = [];
   private readonly nodeCache = new Map<number, Map<number, Bytes>>();
   /**
    * Read-through caches of committed state values and leaf indexes (null = absent). Only
@@ -94,6 +103,8 @@ export class ChainDb implements KVReader, CommitmentReader {
     this.txEvents = sub("tx-events");
     this.results = sub("results");
     this.metaDb = sub("meta");
+    this.valsets = sub("valsets");
+    this.paramsDb = sub("params-history");
   }
 
   static async open(dir: string): Promise<ChainDb> {
@@ -112,6 +123,7 @@ export class ChainDb implements KVReader, CommitmentReader {
     try {
       await c.loadMeta();
       await c.warmNodeCache();
+      for await (const [k, v] of c.paramsDb.iterator()) c.paramsList.push({ height: Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0)), value: v });
     } catch (e) {
       await db.close();
       throw corrupt(dir, `reading the meta record and the state tree failed: ${(e as Error).message}`, e);
@@ -197,6 +209,8 @@ export class ChainDb implements KVReader, CommitmentReader {
       for (const t of c.txs) ops.push({ type: "put", sublevel: this.txIndex, key: t.hash, value: t.record });
       for (const key of c.txEvents ?? []) ops.push({ type: "put", sublevel: this.txEvents, key, value: EMPTY });
     }
+    if (c.validatorRecord) ops.push({ type: "put", sublevel: this.valsets, key: u64(c.validatorRecord.height), value: c.validatorRecord.value });
+    if (c.paramsRecord) ops.push({ type: "put", sublevel: this.paramsDb, key: u64(c.paramsRecord.height), value: c.paramsRecord.value });
     const m = c.meta;
     const metaJson = JSON.stringify({
       height: m.height,
@@ -215,6 +229,12 @@ export class ChainDb implements KVReader, CommitmentReader {
     this.stateCache.setAll(c.changes);
     this.indexCache.setAll(c.commitment.newIndexes.map((n) => ({ key: n.key, value: n.index })));
     this.metaValue = m;
+    if (c.paramsRecord) this.paramsList.push(c.paramsRecord);
+  }
+
+  /** The consensus-params records, ascending by the height they apply from. */
+  paramsRecords(): readonly ParamsRecord[] {
+    return this.paramsList;
   }
 
   /** Whether any sublevel holds any key (a database without a meta record must hold none). */
@@ -243,6 +263,11 @@ export class ChainDb implements KVReader, CommitmentReader {
     const out: Bytes[] = [];
     for await (const k of this.txEvents.keys({ gte: prefix, lte: end, limit, reverse })) out.push(k);
     return out;
+  }
+
+  /** ValidatorRecordReader (node/validatorHistory.ts): the record stored for a height. */
+  validatorRecord(height: number): Bytes | undefined {
+    return this.valsets.getSync(u64(height)) ?? undefined;
   }
 
   async getResults(height: number): Promise<Bytes | undefined> {

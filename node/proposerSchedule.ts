@@ -17,6 +17,14 @@ function toChanges(entries: readonly ValidatorEntryValue[]): ValidatorChange[] {
   return entries.map((v) => ({ address: addressFromPubkey(v.pubkey), pubkey: v.pubkey, power: BigInt(v.power) }));
 }
 
+/** The record prepareNext serializes (stored in the chain meta with each block): the set of `height`. */
+export function parseScheduleRecord(serialized: string): { height: number; set: ValidatorSet } {
+  const p = JSON.parse(serialized) as Persisted;
+  const validators = p.validators.map((v) => ({ address: new Uint8Array(Buffer.from(v.address, "hex")), pubkey: new Uint8Array(Buffer.from(v.pubkey, "hex")), power: BigInt(v.power), priority: BigInt(v.priority) }));
+  const set: ValidatorSet = { validators, proposer: validators.find((v) => hex(v.address) === p.proposer), totalPower: validators.reduce((a, v) => a + v.power, 0n) };
+  return { height: p.height, set };
+}
+
 export class ProposerSchedule {
   private height: number;
   private set: ValidatorSet;
@@ -30,12 +38,8 @@ export class ProposerSchedule {
   /** From the record stored with the last block, or from genesis at height 1. */
   static open(genesisVals: readonly ValidatorEntryValue[], nextHeight: number, persisted?: string): ProposerSchedule {
     if (persisted) {
-      const p = JSON.parse(persisted) as Persisted;
-      if (p.height === nextHeight) {
-        const validators = p.validators.map((v) => ({ address: Buffer.from(v.address, "hex"), pubkey: Buffer.from(v.pubkey, "hex"), power: BigInt(v.power), priority: BigInt(v.priority) }));
-        const set: ValidatorSet = { validators, proposer: validators.find((v) => hex(v.address) === p.proposer), totalPower: validators.reduce((a, v) => a + v.power, 0n) };
-        return new ProposerSchedule(nextHeight, set);
-      }
+      const p = parseScheduleRecord(persisted);
+      if (p.height === nextHeight) return new ProposerSchedule(nextHeight, p.set);
     }
     // No record (a fresh chain): replay from genesis, valid while the set never changed.
     let set = newValidatorSet(toChanges(genesisVals));

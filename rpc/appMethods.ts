@@ -12,6 +12,7 @@ import type { Method } from "./jsonrpc.ts";
 import { RpcParamsError } from "./jsonrpc.ts";
 import type { ParamSpec } from "./paramSchema.ts";
 import type { RpcContext } from "./methods.ts";
+import { validatorSetAt } from "../node/validatorHistory.ts";
 
 type AppQuery = (params: Record<string, unknown>) => unknown;
 
@@ -53,7 +54,7 @@ function args(q: QueryDef, p: Record<string, unknown>): Record<string, string> {
  */
 function decorate(ctx: RpcContext, name: string, r: Record<string, unknown>): Record<string, unknown> {
   if (name !== "staking_validators") return r;
-  const set = ctx.validatorSetAt?.(ctx.chain.height + 1);
+  const set = validatorSetAt(ctx.chain.db, ctx.chain.height + 1);
   const prio = new Map(set?.validators.map((v) => [Buffer.from(v.address).toString("hex"), v.priority.toString()]) ?? []);
   const validators = (r.validators as { consensusPubkey: string }[]).map((v) => ({
     ...v,

@@ -3,6 +3,7 @@
 import { Block, Commit, TxResultRecord, type BlockValue } from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import type { Chain } from "../node/chain.ts";
+import { decodeBlockResults, type BlockResults } from "../node/blockResults.ts";
 import { b64, hex } from "./cometShapes.ts";
 import { txResultJson, type StoredTxResult } from "./txJson.ts";
 
@@ -19,9 +20,14 @@ export async function blockIdAt(chain: Chain, height: number): Promise<Uint8Arra
 }
 
 export async function resultsAt(chain: Chain, height: number): Promise<StoredTxResult[]> {
+  return (await blockResultsAt(chain, height)).txs;
+}
+
+/** Everything block `height` produced (node/blockResults.ts). */
+export async function blockResultsAt(chain: Chain, height: number): Promise<BlockResults> {
   const r = await chain.db.getResults(height);
   if (!r) throw new StrataError(ErrorCode.BlockNotFound, `no results for height ${height} (latest is ${chain.height})`);
-  return r.length ? (JSON.parse(Buffer.from(r).toString()) as StoredTxResult[]) : [];
+  return decodeBlockResults(r);
 }
 
 /** A committed tx in CometBFT's shape; `blocks` lets a caller answering many txs decode each block once (a block holds thousands). */

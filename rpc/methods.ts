@@ -11,17 +11,19 @@ import { getBlockParams } from "../state/params.ts";
 import { getEvidenceParams } from "../state/evidenceParams.ts";
 import { proveKey } from "../state/store/commitment.ts";
 import type { Chain } from "../node/chain.ts";
-import type { ValidatorSet } from "../consensus/validatorSet.ts";
+import { validatorSetAt } from "../node/validatorHistory.ts";
+import { consensusParamsAt, paramsRecordReader } from "../node/paramsHistory.ts";
+import type { KVReader } from "../state/store/types.ts";
 import type { Method } from "./jsonrpc.ts";
 import { RpcParamsError } from "./jsonrpc.ts";
 import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometShapes.ts";
 import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
-import { blockIdAt, loadBlock, resultsAt, txJson } from "./chainReads.ts";
+import { blockIdAt, blockResultsAt, loadBlock, txJson } from "./chainReads.ts";
 import { searchMethods } from "./searchMethods.ts";
 import { evidenceFromJson } from "./evidenceJson.ts";
 import { ipOf, nodeIdOf, tcpAddress } from "./nodeId.ts";
 import { evidenceHash } from "../consensus/evidence/duplicateVoteEvidence.ts";
-import { txResultJson, type StoredTxResult } from "./txJson.ts";
+import { eventJson, txResultJson, type StoredTxResult } from "./txJson.ts";
 import { appMethods, appQueryByPath, appQuerySummaries } from "./appMethods.ts";
 
 const APP_SUMMARIES = appQuerySummaries();
@@ -45,8 +47,6 @@ export type RpcContext = {
   /** gossipsub score of a peer, as this node sees it */
   peerScore?: (peerId: string) => number;
   consensus?: () => { height: number; round: number; step: number; evidence: number; stats: Record<string, number> };
-  /** the validator set (with proposer priorities) that signs `height` */
-  validatorSetAt?: (height: number) => ValidatorSet | undefined;
   catchingUp?: () => boolean;
   /** throws a StrataError (NodeCatchingUp, NoRecentBlock) when the node should not serve */
   health?: () => void;
@@ -151,7 +151,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
         genesis_time: rfc3339(g.genesisTime),
         chain_id: g.chainId,
         initial_height: "1",
-        consensus_params: consensusParams(),
+        consensus_params: consensusParams(paramsAt(1)),
         validators: g.validators.map((v) => ({ address: hex(addressFromPubkey(v.pubkey)), pub_key: pubKeyJson(v.pubkey), power: String(v.power), name: Buffer.from(v.moniker).toString() })),
         app_hash: "",
         app_state: {
@@ -163,9 +163,16 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     };
   }
 
-  function consensusParams() {
-    const bp = getBlockParams(chain.db);
-    const ep = getEvidenceParams(chain.db);
+  /** The consensus params in effect for block `height` (node/paramsHistory.ts). */
+  function paramsAt(height: number): KVReader {
+    const r = consensusParamsAt(chain.db.paramsRecords(), height);
+    if (!r) throw new StrataError(ErrorCode.BlockNotFound, `the consensus params of height ${height} are not recorded by this node`);
+    return r;
+  }
+
+  function consensusParams(params: KVReader) {
+    const bp = getBlockParams(params);
+    const ep = getEvidenceParams(params);
     return {
       block: { max_bytes: String(bp.maxBytes), max_gas: String(bp.maxGas) },
       // max_age_duration in nanoseconds, as v0.38 sends a Go duration
@@ -176,7 +183,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     };
   }
 
-  m.set("consensus_params", (p) => ({ block_height: String(heightOrLatest(chain, p)), consensus_params: consensusParams() }));
+  m.set("consensus_params", (p) => ({ block_height: String(heightOrLatest(chain, p)), consensus_params: consensusParams(paramsAt(heightOrLatest(chain, p))) }));
 
   m.set("block", async (p) => {
     const height = heightOrLatest(chain, p);
@@ -229,22 +236,29 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
 
   m.set("block_results", async (p) => {
     const height = heightOrLatest(chain, p);
-    const results = await resultsAt(chain, height);
+    const r = await blockResultsAt(chain, height);
     // the app hash that block H produced: our header H carries the state root after executing H
-    // ([]byte, so base64 as v0.38 sends it)
-    const { block } = await loadBlock(chain, height);
-    return { height: String(height), txs_results: results.map(txResultJson), finalize_block_events: [], validator_updates: [], consensus_param_updates: null, app_hash: b64(block.header.stateRoot) };
+    // ([]byte, so base64 as v0.38 sends it); blocks stored before it was kept take it from there
+    const appHash = r.appHash ? new Uint8Array(Buffer.from(r.appHash, "hex")) : (await loadBlock(chain, height)).block.header.stateRoot;
+    return {
+      height: String(height),
+      txs_results: r.txs.map(txResultJson),
+      finalize_block_events: r.events.map(eventJson),
+      // v0.38's JSON of abci.ValidatorUpdate: the public key as its proto oneof
+      validator_updates: r.validatorUpdates.map((u) => ({ pub_key: { Sum: { type: "tendermint.crypto.PublicKey_Ed25519", value: { ed25519: b64(Buffer.from(u.pubkey, "hex")) } } }, power: u.power })),
+      consensus_param_updates: r.paramUpdates === null ? null : consensusParams(paramsRecordReader(Buffer.from(r.paramUpdates, "hex"))),
+      app_hash: b64(appHash),
+    };
   });
 
   m.set("validators", (p) => {
     const height = heightOrLatest(chain, p);
     const page = intParam(p, "page", 1, 1, 1_000_000);
     const perPage = intParam(p, "per_page", 30, 1, 100);
-    // priorities are known for the height consensus is at; older heights show the set without them
-    const set = ctx.validatorSetAt?.(height + 1);
-    const vals = set
-      ? set.validators.map((v) => ({ address: hex(v.address), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: String(v.priority) }))
-      : chain.validators().map((v) => ({ address: hex(addressFromPubkey(v.pubkey)), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: "0" }));
+    // CometBFT v0.38: the set that signed block H, with the priorities that named H's proposer
+    const set = validatorSetAt(chain.db, height);
+    if (!set) throw new StrataError(ErrorCode.BlockNotFound, `the validator set of height ${height} is not retained by this node`);
+    const vals = set.validators.map((v) => ({ address: hex(v.address), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: String(v.priority) }));
     const slice = vals.slice((page - 1) * perPage, page * perPage);
     return { block_height: String(height), validators: slice, count: String(slice.length), total: String(vals.length) };
   });
