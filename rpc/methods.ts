@@ -21,6 +21,7 @@ import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
 import { blockIdAt, blockResultsAt, loadBlock, txJson } from "./chainReads.ts";
 import { searchMethods } from "./searchMethods.ts";
 import { evidenceFromJson } from "./evidenceJson.ts";
+import { proveTx } from "../consensus/txProof.ts";
 import { ipOf, nodeIdOf, tcpAddress } from "./nodeId.ts";
 import { evidenceHash } from "../consensus/evidence/duplicateVoteEvidence.ts";
 import { eventJson, txResultJson, type StoredTxResult } from "./txJson.ts";
@@ -340,7 +341,11 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       if (d) throw new StrataError(ErrorCode.TxExpired, `tx ${hex(hash)} expired: dropped from the mempool at height ${d.height} (${d.reason}) without being included; resubmit it`);
       throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} not found`);
     }
-    return t;
+    if (!p.prove) return t;
+    // v0.38's TxProof against the header's data_hash (SSZ tx list root, consensus/txProof.ts)
+    const { block } = await loadBlock(chain, Number(t.height));
+    const pr = proveTx(block.txs, t.index);
+    return { ...t, proof: { root_hash: hex(block.header.txsHash), data: t.tx, proof: { total: String(pr.total), index: String(pr.index), leaf_hash: b64(pr.leafHash), aunts: pr.aunts.map(b64) } } };
   });
 
   for (const [name, method] of searchMethods(chain)) m.set(name, method);
