@@ -161,6 +161,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const methods = buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
       peers: () => p2p.peers(),
       peerInfo: () => p2p.peerInfo(),
+      onEvidenceAccepted: (e) => driver!.gossipEvidence(e),
       p2pAddress: `tcp://${config.p2p.host}:${config.p2p.port}`,
       peerScore: (id) => p2p.score(id),
       consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),

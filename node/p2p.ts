@@ -22,8 +22,8 @@ import { runAsInput } from "./processGuard.ts";
 import { SyncGuard } from "./syncGuard.ts";
 import { MAX_TXS_PER_BLOCK } from "../state/encoding/types.ts";
 
-export type TopicName = "tx" | "proposal" | "vote";
-const perTopic = (): Record<TopicName, number> => ({ tx: 0, proposal: 0, vote: 0 });
+export type TopicName = "tx" | "proposal" | "vote" | "evidence";
+const perTopic = (): Record<TopicName, number> => ({ tx: 0, proposal: 0, vote: 0, evidence: 0 });
 export type ValidationResult = "accept" | "reject" | "ignore";
 export type P2PHandlers = {
   validate(topic: TopicName, data: Uint8Array): ValidationResult;
@@ -55,12 +55,12 @@ const MAX_SYNC_REQUEST_BYTES = 32 * MAX_TXS_PER_BLOCK + 1024;
 const SYNC_REQUEST_TIMEOUT_MS = 5_000;
 /** penalty points (gossipsub app-specific score, weight 1) per abuse of the sync protocol */
 const SYNC_ABUSE_PENALTY = 20;
-const TOPICS: TopicName[] = ["tx", "proposal", "vote"];
+const TOPICS: TopicName[] = ["tx", "proposal", "vote", "evidence"];
 /**
  * Largest message an honest node publishes per topic (a vote is fixed-size, ~200 B; a compact
  * proposal holds at most MAX_TXS_PER_BLOCK hashes); anything bigger is rejected unread.
  */
-const MAX_GOSSIP_BYTES: Record<TopicName, number> = { vote: 1024, proposal: 8 << 20, tx: 20 << 20 };
+const MAX_GOSSIP_BYTES: Record<TopicName, number> = { vote: 1024, proposal: 8 << 20, tx: 20 << 20, evidence: 4096 };
 
 async function loadOrCreateKey(path: string) {
   if (existsSync(path)) {

@@ -40,6 +40,8 @@ export type RpcContext = {
   nodeId?: string;
   /** called with each tx the mempool accepted over RPC (the node gossips them) */
   onTxAccepted?: (tx: Uint8Array) => void;
+  /** called with evidence a client sent and this node accepted (the node gossips it) */
+  onEvidenceAccepted?: (evidence: Uint8Array) => void;
   peers?: () => string[];
   /** connected peers with what identify told of them (net_info) */
   peerInfo?: () => Promise<{ peerId: string; remoteAddr: string; outbound: boolean; openedAt: number; listenAddrs: string[]; moniker: string }[]>;
@@ -299,12 +301,13 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
 
   // v0.38's broadcast_evidence: a DuplicateVoteEvidence from anyone, verified now against the
   // committed chain (the set of its height, membership, signatures, maximum age); refused with
-  // InvalidEvidence naming the rule it broke, or kept in this node's evidence pool for the next
-  // block this node proposes. Answers the evidence hash.
+  // InvalidEvidence naming the rule it broke, or kept in this node's evidence pool and gossiped
+  // to its peers' pools (node/evidenceGossip.ts). Answers the evidence hash.
   m.set("broadcast_evidence", (p) => {
     const raw = evidenceFromJson(p.evidence as Record<string, unknown>);
     const v = chain.submitEvidence(raw);
     if (!v.ok) throw new StrataError(ErrorCode.InvalidEvidence, `evidence breaks rule ${v.rule}: ${v.reason}`);
+    ctx.onEvidenceAccepted?.(raw);
     return { hash: evidenceHash(raw) };
   });
 
