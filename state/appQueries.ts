@@ -5,7 +5,7 @@ import { decodeAddress } from "./crypto/address.ts";
 import { ErrorCode, StrataError } from "./errors.ts";
 import { PARAM_SPACES, queryParams } from "./paramsQuery.ts";
 import { chainYields } from "./yields.ts";
-import { getValidator } from "./modules/staking/keeper.ts";
+import { requireValidator } from "./modules/staking/keeper.ts";
 import { validatorJson } from "./modules/staking/queries.ts";
 import { queryValidatorRewards } from "./modules/distribution/queries.ts";
 
@@ -14,8 +14,7 @@ export const APP_QUERIES: Readonly<Record<string, QueryDef>> = {
     summary: "one validator (by operator address) with its commission and outstanding rewards",
     args: [{ name: "address", kind: "address" }],
     run: (s, a) => {
-      const v = getValidator(s, decodeAddress(a.address!));
-      if (!v) throw new StrataError(ErrorCode.UnknownValidator, `no validator with operator ${a.address}`);
+      const v = requireValidator(s, decodeAddress(a.address!));
       return { validator: validatorJson(v), ...queryValidatorRewards(s, v.operator) };
     },
   },

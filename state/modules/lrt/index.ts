@@ -2,12 +2,12 @@
 import { genesisDef, type Module } from "../../module.ts";
 import { lrtQueries } from "./queries.ts";
 import { DEFAULT_LRT_PARAMS } from "./store.ts";
-import { genesisServiceIds } from "../strategy/genesis.ts";
+import { genesisServiceIds } from "../strategy/keeper.ts";
 import { parseLrtParams } from "./params.ts";
 import { lrtInvariants } from "./invariants.ts";
 import { maybeRunEpoch } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
-import { serviceIds } from "../strategy/service.ts";
+import { serviceIds } from "../strategy/keeper.ts";
 import { restakeMsg } from "./msgs/restake.ts";
 import { requestWithdrawalMsg } from "./msgs/requestWithdrawal.ts";
 import { claimMsg } from "./msgs/claim.ts";

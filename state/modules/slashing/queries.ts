@@ -1,7 +1,6 @@
 import type { QueryDef } from "../../module.ts";
 import { decodeAddress } from "../../crypto/address.ts";
-import { ErrorCode, StrataError } from "../../errors.ts";
-import { consensusAddress } from "../staking/store.ts";
+import { consensusAddress, requireValidator } from "../staking/keeper.ts";
 import type { KVReader } from "../../store/types.ts";
 import { getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
 import { getParams, getSigningInfo } from "./store.ts";
@@ -29,8 +28,7 @@ export const slashingQueries: Readonly<Record<string, QueryDef>> = {
     summary: "a validator's liveness record (by operator address): missed blocks, jailed, tombstoned",
     args: [{ name: "address", kind: "address" }],
     run: (s, a) => {
-      const v = getValidator(s, decodeAddress(a.address!));
-      if (!v) throw new StrataError(ErrorCode.UnknownValidator, `no validator with operator ${a.address}`);
+      const v = requireValidator(s, decodeAddress(a.address!));
       return { operator: a.address, ...querySigningInfo(s, consensusAddress(v.consensusPubkey)) };
     },
   },
