@@ -39,6 +39,7 @@ import { addressFromPubkey } from "../state/crypto/address.ts";
 import { encodeFullRecord, recordFor, validatorSetAt } from "./validatorHistory.ts";
 import { afterChanges, encodeParamsRecord, paramsChanged } from "./paramsHistory.ts";
 import { encodeBlockResults, storedTxResults, validatorUpdatesOf } from "./blockResults.ts";
+import type { PruningOptions } from "./pruning.ts";
 import { parseScheduleRecord, ProposerSchedule } from "./proposerSchedule.ts";
 
 export type ProposedBlock = {
@@ -76,6 +77,8 @@ export type ChainOptions = {
   mempoolLogPath?: string;
   /** check every state invariant after each committed block (node/invariantWatch.ts; tests) */
   checkInvariants?: boolean;
+  /** past states and blocks kept (node/pruning.ts); default: DEFAULT_PRUNING */
+  pruning?: PruningOptions;
 };
 
 /** TTL: a tx not included within 300 blocks or 10 minutes of admission is dropped with its later nonces. */
@@ -130,7 +133,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
 
   /** Opens the database, writes genesis on first start, refuses a genesis that does not match. */
   static async open(dataDir: string, genesis: Genesis, genesisBytes: Uint8Array, opts: ChainOptions = { mempool: DEFAULT_MEMPOOL }): Promise<Chain> {
-    const db = await ChainDb.open(dataDir);
+    const db = await ChainDb.open(dataDir, opts.pruning);
     try {
       await checkChainDb(db);
     } catch (e) {

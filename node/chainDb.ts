@@ -9,6 +9,11 @@ import { TREE_DEPTH, type CommitmentReader, type CommitmentUpdate } from "../sta
 import { ReadCache } from "./readCache.ts";
 import { checkLevelDbFiles, corrupt } from "./chainIntegrity.ts";
 import type { ParamsRecord } from "./paramsHistory.ts";
+import { decodeKeyList, decodeOld, encodeKeyList, encodeOld, histKey } from "./stateHistory.ts";
+import type { VersionedReader } from "./stateAt.ts";
+import { blockWindowStart, DEFAULT_PRUNING, describePruning, heightNotRetained, stateWindowStart, type PruningOptions } from "./pruning.ts";
+import { baseRecordOf, type ValidatorRecordReader } from "./validatorHistory.ts";
+import { Commit } from "../state/encoding/types.ts";
 
 type Bytes = Uint8Array;
 type BatchOps = Array<{ type: "put"; key: Bytes; value: Bytes } | { type: "del"; key: Bytes }>;
@@ -61,7 +66,13 @@ const CACHE_FROM_LEVEL = 4;
 const STATE_CACHE_MAX = 300_000;
 const EMPTY = new Uint8Array(0);
 
-export class ChainDb implements KVReader, CommitmentReader {
+/** Where pruning has got to: states below stateBase and blocks below blockBase are gone. */
+type PruneMeta = { stateBase: number; blockBase: number };
+const PRUNE_META_KEY = Uint8Array.of(2);
+/** deletes per pruning batch: bounded, so a large first prune does not hold a huge batch */
+const PRUNE_BATCH = 20_000;
+
+export class ChainDb implements KVReader, CommitmentReader, VersionedReader, ValidatorRecordReader {
   private readonly db: Level<Bytes, Bytes>;
   private readonly stateDb: Sub;
   private readonly keyIdx: Sub;
@@ -75,6 +86,13 @@ export class ChainDb implements KVReader, CommitmentReader {
   private readonly metaDb: Sub;
   private readonly valsets: Sub;
   private readonly paramsDb: Sub;
+  private readonly stateHist: Sub;
+  private readonly stateRev: Sub;
+  private readonly pruningOpts: PruningOptions;
+  private pruneMeta: PruneMeta = { stateBase: 0, blockBase: 1 };
+  private pruneJob: Promise<void> | undefined;
+  private pruneError: Error | undefined;
+  private lastStatePrune = 0;
   /** every consensus-params record, ascending (a handful: one per change), kept in memory */
   private readonly paramsList: ParamsRecord[] = [];
   private readonly nodeCache = new Map<number, Map<number, Bytes>>();
@@ -89,9 +107,10 @@ export class ChainDb implements KVReader, CommitmentReader {
   /** the LevelDB directory (named in every storage fault) */
   readonly dir: string;
 
-  private constructor(db: Level<Bytes, Bytes>, dir: string) {
+  private constructor(db: Level<Bytes, Bytes>, dir: string, pruning: PruningOptions) {
     this.db = db;
     this.dir = dir;
+    this.pruningOpts = pruning;
     const sub = (name: string): Sub => db.sublevel<Bytes, Bytes>(name, { keyEncoding: "view", valueEncoding: "view" }) as Sub;
     this.stateDb = sub("state");
     this.keyIdx = sub("smt-index");
@@ -105,9 +124,11 @@ export class ChainDb implements KVReader, CommitmentReader {
     this.metaDb = sub("meta");
     this.valsets = sub("valsets");
     this.paramsDb = sub("params-history");
+    this.stateHist = sub("state-hist");
+    this.stateRev = sub("state-rev");
   }
 
-  static async open(dir: string): Promise<ChainDb> {
+  static async open(dir: string, pruning: PruningOptions = DEFAULT_PRUNING): Promise<ChainDb> {
     checkLevelDbFiles(dir);
     const db = new Level<Bytes, Bytes>(dir, { keyEncoding: "view", valueEncoding: "view" });
     try {
@@ -119,10 +140,11 @@ export class ChainDb implements KVReader, CommitmentReader {
       if (/\bLOCK\b|lock/.test(msg) && !/Corruption/i.test(msg)) throw new Error(`cannot open database at ${dir}: ${msg} (is another strata node running on this home?)`);
       throw corrupt(dir, `LevelDB cannot open it: ${msg}`, e);
     }
-    const c = new ChainDb(db, dir);
+    const c = new ChainDb(db, dir, pruning);
     try {
       await c.loadMeta();
       await c.warmNodeCache();
+      await c.loadPruneMeta();
       for await (const [k, v] of c.paramsDb.iterator()) c.paramsList.push({ height: Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0)), value: v });
     } catch (e) {
       await db.close();
@@ -132,6 +154,7 @@ export class ChainDb implements KVReader, CommitmentReader {
   }
 
   async close(): Promise<void> {
+    await this.pruneJob;
     await this.db.close();
   }
 
@@ -175,6 +198,20 @@ export class ChainDb implements KVReader, CommitmentReader {
     };
   }
 
+  /**
+   * A database that kept blocks before it kept state history (an older node) reads past states
+   * only from where the history starts: its height at the first open with history.
+   */
+  private async loadPruneMeta(): Promise<void> {
+    const b = await this.metaDb.get(PRUNE_META_KEY);
+    if (b) this.pruneMeta = JSON.parse(Buffer.from(b).toString()) as PruneMeta;
+    else if (this.metaValue && this.metaValue.height > 0) {
+      this.pruneMeta = { stateBase: this.metaValue.height, blockBase: 1 };
+      await this.metaDb.put(PRUNE_META_KEY, new TextEncoder().encode(JSON.stringify(this.pruneMeta)));
+    }
+    this.lastStatePrune = this.metaValue?.height ?? 0;
+  }
+
   private async warmNodeCache(): Promise<void> {
     for (let l = CACHE_FROM_LEVEL; l <= TREE_DEPTH; l++) {
       const m = new Map<number, Bytes>();
@@ -187,8 +224,14 @@ export class ChainDb implements KVReader, CommitmentReader {
 
   /** The single atomic write of a block. fsync'd: a committed block survives even power loss. */
   async commitBlock(c: BlockCommitInput): Promise<void> {
+    if (this.pruneError) throw this.pruneError;
     type Op = { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes };
     const ops: Op[] = [];
+    // versioned state: what each changed key held before this block (read before it is overwritten)
+    if (c.height > 0 && this.pruningOpts.keepRecent > 0) {
+      for (const ch of c.changes) ops.push({ type: "put", sublevel: this.stateHist, key: histKey(ch.key, c.height), value: encodeOld(this.get(ch.key)) });
+      ops.push({ type: "put", sublevel: this.stateRev, key: u64(c.height), value: encodeKeyList(c.changes) });
+    }
     for (const ch of c.changes) {
       if (ch.value === null) ops.push({ type: "del", sublevel: this.stateDb, key: ch.key });
       else ops.push({ type: "put", sublevel: this.stateDb, key: ch.key, value: ch.value });
@@ -209,6 +252,8 @@ export class ChainDb implements KVReader, CommitmentReader {
       for (const t of c.txs) ops.push({ type: "put", sublevel: this.txIndex, key: t.hash, value: t.record });
       for (const key of c.txEvents ?? []) ops.push({ type: "put", sublevel: this.txEvents, key, value: EMPTY });
     }
+    // a new database starts its history at genesis (written once, with it)
+    if (c.height === 0 && !this.metaValue) ops.push({ type: "put", sublevel: this.metaDb, key: PRUNE_META_KEY, value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)) });
     if (c.validatorRecord) ops.push({ type: "put", sublevel: this.valsets, key: u64(c.validatorRecord.height), value: c.validatorRecord.value });
     if (c.paramsRecord) ops.push({ type: "put", sublevel: this.paramsDb, key: u64(c.paramsRecord.height), value: c.paramsRecord.value });
     const m = c.meta;
@@ -230,6 +275,117 @@ export class ChainDb implements KVReader, CommitmentReader {
     this.indexCache.setAll(c.commitment.newIndexes.map((n) => ({ key: n.key, value: n.index })));
     this.metaValue = m;
     if (c.paramsRecord) this.paramsList.push(c.paramsRecord);
+    if (c.height > 0) this.schedulePrune(c.height);
+  }
+
+  // --- versioned state (node/stateHistory.ts)
+
+  /**
+   * The value of `key` after block `height` (inside the state window; the caller checks it).
+   * The current value is read before the history is searched, so a block committed in between
+   * cannot be missed: its entry is then found and holds the older value.
+   */
+  async valueAt(key: Bytes, height: number): Promise<Bytes | undefined> {
+    const current = this.get(key);
+    for await (const [, v] of this.stateHist.iterator({ gt: histKey(key, height), lte: histKey(key, Number.MAX_SAFE_INTEGER), limit: 1 })) return decodeOld(v);
+    return current;
+  }
+
+  /** The heights whose state queries can read: [from, latest]. */
+  stateWindow(): { from: number; latest: number } {
+    const latest = this.metaValue?.height ?? 0;
+    return { from: stateWindowStart(latest, this.pruneMeta.stateBase, this.pruningOpts), latest };
+  }
+
+  /** Throws HeightNotRetained unless the state of `height` can be read. */
+  checkStateHeight(height: number): void {
+    const { from, latest } = this.stateWindow();
+    if (height < from || height > latest) throw heightNotRetained("state", height, from, latest, describePruning(this.pruningOpts));
+  }
+
+  /** The lowest height whose block this node still holds (status earliest_block_height). */
+  earliestBlock(): number {
+    return Math.max(1, this.pruneMeta.blockBase);
+  }
+
+  /** Throws HeightNotRetained for a block height below what this node keeps. */
+  checkBlockHeight(height: number, what = "block"): void {
+    const from = this.earliestBlock();
+    if (height < from) throw heightNotRetained(what, height, from, this.metaValue?.height ?? 0, `minRetainBlocks ${this.pruningOpts.minRetainBlocks}`);
+  }
+
+  /** Pruning runs off the commit path, one job at a time; a failure surfaces at the next commit. */
+  private schedulePrune(height: number): void {
+    if (this.pruneJob) return;
+    const o = this.pruningOpts;
+    const stateTo = o.interval > 0 && height - this.lastStatePrune >= o.interval ? stateWindowStart(height, this.pruneMeta.stateBase, o) : undefined;
+    const blocksFrom = blockWindowStart(height, this.pruneMeta.blockBase, o);
+    const pruneState = stateTo !== undefined && stateTo > this.pruneMeta.stateBase;
+    const pruneBlocks = blocksFrom > this.pruneMeta.blockBase;
+    if (stateTo !== undefined) this.lastStatePrune = height;
+    if (!pruneState && !pruneBlocks) return;
+    this.pruneJob = (async () => {
+      if (pruneState) await this.pruneStates(stateTo!);
+      if (pruneBlocks) await this.pruneBlocks(blocksFrom);
+    })()
+      .catch((e: unknown) => {
+        this.pruneError = e as Error;
+      })
+      .finally(() => {
+        this.pruneJob = undefined;
+        // blocks committed while it ran may have moved the windows on
+        if (!this.pruneError && this.metaValue) this.schedulePrune(this.metaValue.height);
+      });
+  }
+
+  /** Waits for a running pruning job (tests, benches, shutdown). */
+  async pruned(): Promise<void> {
+    while (this.pruneJob) await this.pruneJob;
+    if (this.pruneError) throw this.pruneError;
+  }
+
+  private async writePruneMeta(ops: { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes }[]): Promise<void> {
+    ops.push({ type: "put", sublevel: this.metaDb, key: PRUNE_META_KEY, value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)) });
+    await this.db.batch(ops as unknown as BatchOps);
+  }
+
+  /** Deletes the history entries that only heights below `to` need (changes at heights ≤ to). */
+  private async pruneStates(to: number): Promise<void> {
+    // refused from now on, before anything is deleted
+    this.pruneMeta = { ...this.pruneMeta, stateBase: to };
+    let ops: { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes }[] = [];
+    for await (const [k, v] of this.stateRev.iterator({ lte: u64(to) })) {
+      const h = Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0));
+      for (const key of decodeKeyList(v)) ops.push({ type: "del", sublevel: this.stateHist, key: histKey(key, h) });
+      ops.push({ type: "del", sublevel: this.stateRev, key: k });
+      if (ops.length >= PRUNE_BATCH) {
+        await this.db.batch(ops as unknown as BatchOps);
+        ops = [];
+      }
+    }
+    await this.writePruneMeta(ops);
+  }
+
+  /** Deletes blocks below `from` with their commits, ids, results and validator records. */
+  private async pruneBlocks(from: number): Promise<void> {
+    const old = this.earliestBlock();
+    // the full validator record the sets of `from` on stand on stays
+    const keepValidators = baseRecordOf(this, from);
+    this.pruneMeta = { ...this.pruneMeta, blockBase: from };
+    let ops: { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes }[] = [];
+    for (let h = old; h < from; h++) {
+      const c = await this.commits.get(u64(h));
+      if (c) ops.push({ type: "del", sublevel: this.blockIds, key: Commit.deserialize(c).blockId });
+      for (const s of [this.blocks, this.commits, this.results]) ops.push({ type: "del", sublevel: s, key: u64(h) });
+      if (ops.length >= PRUNE_BATCH) {
+        await this.db.batch(ops as unknown as BatchOps);
+        ops = [];
+      }
+    }
+    for await (const k of this.valsets.keys({ lt: u64(from) })) {
+      if (Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0)) !== keepValidators) ops.push({ type: "del", sublevel: this.valsets, key: k });
+    }
+    await this.writePruneMeta(ops);
   }
 
   /** The consensus-params records, ascending by the height they apply from. */

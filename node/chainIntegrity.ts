@@ -59,5 +59,7 @@ export async function checkChainDb(db: ChainDb): Promise<void> {
   if (header.height !== meta.height || !same(blockIdOf(header), meta.lastBlockId)) throw corrupt(dir, `block ${meta.height} is not the block the meta record names`);
   if (!same(header.stateRoot, meta.stateRoot)) throw corrupt(dir, `block ${meta.height}'s state root differs from the meta record's`);
   if (header.time !== meta.lastBlockTime) throw corrupt(dir, `block ${meta.height}'s time differs from the meta record's`);
-  if (meta.height > 1 && !(await db.getBlock(1))) throw corrupt(dir, "block 1 is missing");
+  // the first block kept (1, or the retention window's start when old blocks were pruned)
+  const first = db.earliestBlock();
+  if (meta.height > first && !(await db.getBlock(first))) throw corrupt(dir, `block ${first} (the earliest this node keeps) is missing`);
 }

@@ -6,6 +6,7 @@ import { ErrorCode, StrataError } from "../state/errors.ts";
 import type { MempoolOptions } from "./mempool.ts";
 import { DEFAULT_MEMPOOL } from "./chain.ts";
 import { defaultVerifyWorkers } from "./verifyPool.ts";
+import { DEFAULT_PRUNING, parsePruning, type PruningOptions, type PruningStrategy } from "./pruning.ts";
 
 export type NodeConfig = {
   moniker: string;
@@ -20,6 +21,13 @@ export type NodeConfig = {
   verifyWorkers: number;
   /** events: index txs by the accounts in their events for tx_search (costs block write time) */
   txIndex: { events: boolean };
+  /** past states kept for queries (node/pruning.ts): the SDK's pruning strategies */
+  pruning: PruningStrategy;
+  /** with pruning "custom": past heights kept besides the latest, and how often to prune */
+  pruningKeepRecent: number;
+  pruningInterval: number;
+  /** keep the latest N blocks, delete older ones; 0 = keep all */
+  minRetainBlocks: number;
 };
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -32,7 +40,16 @@ export const DEFAULT_CONFIG: NodeConfig = {
   mempool: DEFAULT_MEMPOOL,
   verifyWorkers: defaultVerifyWorkers(),
   txIndex: { events: true },
+  pruning: DEFAULT_PRUNING.pruning,
+  pruningKeepRecent: DEFAULT_PRUNING.keepRecent,
+  pruningInterval: DEFAULT_PRUNING.interval,
+  minRetainBlocks: DEFAULT_PRUNING.minRetainBlocks,
 };
+
+/** The pruning settings a config implies (checked by loadConfig). */
+export function pruningOf(c: NodeConfig): PruningOptions {
+  return parsePruning(c as unknown as Record<string, unknown>);
+}
 
 export const homePaths = (home: string) => ({
   config: join(home, "config.json"),
@@ -79,7 +96,12 @@ export function loadConfig(home: string): NodeConfig {
     mempool: { ...d.mempool, ...(raw.mempool ?? {}) },
     verifyWorkers: raw.verifyWorkers ?? d.verifyWorkers,
     txIndex: { ...d.txIndex, ...(raw.txIndex ?? {}) },
+    pruning: raw.pruning ?? d.pruning,
+    pruningKeepRecent: raw.pruningKeepRecent ?? d.pruningKeepRecent,
+    pruningInterval: raw.pruningInterval ?? d.pruningInterval,
+    minRetainBlocks: raw.minRetainBlocks ?? d.minRetainBlocks,
   };
+  pruningOf(c);
   port(c.rpc.port, "rpc.port");
   port(c.p2p.port, "p2p.port");
   port(c.metrics.port, "metrics.port");

@@ -77,6 +77,10 @@ export function validatorSetAt(db: ValidatorRecordReader, height: number): Valid
 }
 
 /** The height whose full record the record of `height` stands on (itself when full). */
+export function baseRecordOf(db: ValidatorRecordReader, height: number): number | undefined {
+  return changedAt(db, height);
+}
+
 function changedAt(db: ValidatorRecordReader, height: number): number | undefined {
   const r = db.validatorRecord(height);
   if (!r) return undefined;

@@ -1,8 +1,9 @@
 // Application queries, `<module>_<query>`, also reachable through abci_query by path
 // "/<module>/<query>". All of them come from the module manifests (APP.queries, state/app.ts):
 // their names, their declared params (appQueryParams, used by methodParams.ts) and their docs.
-// This file only adapts them to RPC: checks address arguments, runs the query on committed
-// state and says which height the answer is for.
+// This file only adapts them to RPC: checks address arguments, runs the query on the state of
+// the height asked (`height`, latest when absent; past heights through node/stateAt.ts, inside
+// the retained window) and says which height the answer is for.
 import { APP } from "../state/app.ts";
 import type { QueryArg, QueryDef } from "../state/module.ts";
 import { decodeAddress } from "../state/crypto/address.ts";
@@ -13,16 +14,21 @@ import { RpcParamsError } from "./jsonrpc.ts";
 import type { ParamSpec } from "./paramSchema.ts";
 import type { RpcContext } from "./methods.ts";
 import { validatorSetAt } from "../node/validatorHistory.ts";
+import { runAtHeight } from "../node/stateAt.ts";
+import { optHeight } from "./params.ts";
 
-type AppQuery = (params: Record<string, unknown>) => unknown;
+type AppQuery = (params: Record<string, unknown>) => Promise<unknown>;
 
 /** A query's arguments as the RPC declares them (rpc/paramSchema.ts checks them before dispatch). */
 function argSpec(a: QueryArg): ParamSpec {
   return { name: a.name, required: !a.optional, kind: { type: "string", maxLength: a.kind === "address" ? 128 : a.maxLength } };
 }
 
+/** Every app query also takes `height` (after its own arguments, for the positional form). */
+const HEIGHT: ParamSpec = { name: "height", kind: { type: "int" } };
+
 export function appQueryParams(): Record<string, readonly ParamSpec[]> {
-  return Object.fromEntries([...APP.queries].map(([name, q]) => [name, (q.args ?? []).map(argSpec)]));
+  return Object.fromEntries([...APP.queries].map(([name, q]) => [name, [...(q.args ?? []).map(argSpec), HEIGHT]]));
 }
 
 /** name → summary, for rpc.discover */
@@ -52,9 +58,9 @@ function args(q: QueryDef, p: Record<string, unknown>): Record<string, string> {
  * What the RPC adds to a query's answer beyond state: staking_validators carries each
  * validator's proposer priority, which is consensus state (that of the height being decided).
  */
-function decorate(ctx: RpcContext, name: string, r: Record<string, unknown>): Record<string, unknown> {
+function decorate(ctx: RpcContext, name: string, r: Record<string, unknown>, height: number): Record<string, unknown> {
   if (name !== "staking_validators") return r;
-  const set = validatorSetAt(ctx.chain.db, ctx.chain.height + 1);
+  const set = validatorSetAt(ctx.chain.db, height + 1);
   const prio = new Map(set?.validators.map((v) => [Buffer.from(v.address).toString("hex"), v.priority.toString()]) ?? []);
   const validators = (r.validators as { consensusPubkey: string }[]).map((v) => ({
     ...v,
@@ -63,12 +69,22 @@ function decorate(ctx: RpcContext, name: string, r: Record<string, unknown>): Re
   return { ...r, validators };
 }
 
+/**
+ * Runs a query at `params.height` (latest when absent): the latest state directly, a past one
+ * through the versioned reads of node/stateAt.ts, inside the retained window only (checked again
+ * after the run: a height pruned meanwhile is refused, never answered from a half-pruned state).
+ */
 function runner(ctx: RpcContext, name: string, q: QueryDef): AppQuery {
-  return (p) => {
+  return async (p) => {
     const a = args(q, p);
-    const state: KVReader = ctx.chain.db;
-    const height = ctx.chain.height;
-    return { height: String(height), ...decorate(ctx, name, q.run(state, a)) };
+    const { chain } = ctx;
+    const height = optHeight(p) ?? chain.height;
+    const run = (state: KVReader) => ({ height: String(height), ...decorate(ctx, name, q.run(state, a), height) });
+    if (height === chain.height) return run(chain.db);
+    chain.db.checkStateHeight(height);
+    const out = await runAtHeight(chain.db, height, run);
+    chain.db.checkStateHeight(height);
+    return out;
   };
 }
 

@@ -8,6 +8,7 @@ import { b64, hex } from "./cometShapes.ts";
 import { txResultJson, type StoredTxResult } from "./txJson.ts";
 
 export async function loadBlock(chain: Chain, height: number) {
+  chain.db.checkBlockHeight(height);
   const b = await chain.db.getBlock(height);
   if (!b) throw new StrataError(ErrorCode.BlockNotFound, `height ${height} is not available (latest is ${chain.height})`);
   return { block: Block.deserialize(b), size: b.length };

@@ -3,7 +3,8 @@
 // Every method reads committed state only.
 import { AdmissionRefused } from "../node/admission.ts";
 import { simulateTx } from "../state/tx/simulateTx.ts";
-import { Commit, MAX_TX_BYTES } from "../state/encoding/types.ts";
+import { Block, Commit, MAX_TX_BYTES } from "../state/encoding/types.ts";
+import { blockIdOf } from "../consensus/blockHashes.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
@@ -57,10 +58,12 @@ export type RpcContext = {
 
 const VERSION = "0.38.0-strata";
 
+/** A block height param: the latest when absent; refused above the tip or below the earliest block kept. */
 function heightOrLatest(chain: Chain, p: Record<string, unknown>): number {
   const h = optHeight(p) ?? chain.height;
   if (h === 0) throw new StrataError(ErrorCode.BlockNotFound, "no block has been committed yet");
   if (h > chain.height) throw new StrataError(ErrorCode.BlockNotFound, `height ${h} must be less than or equal to the current blockchain height ${chain.height}`);
+  chain.db.checkBlockHeight(h);
   return h;
 }
 
@@ -101,10 +104,8 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
         latest_app_hash: hex(meta.stateRoot),
         latest_block_height: String(meta.height),
         latest_block_time: rfc3339(meta.lastBlockTime),
-        earliest_block_hash: "",
-        earliest_app_hash: "",
-        earliest_block_height: meta.height > 0 ? "1" : "0",
-        earliest_block_time: rfc3339(chain.genesis.genesisTime),
+        // the earliest block this node still holds (block retention deletes older ones)
+        ...(await earliest()),
         catching_up: ctx.catchingUp?.() ?? false,
       },
       validator_info: {
@@ -114,6 +115,14 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       },
     };
   });
+
+  async function earliest() {
+    const h = chain.db.earliestBlock();
+    const b = chain.height >= h ? await chain.db.getBlock(h) : undefined;
+    if (!b) return { earliest_block_hash: "", earliest_app_hash: "", earliest_block_height: "0", earliest_block_time: rfc3339(chain.genesis.genesisTime) };
+    const { header } = Block.deserialize(b);
+    return { earliest_block_hash: hex(blockIdOf(header)), earliest_app_hash: hex(header.stateRoot), earliest_block_height: String(h), earliest_block_time: rfc3339(header.time) };
+  }
 
   // v0.38's shape; a peer's id is derived from its libp2p id as our own status id is (nodeId.ts),
   // its moniker comes from identify (empty until identified). connection_status says how long
@@ -216,7 +225,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   m.set("blockchain", async (p) => {
     const last = chain.height;
     let max = intParam(p, "maxHeight", last, 0, last) || last;
-    const min = Math.max(1, intParam(p, "minHeight", 1, 0, last) || 1);
+    const min = Math.max(chain.db.earliestBlock(), intParam(p, "minHeight", 1, 0, last) || 1);
     if (min > max) throw new RpcParamsError(`minHeight ${min} is greater than maxHeight ${max}`);
     max = Math.min(max, last);
     const metas = [];
@@ -362,14 +371,21 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
    * prove, a Merkle proof against the state root of the latest block (its header's app_hash);
    * path "/<module>/<query>" with data = JSON params runs an app query (value = JSON).
    */
-  m.set("abci_query", (p) => {
+  m.set("abci_query", async (p) => {
     const path = p.path as string;
     const dataHex = (p.data as string | undefined) ?? "";
     if (!/^[0-9a-fA-F]*$/.test(dataHex) || dataHex.length % 2) throw new RpcParamsError("data must be hex");
     const data = new Uint8Array(Buffer.from(dataHex, "hex"));
-    const height = chain.height;
+    const height = optHeight(p) ?? chain.height;
     if (path === "/store" || path === "store") {
-      const value = chain.db.get(data);
+      let value: Uint8Array | undefined;
+      if (height === chain.height) value = chain.db.get(data);
+      else {
+        chain.db.checkStateHeight(height);
+        if (p.prove) throw new StrataError(ErrorCode.ProofNotAvailable, `proofs are served for the latest height (${chain.height}) only; height ${height} can be read without prove`);
+        value = await chain.db.valueAt(data, height);
+        chain.db.checkStateHeight(height);
+      }
       const base = { code: 0, log: value ? "exists" : "does not exist", info: "", index: "0", key: b64(data), value: value ? b64(value) : "", height: String(height), codespace: "" };
       if (!p.prove || !value) return { response: { ...base, proofOps: null } };
       const proof = proveKey(chain.db, data)!;
@@ -387,7 +403,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       }
     }
     // the app query's params pass the same declared checks as its <module>_<query> method
-    const value = new TextEncoder().encode(JSON.stringify(app.run(validateParams(METHOD_PARAMS[app.name] ?? [], raw))));
+    const value = new TextEncoder().encode(JSON.stringify(await app.run({ ...validateParams(METHOD_PARAMS[app.name] ?? [], raw), height: String(height) })));
     return { response: { code: 0, log: "", info: "", index: "0", key: "", value: b64(value), proofOps: null, height: String(height), codespace: "" } };
   });
 

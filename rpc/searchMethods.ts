@@ -83,7 +83,7 @@ export function searchMethods(chain: Chain): Map<string, Method> {
     const q = parseQuery(p.query as string);
     const page = intParam(p, "page", 1, 1, 1_000_000);
     const perPage = intParam(p, "per_page", 30, 1, 100);
-    const bottom = Math.max(1, chain.height - MAX_SEARCH_HEIGHTS + 1);
+    const bottom = Math.max(chain.db.earliestBlock(), chain.height - MAX_SEARCH_HEIGHTS + 1);
     const heights: number[] = [];
     for (let h = bottom; h <= chain.height; h++) {
       await checkpoint();

@@ -94,6 +94,10 @@ export const ErrorCode = {
   // node health (the `health` RPC)
   NodeCatchingUp: 504,
   NoRecentBlock: 505,
+  /** a past height outside what the node retains (pruning, minRetainBlocks): the message names the window */
+  HeightNotRetained: 506,
+  /** a Merkle proof asked for a state this node can read but not prove (a past height) */
+  ProofNotAvailable: 507,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CONFIG, loadConfig } from "../../../node/config.ts";
+import { DEFAULT_CONFIG, loadConfig, pruningOf } from "../../../node/config.ts";
 import { ErrorCode } from "../../../state/errors.ts";
 
 const home = mkdtempSync(join(tmpdir(), "strata-config-"));
@@ -26,11 +26,25 @@ describe("node config", () => {
       [{ txIndex: { events: "yes" } }, "txIndex.events"],
       [{ verifyWorkers: -1 }, "verifyWorkers"],
       [{ mempool: { maxTxs: 0 } }, "mempool.maxTxs"],
+      [{ pruning: "some" }, "pruning"],
+      [{ pruning: "custom", pruningKeepRecent: -1 }, "pruningKeepRecent"],
+      [{ pruning: "custom", pruningKeepRecent: 10, pruningInterval: 0 }, "pruningInterval"],
+      [{ minRetainBlocks: 1.5 }, "minRetainBlocks"],
     ] as const) {
       write(c);
       expect(() => loadConfig(home)).toThrow(expect.objectContaining({ code: ErrorCode.InvalidConfig, message: expect.stringContaining(`config.${field}`) }));
     }
     write("{ not json");
     expect(() => loadConfig(home)).toThrow(/not valid JSON/);
+  });
+
+  it("pruning: the strategies fix keepRecent and interval, custom takes them (SDK semantics)", () => {
+    expect(pruningOf(loadConfig(home + "-none"))).toEqual({ pruning: "default", keepRecent: 362_880, interval: 10, minRetainBlocks: 0 });
+    write({ pruning: "everything", pruningKeepRecent: 99, minRetainBlocks: 100 });
+    expect(pruningOf(loadConfig(home))).toEqual({ pruning: "everything", keepRecent: 2, interval: 10, minRetainBlocks: 100 });
+    write({ pruning: "custom", pruningKeepRecent: 100, pruningInterval: 5 });
+    expect(pruningOf(loadConfig(home))).toEqual({ pruning: "custom", keepRecent: 100, interval: 5, minRetainBlocks: 0 });
+    write({ pruning: "nothing" });
+    expect(pruningOf(loadConfig(home)).keepRecent).toBe(Number.MAX_SAFE_INTEGER);
   });
 });
