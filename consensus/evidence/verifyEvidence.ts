@@ -30,6 +30,7 @@ export const EvidenceRule = {
   SameBlock: "same_block",
   Order: "canonical_order",
   FutureHeight: "future_height",
+  NotRetained: "block_not_retained",
   Expired: "expired",
   UnknownSet: "unknown_validator_set",
   NotMember: "not_a_member",
@@ -60,8 +61,9 @@ export function verifyEvidence(raw: Uint8Array, ctx: EvidenceContext): EvidenceV
   if (order === 0) return fail(EvidenceRule.SameBlock, "votes are for the same block: no equivocation");
   if (order > 0) return fail(EvidenceRule.Order, "votes must be in canonical order (vote_a's block id below vote_b's)");
   const h = a.height;
-  const time = h < ctx.height ? ctx.blockTimeAt(h) : undefined;
-  if (h >= ctx.height || time === undefined) return fail(EvidenceRule.FutureHeight, `evidence height ${h} is not a committed height below ${ctx.height}`);
+  if (h >= ctx.height) return fail(EvidenceRule.FutureHeight, `evidence height ${h} is not a committed height below ${ctx.height}`);
+  const time = ctx.blockTimeAt(h);
+  if (time === undefined) return fail(EvidenceRule.NotRetained, `block ${h} is not retained by this node (its time is unknown)`);
   const ageBlocks = ctx.height - h;
   const ageMs = ctx.time - time;
   if (ageBlocks > ctx.params.maxAgeNumBlocks && ageMs > ctx.params.maxAgeDurationMs) {

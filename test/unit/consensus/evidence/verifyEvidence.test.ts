@@ -97,6 +97,7 @@ describe("duplicate vote evidence", () => {
     expect(rule(encodeEvidence(vote(v1, 1, { height: 101 }), vote(v1, 2, { height: 101 })))).toBe(EvidenceRule.FutureHeight);
     expect(rule(encodeEvidence(vote(v1, 1, { height: 500 }), vote(v1, 2, { height: 500 })))).toBe(EvidenceRule.FutureHeight);
     expect(rule(encodeEvidence(vote(v1, 1), vote(v1, 2)), ctx({ validatorSetAt: () => undefined }))).toBe(EvidenceRule.UnknownSet);
+    expect(rule(encodeEvidence(vote(v1, 1), vote(v1, 2)), ctx({ blockTimeAt: () => undefined }))).toBe(EvidenceRule.NotRetained);
   });
 
   it("expires only when older than both the block and the time limit (CometBFT IsEvidenceExpired)", () => {
