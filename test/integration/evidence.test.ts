@@ -95,8 +95,15 @@ describe("broadcast_evidence on a 4-validator devnet", () => {
       const v = await validatorOf(i);
       expect(v.jailed && v.tombstoned).toBe(true);
     }
-    // the same evidence again: its validator is already punished, the pool does not keep it for
-    // a block, and the chain goes on
+    // the block that carried it shows it in v0.38's shape, the very votes sent
+    let carried: any;
+    for (let x = h; x > 0 && !carried; x--) {
+      const b = await net.clients[0].call<any>("block", { height: String(x) });
+      if (b.block.evidence.evidence.length) carried = b.block.evidence.evidence[0];
+    }
+    expect(carried.type).toBe("tendermint/DuplicateVoteEvidence");
+    expect([carried.value.vote_a.signature, carried.value.vote_b.signature].sort()).toEqual([ev.value.vote_a.signature, ev.value.vote_b.signature].sort());
+    // the chain goes on
     await waitAllAtLeast(net, h + 3, [0, 1, 2]);
   }, 120_000);
 });
