@@ -30,21 +30,36 @@ function mixInLength(root: Uint8Array, length: number): Uint8Array {
 
 export type TxProofValue = { total: number; index: number; leafHash: Uint8Array; aunts: Uint8Array[] };
 
-/** The proof that txs[index] is in the list whose root is txsHashOf(txs). PERF: O(txs) hashes. */
-export function proveTx(txs: readonly Uint8Array[], index: number): TxProofValue {
-  if (!Number.isInteger(index) || index < 0 || index >= txs.length) throw new Error(`tx index ${index} out of range (${txs.length} txs)`);
-  let level = txs.map((t) => TxBytes.hashTreeRoot(t));
-  const leafHash = level[index];
+/** The levels of a block's tx tree up to the highest non-empty one (a server may keep it for more proofs). */
+export type TxTree = { total: number; levels: Uint8Array[][] };
+
+/** PERF: one SSZ root per tx plus about as many inner hashes: O(txs). */
+export function txTree(txs: readonly Uint8Array[]): TxTree {
+  const levels: Uint8Array[][] = [txs.map((t) => TxBytes.hashTreeRoot(t))];
+  for (let d = 0; d < TX_TREE_DEPTH; d++) {
+    const level = levels[d];
+    const next: Uint8Array[] = [];
+    for (let k = 0; k < level.length; k += 2) next.push(pair(level[k], level[k + 1] ?? ZERO[d]));
+    levels.push(next);
+  }
+  return { total: txs.length, levels };
+}
+
+/** The proof of element `index` from a block's tx tree. PERF: O(depth). */
+export function proveFromTree(tree: TxTree, index: number): TxProofValue {
+  if (!Number.isInteger(index) || index < 0 || index >= tree.total) throw new Error(`tx index ${index} out of range (${tree.total} txs)`);
   const aunts: Uint8Array[] = [];
   let i = index;
   for (let d = 0; d < TX_TREE_DEPTH; d++) {
-    aunts.push(level[i ^ 1] ?? ZERO[d]);
-    const next: Uint8Array[] = [];
-    for (let k = 0; k < level.length; k += 2) next.push(pair(level[k], level[k + 1] ?? ZERO[d]));
-    level = next;
+    aunts.push(tree.levels[d][i ^ 1] ?? ZERO[d]);
     i >>= 1;
   }
-  return { total: txs.length, index, leafHash, aunts };
+  return { total: tree.total, index, leafHash: tree.levels[0][index], aunts };
+}
+
+/** The proof that txs[index] is in the list whose root is txsHashOf(txs). PERF: O(txs) hashes. */
+export function proveTx(txs: readonly Uint8Array[], index: number): TxProofValue {
+  return proveFromTree(txTree(txs), index);
 }
 
 /** Whether `tx` is element `proof.index` of the tx list whose root is `dataHash`. Pure; clients use it. */
