@@ -28,15 +28,13 @@ import { Mempool, type Admission, type MempoolOptions } from "./mempool.ts";
 import { MempoolLog } from "./mempoolLog.ts";
 import { FatalError } from "./fatal.ts";
 import { BoundedSet } from "./boundedSet.ts";
-import { EvidencePool } from "../consensus/evidence/evidencePool.ts";
-import { verifyBlockEvidence, type EvidenceContext, type EvidenceVerdict } from "../consensus/evidence/verifyEvidence.ts";
-import { getEvidenceParams } from "../state/evidenceParams.ts";
-import type { PowerEntry } from "../consensus/commitVerify.ts";
+import { verifyBlockEvidence, type EvidenceVerdict } from "../consensus/evidence/verifyEvidence.ts";
+import { ChainEvidence } from "./chainEvidence.ts";
 import { InvariantWatch } from "./invariantWatch.ts";
 import { txResultRecords } from "./txResultRecords.ts";
 import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
-import { encodeFullRecord, recordFor, validatorSetAt } from "./validatorHistory.ts";
+import { encodeFullRecord, recordFor } from "./validatorHistory.ts";
 import { afterChanges, encodeParamsRecord, paramsChanged } from "./paramsHistory.ts";
 import { encodeBlockResults, storedTxResults, validatorUpdatesOf } from "./blockResults.ts";
 import type { PruningOptions } from "./pruning.ts";
@@ -122,6 +120,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     super();
     this.db = db;
     this.genesis = genesis;
+    this.evidence = new ChainEvidence(db, genesis.chainId);
     this.verifier = opts.verifier;
     this.indexTxEvents = opts.indexTxEvents ?? true;
     this.mempoolOptions = opts.mempool;
@@ -332,7 +331,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const reaped = this.mempool.reap(bp.maxTxs, bp.maxBytes, bp.maxGas);
     const txs = reaped.map((t) => t.bytes);
     const time = blockTime(this.lastCommit, getLastValidators(this.db), this.lastBlockTime);
-    const { evidence, misbehaviour } = this.evidencePool.collect(this.evidenceContext(height, time), 16);
+    const { evidence, misbehaviour } = this.evidence.pool.collect(this.evidence.context(height, time), 16);
     const exec = executeBlock(this.db, { chainId: this.chainId, height, time, txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes), lastCommitSigners: signersOf(this.lastCommit), misbehaviour }, this.verifiedOrCount);
     const nextValidators = getValidators(exec.overlay);
     const changes = exec.overlay.changes();
@@ -356,48 +355,18 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return p;
   }
 
-  /** double-sign evidence this node observed or was sent, waiting for a block it proposes */
-  readonly evidencePool = new EvidencePool();
+  /** the evidence pool and the history evidence is checked against (node/chainEvidence.ts) */
+  readonly evidence: ChainEvidence;
 
   /** Conflicting votes consensus observed at the height it is deciding (verified when proposed). */
   addEvidence(e: Uint8Array): void {
-    this.evidencePool.addUnverified(e);
+    this.evidence.pool.addUnverified(e);
   }
 
-  /** Evidence from a client (broadcast_evidence): verified against the committed chain now. */
+  /** Evidence from a client (broadcast_evidence, gossip): verified against the committed chain now. */
   submitEvidence(raw: Uint8Array): EvidenceVerdict {
-    return this.evidencePool.submit(raw, this.evidenceContext(this.height + 1, this.lastBlockTime));
+    return this.evidence.pool.submit(raw, this.evidence.context(this.height + 1, this.lastBlockTime));
   }
-
-  /** What evidence for a block of `height` at `time` is checked against (consensus/evidence/). */
-  evidenceContext(height: number, time: number): EvidenceContext {
-    return { chainId: this.chainId, height, time, params: getEvidenceParams(this.db), validatorSetAt: (h) => this.validatorSetAt(h), blockTimeAt: (h) => this.blockTimeAt(h) };
-  }
-
-  /**
-   * The set that signed block `h` (S_h), as evidence verification needs it: the last two from
-   * state, older ones from the per-height records (node/validatorHistory.ts). Undefined when the
-   * node holds no record of `h` (evidence of that height cannot be verified here).
-   */
-  validatorSetAt(h: number): PowerEntry[] | undefined {
-    if (h === this.height + 1) return getValidators(this.db);
-    if (h === this.height) return getLastValidators(this.db);
-    return validatorSetAt(this.db, h)?.validators.map((v) => ({ pubkey: v.pubkey, power: Number(v.power) }));
-  }
-
-  /** Header time of committed block `h`. PERF: one LevelDB read and decode, cached. */
-  blockTimeAt(h: number): number | undefined {
-    if (h < 1 || h > this.height) return undefined;
-    const known = this.blockTimes.get(h);
-    if (known !== undefined) return known;
-    const b = this.db.getBlockSync(h);
-    if (!b) return undefined;
-    const t = Block.deserialize(b).header.time;
-    if (this.blockTimes.size > 10_000) this.blockTimes.clear();
-    this.blockTimes.set(h, t);
-    return t;
-  }
-  private readonly blockTimes = new Map<number, number>();
 
   /** Proposals this node executed (its own, or received and validated), by block id (hex). */
   private readonly executed = new Map<string, ProposedBlock>();
@@ -446,7 +415,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     if (known) return { ok: true, executed: known };
     const { block } = check;
     // evidence first: a block carrying evidence that breaks a rule is invalid (CometBFT's rule)
-    const ev = verifyBlockEvidence(block.evidence, this.evidenceContext(block.header.height, block.header.time));
+    const ev = verifyBlockEvidence(block.evidence, this.evidence.context(block.header.height, block.header.time));
     if (!ev.ok) return ev;
     const txs = block.txs.map((b) => this.decodedOf(b));
     // over the block budget: refused before anything is executed
@@ -512,8 +481,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.lastCommit = commit;
     this.executed.clear();
     this.invariants?.afterCommit(header.height);
-    this.evidencePool.committed(p.block.evidence);
-    this.blockTimes.set(header.height, header.time);
+    this.evidence.committed(p.block);
     // a committed tx can never be valid again (its nonce is spent): forget what we kept for it
     for (const r of p.results) {
       this.decoded.delete(r.hash);

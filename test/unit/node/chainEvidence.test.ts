@@ -95,7 +95,7 @@ describe("evidence in a node's chain", () => {
     await chain.close();
     await open();
     // height 2 is neither of the two sets state holds: it comes from the per-height records
-    expect(chain.validatorSetAt(2)?.map((v) => v.power)).toEqual([10]);
+    expect(chain.evidence.validatorSetAt(2)?.map((v) => v.power)).toEqual([10]);
     expect(chain.submitEvidence(evidence(val, 3)).ok).toBe(true);
   });
 });
