@@ -7,7 +7,7 @@ import { registerLstQuery } from "./txLst.ts";
 import { registerLrtQuery } from "./txLrt.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, print, table, type OutputFormat } from "./output.ts";
 import { verified, verifiedLine, withVerifyOptions, type VerifyOpts } from "./verifiedQuery.ts";
-import { verifyStoreResponse, verifyTxResponse } from "../client/light/verifiedQuery.ts";
+import { verifyBlockResponse, verifyStoreResponse, verifyTxResponse } from "../client/light/verifiedQuery.ts";
 import { Account } from "../state/encoding/types.ts";
 import { accountKey } from "../state/modules/bank/store.ts";
 
@@ -74,11 +74,13 @@ export function registerQuery(program: Command): void {
     print(o.output, r, () => table([["PARAM", "VALUE"], ...lines]));
   });
 
-  withQueryOptions(q.command("block [height]").description("a block (latest if no height)")).action(async (h: string | undefined, o: QOpts) => {
+  withVerifyOptions(withQueryOptions(q.command("block [height]").description("a block (latest if no height)"))).action(async (h: string | undefined, o: QOpts & VerifyOpts) => {
     const b = await new StrataClient(o.node).call<any>("block", h ? { height: h } : {});
     const hd = b.block.header;
-    print(o.output, b, () =>
-      [`height    ${hd.height}`, `hash      ${b.block_id.hash}`, `time      ${hd.time}`, `proposer  ${hd.proposer_address}`, `txs       ${b.block.data.txs.length}`, `app hash  ${hd.app_hash}`, `signers   ${b.block.last_commit.signatures.filter((s: any) => s.block_id_flag === 2).length}`].join("\n"),
+    const v = o.verify ? await verified(o, (lc) => verifyBlockResponse(lc, b)) : undefined;
+    if (v && !v.ok) process.exitCode = 1;
+    print(o.output, v ? { ...b, verified: v } : b, () =>
+      [...(v ? [verifiedLine(v)] : []), `height    ${hd.height}`, `hash      ${b.block_id.hash}`, `time      ${hd.time}`, `proposer  ${hd.proposer_address}`, `txs       ${b.block.data.txs.length}`, `app hash  ${hd.app_hash}`, `signers   ${b.block.last_commit.signatures.filter((s: any) => s.block_id_flag === 2).length}`].join("\n"),
     );
   });
 

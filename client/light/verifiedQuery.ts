@@ -6,6 +6,7 @@
 // unprovable rather than reported as verified.
 import { verifyStoreProof } from "../proof.ts";
 import { verifyTxProof } from "../../consensus/txProof.ts";
+import { txsHashOf } from "../../consensus/blockHashes.ts";
 import { sha256 } from "../../state/crypto/hash.ts";
 import type { LightClient } from "./lightClient.ts";
 import { LightClientError } from "./lightClientError.ts";
@@ -36,5 +37,17 @@ export async function verifyTxResponse(lc: LightClient, r: TxResponse): Promise<
   const p = r.proof.proof;
   const ok = verifyTxProof(b.header.txsHash, tx, { total: Number(p.total), index: Number(p.index), leafHash: new Uint8Array(Buffer.from(p.leaf_hash, "base64")), aunts: p.aunts.map((a) => new Uint8Array(Buffer.from(a, "base64"))) });
   if (!ok || Number(p.index) !== r.index) throw new LightClientError("invalid_proof", `the tx proof does not lead to the data_hash of verified header ${height}`);
+  return { height };
+}
+
+type BlockResponse = { block_id: { hash: string }; block: { header: { height: string }; data: { txs: string[] | null } } };
+
+/** A `block` answer: its id is a verified header's, and its txs are the ones that header's data_hash commits to. */
+export async function verifyBlockResponse(lc: LightClient, r: BlockResponse): Promise<{ height: number }> {
+  const height = Number(r.block.header.height);
+  const b = await lc.verifyHeight(height);
+  if (r.block_id.hash.toUpperCase() !== hex(b.hash)) throw new LightClientError("forged_header", `block ${height} served is ${r.block_id.hash}, the verified header is ${hex(b.hash)}`);
+  const txs = (r.block.data.txs ?? []).map((t) => new Uint8Array(Buffer.from(t, "base64")));
+  if (Buffer.compare(txsHashOf(txs), b.header.txsHash) !== 0) throw new LightClientError("invalid_proof", `the txs served with block ${height} are not the ones its verified header commits to`);
   return { height };
 }

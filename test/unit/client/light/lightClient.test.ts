@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { LightClient, type LightClientOptions, type LightProvider } from "../../../../client/light/lightClient.ts";
 import { LightClientError } from "../../../../client/light/lightClientError.ts";
-import { verifyStoreResponse, verifyTxResponse } from "../../../../client/light/verifiedQuery.ts";
+import { verifyBlockResponse, verifyStoreResponse, verifyTxResponse } from "../../../../client/light/verifiedQuery.ts";
 import type { LightBlock } from "../../../../client/light/lightBlock.ts";
 import { txsHashOf } from "../../../../consensus/blockHashes.ts";
 import { proveTx } from "../../../../consensus/txProof.ts";
@@ -164,6 +164,14 @@ describe("light client: proofs against verified headers", () => {
     expect(await kindOf(verifyStoreResponse(lc, { ...storeAnswer(1), value: "" }))).toBe("unprovable");
     // the right proof against another height's root
     expect(await kindOf(verifyStoreResponse(lc, { ...storeAnswer(1), height: "8" }))).toBe("invalid_proof");
+  });
+
+  it("a block is verified when its id is the verified header's and its txs are the ones data_hash commits to", async () => {
+    const { lc } = await client(chain, serve(chain));
+    const answer = (id: Uint8Array, list: Uint8Array[]) => ({ block_id: { hash: Buffer.from(id).toString("hex").toUpperCase() }, block: { header: { height: "9" }, data: { txs: list.map(b64) } } });
+    expect(await verifyBlockResponse(lc, answer(chain[8].hash, txs))).toEqual({ height: 9 });
+    expect(await kindOf(verifyBlockResponse(lc, answer(chain[8].hash, txs.slice(1))))).toBe("invalid_proof");
+    expect(await kindOf(verifyBlockResponse(lc, answer(chain[7].hash, txs)))).toBe("forged_header");
   });
 
   it("a tx proof is verified against its header's data_hash; a tampered tx or sibling is refused", async () => {
