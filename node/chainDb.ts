@@ -9,11 +9,12 @@ import { TREE_DEPTH, type CommitmentReader, type CommitmentUpdate } from "../sta
 import { ReadCache } from "./readCache.ts";
 import { checkLevelDbFiles, corrupt } from "./chainIntegrity.ts";
 import type { ParamsRecord } from "./paramsHistory.ts";
-import { decodeKeyList, decodeOld, encodeKeyList, encodeOld, histKey } from "./stateHistory.ts";
+import { decodeOld, encodeKeyList, encodeOld, histKey } from "./stateHistory.ts";
 import type { VersionedReader } from "./stateAt.ts";
 import { blockWindowStart, DEFAULT_PRUNING, describePruning, heightNotRetained, stateWindowStart, type PruningOptions } from "./pruning.ts";
 import { baseRecordOf, type ValidatorRecordReader } from "./validatorHistory.ts";
-import { Commit } from "../state/encoding/types.ts";
+import { ErrorCode, StrataError } from "../state/errors.ts";
+import { deleteBlocks, deleteStateHistory, type PruneOp, type PruneStores } from "./chainPruning.ts";
 
 type Bytes = Uint8Array;
 type BatchOps = Array<{ type: "put"; key: Bytes; value: Bytes } | { type: "del"; key: Bytes }>;
@@ -69,8 +70,6 @@ const EMPTY = new Uint8Array(0);
 /** Where pruning has got to: states below stateBase and blocks below blockBase are gone. */
 type PruneMeta = { stateBase: number; blockBase: number };
 const PRUNE_META_KEY = Uint8Array.of(2);
-/** deletes per pruning batch: bounded, so a large first prune does not hold a huge batch */
-const PRUNE_BATCH = 20_000;
 
 export class ChainDb implements KVReader, CommitmentReader, VersionedReader, ValidatorRecordReader {
   private readonly db: Level<Bytes, Bytes>;
@@ -300,7 +299,8 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   /** Throws HeightNotRetained unless the state of `height` can be read. */
   checkStateHeight(height: number): void {
     const { from, latest } = this.stateWindow();
-    if (height < from || height > latest) throw heightNotRetained("state", height, from, latest, describePruning(this.pruningOpts));
+    if (height > latest) throw new StrataError(ErrorCode.BlockNotFound, `height ${height} must be less than or equal to the current blockchain height ${latest}`);
+    if (height < from) throw heightNotRetained("state", height, from, latest, describePruning(this.pruningOpts));
   }
 
   /** The lowest height whose block this node still holds (status earliest_block_height). */
@@ -344,48 +344,27 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     if (this.pruneError) throw this.pruneError;
   }
 
-  private async writePruneMeta(ops: { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes }[]): Promise<void> {
+  /** The final batch of a pruning job: its last deletes and where pruning has got to. */
+  private async writePruneMeta(ops: PruneOp[]): Promise<void> {
     ops.push({ type: "put", sublevel: this.metaDb, key: PRUNE_META_KEY, value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)) });
     await this.db.batch(ops as unknown as BatchOps);
   }
 
-  /** Deletes the history entries that only heights below `to` need (changes at heights ≤ to). */
   private async pruneStates(to: number): Promise<void> {
     // refused from now on, before anything is deleted
     this.pruneMeta = { ...this.pruneMeta, stateBase: to };
-    let ops: { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes }[] = [];
-    for await (const [k, v] of this.stateRev.iterator({ lte: u64(to) })) {
-      const h = Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0));
-      for (const key of decodeKeyList(v)) ops.push({ type: "del", sublevel: this.stateHist, key: histKey(key, h) });
-      ops.push({ type: "del", sublevel: this.stateRev, key: k });
-      if (ops.length >= PRUNE_BATCH) {
-        await this.db.batch(ops as unknown as BatchOps);
-        ops = [];
-      }
-    }
-    await this.writePruneMeta(ops);
+    await this.writePruneMeta(await deleteStateHistory(this.pruneStores(), to));
   }
 
-  /** Deletes blocks below `from` with their commits, ids, results and validator records. */
-  private async pruneBlocks(from: number): Promise<void> {
-    const old = this.earliestBlock();
-    // the full validator record the sets of `from` on stand on stays
-    const keepValidators = baseRecordOf(this, from);
-    this.pruneMeta = { ...this.pruneMeta, blockBase: from };
-    let ops: { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes }[] = [];
-    for (let h = old; h < from; h++) {
-      const c = await this.commits.get(u64(h));
-      if (c) ops.push({ type: "del", sublevel: this.blockIds, key: Commit.deserialize(c).blockId });
-      for (const s of [this.blocks, this.commits, this.results]) ops.push({ type: "del", sublevel: s, key: u64(h) });
-      if (ops.length >= PRUNE_BATCH) {
-        await this.db.batch(ops as unknown as BatchOps);
-        ops = [];
-      }
-    }
-    for await (const k of this.valsets.keys({ lt: u64(from) })) {
-      if (Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0)) !== keepValidators) ops.push({ type: "del", sublevel: this.valsets, key: k });
-    }
-    await this.writePruneMeta(ops);
+  private async pruneBlocks(to: number): Promise<void> {
+    const from = this.earliestBlock();
+    const keepValidators = baseRecordOf(this, to);
+    this.pruneMeta = { ...this.pruneMeta, blockBase: to };
+    await this.writePruneMeta(await deleteBlocks(this.pruneStores(), from, to, keepValidators));
+  }
+
+  private pruneStores(): PruneStores {
+    return { db: this.db, stateHist: this.stateHist, stateRev: this.stateRev, blocks: this.blocks, commits: this.commits, blockIds: this.blockIds, results: this.results, txIndex: this.txIndex, txEvents: this.txEvents, valsets: this.valsets };
   }
 
   /** The consensus-params records, ascending by the height they apply from. */
@@ -399,12 +378,11 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     return false;
   }
 
-  async getBlock(height: number): Promise<Bytes | undefined> {
-    return (await this.blocks.get(u64(height))) ?? undefined;
-  }
-  /** For the rare synchronous reader (evidence verification inside block validation). */
   getBlockSync(height: number): Bytes | undefined {
     return this.blocks.getSync(u64(height)) ?? undefined;
+  }
+  async getBlock(height: number): Promise<Bytes | undefined> {
+    return (await this.blocks.get(u64(height))) ?? undefined;
   }
   async getCommit(height: number): Promise<Bytes | undefined> {
     return (await this.commits.get(u64(height))) ?? undefined;

@@ -105,7 +105,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
         latest_block_height: String(meta.height),
         latest_block_time: rfc3339(meta.lastBlockTime),
         // the earliest block this node still holds (block retention deletes older ones)
-        ...(await earliest()),
+        ...earliest(),
         catching_up: ctx.catchingUp?.() ?? false,
       },
       validator_info: {
@@ -116,12 +116,17 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     };
   });
 
-  async function earliest() {
+  // status is the method probes and load balancers hammer: it stays synchronous (no LevelDB
+  // round trip that would let thousands pile up), the earliest block read once per change
+  let earliestSeen: { height: number; json: Record<string, string> } | undefined;
+  function earliest(): Record<string, string> {
     const h = chain.db.earliestBlock();
-    const b = chain.height >= h ? await chain.db.getBlock(h) : undefined;
+    if (earliestSeen?.height === h) return earliestSeen.json;
+    const b = chain.height >= h ? chain.db.getBlockSync(h) : undefined;
     if (!b) return { earliest_block_hash: "", earliest_app_hash: "", earliest_block_height: "0", earliest_block_time: rfc3339(chain.genesis.genesisTime) };
     const { header } = Block.deserialize(b);
-    return { earliest_block_hash: hex(blockIdOf(header)), earliest_app_hash: hex(header.stateRoot), earliest_block_height: String(h), earliest_block_time: rfc3339(header.time) };
+    earliestSeen = { height: h, json: { earliest_block_hash: hex(blockIdOf(header)), earliest_app_hash: hex(header.stateRoot), earliest_block_height: String(h), earliest_block_time: rfc3339(header.time) } };
+    return earliestSeen.json;
   }
 
   // v0.38's shape; a peer's id is derived from its libp2p id as our own status id is (nodeId.ts),

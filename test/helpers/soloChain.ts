@@ -44,11 +44,6 @@ export class SoloChain {
     return committed;
   }
 
-  /** The validator set (with priorities) the schedule holds for the next height. */
-  nextSet() {
-    return this.sched.setAt(this.chain.height + 1)!;
-  }
-
   /** Closes and opens the database again, as a restart does. */
   async reopen(): Promise<void> {
     await this.chain.close();
