@@ -26,6 +26,8 @@ import { ConsensusWal } from "../node/consensusWal.ts";
 import { BlockIdFlag } from "../state/encoding/types.ts";
 import { asStorageFault, FatalError, FatalExit } from "../node/fatal.ts";
 import { join } from "node:path";
+import pg from "pg";
+import { PsqlIndexer } from "../node/psqlIndexer.ts";
 
 /**
  * Stops the process on a fault the node must not run through: one error line naming the file
@@ -52,6 +54,19 @@ export function loadGenesisFile(path: string) {
   return { genesis: parseGenesis(json), bytes: new Uint8Array(bytes) };
 }
 
+/** The psql indexer and the pool tx_search / block_search query through (docs/indexer.md). */
+function startPsql(url: string, chain: Chain, log: Logger): { indexer: PsqlIndexer; pool: pg.Pool } {
+  const ilog = log.child("indexer");
+  // test hook STRATA_TEST_INDEXER_CRASH_AT=<height>: die (-9) inside that height's transaction
+  const crashAt = process.env.STRATA_TEST_INDEXER_CRASH_AT;
+  const indexer = new PsqlIndexer({ url, crashInsideTxAt: crashAt ? Number(crashAt) : undefined }, { chain, log: ilog });
+  indexer.start();
+  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000, statement_timeout: 10_000, application_name: "strata-rpc" });
+  // an idle pooled connection that breaks (PostgreSQL restarted) is dropped here, not thrown
+  pool.on("error", (e) => ilog.warn("search pool connection lost", { error: e.message }));
+  return { indexer, pool };
+}
+
 export async function startNode(home: string, log: Logger = createLogger({ name: "node" })): Promise<RunningNode> {
   // a client's or peer's input that escapes its handler is logged; any other escape stops the node
   installProcessGuard(log.child("guard"));
@@ -63,7 +78,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const verifier = VerifyPool.start(config.verifyWorkers);
   // LevelDB reports damage where it reads it (open, the integrity check, the first state reads):
   // any of it is a damaged database, not a crash
-  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events, pruning: pruningOf(config), mempoolLogPath: join(paths.data, "mempool.log"), checkInvariants: process.env.STRATA_CHECK_INVARIANTS === "1" }).catch((e: unknown) => {
+  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.indexer.kind === "kv" && config.txIndex.events, recordHeightSummary: config.indexer.kind === "psql", pruning: pruningOf(config), mempoolLogPath: join(paths.data, "mempool.log"), checkInvariants: process.env.STRATA_CHECK_INVARIANTS === "1" }).catch((e: unknown) => {
     throw asStorageFault(e, paths.data) ?? e;
   });
   log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase(), mempoolReloaded: chain.reloaded.admitted, mempoolLogged: chain.reloaded.logged });
@@ -88,6 +103,8 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     if (own) privval.checkSignedAt(chain.lastCommitOf().height);
     if (signAheadBy() > 0) log.error("sign_state is ahead of the chain: this validator will not sign until the chain passes its height", { file: paths.signState, signedHeight: privval.lastSigned()!.height, chainHeight: chain.height });
   }
+  // the psql indexer follows the block store on its own connection; searches use a small pool
+  const psql = config.indexer.kind === "psql" ? startPsql(config.indexer.psql.url, chain, log) : undefined;
   let driver: ConsensusDriver | undefined;
   const registry = config.metrics.enabled ? new Registry() : undefined;
   const p2p = await P2P.start(
@@ -149,6 +166,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
         chain,
         p2p,
         signer: () => ({ refused, aheadBy: signAheadBy() }),
+        indexer: psql ? () => psql.indexer.status() : undefined,
         consensus: () => ({ round: driver!.round, lastCommitRound: driver!.lastCommitRound(), signatureVerifications: driver!.stats.signatureVerifications, catchingUp: driver!.catchingUp(), proposalTxsFetched: driver!.stats.proposalTxsFetched, shunnedPeers: driver!.shunnedPeers() }),
       }, registry)
     : undefined;
@@ -167,6 +185,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
       catchingUp: () => driver!.catchingUp(),
       health,
+      searchIndex: { kind: config.indexer.kind, psql: psql?.pool },
     });
   const rpc = await startRpcServer(
     metrics ? metrics.instrument(methods) : methods,
@@ -214,6 +233,8 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       await rpc.close();
       await new Promise((r) => (metricsServer ? metricsServer.close(r) : r(undefined)));
       await p2p.stop();
+      await psql?.indexer.stop();
+      await psql?.pool.end().catch(() => {});
       await chain.close();
       wal.close();
       await verifier?.close();

@@ -32,6 +32,7 @@ import { verifyBlockEvidence, type EvidenceVerdict } from "../consensus/evidence
 import { ChainEvidence } from "./chainEvidence.ts";
 import { InvariantWatch } from "./invariantWatch.ts";
 import { txResultRecords } from "./txResultRecords.ts";
+import { heightSummary } from "../state/heightSummary.ts";
 import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
 import { encodeFullRecord, recordFor } from "./validatorHistory.ts";
@@ -73,6 +74,8 @@ export type ChainOptions = {
   indexTxEvents?: boolean;
   /** keep admitted txs in this file so they survive a crash (node/mempoolLog.ts); absent: memory only */
   mempoolLogPath?: string;
+  /** store each block's state/heightSummary.ts with it, for the psql indexer; default false */
+  recordHeightSummary?: boolean;
   /** check every state invariant after each committed block (node/invariantWatch.ts; tests) */
   checkInvariants?: boolean;
   /** past states and blocks kept (node/pruning.ts); default: DEFAULT_PRUNING */
@@ -102,6 +105,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   private readonly verifier: VerifyPool | undefined;
   /** whether blocks carry tx_search account-index entries (config txIndex.events) */
   readonly indexTxEvents: boolean;
+  private readonly recordHeightSummary: boolean;
   /**
    * Txs this node decoded at admission, by hash: a block that carries them is executed without
    * decoding them again (the hash covers every byte, so the decoded form is the same).
@@ -123,6 +127,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.evidence = new ChainEvidence(db, genesis.chainId);
     this.verifier = opts.verifier;
     this.indexTxEvents = opts.indexTxEvents ?? true;
+    this.recordHeightSummary = opts.recordHeightSummary ?? false;
     this.mempoolOptions = opts.mempool;
     this.invariants = opts.checkInvariants ? new InvariantWatch(db) : undefined;
     this.mempool = new Mempool(opts.mempool, {
@@ -467,6 +472,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       }),
       validatorRecord: this.validatorRecordOf(header.height, consensusMeta),
       paramsRecord,
+      heightSummary: this.recordHeightSummary ? summaryAfter(this.db, p.changes) : undefined,
       meta: {
         height: header.height,
         stateRoot: p.commitment.root,
@@ -522,6 +528,20 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.mempoolLog?.close();
     await this.db.close();
   }
+}
+
+/**
+ * The height summary of the state a block leaves, read through the block's changes over the
+ * committed state; written in the block's own batch, so it is there exactly when the block is.
+ * PERF: O(changes) to build the view, then a few dozen reads.
+ */
+function summaryAfter(db: ChainDb, changes: readonly Change[]): Uint8Array {
+  const view = new Overlay(db);
+  for (const c of changes) {
+    if (c.value === null) view.del(c.key);
+    else view.set(c.key, c.value);
+  }
+  return new TextEncoder().encode(JSON.stringify(heightSummary(view)));
 }
 
 /** Consensus addresses whose precommit is in `c`. */

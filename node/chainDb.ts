@@ -47,6 +47,8 @@ export type BlockCommitInput = {
   validatorRecord?: { height: number; value: Bytes };
   /** the consensus params from the next height on, when this block changed them (node/paramsHistory.ts) */
   paramsRecord?: ParamsRecord;
+  /** state/heightSummary.ts of the state this block leaves (only when the psql indexer is on) */
+  heightSummary?: Bytes;
   meta: ChainMeta;
 };
 
@@ -82,6 +84,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   private readonly txIndex: Sub;
   private readonly txEvents: Sub;
   private readonly results: Sub;
+  private readonly summaries: Sub;
   private readonly metaDb: Sub;
   private readonly valsets: Sub;
   private readonly paramsDb: Sub;
@@ -120,6 +123,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     this.txIndex = sub("txs");
     this.txEvents = sub("tx-events");
     this.results = sub("results");
+    this.summaries = sub("height-summary");
     this.metaDb = sub("meta");
     this.valsets = sub("valsets");
     this.paramsDb = sub("params-history");
@@ -250,6 +254,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
       ops.push({ type: "put", sublevel: this.results, key: u64(c.height), value: c.resultsBytes });
       for (const t of c.txs) ops.push({ type: "put", sublevel: this.txIndex, key: t.hash, value: t.record });
       for (const key of c.txEvents ?? []) ops.push({ type: "put", sublevel: this.txEvents, key, value: EMPTY });
+      if (c.heightSummary) ops.push({ type: "put", sublevel: this.summaries, key: u64(c.height), value: c.heightSummary });
     }
     // a new database starts its history at genesis (written once, with it)
     if (c.height === 0 && !this.metaValue) ops.push({ type: "put", sublevel: this.metaDb, key: PRUNE_META_KEY, value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)) });
@@ -402,6 +407,10 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   /** ValidatorRecordReader (node/validatorHistory.ts): the record stored for a height. */
   validatorRecord(height: number): Bytes | undefined {
     return this.valsets.getSync(u64(height)) ?? undefined;
+  }
+
+  async getHeightSummary(height: number): Promise<Bytes | undefined> {
+    return (await this.summaries.get(u64(height))) ?? undefined;
   }
 
   async getResults(height: number): Promise<Bytes | undefined> {

@@ -28,7 +28,16 @@ export type NodeConfig = {
   pruningInterval: number;
   /** keep the latest N blocks, delete older ones; 0 = keep all */
   minRetainBlocks: number;
+  /**
+   * Where tx_search and block_search are answered from, as CometBFT's `[tx_index] indexer`:
+   * "kv" the LevelDB account index (txIndex.events), "psql" a PostgreSQL database kept in step
+   * with the block store (docs/indexer.md), "null" no search at all.
+   */
+  indexer: IndexerConfig;
 };
+
+export type IndexerKind = "kv" | "psql" | "null";
+export type IndexerConfig = { kind: IndexerKind; psql: { url: string } };
 
 export const DEFAULT_CONFIG: NodeConfig = {
   moniker: "strata-node",
@@ -44,6 +53,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   pruningKeepRecent: DEFAULT_PRUNING.keepRecent,
   pruningInterval: DEFAULT_PRUNING.interval,
   minRetainBlocks: DEFAULT_PRUNING.minRetainBlocks,
+  indexer: { kind: "kv", psql: { url: "" } },
 };
 
 /** The pruning settings a config implies (checked by loadConfig). */
@@ -86,6 +96,7 @@ export function loadConfig(home: string): NodeConfig {
     throw new StrataError(ErrorCode.InvalidConfig, `${p} is not valid JSON: ${(e as Error).message}`);
   }
   const d = DEFAULT_CONFIG;
+  if (raw.indexer !== undefined && (typeof raw.indexer !== "object" || raw.indexer === null || Array.isArray(raw.indexer))) bad("indexer", `must be an object such as {"kind": "psql", "psql": {"url": "postgresql://…"}}, got ${JSON.stringify(raw.indexer)}`);
   const c: NodeConfig = {
     moniker: typeof raw.moniker === "string" ? raw.moniker : d.moniker,
     rpc: { ...d.rpc, ...(raw.rpc ?? {}) },
@@ -100,6 +111,7 @@ export function loadConfig(home: string): NodeConfig {
     pruningKeepRecent: raw.pruningKeepRecent ?? d.pruningKeepRecent,
     pruningInterval: raw.pruningInterval ?? d.pruningInterval,
     minRetainBlocks: raw.minRetainBlocks ?? d.minRetainBlocks,
+    indexer: { ...d.indexer, ...(raw.indexer ?? {}), psql: { ...d.indexer.psql, ...(raw.indexer?.psql ?? {}) } },
   };
   pruningOf(c);
   port(c.rpc.port, "rpc.port");
@@ -127,5 +139,12 @@ export function loadConfig(home: string): NodeConfig {
     if (!Number.isInteger(v) || (v as number) < 0) bad(`mempool.${k}`, `must be a non-negative integer (0 = no limit), got ${JSON.stringify(v)}`);
   }
   if (!Array.isArray(c.p2p.bootstrap)) bad("p2p.bootstrap", "must be an array of multiaddrs");
+  checkIndexer(c.indexer);
   return c;
+}
+
+function checkIndexer(i: IndexerConfig): void {
+  if (!["kv", "psql", "null"].includes(i.kind)) bad("indexer.kind", `must be "kv", "psql" or "null", got ${JSON.stringify(i.kind)}`);
+  if (i.kind !== "psql") return;
+  if (typeof i.psql.url !== "string" || !/^postgres(ql)?:\/\/./.test(i.psql.url)) bad("indexer.psql.url", `must be a PostgreSQL connection URL such as postgresql://user:password@127.0.0.1:5432/strata when indexer.kind is "psql", got ${JSON.stringify(i.psql.url)}`);
 }

@@ -15,6 +15,7 @@ import type { P2P, TopicName } from "./p2p.ts";
 type Method = (params: Record<string, unknown>) => unknown;
 import { chainYields } from "../state/yields.ts";
 import { queryLstState } from "../state/modules/lst/keeper.ts";
+import type { IndexerStatus } from "./psqlIndexer.ts";
 
 export type MetricsSources = {
   chain: Chain;
@@ -22,6 +23,8 @@ export type MetricsSources = {
   consensus: () => { round: number; lastCommitRound: number; signatureVerifications: number; catchingUp: boolean; proposalTxsFetched: number; shunnedPeers: number };
   /** the validator's signer: refusals by rule, and how far sign_state is ahead of the chain */
   signer?: () => { refused: Record<string, number>; aheadBy: number };
+  /** the psql indexer (node/psqlIndexer.ts), when config indexer.kind is "psql" */
+  indexer?: () => IndexerStatus;
 };
 
 const E18 = 1e18;
@@ -172,6 +175,20 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
       for (const p of yields().depeg) if (p.depeg !== null) this.set({ pool: p.pool }, fixed(p.depeg));
     },
   });
+
+  // --- the psql indexer: how far PostgreSQL is behind the block store (alert on a growing lag)
+  if (src.indexer) {
+    const ix = src.indexer;
+    new Gauge({ name: "strata_indexer_lag_blocks", help: "Committed blocks the psql indexer has not written to PostgreSQL yet", registers: r, collect() { this.set(ix().lag); } });
+    new Gauge({ name: "strata_indexer_height", help: "Last height whose rows are all in PostgreSQL (-1 until the database was read)", registers: r, collect() { this.set(ix().height); } });
+    new Gauge({ name: "strata_indexer_up", help: "1 while the psql indexer is connected to PostgreSQL and holds the chain's writer lock", registers: r, collect() { const s = ix(); this.set(s.connected && s.writer ? 1 : 0); } });
+    const rowsLast = new Map<string, number>();
+    const errorsLast = new Map<string, number>();
+    const writeLast = new Map<string, number>();
+    new Counter({ name: "strata_indexer_write_seconds_total", help: "Time the psql indexer spent in block transactions (rows_total / this = rows per second of writing)", registers: r, collect() { mirror(this, {}, writeLast, ix().writeMs / 1000); } });
+    new Counter({ name: "strata_indexer_rows_total", help: "Rows the psql indexer wrote (blocks, tx_results, events, attributes)", registers: r, collect() { mirror(this, {}, rowsLast, ix().rows); } });
+    new Counter({ name: "strata_indexer_errors_total", help: "Failed indexer writes or connections (each is retried)", registers: r, collect() { mirror(this, {}, errorsLast, ix().errors); } });
+  }
 
   // --- RPC
   const rpcRequests = new Counter({ name: "strata_rpc_requests_total", help: "JSON-RPC calls, by method and outcome", labelNames: ["method", "outcome"], registers: r });

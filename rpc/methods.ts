@@ -20,7 +20,7 @@ import { RpcParamsError } from "./jsonrpc.ts";
 import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometShapes.ts";
 import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
 import { blockIdAt, blockResultsAt, loadBlock, txJson } from "./chainReads.ts";
-import { searchMethods } from "./searchMethods.ts";
+import { searchMethods, type SearchIndex } from "./searchMethods.ts";
 import { evidenceFromJson } from "./evidenceJson.ts";
 import { proveFromTree, txTree, type TxTree } from "../consensus/txProof.ts";
 import { ipOf, nodeIdOf, tcpAddress } from "./nodeId.ts";
@@ -54,6 +54,8 @@ export type RpcContext = {
   catchingUp?: () => boolean;
   /** throws a StrataError (NodeCatchingUp, NoRecentBlock) when the node should not serve */
   health?: () => void;
+  /** where tx_search and block_search are answered from (config indexer); default the kv index */
+  searchIndex?: SearchIndex;
 };
 
 const VERSION = "0.38.0-strata";
@@ -375,7 +377,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return { ...t, proof: { root_hash: hex(tree.dataHash), data: t.tx, proof: { total: String(pr.total), index: String(pr.index), leaf_hash: b64(pr.leafHash), aunts: pr.aunts.map(b64) } } };
   });
 
-  for (const [name, method] of searchMethods(chain)) m.set(name, method);
+  for (const [name, method] of searchMethods(chain, ctx.searchIndex)) m.set(name, method);
 
   m.set("abci_info", () => ({
     response: { data: "strata", version: VERSION, app_version: "1", last_block_height: String(chain.height), last_block_app_hash: b64(chain.stateRoot) },

@@ -11,13 +11,33 @@ import { eventPosition, searchPrefix } from "../node/txEventIndex.ts";
 import { blockIdAt, loadBlock, resultsAt, txJson } from "./chainReads.ts";
 import type { StoredTxResult } from "./txJson.ts";
 import { checkpoint, ScanGate } from "./workBudget.ts";
+import type pg from "pg";
+import type { IndexerKind } from "../node/config.ts";
+import { ErrorCode, StrataError } from "../state/errors.ts";
+import { psqlBlockSearch, psqlTxSearch, type TxHit } from "./psqlSearch.ts";
+
+/** Where searches are answered from (config indexer.kind); `psql`: the indexer's database. */
+export type SearchIndex = { kind: IndexerKind; psql?: pg.Pool };
 
 const MAX_SEARCH_HEIGHTS = 10_000;
 /** tx_search answers from at most this many index entries of its indexed condition */
 const MAX_INDEX_HITS = 100_000;
 
-export function searchMethods(chain: Chain): Map<string, Method> {
+export function searchMethods(chain: Chain, index: SearchIndex = { kind: "kv" }): Map<string, Method> {
   const m = new Map<string, Method>();
+  if (index.kind === "null") {
+    // as CometBFT with indexer = "null": say so rather than answer "nothing found"
+    const off = () => {
+      throw new StrataError(ErrorCode.IndexingDisabled, "transaction indexing is disabled on this node (config indexer.kind is \"null\")");
+    };
+    m.set("tx_search", off);
+    m.set("block_search", off);
+    return m;
+  }
+  if (index.kind === "psql") {
+    for (const [name, method] of psqlSearchMethods(chain, index.psql!)) m.set(name, method);
+    return m;
+  }
   // Searches are the one unbounded-looking work an RPC client can ask for: each runs through the
   // scan gate (one at a time node-wide) and yields to the event loop every few ms (checkpoint), and
   // the request's time budget stops it; see docs/rpc.md "Limits and work budgets".
@@ -65,15 +85,7 @@ export function searchMethods(chain: Chain): Map<string, Method> {
       }
     }
     if (desc) hits.reverse();
-    const slice = hits.slice((page - 1) * perPage, page * perPage);
-    const txs = [];
-    const blocks = new Map<number, BlockValue>();
-    for (const h of slice) {
-      await checkpoint();
-      const t = await txJson(chain, new Uint8Array(Buffer.from(h.hash, "hex")), blocks);
-      if (t) txs.push(t);
-    }
-    return { txs, total_count: String(hits.length) };
+    return { txs: await txsJson(chain, hits.slice((page - 1) * perPage, page * perPage)), total_count: String(hits.length) };
   }));
 
   // CometBFT's block_search. Blocks carry no indexed events here beyond their height, so the
@@ -90,12 +102,61 @@ export function searchMethods(chain: Chain): Map<string, Method> {
       if (matches(q, eventMap([], { "tm.event": "NewBlock", "block.height": String(h) }))) heights.push(h);
     }
     if (p.order_by === "desc") heights.reverse();
-    const blocks = [];
-    for (const h of heights.slice((page - 1) * perPage, page * perPage)) {
-      const { block } = await loadBlock(chain, h);
-      blocks.push(blockJson(await blockIdAt(chain, h), block));
-    }
-    return { blocks, total_count: String(heights.length) };
+    return { blocks: await blocksJson(chain, heights.slice((page - 1) * perPage, page * perPage)), total_count: String(heights.length) };
   }));
+  return m;
+}
+
+/** One page of tx hits in tx_search's shape, read from the block store. */
+async function txsJson(chain: Chain, hits: readonly TxHit[]) {
+  const txs = [];
+  const blocks = new Map<number, BlockValue>();
+  for (const h of hits) {
+    await checkpoint();
+    const t = await txJson(chain, new Uint8Array(Buffer.from(h.hash, "hex")), blocks);
+    if (t) txs.push(t);
+  }
+  return txs;
+}
+
+async function blocksJson(chain: Chain, heights: readonly number[]) {
+  const blocks = [];
+  for (const h of heights) {
+    const { block } = await loadBlock(chain, h);
+    blocks.push(blockJson(await blockIdAt(chain, h), block));
+  }
+  return blocks;
+}
+
+/**
+ * The same two methods answered by PostgreSQL (rpc/psqlSearch.ts): the database does the
+ * matching, over every indexed height (no scan window, no hit cap), and the node only reads the
+ * page's txs or blocks from its block store, so the results have the kv index's exact shape.
+ * The answer covers what is indexed: up to the indexer's lag behind the tip.
+ */
+function psqlSearchMethods(chain: Chain, db: pg.Pool): Map<string, Method> {
+  const m = new Map<string, Method>();
+  const unavailable = (e: unknown): never => {
+    if (e instanceof StrataError) throw e;
+    throw new StrataError(ErrorCode.IndexerUnavailable, `the indexer database cannot answer: ${(e as Error).message}`);
+  };
+  m.set("tx_search", async (p) => {
+    const q = parseQuery(p.query as string);
+    const page = intParam(p, "page", 1, 1, 1_000_000);
+    const perPage = intParam(p, "per_page", 30, 1, 100);
+    const { hits, total } = await psqlTxSearch(db, chain.chainId, q, page, perPage, p.order_by === "desc").catch(unavailable);
+    return { txs: await txsJson(chain, hits), total_count: String(total) };
+  });
+  m.set("block_search", async (p) => {
+    const q = parseQuery(p.query as string);
+    const page = intParam(p, "page", 1, 1, 1_000_000);
+    const perPage = intParam(p, "per_page", 30, 1, 100);
+    // a block's only constant key in the kv search is tm.event = NewBlock: decided here
+    const constant = q.conditions.filter((c) => c.key === "tm.event");
+    if (!matches({ text: q.text, conditions: constant }, eventMap([], { "tm.event": "NewBlock" }))) return { blocks: [], total_count: "0" };
+    const rest = q.conditions.filter((c) => c.key !== "tm.event");
+    const { heights, total } = await psqlBlockSearch(db, chain.chainId, rest, page, perPage, p.order_by === "desc").catch(unavailable);
+    return { blocks: await blocksJson(chain, heights), total_count: String(total) };
+  });
   return m;
 }

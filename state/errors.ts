@@ -98,6 +98,11 @@ export const ErrorCode = {
   HeightNotRetained: 506,
   /** a Merkle proof asked for a state this node can read but not prove (a past height) */
   ProofNotAvailable: 507,
+  // search (tx_search, block_search) and the indexer behind it
+  /** config indexer.kind is "null": this node keeps no search index */
+  IndexingDisabled: 508,
+  /** indexer.kind is "psql" and its database cannot answer now (down, unreachable) */
+  IndexerUnavailable: 509,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

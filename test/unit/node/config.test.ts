@@ -18,6 +18,9 @@ describe("node config", () => {
     expect(c.rpc.port).toBe(30000);
     expect(c.rpc.host).toBe("127.0.0.1");
     expect(c.txIndex.events).toBe(false);
+    expect(c.indexer).toEqual({ kind: "kv", psql: { url: "" } });
+    write({ indexer: { kind: "psql", psql: { url: "postgresql://strata@127.0.0.1:5432/strata" } } });
+    expect(loadConfig(home).indexer).toEqual({ kind: "psql", psql: { url: "postgresql://strata@127.0.0.1:5432/strata" } });
   });
 
   it("a bad value is refused naming the field", () => {
@@ -30,6 +33,10 @@ describe("node config", () => {
       [{ pruning: "custom", pruningKeepRecent: -1 }, "pruningKeepRecent"],
       [{ pruning: "custom", pruningKeepRecent: 10, pruningInterval: 0 }, "pruningInterval"],
       [{ minRetainBlocks: 1.5 }, "minRetainBlocks"],
+      [{ indexer: "psql" }, "indexer"],
+      [{ indexer: { kind: "elastic" } }, "indexer.kind"],
+      [{ indexer: { kind: "psql" } }, "indexer.psql.url"],
+      [{ indexer: { kind: "psql", psql: { url: "localhost:5432" } } }, "indexer.psql.url"],
     ] as const) {
       write(c);
       expect(() => loadConfig(home)).toThrow(expect.objectContaining({ code: ErrorCode.InvalidConfig, message: expect.stringContaining(`config.${field}`) }));
