@@ -40,7 +40,7 @@ export function devnetPowers(n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(((n - i) / total) * 100_000));
 }
 
-export type DevnetOptions = { withdrawalDelayMs?: number; slashing?: Record<string, string>; unbondingTimeMs?: number; timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string; blockMaxTxs?: number };
+export type DevnetOptions = { withdrawalDelayMs?: number; slashing?: Record<string, string>; unbondingTimeMs?: number; timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string; blockMaxTxs?: number; evidence?: Record<string, string> };
 
 /** Creates N validator homes sharing one genesis, each bootstrapping to all the others. */
 export async function createDevnet(dir: string, n: number, opts: DevnetOptions = {}): Promise<{ homes: string[]; rpc: string[] }> {
@@ -94,6 +94,7 @@ export async function createDevnet(dir: string, n: number, opts: DevnetOptions =
     // short periods so the whole life cycle can be watched in minutes
     params: {
       ...(opts.blockMaxTxs ? { block: { maxTxs: String(opts.blockMaxTxs) } } : {}),
+      ...(opts.evidence ? { evidence: opts.evidence } : {}),
       staking: { unbondingTimeMs: String(opts.unbondingTimeMs ?? 120_000), maxEntries: "32" },
       slashing: { downtimeJailMs: "60000", ...(opts.slashing ?? {}) },
       // one restaking service served by every genesis validator, and a ststra/stra pool with liquidity

@@ -6,6 +6,10 @@ import { resolveAddress } from "./tx.ts";
 import { registerLstQuery } from "./txLst.ts";
 import { registerLrtQuery } from "./txLrt.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, print, table, type OutputFormat } from "./output.ts";
+import { verified, verifiedLine, withVerifyOptions, type VerifyOpts } from "./verifiedQuery.ts";
+import { verifyBlockResponse, verifyStoreResponse, verifyTxResponse } from "../client/light/verifiedQuery.ts";
+import { Account } from "../state/encoding/types.ts";
+import { accountKey } from "../state/modules/bank/store.ts";
 
 type QOpts = { home: string; node: string; output: OutputFormat };
 
@@ -19,7 +23,8 @@ function withQueryOptions(c: Command): Command {
 export function registerQuery(program: Command): void {
   const q = program.command("query").alias("q").description("read chain state over RPC");
   const bank = q.command("bank").description("bank module queries");
-  withQueryOptions(bank.command("balances <addressOrKey>").description("balances of an account")).action(async (a: string, o: QOpts) => {
+  withVerifyOptions(withQueryOptions(bank.command("balances <addressOrKey>").description("balances of an account"))).action(async (a: string, o: QOpts & VerifyOpts) => {
+    if (o.verify) return verifiedBalances(o, resolveAddress(o.home, a));
     const addr = encodeAddress(resolveAddress(o.home, a));
     const r = await new StrataClient(o.node).balances(addr);
     print(o.output, r, () =>
@@ -69,18 +74,22 @@ export function registerQuery(program: Command): void {
     print(o.output, r, () => table([["PARAM", "VALUE"], ...lines]));
   });
 
-  withQueryOptions(q.command("block [height]").description("a block (latest if no height)")).action(async (h: string | undefined, o: QOpts) => {
+  withVerifyOptions(withQueryOptions(q.command("block [height]").description("a block (latest if no height)"))).action(async (h: string | undefined, o: QOpts & VerifyOpts) => {
     const b = await new StrataClient(o.node).call<any>("block", h ? { height: h } : {});
     const hd = b.block.header;
-    print(o.output, b, () =>
-      [`height    ${hd.height}`, `hash      ${b.block_id.hash}`, `time      ${hd.time}`, `proposer  ${hd.proposer_address}`, `txs       ${b.block.data.txs.length}`, `app hash  ${hd.app_hash}`, `signers   ${b.block.last_commit.signatures.filter((s: any) => s.block_id_flag === 2).length}`].join("\n"),
+    const v = o.verify ? await verified(o, (lc) => verifyBlockResponse(lc, b)) : undefined;
+    if (v && !v.ok) process.exitCode = 1;
+    print(o.output, v ? { ...b, verified: v } : b, () =>
+      [...(v ? [verifiedLine(v)] : []), `height    ${hd.height}`, `hash      ${b.block_id.hash}`, `time      ${hd.time}`, `proposer  ${hd.proposer_address}`, `txs       ${b.block.data.txs.length}`, `app hash  ${hd.app_hash}`, `signers   ${b.block.last_commit.signatures.filter((s: any) => s.block_id_flag === 2).length}`].join("\n"),
     );
   });
 
-  withQueryOptions(q.command("tx <hash>").description("a committed tx and its result")).action(async (hash: string, o: QOpts) => {
-    const t = await new StrataClient(o.node).call<any>("tx", { hash });
+  withVerifyOptions(withQueryOptions(q.command("tx <hash>").description("a committed tx and its result"))).action(async (hash: string, o: QOpts & VerifyOpts) => {
+    const t = await new StrataClient(o.node).call<any>("tx", o.verify ? { hash, prove: true } : { hash });
     const r = t.tx_result;
-    print(o.output, t, () => [`hash    ${t.hash}`, `height  ${t.height} (index ${t.index})`, `result  ${r.code === 0 ? "ok" : `failed (${r.code}): ${r.log}`}`, `gas     ${r.gas_used}`, ...r.events.map((e: any) => `event   ${e.type} ${e.attributes.map((a: any) => `${a.key}=${a.value}`).join(" ")}`)].join("\n"));
+    const v = o.verify ? await verified(o, (lc) => verifyTxResponse(lc, t)) : undefined;
+    if (v && !v.ok) process.exitCode = 1;
+    print(o.output, v ? { ...t, verified: v } : t, () => [...(v ? [verifiedLine(v)] : []), `hash    ${t.hash}`, `height  ${t.height} (index ${t.index})`, `result  ${r.code === 0 ? "ok" : `failed (${r.code}): ${r.log}`}`, `gas     ${r.gas_used}`, ...r.events.map((e: any) => `event   ${e.type} ${e.attributes.map((a: any) => `${a.key}=${a.value}`).join(" ")}`)].join("\n"));
   });
 
   withQueryOptions(
@@ -128,4 +137,26 @@ export function registerQuery(program: Command): void {
       ].join("\n"),
     );
   });
+}
+
+/**
+ * `query bank balances --verify`: the account record itself, read with abci_query "/store" and
+ * its proof, checked against a verified header; balances and nonce are decoded from the proven
+ * bytes. An account the node says does not exist cannot be proven absent (docs/rpc.md).
+ */
+async function verifiedBalances(o: QOpts & VerifyOpts, address: Uint8Array): Promise<void> {
+  const key = accountKey(address);
+  const q = await new StrataClient(o.node).call<any>("abci_query", { path: "/store", data: Buffer.from(key).toString("hex"), prove: true });
+  let account: { nonce: string; balances: Record<string, string> } | undefined;
+  const v = await verified(o, async (lc) => {
+    const r = await verifyStoreResponse(lc, q.response, key);
+    const a = Account.deserialize(r.value);
+    account = { nonce: a.nonce.toString(), balances: Object.fromEntries(a.balances.map((c) => [Buffer.from(c.denom).toString(), c.amount.toString()])) };
+    return r;
+  });
+  if (!v.ok) process.exitCode = 1;
+  const addr = encodeAddress(address);
+  print(o.output, { address: addr, height: q.response.height, ...(account ?? {}), verified: v }, () =>
+    [verifiedLine(v), ...(account ? [`account ${addr} at height ${q.response.height} (nonce ${account.nonce})`, table([["DENOM", "AMOUNT"], ...Object.entries(account.balances).map(([d, x]) => [d, formatUnits(BigInt(x))])])] : [])].join("\n"),
+  );
 }

@@ -108,7 +108,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   let driver: ConsensusDriver | undefined;
   const registry = config.metrics.enabled ? new Registry() : undefined;
   const p2p = await P2P.start(
-    { chainId: chain.chainId, host: config.p2p.host, port: config.p2p.port, peerKeyPath: paths.nodeKey, bootstrap: config.p2p.bootstrap, metricsRegistry: registry },
+    { chainId: chain.chainId, host: config.p2p.host, port: config.p2p.port, peerKeyPath: paths.nodeKey, bootstrap: config.p2p.bootstrap, metricsRegistry: registry, moniker: config.moniker },
     {
       validate: (t, d) => (driver ? driver.validate(t, d) : "ignore"),
       onMessage: (t, d) => driver?.onGossip(t, d),
@@ -178,6 +178,9 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   if (metrics) log.info("metrics listening", { url: `http://${config.metrics.host}:${config.metrics.port}/metrics` });
   const methods = buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
       peers: () => p2p.peers(),
+      peerInfo: () => p2p.peerInfo(),
+      onEvidenceAccepted: (e) => driver!.gossipEvidence(e),
+      p2pAddress: `tcp://${config.p2p.host}:${config.p2p.port}`,
       peerScore: (id) => p2p.score(id),
       consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
       catchingUp: () => driver!.catchingUp(),

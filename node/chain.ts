@@ -28,6 +28,8 @@ import { Mempool, type Admission, type MempoolOptions } from "./mempool.ts";
 import { MempoolLog } from "./mempoolLog.ts";
 import { FatalError } from "./fatal.ts";
 import { BoundedSet } from "./boundedSet.ts";
+import { verifyBlockEvidence, type EvidenceVerdict } from "../consensus/evidence/verifyEvidence.ts";
+import { ChainEvidence } from "./chainEvidence.ts";
 import { InvariantWatch } from "./invariantWatch.ts";
 import { txResultRecords } from "./txResultRecords.ts";
 import { heightSummary } from "../state/heightSummary.ts";
@@ -122,6 +124,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     super();
     this.db = db;
     this.genesis = genesis;
+    this.evidence = new ChainEvidence(db, genesis.chainId);
     this.verifier = opts.verifier;
     this.indexTxEvents = opts.indexTxEvents ?? true;
     this.recordHeightSummary = opts.recordHeightSummary ?? false;
@@ -333,8 +336,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const reaped = this.mempool.reap(bp.maxTxs, bp.maxBytes, bp.maxGas);
     const txs = reaped.map((t) => t.bytes);
     const time = blockTime(this.lastCommit, getLastValidators(this.db), this.lastBlockTime);
-    const evidence = [...this.evidencePool.values()].slice(0, 16);
-    const exec = executeBlock(this.db, { chainId: this.chainId, height, time, txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes), lastCommitSigners: signersOf(this.lastCommit), evidence }, this.verifiedOrCount);
+    const { evidence, misbehaviour } = this.evidence.pool.collect(this.evidence.context(height, time), 16);
+    const exec = executeBlock(this.db, { chainId: this.chainId, height, time, txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes), lastCommitSigners: signersOf(this.lastCommit), misbehaviour }, this.verifiedOrCount);
     const nextValidators = getValidators(exec.overlay);
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
@@ -357,11 +360,17 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return p;
   }
 
-  /** double-sign evidence this node observed, waiting to be put in a block it proposes */
-  private readonly evidencePool = new Map<string, Uint8Array>();
+  /** the evidence pool and the history evidence is checked against (node/chainEvidence.ts) */
+  readonly evidence: ChainEvidence;
 
+  /** Conflicting votes consensus observed at the height it is deciding (verified when proposed). */
   addEvidence(e: Uint8Array): void {
-    if (this.evidencePool.size < 1000) this.evidencePool.set(Buffer.from(e).toString("hex"), e);
+    this.evidence.pool.addUnverified(e);
+  }
+
+  /** Evidence from a client (broadcast_evidence, gossip): verified against the committed chain now. */
+  submitEvidence(raw: Uint8Array): EvidenceVerdict {
+    return this.evidence.pool.submit(raw, this.evidence.context(this.height + 1, this.lastBlockTime));
   }
 
   /** Proposals this node executed (its own, or received and validated), by block id (hex). */
@@ -410,13 +419,16 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const known = this.executedBlock(blockId);
     if (known) return { ok: true, executed: known };
     const { block } = check;
+    // evidence first: a block carrying evidence that breaks a rule is invalid (CometBFT's rule)
+    const ev = verifyBlockEvidence(block.evidence, this.evidence.context(block.header.height, block.header.time));
+    if (!ev.ok) return ev;
     const txs = block.txs.map((b) => this.decodedOf(b));
     // over the block budget: refused before anything is executed
     const over = getBlockLimitViolation(getBlockParams(this.db), txs.map((t, i) => ({ bytes: block.txs[i].length, gas: t instanceof Uint8Array ? 0n : t.gas })));
     if (over) return { ok: false, reason: over };
     const exec = executeBlock(
       this.db,
-      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs, lastCommitSigners: signersOf(block.lastCommit), evidence: block.evidence },
+      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs, lastCommitSigners: signersOf(block.lastCommit), misbehaviour: ev.misbehaviour },
       this.verifiedOrCount,
     );
     const changes = exec.overlay.changes();
@@ -475,7 +487,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.lastCommit = commit;
     this.executed.clear();
     this.invariants?.afterCommit(header.height);
-    for (const e of p.block.evidence) this.evidencePool.delete(Buffer.from(e).toString("hex"));
+    this.evidence.committed(p.block);
     // a committed tx can never be valid again (its nonce is spent): forget what we kept for it
     for (const r of p.results) {
       this.decoded.delete(r.hash);

@@ -20,19 +20,20 @@ import type { WalMessage } from "../consensus/walMessage.ts";
 import { asStorageFault, FatalError } from "./fatal.ts";
 import { polRound, type ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
-import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
+import { encodeEvidence } from "../consensus/evidence/duplicateVoteEvidence.ts";
 import type { ProposerSchedule } from "./proposerSchedule.ts";
 import { newConsensusStats, recordCommit, recordDecisionRound, summarizeConsensusStats, type ConsensusStatsSummary } from "./consensusStats.ts";
 import { PeerShunList } from "./peerShun.ts";
 import { ProposalTxs } from "./proposalTxs.ts";
 import { fetchMissingTxs } from "./proposalTxFetch.ts";
 import { gossipVerdict, type GossipTopic, type Verdict } from "./gossipVerdict.ts";
+import { evidenceVerdict } from "./evidenceGossip.ts";
 import { serveSync } from "./blockSyncServer.ts";
 import { bestPeer, fetchBlocks, verifySyncedBlock } from "./blockSync.ts";
 import { checkOwnWalRecord, replayWal, resumeRound } from "./walReplay.ts";
 
 export type Network = {
-  publish(topic: "tx" | "proposal" | "vote", data: Uint8Array): Promise<void>;
+  publish(topic: "tx" | "proposal" | "vote" | "evidence", data: Uint8Array): Promise<void>;
   request(peerId: string, req: Uint8Array, timeoutMs?: number): Promise<Uint8Array>;
   peers(): string[];
 };
@@ -403,7 +404,7 @@ export class ConsensusDriver {
     return this.proposalTxs.message(proposal, block, this.nonce++);
   }
 
-  private publish(topic: "proposal" | "vote" | "tx", data: Uint8Array): void {
+  private publish(topic: "proposal" | "vote" | "tx" | "evidence", data: Uint8Array): void {
     this.net.publish(topic, data).catch((err) => this.log.debug("publish failed", { topic, err: String(err) }));
   }
 
@@ -519,11 +520,17 @@ export class ConsensusDriver {
       validator: (a) => this.byAddr.get(a),
       decodeProposal: (d) => this.proposalTxs.decode(d),
       verified: () => void this.stats.signatureVerifications++,
+      evidence: (d) => evidenceVerdict(this.chain.submitEvidence(d)),
     });
   }
 
-  onGossip(topic: "tx" | "proposal" | "vote", data: Uint8Array): void {
-    if (this.stopped || !this.started) return;
+  /** Evidence a client sent (broadcast_evidence) and this node accepted: to every peer's pool. */
+  gossipEvidence(raw: Uint8Array): void {
+    if (!this.stopped) this.publish("evidence", raw);
+  }
+
+  onGossip(topic: "tx" | "proposal" | "vote" | "evidence", data: Uint8Array): void {
+    if (this.stopped || !this.started || topic === "evidence") return; // evidence: pooled by its validator (evidenceVerdict)
     if (topic === "tx") {
       for (const tx of TxBatchMsg.deserialize(data).txs) {
         // already have it, or no longer valid: nothing to do

@@ -9,7 +9,7 @@ import { txBatchVerdict } from "./txBatchValidity.ts";
 import { VoteMsg, type ProposalMsgValue } from "./wire.ts";
 
 export type Verdict = "accept" | "reject" | "ignore";
-export type GossipTopic = "tx" | "proposal" | "vote";
+export type GossipTopic = "tx" | "proposal" | "vote" | "evidence";
 
 export type VerdictContext = {
   chainId: string;
@@ -20,6 +20,8 @@ export type VerdictContext = {
   decodeProposal(data: Uint8Array): ProposalMsgValue;
   /** counts a signature verification (bench figures) */
   verified(): void;
+  /** evidence: verified against the committed chain and, if valid, kept in the pool (node/evidenceGossip.ts) */
+  evidence(data: Uint8Array): Verdict;
 };
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -28,6 +30,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 export function gossipVerdict(topic: GossipTopic, data: Uint8Array, ctx: VerdictContext): Verdict {
   try {
     if (topic === "tx") return txBatchVerdict(data, ctx.chainId);
+    if (topic === "evidence") return ctx.evidence(data);
     if (topic === "vote") {
       const { vote } = VoteMsg.deserialize(data);
       const b = vote.body;

@@ -22,8 +22,8 @@ import { runAsInput } from "./processGuard.ts";
 import { SyncGuard } from "./syncGuard.ts";
 import { MAX_TXS_PER_BLOCK } from "../state/encoding/types.ts";
 
-export type TopicName = "tx" | "proposal" | "vote";
-const perTopic = (): Record<TopicName, number> => ({ tx: 0, proposal: 0, vote: 0 });
+export type TopicName = "tx" | "proposal" | "vote" | "evidence";
+const perTopic = (): Record<TopicName, number> => ({ tx: 0, proposal: 0, vote: 0, evidence: 0 });
 export type ValidationResult = "accept" | "reject" | "ignore";
 export type P2PHandlers = {
   validate(topic: TopicName, data: Uint8Array): ValidationResult;
@@ -38,7 +38,14 @@ export type P2POptions = {
   bootstrap: string[];
   /** when set, libp2p's own metrics (connections, streams, bytes per protocol) are registered here */
   metricsRegistry?: Registry;
+  /** told to peers through identify's agent version (`strata/1 (<moniker>)`), for their net_info */
+  moniker?: string;
 };
+
+/** What net_info says of a connected peer. */
+export type PeerInfo = { peerId: string; remoteAddr: string; outbound: boolean; openedAt: number; listenAddrs: string[]; moniker: string };
+
+const AGENT = /^strata\/1 \((.*)\)$/s;
 type Log = { debug(m: string, f?: Record<string, unknown>): void; info(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void };
 
 const MAX_SYNC_BYTES = 32 * 1024 * 1024;
@@ -48,12 +55,12 @@ const MAX_SYNC_REQUEST_BYTES = 32 * MAX_TXS_PER_BLOCK + 1024;
 const SYNC_REQUEST_TIMEOUT_MS = 5_000;
 /** penalty points (gossipsub app-specific score, weight 1) per abuse of the sync protocol */
 const SYNC_ABUSE_PENALTY = 20;
-const TOPICS: TopicName[] = ["tx", "proposal", "vote"];
+const TOPICS: TopicName[] = ["tx", "proposal", "vote", "evidence"];
 /**
  * Largest message an honest node publishes per topic (a vote is fixed-size, ~200 B; a compact
  * proposal holds at most MAX_TXS_PER_BLOCK hashes); anything bigger is rejected unread.
  */
-const MAX_GOSSIP_BYTES: Record<TopicName, number> = { vote: 1024, proposal: 8 << 20, tx: 20 << 20 };
+const MAX_GOSSIP_BYTES: Record<TopicName, number> = { vote: 1024, proposal: 8 << 20, tx: 20 << 20, evidence: 4096 };
 
 async function loadOrCreateKey(path: string) {
   if (existsSync(path)) {
@@ -117,7 +124,7 @@ export class P2P {
       connectionManager: { maxConnections: 100 },
       ...(opts.metricsRegistry ? { metrics: prometheusMetrics({ registry: opts.metricsRegistry, collectDefaultMetrics: false, preserveExistingMetrics: true }) } : {}),
       services: {
-        identify: identify(),
+        identify: identify(opts.moniker !== undefined ? { agentVersion: `strata/1 (${opts.moniker})` } : {}),
         pubsub: gossipsub({
           allowPublishToZeroTopicPeers: true,
           emitSelf: false,
@@ -296,6 +303,27 @@ export class P2P {
 
   peers(): string[] {
     return [...new Set(this.node.getPeers().map((p) => p.toString()))];
+  }
+
+  /** Each connected peer once (its oldest connection), with what identify told us of it. */
+  async peerInfo(): Promise<PeerInfo[]> {
+    const out = new Map<string, PeerInfo>();
+    for (const c of this.node.getConnections()) {
+      const id = c.remotePeer.toString();
+      if (out.has(id) && out.get(id)!.openedAt <= c.timeline.open) continue;
+      let listenAddrs: string[] = [];
+      let moniker = "";
+      try {
+        const p = await this.node.peerStore.get(c.remotePeer);
+        listenAddrs = p.addresses.map((a) => a.multiaddr.toString());
+        const agent = p.metadata.get("AgentVersion");
+        moniker = agent ? (AGENT.exec(new TextDecoder().decode(agent))?.[1] ?? "") : "";
+      } catch {
+        /* not identified yet */
+      }
+      out.set(id, { peerId: id, remoteAddr: c.remoteAddr.toString(), outbound: c.direction === "outbound", openedAt: c.timeline.open, listenAddrs, moniker });
+    }
+    return [...out.values()];
   }
 
   async stop(): Promise<void> {

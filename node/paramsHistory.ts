@@ -6,8 +6,8 @@
 import { ChainKey } from "../state/keys.ts";
 import type { Change, KVReader } from "../state/store/types.ts";
 
-/** The state keys that make up the consensus params (block limits; add evidence params here). */
-export const CONSENSUS_PARAM_KEYS: readonly Uint8Array[] = [ChainKey.blockParams];
+/** The state keys that make up the consensus params (block limits, evidence max age). */
+export const CONSENSUS_PARAM_KEYS: readonly Uint8Array[] = [ChainKey.blockParams, ChainKey.evidenceParams];
 
 export type ParamsRecord = { height: number; value: Uint8Array };
 

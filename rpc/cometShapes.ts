@@ -1,6 +1,8 @@
 // Our blocks in CometBFT v0.38's JSON shapes: string heights, upper-hex hashes, base64 bytes,
 // RFC 3339 times, block ids with part set headers.
 import type { BlockValue, CommitValue, HeaderValue } from "../state/encoding/types.ts";
+import { decodeEvidence } from "../consensus/evidence/duplicateVoteEvidence.ts";
+import { duplicateVoteEvidenceJson } from "../client/evidenceJson.ts";
 
 export const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex").toUpperCase();
 export const b64 = (b: Uint8Array): string => Buffer.from(b).toString("base64");
@@ -52,7 +54,12 @@ export function blockJson(id: Uint8Array, b: BlockValue) {
     block: {
       header: headerJson(b.header),
       data: { txs: b.txs.map(b64) },
-      evidence: { evidence: [] },
+      // v0.38's evidence list: each DuplicateVoteEvidence with its two votes (power and time
+      // fields are not in our evidence bytes: see the validator's misbehaviour event instead)
+      evidence: { evidence: b.evidence.flatMap((raw) => {
+        const e = decodeEvidence(raw);
+        return e ? [duplicateVoteEvidenceJson(e.voteA, e.voteB)] : [];
+      }) },
       last_commit: commitJson(b.lastCommit),
     },
   };

@@ -41,6 +41,8 @@ export const METHOD_PARAMS: Record<string, readonly ParamSpec[]> = {
   broadcast_tx_sync: [tx],
   broadcast_tx_commit: [tx],
   check_tx: [tx],
+  /** CometBFT's DuplicateVoteEvidence JSON ({type, value} or the value alone) */
+  broadcast_evidence: [{ name: "evidence", required: true, kind: { type: "json", maxBytes: 8192 } }],
   tx: [hash, bool("prove")],
   tx_search: search,
   block_search: [query, int("page"), int("per_page"), orderBy],

@@ -9,6 +9,7 @@ import { ErrorCode, StrataError } from "../state/errors.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 import { getBlockParams } from "../state/params.ts";
+import { getEvidenceParams } from "../state/evidenceParams.ts";
 import { proveKey } from "../state/store/commitment.ts";
 import type { Chain } from "../node/chain.ts";
 import { validatorSetAt } from "../node/validatorHistory.ts";
@@ -20,6 +21,10 @@ import { b64, blockIdJson, blockJson, headerJson, hex, rfc3339 } from "./cometSh
 import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
 import { blockIdAt, blockResultsAt, loadBlock, txJson } from "./chainReads.ts";
 import { searchMethods, type SearchIndex } from "./searchMethods.ts";
+import { evidenceFromJson } from "./evidenceJson.ts";
+import { proveFromTree, txTree, type TxTree } from "../consensus/txProof.ts";
+import { ipOf, nodeIdOf, tcpAddress } from "./nodeId.ts";
+import { evidenceHash } from "../consensus/evidence/duplicateVoteEvidence.ts";
 import { eventJson, txResultJson, type StoredTxResult } from "./txJson.ts";
 import { appMethods, appQueryByPath, appQuerySummaries } from "./appMethods.ts";
 
@@ -36,7 +41,13 @@ export type RpcContext = {
   nodeId?: string;
   /** called with each tx the mempool accepted over RPC (the node gossips them) */
   onTxAccepted?: (tx: Uint8Array) => void;
+  /** called with evidence a client sent and this node accepted (the node gossips it) */
+  onEvidenceAccepted?: (evidence: Uint8Array) => void;
   peers?: () => string[];
+  /** connected peers with what identify told of them (net_info) */
+  peerInfo?: () => Promise<{ peerId: string; remoteAddr: string; outbound: boolean; openedAt: number; listenAddrs: string[]; moniker: string }[]>;
+  /** this node's p2p listen address, `tcp://host:port` (node_info.listen_addr, as CometBFT) */
+  p2pAddress?: string;
   /** gossipsub score of a peer, as this node sees it */
   peerScore?: (peerId: string) => number;
   consensus?: () => { height: number; round: number; step: number; evidence: number; stats: Record<string, number> };
@@ -65,7 +76,17 @@ function pubKeyJson(pk: Uint8Array) {
 export function buildMethods(ctx: RpcContext): Map<string, Method> {
   const { chain } = ctx;
   const m = new Map<string, Method>();
-  const nodeIdHex = ctx.nodeId ? hex(sha256(new TextEncoder().encode(ctx.nodeId)).subarray(0, 20)).toLowerCase() : "0".repeat(40);
+  const nodeIdHex = nodeIdOf(ctx.nodeId);
+  const nodeInfo = (id: string, listenAddr: string, moniker: string, libp2pPeerId: string, rpcAddress: string) => ({
+    protocol_version: { p2p: "8", block: "11", app: "1" },
+    id,
+    listen_addr: listenAddr,
+    network: chain.chainId,
+    version: VERSION,
+    channels: "",
+    moniker,
+    other: { tx_index: "on", rpc_address: rpcAddress, libp2p_peer_id: libp2pPeerId },
+  });
 
   // CometBFT answers {} when healthy; we also fail it while syncing or when blocks stopped, so a
   // load balancer or a probe can take the node out of rotation.
@@ -79,16 +100,7 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const vals = chain.validators();
     const me = ctx.validatorPubkey ? vals.find((v) => Buffer.compare(v.pubkey, ctx.validatorPubkey!) === 0) : undefined;
     return {
-      node_info: {
-        protocol_version: { p2p: "8", block: "11", app: "1" },
-        id: nodeIdHex,
-        listen_addr: ctx.rpcAddress,
-        network: chain.chainId,
-        version: VERSION,
-        channels: "",
-        moniker: ctx.moniker,
-        other: { tx_index: "on", rpc_address: `tcp://${ctx.rpcAddress}`, libp2p_peer_id: ctx.nodeId ?? "" },
-      },
+      node_info: nodeInfo(nodeIdHex, ctx.p2pAddress ?? ctx.rpcAddress, ctx.moniker, ctx.nodeId ?? "", `tcp://${ctx.rpcAddress}`),
       sync_info: {
         latest_block_hash: meta.height > 0 ? hex(meta.lastBlockId) : "",
         latest_app_hash: hex(meta.stateRoot),
@@ -119,11 +131,29 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return earliestSeen.json;
   }
 
-  // score: this node's gossipsub score of the peer (not in CometBFT): negative once it sent
-  // messages our validators rejected or abused the sync protocol
-  m.set("net_info", () => {
-    const peers = ctx.peers?.() ?? [];
-    return { listening: true, listeners: [], n_peers: String(peers.length), peers: peers.map((id) => ({ node_info: { id, moniker: "" }, is_outbound: false, remote_ip: "127.0.0.1", score: ctx.peerScore?.(id) ?? 0 })) };
+  // v0.38's shape; a peer's id is derived from its libp2p id as our own status id is (nodeId.ts),
+  // its moniker comes from identify (empty until identified). connection_status says how long
+  // the connection is open; per-peer byte rates are not measured (libp2p counts them per
+  // protocol, see /metrics). score: this node's gossipsub score of the peer (not in CometBFT):
+  // negative once it sent messages our validators rejected or abused the sync protocol.
+  m.set("net_info", async () => {
+    const peers = ctx.peerInfo ? await ctx.peerInfo() : (ctx.peers?.() ?? []).map((peerId) => ({ peerId, remoteAddr: "", outbound: false, openedAt: Date.now(), listenAddrs: [], moniker: "" }));
+    const now = Date.now();
+    return {
+      listening: true,
+      listeners: ctx.p2pAddress ? [`Listener(@${ctx.p2pAddress})`] : [],
+      n_peers: String(peers.length),
+      peers: peers.map((p) => {
+        const since = { Start: rfc3339(p.openedAt), Active: true, Duration: String(BigInt(Math.max(0, now - p.openedAt)) * 1_000_000n) };
+        return {
+          node_info: nodeInfo(nodeIdOf(p.peerId), p.listenAddrs.length ? tcpAddress(p.listenAddrs[0]) : tcpAddress(p.remoteAddr), p.moniker, p.peerId, ""),
+          is_outbound: p.outbound,
+          connection_status: { Duration: since.Duration, SendMonitor: since, RecvMonitor: since, Channels: [] },
+          remote_ip: ipOf(p.remoteAddr),
+          score: ctx.peerScore?.(p.peerId) ?? 0,
+        };
+      }),
+    };
   });
 
   // the genesis document in base64 chunks, as v0.38 serves large geneses; ours is one chunk
@@ -161,9 +191,11 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
 
   function consensusParams(params: KVReader) {
     const bp = getBlockParams(params);
+    const ep = getEvidenceParams(params);
     return {
       block: { max_bytes: String(bp.maxBytes), max_gas: String(bp.maxGas) },
-      evidence: { max_age_num_blocks: "100000", max_age_duration: "172800000000000", max_bytes: "1048576" },
+      // max_age_duration in nanoseconds, as v0.38 sends a Go duration
+      evidence: { max_age_num_blocks: String(ep.maxAgeNumBlocks), max_age_duration: String(BigInt(ep.maxAgeDurationMs) * 1_000_000n), max_bytes: "1048576" },
       validator: { pub_key_types: ["ed25519"] },
       version: { app: "1" },
       abci: { vote_extensions_enable_height: "0" },
@@ -283,6 +315,18 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return { ...txResultJson({ ...r, gasWanted: String(r.gasWanted), gasUsed: String(r.gasUsed) }), hash: r.hash, charged: r.charged };
   });
 
+  // v0.38's broadcast_evidence: a DuplicateVoteEvidence from anyone, verified now against the
+  // committed chain (the set of its height, membership, signatures, maximum age); refused with
+  // InvalidEvidence naming the rule it broke, or kept in this node's evidence pool and gossiped
+  // to its peers' pools (node/evidenceGossip.ts). Answers the evidence hash.
+  m.set("broadcast_evidence", (p) => {
+    const raw = evidenceFromJson(p.evidence as Record<string, unknown>);
+    const v = chain.submitEvidence(raw);
+    if (!v.ok) throw new StrataError(ErrorCode.InvalidEvidence, `evidence breaks rule ${v.rule}: ${v.reason}`);
+    ctx.onEvidenceAccepted?.(raw);
+    return { hash: evidenceHash(raw) };
+  });
+
   m.set("broadcast_tx_commit", async (p) => {
     const bytes = reqBase64(p, "tx", MAX_TX_BYTES + 1024);
     const check = await checkAndGossip(bytes);
@@ -306,6 +350,9 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return { check_tx: checkTx, tx_result: txResultJson(found.result), hash: check.hash, height: String(found.height) };
   });
 
+  // tx trees of the last blocks proofs were asked for: a block's tree costs O(its txs) hashes
+  // (~0.1 s for 5,000 txs), a proof from a kept tree O(16)
+  const txTrees = new Map<number, { tree: TxTree; dataHash: Uint8Array }>();
   m.set("tx", async (p) => {
     const hash = reqHash(p, "hash");
     const t = await txJson(chain, hash);
@@ -316,7 +363,18 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       if (d) throw new StrataError(ErrorCode.TxExpired, `tx ${hex(hash)} expired: dropped from the mempool at height ${d.height} (${d.reason}) without being included; resubmit it`);
       throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} not found`);
     }
-    return t;
+    if (!p.prove) return t;
+    // v0.38's TxProof against the header's data_hash (SSZ tx list root, consensus/txProof.ts)
+    const h = Number(t.height);
+    let tree = txTrees.get(h);
+    if (!tree) {
+      const { block } = await loadBlock(chain, h);
+      tree = { tree: txTree(block.txs), dataHash: block.header.txsHash };
+      if (txTrees.size >= 8) txTrees.delete(txTrees.keys().next().value!);
+      txTrees.set(h, tree);
+    }
+    const pr = proveFromTree(tree.tree, t.index);
+    return { ...t, proof: { root_hash: hex(tree.dataHash), data: t.tx, proof: { total: String(pr.total), index: String(pr.index), leaf_hash: b64(pr.leafHash), aunts: pr.aunts.map(b64) } } };
   });
 
   for (const [name, method] of searchMethods(chain, ctx.searchIndex)) m.set(name, method);
@@ -392,7 +450,7 @@ function discover(m: Map<string, Method>) {
 /** A declared param (methodParams.ts) as an OpenRPC content descriptor. */
 function openRpcParam(s: ParamSpec) {
   const k = s.kind;
-  const schema = k.type === "int" ? { type: ["integer", "string"], pattern: "^-?[0-9]+$" } : k.type === "bool" ? { type: "boolean" } : k.type === "enum" ? { enum: k.values } : { type: "string", maxLength: k.maxLength };
+  const schema = k.type === "int" ? { type: ["integer", "string"], pattern: "^-?[0-9]+$" } : k.type === "bool" ? { type: "boolean" } : k.type === "enum" ? { enum: k.values } : k.type === "json" ? { type: "object" } : { type: "string", maxLength: k.maxLength };
   return { name: s.name, required: s.required ?? false, schema };
 }
 

@@ -10,7 +10,9 @@ export type ParamKind =
   | { type: "string"; maxLength: number; pattern?: RegExp }
   /** true/false, or "true"/"false" (URI form) */
   | { type: "bool" }
-  | { type: "enum"; values: readonly string[] };
+  | { type: "enum"; values: readonly string[] }
+  /** a JSON object, or its text (URI form); at most maxBytes of JSON text */
+  | { type: "json"; maxBytes: number };
 
 export type ParamSpec = { name: string; kind: ParamKind; required?: boolean };
 
@@ -40,6 +42,19 @@ function check(spec: ParamSpec, v: unknown): unknown {
     case "enum":
       if (typeof v === "string" && kind.values.includes(v)) return v;
       throw new RpcParamsError(`${name} must be one of ${kind.values.map((x) => JSON.stringify(x)).join(", ")}`);
+    case "json": {
+      let o = v;
+      if (typeof v === "string") {
+        if (v.length > kind.maxBytes) throw new RpcParamsError(`${name} is larger than ${kind.maxBytes} bytes of JSON`);
+        try {
+          o = JSON.parse(v);
+        } catch {
+          throw new RpcParamsError(`${name} must be a JSON object (or its text), and this text does not parse`);
+        }
+      } else if (JSON.stringify(v).length > kind.maxBytes) throw new RpcParamsError(`${name} is larger than ${kind.maxBytes} bytes of JSON`);
+      if (typeof o !== "object" || o === null || Array.isArray(o)) throw new RpcParamsError(`${name} must be a JSON object, got ${describe(o)}`);
+      return o;
+    }
     case "string":
       if (typeof v !== "string") throw new RpcParamsError(`${name} must be a string, got ${describe(v)}`);
       if (v.length > kind.maxLength) throw new RpcParamsError(`${name} is longer than ${kind.maxLength} characters`);

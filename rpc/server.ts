@@ -7,7 +7,8 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Socket } from "node:net";
 import { readFileSync } from "node:fs";
-import { RpcCode, RpcError, rpcErrorResponse, RpcReason, type Method } from "./jsonrpc.ts";
+import { errorResponse, RpcCode, RpcError, rpcErrorResponse, RpcParamsError, RpcReason, type Method } from "./jsonrpc.ts";
+import { uriArg } from "./uriArgs.ts";
 import { registerWebsocket } from "./websocket.ts";
 import { Dispatcher, DEFAULT_DISPATCH_LIMITS, type Outcome } from "./dispatcher.ts";
 import type { EventBus } from "./eventBus.ts";
@@ -133,12 +134,18 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
     return send(reply, failed ? { ...o, status: 503 } : o);
   });
 
-  // URI form: GET /<method>?a=b. CometBFT quotes string params ("abc"); strip the quotes. Values
-  // stay strings (or arrays of them, for a repeated key): the dispatcher checks their types.
+  // URI form: GET /<method>?a=b, values as CometBFT writes them ("quoted" strings, 0x… bytes:
+  // uriArgs.ts). Values stay strings (or arrays of them, for a repeated key): the dispatcher
+  // checks their types.
   app.get("/:method", async (req, reply) => {
     const { method } = req.params as { method: string };
     const params: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(req.query as Record<string, unknown>)) params[k] = typeof v === "string" ? v.replace(/^"(.*)"$/s, "$1") : v;
+    try {
+      for (const [k, v] of Object.entries(req.query as Record<string, unknown>)) params[k] = typeof v === "string" ? uriArg(k, v) : v;
+    } catch (e) {
+      if (!(e instanceof RpcParamsError)) throw e;
+      return send(reply, { status: 200, text: JSON.stringify(errorResponse(-1, RpcCode.InvalidParams, "Invalid params", e.message)) });
+    }
     return send(reply, await dispatcher.handleCall(method, params, { ip: req.ip }));
   });
 

@@ -15,6 +15,7 @@ import { BONDED_POOL } from "./modules/staking/keeper.ts";
 import { incrementPeriod, initializeDelegation, initializeValidator } from "./modules/distribution/keeper.ts";
 import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
 import { makeReaders, parseBlockParams, parseTxParams } from "./paramsParse.ts";
+import { DEFAULT_EVIDENCE_PARAMS, parseEvidenceParams, setEvidenceParams, type EvidenceParamsValue } from "./evidenceParams.ts";
 import { ChainKey } from "./keys.ts";
 import { mint } from "./modules/bank/keeper.ts";
 import {
@@ -35,6 +36,7 @@ export type Genesis = {
   authority: Uint8Array;
   txParams: TxParamsValue;
   blockParams: BlockParamsValue;
+  evidenceParams: EvidenceParamsValue;
   accounts: GenesisAccount[];
   validators: ValidatorEntryValue[];
   /** each module's parsed part of `params` (its manifest's `genesis`), by module name */
@@ -64,9 +66,10 @@ export function parseGenesis(json: unknown): Genesis {
 
   const params = obj(g.params ?? {}, "params");
   const parts = APP.modules.filter((m) => m.genesis).map((m) => ({ name: m.name, def: m.genesis! }));
-  onlyKeys(params, ["tx", "block", ...parts.map((p) => p.def.key)], "params");
+  onlyKeys(params, ["tx", "block", "evidence", ...parts.map((p) => p.def.key)], "params");
   const txParams = parseTxParams(params.tx, DEFAULT_TX_PARAMS, "params.tx", fail);
   const blockParams = parseBlockParams(params.block, DEFAULT_BLOCK_PARAMS, txParams.maxTxBytes, "params.block", fail);
+  const evidenceParams = parseEvidenceParams(params.evidence, DEFAULT_EVIDENCE_PARAMS, "params.evidence", fail);
 
   if (!Array.isArray(g.accounts)) fail("accounts", "must be an array");
   const seen = new Set<string>();
@@ -114,7 +117,7 @@ export function parseGenesis(json: unknown): Genesis {
   });
   const context = { authority, params, validators };
   const modules = new Map(parts.map((p) => [p.name, p.def.parse(params[p.def.key], context, `params.${p.def.key}`, fail)]));
-  return { chainId, genesisTime, authority, txParams, blockParams, accounts, validators, modules, params };
+  return { chainId, genesisTime, authority, txParams, blockParams, evidenceParams, accounts, validators, modules, params };
 }
 
 /**
@@ -125,6 +128,7 @@ export function parseGenesis(json: unknown): Genesis {
 export function initChain(store: Overlay, g: Genesis): void {
   setTxParams(store, g.txParams);
   setBlockParams(store, g.blockParams);
+  setEvidenceParams(store, g.evidenceParams);
   setValidators(store, g.validators);
   store.set(ChainKey.authority, g.authority);
   store.set(ChainKey.chainId, new TextEncoder().encode(g.chainId));

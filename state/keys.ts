@@ -23,6 +23,8 @@ export const ChainKey = {
   /** S_H: the set that signed the last block (verifies the next block's lastCommit) */
   validatorsLast: Uint8Array.of(Prefix.chain, 0x07),
   lastBlockTime: Uint8Array.of(Prefix.chain, 0x08),
+  /** evidence max age (state/evidenceParams.ts); 0x20 leaves 0x09.. to the chain's other records */
+  evidenceParams: Uint8Array.of(Prefix.chain, 0x20),
 } as const;
 
 export function prefixed(prefix: Uint8Array, ...parts: Uint8Array[]): Uint8Array {

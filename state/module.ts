@@ -6,6 +6,7 @@ import type { Type } from "@chainsafe/ssz";
 import type { ExecContext } from "./context.ts";
 import type { StrataError } from "./errors.ts";
 import type { Fail } from "./paramsParse.ts";
+import type { Misbehaviour } from "./misbehaviour.ts";
 import type { KVReader, KVScanner } from "./store/types.ts";
 import type { ValidatorEntryValue } from "./validators.ts";
 
@@ -29,7 +30,8 @@ export type BeginBlockInfo = {
   /** the set that signed the previous block, and which of it did */
   lastValidators: readonly ValidatorEntryValue[];
   lastCommitSigners: readonly Uint8Array[];
-  evidence: readonly Uint8Array[];
+  /** verified misbehaviour carried by the block (consensus/evidence/ checked the evidence) */
+  misbehaviour: readonly Misbehaviour[];
   /** the previous block's time (unix ms) */
   lastBlockTime: number;
 };

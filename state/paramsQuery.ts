@@ -4,6 +4,7 @@
 import type { KVReader } from "./store/types.ts";
 import { encodeAddress } from "./crypto/address.ts";
 import { getBlockParams, getTxParams } from "./params.ts";
+import { getEvidenceParams } from "./evidenceParams.ts";
 import { getParams as staking } from "./modules/staking/store.ts";
 import { getParams as slashing } from "./modules/slashing/store.ts";
 import { getParams as distribution } from "./modules/distribution/store.ts";
@@ -19,12 +20,13 @@ function json(v: unknown): unknown {
   return v;
 }
 
-export const PARAM_SPACES = ["tx", "block", "staking", "slashing", "distribution", "lst", "lrt", "strategy"] as const;
+export const PARAM_SPACES = ["tx", "block", "evidence", "staking", "slashing", "distribution", "lst", "lrt", "strategy"] as const;
 
 export function queryParams(s: KVReader): Record<(typeof PARAM_SPACES)[number], unknown> {
   return {
     tx: json(getTxParams(s)),
     block: json(getBlockParams(s)),
+    evidence: json(getEvidenceParams(s)),
     staking: json(staking(s)),
     slashing: json(slashing(s)),
     distribution: json(distribution(s)),

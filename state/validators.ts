@@ -3,6 +3,7 @@
 import { ByteListType, ContainerType, ListCompositeType, type ValueOf } from "@chainsafe/ssz";
 import { Bytes32, Uint64Num } from "./encoding/types.ts";
 import { ChainKey } from "./keys.ts";
+import { addressFromPubkey } from "./crypto/address.ts";
 import type { Overlay } from "./store/overlay.ts";
 import type { KVReader } from "./store/types.ts";
 
@@ -55,7 +56,17 @@ export function shiftValidatorSets(store: Overlay, decided: ValidatorEntryValue[
   setIfChanged(store, ChainKey.validatorsPending, ValidatorList.serialize(decided));
 }
 
-/** Commits to the set (keys and powers, in order): the header's validatorsHash. */
-export function validatorsHash(vals: ValidatorEntryValue[]): Uint8Array {
-  return ValidatorList.hashTreeRoot(vals);
+/** What the header's validatorsHash commits to per validator: key and power, as CometBFT's SimpleValidator. */
+const HashedValidator = new ContainerType({ pubkey: Bytes32, power: Uint64Num }, { typeName: "HashedValidator" });
+const HashedValidatorList = new ListCompositeType(HashedValidator, 1024);
+
+/**
+ * The header's validatorsHash: the set's keys and powers in CometBFT's order (power descending,
+ * then address ascending), whatever order the caller holds them in. Monikers and state order
+ * are left out, so a light client can recompute it from the `validators` RPC alone.
+ */
+export function validatorsHash(vals: readonly { pubkey: Uint8Array; power: number }[]): Uint8Array {
+  const keyed = vals.map((v) => ({ v, addr: addressFromPubkey(v.pubkey) }));
+  keyed.sort((a, b) => (a.v.power !== b.v.power ? b.v.power - a.v.power : Buffer.compare(a.addr, b.addr)));
+  return HashedValidatorList.hashTreeRoot(keyed.map(({ v }) => ({ pubkey: v.pubkey, power: v.power })));
 }

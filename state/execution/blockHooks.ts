@@ -1,5 +1,5 @@
 // What every block does besides its txs, in order: begin block (distribution pays the signers
-// of the previous block, slashing tracks liveness and evidence), txs, end block (staking
+// of the previous block, slashing tracks liveness and punishes verified misbehaviour), txs, end block (staking
 // matures unbondings, the LST and LRT run their epochs, staking decides S_{H+2}).
 //
 // Begin/end-block work must be total: a throw here would halt every node at the same height.
@@ -12,6 +12,7 @@ import type { ExecContext } from "../context.ts";
 import { event } from "../events.ts";
 import { getLastBlockTime, setLastBlockTime } from "../lastBlockTime.ts";
 import { updateActiveSet } from "../modules/staking/keeper.ts";
+import type { Misbehaviour } from "../misbehaviour.ts";
 import { getLastValidators, getPendingValidators, shiftValidatorSets, type ValidatorEntryValue } from "../validators.ts";
 
 /** Runs `fn` in a child overlay; on any throw its writes are dropped and an event says so. */
@@ -31,8 +32,8 @@ export function guardedStep<T>(ctx: ExecContext, step: string, fn: (c: ExecConte
 }
 
 /** Every module's begin block, in the app's order, each guarded. */
-export function beginBlock(app: App, ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], evidence: readonly Uint8Array[]): void {
-  const info = { lastValidators: getLastValidators(ctx.store), lastCommitSigners, evidence, lastBlockTime: getLastBlockTime(ctx.store) ?? ctx.time };
+export function beginBlock(app: App, ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], misbehaviour: readonly Misbehaviour[]): void {
+  const info = { lastValidators: getLastValidators(ctx.store), lastCommitSigners, misbehaviour, lastBlockTime: getLastBlockTime(ctx.store) ?? ctx.time };
   for (const m of app.modules) if (m.beginBlock) guardedStep(ctx, `${m.name}/begin_block`, (c) => m.beginBlock!(c, info));
 }
 

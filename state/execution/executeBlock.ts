@@ -7,6 +7,7 @@ import { decodeTx, type DecodedTx } from "../tx/decodeTx.ts";
 import { asFailure, processTx, type TxResult } from "../tx/processTx.ts";
 import { beginBlock, endBlock } from "./blockHooks.ts";
 import { APP, type App } from "../app.ts";
+import type { Misbehaviour } from "../misbehaviour.ts";
 
 export type BlockInput = {
   chainId: string;
@@ -16,8 +17,8 @@ export type BlockInput = {
   txs: readonly (Uint8Array | DecodedTx)[];
   /** consensus addresses that signed the previous block (its commit is in this block) */
   lastCommitSigners?: readonly Uint8Array[];
-  /** double-sign evidence carried by the block */
-  evidence?: readonly Uint8Array[];
+  /** misbehaviour proven by the block's evidence, verified by consensus/evidence/ beforehand */
+  misbehaviour?: readonly Misbehaviour[];
 };
 
 export type BlockExecution = {
@@ -40,7 +41,7 @@ export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (ha
   const results: TxResult[] = [];
   const blockEvents: StrataEvent[] = [];
   const blockCtx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: blockEvents, hooks: app.hooks };
-  beginBlock(app, blockCtx, input.lastCommitSigners ?? [], input.evidence ?? []);
+  beginBlock(app, blockCtx, input.lastCommitSigners ?? [], input.misbehaviour ?? []);
   for (const raw of input.txs) {
     let tx: DecodedTx;
     if (raw instanceof Uint8Array) {

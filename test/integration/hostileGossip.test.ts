@@ -33,7 +33,7 @@ describe("hostile gossip and sync (real node)", () => {
   const peers: P2P[] = [];
   const captured: { topic: TopicName; data: Uint8Array }[] = [];
 
-  type NetInfo = { peers: { node_info: { id: string }; score: number }[] };
+  type NetInfo = { peers: { node_info: { id: string; other: { libp2p_peer_id: string } }; score: number }[] };
   async function netInfo(): Promise<NetInfo> {
     const r = await fetch(net.clients[0]!.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "net_info" }) });
     return ((await r.json()) as { result: NetInfo }).result;
@@ -52,7 +52,8 @@ describe("hostile gossip and sync (real node)", () => {
   async function scoreFalls(peer: P2P, what: string, keepGoing: () => Promise<void>): Promise<number> {
     return waitFor(`${what}: the node's score of the peer falls below 0`, async () => {
       await keepGoing();
-      const p = (await netInfo()).peers.find((x) => x.node_info.id === peer.peerId);
+      // node_info.id is the CometBFT-style hex id; the libp2p peer id is in node_info.other
+      const p = (await netInfo()).peers.find((x) => x.node_info.other.libp2p_peer_id === peer.peerId);
       return p && p.score < 0 ? p.score : undefined;
     }, 30_000);
   }

@@ -5,6 +5,7 @@ import { ErrorCode, StrataError } from "../../errors.ts";
 import { parseBlockParams, parseTxParams } from "../../paramsParse.ts";
 import { getBlockParams, getTxParams, setBlockParams, setTxParams } from "../../params.ts";
 import { updateMsgFor } from "./msgs/update.ts";
+import { getEvidenceParams, parseEvidenceParams, setEvidenceParams } from "../../evidenceParams.ts";
 
 export const CHAIN_PARAM_SPACES: ReadonlyMap<string, ParamsDef> = new Map([
   [
@@ -18,6 +19,7 @@ export const CHAIN_PARAM_SPACES: ReadonlyMap<string, ParamsDef> = new Map([
     },
   ],
   ["block", { update: (ctx, _signer, json, field, fail) => setBlockParams(ctx.store, parseBlockParams(json, getBlockParams(ctx.store), getTxParams(ctx.store).maxTxBytes, field, fail)) }],
+  ["evidence", { update: (ctx, _signer, json, field, fail) => setEvidenceParams(ctx.store, parseEvidenceParams(json, getEvidenceParams(ctx.store), field, fail)) }],
 ]);
 
 /** The params module, given the app's module list (read when a tx runs, after the app is built). */

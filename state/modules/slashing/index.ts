@@ -1,9 +1,9 @@
-// slashing: liveness over a window of blocks and double-sign evidence (begin block), unjail.
+// slashing: liveness over a window of blocks and verified double signs (begin block), unjail.
 import { genesisDef, type Module } from "../../module.ts";
 import { slashingQueries } from "./queries.ts";
 import { DEFAULT_SLASHING_PARAMS } from "./store.ts";
 import { parseSlashingParams } from "./params.ts";
-import { handleEvidence, trackLiveness } from "./keeper.ts";
+import { handleMisbehaviour, trackLiveness } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
 import { unjailMsg } from "./msgs/unjail.ts";
 
@@ -22,6 +22,6 @@ export const slashingModule = {
   },
   beginBlock: (ctx, b) => {
     trackLiveness(ctx, b.lastValidators, b.lastCommitSigners);
-    handleEvidence(ctx, b.evidence);
+    handleMisbehaviour(ctx, b.misbehaviour);
   },
 } as const satisfies Module;

@@ -1,11 +1,11 @@
-// slashing keeper: liveness over a sliding window of blocks, and double-sign evidence.
+// slashing keeper: liveness over a sliding window of blocks, and verified double signs.
 import type { ExecContext } from "../../context.ts";
 import { encodeAddress, addressFromPubkey } from "../../crypto/address.ts";
 import { event } from "../../events.ts";
 import type { ValidatorEntryValue } from "../../validators.ts";
-import { consensusKeyOf, getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
+import { getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
 import { jail, slash } from "../staking/keeper.ts";
-import { DuplicateVoteEvidence, getEvidenceInvalidity } from "./evidence.ts";
+import type { Misbehaviour } from "../../misbehaviour.ts";
 import { onOperatorSlashed } from "../strategy/keeper.ts";
 import { applyStrategyLossToRequests, positionStstra } from "../lrt/keeper.ts";
 import { COMMUNITY_POOL } from "../distribution/keeper.ts";
@@ -61,34 +61,27 @@ function punishInServices(ctx: ExecContext, op: Uint8Array, fault: "double_sign"
 }
 
 /**
- * Evidence in a block: each proven double sign slashes the validator's stake (and unbondings
- * begun since) by the double-sign fraction, jails it and tombstones it for good. Invalid or
- * repeated evidence is skipped with an event (the header commits to it, so all nodes agree).
+ * Misbehaviour in a block (already verified by consensus/evidence/): each double sign slashes
+ * the validator's stake (and unbondings begun since the infraction) by the double-sign fraction,
+ * jails it and tombstones it for good. The consensus address is the key that signed at that
+ * height; a key rotated out since still maps to its operator (staking keeps the mapping). A
+ * validator already tombstoned (a second proof of the same fault) is skipped with an event.
  */
-export function handleEvidence(ctx: ExecContext, evidence: readonly Uint8Array[]): void {
+export function handleMisbehaviour(ctx: ExecContext, list: readonly Misbehaviour[]): void {
   const p = getParams(ctx.store);
-  for (const raw of evidence) {
-    let e: ReturnType<typeof DuplicateVoteEvidence.deserialize>;
-    try {
-      e = DuplicateVoteEvidence.deserialize(raw);
-    } catch {
-      ctx.events.push(event("evidence_rejected", { reason: "does not decode" }));
-      continue;
-    }
-    const op = operatorByConsensusAddress(ctx.store, e.voteA.body.validator);
+  for (const m of list) {
+    const op = operatorByConsensusAddress(ctx.store, m.validator);
     const val = op ? getValidator(ctx.store, op) : undefined;
-    // the key behind the votes' address: a rotated-out key is still the validator's to answer for
-    const key = consensusKeyOf(ctx.store, e.voteA.body.validator) ?? val?.consensusPubkey;
-    const why = !op || !val || !key ? "unknown validator" : val.tombstoned ? "validator already tombstoned" : getEvidenceInvalidity(ctx.chainId, e, key);
+    const why = !op || !val ? "unknown validator" : val.tombstoned ? "validator already tombstoned" : undefined;
     if (why || !op) {
-      ctx.events.push(event("evidence_rejected", { reason: why ?? "unknown validator" }));
+      ctx.events.push(event("evidence_rejected", { reason: why ?? "unknown validator", height: String(m.height) }));
       continue;
     }
-    slash(ctx, op, p.slashFractionDoubleSign, e.voteA.body.height);
+    slash(ctx, op, p.slashFractionDoubleSign, m.height);
     // restaking services cut the allocation behind this operator; pending LRT withdrawals
     // lose the same fraction as the LRT's holders
     punishInServices(ctx, op, "double_sign");
     jail(ctx, op, Number.MAX_SAFE_INTEGER, true);
-    ctx.events.push(event("double_sign", { validator: encodeAddress(op), height: String(e.voteA.body.height) }));
+    ctx.events.push(event("double_sign", { validator: encodeAddress(op), height: String(m.height), power: String(m.power) }));
   }
 }

@@ -6,9 +6,10 @@
 // every block the MemChain checks every invariant and fails on any tx that ended with the
 // Internal code or any begin/end-block step that had to be skipped: no block may throw.
 // STRATA_MODEL_RUNS raises the run count (default: thousands of blocks in CI time).
+import type { Misbehaviour } from "../../../../state/misbehaviour.ts";
 import { describe, it } from "vitest";
 import fc from "fast-check";
-import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, type TestKey } from "../../../fixtures/memChain.ts";
+import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, type TestKey, doubleSignAt } from "../../../fixtures/memChain.ts";
 import type { AnyMsg } from "../../../../client/tx.ts";
 import { ONE } from "../../../../state/denoms.ts";
 import { LST } from "../../../../state/modules/lst/keeper.ts";
@@ -17,9 +18,6 @@ import { DISTRIBUTION, COMMUNITY_POOL } from "../../../../state/modules/distribu
 import { BONDED_POOL, NOT_BONDED_POOL } from "../../../../state/modules/staking/keeper.ts";
 import { DEAD_SHARES_HOLDER, FEE_COLLECTOR } from "../../../../state/moduleAccounts.ts";
 import { strategyAccount } from "../../../../state/modules/strategy/store.ts";
-import { encodeEvidence } from "../../../../state/modules/slashing/evidence.ts";
-import { VoteType, voteSignBytes } from "../../../../consensus/vote.ts";
-import { signMessage } from "../../../../state/crypto/ed25519.ts";
 import { getBalance } from "../../../../state/modules/bank/keeper.ts";
 import { getOwnerRequests as getLstOwnerRequests } from "../../../../state/modules/lst/store.ts";
 import { getOwnerRequests as getLrtOwnerRequests } from "../../../../state/modules/lrt/store.ts";
@@ -113,10 +111,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.nat(1).map((v) => ({ kind: "doubleSign" as const, validator: v })) },
 );
 
-function evidence(c: MemChain, k: TestKey): Uint8Array {
-  const body = (fill: number) => ({ type: VoteType.Prevote, height: c.height, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 1, validator: k.address });
-  const vote = (fill: number) => ({ body: body(fill), signature: signMessage(k.seed, voteSignBytes(CHAIN_ID, body(fill))) });
-  return encodeEvidence(vote(1), vote(2));
+function evidence(c: MemChain, k: TestKey): Misbehaviour {
+  return doubleSignAt(k.address, c.height);
 }
 
 const stats = new Map<string, number>();

@@ -3,7 +3,7 @@
 // Every MemChain here also checks all invariants after every block and fails on any tx that
 // ends with the Internal code or any begin/end-block step that had to be skipped.
 import { describe, expect, it } from "vitest";
-import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx } from "../../../fixtures/memChain.ts";
+import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "../../../fixtures/memChain.ts";
 import { ErrorCode, StrataError } from "../../../../state/errors.ts";
 import { ONE } from "../../../../state/denoms.ts";
 import { getBalance, getSupply, send as bankSend } from "../../../../state/modules/bank/keeper.ts";
@@ -16,9 +16,6 @@ import { DISTRIBUTION, COMMUNITY_POOL } from "../../../../state/modules/distribu
 import { BONDED_POOL, NOT_BONDED_POOL } from "../../../../state/modules/staking/keeper.ts";
 import { DEAD_SHARES_HOLDER, FEE_COLLECTOR } from "../../../../state/moduleAccounts.ts";
 import { parseGenesis } from "../../../../state/genesis.ts";
-import { encodeEvidence } from "../../../../state/modules/slashing/evidence.ts";
-import { VoteType, voteSignBytes } from "../../../../consensus/vote.ts";
-import { signMessage } from "../../../../state/crypto/ed25519.ts";
 import { Overlay } from "../../../../state/store/overlay.ts";
 import { STAKING_HOOKS } from "../../../../state/app.ts";
 import { quoteMint, DEAD_SHARES } from "../../../../state/shareToken.ts";
@@ -43,9 +40,7 @@ const toEpochBlock = (c: MemChain, n: number) => {
 };
 
 function doubleSign(c: MemChain) {
-  const body = (fill: number) => ({ type: VoteType.Prevote, height: c.height, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 1, validator: cons.address });
-  const vote = (fill: number) => ({ body: body(fill), signature: signMessage(cons.seed, voteSignBytes(CHAIN_ID, body(fill))) });
-  c.block([], true, undefined, [encodeEvidence(vote(1), vote(2))]);
+  c.block([], true, undefined, [doubleSignAt(cons.address, c.height)]);
 }
 
 describe("1. a validator with shares and no tokens", () => {

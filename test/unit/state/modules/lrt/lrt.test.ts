@@ -2,7 +2,7 @@
 // allocation → yield, withdrawal delay, and a slashed operator cutting the LRT rate.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID } from "../../../../fixtures/memChain.ts";
+import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID, doubleSignAt } from "../../../../fixtures/memChain.ts";
 import { ErrorCode } from "../../../../../state/errors.ts";
 import { ONE } from "../../../../../state/denoms.ts";
 import { getBalance, getSupply } from "../../../../../state/modules/bank/keeper.ts";
@@ -13,9 +13,6 @@ import { redemptionRate } from "../../../../../state/modules/lst/keeper.ts";
 import { getPool, getService } from "../../../../../state/modules/strategy/store.ts";
 import { quoteOut } from "../../../../../state/modules/strategy/pool.ts";
 import { serviceValue } from "../../../../../state/modules/strategy/service.ts";
-import { encodeEvidence } from "../../../../../state/modules/slashing/evidence.ts";
-import { VoteType, voteSignBytes } from "../../../../../consensus/vote.ts";
-import { signMessage } from "../../../../../state/crypto/ed25519.ts";
 
 const [alice, bob, carol] = [testKey(0), testKey(1), testKey(2)];
 const v0 = testKey(10_000);
@@ -133,9 +130,7 @@ describe("lrt", () => {
     for (let i = 0; i < 3; i++) c.block([]);
     const lst0 = redemptionRate(c.store);
     const lrt0 = lrtRate(c.store);
-    const body = (fill: number) => ({ type: VoteType.Prevote, height: 5, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 1, validator: cons.address });
-    const vote = (fill: number) => ({ body: body(fill), signature: signMessage(cons.seed, voteSignBytes(CHAIN_ID, body(fill))) });
-    c.block([], true, undefined, [encodeEvidence(vote(1), vote(2))]);
+    c.block([], true, undefined, [doubleSignAt(cons.address, 5)]);
     const lstDrop = ONE - (redemptionRate(c.store) * ONE) / lst0;
     const lrtDrop = ONE - (lrtRate(c.store) * ONE) / lrt0;
     expect(lstDrop).toBeGreaterThan(0n);
@@ -150,9 +145,7 @@ describe("lrt", () => {
     const requested = getRequest(c.store, 1)!.ststra;
     const escrow0 = getBalance(c.store, LRT_ESCROW, "ststra");
     const pos0 = positionStstra(c.store);
-    const body = (fill: number) => ({ type: VoteType.Prevote, height: 5, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 1, validator: cons.address });
-    const vote = (fill: number) => ({ body: body(fill), signature: signMessage(cons.seed, voteSignBytes(CHAIN_ID, body(fill))) });
-    c.block([], true, undefined, [encodeEvidence(vote(1), vote(2))]);
+    c.block([], true, undefined, [doubleSignAt(cons.address, 5)]);
     const pos1 = positionStstra(c.store);
     expect(pos1).toBeLessThan(pos0);
     expect(c.lastBlockEvents.some((e) => e.type === "lrt_requests_cut")).toBe(true);

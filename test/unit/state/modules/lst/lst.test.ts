@@ -2,7 +2,7 @@
 // requests, slashing lowering the rate and tripping the circuit breaker, and rate invariants.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID } from "../../../../fixtures/memChain.ts";
+import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID, doubleSignAt } from "../../../../fixtures/memChain.ts";
 import { ErrorCode } from "../../../../../state/errors.ts";
 import { ONE } from "../../../../../state/denoms.ts";
 import { getBalance, getSupply } from "../../../../../state/modules/bank/keeper.ts";
@@ -11,9 +11,6 @@ import { getRequest, getState } from "../../../../../state/modules/lst/store.ts"
 import { DEAD_SHARES } from "../../../../../state/shareToken.ts";
 import { DEAD_SHARES_HOLDER } from "../../../../../state/moduleAccounts.ts";
 import { brokenInvariants } from "../../../../../state/invariants.ts";
-import { encodeEvidence } from "../../../../../state/modules/slashing/evidence.ts";
-import { VoteType, voteSignBytes } from "../../../../../consensus/vote.ts";
-import { signMessage } from "../../../../../state/crypto/ed25519.ts";
 
 const [alice, bob, carol] = [testKey(0), testKey(1), testKey(2)];
 const v0 = testKey(10_000);
@@ -88,9 +85,7 @@ describe("lst", () => {
     const c = chain();
     code(c, alice, [{ type: "lst/stake", value: { amount: 100n * ONE } }]);
     const r0 = redemptionRate(c.store);
-    const body = (fill: number) => ({ type: VoteType.Prevote, height: 3, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 1, validator: cons.address });
-    const vote = (fill: number) => ({ body: body(fill), signature: signMessage(cons.seed, voteSignBytes(CHAIN_ID, body(fill))) });
-    c.block([], true, undefined, [encodeEvidence(vote(1), vote(2))]);
+    c.block([], true, undefined, [doubleSignAt(cons.address, 3)]);
     expect(redemptionRate(c.store)).toBeLessThan(r0);
     for (let i = 0; i < 3; i++) c.block([]);
     expect(getState(c.store).halted).toBe(true);
@@ -105,9 +100,7 @@ describe("lst", () => {
   });
 
   const doubleSign = (c: MemChain, height: number) => {
-    const body = (fill: number) => ({ type: VoteType.Prevote, height, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 1, validator: cons.address });
-    const vote = (fill: number) => ({ body: body(fill), signature: signMessage(cons.seed, voteSignBytes(CHAIN_ID, body(fill))) });
-    c.block([], true, undefined, [encodeEvidence(vote(1), vote(2))]);
+    c.block([], true, undefined, [doubleSignAt(cons.address, height)]);
   };
   const untilEpochEnd = (c: MemChain) => {
     const e = getState(c.store).epoch;

@@ -1,25 +1,21 @@
 // Consensus-key rotation: the set decided at H carries the new key (it signs from H + 2, H + 1 is
 // still the old key's); the old key stays attributable, so a double sign with it after the
 // rotation is still punished; a key is never reused; one rotation per unbonding period.
+import type { Misbehaviour } from "../../../../../state/misbehaviour.ts";
 import { describe, expect, it } from "vitest";
-import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx } from "../../../../fixtures/memChain.ts";
+import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "../../../../fixtures/memChain.ts";
 import { ErrorCode } from "../../../../../state/errors.ts";
 import { ONE } from "../../../../../state/denoms.ts";
 import { getPendingValidators, getValidators } from "../../../../../state/validators.ts";
 import { getValidator } from "../../../../../state/modules/staking/store.ts";
-import { encodeEvidence } from "../../../../../state/modules/slashing/evidence.ts";
-import { VoteType, voteSignBytes } from "../../../../../consensus/vote.ts";
-import { signMessage } from "../../../../../state/crypto/ed25519.ts";
 
 const carol = testKey(2);
 const [oldKey, newKey, otherKey] = [testKey(20_000), testKey(20_001), testKey(20_002)];
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const run = (c: MemChain, who: typeof carol, m: Parameters<typeof tx>[1]) => c.block([tx(who, m, c.nonce(who))])[0];
 
-function evidence(c: MemChain, k: typeof carol): Uint8Array {
-  const body = (fill: number) => ({ type: VoteType.Prevote, height: c.height, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 1, validator: k.address });
-  const vote = (fill: number) => ({ body: body(fill), signature: signMessage(k.seed, voteSignBytes(CHAIN_ID, body(fill))) });
-  return encodeEvidence(vote(1), vote(2));
+function evidence(c: MemChain, k: typeof carol): Misbehaviour {
+  return doubleSignAt(k.address, c.height);
 }
 
 describe("staking/rotate_cons_pubkey", () => {
