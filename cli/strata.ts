@@ -8,6 +8,7 @@ import { registerTx } from "./tx.ts";
 import { registerQuery } from "./query.ts";
 import { registerDevnet } from "./devnet.ts";
 import { registerValidator } from "./validator.ts";
+import { registerExport } from "./export.ts";
 import { fail } from "./output.ts";
 
 const program = new Command();
@@ -24,6 +25,7 @@ registerTx(program);
 registerQuery(program);
 registerValidator(program);
 registerDevnet(program);
+registerExport(program);
 
 // "-5stra" would otherwise reach commander as an unknown option: say what is wrong with it
 const negative = process.argv.slice(2).find((a) => /^-\d/.test(a));

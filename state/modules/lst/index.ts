@@ -9,6 +9,8 @@ import { stakeMsg } from "./msgs/stake.ts";
 import { unstakeMsg } from "./msgs/unstake.ts";
 import { claimMsg } from "./msgs/claim.ts";
 import { resumeMsg } from "./msgs/resume.ts";
+import { paramsJson } from "../../paramsQuery.ts";
+import { lstRecords } from "./exportRecords.ts";
 
 export const lstModule: Module = {
   name: "lst",
@@ -21,6 +23,8 @@ export const lstModule: Module = {
       return p.treasury.every((b) => b === 0) ? { ...p, treasury: g.authority } : p;
     },
     init: (ctx, p) => setParams(ctx.store, p),
+    export: (s) => paramsJson(getParams(s)),
+    records: lstRecords,
   }),
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLstParams(json, getParams(ctx.store), field, fail)) },
   endBlock: maybeRunEpoch,
