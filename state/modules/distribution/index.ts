@@ -1,7 +1,8 @@
 // distribution: inflation and fees to the signers of the last block (begin block), F1 rewards.
 import { genesisDef, type Module } from "../../module.ts";
+import { distributionQueries } from "./queries.ts";
 import { DEFAULT_DISTRIBUTION_PARAMS } from "./store.ts";
-import { parseDistributionParams } from "../../paramsParse.ts";
+import { parseDistributionParams } from "./params.ts";
 import { distributionInvariants } from "./invariants.ts";
 import { paramsJson } from "../../paramsQuery.ts";
 import { Prefix } from "../../keys.ts";
@@ -10,8 +11,9 @@ import { getParams, setParams } from "./store.ts";
 import { withdrawRewardsMsg } from "./msgs/withdrawRewards.ts";
 import { withdrawCommissionMsg } from "./msgs/withdrawCommission.ts";
 
-export const distributionModule: Module = {
+export const distributionModule = {
   name: "distribution",
+  queries: distributionQueries,
   msgs: { withdraw_rewards: withdrawRewardsMsg, withdraw_commission: withdrawCommissionMsg },
   genesis: genesisDef({
     key: "distribution",
@@ -24,4 +26,4 @@ export const distributionModule: Module = {
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseDistributionParams(json, getParams(ctx.store), field, fail)) },
   beginBlock: (ctx, b) => allocateRewards(ctx, b.lastValidators, b.lastCommitSigners, b.lastBlockTime),
   invariants: distributionInvariants,
-};
+} as const satisfies Module;
