@@ -8,7 +8,7 @@
 import { APP } from "./app.ts";
 import { encodeAddress, addressFromPubkey } from "./crypto/address.ts";
 import { Account } from "./encoding/types.ts";
-import { ChainKey } from "./keys.ts";
+import { ChainKey, Prefix } from "./keys.ts";
 import { getLastBlockTime } from "./lastBlockTime.ts";
 import { ACCOUNT_PREFIX } from "./modules/bank/store.ts";
 import { getBlockParams, getTxParams } from "./params.ts";
@@ -25,8 +25,26 @@ export type ExportOptions = {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
+/**
+ * Every record of the state must reach the file: the chain's own keys are written in the file's
+ * readable part, bank's accounts as `accounts` (the supply is their sum), and every other prefix
+ * by the module whose `genesis.records` claims it. A record no one claims (a module that forgot
+ * its `records`, a chain key added without its export) stops the export instead of being lost.
+ */
+function checkEverythingExported(s: KVScanner): void {
+  const claimed = new Set<number>([Prefix.chain, Prefix.bank]);
+  for (const m of APP.modules) if (m.genesis?.records) claimed.add(m.genesis.records.prefix);
+  for (const p of Object.values(Prefix)) {
+    if (claimed.has(p)) continue;
+    for (const _ of s.scan(Uint8Array.of(p))) throw new Error(`export: the records under prefix 0x${p.toString(16).padStart(2, "0")} belong to no module's genesis.records: they would be lost`);
+  }
+  const chainKeys = new Set(Object.values(ChainKey).map((k) => hex(k)));
+  for (const [k] of s.scan(Uint8Array.of(Prefix.chain))) if (!chainKeys.has(hex(k))) throw new Error(`export: chain key ${hex(k)} has no place in the genesis file: it would be lost`);
+}
+
 /** PERF: O(state): reads every record once. */
 export function exportGenesis(s: KVScanner, o: ExportOptions) {
+  checkEverythingExported(s);
   const utf8 = new TextDecoder();
   const chainId = o.chainId ?? utf8.decode(s.get(ChainKey.chainId));
   // an account with nothing and no nonce is no account (a new chain reads it as absent, as here)
