@@ -83,10 +83,31 @@ describe("docs/operating.md walkthrough (real binary, live devnet)", () => {
   };
   const own = () => new StrataClient(`http://127.0.0.1:${ports.rpc}`);
   const height = async (c: StrataClient) => Number((await c.status()).sync_info.latest_block_height);
+  /**
+   * Waits until the new node has the network's height. Meanwhile its /health, the probe a load
+   * balancer reads, must answer 503 whenever the node is more than a block behind, and 200 once
+   * it has caught up.
+   */
   const caughtUp = async () => {
     const target = await height(net.clients[0]!);
-    await waitFor("the new node catches up", async () => ((await height(own()).catch(() => 0)) >= target ? true : undefined), 60_000);
+    let behind503 = 0;
+    await waitFor(
+      "the new node catches up",
+      async () => {
+        const probe = await fetch(`http://127.0.0.1:${ports.rpc}/health`).catch(() => undefined);
+        if (!probe) return undefined;
+        const h = await height(own()).catch(() => 0);
+        if (h < target - 1) {
+          expect(probe.status, `health at height ${h} of ${target}`).toBe(503);
+          behind503++;
+        }
+        return h >= target && probe.status === 200 ? true : undefined;
+      },
+      60_000,
+    );
+    return behind503;
   };
+  const logged = (re: RegExp) => waitFor(`node0 logs ${re}`, async () => (re.test(net.procs[0]!.output.join("")) ? true : undefined), 30_000);
   const signedBy = async (pubkeyHex: string): Promise<void> => {
     const cons = Buffer.from(addressFromPubkey(new Uint8Array(Buffer.from(pubkeyHex, "hex")))).toString("hex").toUpperCase();
     await waitFor("a commit signed by the key", async () => {
@@ -133,6 +154,7 @@ describe("docs/operating.md walkthrough (real binary, live devnet)", () => {
     const statusLine = next("npx strata validator status --home ~/val5");
     expect(statusLine).toBe("npx strata validator status --home ~/val5");
     await waitFor("val5 bonded", async () => (/status\s+bonded/.test(sh(statusLine).out) ? true : undefined), 30_000);
+    await logged(/validator joins the active set .*moniker=val5/);
     const bonded = ok(statusLine);
     expect(bonded).toMatch(/validator val5 \(strata1/);
     expect(bonded).toMatch(/power\s+150 /);
@@ -143,6 +165,8 @@ describe("docs/operating.md walkthrough (real binary, live devnet)", () => {
     const jailedLine = next("npx strata validator status --home ~/val5 --node $NODE");
     await waitFor("val5 jailed", async () => (/status\s+jailed until/.test(sh(jailedLine).out) ? true : undefined), 90_000);
     const jailed = ok(jailedLine);
+    await logged(/validator jailed .*until=/);
+    await logged(/validator leaves the active set .*moniker=val5/);
     expect(jailed).toMatch(/signing\s+not in the active set \(jailed\)/);
     expect(jailed).toMatch(/hint: after the jail time, run `strata validator unjail/);
     start(next("npx strata start"));
