@@ -64,7 +64,9 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     for (const id of ["lst-rate", "lrt-rate", "pool-price"]) expect(await page.locator(`[data-testid=${id}]`).textContent()).toMatch(/^\d+\.\d{9}$/);
     expect(Number(await page.locator("[data-testid=lst-rate]").textContent())).toBeGreaterThanOrEqual(1);
     expect(await page.locator("#alloc tbody tr").count()).toBeGreaterThanOrEqual(2);
-    expect(await page.locator("#lst-chart polyline").count()).toBe(1);
+    // the rate chart draws once the LST has two epochs of history (epochs of 10 blocks: on a busy
+    // machine the page can get here first)
+    await expect.poll(() => page.locator("#lst-chart polyline").count(), { timeout: 60_000 }).toBe(1);
     // the depeg chart draws both the redemption rate and the pool price (the pool line used to be
     // missing: one observed point drew nothing)
     const poolLine = (await page.locator("#depeg-chart polyline.line-c").getAttribute("points")) ?? "";
