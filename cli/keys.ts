@@ -52,10 +52,11 @@ export function registerKeys(program: Command): void {
       ks.length ? table([["NAME", "ADDRESS", "BACKEND"], ...ks.map((k) => [k.name, k.address, k.backend])]) : `no keys in ${keyringDir(o.home)}`,
     );
   });
-  common(keys.command("show <nameOrAddress>").description("show one key's address and public key")).action((n: string, o: KOpts) => {
+  common(keys.command("show <nameOrAddress>").description("show one key's address and public key").option("-a, --address", "print the address only (for scripts: OP=$(strata keys show operator -a))")).action((n: string, o: KOpts & { address?: boolean }) => {
     const k = listKeys(keyringDir(o.home)).find((k) => k.name === n || k.address === n);
     if (!k) throw new Error(`key "${n}" not found in ${keyringDir(o.home)}`);
     const pub = Buffer.from(k.pubkey).toString("hex");
+    if (o.address) return void console.log(k.address);
     print(o.output, { name: k.name, address: k.address, pubkey: pub, backend: k.backend }, () => `name:    ${k.name}\naddress: ${k.address}\npubkey:  ${pub}\nbackend: ${k.backend}`);
   });
   common(keys.command("export <name>").description("print a key's secret (hex seed or 24-word mnemonic)"))

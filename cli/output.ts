@@ -44,3 +44,15 @@ export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
+
+/**
+ * An 18-decimal APR as a percentage with two decimals; "—" while the chain has no window to
+ * measure it over (null: docs/lrt.md), never a "-0.00%" for a tiny negative.
+ */
+export function aprText(apr: string | null): string {
+  if (apr === null) return "—";
+  const bp = BigInt(apr) / 10n ** 14n; // hundredths of a percent, truncated toward 0
+  const sign = bp < 0n ? "-" : "";
+  const a = bp < 0n ? -bp : bp;
+  return `${sign}${a / 100n}.${String(a % 100n).padStart(2, "0")}%`;
+}

@@ -1,13 +1,8 @@
 #!/usr/bin/env node
-// The `strata` command. Each subcommand lives in its own file; this one only wires them.
+// The `strata` command. Each subcommand lives in its own file, imported only when it runs
+// (cli/commands.ts); this one only wires them.
 import { Command } from "commander";
-import { registerKeys } from "./keys.ts";
-import { registerInit } from "./init.ts";
-import { registerStart } from "./start.ts";
-import { registerTx } from "./tx.ts";
-import { registerQuery } from "./query.ts";
-import { registerDevnet } from "./devnet.ts";
-import { registerValidator } from "./validator.ts";
+import { registerCommands } from "./commands.ts";
 import { fail } from "./output.ts";
 
 const program = new Command();
@@ -17,16 +12,10 @@ program
   .version("0.1.0")
   .showHelpAfterError("(run with --help for usage)");
 
-registerKeys(program);
-registerInit(program);
-registerStart(program);
-registerTx(program);
-registerQuery(program);
-registerValidator(program);
-registerDevnet(program);
-
 // "-5stra" would otherwise reach commander as an unknown option: say what is wrong with it
 const negative = process.argv.slice(2).find((a) => /^-\d/.test(a));
 if (negative) fail(new Error(`"${negative}" is a negative amount: amounts must be greater than 0`));
 
-program.parseAsync(process.argv).catch(fail);
+registerCommands(program, process.argv.slice(2))
+  .then(() => program.parseAsync(process.argv))
+  .catch(fail);

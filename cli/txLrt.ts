@@ -3,14 +3,14 @@ import { formatCoin, formatUnits, parseAmount } from "../client/amount.ts";
 import { StrataClient } from "../client/rpcClient.ts";
 import { encodeAddress } from "../state/crypto/address.ts";
 import { sendTx, withTxOptions, resolveAddress, type TxOpts } from "./tx.ts";
-import { DEFAULT_HOME, DEFAULT_NODE, print, table, type OutputFormat } from "./output.ts";
+import { aprText, DEFAULT_HOME, DEFAULT_NODE, print, table, type OutputFormat } from "./output.ts";
 
 function amountIn(s: string, denom: string): bigint {
   const c = parseAmount(s);
   if (c.denom !== denom) throw new Error(`expected an amount in ${denom}, e.g. 10${denom}`);
   return c.amount;
 }
-const pct = (x: string | null) => (x === null ? "n/a" : `${(Number(BigInt(x) / 10n ** 12n) / 10_000).toFixed(2)}%`);
+const pct = aprText;
 
 export function registerLrtTx(tx: Command): void {
   const lrt = tx.command("lrt").description("liquid restaking: ststra → rststra");

@@ -3,7 +3,7 @@ import { formatCoin, formatUnits, parseAmount } from "../client/amount.ts";
 import { StrataClient } from "../client/rpcClient.ts";
 import { encodeAddress } from "../state/crypto/address.ts";
 import { sendTx, withTxOptions, resolveAddress, type TxOpts } from "./tx.ts";
-import { DEFAULT_HOME, DEFAULT_NODE, print, table, type OutputFormat } from "./output.ts";
+import { aprText, DEFAULT_HOME, DEFAULT_NODE, print, table, type OutputFormat } from "./output.ts";
 
 function amountOf(s: string, denom: "stra" | "ststra"): bigint {
   const c = parseAmount(s);
@@ -44,7 +44,7 @@ export function registerLstQuery(q: Command): void {
         `supply      ${formatUnits(BigInt(s.supply))} ststra`,
         `epoch       ${s.epoch} (every ${s.epochBlocks} blocks)`,
         `fee         ${Number(BigInt(s.protocolFee) / 10n ** 14n) / 100}%`,
-        `APR         ${s.apr === null ? "n/a (needs 2 epochs)" : `${(Number(BigInt(s.apr) / 10n ** 12n) / 10_000).toFixed(2)}%`}`,
+        `APR         ${s.apr === null ? "— (measured once the rate history spans 10 minutes)" : aprText(s.apr)}`,
         `halted      ${s.halted ? "YES — stake/unstake paused until the authority resumes" : "no"}`,
         s.perValidator.length ? table([["VALIDATOR", "MONIKER", "STAKE"], ...s.perValidator.map((v: any) => [v.validator, v.moniker, formatUnits(BigInt(v.stake))])]) : "",
       ].join("\n"),

@@ -426,7 +426,8 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
 
   /**
    * A consistent in-memory copy of the whole committed state (one LevelDB iterator: a snapshot),
-   * for the invariant checks of test nodes. PERF: O(state): never on a production path.
+   * for the invariant checks of test nodes and `strata export` (offline). PERF: O(state): never on
+   * a block's path.
    */
   async stateSnapshot(): Promise<MemoryStore> {
     const m = new MemoryStore();

@@ -17,7 +17,9 @@ import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
 import { makeReaders, parseBlockParams, parseTxParams } from "./paramsParse.ts";
 import { DEFAULT_EVIDENCE_PARAMS, parseEvidenceParams, setEvidenceParams, type EvidenceParamsValue } from "./evidenceParams.ts";
 import { ChainKey } from "./keys.ts";
-import { mint } from "./modules/bank/keeper.ts";
+import { mint, setNonce } from "./modules/bank/keeper.ts";
+import { updateActiveSet } from "./modules/staking/keeper.ts";
+import type { ExecContext } from "./context.ts";
 import {
   DEFAULT_BLOCK_PARAMS,
   DEFAULT_TX_PARAMS,
@@ -29,7 +31,9 @@ import {
 import type { Overlay } from "./store/overlay.ts";
 import { setValidators, type ValidatorEntryValue } from "./validators.ts";
 
-export type GenesisAccount = { address: Uint8Array; balances: Map<string, bigint> };
+export type GenesisAccount = { address: Uint8Array; balances: Map<string, bigint>; nonce: bigint };
+/** An exported chain's records (`strata export`), by module, with the height they were taken at. */
+export type GenesisState = { height: number; records: ReadonlyMap<string, readonly [Uint8Array, Uint8Array][]> };
 export type Genesis = {
   chainId: string;
   genesisTime: number;
@@ -43,6 +47,11 @@ export type Genesis = {
   modules: ReadonlyMap<string, unknown>;
   /** the raw `params` object, for the modules' genesis context */
   params: Readonly<Record<string, unknown>>;
+  /**
+   * Present in a genesis made by `strata export`: the modules' records are written as they are,
+   * and the validators are the staking module's, not new self-bonded ones.
+   */
+  state?: GenesisState;
 };
 
 function fail(field: string, why: string): never {
@@ -56,7 +65,7 @@ const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 export function parseGenesis(json: unknown): Genesis {
   const g = obj(json, "");
-  onlyKeys(g, ["chainId", "genesisTime", "authority", "params", "accounts", "validators"], "");
+  onlyKeys(g, ["chainId", "genesisTime", "authority", "params", "accounts", "validators", "state"], "");
   const chainId = str(g.chainId, "chainId");
   if (!/^[a-zA-Z0-9._-]{1,64}$/.test(chainId) || chainId.length > MAX_CHAIN_ID_BYTES) {
     fail("chainId", "must be 1-64 characters of [a-zA-Z0-9._-]");
@@ -77,7 +86,7 @@ export function parseGenesis(json: unknown): Genesis {
   const accounts = g.accounts.map((a, i): GenesisAccount => {
     const f = `accounts[${i}]`;
     const ao = obj(a, f);
-    onlyKeys(ao, ["address", "balances"], f);
+    onlyKeys(ao, ["address", "balances", "nonce"], f);
     const addr = address(ao.address, `${f}.address`);
     const key = encodeAddress(addr);
     if (seen.has(key)) fail(`${f}.address`, `duplicate account ${key}`);
@@ -91,7 +100,8 @@ export function parseGenesis(json: unknown): Genesis {
       supply.set(denom, total);
       if (n > 0n) balances.set(denom, n);
     }
-    return { address: addr, balances };
+    const nonce = ao.nonce === undefined ? 0n : uint(ao.nonce, `${f}.nonce`, 2n ** 64n - 1n);
+    return { address: addr, balances, nonce };
   });
 
   if (!Array.isArray(g.validators) || g.validators.length === 0) fail("validators", "must be a non-empty array");
@@ -117,7 +127,40 @@ export function parseGenesis(json: unknown): Genesis {
   });
   const context = { authority, params, validators };
   const modules = new Map(parts.map((p) => [p.name, p.def.parse(params[p.def.key], context, `params.${p.def.key}`, fail)]));
-  return { chainId, genesisTime, authority, txParams, blockParams, evidenceParams, accounts, validators, modules, params };
+  const state = g.state === undefined ? undefined : parseState(g.state);
+  return { chainId, genesisTime, authority, txParams, blockParams, evidenceParams, accounts, validators, modules, params, ...(state ? { state } : {}) };
+}
+
+const HEX = /^([0-9a-f]{2})+$/;
+
+/** `state`: `{height, records: {<module>: [[keyHex, valueHex], ...]}}`, each key under its module's prefix. */
+function parseState(json: unknown): GenesisState {
+  const o = obj(json, "state");
+  onlyKeys(o, ["height", "records"], "state");
+  const height = Number(uint(o.height, "state.height", BigInt(Number.MAX_SAFE_INTEGER)));
+  const raw = obj(o.records, "state.records");
+  const owners = new Map(APP.modules.filter((m) => m.genesis?.records).map((m) => [m.name, m.genesis!.records!.prefix]));
+  onlyKeys(raw, [...owners.keys()], "state.records");
+  const records = new Map<string, [Uint8Array, Uint8Array][]>();
+  for (const [name, list] of Object.entries(raw)) {
+    const f = `state.records.${name}`;
+    if (!Array.isArray(list)) fail(f, "must be an array of [keyHex, valueHex]");
+    const seen = new Set<string>();
+    records.set(
+      name,
+      list.map((r: unknown, i: number): [Uint8Array, Uint8Array] => {
+        if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== "string" || typeof r[1] !== "string" || !HEX.test(r[0]) || !(r[1] === "" || HEX.test(r[1]))) {
+          fail(`${f}[${i}]`, "must be [keyHex, valueHex] in lower-case hex");
+        }
+        const key = new Uint8Array(Buffer.from(r[0], "hex"));
+        if (key[0] !== owners.get(name) || key.length < 2) fail(`${f}[${i}]`, `key ${r[0]} is not under the ${name} module's prefix`);
+        if (seen.has(r[0])) fail(`${f}[${i}]`, `duplicate key ${r[0]}`);
+        seen.add(r[0]);
+        return [key, new Uint8Array(Buffer.from(r[1], "hex"))];
+      }),
+    );
+  }
+  return { height, records };
 }
 
 /**
@@ -134,8 +177,11 @@ export function initChain(store: Overlay, g: Genesis): void {
   store.set(ChainKey.chainId, new TextEncoder().encode(g.chainId));
   setLastBlockTime(store, g.genesisTime);
   for (const a of g.accounts) for (const [denom, amt] of a.balances) mint(store, a.address, denom, amt);
+  for (const a of g.accounts) if (a.nonce > 0n) setNonce(store, a.address, a.nonce);
   const ctx = { store, chainId: g.chainId, height: 0, time: g.genesisTime, txParams: g.txParams, events: [], hooks: APP.hooks };
-  for (const v of g.validators) {
+  if (g.state) {
+    for (const list of g.state.records.values()) for (const [k, v] of list) store.set(k, v);
+  } else for (const v of g.validators) {
     const operator = addressFromPubkey(v.pubkey);
     const tokens = BigInt(v.power) * ONE;
     mint(store, BONDED_POOL, "stra", tokens);
@@ -148,4 +194,18 @@ export function initChain(store: Overlay, g: Genesis): void {
   // each module's part, in the app's order (lst's params before strategy's pools stake through it)
   const context = { authority: g.authority, params: g.params, validators: g.validators };
   for (const m of APP.modules) if (m.genesis) m.genesis.init(ctx, g.modules.get(m.name), context);
+  if (g.state) checkValidatorsMatchStaking(ctx, g.validators);
+}
+
+/**
+ * An exported genesis names its consensus set twice: `validators` (what consensus starts with)
+ * and the staking records (what the first block's end decides). They must agree, or the set
+ * would change at height 3 for no reason anyone can see in the file.
+ */
+function checkValidatorsMatchStaking(ctx: ExecContext, validators: readonly ValidatorEntryValue[]): void {
+  const decided = updateActiveSet({ ...ctx, store: ctx.store.child(), events: [] });
+  const show = (vs: readonly ValidatorEntryValue[]) => vs.map((v) => `${Buffer.from(v.pubkey).toString("hex")}:${v.power}`).sort().join(",");
+  if (show(decided) !== show(validators)) {
+    fail("validators", `do not match the staking records' active set (${decided.length} validators: ${decided.map((v) => `${encodeAddress(addressFromPubkey(v.pubkey))} power ${v.power}`).join(", ")})`);
+  }
 }

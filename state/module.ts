@@ -52,6 +52,20 @@ export type GenesisDef<T> = {
   key: string;
   parse(json: unknown, g: GenesisContext, field: string, fail: Fail): T;
   init(ctx: ExecContext, value: T, g: GenesisContext): void;
+  /** `strata export`: this part as it stands in `s`, in the form `parse` reads back */
+  export(s: KVReader): unknown;
+  /** `strata export`: the module's records, carried into the new chain (genesis `state`) */
+  records?: RecordsDef;
+};
+
+/**
+ * A module's store records as an exported genesis carries them: every key under its prefix (one
+ * byte, state/keys.ts), as it is, except what `restart` rewrites for a chain that starts again at
+ * height 1 (heights recorded in the records; Cosmos' `export --for-zero-height`).
+ */
+export type RecordsDef = {
+  prefix: number;
+  restart?(key: Uint8Array, value: Uint8Array): Uint8Array;
 };
 
 /** Erases a genesis part's value type (as msgDef does for messages). */

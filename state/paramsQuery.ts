@@ -12,26 +12,36 @@ import { getParams as lst } from "./modules/lst/store.ts";
 import { getParams as lrt } from "./modules/lrt/store.ts";
 import { getRegistry, strategyName, StrategyKind } from "./modules/strategy/store.ts";
 
-function json(v: unknown): unknown {
+/**
+ * A params record as JSON in the form the params parsers read (params/update, genesis). Bytes are
+ * an address only in a `treasury` field; elsewhere they are an id (a 20-character strategy id
+ * must not come out as bech32).
+ */
+export function paramsJson(v: unknown, key = ""): unknown {
   if (typeof v === "bigint") return v.toString();
-  if (v instanceof Uint8Array) return v.length === 20 ? encodeAddress(v) : Buffer.from(v).toString();
-  if (Array.isArray(v)) return v.map(json);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, json(x)]));
+  if (v instanceof Uint8Array) return key === "treasury" ? encodeAddress(v) : Buffer.from(v).toString();
+  if (Array.isArray(v)) return v.map((x) => paramsJson(x, key));
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, paramsJson(x, k)]));
   return v;
+}
+
+/** The strategy registry as `params.strategies` names it (without genesis-only funding fields). */
+export function strategiesJson(s: KVReader): unknown[] {
+  return getRegistry(s).map((d) => ({ id: strategyName(d), kind: d.kind === StrategyKind.Service ? "service" : "pool", rewardRate: d.rewardRate.toString(), slashFraction: d.slashFraction.toString(), downtimeSlashFraction: d.downtimeSlashFraction.toString() }));
 }
 
 export const PARAM_SPACES = ["tx", "block", "evidence", "staking", "slashing", "distribution", "lst", "lrt", "strategy"] as const;
 
 export function queryParams(s: KVReader): Record<(typeof PARAM_SPACES)[number], unknown> {
   return {
-    tx: json(getTxParams(s)),
-    block: json(getBlockParams(s)),
-    evidence: json(getEvidenceParams(s)),
-    staking: json(staking(s)),
-    slashing: json(slashing(s)),
-    distribution: json(distribution(s)),
-    lst: json(lst(s)),
-    lrt: json(lrt(s)),
-    strategy: getRegistry(s).map((d) => ({ id: strategyName(d), kind: d.kind === StrategyKind.Service ? "service" : "pool", rewardRate: d.rewardRate.toString(), slashFraction: d.slashFraction.toString(), downtimeSlashFraction: d.downtimeSlashFraction.toString() })),
+    tx: paramsJson(getTxParams(s)),
+    block: paramsJson(getBlockParams(s)),
+    evidence: paramsJson(getEvidenceParams(s)),
+    staking: paramsJson(staking(s)),
+    slashing: paramsJson(slashing(s)),
+    distribution: paramsJson(distribution(s)),
+    lst: paramsJson(lst(s)),
+    lrt: paramsJson(lrt(s)),
+    strategy: strategiesJson(s),
   };
 }

@@ -39,14 +39,24 @@ export function shareRate(supply: bigint, backing: bigint): bigint {
 }
 
 /**
- * APR measured from a share token's recorded rate history (the last `lookback` points):
- * (rate now / rate then − 1) annualised, 18 decimals; null until there is a window to measure.
+ * The APR window (docs/lrt.md): from the oldest recorded rate of the last APR_WINDOW_MS (a
+ * history keeps 64 epochs, so at most those) to the latest. Below APR_MIN_WINDOW_MS there is no
+ * APR: annualising a few epochs turns one epoch's step (a service's rewards booked at once, a
+ * block-time jitter) into swings of tens of percent, so the query says null ("—"), not 0 %.
  */
-export function aprOf(history: readonly { time: number; rate: bigint }[], lookback = 10): string | null {
-  if (history.length < 2) return null;
-  const a = history[Math.max(0, history.length - 1 - lookback)];
+export const APR_WINDOW_MS = 24 * 3_600_000;
+export const APR_MIN_WINDOW_MS = 10 * 60_000;
+
+/**
+ * APR measured from a share token's recorded rate history over the APR window:
+ * (rate now / rate then − 1) annualised, 18 decimals; null until the window spans
+ * APR_MIN_WINDOW_MS.
+ */
+export function aprOf(history: readonly { time: number; rate: bigint }[]): string | null {
   const b = history[history.length - 1];
-  const dt = BigInt(b.time - a.time);
-  if (dt <= 0n || a.rate === 0n) return null;
-  return (((b.rate - a.rate) * 10n ** 18n * YEAR_MS) / (a.rate * dt)).toString();
+  const a = history.find((x) => b !== undefined && b.time - x.time <= APR_WINDOW_MS);
+  if (!a || !b || a.rate === 0n) return null;
+  const dt = b.time - a.time;
+  if (dt < APR_MIN_WINDOW_MS) return null;
+  return (((b.rate - a.rate) * 10n ** 18n * YEAR_MS) / (a.rate * BigInt(dt))).toString();
 }

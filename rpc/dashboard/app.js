@@ -175,7 +175,7 @@ function renderYields(y, lst, lrt) {
 function renderLst(lst) {
   facts($("lst"), [
     ["redemption rate (stra per ststra)", fixed(lst.rate, 9), "lst-rate"],
-    ["APR (last epochs)", pct(lst.apr), "lst-apr"],
+    ["APR (up to 24 h of epochs, — under 10 min)", pct(lst.apr), "lst-apr"],
     ["pooled stake", tokens(lst.pooled, "stra")],
     ["ststra supply", tokens(lst.supply, "ststra")],
     ["queued unstake", tokens(lst.queuedStstra, "ststra")],
@@ -188,7 +188,7 @@ function renderLst(lst) {
 function renderLrt(lrt, strategies) {
   facts($("lrt"), [
     ["rate (stra per rststra)", fixed(lrt.rate, 9), "lrt-rate"],
-    ["APR (last epochs)", pct(lrt.apr), "lrt-apr"],
+    ["APR (up to 24 h of epochs, — under 10 min)", pct(lrt.apr), "lrt-apr"],
     ["TVL (at the LST rate)", tokens(lrt.tvl, "stra")],
     ["rststra supply", tokens(lrt.supply, "rststra")],
     ["idle (not allocated)", tokens(lrt.idleStstra, "ststra")],
@@ -314,8 +314,8 @@ function show(title, node) {
   $("result").replaceChildren(node);
   $("result-card").hidden = false;
 }
-function table(head, rows) {
-  return el("table", {}, el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))), el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, c))))));
+function table(head, rows, id) {
+  return el("table", id ? { id } : {}, el("thead", {}, el("tr", {}, ...head.map((h) => el("th", {}, h)))), el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, c))))));
 }
 async function search(q) {
   q = q.trim();
@@ -340,8 +340,8 @@ async function search(q) {
   if (val.result) parts.push(el("h3", {}, "Validator"), table(["moniker", "power", "status", "commission"], [[val.result.validator.moniker, val.result.validator.power, val.result.validator.jailed ? "jailed" : val.result.validator.status, pct(val.result.validator.commissionRate, 1)]]));
   if (dels.result?.delegations?.length) parts.push(el("h3", {}, "Delegations"), table(["validator", "stake"], dels.result.delegations.map((d) => [d.validator, tokens(d.tokens ?? d.amount ?? "0", "stra")])));
   if (rew.result?.total) parts.push(el("p", {}, `pending staking rewards: ${tokens(rew.result.total, "stra")}`));
-  if (lstReq.result?.requests?.length) parts.push(el("h3", {}, "LST withdrawal requests"), table(["id", "stra", "claimable at", "claimed"], lstReq.result.requests.map((r) => [r.id, fixed(r.amount, 4), r.claimableAt ?? "after the epoch", String(r.claimed)])));
-  if (lrtReq.result?.requests?.length) parts.push(el("h3", {}, "LRT withdrawal requests"), table(["id", "ststra", "claimable at", "claimed"], lrtReq.result.requests.map((r) => [r.id, fixed(r.ststra, 4), r.claimableAt, String(r.claimed)])));
+  if (lstReq.result?.requests?.length) parts.push(el("h3", {}, "LST withdrawal requests"), table(["id", "stra", "status", "claimable at"], lstReq.result.requests.map((r) => [r.id, fixed(r.amount, 4), r.status, r.claimableAt ? timeOf(r.claimableAt) : "after the epoch"]), "lst-requests"));
+  if (lrtReq.result?.requests?.length) parts.push(el("h3", {}, "LRT withdrawal requests"), table(["id", "ststra", "status", "claimable at"], lrtReq.result.requests.map((r) => [r.id, fixed(r.ststra, 4), r.status, timeOf(r.claimableAt)]), "lrt-requests"));
   show(`Account ${q}`, el("div", {}, ...parts));
 }
 $("search").addEventListener("submit", (e) => {

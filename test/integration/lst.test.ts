@@ -63,13 +63,18 @@ describe("liquid staking on a 4-validator devnet", () => {
     await submit(bob, [{ type: "lst/unstake", value: { amount: 100n * ONE } }]);
     const reqs = (await c.call<any>("lst_requests", { address: bob.address })).requests as any[];
     expect(reqs).toHaveLength(1);
+    // the statuses docs/lst.md names, in order: queued (its epoch runs), unbonding, claimable, claimed
+    const status = async () => ((await c.call<any>("lst_requests", { address: bob.address })).requests as any[])[0];
+    expect(["queued", "unbonding"]).toContain(reqs[0].status);
     // claimableAt is known once the request's epoch has ended and its batch unbonds
-    const claimableAt = await waitFor("request unbonding", async () => ((await c.call<any>("lst_requests", { address: bob.address })).requests as any[])[0].claimableAt ?? undefined, 60_000);
+    const claimableAt = await waitFor("request unbonding", async () => (await status()).claimableAt ?? undefined, 60_000);
     await waitForChainTime(c, claimableAt, "request matured");
+    expect((await status()).status).toBe("claimable"); // was: still "unbonding" once matured
     const before = BigInt((await c.balances(bob.address)).balances.stra);
     await submit(bob, [{ type: "lst/claim", value: { requestId: Number(reqs[0].id) } }]);
     const after = BigInt((await c.balances(bob.address)).balances.stra);
     expect(after + FEE - before).toBe(BigInt(reqs[0].amount));
+    expect((await status()).status).toBe("claimed");
     expect(BigInt(reqs[0].amount)).toBeGreaterThan(100n * ONE); // the rate had grown above 1.0
   }, 90_000);
 

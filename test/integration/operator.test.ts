@@ -10,7 +10,7 @@ import type { Browser } from "playwright-core";
 import { launchBrowser } from "../helpers/browser.ts";
 import { homePaths } from "../../node/config.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
-import { waitFor } from "../helpers/proc.ts";
+import { strata, waitFor } from "../helpers/proc.ts";
 import { listKeys } from "../../client/keyring.ts";
 import { RpcError } from "../../client/rpcClient.ts";
 
@@ -34,7 +34,8 @@ describe("operating a devnet: dashboard, metrics, health", () => {
   const scrape = async (i: number) => parseScrape(await (await fetch(metricsUrl(i))).text());
 
   beforeAll(async () => {
-    net = await startTestNet(4);
+    // a short LRT withdrawal delay, so a request turns claimable while the browser watches
+    net = await startTestNet(4, { withdrawalDelayMs: 20_000 });
     await waitAllAtLeast(net, 3, [0, 1, 2, 3]);
   }, 60_000);
   afterAll(async () => {
@@ -63,24 +64,45 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     for (const id of ["lst-rate", "lrt-rate", "pool-price"]) expect(await page.locator(`[data-testid=${id}]`).textContent()).toMatch(/^\d+\.\d{9}$/);
     expect(Number(await page.locator("[data-testid=lst-rate]").textContent())).toBeGreaterThanOrEqual(1);
     expect(await page.locator("#alloc tbody tr").count()).toBeGreaterThanOrEqual(2);
-    expect(await page.locator("#lst-chart polyline").count()).toBe(1);
+    // the rate chart draws once the LST has two epochs of history (epochs of 10 blocks: on a busy
+    // machine the page can get here first)
+    await expect.poll(() => page.locator("#lst-chart polyline").count(), { timeout: 60_000 }).toBe(1);
     // the depeg chart draws both the redemption rate and the pool price (the pool line used to be
     // missing: one observed point drew nothing)
     const poolLine = (await page.locator("#depeg-chart polyline.line-c").getAttribute("points")) ?? "";
     expect(poolLine.trim().split(" ").length).toBeGreaterThanOrEqual(2);
     expect(await page.locator("body").textContent()).not.toMatch(/-0\.0+ %/);
+    // minutes after genesis no rate history spans the APR window: "—", not 0 % nor a wild figure
+    expect(await page.locator("[data-testid=lst-apr]").textContent()).toBe("—");
+    expect(await page.locator("[data-testid=lrt-apr]").textContent()).toBe("—");
+    // the staking APR from about half the supply bonded (the reward pool no longer counts 90 % of
+    // it as unbonded, which read ~68 %): 7 % inflation / ~0.47 less tax and commission ≈ 13 %
+    const stakingRow = page.locator("#yields tbody tr").first();
+    const stakingApr = Number(((await stakingRow.locator("td").nth(3).textContent()) ?? "").replace(" %", ""));
+    expect(stakingApr).toBeGreaterThan(8);
+    expect(stakingApr).toBeLessThan(20);
 
-    // search an account: its balances appear
+    // search an account: its balances appear, and its LRT withdrawal request turns from pending
+    // to claimable once its delay has passed (by block time), as docs/lrt.md names the statuses
     const alice = listKeys(join(net.dir, "keys")).find((k) => k.name === "alice")!;
-    await page.fill("#q", alice.address);
-    await page.click("#search button");
-    await expect.poll(() => page.locator("#result").textContent(), { timeout: 10_000 }).toContain("stra");
+    for (const args of [["lst", "stake", "20stra"], ["lrt", "restake", "10ststra"], ["lrt", "withdraw", "1rststra"]]) {
+      const r = strata(["tx", ...args, "--from", "alice", "--home", net.dir, "--node", net.clients[0]!.url, "--yes"]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const requestStatus = async () => {
+      await page.fill("#q", alice.address);
+      await page.click("#search button");
+      await expect.poll(() => page.locator("#result").textContent(), { timeout: 10_000 }).toContain("stra");
+      return page.locator("#lrt-requests tbody tr td").nth(2).textContent();
+    };
+    expect(await requestStatus()).toBe("pending");
     expect(await page.locator("#result-title").textContent()).toContain(alice.address);
+    await expect.poll(requestStatus, { timeout: 60_000, interval: 1_000 }).toBe("claimable");
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
     expect(errors).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 
   it("a scrape of /metrics has the documented names, with values that agree with the node's RPC", async () => {
     const c = net.clients[0]!;

@@ -32,7 +32,7 @@ describe("single validator node (real process, LevelDB, HTTP)", () => {
     cfg.p2p.port = await freePort();
     cfg.consensus.timeoutCommitMs = 200;
     writeFileSync(cfgPath, JSON.stringify(cfg));
-    node = startProc(["start", "--home", home]);
+    node = startProc(["start", "--home", home, "--log-format", "json"]);
     client = new StrataClient(`http://127.0.0.1:${port}`);
     await waitForHeight(client, 1);
   });
@@ -48,6 +48,19 @@ describe("single validator node (real process, LevelDB, HTTP)", () => {
     expect(r.code, r.log).toBe(0);
     return hash;
   }
+
+  it("--log-format json: one record per line, one `time` each (the log's), the block's time as blockTime", async () => {
+    await waitForHeight(client, 3);
+    const lines = node.output.join("").split("\n").filter((l) => l.startsWith("{"));
+    expect(lines.length).toBeGreaterThan(3);
+    for (const l of lines) expect(l.match(/"time":/g), l).toHaveLength(1); // JSON.parse would keep only the last of two
+    const blocks = lines.map((l) => JSON.parse(l)).filter((r) => typeof r.blockTime === "string");
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const r of blocks) {
+      expect(Number.isNaN(Date.parse(r.blockTime))).toBe(false);
+      expect(r.time).not.toBe(r.blockTime); // the log's own clock, not the header's
+    }
+  });
 
   it("commits transfers sent over RPC and serves balances, blocks and txs", async () => {
     const hashes = [await transfer(0n, 1n * ONE), await transfer(1n, 2n * ONE), await transfer(2n, 3n * ONE)];

@@ -47,6 +47,11 @@ export function getNonce(store: KVReader, addr: Uint8Array): bigint {
   return readAccount(store, addr)?.nonce ?? 0n;
 }
 
+/** Genesis only: an exported account keeps its nonce (its signed txs stay unreplayable). */
+export function setNonce(store: Overlay, addr: Uint8Array, nonce: bigint): void {
+  writeAccount(store, addr, { nonce, balances: getAccount(store, addr).balances });
+}
+
 export function incrementNonce(store: Overlay, addr: Uint8Array): void {
   const a = getAccount(store, addr);
   writeAccount(store, addr, { nonce: a.nonce + 1n, balances: a.balances });

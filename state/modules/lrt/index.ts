@@ -11,6 +11,8 @@ import { serviceIds } from "../strategy/keeper.ts";
 import { restakeMsg } from "./msgs/restake.ts";
 import { requestWithdrawalMsg } from "./msgs/requestWithdrawal.ts";
 import { claimMsg } from "./msgs/claim.ts";
+import { paramsJson } from "../../paramsQuery.ts";
+import { Prefix } from "../../keys.ts";
 
 export const lrtModule = {
   name: "lrt",
@@ -24,6 +26,9 @@ export const lrtModule = {
       return p.treasury.every((b) => b === 0) ? { ...p, treasury: g.authority } : p;
     },
     init: (ctx, p) => setParams(ctx.store, p),
+    export: (s) => paramsJson(getParams(s)),
+    // requests and history hold times and ids, not heights: carried as they are
+    records: { prefix: Prefix.lrt },
   }),
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLrtParams(json, getParams(ctx.store), serviceIds(ctx.store), field, fail)) },
   endBlock: maybeRunEpoch,

@@ -10,6 +10,8 @@ import { stakeMsg } from "./msgs/stake.ts";
 import { unstakeMsg } from "./msgs/unstake.ts";
 import { claimMsg } from "./msgs/claim.ts";
 import { resumeMsg } from "./msgs/resume.ts";
+import { paramsJson } from "../../paramsQuery.ts";
+import { lstRecords } from "./exportRecords.ts";
 
 export const lstModule = {
   name: "lst",
@@ -23,6 +25,8 @@ export const lstModule = {
       return p.treasury.every((b) => b === 0) ? { ...p, treasury: g.authority } : p;
     },
     init: (ctx, p) => setParams(ctx.store, p),
+    export: (s) => paramsJson(getParams(s)),
+    records: lstRecords,
   }),
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLstParams(json, getParams(ctx.store), field, fail)) },
   endBlock: maybeRunEpoch,

@@ -316,7 +316,7 @@ export function resume(ctx: ExecContext): void {
   ctx.events.push(event("lst_resumed", { rate: rate.toString() }));
 }
 
-export function queryLstState(s: KVReader, lookback = 10) {
+export function queryLstState(s: KVReader) {
   const st = getState(s);
   const p = getParams(s);
   const perValidator = getValidatorOperators(s)
@@ -324,7 +324,7 @@ export function queryLstState(s: KVReader, lookback = 10) {
     .map((v) => ({ validator: encodeAddress(v.operator), moniker: Buffer.from(v.moniker).toString(), stake: stakeAt(s, v).toString() }))
     .filter((x) => x.stake !== "0");
   const h = st.history;
-  const apr = aprOf(h, lookback);
+  const apr = aprOf(h);
   return {
     rate: redemptionRate(s).toString(),
     pooled: pooledStake(s).toString(),

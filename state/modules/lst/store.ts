@@ -60,6 +60,9 @@ const K = {
   owner: Uint8Array.of(Prefix.lst, 0x04),
 };
 
+/** The module's one state record: the export rewrites the heights in it. */
+export const LST_STATE_KEY = K.state;
+
 const params = record(K.params, LstParams, () => DEFAULT_LST_PARAMS);
 export const getParams = params.get;
 export const setParams = params.set;

@@ -6,12 +6,20 @@ import { parseSlashingParams } from "./params.ts";
 import { handleMisbehaviour, trackLiveness } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
 import { unjailMsg } from "./msgs/unjail.ts";
+import { paramsJson } from "../../paramsQuery.ts";
+import { slashingRecords } from "./exportRecords.ts";
 
 export const slashingModule = {
   name: "slashing",
   queries: slashingQueries,
   msgs: { unjail: unjailMsg },
-  genesis: genesisDef({ key: "slashing", parse: (json, _g, field, fail) => parseSlashingParams(json, DEFAULT_SLASHING_PARAMS, field, fail), init: (ctx, p) => setParams(ctx.store, p) }),
+  genesis: genesisDef({
+    key: "slashing",
+    parse: (json, _g, field, fail) => parseSlashingParams(json, DEFAULT_SLASHING_PARAMS, field, fail),
+    init: (ctx, p) => setParams(ctx.store, p),
+    export: (s) => paramsJson(getParams(s)),
+    records: slashingRecords,
+  }),
   params: {
     update: (ctx, _signer, json, field, fail) => {
       const cur = getParams(ctx.store);

@@ -30,6 +30,9 @@ export const DEFAULT_SLASHING_PARAMS: SlashingParamsValue = {
 
 const K = { params: Uint8Array.of(Prefix.slashing, 0x01), info: Uint8Array.of(Prefix.slashing, 0x02) };
 
+/** Every signing-info record (consensus address after the prefix): the export rewrites them. */
+export const SIGNING_INFO_PREFIX = K.info;
+
 const params = record(K.params, SlashingParams, () => DEFAULT_SLASHING_PARAMS);
 export const getParams = params.get;
 export const setParams = params.set;

@@ -5,6 +5,8 @@ import { stakingQueries } from "./queries.ts";
 import { DEFAULT_STAKING_PARAMS } from "./types.ts";
 import { parseStakingParams } from "./params.ts";
 import { stakingInvariants } from "./invariants.ts";
+import { paramsJson } from "../../paramsQuery.ts";
+import { stakingRecords } from "./exportRecords.ts";
 import { completeRedelegations, completeUnbondings } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
 import { createValidatorMsg } from "./msgs/createValidator.ts";
@@ -19,7 +21,13 @@ export const stakingModule = {
   queries: stakingQueries,
   msgs: { create_validator: createValidatorMsg, edit_validator: editValidatorMsg, delegate: delegateMsg, undelegate: undelegateMsg, redelegate: redelegateMsg, rotate_cons_pubkey: rotateConsPubkeyMsg },
   // a new unbonding time applies to entries begun from now on (the queues stay in order)
-  genesis: genesisDef({ key: "staking", parse: (json, _g, field, fail) => parseStakingParams(json, DEFAULT_STAKING_PARAMS, field, fail), init: (ctx, p) => setParams(ctx.store, p) }),
+  genesis: genesisDef({
+    key: "staking",
+    parse: (json, _g, field, fail) => parseStakingParams(json, DEFAULT_STAKING_PARAMS, field, fail),
+    init: (ctx, p) => setParams(ctx.store, p),
+    export: (s) => paramsJson(getParams(s)),
+    records: stakingRecords,
+  }),
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseStakingParams(json, getParams(ctx.store), field, fail)) },
   endBlock: (ctx) => {
     completeUnbondings(ctx);

@@ -29,6 +29,8 @@ const K = {
 /** Prefixes the invariants scan: every delegation (delegator20 validator20) and unbonding record. */
 export const DELEGATION_PREFIX = K.delegation;
 export const UNBONDING_PREFIX = K.unbonding;
+/** Every redelegation record (delegator20 to20): the export rewrites their heights. */
+export const REDELEGATION_PREFIX = K.redelegations;
 
 const params = record(K.params, StakingParams, () => DEFAULT_STAKING_PARAMS);
 export const getParams: (s: KVReader) => StakingParamsValue = params.get;

@@ -10,6 +10,8 @@ import { stake as lstStake } from "../lst/keeper.ts";
 import { optIn } from "./service.ts";
 import { addLiquidity } from "./pool.ts";
 import { setRegistry, strategyAccount, StrategyKind } from "./store.ts";
+import { strategiesJson } from "../../paramsQuery.ts";
+import { Prefix } from "../../keys.ts";
 
 export type GenesisStrategy = { id: string; kind: "service" | "pool"; rewardRate: bigint; slashFraction: bigint; downtimeSlashFraction: bigint; rewardPool: bigint; liquidityStra: bigint; optInGenesisValidators: boolean };
 
@@ -63,4 +65,9 @@ export const strategyGenesis = genesisDef<GenesisStrategy[]>({
       }
     }
   },
+  // the registry only: reward pools, operators and liquidity are in the exported records and
+  // balances, so none is funded again
+  export: (s) => strategiesJson(s),
+  // service accruals are stamped with times, not heights: carried as they are
+  records: { prefix: Prefix.strategy },
 });
