@@ -35,6 +35,12 @@ const cases: Case[] = [
   { file: "state/modules/bank/probe.ts", source: "../../../node/config.ts", rule: RESTRICTED, says: "state/ imports nothing from node/" },
   { file: "state/modules/bank/probe.ts", source: "../../../consensus/vote.ts", rule: RESTRICTED },
   { file: "state/modules/bank/probe.ts", source: "node:net", rule: NODE_BUILTIN },
+  // modules: another module's state only through its keeper, never its store
+  { file: "state/modules/lrt/probe.ts", source: "../strategy/store.ts", rule: RESTRICTED, says: "only through that module's keeper.ts" },
+  { file: "state/modules/lrt/msgs/probe.ts", source: "../../staking/store.ts", rule: RESTRICTED, says: "only through that module's keeper.ts" },
+  { file: "state/modules/lrt/probe.ts", source: "../strategy/keeper.ts" },
+  { file: "state/modules/lrt/msgs/probe.ts", source: "../store.ts" },
+  { file: "state/modules/lrt/probe.ts", source: "./store.ts" },
   // state/crypto/: the hot verify path may use node:crypto, and nothing else of Node's I/O
   { file: "state/crypto/probe.ts", source: "node:crypto" },
   { file: "state/crypto/probe.ts", source: "node:fs", rule: RESTRICTED },
