@@ -103,26 +103,48 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let next = 0;
   let rr = 0;
   const inflight = new Set<Promise<void>>();
-  while ((next < txs.length || waitingRetry > 0) && Date.now() < deadline) {
-    if (next >= txs.length) {
+  const pausedUntil = new Map<string, number>();
+  const nextUrl = async (): Promise<string> => {
+    for (;;) {
+      const now = Date.now();
+      for (let k = 0; k < o.rpcUrls.length; k++) {
+        const u = o.rpcUrls[rr++ % o.rpcUrls.length];
+        if ((pausedUntil.get(u) ?? 0) <= now) return u;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.min(...o.rpcUrls.map((u) => pausedUntil.get(u) ?? 0)) - now)));
+    }
+  };
+  /** refused txs whose retry hint has passed: resubmitted before anything new */
+  const retryQ: typeof txs = [];
+  // after the deadline nothing new is sent, but refused txs are still resubmitted during the
+  // drain: later nonces of their accounts were accepted and wait on them
+  const drainUntil = deadline + 30_000;
+  for (;;) {
+    const now = Date.now();
+    const loading = now < deadline;
+    if (now >= drainUntil || (retryQ.length === 0 && waitingRetry === 0 && (!loading || next >= txs.length))) break;
+    if (retryQ.length === 0 && (!loading || next >= txs.length)) {
       await new Promise((r) => setTimeout(r, 50)); // refused txs wait out their retry hint
       continue;
     }
-    if (o.rate > 0) {
+    if (o.rate > 0 && retryQ.length === 0) {
       const due = start + (next / o.rate) * 1000;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     }
     // a client resubmits in nonce order: an account whose tx was refused sends nothing later
     // until that tx is in (later nonces would sit unexecutable in mempools and fill them)
-    const slice: typeof txs = [];
-    while (slice.length < o.batch && next < txs.length) {
+    const slice: typeof txs = retryQ.splice(0, o.batch);
+    while (loading && slice.length < o.batch && next < txs.length) {
       const t = txs[next++];
       const h = held.get(t.account);
       if (h && !h.retrying.has(t.hash)) h.later.push(t);
       else slice.push(t);
     }
     if (slice.length === 0) continue;
-    const url = o.rpcUrls[rr++ % o.rpcUrls.length];
+    // a node that refused with a retry hint is left alone until the hint has passed (HTTP 429's
+    // Retry-After for the whole client, not just for the refused tx): sending it more meanwhile
+    // only makes it decode and refuse more, on CPU the nodes share
+    const url = await nextUrl();
     const body = JSON.stringify(slice.map((t, i) => ({ jsonrpc: "2.0", id: i, method: "broadcast_tx_sync", params: { tx: t.b64 } })));
     const sentAt = Date.now();
     for (const t of slice) submittedAt.set(t.hash, sentAt);
@@ -143,11 +165,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
             // admission control: not lost, refused for now; resubmit after the node's hint
             refusedRetried++;
             submittedAt.delete(t.hash);
+            pausedUntil.set(url, Math.max(pausedUntil.get(url) ?? 0, Date.now() + r.result.retry_after_ms));
             const h = held.get(t.account) ?? { retrying: new Set<string>(), later: [] };
             h.retrying.add(t.hash);
             held.set(t.account, h);
             waitingRetry++;
-            setTimeout(() => (txs.push(t), waitingRetry--), r.result.retry_after_ms);
+            setTimeout(() => (retryQ.push(t), waitingRetry--), r.result.retry_after_ms);
           } else {
             rejected++;
             submittedAt.delete(slice[r.id].hash);
@@ -167,7 +190,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
   await Promise.all(inflight);
   // 4. wait for the rest to finalize (bounded)
-  const drainUntil = Math.min(deadline + 30_000, Date.now() + 30_000);
   while (submittedAt.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
   ws.close();
   // what became of the txs not seen final: ask a node for a sample (included after all, expired
