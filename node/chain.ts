@@ -21,6 +21,7 @@ import { blockTime } from "../consensus/medianTime.ts";
 import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
 import { getBalance, getNonce } from "../state/modules/bank/keeper.ts";
+import { touchedAccounts } from "./touchedAccounts.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { ChainDb } from "./chainDb.ts";
 import { checkChainDb } from "./chainIntegrity.ts";
@@ -172,6 +173,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       }
     }
     log.rewrite(this.mempool.admitted());
+    log.onError = (e) => this.onFatal(e);
     this.mempoolLog = log;
     this.reloaded = { logged: txs.length, admitted: this.mempool.size };
   }
@@ -277,15 +279,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       when,
     );
     // logged before the caller hears "accepted" (not while reloading: rewritten afterwards)
-    if (this.mempoolLog && !at) {
-      try {
-        this.mempoolLog.append({ bytes, at: when });
-      } catch (e) {
-        this.mempool.remove(tx.hashHex);
-        if (e instanceof FatalError) this.onFatal(e);
-        throw e;
-      }
-    }
+    // (the write itself is batched per job: node/mempoolLog.ts; a failed one stops the node)
+    if (this.mempoolLog && !at) this.mempoolLog.append({ bytes, at: when });
     return tx;
   }
 
@@ -464,13 +459,21 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       this.verified.delete(r.hash);
       this.committedRecently.add(r.hash);
     }
+    // Re-check without decoding: the mempool entry carries sender, nonce and fee; stale nonces
+    // are dropped by the mempool itself, so only the fee balance is left to check, once per
+    // sender, and only for the senders whose account this block changed.
+    const balances = new Map<string, bigint>();
+    const balanceOf = (sender: string): bigint => {
+      let b = balances.get(sender);
+      if (b === undefined) balances.set(sender, (b = getBalance(this.db, Buffer.from(sender, "hex"), "stra")));
+      return b;
+    };
     this.mempool.update(
       p.results.map((r) => r.hash),
-      // Re-check without decoding: the mempool entry carries sender, nonce and fee; stale
-      // nonces are dropped by the mempool itself, so only the fee balance is left to check.
-      (t) => getBalance(this.db, Buffer.from(t.sender, "hex"), "stra") >= t.fee,
+      (t) => balanceOf(t.sender) >= t.fee,
       { height: header.height, time: Date.now() },
       synced,
+      touchedAccounts(p.changes),
     );
     // mostly committed or dropped txs by now: write the live ones afresh
     if (this.mempoolLog && this.mempoolLog.bytes > 4 * this.mempool.bytes + (1 << 20)) {

@@ -238,13 +238,19 @@ export class Mempool {
    * TTL (the tx could not have been in them: they were decided while this node was behind), so
    * a node catching up 100 blocks does not expire everything it holds.
    */
-  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean, at?: Admission, synced = false): void {
+  /**
+   * `touched`: the senders whose account the block changed (hex), when the caller knows them;
+   * the others' nonce and balance are what they were, so their txs are not looked at again.
+   * PERF: O(txs of the touched senders) account reads per block instead of O(pending txs).
+   */
+  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean, at?: Admission, synced = false, touched?: ReadonlySet<string>): void {
     if (at) {
       if (synced) for (const e of this.byHash.values()) e.at.height++; // one block per update
       this.lastHeight = at.height;
     }
     for (const c of committed) this.remove(typeof c === "string" ? c : c.hash);
-    for (const [sender, q] of [...this.senders]) {
+    const visit = touched ? [...touched].filter((s) => this.senders.has(s)).map((s) => [s, this.senders.get(s)!] as const) : [...this.senders];
+    for (const [sender, q] of visit) {
       const next = this.deps.accountNonce(sender);
       for (const e of [...q.values()].sort((a, b) => (a.nonce < b.nonce ? -1 : 1))) {
         if (!q.has(e.nonce) || q.get(e.nonce) !== e) continue; // dropped with an earlier nonce
