@@ -16,7 +16,7 @@ import type { VerifyPool } from "./verifyPool.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
 import { getBlockLimitViolation } from "../state/blockLimits.ts";
-import { checkAdmission } from "./admission.ts";
+import { checkAdmission, FROM_CLIENT, originKey, type TxOrigin } from "./admission.ts";
 import { blockTime } from "../consensus/medianTime.ts";
 import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
@@ -213,15 +213,15 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * balance against committed state. Throws StrataError naming the broken rule.
    * PERF: one decode + one ed25519 verify.
    */
-  checkTx(bytes: Uint8Array, at?: Admission): DecodedTx {
+  checkTx(bytes: Uint8Array, at?: Admission, origin: TxOrigin = FROM_CLIENT): DecodedTx {
     const tx = this.checkStateless(bytes);
-    if (!at) this.checkAdmission(tx); // before the signature: a refusal under flood costs no verify
+    if (!at) this.checkAdmission(tx, origin); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxSignature(tx);
       this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }
-    return this.admit(tx, bytes, at);
+    return this.admit(tx, bytes, at, origin);
   }
 
   /**
@@ -231,17 +231,17 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * no verify), so a tx that breaks both is reported for the account rule. They run again after
    * the signature, against the state of then.
    */
-  async checkTxAsync(bytes: Uint8Array): Promise<DecodedTx> {
-    if (!this.verifier) return this.checkTx(bytes);
+  async checkTxAsync(bytes: Uint8Array, origin: TxOrigin = FROM_CLIENT): Promise<DecodedTx> {
+    if (!this.verifier) return this.checkTx(bytes, undefined, origin);
     const tx = this.checkStateless(bytes);
-    this.checkAdmission(tx); // before the signature: a refusal under flood costs no verify
+    this.checkAdmission(tx, origin); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxAgainstAccount(this.db, tx, "pending"); // cheap early reject before the expensive part
       if (!(await this.verifier.verify(tx.body.signer, txSignBytes(tx.body), tx.signature))) throw badSignature();
       this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }
-    return this.admit(tx, bytes);
+    return this.admit(tx, bytes, undefined, origin);
   }
 
   private checkStateless(bytes: Uint8Array): DecodedTx {
@@ -255,15 +255,20 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   private blockIntervalMs = 1000;
   private readonly mempoolOptions: MempoolOptions;
 
-  /** Admission control (node/admission.ts): refuses new work beyond maxPendingBlocks of gas. */
-  private checkAdmission(tx: DecodedTx): void {
-    checkAdmission(this.mempool.gas, tx.gas, getBlockParams(this.db).maxGas, this.mempoolOptions.maxPendingBlocks ?? 0, this.blockIntervalMs);
+  /** Admission control (node/admission.ts): refuses work beyond maxPendingBlocks of gas, and unfair shares. */
+  private checkAdmission(tx: DecodedTx, origin: TxOrigin): void {
+    const m = this.mempool;
+    checkAdmission({ total: m.gas, origin: m.originGas(originKey(origin)), sender: m.senderGas(Buffer.from(tx.sender).toString("hex")) }, tx.gas, origin, {
+      blockGas: getBlockParams(this.db).maxGas,
+      maxPendingBlocks: this.mempoolOptions.maxPendingBlocks ?? 0,
+      blockIntervalMs: this.blockIntervalMs,
+    });
   }
 
-  private admit(tx: DecodedTx, bytes: Uint8Array, at?: Admission): DecodedTx {
+  private admit(tx: DecodedTx, bytes: Uint8Array, at?: Admission, origin: TxOrigin = FROM_CLIENT): DecodedTx {
     checkTxAgainstAccount(this.db, tx, "pending");
     // new work only (a reload of the mempool log re-admits what was already promised)
-    if (!at) this.checkAdmission(tx);
+    if (!at) this.checkAdmission(tx, origin);
     if (this.decoded.size >= 200_000) this.decoded.clear();
     this.decoded.set(tx.hashHex, tx);
     const when = at ?? { height: this.height, time: Date.now() };
@@ -275,6 +280,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         nonce: tx.body.nonce,
         fee: tx.body.fee,
         gas: tx.gas,
+        origin: originKey(origin),
       },
       when,
     );

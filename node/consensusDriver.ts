@@ -581,12 +581,14 @@ export class ConsensusDriver {
     }
   }
 
-  onGossip(topic: "tx" | "proposal" | "vote", data: Uint8Array): void {
+  /** `from`: the peer that delivered it (tx admission counts pending gas per peer). */
+  onGossip(topic: "tx" | "proposal" | "vote", data: Uint8Array, from = ""): void {
     if (this.stopped) return;
     if (topic === "tx") {
+      const origin = { kind: "peer", peer: from } as const;
       for (const tx of TxBatchMsg.deserialize(data).txs) {
         // already have it, or no longer valid: nothing to do
-        this.chain.checkTxAsync(tx).catch(() => {});
+        this.chain.checkTxAsync(tx, origin).catch(() => {});
       }
       return;
     }
@@ -677,7 +679,7 @@ export class ConsensusDriver {
       const now = Date.now();
       for (const peer of this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now)) {
         try {
-          this.stats.mempoolTxsPulled += await pullTxsFrom(this.chain, (req, ms) => this.net.request(peer, req, ms));
+          this.stats.mempoolTxsPulled += await pullTxsFrom(this.chain, (req, ms) => this.net.request(peer, req, ms), peer);
         } catch {
           /* unreachable or older peer: the others may have them */
         }

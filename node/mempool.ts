@@ -15,6 +15,8 @@ export type MempoolTx = {
   nonce: bigint;
   fee: bigint;
   gas: bigint;
+  /** where it came from (node/admission.ts originKey): pending gas is counted per source */
+  origin?: string;
 };
 
 export type MempoolOptions = {
@@ -65,6 +67,8 @@ export class Mempool {
   private readonly senders = new Map<string, Map<bigint, Entry>>();
   private totalBytes = 0;
   private totalGas = 0n;
+  private readonly gasBySender = new Map<string, bigint>();
+  private readonly gasByOrigin = new Map<string, bigint>();
   private seq = 0;
   private readonly droppedTxs = new Map<string, DropRecord>();
   private lastHeight = 0;
@@ -85,6 +89,14 @@ export class Mempool {
   /** gas the pending txs want, in all */
   get gas(): bigint {
     return this.totalGas;
+  }
+  /** gas pending from one sender (hex address) */
+  senderGas(sender: string): bigint {
+    return this.gasBySender.get(sender) ?? 0n;
+  }
+  /** gas pending from one source (MempoolTx.origin) */
+  originGas(origin: string): bigint {
+    return this.gasByOrigin.get(origin) ?? 0n;
   }
   has(hash: string): boolean {
     return this.byHash.has(hash);
@@ -140,6 +152,8 @@ export class Mempool {
     this.byHash.set(tx.hash, e);
     this.totalBytes += tx.bytes.length;
     this.totalGas += tx.gas;
+    addTo(this.gasBySender, e.sender, e.gas);
+    addTo(this.gasByOrigin, e.origin ?? "", e.gas);
   }
 
   /** The last-nonce tx of some other sender with the lowest fee per gas: evicting it breaks no chain. */
@@ -158,6 +172,8 @@ export class Mempool {
     this.byHash.delete(e.hash);
     this.totalBytes -= e.bytes.length;
     this.totalGas -= e.gas;
+    addTo(this.gasBySender, e.sender, -e.gas);
+    addTo(this.gasByOrigin, e.origin ?? "", -e.gas);
     const q = this.senders.get(e.sender);
     if (q) {
       q.delete(e.nonce);
@@ -292,6 +308,13 @@ export class Mempool {
     }
     return out;
   }
+}
+
+/** m[k] += d, forgetting keys that drop to zero. */
+function addTo(m: Map<string, bigint>, k: string, d: bigint): void {
+  const v = (m.get(k) ?? 0n) + d;
+  if (v === 0n) m.delete(k);
+  else m.set(k, v);
 }
 
 /** Binary heap of indexes with an external "a before b" order. */
