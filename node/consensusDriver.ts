@@ -24,6 +24,7 @@ import { polRound, type ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
 import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
 import { txBatchVerdict } from "./txBatchValidity.ts";
+import { nextExecEstimate, timeoutAllowanceMs } from "./timeoutAllowance.ts";
 
 export type Network = {
   publish(topic: "tx" | "proposal" | "vote", data: Uint8Array): Promise<void>;
@@ -80,6 +81,8 @@ export class ConsensusDriver {
   /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
   readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[], signatureVerifications: 0, proposalTxsFetched: 0, mempoolTxsPulled: 0 };
   private proposalSeenAt = 0;
+  /** how long executing the latest block took here (ms): timeouts grow with it (node/timeoutAllowance.ts) */
+  private execMs = 0;
   /** validity by block bytes object (identity), see isValidBlock */
   private readonly validity = new WeakMap<Uint8Array, boolean>();
   /**
@@ -131,14 +134,19 @@ export class ConsensusDriver {
       {
         proposer: (round) => this.proposerAt.proposer(this.core.height, round),
         createBlock: () => {
+          const t0 = performance.now();
           const p = this.storageRead(() => this.chain.propose(privval!.address));
+          this.execMs = nextExecEstimate(this.execMs, performance.now() - t0);
           return { blockId: p.blockId, block: Block.serialize(p.block) };
         },
         isValidBlock: (blockId, block) => {
           // The core asks several times per height with the very same bytes object: answer once.
           const known = this.validity.get(block);
           if (known !== undefined) return known;
+          const t0 = performance.now();
+          const executes = !this.chain.executedBlock(blockId); // our own proposal was executed already
           const r = this.storageRead(() => this.chain.validateBlock(blockId, block));
+          if (executes) this.execMs = nextExecEstimate(this.execMs, performance.now() - t0);
           if (!r.ok) this.log.warn("invalid block proposed", { height: this.core.height, reason: r.reason });
           this.validity.set(block, r.ok);
           return r.ok;
@@ -397,7 +405,7 @@ export class ConsensusDriver {
           }
           this.core.onTimeout(e.height, e.round, e.step);
         };
-        this.later(timeoutFor(this.opts.timeouts, e.step, e.round), fire);
+        this.later(timeoutFor(this.opts.timeouts, e.step, e.round) + timeoutAllowanceMs(this.execMs), fire);
         return;
       }
       case "lock":
