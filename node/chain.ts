@@ -22,6 +22,7 @@ import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
 import { getBalance, getNonce } from "../state/modules/bank/keeper.ts";
 import { touchedAccounts } from "./touchedAccounts.ts";
+import { blockResultsJson } from "./blockResultsJson.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { ChainDb } from "./chainDb.ts";
 import { checkChainDb } from "./chainIntegrity.ts";
@@ -422,6 +423,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const { header, txs } = p.block;
     if (header.height !== this.height + 1) throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
     if (this.height > 0) this.blockIntervalMs = this.blockIntervalMs * 0.8 + Math.max(0, header.time - this.lastBlockTime) * 0.2;
+    const eventsJson = p.results.map((r) => JSON.stringify(r.events));
+    const utf8 = new TextEncoder();
     const records = p.results.map((r, index) => ({
       hash: new Uint8Array(Buffer.from(r.hash, "hex")),
       record: TxResultRecord.serialize({
@@ -429,8 +432,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         index,
         code: r.code,
         gasUsed: Number(r.gasUsed),
-        log: truncate(new TextEncoder().encode(r.log), 1024),
-        events: truncate(new TextEncoder().encode(JSON.stringify(r.events)), 16 * 1024),
+        log: truncate(utf8.encode(r.log), 1024),
+        events: truncate(utf8.encode(eventsJson[index]), 16 * 1024),
       }),
     }));
     const w0 = performance.now();
@@ -443,7 +446,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       commitment: p.commitment,
       txs: records,
       txEvents: this.indexTxEvents ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index)) : undefined,
-      resultsBytes: new TextEncoder().encode(JSON.stringify(p.results, (_k, v) => (typeof v === "bigint" ? v.toString() : v))),
+      resultsBytes: utf8.encode(blockResultsJson(p.results, eventsJson)),
       meta: {
         height: header.height,
         stateRoot: p.commitment.root,
