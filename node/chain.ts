@@ -214,8 +214,9 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * balance against committed state. Throws StrataError naming the broken rule.
    * PERF: one decode + one ed25519 verify.
    */
-  checkTx(bytes: Uint8Array, at?: Admission, origin: TxOrigin = FROM_CLIENT): DecodedTx {
-    const tx = this.checkStateless(bytes);
+  checkTx(input: Uint8Array | DecodedTx, at?: Admission, origin: TxOrigin = FROM_CLIENT): DecodedTx {
+    const tx = this.checkStateless(input);
+    const bytes = tx.bytes;
     if (!at) this.checkAdmission(tx, origin); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxSignature(tx);
@@ -232,9 +233,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * no verify), so a tx that breaks both is reported for the account rule. They run again after
    * the signature, against the state of then.
    */
-  async checkTxAsync(bytes: Uint8Array, origin: TxOrigin = FROM_CLIENT): Promise<DecodedTx> {
-    if (!this.verifier) return this.checkTx(bytes, undefined, origin);
-    const tx = this.checkStateless(bytes);
+  async checkTxAsync(input: Uint8Array | DecodedTx, origin: TxOrigin = FROM_CLIENT): Promise<DecodedTx> {
+    if (!this.verifier) return this.checkTx(input, undefined, origin);
+    const tx = this.checkStateless(input);
+    const bytes = tx.bytes;
     this.checkAdmission(tx, origin); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxAgainstAccount(this.db, tx, "pending"); // cheap early reject before the expensive part
@@ -245,8 +247,9 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return this.admit(tx, bytes, undefined, origin);
   }
 
-  private checkStateless(bytes: Uint8Array): DecodedTx {
-    const tx = decodeTx(bytes);
+  /** `input`: the tx's bytes, or the tx as decodeTx returned it (gossip's validator decoded it already). */
+  private checkStateless(input: Uint8Array | DecodedTx): DecodedTx {
+    const tx = input instanceof Uint8Array ? decodeTx(input) : input;
     checkTxForChain(tx, this.chainId, getTxParams(this.db));
     return tx;
   }

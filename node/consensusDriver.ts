@@ -23,7 +23,8 @@ import { sha256 } from "../state/crypto/hash.ts";
 import { polRound, type ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
 import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
-import { txBatchVerdict } from "./txBatchValidity.ts";
+import { decodeTxBatch } from "./txBatchValidity.ts";
+import type { DecodedTx } from "../state/tx/decodeTx.ts";
 import { nextExecEstimate, timeoutAllowanceMs } from "./timeoutAllowance.ts";
 
 export type Network = {
@@ -451,6 +452,8 @@ export class ConsensusDriver {
     return ProposalMsg.serialize({ proposal, block: compact, nonce: this.nonce++ });
   }
 
+  /** the txs of a gossiped batch as the topic validator decoded them (the handler gets the same bytes object) */
+  private readonly txBatchDecodes = new WeakMap<Uint8Array, DecodedTx[]>();
   /** gossipsub hands the handler the very bytes object its validator saw: decode it once */
   private readonly proposalDecodes = new WeakMap<Uint8Array, ReturnType<typeof ProposalMsg.deserialize>>();
   private decodeProposal(data: Uint8Array): ReturnType<typeof ProposalMsg.deserialize> {
@@ -564,7 +567,11 @@ export class ConsensusDriver {
 
   private verdict(topic: "tx" | "proposal" | "vote", data: Uint8Array): Verdict {
     try {
-      if (topic === "tx") return txBatchVerdict(data, this.chain.chainId);
+      if (topic === "tx") {
+        const txs = decodeTxBatch(data, this.chain.chainId);
+        if (txs) this.txBatchDecodes.set(data, txs);
+        return txs ? "accept" : "reject";
+      }
       if (topic === "vote") {
         const { vote } = VoteMsg.deserialize(data);
         const b = vote.body;
@@ -594,7 +601,7 @@ export class ConsensusDriver {
     if (this.stopped) return;
     if (topic === "tx") {
       const origin = { kind: "peer", peer: from } as const;
-      for (const tx of TxBatchMsg.deserialize(data).txs) {
+      for (const tx of this.txBatchDecodes.get(data) ?? TxBatchMsg.deserialize(data).txs) {
         // already have it, or no longer valid: nothing to do
         this.chain.checkTxAsync(tx, origin).catch(() => {});
       }
