@@ -39,6 +39,8 @@ export type LoadResult = {
   latencyP99Ms: number;
   blocks: number;
   blockIntervalMs: number;
+  /** the 99th percentile of the intervals between blocks seen during the run (header times) */
+  blockIntervalP99Ms: number;
   maxTxsPerBlock: number;
 };
 
@@ -227,6 +229,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     latencyP99Ms: q(latencies, 0.99),
     blocks: blockTimes.length,
     blockIntervalMs: intervals.length ? Math.round(intervals.reduce((a, b) => a + b, 0) / intervals.length) : 0,
+    blockIntervalP99Ms: q(intervals, 0.99),
     maxTxsPerBlock,
   };
 }
