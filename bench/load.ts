@@ -1,8 +1,7 @@
 // The load generator: pre-signs transfers from many genesis-funded accounts, submits them over
 // JSON-RPC (batched broadcast_tx_sync, round-robin over the nodes, at a target rate or as fast
-// as accepted), follows the chain over WebSocket (NewBlock) and times each tx from submission to
+// as accepted), follows the chain (asking one node for each new block) and times each tx from submission to
 // the block that finalizes it. Bounded by count and time; 127.0.0.1 only.
-import WebSocket from "ws";
 import { createHash } from "node:crypto";
 import { signTx } from "../client/tx.ts";
 import type { TestKey } from "../test/fixtures/memChain.ts";
@@ -44,6 +43,8 @@ export type LoadResult = {
   maxTxsPerBlock: number;
 };
 
+type BlockJson = { header: { time: string; height: string }; data: { txs: string[] | null } };
+
 const q = (xs: number[], f: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] : 0);
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
@@ -61,22 +62,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const signSeconds = (performance.now() - t0) / 1000;
 
   // 2. follow blocks
+  const call = (url: string, method: string, params: Record<string, unknown>) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })
+      .then((x) => x.json())
+      .catch(() => ({})) as Promise<{ result?: { n_txs?: string; sync_info?: { latest_block_height?: string }; block?: BlockJson }; error?: { message?: string; data?: { name?: string } } }>;
   const submittedAt = new Map<string, number>();
   const latencies: number[] = [];
   const blockTimes: number[] = [];
   let finalized = 0;
   let lastFinal = 0;
   let maxTxsPerBlock = 0;
-  const ws = new WebSocket(o.wsUrl + "/websocket");
-  await new Promise<void>((res, rej) => {
-    ws.once("open", () => res());
-    ws.once("error", rej);
-  });
-  ws.send(JSON.stringify({ jsonrpc: "2.0", id: "blocks", method: "subscribe", params: { query: "tm.event='NewBlock'" } }));
-  ws.on("message", (d) => {
-    const m = JSON.parse(String(d));
-    const block = m?.result?.data?.value?.block;
-    if (!block) return;
+  const onBlock = (block: BlockJson) => {
     const now = Date.now();
     blockTimes.push(Date.parse(block.header.time));
     const list: string[] = block.data.txs ?? [];
@@ -90,7 +86,32 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       finalized++;
       lastFinal = now;
     }
-  });
+  };
+  // Blocks are followed by asking one node for each new height, not by a NewBlock subscription:
+  // a node closes the subscription of a client that reads too slowly (a busy load generator on a
+  // shared machine is one), and every later block would be missed. PERF: one status request per
+  // 100 ms and one block request per height.
+  const followUrl = o.wsUrl.replace(/^ws/, "http");
+  let following = true;
+  let seenHeight = -1;
+  const follower = (async () => {
+    while (following) {
+      try {
+        const top = Number((await call(followUrl, "status", {})).result?.sync_info?.latest_block_height ?? -1);
+        if (seenHeight < 0) seenHeight = top; // blocks before the load are not the load's
+        while (following && seenHeight < top) {
+          const b = (await call(followUrl, "block", { height: String(seenHeight + 1) })).result?.block;
+          if (!b) break;
+          onBlock(b);
+          seenHeight++;
+        }
+      } catch {
+        /* the node is busy: ask again */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  while (seenHeight < 0) await new Promise((r) => setTimeout(r, 20));
 
   // 3. submit in batches, round-robin over the nodes
   let submitted = 0;
@@ -193,14 +214,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(inflight);
   // 4. wait for the rest to finalize (bounded)
   while (submittedAt.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
-  ws.close();
+  following = false;
+  await follower;
   // what became of the txs not seen final: ask a node for a sample (included after all, expired
   // with a reason, or still unknown to it = pending somewhere or lost)
   const notFinal: Record<string, number> = {};
-  const call = (url: string, method: string, params: Record<string, unknown>) =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })
-      .then((x) => x.json())
-      .catch(() => ({})) as Promise<{ result?: { n_txs?: string }; error?: { message?: string; data?: { name?: string } } }>;
   for (const hash of [...submittedAt.keys()].slice(0, 200)) {
     const rs = await Promise.all(o.rpcUrls.map((u) => call(u, "tx", { hash })));
     const expired = rs.find((r) => r.error?.data?.name === "TxExpired");
