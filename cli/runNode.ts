@@ -63,7 +63,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const verifier = VerifyPool.start(config.verifyWorkers);
   // LevelDB reports damage where it reads it (open, the integrity check, the first state reads):
   // any of it is a damaged database, not a crash
-  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events, mempoolLogPath: join(paths.data, "mempool.log") }).catch((e: unknown) => {
+  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.txIndex.events, mempoolLogPath: join(paths.data, "mempool.log"), checkInvariants: process.env.STRATA_CHECK_INVARIANTS === "1" }).catch((e: unknown) => {
     throw asStorageFault(e, paths.data) ?? e;
   });
   log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase(), mempoolReloaded: chain.reloaded.admitted, mempoolLogged: chain.reloaded.logged });

@@ -10,27 +10,8 @@ import { txGas } from "../state/gas.ts";
 
 const utf8 = new TextEncoder();
 
-export type AnyMsg =
-  | { type: "bank/send"; value: { to: Uint8Array; denom: string; amount: bigint } }
-  | { type: "staking/create_validator"; value: { consensusPubkey: Uint8Array; moniker: string; commissionRate: bigint; maxCommissionRate: bigint; selfStake: bigint } }
-  | { type: "staking/delegate"; value: { validator: Uint8Array; amount: bigint } }
-  | { type: "staking/undelegate"; value: { validator: Uint8Array; amount: bigint } }
-  | { type: "staking/redelegate"; value: { from: Uint8Array; to: Uint8Array; amount: bigint } }
-  | { type: "staking/edit_validator"; value: { moniker?: string; commissionRate?: bigint } }
-  | { type: "staking/rotate_cons_pubkey"; value: { consensusPubkey: Uint8Array } }
-  | { type: "distribution/withdraw_rewards"; value: { validator: Uint8Array } }
-  | { type: "distribution/withdraw_commission"; value: { validator: Uint8Array } }
-  | { type: "slashing/unjail"; value: Record<string, never> }
-  | { type: "lst/stake" | "lst/unstake"; value: { amount: bigint } }
-  | { type: "lst/claim"; value: { requestId: number } }
-  | { type: "lst/resume"; value: Record<string, never> }
-  | { type: "lrt/restake" | "lrt/request_withdrawal"; value: { amount: bigint } }
-  | { type: "lrt/claim"; value: { requestId: number } }
-  | { type: "params/update"; value: { module: string; params: unknown } }
-  | { type: "strategy/opt_in" | "strategy/opt_out"; value: { service: string } }
-  | { type: "strategy/swap"; value: { pool: string; denomIn: string; amountIn: bigint; minOut: bigint } }
-  | { type: "strategy/add_liquidity"; value: { pool: string; maxStra: bigint; maxStstra: bigint } }
-  | { type: "strategy/remove_liquidity"; value: { pool: string; shares: bigint } };
+export type { AnyMsg } from "./msgTypes.ts";
+import type { AnyMsg } from "./msgTypes.ts";
 
 /** SSZ's uint128 silently truncates larger values, so the client must refuse them. */
 function checkAmount(a: bigint): bigint {

@@ -2,7 +2,7 @@
 // two operations consensus needs: build a proposal (execute once into an overlay) and commit it.
 import type { StrataEvent } from "../state/events.ts";
 import { EventEmitter } from "node:events";
-import { Block, BlockIdFlag, Commit, TxResultRecord, type BlockValue, type CommitValue, type HeaderValue } from "../state/encoding/types.ts";
+import { Block, BlockIdFlag, Commit, type BlockValue, type CommitValue, type HeaderValue } from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { Overlay } from "../state/store/overlay.ts";
@@ -30,10 +30,8 @@ import { Mempool, type Admission, type MempoolOptions } from "./mempool.ts";
 import { MempoolLog } from "./mempoolLog.ts";
 import { FatalError } from "./fatal.ts";
 import { BoundedSet } from "./boundedSet.ts";
-import { brokenInvariants } from "../state/invariants.ts";
-
-/** Tests set STRATA_CHECK_INVARIANTS=1 so every node checks the state invariants after each block. */
-const CHECK_INVARIANTS = process.env.STRATA_CHECK_INVARIANTS === "1";
+import { InvariantWatch } from "./invariantWatch.ts";
+import { txResultRecords } from "./txResultRecords.ts";
 import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
 
@@ -70,6 +68,8 @@ export type ChainOptions = {
   indexTxEvents?: boolean;
   /** keep admitted txs in this file so they survive a crash (node/mempoolLog.ts); absent: memory only */
   mempoolLogPath?: string;
+  /** check every state invariant after each committed block (node/invariantWatch.ts; tests) */
+  checkInvariants?: boolean;
 };
 
 /** TTL: a tx not included within 300 blocks or 10 minutes of admission is dropped with its later nonces. */
@@ -103,6 +103,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   /** hashes of txs committed lately: a peer's mempool listing them is behind, not news */
   readonly committedRecently = new BoundedSet<string>(200_000);
   private mempoolLog: MempoolLog | undefined;
+  private readonly invariants: InvariantWatch | undefined;
   /** set by the node: a storage fault found here (mempool log write) stops it */
   onFatal: (e: FatalError) => void = (e) => {
     throw e;
@@ -115,6 +116,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.verifier = opts.verifier;
     this.indexTxEvents = opts.indexTxEvents ?? true;
     this.mempoolOptions = opts.mempool;
+    this.invariants = opts.checkInvariants ? new InvariantWatch(db) : undefined;
     this.mempool = new Mempool(opts.mempool, {
       accountNonce: (sender) => getNonce(this.db, Buffer.from(sender, "hex")),
     });
@@ -429,17 +431,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     if (this.height > 0) this.blockIntervalMs = this.blockIntervalMs * 0.8 + Math.max(0, header.time - this.lastBlockTime) * 0.2;
     const eventsJson = p.results.map((r) => JSON.stringify(r.events));
     const utf8 = new TextEncoder();
-    const records = p.results.map((r, index) => ({
-      hash: new Uint8Array(Buffer.from(r.hash, "hex")),
-      record: TxResultRecord.serialize({
-        height: header.height,
-        index,
-        code: r.code,
-        gasUsed: Number(r.gasUsed),
-        log: truncate(utf8.encode(r.log), 1024),
-        events: truncate(utf8.encode(eventsJson[index]), 16 * 1024),
-      }),
-    }));
+    const records = txResultRecords(header.height, p.results, eventsJson);
     const w0 = performance.now();
     await this.db.commitBlock({
       height: header.height,
@@ -464,7 +456,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const writeMs = performance.now() - w0;
     this.lastCommit = commit;
     this.executed.clear();
-    if (CHECK_INVARIANTS) this.checkInvariants(header.height);
+    this.invariants?.afterCommit(header.height);
     for (const e of p.block.evidence) this.evidencePool.delete(Buffer.from(e).toString("hex"));
     // a committed tx can never be valid again (its nonce is spent): forget what we kept for it
     for (const r of p.results) {
@@ -501,37 +493,11 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, events: p.events, commitMs, writeMs });
   }
 
-  private invariantCheck: Promise<void> | undefined;
-  /**
-   * Test nodes check every invariant on a snapshot of the state just committed, off the commit
-   * path (the snapshot is taken now; the check runs while consensus goes on), one check at a
-   * time: a block committed while one runs is covered by the next. A broken invariant stops the
-   * node at once, loudly: never keep running on a corrupted state.
-   */
-  private checkInvariants(height: number): void {
-    if (this.invariantCheck) return;
-    this.invariantCheck = this.db
-      .stateSnapshot()
-      .then((snap) => {
-        const broken = brokenInvariants(snap);
-        if (broken.length === 0) return;
-        process.stderr.write(`FATAL: invariant broken after block ${height}: ${broken.join("; ")}\n`);
-        process.exit(70);
-      })
-      .finally(() => {
-        this.invariantCheck = undefined;
-      });
-  }
-
   async close(): Promise<void> {
-    await this.invariantCheck?.catch(() => {});
+    await this.invariants?.idle();
     this.mempoolLog?.close();
     await this.db.close();
   }
-}
-
-function truncate(b: Uint8Array, max: number): Uint8Array {
-  return b.length <= max ? b : b.subarray(0, max);
 }
 
 /** Consensus addresses whose precommit is in `c`. */

@@ -1,29 +1,35 @@
 // Runs the consensus core for a node: feeds it gossip and timers, carries out its effects
 // (publish, schedule, commit), and falls back to block sync when the node is behind.
 // All core calls happen on the one JS thread, so the core sees one event at a time.
+// The pieces with one job each live beside it: gossipVerdict (topic validation), proposalTxs and
+// proposalTxFetch (compact proposals), blockSync and blockSyncServer, peerShun, walReplay,
+// consensusStats; this file holds the wiring and the one commit step.
 import { ConsensusCore, type CoreEffect } from "../consensus/core.ts";
-import { Proposal, proposalSignBytes } from "../consensus/proposal.ts";
-import { Vote, VoteType, voteSignBytes, type VoteValue } from "../consensus/vote.ts";
+import { VoteType, type VoteValue } from "../consensus/vote.ts";
 import { DEFAULT_TIMEOUTS, timeoutFor, type TimeoutParams, type ValidatorInfo } from "../consensus/types.ts";
-import { BlockIdFlag, Block, Commit, type CommitValue } from "../state/encoding/types.ts";
-import { verifySignature } from "../state/crypto/ed25519.ts";
+import { BlockIdFlag, Block, type CommitValue } from "../state/encoding/types.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
-import { getCommitValidity } from "../consensus/commitVerify.ts";
-import type { Chain } from "./chain.ts";
+import type { Chain, ProposedBlock } from "./chain.ts";
 import type { FilePrivval } from "./privval.ts";
 import type { Logger } from "./logger.ts";
-import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxBatchMsg, TxsResponse, VoteMsg } from "./wire.ts";
-import { answerAsGossip, votesAnswer, votesRequest } from "./votePull.ts";
-import { pullTxsFrom, txHashesAnswer } from "./mempoolPull.ts";
+import { TxBatchMsg, VoteMsg } from "./wire.ts";
+import { answerAsGossip, votesRequest } from "./votePull.ts";
+import { pullTxsFrom } from "./mempoolPull.ts";
 import type { ConsensusWal } from "./consensusWal.ts";
 import type { WalMessage } from "../consensus/walMessage.ts";
 import { asStorageFault, FatalError } from "./fatal.ts";
-import { fromCompact, toCompact, txKey, type CompactBlockValue } from "./compactBlock.ts";
-import { sha256 } from "../state/crypto/hash.ts";
 import { polRound, type ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
 import { encodeEvidence } from "../state/modules/slashing/evidence.ts";
-import { decodeTxBatch } from "./txBatchValidity.ts";
+import type { ProposerSchedule } from "./proposerSchedule.ts";
+import { newConsensusStats, recordCommit, recordDecisionRound, summarizeConsensusStats, type ConsensusStatsSummary } from "./consensusStats.ts";
+import { PeerShunList } from "./peerShun.ts";
+import { ProposalTxs } from "./proposalTxs.ts";
+import { fetchMissingTxs } from "./proposalTxFetch.ts";
+import { gossipVerdict, type GossipTopic, type Verdict } from "./gossipVerdict.ts";
+import { serveSync } from "./blockSyncServer.ts";
+import { bestPeer, fetchBlocks, verifySyncedBlock } from "./blockSync.ts";
+import { checkOwnWalRecord, replayWal, resumeRound } from "./walReplay.ts";
 import type { DecodedTx } from "../state/tx/decodeTx.ts";
 import { nextExecEstimate, timeoutAllowanceMs } from "./timeoutAllowance.ts";
 import { nextNsPerGas, proposalGasCap } from "./blockFill.ts";
@@ -37,8 +43,6 @@ export type Network = {
   request(peerId: string, req: Uint8Array, timeoutMs?: number): Promise<Uint8Array>;
   peers(): string[];
 };
-
-import type { ProposerSchedule } from "./proposerSchedule.ts";
 
 export type DriverOptions = {
   timeouts: TimeoutParams;
@@ -58,9 +62,6 @@ export const DEFAULT_DRIVER: DriverOptions = { timeouts: DEFAULT_TIMEOUTS, rebro
 /** What the driver needs besides the chain: the WAL, and who stops the process on a fatal fault. */
 export type DriverDeps = { wal?: ConsensusWal; onFatal?: (e: Error) => void };
 
-type Verdict = "accept" | "reject" | "ignore";
-const FOREIGN_SHUN_MS = 10 * 60_000;
-const BAD_SYNC_SHUN_MS = 60_000;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 export class ConsensusDriver {
@@ -85,7 +86,7 @@ export class ConsensusDriver {
   private lastProgress = Date.now();
   readonly evidence: Equivocation[] = [];
   /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
-  readonly stats = { heights: 0, msgsThisHeight: 0, msgsPerHeight: [] as number[], proposalToCommitMs: [] as number[], rounds: [] as number[], signatureVerifications: 0, proposalTxsFetched: 0, mempoolTxsPulled: 0 };
+  readonly stats = newConsensusStats();
   private proposalSeenAt = 0;
   /** how long executing the latest block took here (ms): timeouts grow with it (node/timeoutAllowance.ts) */
   private execMs = 0;
@@ -100,14 +101,8 @@ export class ConsensusDriver {
   }
   /** validity by block bytes object (identity), see isValidBlock */
   private readonly validity = new WeakMap<Uint8Array, boolean>();
-  /**
-   * Txs of the proposals of this height and the one before (ours, rebuilt or fetched), by hash:
-   * they rebuild compact proposals and answer peers' Txs requests after the mempool let go.
-   */
-  private proposalTxs = new Map<string, Uint8Array>();
-  private prevProposalTxs = new Map<string, Uint8Array>();
-  /** compact form of our own proposal block, by block bytes (the rebroadcast sends it again) */
-  private readonly compactOf = new WeakMap<Uint8Array, CompactBlockValue>();
+  /** txs of this height's and the previous height's proposals; compact proposal assembly */
+  private readonly proposalTxs: ProposalTxs;
   /** block ids whose missing txs are being fetched (one fetch per proposal at a time) */
   private readonly fetching = new Set<string>();
 
@@ -116,6 +111,8 @@ export class ConsensusDriver {
 
   constructor(chain: Chain, privval: FilePrivval | undefined, net: Network, proposerAt: ProposerSchedule, opts: DriverOptions, log: Logger, deps: DriverDeps = {}) {
     this.chain = chain;
+    this.proposalTxs = new ProposalTxs((key) => chain.mempool.get(key)?.bytes);
+    this.shunned = new PeerShunList(log);
     this.wal = deps.wal;
     this.onFatal = deps.onFatal ?? ((e) => {
       throw e;
@@ -200,21 +197,8 @@ export class ConsensusDriver {
   }
 
   /** Figures for bench:devnet, over the heights this process committed by consensus. */
-  statsSummary(): { heights: number; proposalToCommitP50Ms: number; proposalToCommitP99Ms: number; consensusMsgsPerHeight: number; roundsAbove0: number; proposalTxsFetched: number } {
-    const q = (xs: number[], f: number) => {
-      if (xs.length === 0) return 0;
-      const s = [...xs].sort((a, b) => a - b);
-      return s[Math.min(s.length - 1, Math.floor(f * s.length))];
-    };
-    const m = this.stats.msgsPerHeight;
-    return {
-      heights: this.stats.heights,
-      proposalToCommitP50Ms: q(this.stats.proposalToCommitMs, 0.5),
-      proposalToCommitP99Ms: q(this.stats.proposalToCommitMs, 0.99),
-      consensusMsgsPerHeight: m.length ? +(m.reduce((a, b) => a + b, 0) / m.length).toFixed(1) : 0,
-      roundsAbove0: this.stats.rounds.filter((r) => r > 0).length,
-      proposalTxsFetched: this.stats.proposalTxsFetched,
-    };
+  statsSummary(): ConsensusStatsSummary {
+    return summarizeConsensusStats(this.stats);
   }
 
   /** Behind the network: syncing blocks, or peers report a higher height than ours. */
@@ -262,16 +246,14 @@ export class ConsensusDriver {
     this.stats.msgsThisHeight = 0;
     this.proposalSeenAt = 0;
     this.lastProgress = Date.now();
-    this.prevProposalTxs = this.proposalTxs;
-    this.proposalTxs = new Map();
+    this.proposalTxs.rotate();
     const replay = this.walStart(h);
     // before the core can sign anything: what we signed before the restart must be in sign_state
     for (const m of replay) if (!this.checkOwnRecord(m)) return;
     const restore = this.privval?.restoreFor(h);
     // resume past every round the WAL shows finished (a node that signed nothing in them, e.g.
     // a non-validator, learns its round only from there)
-    let round = restore?.round ?? 0;
-    for (const m of replay) if (m.kind === "timeout" && m.step === "precommit") round = Math.max(round, m.round + 1);
+    const round = resumeRound(restore?.round ?? 0, replay);
     const none = { lockedRound: -1, lockedBlockId: new Uint8Array(32), lockedBlock: new Uint8Array() };
     this.core.startHeight(h, this.vals, restore || round > 0 ? { ...(restore ?? none), round } : undefined);
     if (replay.length) this.replay(h, replay);
@@ -292,35 +274,14 @@ export class ConsensusDriver {
 
   /** Feeds the core what the WAL recorded before a restart, in the order it was recorded. */
   private replay(h: number, msgs: WalMessage[]): void {
-    const n = { proposals: 0, votes: 0, timeouts: 0 };
-    for (const m of msgs) {
-      if (this.stopped) return;
-      if (m.kind === "proposal" && m.proposal.body.height === h) {
-        n.proposals++;
-        for (const tx of Block.deserialize(m.block).txs) this.proposalTxs.set(txKey(sha256(tx)), tx);
-        this.core.onProposal(m.proposal, m.block);
-      } else if (m.kind === "vote" && m.vote.body.height === h) {
-        n.votes++;
-        this.core.onVote(m.vote);
-      } else if (m.kind === "timeout" && m.height === h) {
-        n.timeouts++;
-        this.core.onTimeout(m.height, m.round, m.step);
-      }
-    }
+    const n = replayWal(this.core, h, msgs, (block) => this.proposalTxs.addBlock(block), () => this.stopped);
     this.log.info("consensus WAL replayed", { height: h, round: this.core.round, ...n, tornBytes: this.wal?.tornBytes ?? 0 });
   }
 
   /** Our own vote or proposal in the WAL must be covered by sign_state; false (node stopping) if not. */
   private checkOwnRecord(m: WalMessage): boolean {
-    const me = this.privval?.address;
-    if (!me) return true;
     try {
-      if (m.kind === "vote" && Buffer.compare(m.vote.body.validator, me) === 0) {
-        const b = m.vote.body;
-        this.privval!.checkSigned(b.height, b.round, b.type === VoteType.Prevote ? "prevote" : "precommit");
-      } else if (m.kind === "proposal" && Buffer.compare(m.proposal.body.proposer, me) === 0) {
-        this.privval!.checkSigned(m.proposal.body.height, m.proposal.body.round, "proposal");
-      }
+      checkOwnWalRecord(this.privval, m);
       return true;
     } catch (e) {
       this.fatal(e);
@@ -455,31 +416,8 @@ export class ConsensusDriver {
     setTimeout(() => process.kill(process.pid, "SIGKILL"), 300);
   }
 
-  /** Our proposal on the wire, its block compact. PERF: one block decode and a sha256 per tx, once per block. */
   private proposalMsg(proposal: ProposalValue, block: Uint8Array): Uint8Array {
-    let compact = this.compactOf.get(block);
-    if (!compact) {
-      const full = Block.deserialize(block);
-      const c = toCompact(full);
-      c.txHashes.forEach((h, i) => this.proposalTxs.set(txKey(h), full.txs[i]!));
-      this.compactOf.set(block, (compact = c));
-    }
-    return ProposalMsg.serialize({ proposal, block: compact, nonce: this.nonce++ });
-  }
-
-  /** the txs of a gossiped batch as the topic validator decoded them (the handler gets the same bytes object) */
-  private readonly txBatchDecodes = new WeakMap<Uint8Array, DecodedTx[]>();
-  /** gossipsub hands the handler the very bytes object its validator saw: decode it once */
-  private readonly proposalDecodes = new WeakMap<Uint8Array, ReturnType<typeof ProposalMsg.deserialize>>();
-  private decodeProposal(data: Uint8Array): ReturnType<typeof ProposalMsg.deserialize> {
-    let d = this.proposalDecodes.get(data);
-    if (!d) this.proposalDecodes.set(data, (d = ProposalMsg.deserialize(data)));
-    return d;
-  }
-
-  /** A tx this node holds, for rebuilding a proposal or for a peer that lacks it. */
-  private txBytes(key: string): Uint8Array | undefined {
-    return this.proposalTxs.get(key) ?? this.chain.mempool.get(key)?.bytes ?? this.prevProposalTxs.get(key);
+    return this.proposalTxs.message(proposal, block, this.nonce++);
   }
 
   private publish(topic: "proposal" | "vote" | "tx", data: Uint8Array): void {
@@ -505,26 +443,14 @@ export class ConsensusDriver {
             : { flag: BlockIdFlag.Absent, validator: new Uint8Array(20), timestamp: 0, signature: new Uint8Array(64) };
         }),
       };
-      this.stats.rounds.push(e.round);
-      if (this.stats.rounds.length > 10_000) this.stats.rounds.shift();
-      const next = this.proposerAt.prepareNext(executed.nextValidators);
-      try {
-        await this.track(this.chain.commit(executed, commit, next.serialized));
-      } catch (err) {
-        const f = asStorageFault(err, this.chain.db.dir);
-        if (f) {
-          this.busy = false;
-          return this.fatal(f);
-        }
-        throw err;
+      recordDecisionRound(this.stats, e.round);
+      if (!(await this.applyBlock(executed, commit, false))) {
+        this.busy = false;
+        return;
       }
       for (const v of this.latePrecommits.splice(0)) this.chain.addLateSignature(v.body.validator, v.body.blockId, v.body.timestamp, v.signature);
       this.checkOwnSignature(commit);
-      this.proposerAt.advance(next);
-      this.stats.heights++;
-      this.stats.msgsPerHeight.push(this.stats.msgsThisHeight);
-      if (this.proposalSeenAt) this.stats.proposalToCommitMs.push(Date.now() - this.proposalSeenAt);
-      if (this.stats.proposalToCommitMs.length > 10_000) this.stats.proposalToCommitMs.shift();
+      recordCommit(this.stats, this.proposalSeenAt, Date.now());
     } catch (err) {
       // not a storage fault (those stop the node above): a bug; the node cannot commit the
       // decided block, so it stops signing and stops rather than run on a state it lost track of
@@ -538,6 +464,25 @@ export class ConsensusDriver {
     await this.sleep(this.opts.timeouts.commitMs);
     this.busy = false;
     if (!this.stopped) this.enterHeight();
+  }
+
+  /**
+   * The one way a block joins the chain, decided here or fetched by sync: the next height's
+   * proposer schedule is prepared, the block is written with it atomically, then the schedule
+   * advances. False (the node stopping) if the write hit a storage fault.
+   */
+  private async applyBlock(executed: ProposedBlock, commit: CommitValue, synced: boolean): Promise<boolean> {
+    const next = this.proposerAt.prepareNext(executed.nextValidators);
+    try {
+      await this.track(this.chain.commit(executed, commit, next.serialized, synced));
+    } catch (err) {
+      const f = asStorageFault(err, this.chain.db.dir);
+      if (!f) throw err;
+      this.fatal(f);
+      return false;
+    }
+    this.proposerAt.advance(next);
+    return true;
   }
 
   private later(ms: number, f: () => void): void {
@@ -574,41 +519,24 @@ export class ConsensusDriver {
   // --- gossip in
 
   /** Topic validator: cheap checks and signatures; says reject only for provably bad messages. */
-  validate(topic: "tx" | "proposal" | "vote", data: Uint8Array): Verdict {
+  validate(topic: GossipTopic, data: Uint8Array): Verdict {
     const v = this.verdict(topic, data);
     if (v === "reject") this.log.debug("gossip message rejected", { topic, bytes: data.length });
     return v;
   }
 
-  private verdict(topic: "tx" | "proposal" | "vote", data: Uint8Array): Verdict {
-    try {
-      if (topic === "tx") {
-        const txs = decodeTxBatch(data, this.chain.chainId);
-        if (txs) this.txBatchDecodes.set(data, txs);
-        return txs ? "accept" : "reject";
-      }
-      if (topic === "vote") {
-        const { vote } = VoteMsg.deserialize(data);
-        const b = vote.body;
-        if (b.type !== VoteType.Prevote && b.type !== VoteType.Precommit) return "reject";
-        if (b.height < this.core.height) return "ignore"; // stale: harmless, not the peer's fault
-        if (b.height > this.core.height + 1) return "ignore";
-        const v = this.byAddr.get(hex(b.validator));
-        if (!v) return b.height === this.core.height ? "reject" : "ignore";
-        this.stats.signatureVerifications++;
-        return verifySignature(v.pubkey, voteSignBytes(this.chain.chainId, b), vote.signature) ? "accept" : "reject";
-      }
-      const { proposal } = this.decodeProposal(data);
-      const b = proposal.body;
-      if (b.height < this.core.height) return "ignore";
-      if (b.height > this.core.height + 1) return "ignore";
-      const v = this.byAddr.get(hex(b.proposer));
-      if (!v) return b.height === this.core.height ? "reject" : "ignore";
-      this.stats.signatureVerifications++;
-      return verifySignature(v.pubkey, proposalSignBytes(this.chain.chainId, b), proposal.signature) ? "accept" : "reject";
-    } catch {
-      return "reject"; // does not decode
-    }
+  /** the txs of a gossiped batch as the topic validator decoded them (the handler gets the same bytes object) */
+  private readonly txBatchDecodes = new WeakMap<Uint8Array, DecodedTx[]>();
+
+  private verdict(topic: GossipTopic, data: Uint8Array): Verdict {
+    return gossipVerdict(topic, data, {
+      chainId: this.chain.chainId,
+      height: this.core.height,
+      validator: (a) => this.byAddr.get(a),
+      decodeProposal: (d) => this.proposalTxs.decode(d),
+      verified: () => void this.stats.signatureVerifications++,
+      txBatchDecoded: (d, txs) => void this.txBatchDecodes.set(d, txs),
+    });
   }
 
   /** `from`: the peer that delivered it (tx admission counts pending gas per peer). */
@@ -644,14 +572,13 @@ export class ConsensusDriver {
       }
       return;
     }
-    const { proposal, block: compact } = this.decodeProposal(data);
+    const { proposal, block: compact } = this.proposalTxs.decode(data);
     if (proposal.body.height > this.core.height || this.busy) return this.buffer(topic, data, proposal.body.height);
     if (proposal.body.height !== this.core.height || this.core.proposalOf(proposal.body.round)) return;
     this.proposalSeenAt ||= Date.now();
-    const r = fromCompact(compact, (k) => this.txBytes(k));
+    const r = this.proposalTxs.rebuild(compact);
     if ("missing" in r) return void this.fetchProposalTxs(proposal.body.blockId, r.missing, data);
-    r.block.txs.forEach((tx, i) => this.proposalTxs.set(r.keys[i]!, tx));
-    const block = Block.serialize(r.block);
+    const block = r.block;
     if (!this.walAppend({ kind: "proposal", proposal, block })) return;
     this.core.onProposal(proposal, block);
     // a re-proposal of a locked block names its proof-of-lock round: fetch those prevotes now
@@ -669,24 +596,12 @@ export class ConsensusDriver {
     const id = hex(blockId);
     if (this.fetching.has(id)) return;
     this.fetching.add(id);
-    const wanted = new Set(missing.map(txKey));
+    let wanted: Set<string>;
     try {
-      const req = SyncRequest.serialize({ kind: SyncKind.Txs, from: 0, count: 0, hashes: missing });
-      await Promise.all(
-        this.net.peers().map(async (peer) => {
-          try {
-            for (const tx of TxsResponse.deserialize(await this.net.request(peer, req, 3000)).txs) {
-              const k = txKey(sha256(tx));
-              if (wanted.delete(k)) {
-                this.proposalTxs.set(k, tx);
-                this.stats.proposalTxsFetched++;
-              }
-            }
-          } catch {
-            /* unreachable or misbehaving peer: the others may have them */
-          }
-        }),
-      );
+      wanted = await fetchMissingTxs(this.net, missing, (k, tx) => {
+        this.proposalTxs.add(k, tx);
+        this.stats.proposalTxsFetched++;
+      });
     } finally {
       this.fetching.delete(id);
     }
@@ -706,8 +621,7 @@ export class ConsensusDriver {
     if (this.stopped || this.pullingTxs || this.catchingUp()) return;
     this.pullingTxs = true;
     try {
-      const now = Date.now();
-      for (const peer of this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now)) {
+      for (const peer of this.shunned.usable(this.net.peers())) {
         try {
           this.stats.mempoolTxsPulled += await pullTxsFrom(this.chain, (req, ms) => this.net.request(peer, req, ms), peer);
         } catch {
@@ -731,9 +645,8 @@ export class ConsensusDriver {
     try {
       const h = this.core.height;
       const req = votesRequest(this.core, this.vals.length);
-      const now = Date.now();
       await Promise.all(
-        this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now).map(async (peer) => {
+        this.shunned.usable(this.net.peers()).map(async (peer) => {
           let got: ReturnType<typeof answerAsGossip>;
           try {
             got = answerAsGossip(await this.net.request(peer, req, 3000));
@@ -756,34 +669,9 @@ export class ConsensusDriver {
 
   // --- block sync
 
-  /** Serves `/sync/1`: our height, or up to `count` blocks with their commits. */
-  async serveSync(req: Uint8Array): Promise<Uint8Array> {
-    if (req[0] === SyncKind.Votes) return votesAnswer(this.core, req, (p, block) => ProposalMsg.deserialize(this.proposalMsg(p, block)));
-    const r = SyncRequest.deserialize(req);
-    const height = this.chain.height;
-    const genesis = this.chain.genesisHash;
-    if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, genesis, blocks: [] });
-    if (r.kind === SyncKind.TxHashes) return txHashesAnswer(this.chain, r.count, Date.now());
-    if (r.kind === SyncKind.Txs) {
-      const txs: Uint8Array[] = [];
-      let bytes = 0;
-      for (const h of r.hashes) {
-        const tx = this.txBytes(txKey(h));
-        if (tx && (bytes += tx.length) <= 16 << 20) txs.push(tx);
-      }
-      return TxsResponse.serialize({ txs });
-    }
-    if (r.kind !== SyncKind.Blocks) throw new Error("unknown sync request kind");
-    const blocks = [];
-    let bytes = 0;
-    for (let h = r.from; h <= height && blocks.length < Math.min(r.count, 100) && bytes < 8 << 20; h++) {
-      const block = await this.chain.db.getBlock(h);
-      const commit = await this.chain.db.getCommit(h);
-      if (!block || !commit) break;
-      blocks.push({ block, commit });
-      bytes += block.length + commit.length;
-    }
-    return SyncResponse.serialize({ height, genesis, blocks });
+  /** Serves `/sync/1` (node/blockSyncServer.ts). */
+  serveSync(req: Uint8Array): Promise<Uint8Array> {
+    return serveSync(req, { chain: this.chain, core: this.core, proposalMsg: (p, b) => this.proposalMsg(p, b), txBytes: (k) => this.proposalTxs.get(k) });
   }
 
   private syncing = false;
@@ -795,20 +683,11 @@ export class ConsensusDriver {
     return this.peersAsked ? this.bestPeerHeight : undefined;
   }
   /** peers not asked for blocks until the time given (another network's chain, or bad blocks) */
-  private readonly shunned = new Map<string, number>();
+  private readonly shunned: PeerShunList;
 
   /** how many peers are not synced from right now (metrics) */
   shunnedPeers(): number {
-    const now = Date.now();
-    let n = 0;
-    for (const until of this.shunned.values()) if (until > now) n++;
-    return n;
-  }
-
-  private shun(peer: string, ms: number, why: string): void {
-    if ((this.shunned.get(peer) ?? 0) <= Date.now()) this.log.warn("not syncing from peer", { peer: peer.slice(-12), why, forSeconds: ms / 1000 });
-    if (this.shunned.size > 10_000) this.shunned.clear();
-    this.shunned.set(peer, Date.now() + ms);
+    return this.shunned.count();
   }
 
   /** If a peer is ahead, fetch, verify and apply blocks until we are level, then resume consensus. */
@@ -817,21 +696,7 @@ export class ConsensusDriver {
     this.syncing = true;
     try {
       for (;;) {
-        const now = Date.now();
-        const peers = this.net.peers().filter((p) => (this.shunned.get(p) ?? 0) <= now);
-        let best: { peer: string; height: number } | undefined;
-        for (const peer of peers) {
-          try {
-            const s = SyncResponse.deserialize(await this.net.request(peer, SyncRequest.serialize({ kind: SyncKind.Status, from: 0, count: 0, hashes: [] }), 3000));
-            if (Buffer.compare(s.genesis, this.chain.genesisHash) !== 0) {
-              this.shun(peer, FOREIGN_SHUN_MS, "it runs another chain (its genesis differs from ours)");
-              continue;
-            }
-            if (!best || s.height > best.height) best = { peer, height: s.height };
-          } catch {
-            /* peer unreachable or misbehaving: try the others */
-          }
-        }
+        const best = await bestPeer(this.net, this.shunned, this.chain.genesisHash);
         this.bestPeerHeight = best?.height ?? 0;
         this.peersAsked = true;
         if (!best || best.height <= this.chain.height) return;
@@ -841,31 +706,9 @@ export class ConsensusDriver {
         this.busy = true;
         let applied = 0;
         try {
-          const res = SyncResponse.deserialize(await this.net.request(best.peer, SyncRequest.serialize({ kind: SyncKind.Blocks, from: this.chain.height + 1, count: 50, hashes: [] }), 10_000));
-          for (const sb of res.blocks) {
-            const block = Block.deserialize(sb.block);
-            const commit = Commit.deserialize(sb.commit);
-            const vals = this.chain.validators();
-            const blockId = commit.blockId;
-            const cv = getCommitValidity(this.chain.chainId, vals.map((v) => ({ pubkey: v.pubkey, power: v.power })), block.header.height, blockId, commit);
-            if (!cv.ok) {
-              this.shun(best.peer, BAD_SYNC_SHUN_MS, `it sent a block with an invalid commit (${cv.detail})`);
-              throw new Error(`peer ${best.peer} sent a block with an invalid commit: ${cv.detail}`);
-            }
-            const r = this.chain.validateBlock(blockId, sb.block);
-            if (!r.ok) {
-              this.shun(best.peer, BAD_SYNC_SHUN_MS, `it sent an invalid block (${r.reason})`);
-              throw new Error(`peer ${best.peer} sent an invalid block: ${r.reason}`);
-            }
-            const next = this.proposerAt.prepareNext(r.executed.nextValidators);
-            try {
-              await this.track(this.chain.commit(r.executed, commit, next.serialized, true));
-            } catch (err) {
-              const f = asStorageFault(err, this.chain.db.dir);
-              if (f) return this.fatal(f);
-              throw err;
-            }
-            this.proposerAt.advance(next);
+          for (const sb of await fetchBlocks(this.net, best.peer, this.chain.height + 1)) {
+            const { executed, commit } = verifySyncedBlock(this.chain, sb, best.peer, this.shunned);
+            if (!(await this.applyBlock(executed, commit, true))) return;
             applied++;
             if (!this.checkOwnSignature(commit)) return;
           }

@@ -3,6 +3,7 @@
 // dispatcher refuses to start with a method missing here: a method cannot forget its check.
 import { MAX_TX_BYTES } from "../state/encoding/types.ts";
 import type { ParamSpec } from "./paramSchema.ts";
+import { appQueryParams } from "./appMethods.ts";
 
 const int = (name: string): ParamSpec => ({ name, kind: { type: "int" } });
 const str = (name: string, maxLength: number, required = false, pattern?: RegExp): ParamSpec => ({ name, required, kind: { type: "string", maxLength, pattern } });
@@ -50,23 +51,8 @@ export const METHOD_PARAMS: Record<string, readonly ParamSpec[]> = {
   subscribe: [query],
   unsubscribe: [query],
   unsubscribe_all: [],
-  bank_balances: [address],
-  bank_supply: [],
-  staking_validators: [],
-  staking_validator: [address],
-  staking_delegations: [address],
-  staking_unbondings: [address],
-  staking_params: [],
-  params: [str("module", 32)],
-  slashing_signing_info: [address],
-  lst_state: [],
-  lst_requests: [address],
-  lrt_state: [],
-  lrt_requests: [address],
-  strategy_list: [],
-  strategy_pool: [str("id", 64, true)],
-  chain_yields: [],
-  distribution_rewards: [address],
+  // every app query (`<module>_<query>`), declared by its module manifest
+  ...appQueryParams(),
 };
 
 /** Methods that act on a WebSocket connection's subscriptions; over HTTP they are refused. */

@@ -18,7 +18,9 @@ import { intParam, optHeight, reqBase64, reqHash } from "./params.ts";
 import { blockIdAt, loadBlock, resultsAt, txJson } from "./chainReads.ts";
 import { searchMethods } from "./searchMethods.ts";
 import { txResultJson, type StoredTxResult } from "./txJson.ts";
-import { appMethods, appQueryByPath } from "./appMethods.ts";
+import { appMethods, appQueryByPath, appQuerySummaries } from "./appMethods.ts";
+
+const APP_SUMMARIES = appQuerySummaries();
 import { METHOD_PARAMS } from "./methodParams.ts";
 import { validateParams, type ParamSpec } from "./paramSchema.ts";
 
@@ -343,7 +345,10 @@ function discover(m: Map<string, Method>) {
   return {
     openrpc: "1.2.6",
     info: { title: "Strata node RPC", version: VERSION },
-    methods: [...m.keys()].sort().map((name) => ({ name, ...(METHOD_SCHEMAS[name] ?? { params: (METHOD_PARAMS[name] ?? []).map(openRpcParam), result: { name: "result", schema: { type: "object" } } }) })),
+    methods: [...m.keys()].sort().map((name) => ({
+      name,
+      ...(METHOD_SCHEMAS[name] ?? { summary: APP_SUMMARIES[name], params: (METHOD_PARAMS[name] ?? []).map(openRpcParam), result: { name: "result", schema: { type: "object" } } }),
+    })),
   };
 }
 

@@ -6,7 +6,7 @@ import type { Type } from "@chainsafe/ssz";
 import type { ExecContext } from "./context.ts";
 import type { StrataError } from "./errors.ts";
 import type { Fail } from "./paramsParse.ts";
-import type { KVScanner } from "./store/types.ts";
+import type { KVReader, KVScanner } from "./store/types.ts";
 import type { ValidatorEntryValue } from "./validators.ts";
 
 /**
@@ -62,8 +62,28 @@ export type ParamsDef = {
   update(ctx: ExecContext, signer: Uint8Array, json: unknown, field: string, fail: Fail): void;
 };
 
+/**
+ * An argument of a query: a string, required unless `optional`. `address` ones are bech32 account addresses, checked
+ * (and refused with a params error) by the RPC before the query runs.
+ */
+export type QueryArg = { name: string; optional?: boolean } & ({ kind: "address" } | { kind: "string"; maxLength: number });
+
+/**
+ * A read-only query over committed state: `<module>_<name>` over RPC and "/<module>/<name>"
+ * through abci_query (rpc/appMethods.ts derives both, their params and their docs from here).
+ * `run` reads only through `s`, so the same query answers for any height whose state is kept;
+ * the RPC adds the height it answered for. Errors are typed (StrataError).
+ */
+export type QueryDef = {
+  summary: string;
+  args?: readonly QueryArg[];
+  run(s: KVReader, args: Readonly<Record<string, string>>): Record<string, unknown>;
+};
+
 export type Module = {
   name: string;
+  /** name → query; reachable as `<module>_<name>` */
+  queries?: Readonly<Record<string, QueryDef>>;
   /** verb → message; the message type is `<name>/<verb>` */
   msgs?: Readonly<Record<string, MsgDef<unknown>>>;
   genesis?: GenesisDef<unknown>;
@@ -73,7 +93,13 @@ export type Module = {
   invariants?(s: KVScanner): string[];
 };
 
-/** Erases a message's value type so manifests can list messages of different types. */
-export function msgDef<T>(d: MsgDef<T>): MsgDef<unknown> {
-  return d as unknown as MsgDef<unknown>;
+/**
+ * A message definition whose value type is erased for the registry (manifests list messages of
+ * different types) but remembered in a phantom field, so the client's message types can be
+ * derived from the manifests (client/msgTypes.ts).
+ */
+export type TypedMsgDef<T> = MsgDef<unknown> & { readonly __value?: T };
+
+export function msgDef<T>(d: MsgDef<T>): TypedMsgDef<T> {
+  return d as unknown as TypedMsgDef<T>;
 }

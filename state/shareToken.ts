@@ -9,6 +9,7 @@
 //   deposits are refused until the backing is resolved, instead of minting 1:1 beside holders
 //   whose claims are worth nothing.
 // Backing always comes from the module's own records, never from a balance anyone can send to.
+import { YEAR_MS } from "./timestamp.ts";
 
 /** Base units of shares locked by the first deposit (10^-15 of a token: nothing of value). */
 export const DEAD_SHARES = 1000n;
@@ -47,5 +48,5 @@ export function aprOf(history: readonly { time: number; rate: bigint }[], lookba
   const b = history[history.length - 1];
   const dt = BigInt(b.time - a.time);
   if (dt <= 0n || a.rate === 0n) return null;
-  return (((b.rate - a.rate) * 10n ** 18n * 31_536_000_000n) / (a.rate * dt)).toString();
+  return (((b.rate - a.rate) * 10n ** 18n * YEAR_MS) / (a.rate * dt)).toString();
 }

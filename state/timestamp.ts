@@ -17,3 +17,6 @@ export function parseTimestamp(v: unknown, field: string): number {
   if (Number.isNaN(ms) || ms < 0) throw new StrataError(ErrorCode.InvalidGenesis, `${field}: "${v}" is not a valid time after 1970`);
   return ms;
 }
+
+/** A year of 365 days in ms: the one year every annual rate here (inflation, service rewards, APRs) is per. */
+export const YEAR_MS = 31_536_000_000n;

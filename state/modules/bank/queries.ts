@@ -1,3 +1,5 @@
+import type { QueryDef } from "../../module.ts";
+import { decodeAddress } from "../../crypto/address.ts";
 import { DENOMS } from "../../denoms.ts";
 import type { KVReader } from "../../store/types.ts";
 import { getAllBalances, getNonce, getSupply } from "./keeper.ts";
@@ -15,3 +17,13 @@ export function querySupply(store: KVReader): Record<string, string> {
   for (const d of DENOMS) out[d] = getSupply(store, d).toString();
   return out;
 }
+
+/** bank's queries, registered in its manifest. */
+export const bankQueries: Readonly<Record<string, QueryDef>> = {
+  balances: {
+    summary: "balances and nonce of an address",
+    args: [{ name: "address", kind: "address" }],
+    run: (s, a) => ({ address: a.address, ...queryBalances(s, decodeAddress(a.address!)) }),
+  },
+  supply: { summary: "total supply per denom", run: (s) => ({ supply: querySupply(s) }) },
+};

@@ -3,6 +3,7 @@
 // remembers the period it started in and its stake, so its rewards are stake × (ratio now −
 // ratio then): no loop over delegators per block. Rounding down everywhere; the dust stays in
 // the distribution account (never paid) or goes to the community pool.
+import { YEAR_MS } from "../../timestamp.ts";
 import { ErrorCode, StrataError } from "../../errors.ts";
 import { moduleAddress, encodeAddress } from "../../crypto/address.ts";
 import type { ExecContext } from "../../context.ts";
@@ -21,7 +22,6 @@ export const COMMUNITY_POOL = moduleAddress("community_pool");
 /** reward-per-token ratios carry 27 decimals so small per-block rewards are not lost to rounding */
 export const RATIO_SCALE = 10n ** 27n;
 const ONE = 10n ** 18n;
-const YEAR_MS = 365n * 24n * 3600n * 1000n;
 
 /** One more reader of period `period`'s record. */
 function retain(ctx: ExecContext, operator: Uint8Array, period: number): void {

@@ -1,5 +1,6 @@
+import type { QueryDef } from "../../module.ts";
 import type { KVReader } from "../../store/types.ts";
-import { encodeAddress } from "../../crypto/address.ts";
+import { decodeAddress, encodeAddress } from "../../crypto/address.ts";
 import { getDelegatorValidators } from "../staking/keeper.ts";
 import { pendingRewards } from "./keeper.ts";
 import { getCommission, getOutstanding } from "./store.ts";
@@ -12,3 +13,12 @@ export function queryRewards(s: KVReader, delegator: Uint8Array) {
 export function queryValidatorRewards(s: KVReader, operator: Uint8Array) {
   return { commission: getCommission(s, operator).toString(), outstanding: getOutstanding(s, operator).toString() };
 }
+
+/** distribution's queries, registered in its manifest. */
+export const distributionQueries: Readonly<Record<string, QueryDef>> = {
+  rewards: {
+    summary: "a delegator's pending rewards per validator and in total",
+    args: [{ name: "address", kind: "address" }],
+    run: (s, a) => ({ delegator: a.address, ...queryRewards(s, decodeAddress(a.address!)) }),
+  },
+};

@@ -1,18 +1,20 @@
 // lrt: liquid restaking; its epoch (after the LST's) collects service rewards and rebalances.
 import { genesisDef, type Module } from "../../module.ts";
+import { lrtQueries } from "./queries.ts";
 import { DEFAULT_LRT_PARAMS } from "./store.ts";
-import { genesisServiceIds } from "../strategy/genesis.ts";
-import { parseLrtParams } from "../../paramsParse.ts";
+import { genesisServiceIds } from "../strategy/keeper.ts";
+import { parseLrtParams } from "./params.ts";
 import { lrtInvariants } from "./invariants.ts";
 import { maybeRunEpoch } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
-import { serviceIds } from "../strategy/service.ts";
+import { serviceIds } from "../strategy/keeper.ts";
 import { restakeMsg } from "./msgs/restake.ts";
 import { requestWithdrawalMsg } from "./msgs/requestWithdrawal.ts";
 import { claimMsg } from "./msgs/claim.ts";
 
-export const lrtModule: Module = {
+export const lrtModule = {
   name: "lrt",
+  queries: lrtQueries,
   msgs: { restake: restakeMsg, request_withdrawal: requestWithdrawalMsg, claim: claimMsg },
   genesis: genesisDef({
     key: "lrt",
@@ -26,4 +28,4 @@ export const lrtModule: Module = {
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLrtParams(json, getParams(ctx.store), serviceIds(ctx.store), field, fail)) },
   endBlock: maybeRunEpoch,
   invariants: lrtInvariants,
-};
+} as const satisfies Module;

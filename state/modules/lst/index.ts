@@ -1,7 +1,8 @@
 // lst: liquid staking; its epoch runs at the end of the block, after matured unbondings paid it.
 import { genesisDef, type Module } from "../../module.ts";
+import { lstQueries } from "./queries.ts";
 import { DEFAULT_LST_PARAMS } from "./store.ts";
-import { parseLstParams } from "../../paramsParse.ts";
+import { parseLstParams } from "./params.ts";
 import { lstInvariants } from "./invariants.ts";
 import { maybeRunEpoch } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
@@ -10,8 +11,9 @@ import { unstakeMsg } from "./msgs/unstake.ts";
 import { claimMsg } from "./msgs/claim.ts";
 import { resumeMsg } from "./msgs/resume.ts";
 
-export const lstModule: Module = {
+export const lstModule = {
   name: "lst",
+  queries: lstQueries,
   msgs: { stake: stakeMsg, unstake: unstakeMsg, claim: claimMsg, resume: resumeMsg },
   genesis: genesisDef({
     key: "lst",
@@ -25,4 +27,4 @@ export const lstModule: Module = {
   params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLstParams(json, getParams(ctx.store), field, fail)) },
   endBlock: maybeRunEpoch,
   invariants: lstInvariants,
-};
+} as const satisfies Module;

@@ -21,7 +21,7 @@ export const CHAIN_PARAM_SPACES: ReadonlyMap<string, ParamsDef> = new Map([
 ]);
 
 /** The params module, given the app's module list (read when a tx runs, after the app is built). */
-export function paramsModule(modules: () => readonly Module[]): Module {
+export function paramsModule(modules: () => readonly Module[]) {
   let spaces: Map<string, ParamsDef> | undefined;
   const all = () => {
     if (!spaces) {
@@ -34,5 +34,5 @@ export function paramsModule(modules: () => readonly Module[]): Module {
     }
     return spaces;
   };
-  return { name: "params", msgs: { update: updateMsgFor(all) } };
+  return { name: "params", msgs: { update: updateMsgFor(all) } } as const satisfies Module;
 }

@@ -1,13 +1,15 @@
 // slashing: liveness over a window of blocks and double-sign evidence (begin block), unjail.
 import { genesisDef, type Module } from "../../module.ts";
+import { slashingQueries } from "./queries.ts";
 import { DEFAULT_SLASHING_PARAMS } from "./store.ts";
-import { parseSlashingParams } from "../../paramsParse.ts";
+import { parseSlashingParams } from "./params.ts";
 import { handleEvidence, trackLiveness } from "./keeper.ts";
 import { getParams, setParams } from "./store.ts";
 import { unjailMsg } from "./msgs/unjail.ts";
 
-export const slashingModule: Module = {
+export const slashingModule = {
   name: "slashing",
+  queries: slashingQueries,
   msgs: { unjail: unjailMsg },
   genesis: genesisDef({ key: "slashing", parse: (json, _g, field, fail) => parseSlashingParams(json, DEFAULT_SLASHING_PARAMS, field, fail), init: (ctx, p) => setParams(ctx.store, p) }),
   params: {
@@ -22,4 +24,4 @@ export const slashingModule: Module = {
     trackLiveness(ctx, b.lastValidators, b.lastCommitSigners);
     handleEvidence(ctx, b.evidence);
   },
-};
+} as const satisfies Module;

@@ -6,7 +6,7 @@ import type { ValidatorEntryValue } from "../../validators.ts";
 import { consensusKeyOf, getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
 import { jail, slash } from "../staking/keeper.ts";
 import { DuplicateVoteEvidence, getEvidenceInvalidity } from "./evidence.ts";
-import { onOperatorSlashed } from "../strategy/service.ts";
+import { onOperatorSlashed } from "../strategy/keeper.ts";
 import { applyStrategyLossToRequests, positionStstra } from "../lrt/keeper.ts";
 import { COMMUNITY_POOL } from "../distribution/keeper.ts";
 import { getParams, getSigningInfo, setSigningInfo } from "./store.ts";

@@ -1,3 +1,6 @@
+import type { QueryDef } from "../../module.ts";
+import { decodeAddress } from "../../crypto/address.ts";
+import { consensusAddress, requireValidator } from "../staking/keeper.ts";
 import type { KVReader } from "../../store/types.ts";
 import { getValidator, operatorByConsensusAddress } from "../staking/keeper.ts";
 import { getParams, getSigningInfo } from "./store.ts";
@@ -18,3 +21,15 @@ export function querySigningInfo(s: KVReader, consAddr: Uint8Array) {
     tombstoned: v?.tombstoned ?? false,
   };
 }
+
+/** slashing's queries, registered in its manifest. */
+export const slashingQueries: Readonly<Record<string, QueryDef>> = {
+  signing_info: {
+    summary: "a validator's liveness record (by operator address): missed blocks, jailed, tombstoned",
+    args: [{ name: "address", kind: "address" }],
+    run: (s, a) => {
+      const v = requireValidator(s, decodeAddress(a.address!));
+      return { operator: a.address, ...querySigningInfo(s, consensusAddress(v.consensusPubkey)) };
+    },
+  },
+};

@@ -1,5 +1,6 @@
+import type { QueryDef } from "../../module.ts";
 import type { KVReader } from "../../store/types.ts";
-import { addressFromPubkey, encodeAddress } from "../../crypto/address.ts";
+import { addressFromPubkey, decodeAddress, encodeAddress } from "../../crypto/address.ts";
 import { getDelegationShares, getDelegatorValidators, getParams, getUnbonding, getValidator, getValidatorOperators } from "./store.ts";
 import { powerOf, tokensFromShares } from "./keeper.ts";
 import { ValidatorStatus, type ValidatorValue } from "./types.ts";
@@ -47,3 +48,19 @@ export function queryStakingParams(s: KVReader) {
   const p = getParams(s);
   return { unbondingTimeMs: p.unbondingTimeMs, maxValidators: p.maxValidators, maxEntries: p.maxEntries, minSelfStake: p.minSelfStake.toString() };
 }
+
+/** staking's queries, registered in its manifest (staking_validator, which adds distribution's figures, is the app's). */
+export const stakingQueries: Readonly<Record<string, QueryDef>> = {
+  validators: { summary: "every validator with its tokens, shares, status and commission", run: (s) => ({ validators: queryValidators(s) }) },
+  delegations: {
+    summary: "a delegator's delegations with their current value",
+    args: [{ name: "address", kind: "address" }],
+    run: (s, a) => ({ delegator: a.address, delegations: queryDelegations(s, decodeAddress(a.address!)) }),
+  },
+  unbondings: {
+    summary: "a delegator's unbonding entries",
+    args: [{ name: "address", kind: "address" }],
+    run: (s, a) => ({ delegator: a.address, unbondings: queryUnbondings(s, decodeAddress(a.address!)) }),
+  },
+  params: { summary: "staking params", run: (s) => queryStakingParams(s) },
+};

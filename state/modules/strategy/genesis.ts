@@ -3,7 +3,8 @@
 import { genesisDef } from "../../module.ts";
 import { MAX_AMOUNT } from "../../denoms.ts";
 import { addressFromPubkey } from "../../crypto/address.ts";
-import { makeReaders, parseStrategyFractions } from "../../paramsParse.ts";
+import { makeReaders } from "../../paramsParse.ts";
+import { parseStrategyFractions } from "./params.ts";
 import { mint } from "../bank/keeper.ts";
 import { stake as lstStake } from "../lst/keeper.ts";
 import { optIn } from "./service.ts";

@@ -2,7 +2,7 @@
 // strategies; a service's reward pool is paid from the authority's balance.
 import type { ExecContext } from "../../context.ts";
 import { MAX_AMOUNT } from "../../denoms.ts";
-import { makeReaders, parseStrategyFractions, type Fail } from "../../paramsParse.ts";
+import { E18, makeReaders, type Fail } from "../../paramsParse.ts";
 import { send } from "../bank/keeper.ts";
 import { getRegistry, setRegistry, strategyAccount, strategyName, StrategyKind } from "./store.ts";
 
@@ -27,4 +27,14 @@ export function addStrategies(ctx: ExecContext, signer: Uint8Array, json: unknow
     if (pool > 0n) send(ctx.store, signer, strategyAccount(id), "stra", pool);
   }
   setRegistry(ctx.store, reg);
+}
+
+/** A strategy's fault fractions: in [0, 1), so an operator's allocation is never cut to a zero magnitude. */
+export function parseStrategyFractions(o: Record<string, unknown>, field: string, fail: Fail): { slashFraction: bigint; downtimeSlashFraction: bigint; rewardRate: bigint } {
+  const r = makeReaders(fail);
+  return {
+    rewardRate: o.rewardRate === undefined ? 0n : r.uint(o.rewardRate, `${field}.rewardRate`, E18),
+    slashFraction: o.slashFraction === undefined ? 0n : r.fraction(o.slashFraction, `${field}.slashFraction`),
+    downtimeSlashFraction: o.downtimeSlashFraction === undefined ? 0n : r.fraction(o.downtimeSlashFraction, `${field}.downtimeSlashFraction`),
+  };
 }

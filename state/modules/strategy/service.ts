@@ -5,6 +5,7 @@
 // (the strategy account holds exactly Σ alloc: no rounding dust outside the LRT's TVL, nothing
 // divided by a magnitude); `magnitude` records the operator's slashing history (1.0 at start,
 // only decreasing, as EigenLayer's) for display. A slash is O(1) per operator.
+import { YEAR_MS } from "../../timestamp.ts";
 import type { ExecContext } from "../../context.ts";
 import type { KVReader } from "../../store/types.ts";
 import { ErrorCode, StrataError } from "../../errors.ts";
@@ -17,7 +18,6 @@ import { COMMUNITY_POOL } from "../distribution/keeper.ts";
 import { findStrategy, getRegistry, getService, setService, strategyAccount, strategyName, StrategyKind, type StrategyDefValue } from "./store.ts";
 
 const E18 = 10n ** 18n;
-const YEAR_MS = 31_536_000_000n;
 
 function requireService(s: KVReader, id: string): StrategyDefValue {
   const d = findStrategy(s, id);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { Dispatcher } from "../../../rpc/dispatcher.ts";
 import { METHOD_PARAMS } from "../../../rpc/methodParams.ts";
+import { APP } from "../../../state/app.ts";
 import { checkpoint } from "../../../rpc/workBudget.ts";
 import { exceedsDepth } from "../../../rpc/jsonDepth.ts";
 import type { Method } from "../../../rpc/jsonrpc.ts";
@@ -140,5 +141,13 @@ describe("rpc dispatcher", () => {
 
   it("every method of a node has declared params", () => {
     for (const [name, specs] of Object.entries(METHOD_PARAMS)) for (const s of specs) expect(typeof s.name, name).toBe("string");
+  });
+
+  it("app queries are declared from their module manifests, not by hand", () => {
+    for (const [name, q] of APP.queries) {
+      const specs = METHOD_PARAMS[name];
+      expect(specs, name).toBeDefined();
+      expect(specs!.map((s) => [s.name, s.required ?? false]), name).toEqual((q.args ?? []).map((a) => [a.name, !a.optional]));
+    }
   });
 });

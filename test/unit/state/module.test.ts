@@ -3,7 +3,8 @@
 // executed by the unchanged tx pipeline once the app lists it; the app refuses a module listed
 // twice; and every message of the real app declares its gas (a missing entry used to make a
 // message free).
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { AnyMsg } from "../../../client/tx.ts";
 import { ByteListType, ContainerType } from "@chainsafe/ssz";
 import { APP, buildApp } from "../../../state/app.ts";
 import { msgDef, type Module } from "../../../state/module.ts";
@@ -32,6 +33,9 @@ const memoModule: Module = {
       verify: (_ctx, _signer, m) => (text(m.text) === "forbidden" ? new StrataError(ErrorCode.Unauthorized, "that note is not allowed") : undefined),
       execute: (ctx, _signer, m) => void ctx.events.push(event("note", { text: text(m.text) })),
     }),
+  },
+  queries: {
+    echo: { summary: "says what it was asked", args: [{ name: "text", kind: "string", maxLength: 16 }], run: (_s, a) => ({ text: a.text }) },
   },
 };
 
@@ -62,6 +66,30 @@ describe("module manifests", () => {
     const refused = executeBlock(c.store, { chainId: CHAIN_ID, height: 1, time: c.time + 1000, txs: [decodeTx(signed("forbidden", 0n), app.msgs)] }, () => false, app);
     expect(refused.results[0].code).toBe(ErrorCode.Unauthorized); // verify's named reason
     expect(() => decodeTx(signed("", 0n), app.msgs)).toThrow(/text must not be empty/);
+  });
+
+  it("a module's queries are registered as <module>_<name>, beside the app's own", () => {
+    const app = buildApp([...APP.modules, memoModule]);
+    expect(APP.queries.has("memo_echo")).toBe(false);
+    expect(app.queries.get("memo_echo")?.run(new MemChain().store, { text: "hi" })).toEqual({ text: "hi" });
+    for (const name of ["bank_balances", "staking_validators", "lst_state", "lrt_requests", "strategy_pool", "staking_validator", "chain_yields", "params"]) {
+      expect(APP.queries.has(name), name).toBe(true);
+    }
+    expect(() => buildApp([...APP.modules], undefined, { bank_supply: memoModule.queries!.echo! })).toThrow(/query "bank_supply" is registered twice/);
+  });
+
+  it("the client's message types are derived from the manifests: the same 23 kinds, typed from their codecs", () => {
+    // tsc fails here if the derived union gains or loses a kind; the test fails if the registry differs
+    const kinds: Record<AnyMsg["type"], true> = {
+      "bank/send": true, "staking/create_validator": true, "staking/edit_validator": true, "staking/delegate": true, "staking/undelegate": true,
+      "staking/redelegate": true, "staking/rotate_cons_pubkey": true, "distribution/withdraw_rewards": true, "distribution/withdraw_commission": true,
+      "slashing/unjail": true, "lst/stake": true, "lst/unstake": true, "lst/claim": true, "lst/resume": true, "lrt/restake": true,
+      "lrt/request_withdrawal": true, "lrt/claim": true, "strategy/opt_in": true, "strategy/opt_out": true, "strategy/swap": true,
+      "strategy/add_liquidity": true, "strategy/remove_liquidity": true, "params/update": true,
+    };
+    expect(Object.keys(kinds).sort()).toEqual([...APP.msgs.keys()].sort());
+    expectTypeOf<Extract<AnyMsg, { type: "strategy/swap" }>["value"]>().toEqualTypeOf<{ pool: string; denomIn: string; amountIn: bigint; minOut: bigint }>();
+    expectTypeOf<Extract<AnyMsg, { type: "lst/claim" }>["value"]>().toEqualTypeOf<{ requestId: number }>();
   });
 
   it("the app refuses a module listed twice", () => {

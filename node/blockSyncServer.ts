@@ -1,0 +1,52 @@
+// The serving side of `/sync/1`: a peer asks for our height, blocks with their commits, the
+// votes of the current height it lacks, the hashes of our pending txs, or txs by hash.
+// PERF: answers are capped in count and bytes, so one request costs a bounded amount of work.
+import type { ConsensusCore } from "../consensus/core.ts";
+import type { ProposalValue } from "../consensus/proposal.ts";
+import type { Chain } from "./chain.ts";
+import { txKey } from "./compactBlock.ts";
+import { txHashesAnswer } from "./mempoolPull.ts";
+import { votesAnswer } from "./votePull.ts";
+import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxsResponse } from "./wire.ts";
+
+const MAX_TXS_BYTES = 16 << 20;
+const MAX_BLOCKS = 100;
+const MAX_BLOCKS_BYTES = 8 << 20;
+
+export type SyncServerDeps = {
+  chain: Chain;
+  core: ConsensusCore;
+  /** our proposal as it goes on the wire (compact) */
+  proposalMsg(p: ProposalValue, block: Uint8Array): Uint8Array;
+  /** a tx this node holds, by key */
+  txBytes(key: string): Uint8Array | undefined;
+};
+
+export async function serveSync(req: Uint8Array, d: SyncServerDeps): Promise<Uint8Array> {
+  if (req[0] === SyncKind.Votes) return votesAnswer(d.core, req, (p, block) => ProposalMsg.deserialize(d.proposalMsg(p, block)));
+  const r = SyncRequest.deserialize(req);
+  const height = d.chain.height;
+  const genesis = d.chain.genesisHash;
+  if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, genesis, blocks: [] });
+  if (r.kind === SyncKind.TxHashes) return txHashesAnswer(d.chain, r.count, Date.now());
+  if (r.kind === SyncKind.Txs) {
+    const txs: Uint8Array[] = [];
+    let bytes = 0;
+    for (const h of r.hashes) {
+      const tx = d.txBytes(txKey(h));
+      if (tx && (bytes += tx.length) <= MAX_TXS_BYTES) txs.push(tx);
+    }
+    return TxsResponse.serialize({ txs });
+  }
+  if (r.kind !== SyncKind.Blocks) throw new Error("unknown sync request kind");
+  const blocks = [];
+  let bytes = 0;
+  for (let h = r.from; h <= height && blocks.length < Math.min(r.count, MAX_BLOCKS) && bytes < MAX_BLOCKS_BYTES; h++) {
+    const block = await d.chain.db.getBlock(h);
+    const commit = await d.chain.db.getCommit(h);
+    if (!block || !commit) break;
+    blocks.push({ block, commit });
+    bytes += block.length + commit.length;
+  }
+  return SyncResponse.serialize({ height, genesis, blocks });
+}
