@@ -20,8 +20,9 @@ import { checkAdmission, FROM_CLIENT, originKey, type TxOrigin } from "./admissi
 import { blockTime } from "../consensus/medianTime.ts";
 import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
-import { getBalance, getNonce } from "../state/modules/bank/keeper.ts";
+import { getNonce } from "../state/modules/bank/keeper.ts";
 import { touchedAccounts } from "./touchedAccounts.ts";
+import { readAccount } from "../state/modules/bank/store.ts";
 import { blockResultsJson } from "./blockResultsJson.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { ChainDb } from "./chainDb.ts";
@@ -467,18 +468,25 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     // Re-check without decoding: the mempool entry carries sender, nonce and fee; stale nonces
     // are dropped by the mempool itself, so only the fee balance is left to check, once per
     // sender, and only for the senders whose account this block changed.
-    const balances = new Map<string, bigint>();
-    const balanceOf = (sender: string): bigint => {
-      let b = balances.get(sender);
-      if (b === undefined) balances.set(sender, (b = getBalance(this.db, Buffer.from(sender, "hex"), "stra")));
-      return b;
+    // Each touched sender's account is read (and decoded) once for both its nonce and balance.
+    const accounts = new Map<string, { nonce: bigint; stra: bigint }>();
+    const account = (sender: string) => {
+      let a = accounts.get(sender);
+      if (!a) {
+        const acct = readAccount(this.db, Buffer.from(sender, "hex"));
+        let stra = 0n;
+        for (const c of acct?.balances ?? []) if (Buffer.from(c.denom).toString() === "stra") stra = c.amount;
+        accounts.set(sender, (a = { nonce: acct?.nonce ?? 0n, stra }));
+      }
+      return a;
     };
     this.mempool.update(
       p.results.map((r) => r.hash),
-      (t) => balanceOf(t.sender) >= t.fee,
+      (t) => account(t.sender).stra >= t.fee,
       { height: header.height, time: Date.now() },
       synced,
       touchedAccounts(p.changes),
+      (sender) => account(sender).nonce,
     );
     // mostly committed or dropped txs by now: write the live ones afresh
     if (this.mempoolLog && this.mempoolLog.bytes > 4 * this.mempool.bytes + (1 << 20)) {

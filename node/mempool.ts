@@ -255,11 +255,13 @@ export class Mempool {
    * a node catching up 100 blocks does not expire everything it holds.
    */
   /**
+   * `nonceOf`: the account nonce of a sender now (default deps.accountNonce; the chain passes one
+   * that shares its account read with `recheck`).
    * `touched`: the senders whose account the block changed (hex), when the caller knows them;
    * the others' nonce and balance are what they were, so their txs are not looked at again.
    * PERF: O(txs of the touched senders) account reads per block instead of O(pending txs).
    */
-  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean, at?: Admission, synced = false, touched?: ReadonlySet<string>): void {
+  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean, at?: Admission, synced = false, touched?: ReadonlySet<string>, nonceOf: (sender: string) => bigint = this.deps.accountNonce): void {
     if (at) {
       if (synced) for (const e of this.byHash.values()) e.at.height++; // one block per update
       this.lastHeight = at.height;
@@ -267,7 +269,7 @@ export class Mempool {
     for (const c of committed) this.remove(typeof c === "string" ? c : c.hash);
     const visit = touched ? [...touched].filter((s) => this.senders.has(s)).map((s) => [s, this.senders.get(s)!] as const) : [...this.senders];
     for (const [sender, q] of visit) {
-      const next = this.deps.accountNonce(sender);
+      const next = nonceOf(sender);
       for (const e of [...q.values()].sort((a, b) => (a.nonce < b.nonce ? -1 : 1))) {
         if (!q.has(e.nonce) || q.get(e.nonce) !== e) continue; // dropped with an earlier nonce
         if (e.nonce < next) this.removeEntry(e); // spent: by this block or an earlier one
