@@ -77,6 +77,12 @@ export class ConsensusDriver {
   private timers = new Set<NodeJS.Timeout>();
   private busy = false; // committing or syncing: the core is paused
   private stopped = false;
+  /**
+   * Nothing is acted on before start(): gossip that arrived earlier could start a block sync that
+   * moves the chain past the height the consensus WAL holds our own votes for, before enterHeight
+   * checked them against sign_state (a lowered sign_state would then go unnoticed).
+   */
+  private started = false;
   /** set by the crash test hook: the process is about to die and must sign nothing more */
   private signingHalted = false;
   private nonce = 0;
@@ -188,6 +194,7 @@ export class ConsensusDriver {
   }
 
   start(): void {
+    this.started = true;
     this.enterHeight();
     this.every(this.opts.rebroadcastMs, () => this.rebroadcast());
     this.every(this.opts.rebroadcastMs, () => void this.pullVotes());
@@ -425,6 +432,10 @@ export class ConsensusDriver {
   }
 
   private async commitDecided(e: Extract<CoreEffect, { kind: "decide" }>): Promise<void> {
+    // A stopped driver writes nothing more: the crash test hook stops it right after a prevote,
+    // and the core may decide in that same call (precommits that came before the proposal); the
+    // block is not lost, a restarted node syncs it. A shutdown then has no write to wait for.
+    if (this.stopped) return;
     this.busy = true;
     try {
       const executed = this.chain.executedBlock(e.blockId) ?? (() => {
@@ -541,7 +552,7 @@ export class ConsensusDriver {
 
   /** `from`: the peer that delivered it (tx admission counts pending gas per peer). */
   onGossip(topic: "tx" | "proposal" | "vote", data: Uint8Array, from = ""): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     if (topic === "tx") {
       const origin = { kind: "peer", peer: from } as const;
       for (const tx of this.txBatchDecodes.get(data) ?? TxBatchMsg.deserialize(data).txs) {
@@ -692,7 +703,7 @@ export class ConsensusDriver {
 
   /** If a peer is ahead, fetch, verify and apply blocks until we are level, then resume consensus. */
   async maybeSync(): Promise<void> {
-    if (this.syncing || this.stopped) return;
+    if (this.syncing || this.stopped || !this.started) return;
     this.syncing = true;
     try {
       for (;;) {
@@ -707,6 +718,7 @@ export class ConsensusDriver {
         let applied = 0;
         try {
           for (const sb of await fetchBlocks(this.net, best.peer, this.chain.height + 1)) {
+            if (this.stopped) return;
             const { executed, commit } = verifySyncedBlock(this.chain, sb, best.peer, this.shunned);
             if (!(await this.applyBlock(executed, commit, true))) return;
             applied++;

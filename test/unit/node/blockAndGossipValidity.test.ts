@@ -51,6 +51,17 @@ describe("block and gossip validity", () => {
     return VoteMsg.serialize({ vote: { body, signature }, nonce: 0 });
   };
 
+  it("a driver not yet started acts on no gossip: a future-height vote asks no peer for blocks", async () => {
+    let requests = 0;
+    const net = { publish: async () => {}, request: async () => (requests++, new Uint8Array()), peers: () => ["peer"] };
+    const idle = new ConsensusDriver(chain, undefined, net, ProposerSchedule.open(chain.validators(), chain.height + 1), DEFAULT_DRIVER, silent);
+    idle.onGossip("vote", voteMsg(vals[1], chain.height + 5));
+    await idle.maybeSync();
+    await new Promise((r) => setImmediate(r));
+    expect(requests).toBe(0); // a sync before start() could move the chain past the WAL's height unchecked
+    idle.stop();
+  });
+
   it("accepts a correctly signed vote from a validator", () => {
     expect(driver.validate("vote", voteMsg(vals[1], 1))).toBe("accept");
   });
