@@ -41,6 +41,8 @@ export type LoadResult = {
   /** the 99th percentile of the intervals between blocks seen during the run (header times) */
   blockIntervalP99Ms: number;
   maxTxsPerBlock: number;
+  /** blocks the bench had not read yet when its drain ended (read afterwards): its own lag */
+  followerLagBlocksAtEnd: number;
 };
 
 type BlockJson = { header: { time: string; height: string }; data: { txs: string[] | null } };
@@ -214,6 +216,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   await Promise.all(inflight);
   // 4. wait for the rest to finalize (bounded)
   while (submittedAt.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
+  // A starved load generator reads blocks later than the node commits them: before it stops,
+  // it reads up to the height the node is at (bounded), so a tx the chain did commit is never
+  // counted as not final. Its latency is then when the bench saw it: an upper bound.
+  const top = Number((await call(followUrl, "status", {})).result?.sync_info?.latest_block_height ?? 0);
+  const lagAtEnd = Math.max(0, top - seenHeight);
+  const catchUpUntil = Date.now() + 60_000;
+  while (submittedAt.size > 0 && seenHeight < top && Date.now() < catchUpUntil) await new Promise((r) => setTimeout(r, 100));
   following = false;
   await follower;
   // what became of the txs not seen final: ask a node for a sample (included after all, expired
@@ -248,6 +257,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     blocks: blockTimes.length,
     blockIntervalMs: intervals.length ? Math.round(intervals.reduce((a, b) => a + b, 0) / intervals.length) : 0,
     blockIntervalP99Ms: q(intervals, 0.99),
+    followerLagBlocksAtEnd: lagAtEnd,
     maxTxsPerBlock,
   };
 }
