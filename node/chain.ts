@@ -318,11 +318,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
 
   /** Builds and executes the next block from the mempool; nothing is written until commit. */
   /** The block time is not the proposer's to choose: BFT time from lastCommit (medianTime.ts). */
-  /** `gasCap`: the proposer's fill (node/blockFill.ts), within the chain's budget. */
-  propose(proposer: Uint8Array, gasCap?: bigint): ProposedBlock {
+  propose(proposer: Uint8Array): ProposedBlock {
     const height = this.height + 1;
     const bp = getBlockParams(this.db);
-    const reaped = this.mempool.reap(bp.maxTxs, bp.maxBytes, gasCap !== undefined && gasCap < bp.maxGas ? gasCap : bp.maxGas);
+    const reaped = this.mempool.reap(bp.maxTxs, bp.maxBytes, bp.maxGas);
     const txs = reaped.map((t) => t.bytes);
     const time = blockTime(this.lastCommit, getLastValidators(this.db), this.lastBlockTime);
     const evidence = [...this.evidencePool.values()].slice(0, 16);

@@ -32,11 +32,6 @@ import { bestPeer, fetchBlocks, verifySyncedBlock } from "./blockSync.ts";
 import { checkOwnWalRecord, replayWal, resumeRound } from "./walReplay.ts";
 import type { DecodedTx } from "../state/tx/decodeTx.ts";
 import { nextExecEstimate, timeoutAllowanceMs } from "./timeoutAllowance.ts";
-import { nextNsPerGas, proposalGasCap } from "./blockFill.ts";
-import { getBlockParams } from "../state/params.ts";
-
-/** the proposer fills a block with what this node executes in this share of the commit timeout */
-const FILL_TARGET_OF_COMMIT_TIMEOUT = 0.5;
 
 export type Network = {
   publish(topic: "tx" | "proposal" | "vote", data: Uint8Array): Promise<void>;
@@ -96,15 +91,6 @@ export class ConsensusDriver {
   private proposalSeenAt = 0;
   /** how long executing the latest block took here (ms): timeouts grow with it (node/timeoutAllowance.ts) */
   private execMs = 0;
-  /** execution cost per gas measured here (ns): the proposer fills its block by it (node/blockFill.ts) */
-  private nsPerGas = 0;
-
-  private executed(ms: number, results: readonly { gasWanted: bigint }[]): void {
-    this.execMs = nextExecEstimate(this.execMs, ms);
-    let gas = 0n;
-    for (const r of results) gas += r.gasWanted;
-    this.nsPerGas = nextNsPerGas(this.nsPerGas, ms, gas);
-  }
   /** validity by block bytes object (identity), see isValidBlock */
   private readonly validity = new WeakMap<Uint8Array, boolean>();
   /** txs of this height's and the previous height's proposals; compact proposal assembly */
@@ -153,9 +139,8 @@ export class ConsensusDriver {
         proposer: (round) => this.proposerAt.proposer(this.core.height, round),
         createBlock: () => {
           const t0 = performance.now();
-          const cap = proposalGasCap(getBlockParams(this.chain.db).maxGas, this.nsPerGas, this.opts.timeouts.commitMs * FILL_TARGET_OF_COMMIT_TIMEOUT);
-          const p = this.storageRead(() => this.chain.propose(privval!.address, cap));
-          this.executed(performance.now() - t0, p.results);
+          const p = this.storageRead(() => this.chain.propose(privval!.address));
+          this.execMs = nextExecEstimate(this.execMs, performance.now() - t0);
           return { blockId: p.blockId, block: Block.serialize(p.block) };
         },
         isValidBlock: (blockId, block) => {
@@ -165,7 +150,7 @@ export class ConsensusDriver {
           const t0 = performance.now();
           const executes = !this.chain.executedBlock(blockId); // our own proposal was executed already
           const r = this.storageRead(() => this.chain.validateBlock(blockId, block));
-          if (executes && r.ok) this.executed(performance.now() - t0, r.executed.results);
+          if (executes) this.execMs = nextExecEstimate(this.execMs, performance.now() - t0);
           if (!r.ok) this.log.warn("invalid block proposed", { height: this.core.height, reason: r.reason });
           this.validity.set(block, r.ok);
           return r.ok;
