@@ -1,8 +1,7 @@
 // The load generator: pre-signs transfers from many genesis-funded accounts, submits them over
 // JSON-RPC (batched broadcast_tx_sync, round-robin over the nodes, at a target rate or as fast
-// as accepted), follows the chain over WebSocket (NewBlock) and times each tx from submission to
+// as accepted), follows the chain (asking one node for each new block) and times each tx from submission to
 // the block that finalizes it. Bounded by count and time; 127.0.0.1 only.
-import WebSocket from "ws";
 import { createHash } from "node:crypto";
 import { signTx } from "../client/tx.ts";
 import type { TestKey } from "../test/fixtures/memChain.ts";
@@ -39,8 +38,14 @@ export type LoadResult = {
   latencyP99Ms: number;
   blocks: number;
   blockIntervalMs: number;
+  /** the 99th percentile of the intervals between blocks seen during the run (header times) */
+  blockIntervalP99Ms: number;
   maxTxsPerBlock: number;
+  /** blocks the bench had not read yet when its drain ended (read afterwards): its own lag */
+  followerLagBlocksAtEnd: number;
 };
+
+type BlockJson = { header: { time: string; height: string }; data: { txs: string[] | null } };
 
 const q = (xs: number[], f: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] : 0);
 
@@ -59,22 +64,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const signSeconds = (performance.now() - t0) / 1000;
 
   // 2. follow blocks
+  const call = (url: string, method: string, params: Record<string, unknown>) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })
+      .then((x) => x.json())
+      .catch(() => ({})) as Promise<{ result?: { n_txs?: string; sync_info?: { latest_block_height?: string }; block?: BlockJson }; error?: { message?: string; data?: { name?: string } } }>;
   const submittedAt = new Map<string, number>();
   const latencies: number[] = [];
   const blockTimes: number[] = [];
   let finalized = 0;
   let lastFinal = 0;
   let maxTxsPerBlock = 0;
-  const ws = new WebSocket(o.wsUrl + "/websocket");
-  await new Promise<void>((res, rej) => {
-    ws.once("open", () => res());
-    ws.once("error", rej);
-  });
-  ws.send(JSON.stringify({ jsonrpc: "2.0", id: "blocks", method: "subscribe", params: { query: "tm.event='NewBlock'" } }));
-  ws.on("message", (d) => {
-    const m = JSON.parse(String(d));
-    const block = m?.result?.data?.value?.block;
-    if (!block) return;
+  const onBlock = (block: BlockJson) => {
     const now = Date.now();
     blockTimes.push(Date.parse(block.header.time));
     const list: string[] = block.data.txs ?? [];
@@ -88,7 +88,32 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       finalized++;
       lastFinal = now;
     }
-  });
+  };
+  // Blocks are followed by asking one node for each new height, not by a NewBlock subscription:
+  // a node closes the subscription of a client that reads too slowly (a busy load generator on a
+  // shared machine is one), and every later block would be missed. PERF: one status request per
+  // 100 ms and one block request per height.
+  const followUrl = o.wsUrl.replace(/^ws/, "http");
+  let following = true;
+  let seenHeight = -1;
+  const follower = (async () => {
+    while (following) {
+      try {
+        const top = Number((await call(followUrl, "status", {})).result?.sync_info?.latest_block_height ?? -1);
+        if (seenHeight < 0) seenHeight = top; // blocks before the load are not the load's
+        while (following && seenHeight < top) {
+          const b = (await call(followUrl, "block", { height: String(seenHeight + 1) })).result?.block;
+          if (!b) break;
+          onBlock(b);
+          seenHeight++;
+        }
+      } catch {
+        /* the node is busy: ask again */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  while (seenHeight < 0) await new Promise((r) => setTimeout(r, 20));
 
   // 3. submit in batches, round-robin over the nodes
   let submitted = 0;
@@ -103,26 +128,48 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let next = 0;
   let rr = 0;
   const inflight = new Set<Promise<void>>();
-  while ((next < txs.length || waitingRetry > 0) && Date.now() < deadline) {
-    if (next >= txs.length) {
+  const pausedUntil = new Map<string, number>();
+  const nextUrl = async (): Promise<string> => {
+    for (;;) {
+      const now = Date.now();
+      for (let k = 0; k < o.rpcUrls.length; k++) {
+        const u = o.rpcUrls[rr++ % o.rpcUrls.length];
+        if ((pausedUntil.get(u) ?? 0) <= now) return u;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.min(...o.rpcUrls.map((u) => pausedUntil.get(u) ?? 0)) - now)));
+    }
+  };
+  /** refused txs whose retry hint has passed: resubmitted before anything new */
+  const retryQ: typeof txs = [];
+  // after the deadline nothing new is sent, but refused txs are still resubmitted during the
+  // drain: later nonces of their accounts were accepted and wait on them
+  const drainUntil = deadline + 30_000;
+  for (;;) {
+    const now = Date.now();
+    const loading = now < deadline;
+    if (now >= drainUntil || (retryQ.length === 0 && waitingRetry === 0 && (!loading || next >= txs.length))) break;
+    if (retryQ.length === 0 && (!loading || next >= txs.length)) {
       await new Promise((r) => setTimeout(r, 50)); // refused txs wait out their retry hint
       continue;
     }
-    if (o.rate > 0) {
+    if (o.rate > 0 && retryQ.length === 0) {
       const due = start + (next / o.rate) * 1000;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
     }
     // a client resubmits in nonce order: an account whose tx was refused sends nothing later
     // until that tx is in (later nonces would sit unexecutable in mempools and fill them)
-    const slice: typeof txs = [];
-    while (slice.length < o.batch && next < txs.length) {
+    const slice: typeof txs = retryQ.splice(0, o.batch);
+    while (loading && slice.length < o.batch && next < txs.length) {
       const t = txs[next++];
       const h = held.get(t.account);
       if (h && !h.retrying.has(t.hash)) h.later.push(t);
       else slice.push(t);
     }
     if (slice.length === 0) continue;
-    const url = o.rpcUrls[rr++ % o.rpcUrls.length];
+    // a node that refused with a retry hint is left alone until the hint has passed (HTTP 429's
+    // Retry-After for the whole client, not just for the refused tx): sending it more meanwhile
+    // only makes it decode and refuse more, on CPU the nodes share
+    const url = await nextUrl();
     const body = JSON.stringify(slice.map((t, i) => ({ jsonrpc: "2.0", id: i, method: "broadcast_tx_sync", params: { tx: t.b64 } })));
     const sentAt = Date.now();
     for (const t of slice) submittedAt.set(t.hash, sentAt);
@@ -143,11 +190,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
             // admission control: not lost, refused for now; resubmit after the node's hint
             refusedRetried++;
             submittedAt.delete(t.hash);
+            pausedUntil.set(url, Math.max(pausedUntil.get(url) ?? 0, Date.now() + r.result.retry_after_ms));
             const h = held.get(t.account) ?? { retrying: new Set<string>(), later: [] };
             h.retrying.add(t.hash);
             held.set(t.account, h);
             waitingRetry++;
-            setTimeout(() => (txs.push(t), waitingRetry--), r.result.retry_after_ms);
+            setTimeout(() => (retryQ.push(t), waitingRetry--), r.result.retry_after_ms);
           } else {
             rejected++;
             submittedAt.delete(slice[r.id].hash);
@@ -167,16 +215,19 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
   await Promise.all(inflight);
   // 4. wait for the rest to finalize (bounded)
-  const drainUntil = Math.min(deadline + 30_000, Date.now() + 30_000);
   while (submittedAt.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
-  ws.close();
+  // A starved load generator reads blocks later than the node commits them: before it stops,
+  // it reads up to the height the node is at (bounded), so a tx the chain did commit is never
+  // counted as not final. Its latency is then when the bench saw it: an upper bound.
+  const top = Number((await call(followUrl, "status", {})).result?.sync_info?.latest_block_height ?? 0);
+  const lagAtEnd = Math.max(0, top - seenHeight);
+  const catchUpUntil = Date.now() + 60_000;
+  while (submittedAt.size > 0 && seenHeight < top && Date.now() < catchUpUntil) await new Promise((r) => setTimeout(r, 100));
+  following = false;
+  await follower;
   // what became of the txs not seen final: ask a node for a sample (included after all, expired
   // with a reason, or still unknown to it = pending somewhere or lost)
   const notFinal: Record<string, number> = {};
-  const call = (url: string, method: string, params: Record<string, unknown>) =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })
-      .then((x) => x.json())
-      .catch(() => ({})) as Promise<{ result?: { n_txs?: string }; error?: { message?: string; data?: { name?: string } } }>;
   for (const hash of [...submittedAt.keys()].slice(0, 200)) {
     const rs = await Promise.all(o.rpcUrls.map((u) => call(u, "tx", { hash })));
     const expired = rs.find((r) => r.error?.data?.name === "TxExpired");
@@ -205,6 +256,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     latencyP99Ms: q(latencies, 0.99),
     blocks: blockTimes.length,
     blockIntervalMs: intervals.length ? Math.round(intervals.reduce((a, b) => a + b, 0) / intervals.length) : 0,
+    blockIntervalP99Ms: q(intervals, 0.99),
+    followerLagBlocksAtEnd: lagAtEnd,
     maxTxsPerBlock,
   };
 }

@@ -3,8 +3,8 @@
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 
-export async function stopNodes(procs: readonly ChildProcess[], dir: string): Promise<void> {
-  const profiling = (process.env.NODE_OPTIONS ?? "").includes("--cpu-prof");
+export async function stopNodes(procs: readonly ChildProcess[], dir: string, nodesProfiled = false): Promise<void> {
+  const profiling = nodesProfiled || (process.env.NODE_OPTIONS ?? "").includes("--cpu-prof");
   for (const p of procs) p.kill(profiling ? "SIGTERM" : "SIGKILL");
   if (profiling) await Promise.all(procs.map((p) => new Promise((r) => p.once("exit", r))));
   rmSync(dir, { recursive: true, force: true });

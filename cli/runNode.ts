@@ -111,7 +111,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     { chainId: chain.chainId, host: config.p2p.host, port: config.p2p.port, peerKeyPath: paths.nodeKey, bootstrap: config.p2p.bootstrap, metricsRegistry: registry, moniker: config.moniker },
     {
       validate: (t, d) => (driver ? driver.validate(t, d) : "ignore"),
-      onMessage: (t, d) => driver?.onGossip(t, d),
+      onMessage: (t, d, from) => driver?.onGossip(t, d, from),
       onSyncRequest: (r) => driver!.serveSync(r),
     },
     log.child("p2p"),

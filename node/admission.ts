@@ -2,6 +2,13 @@
 // put into the next few blocks, instead of accepting work it will not finalize in time (the
 // default configuration used to accept 52,000 txs and all but stop committing). The refusal is a
 // stable code (MempoolFull) with a hint: how long until the backlog is expected to have drained.
+//
+// Fairness: no one source may take the whole budget. A source is where the tx came from (this
+// node's RPC clients, or one gossip peer) and, separately, the account that signed it. One source
+// may hold at most 3/4 of the budget, one sender at most 1/4, so a flooder (a client, a peer, or
+// an account) always leaves room for the others. Txs from peers may fill the mempool to twice the
+// budget (each peer still within its 3/4): the network already accepted them, and a node that
+// refuses them lacks the txs of the next proposal and must fetch them while the round runs.
 import { ErrorCode, StrataError } from "../state/errors.ts";
 
 /** MempoolFull with the time after which a retry is expected to be admitted. */
@@ -13,18 +20,41 @@ export class AdmissionRefused extends StrataError {
   }
 }
 
+/** Who handed this node a tx: one of its RPC clients (new work) or a gossip peer. */
+export type TxOrigin = { kind: "client" } | { kind: "peer"; peer: string };
+export const FROM_CLIENT: TxOrigin = { kind: "client" };
+
+/** The key under which the mempool counts a source's pending gas. */
+export function originKey(o: TxOrigin): string {
+  return o.kind === "client" ? "client" : `peer:${o.peer}`;
+}
+
+/** What is pending now: in all, from the tx's source, and from its sender. */
+export type PendingGas = { total: bigint; origin: bigint; sender: bigint };
+export type AdmissionLimits = { blockGas: bigint; maxPendingBlocks: number; blockIntervalMs: number };
+
+/** peers' txs may fill the mempool to this many times the budget */
+export const PEER_BUDGET_FACTOR = 2n;
+
 /**
- * Refuses `gas` more when the pending gas would exceed `maxPendingBlocks` blocks of `blockGas`;
- * the hint is the excess in blocks × the recent block interval (at least a quarter second).
+ * Refuses `gas` more when the pending gas would exceed the budget, `maxPendingBlocks` blocks of
+ * `blockGas` (twice that for a peer's tx), or when the tx's source would hold more than 3/4 of
+ * the budget, or its sender more than 1/4. The hint is the excess in blocks × the recent block interval (at least a
+ * quarter second). PERF: O(1), before any signature is checked.
  */
-export function checkAdmission(pendingGas: bigint, gas: bigint, blockGas: bigint, maxPendingBlocks: number, blockIntervalMs: number): void {
-  if (maxPendingBlocks <= 0 || blockGas <= 0n) return;
-  const budget = blockGas * BigInt(maxPendingBlocks);
-  if (pendingGas + gas <= budget) return;
-  const blocksAhead = Number((pendingGas + gas - budget + blockGas - 1n) / blockGas);
-  const retryAfterMs = Math.max(250, Math.round(blocksAhead * blockIntervalMs));
-  throw new AdmissionRefused(
-    `the node holds ${Number((pendingGas * 10n) / blockGas) / 10} blocks' worth of pending txs (limit ${maxPendingBlocks}): it takes no more work than it can finalize soon; retry in ~${retryAfterMs} ms`,
-    retryAfterMs,
-  );
+export function checkAdmission(pending: PendingGas, gas: bigint, origin: TxOrigin, l: AdmissionLimits): void {
+  if (l.maxPendingBlocks <= 0 || l.blockGas <= 0n) return;
+  const budget = l.blockGas * BigInt(l.maxPendingBlocks);
+  const over = (held: bigint, limit: bigint, what: string) => {
+    if (held + gas <= limit) return;
+    const blocksAhead = Number((held + gas - limit + l.blockGas - 1n) / l.blockGas);
+    const retryAfterMs = Math.max(250, Math.round(blocksAhead * l.blockIntervalMs));
+    throw new AdmissionRefused(
+      `${what} ${Number((held * 10n) / l.blockGas) / 10} blocks' worth of pending txs (limit ${Number((limit * 10n) / l.blockGas) / 10}): it takes no more work than it can finalize soon; retry in ~${retryAfterMs} ms`,
+      retryAfterMs,
+    );
+  };
+  over(pending.total, origin.kind === "peer" ? budget * PEER_BUDGET_FACTOR : budget, "the node holds");
+  over(pending.origin, (budget * 3n) / 4n, origin.kind === "peer" ? "the node holds from this peer" : "the node holds from its RPC clients");
+  over(pending.sender, budget / 4n, "the node holds from this sender");
 }

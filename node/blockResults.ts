@@ -32,6 +32,11 @@ export function encodeBlockResults(r: BlockResults): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ v: 2, ...r }));
 }
 
+/** encodeBlockResults with the txs given as their JSON (node/blockResultsJson.ts). PERF: a block's events are serialised once. */
+export function encodeBlockResultsWithTxsJson(txsJson: string, r: Omit<BlockResults, "txs">): Uint8Array {
+  return new TextEncoder().encode(`{"txs":${txsJson},${JSON.stringify({ v: 2, ...r }).slice(1)}`);
+}
+
 /**
  * Blocks written before this format stored the tx results alone (an array); they answer with
  * no block events, no updates and no app hash (the caller takes it from the header).

@@ -16,11 +16,14 @@ import type { VerifyPool } from "./verifyPool.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
 import { getBlockLimitViolation } from "../state/blockLimits.ts";
-import { checkAdmission } from "./admission.ts";
+import { checkAdmission, FROM_CLIENT, originKey, type TxOrigin } from "./admission.ts";
 import { blockTime } from "../consensus/medianTime.ts";
 import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
-import { getBalance, getNonce } from "../state/modules/bank/keeper.ts";
+import { getNonce } from "../state/modules/bank/keeper.ts";
+import { touchedAccounts } from "./touchedAccounts.ts";
+import { readAccount } from "../state/modules/bank/store.ts";
+import { txResultsJson } from "./blockResultsJson.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { ChainDb } from "./chainDb.ts";
 import { checkChainDb } from "./chainIntegrity.ts";
@@ -37,7 +40,7 @@ import { getBlockValidity, type BlockCheckContext } from "./blockValidity.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
 import { encodeFullRecord, recordFor } from "./validatorHistory.ts";
 import { afterChanges, encodeParamsRecord, paramsChanged } from "./paramsHistory.ts";
-import { encodeBlockResults, storedTxResults, validatorUpdatesOf } from "./blockResults.ts";
+import { encodeBlockResultsWithTxsJson, validatorUpdatesOf } from "./blockResults.ts";
 import type { PruningOptions } from "./pruning.ts";
 import { parseScheduleRecord, ProposerSchedule } from "./proposerSchedule.ts";
 
@@ -192,6 +195,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       }
     }
     log.rewrite(this.mempool.admitted());
+    log.onError = (e) => this.onFatal(e);
     this.mempoolLog = log;
     this.reloaded = { logged: txs.length, admitted: this.mempool.size };
   }
@@ -231,15 +235,16 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * balance against committed state. Throws StrataError naming the broken rule.
    * PERF: one decode + one ed25519 verify.
    */
-  checkTx(bytes: Uint8Array, at?: Admission): DecodedTx {
-    const tx = this.checkStateless(bytes);
-    if (!at) this.checkAdmission(tx); // before the signature: a refusal under flood costs no verify
+  checkTx(input: Uint8Array | DecodedTx, at?: Admission, origin: TxOrigin = FROM_CLIENT): DecodedTx {
+    const tx = this.checkStateless(input);
+    const bytes = tx.bytes;
+    if (!at) this.checkAdmission(tx, origin); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxSignature(tx);
       this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }
-    return this.admit(tx, bytes, at);
+    return this.admit(tx, bytes, at, origin);
   }
 
   /**
@@ -249,21 +254,23 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * no verify), so a tx that breaks both is reported for the account rule. They run again after
    * the signature, against the state of then.
    */
-  async checkTxAsync(bytes: Uint8Array): Promise<DecodedTx> {
-    if (!this.verifier) return this.checkTx(bytes);
-    const tx = this.checkStateless(bytes);
-    this.checkAdmission(tx); // before the signature: a refusal under flood costs no verify
+  async checkTxAsync(input: Uint8Array | DecodedTx, origin: TxOrigin = FROM_CLIENT): Promise<DecodedTx> {
+    if (!this.verifier) return this.checkTx(input, undefined, origin);
+    const tx = this.checkStateless(input);
+    const bytes = tx.bytes;
+    this.checkAdmission(tx, origin); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxAgainstAccount(this.db, tx, "pending"); // cheap early reject before the expensive part
       if (!(await this.verifier.verify(tx.body.signer, txSignBytes(tx.body), tx.signature))) throw badSignature();
       this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }
-    return this.admit(tx, bytes);
+    return this.admit(tx, bytes, undefined, origin);
   }
 
-  private checkStateless(bytes: Uint8Array): DecodedTx {
-    const tx = decodeTx(bytes);
+  /** `input`: the tx's bytes, or the tx as decodeTx returned it (gossip's validator decoded it already). */
+  private checkStateless(input: Uint8Array | DecodedTx): DecodedTx {
+    const tx = input instanceof Uint8Array ? decodeTx(input) : input;
     checkTxForChain(tx, this.chainId, getTxParams(this.db));
     return tx;
   }
@@ -273,15 +280,20 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   private blockIntervalMs = 1000;
   private readonly mempoolOptions: MempoolOptions;
 
-  /** Admission control (node/admission.ts): refuses new work beyond maxPendingBlocks of gas. */
-  private checkAdmission(tx: DecodedTx): void {
-    checkAdmission(this.mempool.gas, tx.gas, getBlockParams(this.db).maxGas, this.mempoolOptions.maxPendingBlocks ?? 0, this.blockIntervalMs);
+  /** Admission control (node/admission.ts): refuses work beyond maxPendingBlocks of gas, and unfair shares. */
+  private checkAdmission(tx: DecodedTx, origin: TxOrigin): void {
+    const m = this.mempool;
+    checkAdmission({ total: m.gas, origin: m.originGas(originKey(origin)), sender: m.senderGas(Buffer.from(tx.sender).toString("hex")) }, tx.gas, origin, {
+      blockGas: getBlockParams(this.db).maxGas,
+      maxPendingBlocks: this.mempoolOptions.maxPendingBlocks ?? 0,
+      blockIntervalMs: this.blockIntervalMs,
+    });
   }
 
-  private admit(tx: DecodedTx, bytes: Uint8Array, at?: Admission): DecodedTx {
+  private admit(tx: DecodedTx, bytes: Uint8Array, at?: Admission, origin: TxOrigin = FROM_CLIENT): DecodedTx {
     checkTxAgainstAccount(this.db, tx, "pending");
     // new work only (a reload of the mempool log re-admits what was already promised)
-    if (!at) this.checkAdmission(tx);
+    if (!at) this.checkAdmission(tx, origin);
     if (this.decoded.size >= 200_000) this.decoded.clear();
     this.decoded.set(tx.hashHex, tx);
     const when = at ?? { height: this.height, time: Date.now() };
@@ -293,19 +305,13 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         nonce: tx.body.nonce,
         fee: tx.body.fee,
         gas: tx.gas,
+        origin: originKey(origin),
       },
       when,
     );
     // logged before the caller hears "accepted" (not while reloading: rewritten afterwards)
-    if (this.mempoolLog && !at) {
-      try {
-        this.mempoolLog.append({ bytes, at: when });
-      } catch (e) {
-        this.mempool.remove(tx.hashHex);
-        if (e instanceof FatalError) this.onFatal(e);
-        throw e;
-      }
-    }
+    // (the write itself is batched per job: node/mempoolLog.ts; a failed one stops the node)
+    if (this.mempoolLog && !at) this.mempoolLog.append({ bytes, at: when });
     return tx;
   }
 
@@ -450,7 +456,9 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const { header, txs } = p.block;
     if (header.height !== this.height + 1) throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
     if (this.height > 0) this.blockIntervalMs = this.blockIntervalMs * 0.8 + Math.max(0, header.time - this.lastBlockTime) * 0.2;
-    const records = txResultRecords(header.height, p.results);
+    // each tx's events as JSON once: the tx record and nothing else re-stringifies them
+    const eventsJson = p.results.map((r) => JSON.stringify(r.events));
+    const records = txResultRecords(header.height, p.results, eventsJson);
     const after = afterChanges(this.db, p.changes);
     const paramsRecord = paramsChanged(p.changes) ? { height: header.height + 1, value: encodeParamsRecord(after) } : undefined;
     const w0 = performance.now();
@@ -463,8 +471,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       commitment: p.commitment,
       txs: records,
       txEvents: this.indexTxEvents ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index)) : undefined,
-      resultsBytes: encodeBlockResults({
-        txs: storedTxResults(p.results),
+      resultsBytes: encodeBlockResultsWithTxsJson(txResultsJson(p.results, eventsJson), {
         events: p.events,
         validatorUpdates: validatorUpdatesOf(this.db, after, p.changes),
         paramUpdates: paramsRecord ? Buffer.from(paramsRecord.value).toString("hex") : null,
@@ -494,13 +501,28 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       this.verified.delete(r.hash);
       this.committedRecently.add(r.hash);
     }
+    // Re-check without decoding: the mempool entry carries sender, nonce and fee; stale nonces
+    // are dropped by the mempool itself, so only the fee balance is left to check, once per
+    // sender, and only for the senders whose account this block changed.
+    // Each touched sender's account is read (and decoded) once for both its nonce and balance.
+    const accounts = new Map<string, { nonce: bigint; stra: bigint }>();
+    const account = (sender: string) => {
+      let a = accounts.get(sender);
+      if (!a) {
+        const acct = readAccount(this.db, Buffer.from(sender, "hex"));
+        let stra = 0n;
+        for (const c of acct?.balances ?? []) if (Buffer.from(c.denom).toString() === "stra") stra = c.amount;
+        accounts.set(sender, (a = { nonce: acct?.nonce ?? 0n, stra }));
+      }
+      return a;
+    };
     this.mempool.update(
       p.results.map((r) => r.hash),
-      // Re-check without decoding: the mempool entry carries sender, nonce and fee; stale
-      // nonces are dropped by the mempool itself, so only the fee balance is left to check.
-      (t) => getBalance(this.db, Buffer.from(t.sender, "hex"), "stra") >= t.fee,
+      (t) => account(t.sender).stra >= t.fee,
       { height: header.height, time: Date.now() },
       synced,
+      touchedAccounts(p.changes),
+      (sender) => account(sender).nonce,
     );
     // mostly committed or dropped txs by now: write the live ones afresh
     if (this.mempoolLog && this.mempoolLog.bytes > 4 * this.mempool.bytes + (1 << 20)) {

@@ -31,6 +31,8 @@ import { evidenceVerdict } from "./evidenceGossip.ts";
 import { serveSync } from "./blockSyncServer.ts";
 import { bestPeer, fetchBlocks, verifySyncedBlock } from "./blockSync.ts";
 import { checkOwnWalRecord, replayWal, resumeRound } from "./walReplay.ts";
+import type { DecodedTx } from "../state/tx/decodeTx.ts";
+import { nextExecEstimate, timeoutAllowanceMs } from "./timeoutAllowance.ts";
 
 export type Network = {
   publish(topic: "tx" | "proposal" | "vote" | "evidence", data: Uint8Array): Promise<void>;
@@ -88,6 +90,8 @@ export class ConsensusDriver {
   /** proposal → commit latencies (ms) and consensus messages per height, for the bench */
   readonly stats = newConsensusStats();
   private proposalSeenAt = 0;
+  /** how long executing the latest block took here (ms): timeouts grow with it (node/timeoutAllowance.ts) */
+  private execMs = 0;
   /** validity by block bytes object (identity), see isValidBlock */
   private readonly validity = new WeakMap<Uint8Array, boolean>();
   /** txs of this height's and the previous height's proposals; compact proposal assembly */
@@ -135,14 +139,19 @@ export class ConsensusDriver {
       {
         proposer: (round) => this.proposerAt.proposer(this.core.height, round),
         createBlock: () => {
+          const t0 = performance.now();
           const p = this.storageRead(() => this.chain.propose(privval!.address));
+          this.execMs = nextExecEstimate(this.execMs, performance.now() - t0);
           return { blockId: p.blockId, block: Block.serialize(p.block) };
         },
         isValidBlock: (blockId, block) => {
           // The core asks several times per height with the very same bytes object: answer once.
           const known = this.validity.get(block);
           if (known !== undefined) return known;
+          const t0 = performance.now();
+          const executes = !this.chain.executedBlock(blockId); // our own proposal was executed already
           const r = this.storageRead(() => this.chain.validateBlock(blockId, block));
+          if (executes) this.execMs = nextExecEstimate(this.execMs, performance.now() - t0);
           if (!r.ok) this.log.warn("invalid block proposed", { height: this.core.height, reason: r.reason });
           this.validity.set(block, r.ok);
           return r.ok;
@@ -366,7 +375,7 @@ export class ConsensusDriver {
           }
           this.core.onTimeout(e.height, e.round, e.step);
         };
-        this.later(timeoutFor(this.opts.timeouts, e.step, e.round), fire);
+        this.later(timeoutFor(this.opts.timeouts, e.step, e.round) + timeoutAllowanceMs(this.execMs), fire);
         return;
       }
       case "lock":
@@ -513,6 +522,9 @@ export class ConsensusDriver {
     return v;
   }
 
+  /** the txs of a gossiped batch as the topic validator decoded them (the handler gets the same bytes object) */
+  private readonly txBatchDecodes = new WeakMap<Uint8Array, DecodedTx[]>();
+
   private verdict(topic: GossipTopic, data: Uint8Array): Verdict {
     return gossipVerdict(topic, data, {
       chainId: this.chain.chainId,
@@ -521,6 +533,7 @@ export class ConsensusDriver {
       decodeProposal: (d) => this.proposalTxs.decode(d),
       verified: () => void this.stats.signatureVerifications++,
       evidence: (d) => evidenceVerdict(this.chain.submitEvidence(d)),
+      txBatchDecoded: (d, txs) => void this.txBatchDecodes.set(d, txs),
     });
   }
 
@@ -529,12 +542,14 @@ export class ConsensusDriver {
     if (!this.stopped) this.publish("evidence", raw);
   }
 
-  onGossip(topic: "tx" | "proposal" | "vote" | "evidence", data: Uint8Array): void {
+  /** `from`: the peer that delivered it (tx admission counts pending gas per peer). */
+  onGossip(topic: "tx" | "proposal" | "vote" | "evidence", data: Uint8Array, from = ""): void {
     if (this.stopped || !this.started || topic === "evidence") return; // evidence: pooled by its validator (evidenceVerdict)
     if (topic === "tx") {
-      for (const tx of TxBatchMsg.deserialize(data).txs) {
+      const origin = { kind: "peer", peer: from } as const;
+      for (const tx of this.txBatchDecodes.get(data) ?? TxBatchMsg.deserialize(data).txs) {
         // already have it, or no longer valid: nothing to do
-        this.chain.checkTxAsync(tx).catch(() => {});
+        this.chain.checkTxAsync(tx, origin).catch(() => {});
       }
       return;
     }
@@ -611,7 +626,7 @@ export class ConsensusDriver {
     try {
       for (const peer of this.shunned.usable(this.net.peers())) {
         try {
-          this.stats.mempoolTxsPulled += await pullTxsFrom(this.chain, (req, ms) => this.net.request(peer, req, ms));
+          this.stats.mempoolTxsPulled += await pullTxsFrom(this.chain, (req, ms) => this.net.request(peer, req, ms), peer);
         } catch {
           /* unreachable or older peer: the others may have them */
         }

@@ -5,7 +5,8 @@ import { proposalSignBytes } from "../consensus/proposal.ts";
 import { VoteType, voteSignBytes } from "../consensus/vote.ts";
 import type { ValidatorInfo } from "../consensus/types.ts";
 import { verifySignature } from "../state/crypto/ed25519.ts";
-import { txBatchVerdict } from "./txBatchValidity.ts";
+import { decodeTxBatch } from "./txBatchValidity.ts";
+import type { DecodedTx } from "../state/tx/decodeTx.ts";
 import { VoteMsg, type ProposalMsgValue } from "./wire.ts";
 
 export type Verdict = "accept" | "reject" | "ignore";
@@ -22,6 +23,8 @@ export type VerdictContext = {
   verified(): void;
   /** evidence: verified against the committed chain and, if valid, kept in the pool (node/evidenceGossip.ts) */
   evidence(data: Uint8Array): Verdict;
+  /** hands on the txs of an accepted tx batch, decoded, so the mempool does not decode them again */
+  txBatchDecoded?(data: Uint8Array, txs: DecodedTx[]): void;
 };
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -29,7 +32,11 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 /** PERF: one decode and at most one ed25519 verify per message. */
 export function gossipVerdict(topic: GossipTopic, data: Uint8Array, ctx: VerdictContext): Verdict {
   try {
-    if (topic === "tx") return txBatchVerdict(data, ctx.chainId);
+    if (topic === "tx") {
+      const txs = decodeTxBatch(data, ctx.chainId);
+      if (txs) ctx.txBatchDecoded?.(data, txs);
+      return txs ? "accept" : "reject";
+    }
     if (topic === "evidence") return ctx.evidence(data);
     if (topic === "vote") {
       const { vote } = VoteMsg.deserialize(data);

@@ -62,19 +62,42 @@ export class MempoolLog {
     return this.size;
   }
 
+  /**
+   * Queues `tx` for the log; the records queued in one run of the event loop's current job are
+   * written together by a microtask, which runs before any continuation that could tell a caller
+   * "accepted" (those are queued after it). A batch of gossiped or RPC txs is then one write
+   * instead of one per tx. A failed write goes to `onError` (the node stops: storage fault).
+   * PERF: one writeSync per job instead of per tx.
+   */
   append(tx: LoggedTx): void {
     const rec = encode(tx);
+    this.pending.push(rec);
+    this.size += rec.length;
+    if (this.pending.length === 1) queueMicrotask(() => this.flush());
+  }
+
+  private pending: Uint8Array[] = [];
+  /** where a failed deferred write is reported (the chain stops the node) */
+  onError: (e: FatalError) => void = (e) => {
+    throw e;
+  };
+
+  /** Writes what append queued. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const buf = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
+    this.pending = [];
     try {
       let off = 0;
-      while (off < rec.length) off += writeSync(this.fd, rec, off, rec.length - off);
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
     } catch (e) {
-      throw ioError(this.path, e);
+      this.onError(ioError(this.path, e));
     }
-    this.size += rec.length;
   }
 
   /** Replaces the log with `live` (write aside, fsync, rename): drops committed and dropped txs. */
   rewrite(live: Iterable<LoggedTx>): void {
+    this.pending = []; // `live` holds them (the mempool's txs), written below
     const tmp = `${this.path}.tmp`;
     try {
       const fd = openSync(tmp, "w", 0o600);
@@ -96,6 +119,7 @@ export class MempoolLog {
   }
 
   close(): void {
+    this.flush();
     try {
       closeSync(this.fd);
     } catch {

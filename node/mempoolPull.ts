@@ -18,7 +18,7 @@ export function txHashesAnswer(chain: Chain, count: number, now: number): Uint8A
 export type Requester = (req: Uint8Array, timeoutMs: number) => Promise<Uint8Array>;
 
 /** Fetches from one peer the txs it lists and we lack, and admits them; returns how many came. */
-export async function pullTxsFrom(chain: Chain, ask: Requester): Promise<number> {
+export async function pullTxsFrom(chain: Chain, ask: Requester, peer = ""): Promise<number> {
   const listed = TxHashesResponse.deserialize(await ask(SyncRequest.serialize({ kind: SyncKind.TxHashes, from: 0, count: MAX_TX_HASHES, hashes: [] }), 3000)).hashes;
   const m = chain.mempool;
   const wanted = listed.filter((h) => {
@@ -27,6 +27,6 @@ export async function pullTxsFrom(chain: Chain, ask: Requester): Promise<number>
   });
   if (wanted.length === 0) return 0;
   const txs = TxsResponse.deserialize(await ask(SyncRequest.serialize({ kind: SyncKind.Txs, from: 0, count: 0, hashes: wanted }), 5000)).txs;
-  for (const tx of txs) chain.checkTxAsync(tx).catch(() => {}); // stale by now, or invalid: nothing to do
+  for (const tx of txs) chain.checkTxAsync(tx, { kind: "peer", peer }).catch(() => {}); // stale by now, or invalid: nothing to do
   return txs.length;
 }

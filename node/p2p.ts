@@ -27,7 +27,8 @@ const perTopic = (): Record<TopicName, number> => ({ tx: 0, proposal: 0, vote: 0
 export type ValidationResult = "accept" | "reject" | "ignore";
 export type P2PHandlers = {
   validate(topic: TopicName, data: Uint8Array): ValidationResult;
-  onMessage(topic: TopicName, data: Uint8Array): void;
+  /** `from`: the peer that delivered it (gossipsub's propagation source) */
+  onMessage(topic: TopicName, data: Uint8Array, from: string): void;
   onSyncRequest(req: Uint8Array): Promise<Uint8Array>;
 };
 export type P2POptions = {
@@ -171,12 +172,13 @@ export class P2P {
       });
       pubsub.subscribe(p.topic(t));
     }
-    pubsub.addEventListener("message", (evt) => {
-      const t = TOPICS.find((x) => p.topic(x) === evt.detail.topic);
+    pubsub.addEventListener("gossipsub:message", (evt) => {
+      const { msg, propagationSource } = evt.detail;
+      const t = TOPICS.find((x) => p.topic(x) === msg.topic);
       if (!t) return;
       p.counters.received[t]++;
       try {
-        handlers.onMessage(t, evt.detail.data);
+        handlers.onMessage(t, msg.data, propagationSource.toString());
       } catch (e) {
         log.warn("gossip handler failed", { topic: t, err: (e as Error).message });
       }

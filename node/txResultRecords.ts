@@ -10,8 +10,8 @@ function truncate(b: Uint8Array, max: number): Uint8Array {
   return b.length <= max ? b : b.subarray(0, max);
 }
 
-/** PERF: one JSON encoding of each tx's events. */
-export function txResultRecords(height: number, results: TxResult[]): { hash: Uint8Array; record: Uint8Array }[] {
+/** `eventsJson[i]`: JSON.stringify(results[i].events), when the caller has it. PERF: one JSON encoding of each tx's events. */
+export function txResultRecords(height: number, results: TxResult[], eventsJson: readonly string[] = results.map((r) => JSON.stringify(r.events))): { hash: Uint8Array; record: Uint8Array }[] {
   const enc = new TextEncoder();
   return results.map((r, index) => ({
     hash: new Uint8Array(Buffer.from(r.hash, "hex")),
@@ -21,7 +21,7 @@ export function txResultRecords(height: number, results: TxResult[]): { hash: Ui
       code: r.code,
       gasUsed: Number(r.gasUsed),
       log: truncate(enc.encode(r.log), MAX_LOG_BYTES),
-      events: truncate(enc.encode(JSON.stringify(r.events)), MAX_EVENTS_BYTES),
+      events: truncate(enc.encode(eventsJson[index]!), MAX_EVENTS_BYTES),
     }),
   }));
 }

@@ -20,10 +20,21 @@ function leBytesToBigint(b: Uint8Array): bigint {
   return n;
 }
 
-/** y (the low 255 bits) must be < p: a canonical encoding. */
-function isCanonicalPointEncoding(b: Uint8Array): boolean {
-  const y = leBytesToBigint(b) & ((1n << 255n) - 1n);
-  return y < P;
+/**
+ * y (the low 255 bits) must be < p: a canonical encoding. p = 2^255 - 19, so y ≥ p only when
+ * bytes 1..30 are 0xff, byte 31 (sign bit masked) is 0x7f and byte 0 is ≥ 0xed: compared by
+ * bytes, without a bigint (this runs twice per verify). PERF: O(1) on almost every input.
+ */
+export function isCanonicalPointEncoding(b: Uint8Array): boolean {
+  if (b.length !== 32) return leBytesToBigint(b) < P; // not an encoding the callers accept anyway
+  if ((b[31]! & 0x7f) !== 0x7f) return true;
+  for (let i = 30; i >= 1; i--) if (b[i] !== 0xff) return true;
+  return b[0]! < 0xed;
+}
+
+/** The same rule with bigints (the definition; tests compare the two). */
+export function isCanonicalPointEncodingBigint(b: Uint8Array): boolean {
+  return (leBytesToBigint(b) & ((1n << 255n) - 1n)) < P;
 }
 
 const keyValidity = new Map<string, boolean>();

@@ -1,33 +1,101 @@
 // Admission control refuses new work once the pending txs fill the next few blocks, with a stable
-// code and a retry hint that grows with the backlog.
-import { describe, expect, it } from "vitest";
-import { AdmissionRefused, checkAdmission } from "../../../node/admission.ts";
-import { ErrorCode } from "../../../state/errors.ts";
+// code and a retry hint that grows with the backlog; and no one source (the node's RPC clients, one
+// gossip peer) nor one sender can take the whole budget: a flooder leaves room for the others.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AdmissionRefused, checkAdmission, FROM_CLIENT, type TxOrigin } from "../../../node/admission.ts";
+import { Chain, DEFAULT_MEMPOOL } from "../../../node/chain.ts";
+import { ErrorCode, StrataError } from "../../../state/errors.ts";
+import { parseGenesis } from "../../../state/genesis.ts";
+import { decodeTx } from "../../../state/tx/decodeTx.ts";
+import { send, testGenesisJson, testKey } from "../../fixtures/memChain.ts";
+
+const limits = (blockIntervalMs = 1000) => ({ blockGas: 100n, maxPendingBlocks: 4, blockIntervalMs });
+const none = (total: bigint) => ({ total, origin: 0n, sender: 0n });
+const refusal = (f: () => void): AdmissionRefused | undefined => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof AdmissionRefused) return e;
+    throw e;
+  }
+  return undefined;
+};
 
 describe("admission control", () => {
   it("admits up to maxPendingBlocks blocks of gas, then refuses with MempoolFull and when to retry", () => {
-    expect(() => checkAdmission(399n, 1n, 100n, 4, 1000)).not.toThrow();
-    let e: unknown;
-    try {
-      checkAdmission(400n, 1n, 100n, 4, 1000);
-    } catch (x) {
-      e = x;
-    }
+    expect(refusal(() => checkAdmission(none(399n), 1n, FROM_CLIENT, limits()))).toBeUndefined();
+    const e = refusal(() => checkAdmission(none(400n), 1n, FROM_CLIENT, limits()));
     expect(e).toBeInstanceOf(AdmissionRefused);
-    expect((e as AdmissionRefused).code).toBe(ErrorCode.MempoolFull);
-    expect((e as AdmissionRefused).retryAfterMs).toBe(1000);
-    expect((e as AdmissionRefused).message).toMatch(/4 blocks' worth of pending txs \(limit 4\).*retry in ~1000 ms/);
+    expect(e!.code).toBe(ErrorCode.MempoolFull);
+    expect(e!.retryAfterMs).toBe(1000);
+    expect(e!.message).toMatch(/4 blocks' worth of pending txs \(limit 4\).*retry in ~1000 ms/);
     // a deeper backlog, a longer wait; never below a quarter second
-    try {
-      checkAdmission(1000n, 50n, 100n, 4, 800);
-    } catch (x) {
-      expect((x as AdmissionRefused).retryAfterMs).toBe(7 * 800);
-    }
-    try {
-      checkAdmission(400n, 1n, 100n, 4, 10);
-    } catch (x) {
-      expect((x as AdmissionRefused).retryAfterMs).toBe(250);
-    }
-    expect(() => checkAdmission(10n ** 30n, 1n, 100n, 0, 1000)).not.toThrow(); // 0: off
+    expect(refusal(() => checkAdmission(none(1000n), 50n, FROM_CLIENT, limits(800)))!.retryAfterMs).toBe(7 * 800);
+    expect(refusal(() => checkAdmission(none(400n), 1n, FROM_CLIENT, limits(10)))!.retryAfterMs).toBe(250);
+    expect(refusal(() => checkAdmission(none(10n ** 30n), 1n, FROM_CLIENT, { ...limits(), maxPendingBlocks: 0 }))).toBeUndefined(); // 0: off
+  });
+
+  it("takes a peer's txs up to twice the budget, one source up to 3/4 of it, one sender up to 1/4", () => {
+    const peer: TxOrigin = { kind: "peer", peer: "P" };
+    expect(refusal(() => checkAdmission(none(799n), 1n, peer, limits()))).toBeUndefined();
+    expect(refusal(() => checkAdmission(none(800n), 1n, peer, limits()))).toBeDefined();
+    expect(refusal(() => checkAdmission({ total: 300n, origin: 299n, sender: 0n }, 1n, peer, limits()))).toBeUndefined();
+    expect(refusal(() => checkAdmission({ total: 300n, origin: 300n, sender: 0n }, 1n, peer, limits()))!.message).toMatch(/from this peer/);
+    expect(refusal(() => checkAdmission({ total: 300n, origin: 300n, sender: 0n }, 1n, FROM_CLIENT, limits()))!.message).toMatch(/from its RPC clients/);
+    expect(refusal(() => checkAdmission({ total: 100n, origin: 100n, sender: 99n }, 1n, FROM_CLIENT, limits()))).toBeUndefined();
+    expect(refusal(() => checkAdmission({ total: 100n, origin: 100n, sender: 100n }, 1n, FROM_CLIENT, limits()))!.message).toMatch(/from this sender/);
+  });
+
+  describe("on a node (real chain and mempool)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "strata-admission-"));
+    let chain: Chain;
+    const keys = Array.from({ length: 400 }, (_, i) => testKey(i));
+    const to = keys[0]!.address;
+    const gas = decodeTx(send(keys[0]!, to, 1n, 0n)).gas;
+    // the smallest block the params allow (10 M gas) and one block of new work: in transfers,
+    const budget = Number(10_000_000n / gas); // ~300: new work from clients stops here
+    const sourceCap = Number((10_000_000n * 3n) / 4n / gas); // one source (a peer, or the RPC clients)
+    const senderCap = Number(10_000_000n / 4n / gas); // one sender
+    beforeAll(async () => {
+      const g = testGenesisJson(400, undefined, { block: { maxGas: "10000000" } });
+      chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), { mempool: { ...DEFAULT_MEMPOOL, maxPendingBlocks: 1 } });
+    });
+    afterAll(async () => {
+      await chain?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const submit = (bytes: Uint8Array, origin: TxOrigin) =>
+      chain.checkTxAsync(bytes, origin).then(
+        () => 0,
+        (e: unknown) => (e instanceof StrataError ? e.code : -1),
+      );
+    let k = 1; // next unused account
+
+    it("a flooding peer fills its share and is refused; another peer and the node's clients still get in", async () => {
+      const flooder: TxOrigin = { kind: "peer", peer: "P" };
+      const codes: number[] = [];
+      for (let i = 0; i < sourceCap + 5; i++) codes.push(await submit(send(keys[k++]!, to, 1n, 0n), flooder));
+      expect(codes.filter((c) => c === 0).length).toBe(sourceCap);
+      expect(codes.slice(sourceCap)).toEqual(Array(5).fill(ErrorCode.MempoolFull));
+      // another peer, and a client of this node, are not crowded out
+      expect(await submit(send(keys[k++]!, to, 1n, 0n), { kind: "peer", peer: "Q" })).toBe(0);
+      expect(await submit(send(keys[k++]!, to, 1n, 0n), FROM_CLIENT)).toBe(0);
+      // new work from clients still stops at the budget
+      while (chain.mempool.size < budget) expect(await submit(send(keys[k++]!, to, 1n, 0n), FROM_CLIENT)).toBe(0);
+      expect(await submit(send(keys[k++]!, to, 1n, 0n), FROM_CLIENT)).toBe(ErrorCode.MempoolFull);
+    });
+
+    it("a flooding sender is refused past its share while other senders still get in", async () => {
+      const q: TxOrigin = { kind: "peer", peer: "Q" };
+      const flooder = keys[k++]!;
+      const codes: number[] = [];
+      for (let n = 0; n < senderCap + 3; n++) codes.push(await submit(send(flooder, to, 1n, BigInt(n)), q));
+      expect(codes.filter((c) => c === 0).length).toBe(senderCap);
+      expect(codes.slice(senderCap)).toEqual(Array(3).fill(ErrorCode.MempoolFull));
+      expect(await submit(send(keys[k++]!, to, 1n, 0n), q)).toBe(0);
+    });
   });
 });

@@ -118,6 +118,22 @@ describe("mempool", () => {
     expect(m.bytes).toBe(100);
   });
 
+  it("update given the senders a block touched re-checks only those (the others' accounts did not change)", () => {
+    const nonces: Record<string, number> = {};
+    const m = pool(nonces);
+    const a0 = tx("a", 0);
+    const b0 = tx("b", 0);
+    const c0 = tx("c", 0);
+    for (const t of [a0, b0, c0]) m.add(t);
+    nonces.a = 1;
+    const looked: string[] = [];
+    m.update([], (t) => (looked.push(t.sender), t.sender !== "c"), undefined, false, new Set(["a", "c", "zz"]));
+    expect(looked).toEqual(["c"]); // a's tx is spent (nonce), b was not touched, zz holds nothing
+    expect(m.has(a0.hash)).toBe(false);
+    expect(m.has(b0.hash)).toBe(true);
+    expect(m.has(c0.hash)).toBe(false);
+  });
+
   it("reap respects count and byte limits", () => {
     const m = pool();
     for (let i = 0; i < 10; i++) m.add(tx(`s${i}`, 0, 100n, 100));

@@ -1,7 +1,7 @@
 // The mempool log gives back, after a crash, every tx admitted before it with its admission, and
 // a rewrite keeps only the live ones.
 import { describe, expect, it } from "vitest";
-import { appendFileSync, mkdtempSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MempoolLog } from "../../../node/mempoolLog.ts";
@@ -23,5 +23,19 @@ describe("MempoolLog", () => {
     again.log.append({ bytes: Uint8Array.of(5), at: { height: 5, time: 3000 } });
     again.log.close();
     expect(MempoolLog.open(path).txs.map((t) => [...t.bytes])).toEqual([[3], [5]]);
+  });
+
+  it("writes the txs appended in one job together, before any continuation of that job runs", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "mplog-")), "mempool.log");
+    const { log } = MempoolLog.open(path);
+    const admit = async (b: number) => {
+      log.append({ bytes: Uint8Array.of(b), at: { height: 1, time: 1 } });
+    };
+    const sizeNow = () => readFileSync(path).length;
+    const answered = Promise.all([admit(1), admit(2), admit(3)]).then(sizeNow); // what a caller sees before "accepted"
+    expect(sizeNow()).toBe(0); // queued, not yet written
+    expect(await answered).toBe(log.bytes);
+    expect(MempoolLog.open(path).txs.map((t) => [...t.bytes])).toEqual([[1], [2], [3]]);
+    log.close();
   });
 });

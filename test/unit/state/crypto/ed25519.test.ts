@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { ed25519, ED25519_TORSION_SUBGROUP } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { signFast } from "../../../../client/sign.ts";
-import { isValidPublicKey, publicKeyFromSeed, signMessage, verifySignature, verifySignaturePure } from "../../../../state/crypto/ed25519.ts";
+import { isCanonicalPointEncoding, isCanonicalPointEncodingBigint, isValidPublicKey, publicKeyFromSeed, signMessage, verifySignature, verifySignaturePure } from "../../../../state/crypto/ed25519.ts";
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -106,6 +106,33 @@ describe("ed25519: fast (OpenSSL) and pure (noble) paths agree", () => {
     const sig = hex(v.sig);
     sig.set(nonCanonical, 0);
     expect(both(hex(v.pk), hex(v.msg), sig)).toBe(false);
+  });
+
+  it("the byte-wise canonical-encoding check is the bigint rule y < p, at and around p and at random", () => {
+    const le = (n: bigint, signBit = false) => {
+      const b = new Uint8Array(32);
+      for (let i = 0; i < 32; i++, n >>= 8n) b[i] = Number(n & 0xffn);
+      if (signBit) b[31]! |= 0x80;
+      return b;
+    };
+    const p = 2n ** 255n - 19n;
+    for (const d of [-300n, -256n, -2n, -1n, 0n, 1n, 18n]) {
+      for (const sign of [false, true]) {
+        const b = le(p + d, sign);
+        expect(isCanonicalPointEncoding(b)).toBe(isCanonicalPointEncodingBigint(b));
+      }
+    }
+    expect(isCanonicalPointEncoding(le(p - 1n))).toBe(true);
+    expect(isCanonicalPointEncoding(le(p))).toBe(false);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 1, max: 31 }), (b, k) => {
+        expect(isCanonicalPointEncoding(b)).toBe(isCanonicalPointEncodingBigint(b));
+        const high = b.slice();
+        high.fill(0xff, k, 32); // near p from above and below
+        expect(isCanonicalPointEncoding(high)).toBe(isCanonicalPointEncodingBigint(high));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("rejects all 8 small-order points as public keys on both paths", () => {
