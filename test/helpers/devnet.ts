@@ -3,9 +3,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDevnet, devnetPorts, portFree, type DevnetOptions } from "../../cli/devnet.ts";
-import { homePaths } from "../../node/config.ts";
-import { StrataClient } from "../../client/rpcClient.ts";
+import { createDevnet, devnetPorts, portFree, type DevnetOptions } from "#cli/devnet.ts";
+import { homePaths } from "#node/config.ts";
+import { StrataClient } from "#client/rpcClient.ts";
 import { freePort, startProc, waitFor, type NodeProc } from "./proc.ts";
 
 export type TestNet = {

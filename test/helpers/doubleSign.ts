@@ -5,14 +5,14 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addressFromPubkey } from "../../state/crypto/address.ts";
-import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
-import { homePaths } from "../../node/config.ts";
-import { loadValidatorSeed } from "../../node/validatorKey.ts";
-import { P2P } from "../../node/p2p.ts";
-import { VoteMsg } from "../../node/wire.ts";
-import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
-import { createLogger } from "../../node/logger.ts";
+import { addressFromPubkey } from "#state/crypto/address.ts";
+import { publicKeyFromSeed, signMessage } from "#state/crypto/ed25519.ts";
+import { homePaths } from "#node/config.ts";
+import { loadValidatorSeed } from "#node/validatorKey.ts";
+import { P2P } from "#node/p2p.ts";
+import { VoteMsg } from "#node/wire.ts";
+import { VoteType, voteSignBytes } from "#consensus/vote.ts";
+import { createLogger } from "#node/logger.ts";
 import { freePort, waitFor } from "./proc.ts";
 import { peerAddress, type TestNet } from "./devnet.ts";
 

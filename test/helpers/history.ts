@@ -4,8 +4,8 @@
 // reported expired by a node (`tx` says "expired"), never silently gone. A sender sends one tx at
 // a time and waits for its fate; after an expiry it takes its nonce from the chain again.
 import { createHash } from "node:crypto";
-import { signTx } from "../../client/tx.ts";
-import { RpcError, type StrataClient } from "../../client/rpcClient.ts";
+import { signTx } from "#client/tx.ts";
+import { RpcError, type StrataClient } from "#client/rpcClient.ts";
 import type { TestKey } from "../fixtures/memChain.ts";
 import { TEST_FEE } from "./submit.ts";
 

@@ -4,7 +4,7 @@
 // that keys like "__proto__" and out-of-range numbers reach the wire exactly as an attacker
 // would send them.
 import fc from "fast-check";
-import { METHOD_PARAMS } from "../../rpc/methodParams.ts";
+import { METHOD_PARAMS } from "#rpc/methodParams.ts";
 
 export const PROTO_KEYS = ["toString", "valueOf", "__proto__", "constructor", "hasOwnProperty", "toJSON", "then", "prototype"];
 const METHOD_NAMES = Object.keys(METHOD_PARAMS);

@@ -2,7 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { StrataClient } from "../../client/rpcClient.ts";
+import { StrataClient } from "#client/rpcClient.ts";
 
 export const STRATA = fileURLToPath(new URL("../../cli/strata.ts", import.meta.url));
 

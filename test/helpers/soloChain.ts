@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Chain, DEFAULT_MEMPOOL, soloCommit, type CommittedBlockEvent } from "../../node/chain.ts";
-import { ProposerSchedule } from "../../node/proposerSchedule.ts";
-import { parseGenesis } from "../../state/genesis.ts";
-import type { ChainOptions } from "../../node/chain.ts";
+import { Chain, DEFAULT_MEMPOOL, soloCommit, type CommittedBlockEvent } from "#node/chain.ts";
+import { ProposerSchedule } from "#node/proposerSchedule.ts";
+import { parseGenesis } from "#state/genesis.ts";
+import type { ChainOptions } from "#node/chain.ts";
 
 export class SoloChain {
   chain: Chain;

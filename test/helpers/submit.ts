@@ -1,8 +1,8 @@
 // Sign, broadcast and wait for a tx against a test node, tracking nonces per signer so a test can
 // send several in a row; asserts acceptance and success.
 import { expect } from "vitest";
-import { signTx, type AnyMsg } from "../../client/tx.ts";
-import type { StrataClient } from "../../client/rpcClient.ts";
+import { signTx, type AnyMsg } from "#client/tx.ts";
+import type { StrataClient } from "#client/rpcClient.ts";
 
 export const TEST_FEE = 400_000n * 1_000_000_000n;
 

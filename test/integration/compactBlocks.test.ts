@@ -3,8 +3,8 @@
 // txs from peers over the sync protocol, rebuild the exact block and vote for it; without the
 // fetch node0 (40 % of the power) could never get such a block committed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signTx } from "../../client/tx.ts";
-import { ONE } from "../../state/denoms.ts";
+import { signTx } from "#client/tx.ts";
+import { ONE } from "#state/denoms.ts";
 import { testKey } from "../fixtures/memChain.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 

@@ -7,12 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { initHome } from "../../node/homeSetup.ts";
-import { homePaths } from "../../node/config.ts";
-import { getKey } from "../../client/keyring.ts";
-import { signTx } from "../../client/tx.ts";
-import { decodeAddress } from "../../state/crypto/address.ts";
-import { StrataClient } from "../../client/rpcClient.ts";
+import { initHome } from "#node/homeSetup.ts";
+import { homePaths } from "#node/config.ts";
+import { getKey } from "#client/keyring.ts";
+import { signTx } from "#client/tx.ts";
+import { decodeAddress } from "#state/crypto/address.ts";
+import { StrataClient } from "#client/rpcClient.ts";
 import { startProc, freePort, waitFor, type NodeProc } from "../helpers/proc.ts";
 import { fastConsensus, startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 

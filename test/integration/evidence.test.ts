@@ -5,13 +5,13 @@
 // every node.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { homePaths } from "../../node/config.ts";
-import { duplicateVoteEvidenceJson } from "../../client/evidenceJson.ts";
-import { RpcError } from "../../client/rpcClient.ts";
-import { VoteType, voteSignBytes, type VoteValue } from "../../consensus/vote.ts";
-import { addressFromPubkey, encodeAddress } from "../../state/crypto/address.ts";
-import { publicKeyFromSeed, signMessage } from "../../state/crypto/ed25519.ts";
-import { ErrorCode } from "../../state/errors.ts";
+import { homePaths } from "#node/config.ts";
+import { duplicateVoteEvidenceJson } from "#client/evidenceJson.ts";
+import { RpcError } from "#client/rpcClient.ts";
+import { VoteType, voteSignBytes, type VoteValue } from "#consensus/vote.ts";
+import { addressFromPubkey, encodeAddress } from "#state/crypto/address.ts";
+import { publicKeyFromSeed, signMessage } from "#state/crypto/ed25519.ts";
+import { ErrorCode } from "#state/errors.ts";
 import { validatorSeed } from "../helpers/doubleSign.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";

@@ -12,11 +12,11 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path";
 import { STRATA, waitFor } from "../helpers/proc.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
-import { homePaths } from "../../node/config.ts";
-import { portFree } from "../../cli/devnet.ts";
-import { encodeAddress } from "../../state/crypto/address.ts";
-import { COMMUNITY_POOL, DISTRIBUTION } from "../../state/modules/distribution/keeper.ts";
-import { FEE_COLLECTOR } from "../../state/moduleAccounts.ts";
+import { homePaths } from "#node/config.ts";
+import { portFree } from "#cli/devnet.ts";
+import { encodeAddress } from "#state/crypto/address.ts";
+import { COMMUNITY_POOL, DISTRIBUTION } from "#state/modules/distribution/keeper.ts";
+import { FEE_COLLECTOR } from "#state/moduleAccounts.ts";
 
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [STRATA, ...args], { encoding: "utf8", timeout: 90_000 });

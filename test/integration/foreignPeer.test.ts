@@ -4,7 +4,7 @@
 // lost: the devnet stalled at height 4 next to a stray node of an older devnet.)
 import { afterAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { homePaths } from "../../node/config.ts";
+import { homePaths } from "#node/config.ts";
 import { peerAddress, startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
 describe("a peer on another chain", () => {

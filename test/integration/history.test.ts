@@ -13,15 +13,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
-import { getKey } from "../../client/keyring.ts";
-import { RpcError, type StrataClient } from "../../client/rpcClient.ts";
-import { decodeAddress } from "../../state/crypto/address.ts";
-import { ONE } from "../../state/denoms.ts";
-import { ErrorCode } from "../../state/errors.ts";
+import { getKey } from "#client/keyring.ts";
+import { RpcError, type StrataClient } from "#client/rpcClient.ts";
+import { decodeAddress } from "#state/crypto/address.ts";
+import { ONE } from "#state/denoms.ts";
+import { ErrorCode } from "#state/errors.ts";
 import { submitter } from "../helpers/submit.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 import { waitFor } from "../helpers/proc.ts";
-import { copyIncrementProposerPriority, getProposer } from "../../consensus/validatorSet.ts";
+import { copyIncrementProposerPriority, getProposer } from "#consensus/validatorSet.ts";
 
 type Vals = { block_height: string; validators: { address: string; voting_power: string; proposer_priority: string }[] };
 type Recorded = { validators: Vals; block_results: { height: string; validator_updates: { power: string }[] }; consensus_params: { block_height: string }; bank_balances: { height: string }; staking_validators: { height: string } };

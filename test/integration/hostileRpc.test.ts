@@ -12,7 +12,7 @@ import { request } from "node:http";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { hostileBody, hostileUri } from "../helpers/hostileJson.ts";
-import { METHOD_PARAMS, SESSION_METHODS } from "../../rpc/methodParams.ts";
+import { METHOD_PARAMS, SESSION_METHODS } from "#rpc/methodParams.ts";
 
 type Reply = { jsonrpc?: unknown; id?: unknown; result?: unknown; error?: { code?: unknown } };
 

@@ -4,9 +4,9 @@
 // applied exactly once: each sender's nonce equals the txs it sent, each balance is exact.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
-import { runLoad } from "../../bench/load.ts";
+import { runLoad } from "#bench/load.ts";
 import { testKey } from "../fixtures/memChain.ts";
-import { ONE } from "../../state/denoms.ts";
+import { ONE } from "#state/denoms.ts";
 import { waitFor } from "../helpers/proc.ts";
 
 const ACCOUNTS = 150;

@@ -15,7 +15,7 @@
 //   killed -9 too and all four restart: only the WALs hold the proof-of-lock now.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
-import { homePaths } from "../../node/config.ts";
+import { homePaths } from "#node/config.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 import { waitFor } from "../helpers/proc.ts";
 

@@ -5,11 +5,11 @@
 import { doubleSignUntil, validatorSeed, type DoubleSigner } from "../helpers/doubleSign.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { getKey } from "../../client/keyring.ts";
-import { StrataClient } from "../../client/rpcClient.ts";
-import { addressFromPubkey } from "../../state/crypto/address.ts";
-import { publicKeyFromSeed } from "../../state/crypto/ed25519.ts";
-import { ONE } from "../../state/denoms.ts";
+import { getKey } from "#client/keyring.ts";
+import { StrataClient } from "#client/rpcClient.ts";
+import { addressFromPubkey } from "#state/crypto/address.ts";
+import { publicKeyFromSeed } from "#state/crypto/ed25519.ts";
+import { ONE } from "#state/denoms.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { waitForChainTime } from "../helpers/chainTime.ts";
 import { submitter } from "../helpers/submit.ts";

@@ -4,12 +4,12 @@
 import { doubleSignUntil, validatorSeed, type DoubleSigner } from "../helpers/doubleSign.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { getKey } from "../../client/keyring.ts";
-import { signTx } from "../../client/tx.ts";
-import { StrataClient } from "../../client/rpcClient.ts";
-import { addressFromPubkey, decodeAddress, encodeAddress } from "../../state/crypto/address.ts";
-import { publicKeyFromSeed } from "../../state/crypto/ed25519.ts";
-import { ONE } from "../../state/denoms.ts";
+import { getKey } from "#client/keyring.ts";
+import { signTx } from "#client/tx.ts";
+import { StrataClient } from "#client/rpcClient.ts";
+import { addressFromPubkey, decodeAddress, encodeAddress } from "#state/crypto/address.ts";
+import { publicKeyFromSeed } from "#state/crypto/ed25519.ts";
+import { ONE } from "#state/denoms.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { waitForChainTime } from "../helpers/chainTime.ts";
 import { submitter, TEST_FEE as FEE } from "../helpers/submit.ts";

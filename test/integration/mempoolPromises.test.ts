@@ -4,8 +4,8 @@
 // - a stuck tx (its sender's earlier nonce never came) expires after ttlNumBlocks together with
 //   the later nonce behind it, and `tx` says "expired" instead of "not found".
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signTx } from "../../client/tx.ts";
-import { RpcError } from "../../client/rpcClient.ts";
+import { signTx } from "#client/tx.ts";
+import { RpcError } from "#client/rpcClient.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { TEST_FEE } from "../helpers/submit.ts";

@@ -8,11 +8,11 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "../helpers/browser.ts";
-import { homePaths } from "../../node/config.ts";
+import { homePaths } from "#node/config.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 import { strata, waitFor } from "../helpers/proc.ts";
-import { listKeys } from "../../client/keyring.ts";
-import { RpcError } from "../../client/rpcClient.ts";
+import { listKeys } from "#client/keyring.ts";
+import { RpcError } from "#client/rpcClient.ts";
 
 const ARTIFACTS = join(import.meta.dirname, "..", "artifacts");
 

@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { P2P, ensurePeerKey, type TopicName } from "../../node/p2p.ts";
-import { createLogger } from "../../node/logger.ts";
+import { P2P, ensurePeerKey, type TopicName } from "#node/p2p.ts";
+import { createLogger } from "#node/logger.ts";
 import { freePort, waitFor } from "../helpers/proc.ts";
 
 const log = createLogger({ name: "p2p-test", out: () => {} });

@@ -17,8 +17,8 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDevnet } from "../../cli/devnet.ts";
-import { homePaths } from "../../node/config.ts";
+import { createDevnet } from "#cli/devnet.ts";
+import { homePaths } from "#node/config.ts";
 import { fastConsensus } from "../helpers/devnet.ts";
 import { STRATA, waitFor } from "../helpers/proc.ts";
 

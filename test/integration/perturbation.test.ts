@@ -15,8 +15,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendFileSync, cpSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { homePaths } from "../../node/config.ts";
-import { FatalExit } from "../../node/fatal.ts";
+import { homePaths } from "#node/config.ts";
+import { FatalExit } from "#node/fatal.ts";
 import { startTestNet, type TestNet } from "../helpers/devnet.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { History } from "../helpers/history.ts";

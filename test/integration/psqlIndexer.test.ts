@@ -20,12 +20,12 @@ import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts
 import { startPostgres, type TestPostgres } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { submitter } from "../helpers/submit.ts";
-import { runLoad } from "../../bench/load.ts";
+import { runLoad } from "#bench/load.ts";
 import { testKey } from "../fixtures/memChain.ts";
-import { getKey } from "../../client/keyring.ts";
-import { RpcError } from "../../client/rpcClient.ts";
-import { ONE } from "../../state/denoms.ts";
-import { validatorsHash, type ValidatorEntryValue } from "../../state/validators.ts";
+import { getKey } from "#client/keyring.ts";
+import { RpcError } from "#client/rpcClient.ts";
+import { ONE } from "#state/denoms.ts";
+import { validatorsHash, type ValidatorEntryValue } from "#state/validators.ts";
 
 const CHAIN = "strata-devnet";
 const PSQL = 3;

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { Comet38Client, WebsocketClient } from "@cosmjs/tendermint-rpc";
 import WebSocket from "ws";
-import { getKey } from "../../client/keyring.ts";
-import { signTx } from "../../client/tx.ts";
-import { verifyStoreProof } from "../../client/proof.ts";
-import { decodeAddress } from "../../state/crypto/address.ts";
-import { accountKey } from "../../state/modules/bank/store.ts";
+import { getKey } from "#client/keyring.ts";
+import { signTx } from "#client/tx.ts";
+import { verifyStoreProof } from "#client/proof.ts";
+import { decodeAddress } from "#state/crypto/address.ts";
+import { accountKey } from "#state/modules/bank/store.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 import { waitFor } from "../helpers/proc.ts";
 

@@ -3,10 +3,10 @@
 // peers give in their own status.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { getKey } from "../../client/keyring.ts";
-import { signTx } from "../../client/tx.ts";
-import { decodeAddress } from "../../state/crypto/address.ts";
-import { accountKey } from "../../state/modules/bank/store.ts";
+import { getKey } from "#client/keyring.ts";
+import { signTx } from "#client/tx.ts";
+import { decodeAddress } from "#state/crypto/address.ts";
+import { accountKey } from "#state/modules/bank/store.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 import { waitFor } from "../helpers/proc.ts";
 

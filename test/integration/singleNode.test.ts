@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addKey } from "../../client/keyring.ts";
-import { StrataClient } from "../../client/rpcClient.ts";
-import { signTx } from "../../client/tx.ts";
-import { decodeAddress } from "../../state/crypto/address.ts";
-import { ErrorCode } from "../../state/errors.ts";
-import { ONE } from "../../state/denoms.ts";
+import { addKey } from "#client/keyring.ts";
+import { StrataClient } from "#client/rpcClient.ts";
+import { signTx } from "#client/tx.ts";
+import { decodeAddress } from "#state/crypto/address.ts";
+import { ErrorCode } from "#state/errors.ts";
+import { ONE } from "#state/denoms.ts";
 import { freePort, startProc, strata, waitForHeight, type NodeProc } from "../helpers/proc.ts";
 
 const FEE = 100_000n * 1_000_000_000n;

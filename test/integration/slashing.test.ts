@@ -5,10 +5,10 @@
 //    them) is slashed 5 %, jailed and tombstoned on every node, and the chain keeps going.
 import { doubleSignUntil, validatorSeed, type DoubleSigner } from "../helpers/doubleSign.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { StrataClient } from "../../client/rpcClient.ts";
-import { signTx } from "../../client/tx.ts";
-import { addressFromPubkey, encodeAddress } from "../../state/crypto/address.ts";
-import { publicKeyFromSeed } from "../../state/crypto/ed25519.ts";
+import { StrataClient } from "#client/rpcClient.ts";
+import { signTx } from "#client/tx.ts";
+import { addressFromPubkey, encodeAddress } from "#state/crypto/address.ts";
+import { publicKeyFromSeed } from "#state/crypto/ed25519.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { waitForChainTime } from "../helpers/chainTime.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";

@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addKey, getKey } from "../../client/keyring.ts";
+import { addKey, getKey } from "#client/keyring.ts";
 
-import { StrataClient } from "../../client/rpcClient.ts";
-import { decodeAddress, addressFromPubkey } from "../../state/crypto/address.ts";
-import { initHome } from "../../node/homeSetup.ts";
-import { homePaths } from "../../node/config.ts";
-import { ONE } from "../../state/denoms.ts";
+import { StrataClient } from "#client/rpcClient.ts";
+import { decodeAddress, addressFromPubkey } from "#state/crypto/address.ts";
+import { initHome } from "#node/homeSetup.ts";
+import { homePaths } from "#node/config.ts";
+import { ONE } from "#state/denoms.ts";
 import { startProc, freePort, waitFor, type NodeProc } from "../helpers/proc.ts";
 import { submitter, TEST_FEE as FEE } from "../helpers/submit.ts";
 import { fastConsensus, startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";

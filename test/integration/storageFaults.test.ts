@@ -15,8 +15,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { homePaths } from "../../node/config.ts";
-import { FatalExit } from "../../node/fatal.ts";
+import { homePaths } from "#node/config.ts";
+import { FatalExit } from "#node/fatal.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 import { STRATA, waitFor, type NodeProc } from "../helpers/proc.ts";
 

@@ -12,9 +12,9 @@ import { join } from "node:path";
 import { freePort, STRATA, startProc, waitFor, type NodeProc } from "../helpers/proc.ts";
 import { peerAddress, startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 import { waitForChainTime } from "../helpers/chainTime.ts";
-import { StrataClient } from "../../client/rpcClient.ts";
-import { homePaths } from "../../node/config.ts";
-import { addressFromPubkey } from "../../state/crypto/address.ts";
+import { StrataClient } from "#client/rpcClient.ts";
+import { homePaths } from "#node/config.ts";
+import { addressFromPubkey } from "#state/crypto/address.ts";
 
 const DOC = readFileSync(join(import.meta.dirname, "..", "..", "docs", "operating.md"), "utf8");
 

@@ -3,7 +3,7 @@
 // exactly the commands the modules define.
 import { describe, expect, it } from "vitest";
 import { Command } from "commander";
-import { COMMAND_MODULES, moduleFor, registerCommands } from "../../../cli/commands.ts";
+import { COMMAND_MODULES, moduleFor, registerCommands } from "#cli/commands.ts";
 
 const shape = (p: Command) => p.commands.map((c) => ({ name: c.name(), summary: c.description(), aliases: c.aliases() }));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aprText, humanUnits } from "../../../cli/output.ts";
+import { aprText, humanUnits } from "#cli/output.ts";
 
 describe("CLI text output", () => {
   it("shows an APR as a percentage, — when there is none yet, and never -0.00%", () => {
@@ -16,7 +16,7 @@ describe("CLI text output", () => {
   });
 });
 
-import { describeEvents } from "../../../cli/txResult.ts";
+import { describeEvents } from "#cli/txResult.ts";
 
 describe("tx results in words", () => {
   it("says what lst, lrt and swap txs minted, paid or queued, in whole tokens", () => {

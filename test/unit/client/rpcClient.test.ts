@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeNodeUrl } from "../../../client/rpcClient.ts";
+import { normalizeNodeUrl } from "#client/rpcClient.ts";
 
 describe("--node addresses as users type them", () => {
   it("adds http:// to host:port and loopback to a bare port; keeps full URLs", () => {

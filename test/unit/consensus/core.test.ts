@@ -12,10 +12,10 @@
 // 11. stale timeouts and messages for other heights are ignored
 // 12. restart with a persisted lock keeps the lock
 import { describe, expect, it } from "vitest";
-import { ConsensusCore, type CoreEffect } from "../../../consensus/core.ts";
-import { VoteType, NIL_BLOCK_ID, type VoteValue } from "../../../consensus/vote.ts";
-import type { ProposalValue } from "../../../consensus/proposal.ts";
-import { RoundStep, type ValidatorInfo } from "../../../consensus/types.ts";
+import { ConsensusCore, type CoreEffect } from "#consensus/core.ts";
+import { VoteType, NIL_BLOCK_ID, type VoteValue } from "#consensus/vote.ts";
+import type { ProposalValue } from "#consensus/proposal.ts";
+import { RoundStep, type ValidatorInfo } from "#consensus/types.ts";
 
 const addr = (i: number) => new Uint8Array(20).fill(i + 1);
 const VALS: ValidatorInfo[] = [40n, 30n, 20n, 10n].map((p, i) => ({ address: addr(i), pubkey: new Uint8Array(32).fill(i + 1), power: p }));

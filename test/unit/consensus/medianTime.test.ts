@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { blockTime, medianTime } from "../../../consensus/medianTime.ts";
-import { BlockIdFlag, type CommitValue } from "../../../state/encoding/types.ts";
+import { blockTime, medianTime } from "#consensus/medianTime.ts";
+import { BlockIdFlag, type CommitValue } from "#state/encoding/types.ts";
 
 const commit = (sigs: { flag: number; t: number }[]): CommitValue => ({
   height: 1,

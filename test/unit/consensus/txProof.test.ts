@@ -2,8 +2,8 @@
 // every position of lists of several sizes; any tampering (tx, index, total, a sibling, the
 // leaf) fails.
 import { describe, expect, it } from "vitest";
-import { txsHashOf } from "../../../consensus/blockHashes.ts";
-import { proveTx, verifyTxProof } from "../../../consensus/txProof.ts";
+import { txsHashOf } from "#consensus/blockHashes.ts";
+import { proveTx, verifyTxProof } from "#consensus/txProof.ts";
 
 const txs = (n: number) => Array.from({ length: n }, (_, i) => Uint8Array.from({ length: 10 + (i % 70) }, (_, j) => (i * 31 + j) & 0xff));
 

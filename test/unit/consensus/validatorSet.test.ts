@@ -17,7 +17,7 @@ import {
   MAX_TOTAL_VOTING_POWER,
   type Validator,
   type ValidatorSet,
-} from "../../../consensus/validatorSet.ts";
+} from "#consensus/validatorSet.ts";
 
 const MAX = (1n << 63n) - 1n;
 const MIN = -(1n << 63n);

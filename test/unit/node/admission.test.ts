@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdmissionRefused, checkAdmission, FROM_CLIENT, type TxOrigin } from "../../../node/admission.ts";
-import { Chain, DEFAULT_MEMPOOL } from "../../../node/chain.ts";
-import { ErrorCode, StrataError } from "../../../state/errors.ts";
-import { parseGenesis } from "../../../state/genesis.ts";
-import { decodeTx } from "../../../state/tx/decodeTx.ts";
-import { send, testGenesisJson, testKey } from "../../fixtures/memChain.ts";
+import { AdmissionRefused, checkAdmission, FROM_CLIENT, type TxOrigin } from "#node/admission.ts";
+import { Chain, DEFAULT_MEMPOOL } from "#node/chain.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
+import { parseGenesis } from "#state/genesis.ts";
+import { decodeTx } from "#state/tx/decodeTx.ts";
+import { send, testGenesisJson, testKey } from "#test/fixtures/memChain.ts";
 
 const limits = (blockIntervalMs = 1000) => ({ blockGas: 100n, maxPendingBlocks: 4, blockIntervalMs });
 const none = (total: bigint) => ({ total, origin: 0n, sender: 0n });

@@ -4,10 +4,10 @@
 // are kept, and the app hash is the one that block produced — not today's root. Read back through
 // the block_results method after a restart, in v0.38's shapes (base64 bytes).
 import { afterEach, describe, expect, it } from "vitest";
-import { buildMethods } from "../../../rpc/methods.ts";
-import { ONE } from "../../../state/denoms.ts";
-import { testGenesisJson, testKey, tx } from "../../fixtures/memChain.ts";
-import { SoloChain } from "../../helpers/soloChain.ts";
+import { buildMethods } from "#rpc/methods.ts";
+import { ONE } from "#state/denoms.ts";
+import { testGenesisJson, testKey, tx } from "#test/fixtures/memChain.ts";
+import { SoloChain } from "#test/helpers/soloChain.ts";
 
 const [alice, bob] = [testKey(0), testKey(1)];
 const v0 = testKey(10_000); // the genesis validator (power 10)

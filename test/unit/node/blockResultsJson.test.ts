@@ -1,10 +1,10 @@
 // A block's stored tx results, built from each tx's events JSON, are the same JSON document as
 // JSON.stringify(storedTxResults(results)), and the whole block results decode to what was given.
 import { describe, expect, it } from "vitest";
-import { txResultsJson } from "../../../node/blockResultsJson.ts";
-import { decodeBlockResults, encodeBlockResults, encodeBlockResultsWithTxsJson, storedTxResults } from "../../../node/blockResults.ts";
-import { MemChain, send, testKey } from "../../fixtures/memChain.ts";
-import type { TxResult } from "../../../state/tx/processTx.ts";
+import { txResultsJson } from "#node/blockResultsJson.ts";
+import { decodeBlockResults, encodeBlockResults, encodeBlockResultsWithTxsJson, storedTxResults } from "#node/blockResults.ts";
+import { MemChain, send, testKey } from "#test/fixtures/memChain.ts";
+import type { TxResult } from "#state/tx/processTx.ts";
 
 const reference = (results: TxResult[]) => JSON.stringify(storedTxResults(results));
 

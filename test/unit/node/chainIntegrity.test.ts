@@ -7,10 +7,10 @@ import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Level } from "level";
-import { Chain, DEFAULT_MEMPOOL } from "../../../node/chain.ts";
-import { FatalError, FatalExit } from "../../../node/fatal.ts";
-import { parseGenesis } from "../../../state/genesis.ts";
-import { testGenesisJson } from "../../fixtures/memChain.ts";
+import { Chain, DEFAULT_MEMPOOL } from "#node/chain.ts";
+import { FatalError, FatalExit } from "#node/fatal.ts";
+import { parseGenesis } from "#state/genesis.ts";
+import { testGenesisJson } from "#test/fixtures/memChain.ts";
 
 const g = testGenesisJson(2);
 const bytes = new TextEncoder().encode(JSON.stringify(g));

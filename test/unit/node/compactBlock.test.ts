@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { CompactBlock, fromCompact, toCompact, txKey } from "../../../node/compactBlock.ts";
-import { Block, type BlockValue } from "../../../state/encoding/types.ts";
-import { sha256 } from "../../../state/crypto/hash.ts";
+import { CompactBlock, fromCompact, toCompact, txKey } from "#node/compactBlock.ts";
+import { Block, type BlockValue } from "#state/encoding/types.ts";
+import { sha256 } from "#state/crypto/hash.ts";
 
 const header = Block.defaultValue().header;
 const blockOf = (txs: Uint8Array[]): BlockValue => ({ ...Block.defaultValue(), header: { ...header, height: 7 }, txs });

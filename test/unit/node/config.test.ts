@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CONFIG, loadConfig, pruningOf } from "../../../node/config.ts";
-import { ErrorCode } from "../../../state/errors.ts";
+import { DEFAULT_CONFIG, loadConfig, pruningOf } from "#node/config.ts";
+import { ErrorCode } from "#state/errors.ts";
 
 const home = mkdtempSync(join(tmpdir(), "strata-config-"));
 const write = (c: unknown) => writeFileSync(join(home, "config.json"), typeof c === "string" ? c : JSON.stringify(c));

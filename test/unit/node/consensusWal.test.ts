@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { appendFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConsensusWal, frameRecord, readRecords } from "../../../node/consensusWal.ts";
-import { FatalError, FatalExit } from "../../../node/fatal.ts";
-import type { WalMessage } from "../../../consensus/walMessage.ts";
-import { VoteType } from "../../../consensus/vote.ts";
+import { ConsensusWal, frameRecord, readRecords } from "#node/consensusWal.ts";
+import { FatalError, FatalExit } from "#node/fatal.ts";
+import type { WalMessage } from "#consensus/walMessage.ts";
+import { VoteType } from "#consensus/vote.ts";
 
 const vote = (height: number, round: number, v: number): WalMessage => ({
   kind: "vote",

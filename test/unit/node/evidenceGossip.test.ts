@@ -2,8 +2,8 @@
 // peer could send from another view of the chain is ignored; evidence that can never be valid is
 // rejected (the sender loses score).
 import { describe, expect, it } from "vitest";
-import { EvidenceRule } from "../../../consensus/evidence/verifyEvidence.ts";
-import { evidenceVerdict } from "../../../node/evidenceGossip.ts";
+import { EvidenceRule } from "#consensus/evidence/verifyEvidence.ts";
+import { evidenceVerdict } from "#node/evidenceGossip.ts";
 
 describe("evidence gossip verdicts", () => {
   it("accepts valid, ignores what depends on the receiver's view, rejects the rest", () => {

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Chain, DEFAULT_MEMPOOL } from "../../../node/chain.ts";
-import { healthCheck } from "../../../node/health.ts";
-import { parseGenesis } from "../../../state/genesis.ts";
-import { ErrorCode, StrataError } from "../../../state/errors.ts";
-import { testGenesisJson } from "../../fixtures/memChain.ts";
+import { Chain, DEFAULT_MEMPOOL } from "#node/chain.ts";
+import { healthCheck } from "#node/health.ts";
+import { parseGenesis } from "#state/genesis.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
+import { testGenesisJson } from "#test/fixtures/memChain.ts";
 
 describe("health", () => {
   const dir = mkdtempSync(join(tmpdir(), "strata-health-"));

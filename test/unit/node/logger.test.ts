@@ -1,7 +1,7 @@
 // Logs: pino records with level, time and module; pretty lines for people, JSON lines for
 // machines; levels filter; the committed-block line keeps the shape the devnet's console reads.
 import { describe, expect, it } from "vitest";
-import { createLogger, prettyLine } from "../../../node/logger.ts";
+import { createLogger, prettyLine } from "#node/logger.ts";
 
 function capture(format: "json" | "pretty", level: "debug" | "info" | "warn" | "error" = "info") {
   const lines: string[] = [];

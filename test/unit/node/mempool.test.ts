@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Mempool, type MempoolTx } from "../../../node/mempool.ts";
-import { ErrorCode, StrataError } from "../../../state/errors.ts";
+import { Mempool, type MempoolTx } from "#node/mempool.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
 
 let counter = 0;
 function tx(sender: string, nonce: number, fee = 100n, size = 100, gas = 10n): MempoolTx {

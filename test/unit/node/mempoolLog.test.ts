@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MempoolLog } from "../../../node/mempoolLog.ts";
+import { MempoolLog } from "#node/mempoolLog.ts";
 
 describe("MempoolLog", () => {
   it("returns what was appended, survives a torn tail, and a rewrite replaces it", () => {

@@ -2,10 +2,10 @@
 // blocks H + 1 on are built under; heights up to H answer the old params, later ones the new,
 // also after a restart. Records are written only when the params change.
 import { afterEach, describe, expect, it } from "vitest";
-import { consensusParamsAt } from "../../../node/paramsHistory.ts";
-import { getBlockParams } from "../../../state/params.ts";
-import { testGenesisJson, testKey, tx } from "../../fixtures/memChain.ts";
-import { SoloChain } from "../../helpers/soloChain.ts";
+import { consensusParamsAt } from "#node/paramsHistory.ts";
+import { getBlockParams } from "#state/params.ts";
+import { testGenesisJson, testKey, tx } from "#test/fixtures/memChain.ts";
+import { SoloChain } from "#test/helpers/soloChain.ts";
 
 const alice = testKey(0); // the genesis authority
 let solo: SoloChain | undefined;

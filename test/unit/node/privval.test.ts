@@ -4,11 +4,11 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FilePrivval, type DoubleSignRefused } from "../../../node/privval.ts";
-import { FatalError, FatalExit } from "../../../node/fatal.ts";
-import { VoteType, voteSignBytes, type VoteBodyValue } from "../../../consensus/vote.ts";
-import { publicKeyFromSeed, signMessage, verifySignature } from "../../../state/crypto/ed25519.ts";
-import { addressFromPubkey } from "../../../state/crypto/address.ts";
+import { FilePrivval, type DoubleSignRefused } from "#node/privval.ts";
+import { FatalError, FatalExit } from "#node/fatal.ts";
+import { VoteType, voteSignBytes, type VoteBodyValue } from "#consensus/vote.ts";
+import { publicKeyFromSeed, signMessage, verifySignature } from "#state/crypto/ed25519.ts";
+import { addressFromPubkey } from "#state/crypto/address.ts";
 
 const seed = new Uint8Array(32).fill(3);
 const pubkey = publicKeyFromSeed(seed);

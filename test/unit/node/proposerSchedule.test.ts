@@ -5,9 +5,9 @@
 // proposer at every height.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ProposerSchedule } from "../../../node/proposerSchedule.ts";
-import { copyIncrementProposerPriority, copySet, getProposer, incrementProposerPriority, newValidatorSet, updateWithChangeSet, type ValidatorChange, type ValidatorSet } from "../../../consensus/validatorSet.ts";
-import { testKey } from "../../fixtures/memChain.ts";
+import { ProposerSchedule } from "#node/proposerSchedule.ts";
+import { copyIncrementProposerPriority, copySet, getProposer, incrementProposerPriority, newValidatorSet, updateWithChangeSet, type ValidatorChange, type ValidatorSet } from "#consensus/validatorSet.ts";
+import { testKey } from "#test/fixtures/memChain.ts";
 
 const keys = Array.from({ length: 8 }, (_, i) => testKey(300 + i));
 const change = (i: number, power: number): ValidatorChange => ({ address: keys[i]!.address, pubkey: keys[i]!.pubkey, power: BigInt(power) });

@@ -6,15 +6,15 @@
 // must hold again after a restart (the integrity check accepts a chain whose block 1 is gone).
 import { afterEach, describe, expect, it } from "vitest";
 import { Level } from "level";
-import { buildMethods } from "../../../rpc/methods.ts";
-import { ErrorCode, StrataError } from "../../../state/errors.ts";
-import { ChainKey } from "../../../state/keys.ts";
-import { ONE } from "../../../state/denoms.ts";
-import { resolvePruning, type PruningOptions } from "../../../node/pruning.ts";
-import { send, testGenesisJson, testKey } from "../../fixtures/memChain.ts";
-import { SoloChain } from "../../helpers/soloChain.ts";
-import type { Method } from "../../../rpc/jsonrpc.ts";
-import { sha256 } from "../../../state/crypto/hash.ts";
+import { buildMethods } from "#rpc/methods.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
+import { ChainKey } from "#state/keys.ts";
+import { ONE } from "#state/denoms.ts";
+import { resolvePruning, type PruningOptions } from "#node/pruning.ts";
+import { send, testGenesisJson, testKey } from "#test/fixtures/memChain.ts";
+import { SoloChain } from "#test/helpers/soloChain.ts";
+import type { Method } from "#rpc/jsonrpc.ts";
+import { sha256 } from "#state/crypto/hash.ts";
 
 const [alice, bob] = [testKey(0), testKey(1)];
 let solo: SoloChain | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { blockRows, numericValue, pgText } from "../../../node/psqlBlockRows.ts";
-import type { BlockValue } from "../../../state/encoding/types.ts";
+import { blockRows, numericValue, pgText } from "#node/psqlBlockRows.ts";
+import type { BlockValue } from "#state/encoding/types.ts";
 
 const block = (txs: Uint8Array[]) => ({ header: { time: 1_700_000_000_000, proposer: new Uint8Array(20).fill(0xab) }, txs }) as unknown as BlockValue;
 

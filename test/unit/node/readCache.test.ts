@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ReadCache } from "../../../node/readCache.ts";
+import { ReadCache } from "#node/readCache.ts";
 
 const k = (s: string) => new TextEncoder().encode(s);
 

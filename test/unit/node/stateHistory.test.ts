@@ -3,8 +3,8 @@
 // dependent reads (a key naming the next key to read) exactly as the state of the height was,
 // even when the current state would send it down another path.
 import { describe, expect, it } from "vitest";
-import { decodeKeyList, decodeOld, encodeKeyList, encodeOld, histKey } from "../../../node/stateHistory.ts";
-import { runAtHeight, type VersionedReader } from "../../../node/stateAt.ts";
+import { decodeKeyList, decodeOld, encodeKeyList, encodeOld, histKey } from "#node/stateHistory.ts";
+import { runAtHeight, type VersionedReader } from "#node/stateAt.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | undefined) => (b === undefined ? undefined : new TextDecoder().decode(b));

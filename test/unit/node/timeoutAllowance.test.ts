@@ -1,7 +1,7 @@
 // Timeouts account for block size: the allowance follows the measured execution of the latest
 // block, twice it, bounded; after a large block it decays rather than dropping at once.
 import { describe, expect, it } from "vitest";
-import { MAX_ALLOWANCE_MS, nextExecEstimate, timeoutAllowanceMs } from "../../../node/timeoutAllowance.ts";
+import { MAX_ALLOWANCE_MS, nextExecEstimate, timeoutAllowanceMs } from "#node/timeoutAllowance.ts";
 
 describe("timeout allowance", () => {
   it("is twice the latest execution time, never negative, at most MAX_ALLOWANCE_MS", () => {

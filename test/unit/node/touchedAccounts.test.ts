@@ -1,7 +1,7 @@
 // The senders a block touched are read from its changes: every account record written, nothing else.
 import { describe, expect, it } from "vitest";
-import { touchedAccounts } from "../../../node/touchedAccounts.ts";
-import { accountKey, supplyKey } from "../../../state/modules/bank/store.ts";
+import { touchedAccounts } from "#node/touchedAccounts.ts";
+import { accountKey, supplyKey } from "#state/modules/bank/store.ts";
 
 describe("touchedAccounts", () => {
   it("names the accounts whose record a change writes, in hex, and no other key", () => {

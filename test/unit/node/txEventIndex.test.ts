@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { eventKey, eventPosition, searchPrefix, txEventKeys } from "../../../node/txEventIndex.ts";
-import { encodeAddress } from "../../../state/crypto/address.ts";
+import { eventKey, eventPosition, searchPrefix, txEventKeys } from "#node/txEventIndex.ts";
+import { encodeAddress } from "#state/crypto/address.ts";
 
 const raw = new Uint8Array(20).fill(3);
 const addr = encodeAddress(raw);

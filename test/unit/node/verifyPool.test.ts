@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { VerifyPool } from "../../../node/verifyPool.ts";
-import { Chain, DEFAULT_MEMPOOL } from "../../../node/chain.ts";
-import { parseGenesis } from "../../../state/genesis.ts";
-import { signMessage, verifySignature, publicKeyFromSeed } from "../../../state/crypto/ed25519.ts";
-import { ErrorCode, StrataError } from "../../../state/errors.ts";
-import { testGenesisJson, testKey, send } from "../../fixtures/memChain.ts";
+import { VerifyPool } from "#node/verifyPool.ts";
+import { Chain, DEFAULT_MEMPOOL } from "#node/chain.ts";
+import { parseGenesis } from "#state/genesis.ts";
+import { signMessage, verifySignature, publicKeyFromSeed } from "#state/crypto/ed25519.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
+import { testGenesisJson, testKey, send } from "#test/fixtures/memChain.ts";
 
 describe("verify pool", () => {
   let pool: VerifyPool;

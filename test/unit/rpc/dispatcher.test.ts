@@ -2,12 +2,12 @@
 // positional), prototype keys, time budget, WebSocket-only methods. Every method a node serves
 // must declare its params (the dispatcher refuses to start otherwise).
 import { describe, expect, it } from "vitest";
-import { Dispatcher } from "../../../rpc/dispatcher.ts";
-import { METHOD_PARAMS } from "../../../rpc/methodParams.ts";
-import { APP } from "../../../state/app.ts";
-import { checkpoint } from "../../../rpc/workBudget.ts";
-import { exceedsDepth } from "../../../rpc/jsonDepth.ts";
-import type { Method } from "../../../rpc/jsonrpc.ts";
+import { Dispatcher } from "#rpc/dispatcher.ts";
+import { METHOD_PARAMS } from "#rpc/methodParams.ts";
+import { APP } from "#state/app.ts";
+import { checkpoint } from "#rpc/workBudget.ts";
+import { exceedsDepth } from "#rpc/jsonDepth.ts";
+import type { Method } from "#rpc/jsonrpc.ts";
 
 const seen: Record<string, unknown>[] = [];
 const record: Method = (p) => (seen.push(p), { ok: true });

@@ -1,12 +1,12 @@
 // broadcast_evidence's JSON (CometBFT v0.38 DuplicateVoteEvidence) decodes to exactly the bytes
 // of the two votes it names, in canonical order; every malformed field is named.
 import { describe, expect, it } from "vitest";
-import { duplicateVoteEvidenceJson } from "../../../client/evidenceJson.ts";
-import { encodeEvidence } from "../../../consensus/evidence/duplicateVoteEvidence.ts";
-import { VoteType, voteSignBytes, type VoteValue } from "../../../consensus/vote.ts";
-import { evidenceFromJson } from "../../../rpc/evidenceJson.ts";
-import { signMessage } from "../../../state/crypto/ed25519.ts";
-import { testKey } from "../../fixtures/memChain.ts";
+import { duplicateVoteEvidenceJson } from "#client/evidenceJson.ts";
+import { encodeEvidence } from "#consensus/evidence/duplicateVoteEvidence.ts";
+import { VoteType, voteSignBytes, type VoteValue } from "#consensus/vote.ts";
+import { evidenceFromJson } from "#rpc/evidenceJson.ts";
+import { signMessage } from "#state/crypto/ed25519.ts";
+import { testKey } from "#test/fixtures/memChain.ts";
 
 const k = testKey(1);
 function vote(fill: number): VoteValue {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { searchSql } from "../../../rpc/psqlSearch.ts";
-import { parseQuery } from "../../../rpc/query.ts";
+import { searchSql } from "#rpc/psqlSearch.ts";
+import { parseQuery } from "#rpc/query.ts";
 
 describe("psql search SQL", () => {
   it("sends keys and values only as parameters: no query text reaches the SQL", () => {

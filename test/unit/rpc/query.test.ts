@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventMap, matches, parseQuery } from "../../../rpc/query.ts";
+import { eventMap, matches, parseQuery } from "#rpc/query.ts";
 
 const ev = eventMap([{ type: "transfer", attributes: [{ key: "amount", value: "5stra" }, { key: "recipient", value: "strata1abc" }] }, { type: "message", attributes: [{ key: "sender", value: "strata1xyz" }] }], { "tm.event": "Tx", "tx.height": "12" });
 

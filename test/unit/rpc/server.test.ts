@@ -1,8 +1,8 @@
 // The HTTP layer on its own (real fastify on loopback): the per-IP rate limit and CORS.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
-import { startRpcServer } from "../../../rpc/server.ts";
-import { freePort } from "../../helpers/proc.ts";
+import { startRpcServer } from "#rpc/server.ts";
+import { freePort } from "#test/helpers/proc.ts";
 
 describe("rpc server limits", () => {
   let app: FastifyInstance;

@@ -1,8 +1,8 @@
 // CometBFT's URI argument forms: "quoted" JSON strings, 0x… bytes (base64 for tx, bare hex for
 // hash and data), everything else untouched; malformed hex is refused naming the param.
 import { describe, expect, it } from "vitest";
-import { uriArg } from "../../../rpc/uriArgs.ts";
-import { ipOf, nodeIdOf, tcpAddress } from "../../../rpc/nodeId.ts";
+import { uriArg } from "#rpc/uriArgs.ts";
+import { ipOf, nodeIdOf, tcpAddress } from "#rpc/nodeId.ts";
 
 describe("URI arguments", () => {
   it("quoted strings are JSON strings", () => {

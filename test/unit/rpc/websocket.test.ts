@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import WebSocket from "ws";
-import { startRpcServer } from "../../../rpc/server.ts";
-import { EventBus } from "../../../rpc/eventBus.ts";
-import type { Chain } from "../../../node/chain.ts";
-import { freePort } from "../../helpers/proc.ts";
+import { startRpcServer } from "#rpc/server.ts";
+import { EventBus } from "#rpc/eventBus.ts";
+import type { Chain } from "#node/chain.ts";
+import { freePort } from "#test/helpers/proc.ts";
 
 describe("rpc websocket limits", () => {
   let app: FastifyInstance;

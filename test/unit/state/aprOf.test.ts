@@ -2,7 +2,7 @@
 // window, then measured from the oldest point of the APR window, so one epoch's step is spread
 // over the window instead of being annualised on its own.
 import { describe, expect, it } from "vitest";
-import { APR_MIN_WINDOW_MS, APR_WINDOW_MS, aprOf } from "../../../state/shareToken.ts";
+import { APR_MIN_WINDOW_MS, APR_WINDOW_MS, aprOf } from "#state/shareToken.ts";
 
 const E18 = 10n ** 18n;
 const YEAR = 31_536_000_000;

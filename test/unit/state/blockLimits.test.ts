@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { getBlockLimitViolation } from "../../../state/blockLimits.ts";
-import { DEFAULT_BLOCK_PARAMS } from "../../../state/params.ts";
-import { parseBlockParams } from "../../../state/paramsParse.ts";
+import { getBlockLimitViolation } from "#state/blockLimits.ts";
+import { DEFAULT_BLOCK_PARAMS } from "#state/params.ts";
+import { parseBlockParams } from "#state/paramsParse.ts";
 
 describe("block budget", () => {
   const p = { maxTxs: 3, maxBytes: 1000, maxGas: 100n };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseGenesis } from "../../../state/genesis.ts";
-import { ErrorCode, StrataError } from "../../../state/errors.ts";
-import { testGenesisJson } from "../../fixtures/memChain.ts";
+import { parseGenesis } from "#state/genesis.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
+import { testGenesisJson } from "#test/fixtures/memChain.ts";
 
 function expectGenesisError(mutate: (g: any) => void, field: string) {
   const g: any = structuredClone(testGenesisJson(2));

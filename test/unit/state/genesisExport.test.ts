@@ -3,19 +3,19 @@
 // and the new chain holds the same balances, supplies, validator set, rates and records, holds
 // every invariant, exports to the same file again, and keeps running (epochs, maturing entries).
 import { describe, expect, it } from "vitest";
-import { MemChain, testGenesisJson, testKey, tx } from "../../fixtures/memChain.ts";
-import { exportGenesis } from "../../../state/genesisExport.ts";
-import { initChain, parseGenesis } from "../../../state/genesis.ts";
-import { ErrorCode, StrataError } from "../../../state/errors.ts";
-import { ONE } from "../../../state/denoms.ts";
-import { getSupply } from "../../../state/modules/bank/keeper.ts";
-import { redemptionRate } from "../../../state/modules/lst/keeper.ts";
-import { lrtRate } from "../../../state/modules/lrt/keeper.ts";
-import { getUnbonding } from "../../../state/modules/staking/store.ts";
-import { getPendingValidators, getValidators } from "../../../state/validators.ts";
-import { brokenInvariants } from "../../../state/invariants.ts";
-import { MemoryStore, Overlay } from "../../../state/store/overlay.ts";
-import type { AnyMsg } from "../../../client/tx.ts";
+import { MemChain, testGenesisJson, testKey, tx } from "#test/fixtures/memChain.ts";
+import { exportGenesis } from "#state/genesisExport.ts";
+import { initChain, parseGenesis } from "#state/genesis.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
+import { ONE } from "#state/denoms.ts";
+import { getSupply } from "#state/modules/bank/keeper.ts";
+import { redemptionRate } from "#state/modules/lst/keeper.ts";
+import { lrtRate } from "#state/modules/lrt/keeper.ts";
+import { getUnbonding } from "#state/modules/staking/store.ts";
+import { getPendingValidators, getValidators } from "#state/validators.ts";
+import { brokenInvariants } from "#state/invariants.ts";
+import { MemoryStore, Overlay } from "#state/store/overlay.ts";
+import type { AnyMsg } from "#client/tx.ts";
 
 const [alice, bob, carol] = [testKey(0), testKey(1), testKey(2)];
 const genesisVal = testKey(10_000);

@@ -2,20 +2,20 @@
 // make (an invariant that cannot fail checks nothing), and all hold on a live chain that ran
 // every layer: staking, liquid staking, restaking, a pool swap, withdrawals and epochs.
 import { describe, expect, it } from "vitest";
-import { MemChain, testGenesisJson, testKey, tx } from "../../fixtures/memChain.ts";
-import { brokenInvariants } from "../../../state/invariants.ts";
-import { Overlay } from "../../../state/store/overlay.ts";
-import { mint, send } from "../../../state/modules/bank/keeper.ts";
-import { writeSupply, readSupply } from "../../../state/modules/bank/store.ts";
-import { BONDED_POOL } from "../../../state/modules/staking/keeper.ts";
-import { getValidator, setValidator, setDelegationShares, getDelegationShares } from "../../../state/modules/staking/store.ts";
-import { DISTRIBUTION } from "../../../state/modules/distribution/keeper.ts";
-import { LST } from "../../../state/modules/lst/keeper.ts";
-import { getState as getLstState, setState as setLstState } from "../../../state/modules/lst/store.ts";
-import { LRT, LRT_ESCROW } from "../../../state/modules/lrt/keeper.ts";
-import { getState as getLrtState, setState as setLrtState } from "../../../state/modules/lrt/store.ts";
-import { getPool, setPool, getService, setService, strategyAccount } from "../../../state/modules/strategy/store.ts";
-import { ONE } from "../../../state/denoms.ts";
+import { MemChain, testGenesisJson, testKey, tx } from "#test/fixtures/memChain.ts";
+import { brokenInvariants } from "#state/invariants.ts";
+import { Overlay } from "#state/store/overlay.ts";
+import { mint, send } from "#state/modules/bank/keeper.ts";
+import { writeSupply, readSupply } from "#state/modules/bank/store.ts";
+import { BONDED_POOL } from "#state/modules/staking/keeper.ts";
+import { getValidator, setValidator, setDelegationShares, getDelegationShares } from "#state/modules/staking/store.ts";
+import { DISTRIBUTION } from "#state/modules/distribution/keeper.ts";
+import { LST } from "#state/modules/lst/keeper.ts";
+import { getState as getLstState, setState as setLstState } from "#state/modules/lst/store.ts";
+import { LRT, LRT_ESCROW } from "#state/modules/lrt/keeper.ts";
+import { getState as getLrtState, setState as setLrtState } from "#state/modules/lrt/store.ts";
+import { getPool, setPool, getService, setService, strategyAccount } from "#state/modules/strategy/store.ts";
+import { ONE } from "#state/denoms.ts";
 
 const [alice, bob] = [testKey(0), testKey(1)];
 const v0 = testKey(10_000).address;

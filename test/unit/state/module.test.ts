@@ -4,18 +4,18 @@
 // twice; and every message of the real app declares its gas (a missing entry used to make a
 // message free).
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { AnyMsg } from "../../../client/tx.ts";
+import type { AnyMsg } from "#client/tx.ts";
 import { ByteListType, ContainerType } from "@chainsafe/ssz";
-import { APP, buildApp } from "../../../state/app.ts";
-import { msgDef, type Module } from "../../../state/module.ts";
-import { ErrorCode, StrataError } from "../../../state/errors.ts";
-import { event } from "../../../state/events.ts";
-import { decodeTx, txSignBytes } from "../../../state/tx/decodeTx.ts";
-import { executeBlock } from "../../../state/execution/executeBlock.ts";
-import { SignedTx } from "../../../state/encoding/types.ts";
-import { signMessage } from "../../../state/crypto/ed25519.ts";
-import { GAS_PER_BYTE, TX_BASE_GAS } from "../../../state/gas.ts";
-import { CHAIN_ID, MIN_GAS_PRICE, MemChain, testKey } from "../../fixtures/memChain.ts";
+import { APP, buildApp } from "#state/app.ts";
+import { msgDef, type Module } from "#state/module.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
+import { event } from "#state/events.ts";
+import { decodeTx, txSignBytes } from "#state/tx/decodeTx.ts";
+import { executeBlock } from "#state/execution/executeBlock.ts";
+import { SignedTx } from "#state/encoding/types.ts";
+import { signMessage } from "#state/crypto/ed25519.ts";
+import { GAS_PER_BYTE, TX_BASE_GAS } from "#state/gas.ts";
+import { CHAIN_ID, MIN_GAS_PRICE, MemChain, testKey } from "#test/fixtures/memChain.ts";
 
 const MsgNote = new ContainerType({ text: new ByteListType(64) }, { typeName: "MsgNote" });
 const text = (b: Uint8Array) => Buffer.from(b).toString();

@@ -6,16 +6,16 @@
 // the chain never handed over to, an expired trust, a header from the future, a tampered state
 // proof, an absent key, and a tampered tx proof.
 import { describe, expect, it } from "vitest";
-import { LightClient, type LightClientOptions, type LightProvider } from "../../../../client/light/lightClient.ts";
-import { LightClientError } from "../../../../client/light/lightClientError.ts";
-import { verifyBlockResponse, verifyStoreResponse, verifyTxResponse } from "../../../../client/light/verifiedQuery.ts";
-import type { LightBlock } from "../../../../client/light/lightBlock.ts";
-import { txsHashOf } from "../../../../consensus/blockHashes.ts";
-import { proveTx } from "../../../../consensus/txProof.ts";
-import { sha256 } from "../../../../state/crypto/hash.ts";
-import { computeCommitment, MemoryCommitment, proveKey } from "../../../../state/store/commitment.ts";
-import { buildLightChain, LIGHT_CHAIN, serve, signCommit, T0, withHeader, type Member } from "../../../fixtures/lightChain.ts";
-import { testKey } from "../../../fixtures/memChain.ts";
+import { LightClient, type LightClientOptions, type LightProvider } from "#client/light/lightClient.ts";
+import { LightClientError } from "#client/light/lightClientError.ts";
+import { verifyBlockResponse, verifyStoreResponse, verifyTxResponse } from "#client/light/verifiedQuery.ts";
+import type { LightBlock } from "#client/light/lightBlock.ts";
+import { txsHashOf } from "#consensus/blockHashes.ts";
+import { proveTx } from "#consensus/txProof.ts";
+import { sha256 } from "#state/crypto/hash.ts";
+import { computeCommitment, MemoryCommitment, proveKey } from "#state/store/commitment.ts";
+import { buildLightChain, LIGHT_CHAIN, serve, signCommit, T0, withHeader, type Member } from "#test/fixtures/lightChain.ts";
+import { testKey } from "#test/fixtures/memChain.ts";
 
 const set = (base: number): Member[] => [4, 3, 2, 1].map((power, i) => ({ key: testKey(base + i), power }));
 const A = set(100);

@@ -2,12 +2,12 @@
 // evidence is verified on arrival, a proposal takes one valid piece per validator, and what a
 // committed block carried (or can never be valid) leaves the pool.
 import { describe, expect, it } from "vitest";
-import { encodeEvidence } from "../../../../consensus/evidence/duplicateVoteEvidence.ts";
-import { EvidencePool } from "../../../../consensus/evidence/evidencePool.ts";
-import { EvidenceRule, type EvidenceContext } from "../../../../consensus/evidence/verifyEvidence.ts";
-import { VoteType, voteSignBytes, type VoteValue } from "../../../../consensus/vote.ts";
-import { signMessage } from "../../../../state/crypto/ed25519.ts";
-import { testKey, type TestKey } from "../../../fixtures/memChain.ts";
+import { encodeEvidence } from "#consensus/evidence/duplicateVoteEvidence.ts";
+import { EvidencePool } from "#consensus/evidence/evidencePool.ts";
+import { EvidenceRule, type EvidenceContext } from "#consensus/evidence/verifyEvidence.ts";
+import { VoteType, voteSignBytes, type VoteValue } from "#consensus/vote.ts";
+import { signMessage } from "#state/crypto/ed25519.ts";
+import { testKey, type TestKey } from "#test/fixtures/memChain.ts";
 
 const CHAIN = "strata-ev";
 const [v1, v2, outsider] = [testKey(1), testKey(2), testKey(3)];

@@ -1,11 +1,11 @@
 // The evidence rules (consensus/evidence/verifyEvidence.ts), each attacked by evidence that
 // breaks exactly it: real ed25519 keys, real sign bytes, a chain history given as the context.
 import { describe, expect, it } from "vitest";
-import { encodeEvidence, DuplicateVoteEvidence } from "../../../../consensus/evidence/duplicateVoteEvidence.ts";
-import { EvidenceRule, verifyBlockEvidence, verifyEvidence, type EvidenceContext } from "../../../../consensus/evidence/verifyEvidence.ts";
-import { VoteType, voteSignBytes, type VoteValue } from "../../../../consensus/vote.ts";
-import { signMessage } from "../../../../state/crypto/ed25519.ts";
-import { testKey, type TestKey } from "../../../fixtures/memChain.ts";
+import { encodeEvidence, DuplicateVoteEvidence } from "#consensus/evidence/duplicateVoteEvidence.ts";
+import { EvidenceRule, verifyBlockEvidence, verifyEvidence, type EvidenceContext } from "#consensus/evidence/verifyEvidence.ts";
+import { VoteType, voteSignBytes, type VoteValue } from "#consensus/vote.ts";
+import { signMessage } from "#state/crypto/ed25519.ts";
+import { testKey, type TestKey } from "#test/fixtures/memChain.ts";
 
 const CHAIN = "strata-ev";
 const [v1, v2, outsider, rotatedTo] = [testKey(1), testKey(2), testKey(3), testKey(4)];

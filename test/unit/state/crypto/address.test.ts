@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { bech32 } from "@scure/base";
-import { addressFromPubkey, decodeAddress, encodeAddress, isAddress, moduleAddress } from "../../../../state/crypto/address.ts";
-import { ErrorCode, StrataError } from "../../../../state/errors.ts";
-import { sha256 } from "../../../../state/crypto/hash.ts";
+import { addressFromPubkey, decodeAddress, encodeAddress, isAddress, moduleAddress } from "#state/crypto/address.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
+import { sha256 } from "#state/crypto/hash.ts";
 
 function invalid(s: string, why: RegExp) {
   try {

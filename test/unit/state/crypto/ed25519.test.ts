@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ed25519, ED25519_TORSION_SUBGROUP } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
-import { signFast } from "../../../../client/sign.ts";
-import { isCanonicalPointEncoding, isCanonicalPointEncodingBigint, isValidPublicKey, publicKeyFromSeed, signMessage, verifySignature, verifySignaturePure } from "../../../../state/crypto/ed25519.ts";
+import { signFast } from "#client/sign.ts";
+import { isCanonicalPointEncoding, isCanonicalPointEncodingBigint, isValidPublicKey, publicKeyFromSeed, signMessage, verifySignature, verifySignaturePure } from "#state/crypto/ed25519.ts";
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;

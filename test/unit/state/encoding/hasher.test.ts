@@ -6,8 +6,8 @@ import { setHasher } from "@chainsafe/persistent-merkle-tree";
 import { hasher as noble } from "@chainsafe/persistent-merkle-tree/hasher/noble";
 import { hasher as hashtree } from "@chainsafe/persistent-merkle-tree/hasher/hashtree";
 import { hasher as asSha256 } from "@chainsafe/persistent-merkle-tree/hasher/as-sha256";
-import { SSZ_HASHER } from "../../../../state/encoding/hasher.ts";
-import { txsHashOf, blockIdOf } from "../../../../consensus/blockHashes.ts";
+import { SSZ_HASHER } from "#state/encoding/hasher.ts";
+import { txsHashOf, blockIdOf } from "#consensus/blockHashes.ts";
 
 const fast = SSZ_HASHER === "hashtree" ? hashtree : SSZ_HASHER === "as-sha256" ? asSha256 : noble;
 function both<T>(f: () => T): [T, T] {

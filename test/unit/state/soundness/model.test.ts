@@ -6,25 +6,25 @@
 // every block the MemChain checks every invariant and fails on any tx that ended with the
 // Internal code or any begin/end-block step that had to be skipped: no block may throw.
 // STRATA_MODEL_RUNS raises the run count (default: thousands of blocks in CI time).
-import type { Misbehaviour } from "../../../../state/misbehaviour.ts";
+import type { Misbehaviour } from "#state/misbehaviour.ts";
 import { describe, it } from "vitest";
 import fc from "fast-check";
-import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, type TestKey, doubleSignAt } from "../../../fixtures/memChain.ts";
-import type { AnyMsg } from "../../../../client/tx.ts";
-import { ONE } from "../../../../state/denoms.ts";
-import { LST } from "../../../../state/modules/lst/keeper.ts";
-import { LRT, LRT_ESCROW } from "../../../../state/modules/lrt/keeper.ts";
-import { DISTRIBUTION, COMMUNITY_POOL } from "../../../../state/modules/distribution/keeper.ts";
-import { BONDED_POOL, NOT_BONDED_POOL } from "../../../../state/modules/staking/keeper.ts";
-import { DEAD_SHARES_HOLDER, FEE_COLLECTOR } from "../../../../state/moduleAccounts.ts";
-import { strategyAccount } from "../../../../state/modules/strategy/store.ts";
-import { getBalance } from "../../../../state/modules/bank/keeper.ts";
-import { getOwnerRequests as getLstOwnerRequests } from "../../../../state/modules/lst/store.ts";
-import { getOwnerRequests as getLrtOwnerRequests } from "../../../../state/modules/lrt/store.ts";
-import { getDelegationShares, getValidator } from "../../../../state/modules/staking/store.ts";
-import { tokensFromShares } from "../../../../state/modules/staking/exchangeRate.ts";
-import { getLastValidators } from "../../../../state/validators.ts";
-import { addressFromPubkey } from "../../../../state/crypto/address.ts";
+import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, type TestKey, doubleSignAt } from "#test/fixtures/memChain.ts";
+import type { AnyMsg } from "#client/tx.ts";
+import { ONE } from "#state/denoms.ts";
+import { LST } from "#state/modules/lst/keeper.ts";
+import { LRT, LRT_ESCROW } from "#state/modules/lrt/keeper.ts";
+import { DISTRIBUTION, COMMUNITY_POOL } from "#state/modules/distribution/keeper.ts";
+import { BONDED_POOL, NOT_BONDED_POOL } from "#state/modules/staking/keeper.ts";
+import { DEAD_SHARES_HOLDER, FEE_COLLECTOR } from "#state/moduleAccounts.ts";
+import { strategyAccount } from "#state/modules/strategy/store.ts";
+import { getBalance } from "#state/modules/bank/keeper.ts";
+import { getOwnerRequests as getLstOwnerRequests } from "#state/modules/lst/store.ts";
+import { getOwnerRequests as getLrtOwnerRequests } from "#state/modules/lrt/store.ts";
+import { getDelegationShares, getValidator } from "#state/modules/staking/store.ts";
+import { tokensFromShares } from "#state/modules/staking/exchangeRate.ts";
+import { getLastValidators } from "#state/validators.ts";
+import { addressFromPubkey } from "#state/crypto/address.ts";
 
 const users = [testKey(0), testKey(1), testKey(2), testKey(3)];
 const authority = users[0];

@@ -3,22 +3,22 @@
 // Every MemChain here also checks all invariants after every block and fails on any tx that
 // ends with the Internal code or any begin/end-block step that had to be skipped.
 import { describe, expect, it } from "vitest";
-import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "../../../fixtures/memChain.ts";
-import { ErrorCode, StrataError } from "../../../../state/errors.ts";
-import { ONE } from "../../../../state/denoms.ts";
-import { getBalance, getSupply, send as bankSend } from "../../../../state/modules/bank/keeper.ts";
-import { getValidator } from "../../../../state/modules/staking/store.ts";
-import { LST, redemptionRate } from "../../../../state/modules/lst/keeper.ts";
-import { LRT, LRT_ESCROW, applyStrategyLossToRequests, lrtRate } from "../../../../state/modules/lrt/keeper.ts";
-import { getState as getLrtState } from "../../../../state/modules/lrt/store.ts";
-import { getService, strategyAccount } from "../../../../state/modules/strategy/store.ts";
-import { DISTRIBUTION, COMMUNITY_POOL } from "../../../../state/modules/distribution/keeper.ts";
-import { BONDED_POOL, NOT_BONDED_POOL } from "../../../../state/modules/staking/keeper.ts";
-import { DEAD_SHARES_HOLDER, FEE_COLLECTOR } from "../../../../state/moduleAccounts.ts";
-import { parseGenesis } from "../../../../state/genesis.ts";
-import { Overlay } from "../../../../state/store/overlay.ts";
-import { STAKING_HOOKS } from "../../../../state/app.ts";
-import { quoteMint, DEAD_SHARES } from "../../../../state/shareToken.ts";
+import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "#test/fixtures/memChain.ts";
+import { ErrorCode, StrataError } from "#state/errors.ts";
+import { ONE } from "#state/denoms.ts";
+import { getBalance, getSupply, send as bankSend } from "#state/modules/bank/keeper.ts";
+import { getValidator } from "#state/modules/staking/store.ts";
+import { LST, redemptionRate } from "#state/modules/lst/keeper.ts";
+import { LRT, LRT_ESCROW, applyStrategyLossToRequests, lrtRate } from "#state/modules/lrt/keeper.ts";
+import { getState as getLrtState } from "#state/modules/lrt/store.ts";
+import { getService, strategyAccount } from "#state/modules/strategy/store.ts";
+import { DISTRIBUTION, COMMUNITY_POOL } from "#state/modules/distribution/keeper.ts";
+import { BONDED_POOL, NOT_BONDED_POOL } from "#state/modules/staking/keeper.ts";
+import { DEAD_SHARES_HOLDER, FEE_COLLECTOR } from "#state/moduleAccounts.ts";
+import { parseGenesis } from "#state/genesis.ts";
+import { Overlay } from "#state/store/overlay.ts";
+import { STAKING_HOOKS } from "#state/app.ts";
+import { quoteMint, DEAD_SHARES } from "#state/shareToken.ts";
 
 const [alice, bob, carol, dave] = [testKey(0), testKey(1), testKey(2), testKey(3)];
 const v0 = testKey(10_000).address;
@@ -292,9 +292,9 @@ describe("8. LRT allocation", () => {
 
 describe("no transaction can halt the chain", () => {
   it("a message that throws a non-StrataError fails its tx with Internal; fee and nonce are charged, the block goes on", async () => {
-    const { decodeTx } = await import("../../../../state/tx/decodeTx.ts");
-    const { processTx } = await import("../../../../state/tx/processTx.ts");
-    const { getTxParams } = await import("../../../../state/params.ts");
+    const { decodeTx } = await import("#state/tx/decodeTx.ts");
+    const { processTx } = await import("#state/tx/processTx.ts");
+    const { getTxParams } = await import("#state/params.ts");
     const c = chain();
     const decoded = decodeTx(tx(alice, [{ type: "bank/send", value: { to: bob.address, denom: "stra", amount: ONE } }], 0n));
     const broken = { ...decoded, msgs: decoded.msgs.map((m) => ({ ...m, kind: { ...m.kind, execute: () => { throw new RangeError("Division by zero"); } } })) };
@@ -308,7 +308,7 @@ describe("no transaction can halt the chain", () => {
   });
 
   it("a begin/end-block step that throws is skipped with an event; the block commits", async () => {
-    const { guardedStep } = await import("../../../../state/execution/blockHooks.ts");
+    const { guardedStep } = await import("#state/execution/blockHooks.ts");
     const c = chain();
     const o = new Overlay(c.store);
     const events: { type: string; attributes: { key: string; value: string }[] }[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { computeCommitment, MemoryCommitment, proveKey, verifyProof, ZERO_HASHES, TREE_DEPTH, hashRoot, hashInner, hashLeaf } from "../../../../state/store/commitment.ts";
-import type { Change } from "../../../../state/store/types.ts";
+import { computeCommitment, MemoryCommitment, proveKey, verifyProof, ZERO_HASHES, TREE_DEPTH, hashRoot, hashInner, hashLeaf } from "#state/store/commitment.ts";
+import type { Change } from "#state/store/types.ts";
 
 const k = (s: string) => new TextEncoder().encode(s);
 const sorted = (cs: Change[]) => [...cs].sort((a, b) => Buffer.compare(a.key, b.key));

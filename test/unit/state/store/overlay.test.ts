@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MemoryStore, Overlay } from "../../../../state/store/overlay.ts";
+import { MemoryStore, Overlay } from "#state/store/overlay.ts";
 
 const k = (s: string) => new TextEncoder().encode(s);
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ContainerType } from "@chainsafe/ssz";
-import { MemoryStore, Overlay } from "../../../../state/store/overlay.ts";
-import { requestBook } from "../../../../state/store/requestBook.ts";
-import { Bytes20, Uint128, Uint64Num } from "../../../../state/encoding/types.ts";
+import { MemoryStore, Overlay } from "#state/store/overlay.ts";
+import { requestBook } from "#state/store/requestBook.ts";
+import { Bytes20, Uint128, Uint64Num } from "#state/encoding/types.ts";
 
 const Req = new ContainerType({ id: Uint64Num, owner: Bytes20, amount: Uint128 });
 const book = requestBook(Uint8Array.of(0xee, 1), Uint8Array.of(0xee, 2), Req);

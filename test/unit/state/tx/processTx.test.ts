@@ -1,13 +1,13 @@
 // Every envelope rule and every bank rule: the tx is rejected with its specific code, and nothing
 // changes (or, once the envelope is valid, only fee and nonce change).
 import { describe, expect, it } from "vitest";
-import { MemChain, send, testKey, CHAIN_ID, MIN_GAS_PRICE } from "../../../fixtures/memChain.ts";
-import { ErrorCode } from "../../../../state/errors.ts";
-import { getBalance, getSupply } from "../../../../state/modules/bank/keeper.ts";
-import { FEE_COLLECTOR } from "../../../../state/moduleAccounts.ts";
-import { SignedTx } from "../../../../state/encoding/types.ts";
-import { signTx } from "../../../../client/tx.ts";
-import { ONE } from "../../../../state/denoms.ts";
+import { MemChain, send, testKey, CHAIN_ID, MIN_GAS_PRICE } from "#test/fixtures/memChain.ts";
+import { ErrorCode } from "#state/errors.ts";
+import { getBalance, getSupply } from "#state/modules/bank/keeper.ts";
+import { FEE_COLLECTOR } from "#state/moduleAccounts.ts";
+import { SignedTx } from "#state/encoding/types.ts";
+import { signTx } from "#client/tx.ts";
+import { ONE } from "#state/denoms.ts";
 
 const [alice, bob] = [testKey(0), testKey(1)];
 const FEE = 100_000n * MIN_GAS_PRICE;

@@ -1,10 +1,10 @@
 // The dry run runs a tx exactly as a block would, and changes nothing.
 import { describe, expect, it } from "vitest";
-import { CHAIN_ID, MemChain, testKey, tx } from "../../../fixtures/memChain.ts";
-import { simulateTx } from "../../../../state/tx/simulateTx.ts";
-import { ErrorCode } from "../../../../state/errors.ts";
-import { getBalance, getNonce } from "../../../../state/modules/bank/keeper.ts";
-import { ONE } from "../../../../state/denoms.ts";
+import { CHAIN_ID, MemChain, testKey, tx } from "#test/fixtures/memChain.ts";
+import { simulateTx } from "#state/tx/simulateTx.ts";
+import { ErrorCode } from "#state/errors.ts";
+import { getBalance, getNonce } from "#state/modules/bank/keeper.ts";
+import { ONE } from "#state/denoms.ts";
 
 describe("simulateTx", () => {
   it("reports the code a block would give (charged or not), the events of a success, and writes nothing", () => {

@@ -2,12 +2,12 @@
 // sum of all balances, including the fee collector, equals the genesis supply.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MemChain, send, testKey, testGenesisJson } from "../../../../fixtures/memChain.ts";
-import { getBalance, getSupply } from "../../../../../state/modules/bank/keeper.ts";
-import { FEE_COLLECTOR } from "../../../../../state/moduleAccounts.ts";
-import { BONDED_POOL, NOT_BONDED_POOL } from "../../../../../state/modules/staking/keeper.ts";
-import { COMMUNITY_POOL, DISTRIBUTION } from "../../../../../state/modules/distribution/keeper.ts";
-import { ONE } from "../../../../../state/denoms.ts";
+import { MemChain, send, testKey, testGenesisJson } from "#test/fixtures/memChain.ts";
+import { getBalance, getSupply } from "#state/modules/bank/keeper.ts";
+import { FEE_COLLECTOR } from "#state/moduleAccounts.ts";
+import { BONDED_POOL, NOT_BONDED_POOL } from "#state/modules/staking/keeper.ts";
+import { COMMUNITY_POOL, DISTRIBUTION } from "#state/modules/distribution/keeper.ts";
+import { ONE } from "#state/denoms.ts";
 
 const N = 5;
 const keys = Array.from({ length: N }, (_, i) => testKey(i));

@@ -2,16 +2,16 @@
 // under random delegate/undelegate/withdraw sequences.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MemChain, testGenesisJson, testKey, tx } from "../../../../fixtures/memChain.ts";
-import { ONE } from "../../../../../state/denoms.ts";
-import { getBalance, getSupply } from "../../../../../state/modules/bank/keeper.ts";
-import { pendingRewards, DISTRIBUTION, COMMUNITY_POOL } from "../../../../../state/modules/distribution/keeper.ts";
-import { getCommission, getOutstanding, historicalKey } from "../../../../../state/modules/distribution/store.ts";
-import { keyToString } from "../../../../../state/store/types.ts";
-import { BONDED_POOL, NOT_BONDED_POOL } from "../../../../../state/modules/staking/keeper.ts";
-import { getQueue, getUnbonding, getValidator, getValidatorOperators } from "../../../../../state/modules/staking/store.ts";
-import { ValidatorStatus } from "../../../../../state/modules/staking/types.ts";
-import { FEE_COLLECTOR } from "../../../../../state/moduleAccounts.ts";
+import { MemChain, testGenesisJson, testKey, tx } from "#test/fixtures/memChain.ts";
+import { ONE } from "#state/denoms.ts";
+import { getBalance, getSupply } from "#state/modules/bank/keeper.ts";
+import { pendingRewards, DISTRIBUTION, COMMUNITY_POOL } from "#state/modules/distribution/keeper.ts";
+import { getCommission, getOutstanding, historicalKey } from "#state/modules/distribution/store.ts";
+import { keyToString } from "#state/store/types.ts";
+import { BONDED_POOL, NOT_BONDED_POOL } from "#state/modules/staking/keeper.ts";
+import { getQueue, getUnbonding, getValidator, getValidatorOperators } from "#state/modules/staking/store.ts";
+import { ValidatorStatus } from "#state/modules/staking/types.ts";
+import { FEE_COLLECTOR } from "#state/moduleAccounts.ts";
 
 const [alice, bob, carol] = [testKey(0), testKey(1), testKey(2)];
 const v0 = testKey(10_000);

@@ -2,17 +2,17 @@
 // allocation → yield, withdrawal delay, and a slashed operator cutting the LRT rate.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID, doubleSignAt } from "../../../../fixtures/memChain.ts";
-import { ErrorCode } from "../../../../../state/errors.ts";
-import { ONE } from "../../../../../state/denoms.ts";
-import { getBalance, getSupply } from "../../../../../state/modules/bank/keeper.ts";
-import { lrtRate, positionStstra, tvl, LRT_ESCROW } from "../../../../../state/modules/lrt/keeper.ts";
-import { getRequest } from "../../../../../state/modules/lrt/store.ts";
-import { brokenInvariants } from "../../../../../state/invariants.ts";
-import { redemptionRate } from "../../../../../state/modules/lst/keeper.ts";
-import { getPool, getService } from "../../../../../state/modules/strategy/store.ts";
-import { quoteOut } from "../../../../../state/modules/strategy/pool.ts";
-import { serviceValue } from "../../../../../state/modules/strategy/service.ts";
+import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID, doubleSignAt } from "#test/fixtures/memChain.ts";
+import { ErrorCode } from "#state/errors.ts";
+import { ONE } from "#state/denoms.ts";
+import { getBalance, getSupply } from "#state/modules/bank/keeper.ts";
+import { lrtRate, positionStstra, tvl, LRT_ESCROW } from "#state/modules/lrt/keeper.ts";
+import { getRequest } from "#state/modules/lrt/store.ts";
+import { brokenInvariants } from "#state/invariants.ts";
+import { redemptionRate } from "#state/modules/lst/keeper.ts";
+import { getPool, getService } from "#state/modules/strategy/store.ts";
+import { quoteOut } from "#state/modules/strategy/pool.ts";
+import { serviceValue } from "#state/modules/strategy/service.ts";
 
 const [alice, bob, carol] = [testKey(0), testKey(1), testKey(2)];
 const v0 = testKey(10_000);

@@ -2,15 +2,15 @@
 // requests, slashing lowering the rate and tripping the circuit breaker, and rate invariants.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID, doubleSignAt } from "../../../../fixtures/memChain.ts";
-import { ErrorCode } from "../../../../../state/errors.ts";
-import { ONE } from "../../../../../state/denoms.ts";
-import { getBalance, getSupply } from "../../../../../state/modules/bank/keeper.ts";
-import { backingForMint, pooledStake, redemptionRate, LST } from "../../../../../state/modules/lst/keeper.ts";
-import { getRequest, getState } from "../../../../../state/modules/lst/store.ts";
-import { DEAD_SHARES } from "../../../../../state/shareToken.ts";
-import { DEAD_SHARES_HOLDER } from "../../../../../state/moduleAccounts.ts";
-import { brokenInvariants } from "../../../../../state/invariants.ts";
+import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID, doubleSignAt } from "#test/fixtures/memChain.ts";
+import { ErrorCode } from "#state/errors.ts";
+import { ONE } from "#state/denoms.ts";
+import { getBalance, getSupply } from "#state/modules/bank/keeper.ts";
+import { backingForMint, pooledStake, redemptionRate, LST } from "#state/modules/lst/keeper.ts";
+import { getRequest, getState } from "#state/modules/lst/store.ts";
+import { DEAD_SHARES } from "#state/shareToken.ts";
+import { DEAD_SHARES_HOLDER } from "#state/moduleAccounts.ts";
+import { brokenInvariants } from "#state/invariants.ts";
 
 const [alice, bob, carol] = [testKey(0), testKey(1), testKey(2)];
 const v0 = testKey(10_000);

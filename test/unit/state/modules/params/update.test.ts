@@ -1,14 +1,14 @@
 // params/update for the proof-of-stake modules and block limits: only the authority, only valid
 // values, the change applies from the next message on, and the queues stay in completion order.
 import { describe, expect, it } from "vitest";
-import { MemChain, testGenesisJson, testKey, tx } from "../../../../fixtures/memChain.ts";
-import { ErrorCode } from "../../../../../state/errors.ts";
-import { ONE } from "../../../../../state/denoms.ts";
-import { getBalance } from "../../../../../state/modules/bank/keeper.ts";
-import { getParams as getStaking, getQueue } from "../../../../../state/modules/staking/store.ts";
-import { getParams as getSlashing } from "../../../../../state/modules/slashing/store.ts";
-import { getParams as getDistribution } from "../../../../../state/modules/distribution/store.ts";
-import { getBlockParams } from "../../../../../state/params.ts";
+import { MemChain, testGenesisJson, testKey, tx } from "#test/fixtures/memChain.ts";
+import { ErrorCode } from "#state/errors.ts";
+import { ONE } from "#state/denoms.ts";
+import { getBalance } from "#state/modules/bank/keeper.ts";
+import { getParams as getStaking, getQueue } from "#state/modules/staking/store.ts";
+import { getParams as getSlashing } from "#state/modules/slashing/store.ts";
+import { getParams as getDistribution } from "#state/modules/distribution/store.ts";
+import { getBlockParams } from "#state/params.ts";
 
 const [alice, bob] = [testKey(0), testKey(1)]; // alice is the genesis authority
 const v0 = testKey(10_000);

@@ -1,13 +1,13 @@
 // slashing: downtime over the signed-blocks window, verified double signs (slash 5 %, jail,
 // tombstone, unbondings and redelegations after the infraction), unjail rules.
 import { describe, expect, it } from "vitest";
-import { MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "../../../../fixtures/memChain.ts";
-import { ErrorCode } from "../../../../../state/errors.ts";
-import { ONE } from "../../../../../state/denoms.ts";
-import { getValidator, getUnbonding, getDelegationShares, getValidatorOperators, getRedelegationQueue, getRedelegationsInto } from "../../../../../state/modules/staking/store.ts";
-import { tokensFromShares } from "../../../../../state/modules/staking/keeper.ts";
-import { brokenInvariants } from "../../../../../state/invariants.ts";
-import { getPendingValidators } from "../../../../../state/validators.ts";
+import { MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "#test/fixtures/memChain.ts";
+import { ErrorCode } from "#state/errors.ts";
+import { ONE } from "#state/denoms.ts";
+import { getValidator, getUnbonding, getDelegationShares, getValidatorOperators, getRedelegationQueue, getRedelegationsInto } from "#state/modules/staking/store.ts";
+import { tokensFromShares } from "#state/modules/staking/keeper.ts";
+import { brokenInvariants } from "#state/invariants.ts";
+import { getPendingValidators } from "#state/validators.ts";
 
 const [alice, bob] = [testKey(0), testKey(1)];
 const v0 = testKey(10_000);

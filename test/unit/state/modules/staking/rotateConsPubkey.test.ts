@@ -1,13 +1,13 @@
 // Consensus-key rotation: the set decided at H carries the new key (it signs from H + 2, H + 1 is
 // still the old key's); the old key stays attributable, so a double sign with it after the
 // rotation is still punished; a key is never reused; one rotation per unbonding period.
-import type { Misbehaviour } from "../../../../../state/misbehaviour.ts";
+import type { Misbehaviour } from "#state/misbehaviour.ts";
 import { describe, expect, it } from "vitest";
-import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "../../../../fixtures/memChain.ts";
-import { ErrorCode } from "../../../../../state/errors.ts";
-import { ONE } from "../../../../../state/denoms.ts";
-import { getPendingValidators, getValidators } from "../../../../../state/validators.ts";
-import { getValidator } from "../../../../../state/modules/staking/store.ts";
+import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "#test/fixtures/memChain.ts";
+import { ErrorCode } from "#state/errors.ts";
+import { ONE } from "#state/denoms.ts";
+import { getPendingValidators, getValidators } from "#state/validators.ts";
+import { getValidator } from "#state/modules/staking/store.ts";
 
 const carol = testKey(2);
 const [oldKey, newKey, otherKey] = [testKey(20_000), testKey(20_001), testKey(20_002)];

@@ -1,12 +1,12 @@
 // staking: every message's rules and the H + 2 rule for the validator set.
 import { describe, expect, it } from "vitest";
-import { MemChain, testGenesisJson, testKey, tx } from "../../../../fixtures/memChain.ts";
-import { ErrorCode } from "../../../../../state/errors.ts";
-import { ONE } from "../../../../../state/denoms.ts";
-import { getValidator, getDelegationShares, getUnbonding } from "../../../../../state/modules/staking/store.ts";
-import { getBalance } from "../../../../../state/modules/bank/keeper.ts";
-import { getPendingValidators, getValidators } from "../../../../../state/validators.ts";
-import type { AnyMsg } from "../../../../../client/tx.ts";
+import { MemChain, testGenesisJson, testKey, tx } from "#test/fixtures/memChain.ts";
+import { ErrorCode } from "#state/errors.ts";
+import { ONE } from "#state/denoms.ts";
+import { getValidator, getDelegationShares, getUnbonding } from "#state/modules/staking/store.ts";
+import { getBalance } from "#state/modules/bank/keeper.ts";
+import { getPendingValidators, getValidators } from "#state/validators.ts";
+import type { AnyMsg } from "#client/tx.ts";
 
 const [alice, bob] = [testKey(0), testKey(1)];
 const genesisVal = testKey(10_000);
