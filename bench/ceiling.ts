@@ -38,5 +38,10 @@ export function ed25519Ceiling(ms = 1000): { nodeCrypto: number; noble: number; 
  * every tx once, so at most cores × verifies/s ÷ validators txs per second can be finalized.
  */
 export function colocatedCeiling(verifiesPerSecOneCore: number, validators: number, cores = availableParallelism()) {
-  return { cores, validators, ed25519VerifiesPerSecOneCore: verifiesPerSecOneCore, txPerSec: Math.round((cores * verifiesPerSecOneCore) / validators) };
+  return {
+    cores,
+    validators,
+    ed25519VerifiesPerSecOneCore: verifiesPerSecOneCore,
+    txPerSec: Math.round((cores * verifiesPerSecOneCore) / validators),
+  };
 }

@@ -58,10 +58,18 @@ async function main() {
   // per CPU-second: the machine's ceiling, whatever else runs on it now (the wall-clock rate,
   // which that load lowers, is printed beside it)
   const verifyRate = ed25519Ceiling();
-  const ceiling = { ...colocatedCeiling(verifyRate.nodeCryptoPerCpuSecond, N), wallClockVerifiesPerSecNow: verifyRate.nodeCrypto };
+  const ceiling = {
+    ...colocatedCeiling(verifyRate.nodeCryptoPerCpuSecond, N),
+    wallClockVerifiesPerSecNow: verifyRate.nodeCrypto,
+  };
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-devnet-"));
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => testKey(i));
-  const { homes, rpc } = await createDevnet(dir, N, { basePort: 16656, timeoutCommitMs: Number(values["timeout-commit"]), blockMaxTxs: Number(values["block-max-txs"]) || undefined, extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
+  const { homes, rpc } = await createDevnet(dir, N, {
+    basePort: 16656,
+    timeoutCommitMs: Number(values["timeout-commit"]),
+    blockMaxTxs: Number(values["block-max-txs"]) || undefined,
+    extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })),
+  });
   for (const h of homes) {
     const p = homePaths(h).config;
     const c = JSON.parse(readFileSync(p, "utf8"));
@@ -71,7 +79,10 @@ async function main() {
     if (values["tx-index"] !== "") c.txIndex = { events: values["tx-index"] !== "off" };
     writeFileSync(p, JSON.stringify(c));
   }
-  const startNode = (home: string): ChildProcess => spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", home, "--log-level", "warn"], { stdio: "ignore" });
+  const startNode = (home: string): ChildProcess =>
+    spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", home, "--log-level", "warn"], {
+      stdio: "ignore",
+    });
   const procs = homes.map(startNode);
   const clients = rpc.map((u) => new StrataClient(u));
   const height = async (c: StrataClient) => Number((await c.status()).sync_info.latest_block_height);
@@ -87,7 +98,12 @@ async function main() {
     const tIdle = Date.now();
     await new Promise((r) => setTimeout(r, Number(values.idle) * 1000));
     const h1 = await height(clients[0]);
-    const idle = await Promise.all(clients.map(async (c) => (await c.call<{ round_state: { stats: Record<string, number> } }>("consensus_state")).round_state.stats));
+    const idle = await Promise.all(
+      clients.map(
+        async (c) =>
+          (await c.call<{ round_state: { stats: Record<string, number> } }>("consensus_state")).round_state.stats,
+      ),
+    );
     const consensus = {
       blocksPerSec: +((h1 - h0) / ((Date.now() - tIdle) / 1000)).toFixed(3),
       proposalToCommitP50Ms: Math.max(...idle.map((s) => s.proposalToCommitP50Ms)),
@@ -102,24 +118,40 @@ async function main() {
     const sampler = setInterval(async () => {
       procs.forEach((p, i) => (rssPeak[i] = Math.max(rssPeak[i], procStats(p.pid!).rssMb)));
       try {
-        mempoolPeak = Math.max(mempoolPeak, Number((await clients[0].call<{ total: string }>("num_unconfirmed_txs")).total));
+        mempoolPeak = Math.max(
+          mempoolPeak,
+          Number((await clients[0].call<{ total: string }>("num_unconfirmed_txs")).total),
+        );
       } catch {}
     }, 500);
     // --kill-one: a third into the load, kill -9 the second validator; restart it 5 s later
     let restarts = 0;
     const killer =
       values["kill-one"] && N > 1
-        ? setTimeout(() => {
-            procs[1].kill("SIGKILL");
-            setTimeout(() => {
-              procs[1] = startNode(homes[1]);
-              cpu0[1] = 0;
-              restarts++;
-            }, 5000);
-          }, (SECONDS * 1000) / 3)
+        ? setTimeout(
+            () => {
+              procs[1].kill("SIGKILL");
+              setTimeout(() => {
+                procs[1] = startNode(homes[1]);
+                cpu0[1] = 0;
+                restarts++;
+              }, 5000);
+            },
+            (SECONDS * 1000) / 3,
+          )
         : undefined;
     const perAccount = Math.max(1, Math.ceil((SECONDS * (N === 1 ? 8000 : 4000)) / ACCOUNTS));
-    const load = await runLoad({ rpcUrls: values["kill-one"] ? rpc.filter((_, i) => i !== 1) : rpc, wsUrl: rpc[0].replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: Math.min(perAccount, 900), rate: Number(values.rate), maxSeconds: SECONDS, batch: 100, concurrency: Number(values.concurrency) });
+    const load = await runLoad({
+      rpcUrls: values["kill-one"] ? rpc.filter((_, i) => i !== 1) : rpc,
+      wsUrl: rpc[0].replace("http", "ws"),
+      chainId: "strata-devnet",
+      keys,
+      txsPerAccount: Math.min(perAccount, 900),
+      rate: Number(values.rate),
+      maxSeconds: SECONDS,
+      batch: 100,
+      concurrency: Number(values.concurrency),
+    });
     clearInterval(sampler);
     clearTimeout(killer);
     const wall = (Date.now() - t0) / 1000;
@@ -129,8 +161,18 @@ async function main() {
     // node verifies every tx once): robust to a shared machine, where wall-clock rates are not
     const cpuMsPerTx = load.finalized ? (cpuTicks.reduce((a, b) => a + b, 0) * (1000 / CLK)) / load.finalized : 0;
     const verifyMsPerTx = (N * 1000) / ceiling.ed25519VerifiesPerSecOneCore;
-    const after = await Promise.all(clients.map(async (c) => (await c.call<{ round_state: { stats: Record<string, number> } }>("consensus_state")).round_state.stats));
-    const underLoad = { proposalToCommitP50Ms: Math.max(...after.map((s) => s.proposalToCommitP50Ms)), proposalToCommitP99Ms: Math.max(...after.map((s) => s.proposalToCommitP99Ms)), heightsNeedingExtraRounds: Math.max(...after.map((s) => s.roundsAbove0)), proposalTxsFetchedPerNode: after.map((s) => s.proposalTxsFetched) };
+    const after = await Promise.all(
+      clients.map(
+        async (c) =>
+          (await c.call<{ round_state: { stats: Record<string, number> } }>("consensus_state")).round_state.stats,
+      ),
+    );
+    const underLoad = {
+      proposalToCommitP50Ms: Math.max(...after.map((s) => s.proposalToCommitP50Ms)),
+      proposalToCommitP99Ms: Math.max(...after.map((s) => s.proposalToCommitP99Ms)),
+      heightsNeedingExtraRounds: Math.max(...after.map((s) => s.roundsAbove0)),
+      proposalTxsFetchedPerNode: after.map((s) => s.proposalTxsFetched),
+    };
     const forks = new Set<string>();
     const hTop = Math.min(...(await Promise.all(clients.map(height))));
     for (const c of clients) forks.add((await c.block(hTop)).block_id.hash);
@@ -146,7 +188,11 @@ async function main() {
           load: { seconds: SECONDS, accounts: ACCOUNTS, targetRate: Number(values.rate) || "max", ...load },
           // finalized tx/s against what this machine allows when every node verifies every tx
           ceiling: { ...ceiling, finalizedFraction: +(load.finalizedPerSec / ceiling.txPerSec).toFixed(3) },
-          perTx: { nodesCpuMs: +cpuMsPerTx.toFixed(3), signatureChecksMs: +verifyMsPerTx.toFixed(3), ratio: +(cpuMsPerTx / verifyMsPerTx).toFixed(2) },
+          perTx: {
+            nodesCpuMs: +cpuMsPerTx.toFixed(3),
+            signatureChecksMs: +verifyMsPerTx.toFixed(3),
+            ratio: +(cpuMsPerTx / verifyMsPerTx).toFixed(2),
+          },
           loadAverage: loadavg().map((x) => +x.toFixed(1)),
           consensusUnderLoad: underLoad,
           mempoolPeak,
@@ -160,7 +206,11 @@ async function main() {
       ),
     );
   } finally {
-    await stopNodes(procs, dir, NODE_FLAGS.some((f) => f.startsWith("--cpu-prof")));
+    await stopNodes(
+      procs,
+      dir,
+      NODE_FLAGS.some((f) => f.startsWith("--cpu-prof")),
+    );
   }
 }
 

@@ -17,7 +17,12 @@ import { ONE } from "../state/denoms.ts";
 import { testGenesisJson, testKey, send, CHAIN_ID } from "../test/fixtures/memChain.ts";
 
 const { values } = parseArgs({
-  options: { accounts: { type: "string", default: "10000" }, txs: { type: "string", default: "20000" }, block: { type: "string", default: "5000" }, "tx-index": { type: "string", default: "on" } },
+  options: {
+    accounts: { type: "string", default: "10000" },
+    txs: { type: "string", default: "20000" },
+    block: { type: "string", default: "5000" },
+    "tx-index": { type: "string", default: "on" },
+  },
 });
 const ACCOUNTS = Number(values.accounts);
 const TXS = Number(values.txs);
@@ -35,7 +40,24 @@ async function main() {
     else initChain(o, { ...g, accounts: g.accounts.slice(i, i + 100_000) });
     const changes = o.changes();
     const u = computeCommitment(db, changes);
-    await db.commitBlock({ height: 0, blockId: new Uint8Array(32), blockBytes: new Uint8Array(), commitBytes: new Uint8Array(), changes, commitment: u, txs: [], resultsBytes: new Uint8Array(), meta: { height: 0, stateRoot: u.root, leafCount: u.leafCount, lastBlockId: new Uint8Array(32), lastBlockTime: 0, genesisHash: new Uint8Array(32) } });
+    await db.commitBlock({
+      height: 0,
+      blockId: new Uint8Array(32),
+      blockBytes: new Uint8Array(),
+      commitBytes: new Uint8Array(),
+      changes,
+      commitment: u,
+      txs: [],
+      resultsBytes: new Uint8Array(),
+      meta: {
+        height: 0,
+        stateRoot: u.root,
+        leafCount: u.leafCount,
+        lastBlockId: new Uint8Array(32),
+        lastBlockTime: 0,
+        genesisHash: new Uint8Array(32),
+      },
+    });
   }
   const genesisMs = performance.now() - t;
 
@@ -75,7 +97,26 @@ async function main() {
     const u = computeCommitment(db, changes);
     rootMs += performance.now() - t0;
     t0 = performance.now();
-    await db.commitBlock({ height, blockId: new Uint8Array(32).fill(height), blockBytes: new Uint8Array(100), commitBytes: new Uint8Array(100), changes, commitment: u, txs: ex.results.map((r, i) => ({ hash: b[i].hash, record: new Uint8Array(40) })), txEvents: values["tx-index"] === "off" ? undefined : ex.results.flatMap((r, i) => txEventKeys(r.events, height, i)), resultsBytes: new Uint8Array(10), meta: { height, stateRoot: u.root, leafCount: u.leafCount, lastBlockId: new Uint8Array(32), lastBlockTime: height * 1000, genesisHash: new Uint8Array(32) } });
+    await db.commitBlock({
+      height,
+      blockId: new Uint8Array(32).fill(height),
+      blockBytes: new Uint8Array(100),
+      commitBytes: new Uint8Array(100),
+      changes,
+      commitment: u,
+      txs: ex.results.map((r, i) => ({ hash: b[i].hash, record: new Uint8Array(40) })),
+      txEvents:
+        values["tx-index"] === "off" ? undefined : ex.results.flatMap((r, i) => txEventKeys(r.events, height, i)),
+      resultsBytes: new Uint8Array(10),
+      meta: {
+        height,
+        stateRoot: u.root,
+        leafCount: u.leafCount,
+        lastBlockId: new Uint8Array(32),
+        lastBlockTime: height * 1000,
+        genesisHash: new Uint8Array(32),
+      },
+    });
     commitMs += performance.now() - t0;
   }
   await db.close();

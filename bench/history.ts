@@ -44,14 +44,20 @@ async function compactedSize(dir: string): Promise<number> {
   const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
   await db.open();
   // classic-level (what `level` is on Node) compacts a key range; the type of `Level` omits it
-  await (db as unknown as { compactRange(a: Uint8Array, b: Uint8Array): Promise<void> }).compactRange(Uint8Array.of(0), new Uint8Array(64).fill(0xff));
+  await (db as unknown as { compactRange(a: Uint8Array, b: Uint8Array): Promise<void> }).compactRange(
+    Uint8Array.of(0),
+    new Uint8Array(64).fill(0xff),
+  );
   await db.close();
   return du(dir);
 }
 
 async function run(name: string, opts: PruningOptions) {
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => testKey(i));
-  const solo = await SoloChain.open(testGenesisJson(ACCOUNTS, 1_000_000n * ONE), { pruning: opts, indexTxEvents: true });
+  const solo = await SoloChain.open(testGenesisJson(ACCOUNTS, 1_000_000n * ONE), {
+    pruning: opts,
+    indexTxEvents: true,
+  });
   const nonces = new Array<bigint>(ACCOUNTS).fill(0n);
   let sender = 0;
   let execMs = 0;

@@ -37,8 +37,15 @@ const N = Number(values.validators);
 const SECONDS = Number(values.seconds);
 const STRATA = fileURLToPath(new URL("../cli/strata.ts", import.meta.url));
 
-const q = (xs: number[], f: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))]! : 0);
-const stats = (xs: number[]) => ({ n: xs.length, mean: xs.length ? +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1) : 0, p50: +q(xs, 0.5).toFixed(1), p99: +q(xs, 0.99).toFixed(1), max: +Math.max(0, ...xs).toFixed(1) });
+const q = (xs: number[], f: number) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))]! : 0;
+const stats = (xs: number[]) => ({
+  n: xs.length,
+  mean: xs.length ? +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1) : 0,
+  p50: +q(xs, 0.5).toFixed(1),
+  p99: +q(xs, 0.99).toFixed(1),
+  max: +Math.max(0, ...xs).toFixed(1),
+});
 
 async function post(url: string, body: string, signal?: AbortSignal): Promise<unknown> {
   const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal });
@@ -49,11 +56,20 @@ async function post(url: string, body: string, signal?: AbortSignal): Promise<un
 async function intervals(url: string, from: number, to: number): Promise<number[]> {
   const times = new Map<number, number>();
   for (let max = to; max >= from; max -= 20) {
-    const r = (await post(url, JSON.stringify({ jsonrpc: "2.0", id: 1, method: "blockchain", params: { minHeight: String(Math.max(from, max - 19)), maxHeight: String(max) } }))) as { result: { block_metas: { header: { height: string; time: string } }[] } };
+    const r = (await post(
+      url,
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "blockchain",
+        params: { minHeight: String(Math.max(from, max - 19)), maxHeight: String(max) },
+      }),
+    )) as { result: { block_metas: { header: { height: string; time: string } }[] } };
     for (const m of r.result.block_metas) times.set(Number(m.header.height), Date.parse(m.header.time));
   }
   const out: number[] = [];
-  for (let h = from + 1; h <= to; h++) if (times.has(h) && times.has(h - 1)) out.push(times.get(h)! - times.get(h - 1)!);
+  for (let h = from + 1; h <= to; h++)
+    if (times.has(h) && times.has(h - 1)) out.push(times.get(h)! - times.get(h - 1)!);
   return out;
 }
 
@@ -81,7 +97,12 @@ function rssMb(pid: number | undefined): number {
 }
 
 /** Measures one phase: block interval, status latency and the node's peak RSS, while `load` (if any) runs. */
-async function phase(url: string, client: StrataClient, pid: number | undefined, load?: (stop: () => boolean, out: Outcomes, signal: AbortSignal) => Promise<void>) {
+async function phase(
+  url: string,
+  client: StrataClient,
+  pid: number | undefined,
+  load?: (stop: () => boolean, out: Outcomes, signal: AbortSignal) => Promise<void>,
+) {
   const h0 = await height(client);
   const end = Date.now() + SECONDS * 1000;
   const stop = () => Date.now() > end;
@@ -108,7 +129,14 @@ async function phase(url: string, client: StrataClient, pid: number | undefined,
   abort.abort();
   await loadDone;
   const h1 = await height(client);
-  return { heights: h1 - h0, blockIntervalMs: stats(await intervals(url, h0, h1)), statusLatencyMs: stats(latency), statusErrors, nodeRssPeakMb: rssPeakMb, hostileOutcomes: load ? outcomes : undefined };
+  return {
+    heights: h1 - h0,
+    blockIntervalMs: stats(await intervals(url, h0, h1)),
+    statusLatencyMs: stats(latency),
+    statusErrors,
+    nodeRssPeakMb: rssPeakMb,
+    hostileOutcomes: load ? outcomes : undefined,
+  };
 }
 
 /** `clients` loops, each POSTing a batch of `batch` tx_search scans and sending the next when answered. */
@@ -116,10 +144,19 @@ function hostile(url: string, senders: string[]) {
   const queries = ["tm.event='Tx'", "transfer.amount>0", "tx.height>1", ...senders.map((s) => `message.sender='${s}'`)];
   return async (stop: () => boolean, out: Outcomes, signal: AbortSignal) => {
     const loop = async (c: number) => {
-      const body = JSON.stringify(Array.from({ length: Number(values.batch) }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "tx_search", params: { query: queries[(c + i) % queries.length], per_page: "100" } })));
+      const body = JSON.stringify(
+        Array.from({ length: Number(values.batch) }, (_, i) => ({
+          jsonrpc: "2.0",
+          id: i,
+          method: "tx_search",
+          params: { query: queries[(c + i) % queries.length], per_page: "100" },
+        })),
+      );
       while (!stop()) {
         try {
-          const r = (await post(url, body, signal)) as { result?: unknown; error?: { data?: { name?: string } } }[] | { error?: { data?: { name?: string } } };
+          const r = (await post(url, body, signal)) as
+            | { result?: unknown; error?: { data?: { name?: string } } }[]
+            | { error?: { data?: { name?: string } } };
           for (const x of Array.isArray(r) ? r : [r]) {
             const k = "result" in x ? "ok" : (x.error?.data?.name ?? "error");
             out[k] = (out[k] ?? 0) + 1;
@@ -138,7 +175,11 @@ async function main() {
   const ceiling = ed25519Ceiling();
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-hostile-"));
   const keys = Array.from({ length: Number(values.accounts) }, (_, i) => testKey(i));
-  const { homes, rpc } = await createDevnet(dir, N, { basePort: Number(values["base-port"]), timeoutCommitMs: Number(values["timeout-commit"]), extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
+  const { homes, rpc } = await createDevnet(dir, N, {
+    basePort: Number(values["base-port"]),
+    timeoutCommitMs: Number(values["timeout-commit"]),
+    extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })),
+  });
   for (const h of homes) {
     const p = homePaths(h).config;
     const c = JSON.parse(readFileSync(p, "utf8"));
@@ -147,14 +188,35 @@ async function main() {
     writeFileSync(p, JSON.stringify(c));
   }
   // --node-log <file>: the first node's stderr, to see why a node died under the load
-  const procs: ChildProcess[] = homes.map((home, i) => spawn(process.execPath, [STRATA, "start", "--home", home, "--log-level", "warn"], { stdio: ["ignore", "ignore", i === 0 && values["node-log"] ? openSync(values["node-log"], "w") : "ignore"] }));
+  const procs: ChildProcess[] = homes.map((home, i) =>
+    spawn(process.execPath, [STRATA, "start", "--home", home, "--log-level", "warn"], {
+      stdio: ["ignore", "ignore", i === 0 && values["node-log"] ? openSync(values["node-log"], "w") : "ignore"],
+    }),
+  );
   const url = rpc[0]!;
   const client = new StrataClient(url);
   try {
     await waitForFirstBlock(client);
-    const fill = await runLoad({ rpcUrls: rpc, wsUrl: url.replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: 30, rate: 0, maxSeconds: Number(values.fill), batch: 100 });
+    const fill = await runLoad({
+      rpcUrls: rpc,
+      wsUrl: url.replace("http", "ws"),
+      chainId: "strata-devnet",
+      keys,
+      txsPerAccount: 30,
+      rate: 0,
+      maxSeconds: Number(values.fill),
+      batch: 100,
+    });
     const unloaded = await phase(url, client, procs[0]!.pid);
-    const loaded = await phase(url, client, procs[0]!.pid, hostile(url, keys.slice(0, 5).map((k) => k.bech32)));
+    const loaded = await phase(
+      url,
+      client,
+      procs[0]!.pid,
+      hostile(
+        url,
+        keys.slice(0, 5).map((k) => k.bech32),
+      ),
+    );
     console.log(
       JSON.stringify(
         {
@@ -162,7 +224,12 @@ async function main() {
           validators: N,
           timeoutCommitMs: Number(values["timeout-commit"]),
           chain: { height: await height(client), txsCommitted: fill.finalized },
-          hostileLoad: { clients: Number(values.clients), batch: Number(values.batch), method: "tx_search", seconds: SECONDS },
+          hostileLoad: {
+            clients: Number(values.clients),
+            batch: Number(values.batch),
+            method: "tx_search",
+            seconds: SECONDS,
+          },
           unloaded,
           loaded,
           blockIntervalLoadedOverUnloaded: +(loaded.blockIntervalMs.mean / unloaded.blockIntervalMs.mean).toFixed(3),

@@ -53,7 +53,8 @@ const STRATA = fileURLToPath(new URL("../cli/strata.ts", import.meta.url));
 const BASE_PORT = 17656;
 const METRICS_PORT = BASE_PORT + 4;
 
-const quantile = (xs: number[], f: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] : 0);
+const quantile = (xs: number[], f: number) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] : 0;
 
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${METRICS_PORT}/metrics`)).text();
@@ -73,12 +74,36 @@ async function writerCeiling(url: string, blocks: number, txs: number) {
     log: "",
     gasUsed: "32140",
     events: [
-      { type: "tx", attributes: [{ key: "fee", value: "100000000000000stra" }, { key: "fee_payer", value: addr(i) }, { key: "nonce", value: String(i) }] },
-      { type: "message", attributes: [{ key: "action", value: "bank/send" }, { key: "sender", value: addr(i) }, { key: "module", value: "bank" }] },
-      { type: "transfer", attributes: [{ key: "sender", value: addr(i) }, { key: "recipient", value: addr(i + 1) }, { key: "amount", value: "1stra" }] },
+      {
+        type: "tx",
+        attributes: [
+          { key: "fee", value: "100000000000000stra" },
+          { key: "fee_payer", value: addr(i) },
+          { key: "nonce", value: String(i) },
+        ],
+      },
+      {
+        type: "message",
+        attributes: [
+          { key: "action", value: "bank/send" },
+          { key: "sender", value: addr(i) },
+          { key: "module", value: "bank" },
+        ],
+      },
+      {
+        type: "transfer",
+        attributes: [
+          { key: "sender", value: addr(i) },
+          { key: "recipient", value: addr(i + 1) },
+          { key: "amount", value: "1stra" },
+        ],
+      },
     ],
   }));
-  const block = { header: { time: Date.now(), proposer: new Uint8Array(20) }, txs: results.map(() => new Uint8Array(200)) } as unknown as BlockValue;
+  const block = {
+    header: { time: Date.now(), proposer: new Uint8Array(20) },
+    txs: results.map(() => new Uint8Array(200)),
+  } as unknown as BlockValue;
   let rows = 0;
   const perBlockMs: number[] = [];
   // main-thread work per block before the writes (what indexing costs the node's event loop)
@@ -94,7 +119,16 @@ async function writerCeiling(url: string, blocks: number, txs: number) {
   }
   const seconds = (performance.now() - t0) / 1000;
   await db.end();
-  return { blocks, txsPerBlock: txs, rowsPerBlock: rows / blocks, rowsPerSec: Math.round(rows / seconds), txsPerSec: Math.round((blocks * txs) / seconds), blockMsP50: +quantile(perBlockMs, 0.5).toFixed(1), blockMsMax: +Math.max(...perBlockMs).toFixed(1), rowsBuildMsP50: +quantile(buildMs, 0.5).toFixed(1) };
+  return {
+    blocks,
+    txsPerBlock: txs,
+    rowsPerBlock: rows / blocks,
+    rowsPerSec: Math.round(rows / seconds),
+    txsPerSec: Math.round((blocks * txs) / seconds),
+    blockMsP50: +quantile(perBlockMs, 0.5).toFixed(1),
+    blockMsMax: +Math.max(...perBlockMs).toFixed(1),
+    rowsBuildMsP50: +quantile(buildMs, 0.5).toFixed(1),
+  };
 }
 
 async function main() {
@@ -104,7 +138,10 @@ async function main() {
   console.error("writer ceiling", JSON.stringify(writer));
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-indexer-"));
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => testKey(i));
-  const { homes, rpc } = await createDevnet(dir, N, { basePort: BASE_PORT, extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) });
+  const { homes, rpc } = await createDevnet(dir, N, {
+    basePort: BASE_PORT,
+    extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })),
+  });
   homes.forEach((h, i) => {
     const p = homePaths(h).config;
     const c = JSON.parse(readFileSync(p, "utf8"));
@@ -113,7 +150,8 @@ async function main() {
     if (i === 0) c.indexer = { kind: "psql", psql: { url } };
     writeFileSync(p, JSON.stringify(c));
   });
-  const startNode = (home: string): ChildProcess => spawn(process.execPath, [STRATA, "start", "--home", home, "--log-level", "warn"], { stdio: "ignore" });
+  const startNode = (home: string): ChildProcess =>
+    spawn(process.execPath, [STRATA, "start", "--home", home, "--log-level", "warn"], { stdio: "ignore" });
   const procs = homes.map(startNode);
   const clients = rpc.map((u) => new StrataClient(u));
   const db = new pg.Client({ connectionString: url });
@@ -122,9 +160,14 @@ async function main() {
     const deadline = Date.now() + 120_000;
     for (;;) {
       try {
-        if (Number((await clients[0].status()).sync_info.latest_block_height) >= 1 && (await metric("strata_indexer_up")) === 1) break;
+        if (
+          Number((await clients[0].status()).sync_info.latest_block_height) >= 1 &&
+          (await metric("strata_indexer_up")) === 1
+        )
+          break;
       } catch {}
-      if (Date.now() > deadline) throw new Error(`node0 did not commit a block with its indexer up within 120 s (ports ${BASE_PORT}+ taken?)`);
+      if (Date.now() > deadline)
+        throw new Error(`node0 did not commit a block with its indexer up within 120 s (ports ${BASE_PORT}+ taken?)`);
       await new Promise((r) => setTimeout(r, 200));
     }
     await db.connect();
@@ -142,7 +185,16 @@ async function main() {
     const rows0 = await metric("strata_indexer_rows_total");
     const write0 = await metric("strata_indexer_write_seconds_total");
     const t0 = Date.now();
-    const load = await runLoad({ rpcUrls: rpc, wsUrl: rpc[0].replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: Math.max(1, Math.ceil((SECONDS * RATE) / ACCOUNTS)), rate: RATE, maxSeconds: SECONDS, batch: 100 });
+    const load = await runLoad({
+      rpcUrls: rpc,
+      wsUrl: rpc[0].replace("http", "ws"),
+      chainId: "strata-devnet",
+      keys,
+      txsPerAccount: Math.max(1, Math.ceil((SECONDS * RATE) / ACCOUNTS)),
+      rate: RATE,
+      maxSeconds: SECONDS,
+      batch: 100,
+    });
     const wall = (Date.now() - t0) / 1000;
     sampling = false;
     await sampler;
@@ -152,7 +204,16 @@ async function main() {
     // an outage under load: PostgreSQL stopped for OUTAGE seconds, then the catch-up
     let outage: Record<string, unknown> = { skipped: "--outage 0 or --url given" };
     if (server && OUTAGE > 0) {
-      const loadAgain = runLoad({ rpcUrls: rpc, wsUrl: rpc[0].replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: Math.max(1, Math.ceil(((OUTAGE + 20) * RATE) / ACCOUNTS)), rate: RATE, maxSeconds: OUTAGE + 20, batch: 100 });
+      const loadAgain = runLoad({
+        rpcUrls: rpc,
+        wsUrl: rpc[0].replace("http", "ws"),
+        chainId: "strata-devnet",
+        keys,
+        txsPerAccount: Math.max(1, Math.ceil(((OUTAGE + 20) * RATE) / ACCOUNTS)),
+        rate: RATE,
+        maxSeconds: OUTAGE + 20,
+        batch: 100,
+      });
       await new Promise((r) => setTimeout(r, 2000));
       await db.end();
       await server.stop();
@@ -161,10 +222,17 @@ async function main() {
       const rowsBefore = await metric("strata_indexer_rows_total");
       await server.start();
       const tBack = Date.now();
-      while ((await metric("strata_indexer_lag_blocks")) > 2 && Date.now() - tBack < 120_000) await new Promise((r) => setTimeout(r, 100));
+      while ((await metric("strata_indexer_lag_blocks")) > 2 && Date.now() - tBack < 120_000)
+        await new Promise((r) => setTimeout(r, 100));
       const catchUpSeconds = (Date.now() - tBack) / 1000;
       const l2 = await loadAgain;
-      outage = { seconds: OUTAGE, lagBlocksWhenBack: lagAtRestart, secondsToWithin2Blocks: catchUpSeconds, rowsWrittenCatchingUp: (await metric("strata_indexer_rows_total")) - rowsBefore, finalizedPerSecMeanwhile: l2.finalizedPerSec };
+      outage = {
+        seconds: OUTAGE,
+        lagBlocksWhenBack: lagAtRestart,
+        secondsToWithin2Blocks: catchUpSeconds,
+        rowsWrittenCatchingUp: (await metric("strata_indexer_rows_total")) - rowsBefore,
+        finalizedPerSecMeanwhile: l2.finalizedPerSec,
+      };
     }
     console.log(
       JSON.stringify(
@@ -174,7 +242,18 @@ async function main() {
           loadAverage1m: loadavg()[0],
           writer,
           indexingNode: "node0 (largest validator)",
-          load: { seconds: SECONDS, targetRate: RATE, finalizedPerSec: load.finalizedPerSec, finalized: load.finalized, lost: load.lost, blocks: load.blocks, blockIntervalMs: load.blockIntervalMs, maxTxsPerBlock: load.maxTxsPerBlock, latencyP50Ms: load.latencyP50Ms, latencyP99Ms: load.latencyP99Ms },
+          load: {
+            seconds: SECONDS,
+            targetRate: RATE,
+            finalizedPerSec: load.finalizedPerSec,
+            finalized: load.finalized,
+            lost: load.lost,
+            blocks: load.blocks,
+            blockIntervalMs: load.blockIntervalMs,
+            maxTxsPerBlock: load.maxTxsPerBlock,
+            latencyP50Ms: load.latencyP50Ms,
+            latencyP99Ms: load.latencyP99Ms,
+          },
           indexer: {
             rows,
             rowsPerSec: Math.round(rows / wall),
@@ -182,7 +261,12 @@ async function main() {
             // what the writer sustains while busy: rows per second of PostgreSQL transaction time
             rowsPerWriteSec: Math.round(rows / writeSeconds),
             writeBusyFraction: +(writeSeconds / wall).toFixed(3),
-            lagBlocks: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: Math.max(...lags), samples: lags.length },
+            lagBlocks: {
+              p50: quantile(lags, 0.5),
+              p99: quantile(lags, 0.99),
+              max: Math.max(...lags),
+              samples: lags.length,
+            },
           },
           outage,
         },

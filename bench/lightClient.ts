@@ -12,15 +12,25 @@ import { proveTx, verifyTxProof } from "../consensus/txProof.ts";
 import { txsHashOf } from "../consensus/blockHashes.ts";
 import { computeCommitment, MemoryCommitment, proveKey, verifyProof } from "../state/store/commitment.ts";
 
-const { values } = parseArgs({ options: { blocks: { type: "string", default: "1000" }, validators: { type: "string", default: "4,100" } } });
+const { values } = parseArgs({
+  options: { blocks: { type: "string", default: "1000" }, validators: { type: "string", default: "4,100" } },
+});
 const N = Number(values.blocks);
 const sizes = values.validators.split(",").map(Number);
 
-const setOf = (base: number, n: number): Member[] => Array.from({ length: n }, (_, i) => ({ key: testKey(base + i), power: 10 + (i % 7) }));
+const setOf = (base: number, n: number): Member[] =>
+  Array.from({ length: n }, (_, i) => ({ key: testKey(base + i), power: 10 + (i % 7) }));
 
-async function timeTo(chain: ReturnType<typeof buildLightChain>, mode: "sequential" | "skipping"): Promise<{ ms: number; fetched: number }> {
+async function timeTo(
+  chain: ReturnType<typeof buildLightChain>,
+  mode: "sequential" | "skipping",
+): Promise<{ ms: number; fetched: number }> {
   const p = serve(chain);
-  const lc = await LightClient.create(p, { height: 1, hash: chain[0].hash, trustingPeriodMs: 30 * 86_400_000 }, { chainId: LIGHT_CHAIN, mode, now: () => T0 + (N + 10) * 1000 });
+  const lc = await LightClient.create(
+    p,
+    { height: 1, hash: chain[0].hash, trustingPeriodMs: 30 * 86_400_000 },
+    { chainId: LIGHT_CHAIN, mode, now: () => T0 + (N + 10) * 1000 },
+  );
   const t0 = performance.now();
   await lc.verifyHeight(chain.length);
   return { ms: performance.now() - t0, fetched: p.fetched.length - 1 };
@@ -45,13 +55,19 @@ async function main() {
   }
   // proofs: a state of 100,000 keys and a block of 5,000 txs
   const mem = new MemoryCommitment();
-  const kv = Array.from({ length: 100_000 }, (_, i) => ({ key: Uint8Array.of(1, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff), value: Uint8Array.of(i & 0xff, 1, 2, 3) }));
+  const kv = Array.from({ length: 100_000 }, (_, i) => ({
+    key: Uint8Array.of(1, (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff),
+    value: Uint8Array.of(i & 0xff, 1, 2, 3),
+  }));
   const u = computeCommitment(mem, kv);
   mem.apply(u);
   const proof = proveKey(mem, kv[777].key)!;
   let t0 = performance.now();
   for (let i = 0; i < 1000; i++) verifyProof(u.root, kv[777].key, kv[777].value, proof);
-  out.store_proof = { verifies_per_s: Math.round(1000 / ((performance.now() - t0) / 1000)), bytes: 32 * proof.siblings.length + 16 };
+  out.store_proof = {
+    verifies_per_s: Math.round(1000 / ((performance.now() - t0) / 1000)),
+    bytes: 32 * proof.siblings.length + 16,
+  };
   const txs = Array.from({ length: 5000 }, (_, i) => Uint8Array.from({ length: 200 }, (_, j) => (i + j) & 0xff));
   const root = txsHashOf(txs);
   t0 = performance.now();
@@ -59,7 +75,11 @@ async function main() {
   const proveMs = performance.now() - t0;
   t0 = performance.now();
   for (let i = 0; i < 1000; i++) verifyTxProof(root, txs[4321], tp);
-  out.tx_proof = { prove_ms_5000_txs: Math.round(proveMs * 10) / 10, verifies_per_s: Math.round(1000 / ((performance.now() - t0) / 1000)), bytes: 32 * tp.aunts.length + 32 + 16 };
+  out.tx_proof = {
+    prove_ms_5000_txs: Math.round(proveMs * 10) / 10,
+    verifies_per_s: Math.round(1000 / ((performance.now() - t0) / 1000)),
+    bytes: 32 * tp.aunts.length + 32 + 16,
+  };
   console.log(JSON.stringify(out, null, 2));
 }
 

@@ -47,17 +47,24 @@ export type LoadResult = {
 
 type BlockJson = { header: { time: string; height: string }; data: { txs: string[] | null } };
 
-const q = (xs: number[], f: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] : 0);
+const q = (xs: number[], f: number) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] : 0;
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  for (const u of [...o.rpcUrls, o.wsUrl]) if (!/^(http|ws):\/\/127\.0\.0\.1:/.test(u)) throw new Error(`load targets 127.0.0.1 only, got ${u}`);
+  for (const u of [...o.rpcUrls, o.wsUrl])
+    if (!/^(http|ws):\/\/127\.0\.0\.1:/.test(u)) throw new Error(`load targets 127.0.0.1 only, got ${u}`);
   // 1. pre-sign: account i sends 1 base unit to account i+1, nonces 0..k-1, interleaved by nonce
   const t0 = performance.now();
   const txs: { b64: string; hash: string; account: number }[] = [];
   for (let n = 0; n < o.txsPerAccount; n++) {
     for (let i = 0; i < o.keys.length; i++) {
       const to = o.keys[(i + 1) % o.keys.length].address;
-      const t = signTx(o.keys[i].seed, { chainId: o.chainId, nonce: BigInt(n), fee: 100_000n * 1_000_000_000n, msgs: [{ type: "bank/send", value: { to, denom: "stra", amount: 1n } }] });
+      const t = signTx(o.keys[i].seed, {
+        chainId: o.chainId,
+        nonce: BigInt(n),
+        fee: 100_000n * 1_000_000_000n,
+        msgs: [{ type: "bank/send", value: { to, denom: "stra", amount: 1n } }],
+      });
       txs.push({ b64: Buffer.from(t.bytes).toString("base64"), hash: t.hash, account: i });
     }
   }
@@ -65,9 +72,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
 
   // 2. follow blocks
   const call = (url: string, method: string, params: Record<string, unknown>) =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) })
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    })
       .then((x) => x.json())
-      .catch(() => ({})) as Promise<{ result?: { n_txs?: string; sync_info?: { latest_block_height?: string }; block?: BlockJson }; error?: { message?: string; data?: { name?: string } } }>;
+      .catch(() => ({})) as Promise<{
+      result?: { n_txs?: string; sync_info?: { latest_block_height?: string }; block?: BlockJson };
+      error?: { message?: string; data?: { name?: string } };
+    }>;
   const submittedAt = new Map<string, number>();
   const latencies: number[] = [];
   const blockTimes: number[] = [];
@@ -136,7 +150,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         const u = o.rpcUrls[rr++ % o.rpcUrls.length];
         if ((pausedUntil.get(u) ?? 0) <= now) return u;
       }
-      await new Promise((r) => setTimeout(r, Math.max(1, Math.min(...o.rpcUrls.map((u) => pausedUntil.get(u) ?? 0)) - now)));
+      await new Promise((r) =>
+        setTimeout(r, Math.max(1, Math.min(...o.rpcUrls.map((u) => pausedUntil.get(u) ?? 0)) - now)),
+      );
     }
   };
   /** refused txs whose retry hint has passed: resubmitted before anything new */
@@ -170,12 +186,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     // Retry-After for the whole client, not just for the refused tx): sending it more meanwhile
     // only makes it decode and refuse more, on CPU the nodes share
     const url = await nextUrl();
-    const body = JSON.stringify(slice.map((t, i) => ({ jsonrpc: "2.0", id: i, method: "broadcast_tx_sync", params: { tx: t.b64 } })));
+    const body = JSON.stringify(
+      slice.map((t, i) => ({ jsonrpc: "2.0", id: i, method: "broadcast_tx_sync", params: { tx: t.b64 } })),
+    );
     const sentAt = Date.now();
     for (const t of slice) submittedAt.set(t.hash, sentAt);
     submitted += slice.length;
     const p = fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body })
-      .then((r) => r.json() as Promise<{ id: number; result?: { code: number; log: string; retry_after_ms?: number } }[]>)
+      .then(
+        (r) => r.json() as Promise<{ id: number; result?: { code: number; log: string; retry_after_ms?: number } }[]>,
+      )
       .then((rs) => {
         for (const r of rs) {
           const t = slice[r.id];
@@ -222,7 +242,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const top = Number((await call(followUrl, "status", {})).result?.sync_info?.latest_block_height ?? 0);
   const lagAtEnd = Math.max(0, top - seenHeight);
   const catchUpUntil = Date.now() + 60_000;
-  while (submittedAt.size > 0 && seenHeight < top && Date.now() < catchUpUntil) await new Promise((r) => setTimeout(r, 100));
+  while (submittedAt.size > 0 && seenHeight < top && Date.now() < catchUpUntil)
+    await new Promise((r) => setTimeout(r, 100));
   following = false;
   await follower;
   // what became of the txs not seen final: ask a node for a sample (included after all, expired
@@ -231,10 +252,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   for (const hash of [...submittedAt.keys()].slice(0, 200)) {
     const rs = await Promise.all(o.rpcUrls.map((u) => call(u, "tx", { hash })));
     const expired = rs.find((r) => r.error?.data?.name === "TxExpired");
-    const k = rs.some((r) => r.result) ? "included" : expired ? `expired ${/\((\w+)\)/.exec(expired.error?.message ?? "")?.[1] ?? ""}`.trim() : "not included, not expired (pending)";
+    const k = rs.some((r) => r.result)
+      ? "included"
+      : expired
+        ? `expired ${/\((\w+)\)/.exec(expired.error?.message ?? "")?.[1] ?? ""}`.trim()
+        : "not included, not expired (pending)";
     notFinal[k] = (notFinal[k] ?? 0) + 1;
   }
-  const pendingPerNode = await Promise.all(o.rpcUrls.map(async (u) => Number((await call(u, "num_unconfirmed_txs", {})).result?.n_txs ?? -1)));
+  const pendingPerNode = await Promise.all(
+    o.rpcUrls.map(async (u) => Number((await call(u, "num_unconfirmed_txs", {})).result?.n_txs ?? -1)),
+  );
   const intervals = blockTimes.slice(1).map((t, i) => t - blockTimes[i]);
   return {
     presigned: txs.length,

@@ -19,7 +19,14 @@ import { addressFromPubkey } from "../state/crypto/address.ts";
 import { testGenesisJson, testKey, send } from "../test/fixtures/memChain.ts";
 import { ed25519Ceiling } from "./ceiling.ts";
 
-const { values } = parseArgs({ options: { accounts: { type: "string", default: "3000" }, blocks: { type: "string", default: "6" }, "block-txs": { type: "string", default: "3000" }, backlog: { type: "string", default: "3" } } });
+const { values } = parseArgs({
+  options: {
+    accounts: { type: "string", default: "3000" },
+    blocks: { type: "string", default: "6" },
+    "block-txs": { type: "string", default: "3000" },
+    backlog: { type: "string", default: "3" },
+  },
+});
 const ACCOUNTS = Number(values.accounts);
 const BLOCKS = Number(values.blocks);
 const PER_BLOCK = Number(values["block-txs"]);
@@ -44,7 +51,10 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-pipeline-"));
   const g = testGenesisJson(ACCOUNTS, 1_000n * ONE);
   // txs as big as a block can take by gas, and the proposer's own key as the one validator
-  const chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), { mempool: { ...DEFAULT_MEMPOOL, maxPendingBlocks: 0 }, mempoolLogPath: join(dir, "mempool.log") });
+  const chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), {
+    mempool: { ...DEFAULT_MEMPOOL, maxPendingBlocks: 0 },
+    mempoolLogPath: join(dir, "mempool.log"),
+  });
   const proposer = addressFromPubkey(testKey(10_000).pubkey);
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => testKey(i));
   const nonces = new Array<bigint>(ACCOUNTS).fill(0n);
@@ -56,8 +66,15 @@ async function main() {
     });
   const decodeBatch = (data: Uint8Array) => {
     // the code of the day: one decode shared with the mempool, or a verdict and a second decode
-    const m = batchValidity as { decodeTxBatch?: (d: Uint8Array, c: string) => unknown[] | undefined; txBatchVerdict: (d: Uint8Array, c: string) => string };
-    return m.decodeTxBatch ? m.decodeTxBatch(data, chain.chainId) : m.txBatchVerdict(data, chain.chainId) === "accept" ? TxBatchMsg.deserialize(data).txs : undefined;
+    const m = batchValidity as {
+      decodeTxBatch?: (d: Uint8Array, c: string) => unknown[] | undefined;
+      txBatchVerdict: (d: Uint8Array, c: string) => string;
+    };
+    return m.decodeTxBatch
+      ? m.decodeTxBatch(data, chain.chainId)
+      : m.txBatchVerdict(data, chain.chainId) === "accept"
+        ? TxBatchMsg.deserialize(data).txs
+        : undefined;
   };
   const ms = { rpcAdmission: 0, gossipAdmission: 0, propose: 0, commit: 0 };
   let txs = 0;
@@ -85,7 +102,19 @@ async function main() {
         p = chain.propose(proposer);
       });
       txs += p.block.txs.length;
-      const commit = { height: p.block.header.height, round: 0, blockId: p.blockId, signatures: [{ flag: BlockIdFlag.Commit, validator: proposer, timestamp: p.block.header.time + 1, signature: new Uint8Array(64) }] };
+      const commit = {
+        height: p.block.header.height,
+        round: 0,
+        blockId: p.blockId,
+        signatures: [
+          {
+            flag: BlockIdFlag.Commit,
+            validator: proposer,
+            timestamp: p.block.header.time + 1,
+            signature: new Uint8Array(64),
+          },
+        ],
+      };
       ms.commit += await cpuMsAsync(() => chain.commit(p, commit));
     }
   } finally {
@@ -95,7 +124,9 @@ async function main() {
   const per = (x: number, n = txs) => +((x * 1000) / n).toFixed(1);
   const verifyUs = 1e6 / verifyRate.nodeCryptoPerCpuSecond;
   // admission per tx admitted (the same number as committed, give or take the backlog), blocks per tx committed
-  const totalUs = +(per(ms.rpcAdmission + ms.gossipAdmission, admitted.rpc + admitted.gossip) + per(ms.propose + ms.commit)).toFixed(1);
+  const totalUs = +(
+    per(ms.rpcAdmission + ms.gossipAdmission, admitted.rpc + admitted.gossip) + per(ms.propose + ms.commit)
+  ).toFixed(1);
   console.log(
     JSON.stringify(
       {
@@ -103,7 +134,13 @@ async function main() {
         accounts: ACCOUNTS,
         backlogBlocks: BACKLOG,
         txsCommitted: txs,
-        cpuUsPerTx: { rpcAdmission: per(ms.rpcAdmission, admitted.rpc), gossipAdmission: per(ms.gossipAdmission, admitted.gossip), propose: per(ms.propose), commit: per(ms.commit), total: totalUs },
+        cpuUsPerTx: {
+          rpcAdmission: per(ms.rpcAdmission, admitted.rpc),
+          gossipAdmission: per(ms.gossipAdmission, admitted.gossip),
+          propose: per(ms.propose),
+          commit: per(ms.commit),
+          total: totalUs,
+        },
         ed25519VerifyCpuUs: +verifyUs.toFixed(1),
         // what a tx costs this node beyond its one signature check, in signature checks
         beyondSignatureInVerifies: +((totalUs - verifyUs) / verifyUs).toFixed(2),

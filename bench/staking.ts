@@ -8,7 +8,9 @@ import { decodeTx } from "../state/tx/decodeTx.ts";
 import { ONE } from "../state/denoms.ts";
 import type { AnyMsg } from "../client/tx.ts";
 
-const { values } = parseArgs({ options: { delegators: { type: "string", default: "10000" }, txs: { type: "string", default: "3000" } } });
+const { values } = parseArgs({
+  options: { delegators: { type: "string", default: "10000" }, txs: { type: "string", default: "3000" } },
+});
 const D = Number(values.delegators);
 const TXS = Number(values.txs);
 const v0 = testKey(10_000);
@@ -16,7 +18,9 @@ const v0 = testKey(10_000);
 function chainWith(delegators: number) {
   const c = new MemChain(testGenesisJson(delegators, 1000n * ONE));
   // everyone delegates, in blocks of 5000 txs
-  const all = Array.from({ length: delegators }, (_, i) => tx(testKey(i), [{ type: "staking/delegate", value: { validator: v0.address, amount: 10n * ONE } }], 0n));
+  const all = Array.from({ length: delegators }, (_, i) =>
+    tx(testKey(i), [{ type: "staking/delegate", value: { validator: v0.address, amount: 10n * ONE } }], 0n),
+  );
   for (let i = 0; i < all.length; i += 5000) c.block(all.slice(i, i + 5000), false);
   return c;
 }

@@ -11,7 +11,9 @@ export async function stopNodes(procs: readonly ChildProcess[], dir: string, nod
 }
 
 /** Waits until the node behind `client` has committed its first block. */
-export async function waitForFirstBlock(client: { status(): Promise<{ sync_info: { latest_block_height: string } }> }): Promise<void> {
+export async function waitForFirstBlock(client: {
+  status(): Promise<{ sync_info: { latest_block_height: string } }>;
+}): Promise<void> {
   for (;;) {
     try {
       if (Number((await client.status()).sync_info.latest_block_height) >= 1) return;

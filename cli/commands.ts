@@ -15,16 +15,33 @@ export type CommandModule = {
 export const COMMAND_MODULES: readonly CommandModule[] = [
   { commands: { keys: "manage keys in <home>/keys" }, load: async () => (await import("./keys.ts")).registerKeys },
   {
-    commands: { init: "create a node home: config.json, validator key, and a genesis (a new single-validator chain, or --genesis to join a network)" },
+    commands: {
+      init: "create a node home: config.json, validator key, and a genesis (a new single-validator chain, or --genesis to join a network)",
+    },
     load: async () => (await import("./init.ts")).registerInit,
   },
-  { commands: { start: "run a node from its home directory" }, load: async () => (await import("./start.ts")).registerStart },
-  { commands: { tx: "sign and submit a transaction" }, load: async () => (await import("./tx.ts")).registerTx },
-  { commands: { query: "read chain state over RPC", status: "node and chain status" }, aliases: { q: "query" }, load: async () => (await import("./query.ts")).registerQuery },
-  { commands: { validator: "operate your validator: status, unjail" }, load: async () => (await import("./validator.ts")).registerValidator },
-  { commands: { devnet: "create and run a local devnet: N validators as separate processes on 127.0.0.1" }, load: async () => (await import("./devnet.ts")).registerDevnet },
   {
-    commands: { export: "write the state at the latest committed height as a genesis.json for a new chain (stop the node first)" },
+    commands: { start: "run a node from its home directory" },
+    load: async () => (await import("./start.ts")).registerStart,
+  },
+  { commands: { tx: "sign and submit a transaction" }, load: async () => (await import("./tx.ts")).registerTx },
+  {
+    commands: { query: "read chain state over RPC", status: "node and chain status" },
+    aliases: { q: "query" },
+    load: async () => (await import("./query.ts")).registerQuery,
+  },
+  {
+    commands: { validator: "operate your validator: status, unjail" },
+    load: async () => (await import("./validator.ts")).registerValidator,
+  },
+  {
+    commands: { devnet: "create and run a local devnet: N validators as separate processes on 127.0.0.1" },
+    load: async () => (await import("./devnet.ts")).registerDevnet,
+  },
+  {
+    commands: {
+      export: "write the state at the latest committed height as a genesis.json for a new chain (stop the node first)",
+    },
     load: async () => (await import("./export.ts")).registerExport,
   },
 ];

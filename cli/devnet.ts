@@ -40,10 +40,24 @@ export function devnetPowers(n: number): number[] {
   return Array.from({ length: n }, (_, i) => Math.round(((n - i) / total) * 100_000));
 }
 
-export type DevnetOptions = { withdrawalDelayMs?: number; slashing?: Record<string, string>; unbondingTimeMs?: number; timeoutCommitMs?: number; basePort?: number; extraAccounts?: { address: string; stra: bigint }[]; chainId?: string; blockMaxTxs?: number; evidence?: Record<string, string> };
+export type DevnetOptions = {
+  withdrawalDelayMs?: number;
+  slashing?: Record<string, string>;
+  unbondingTimeMs?: number;
+  timeoutCommitMs?: number;
+  basePort?: number;
+  extraAccounts?: { address: string; stra: bigint }[];
+  chainId?: string;
+  blockMaxTxs?: number;
+  evidence?: Record<string, string>;
+};
 
 /** Creates N validator homes sharing one genesis, each bootstrapping to all the others. */
-export async function createDevnet(dir: string, n: number, opts: DevnetOptions = {}): Promise<{ homes: string[]; rpc: string[] }> {
+export async function createDevnet(
+  dir: string,
+  n: number,
+  opts: DevnetOptions = {},
+): Promise<{ homes: string[]; rpc: string[] }> {
   const base = opts.basePort;
   mkdirSync(dir, { recursive: true });
   const keys = join(dir, "keys");
@@ -87,7 +101,10 @@ export async function createDevnet(dir: string, n: number, opts: DevnetOptions =
     accounts: [
       ...[alice, bob].map((k) => ({ address: k.address, balances: { stra: fund } })),
       // each validator's operator account (its consensus key) gets fees for unjail and withdrawals
-      ...validators.map((v) => ({ address: encodeAddress(addressFromPubkey(new Uint8Array(Buffer.from(v.pubkey, "hex")))), balances: { stra: (1000n * ONE).toString() } })),
+      ...validators.map((v) => ({
+        address: encodeAddress(addressFromPubkey(new Uint8Array(Buffer.from(v.pubkey, "hex")))),
+        balances: { stra: (1000n * ONE).toString() },
+      })),
       ...(opts.extraAccounts ?? []).map((a) => ({ address: a.address, balances: { stra: a.stra.toString() } })),
     ],
     validators,
@@ -99,10 +116,21 @@ export async function createDevnet(dir: string, n: number, opts: DevnetOptions =
       slashing: { downtimeJailMs: "60000", ...(opts.slashing ?? {}) },
       // one restaking service served by every genesis validator, and a ststra/stra pool with liquidity
       strategies: [
-        { id: "avs-oracle", kind: "service", rewardRate: (ONE / 20n).toString(), slashFraction: (ONE / 10n).toString(), downtimeSlashFraction: (ONE / 100n).toString(), rewardPool: (10_000n * ONE).toString(), optInGenesisValidators: true },
+        {
+          id: "avs-oracle",
+          kind: "service",
+          rewardRate: (ONE / 20n).toString(),
+          slashFraction: (ONE / 10n).toString(),
+          downtimeSlashFraction: (ONE / 100n).toString(),
+          rewardPool: (10_000n * ONE).toString(),
+          optInGenesisValidators: true,
+        },
         { id: "pool-ststra", kind: "pool", liquidityStra: (10_000n * ONE).toString() },
       ],
-      lrt: { weights: [{ strategy: "avs-oracle", weight: ONE.toString() }], withdrawalDelayMs: String(opts.withdrawalDelayMs ?? 60_000) },
+      lrt: {
+        weights: [{ strategy: "avs-oracle", weight: ONE.toString() }],
+        withdrawalDelayMs: String(opts.withdrawalDelayMs ?? 60_000),
+      },
     },
   };
   for (const h of homes) writeGenesis(h, genesis);
@@ -130,7 +158,10 @@ export function registerDevnet(program: Command): void {
           if (!(await portFree(port))) busy.push(`${port} (node${i} ${what})`);
         }
       }
-      if (busy.length) throw new Error(`ports in use: ${busy.join(", ")}. Is another devnet or strata node running? Stop it first (Ctrl-C its \`npm start\`, or \`pkill -f "strata.ts start"\`)`);
+      if (busy.length)
+        throw new Error(
+          `ports in use: ${busy.join(", ")}. Is another devnet or strata node running? Stop it first (Ctrl-C its \`npm start\`, or \`pkill -f "strata.ts start"\`)`,
+        );
       let homes: string[];
       let rpc: string[];
       if (o.keep && existsSync(join(dir, "node0"))) {
@@ -144,12 +175,20 @@ export function registerDevnet(program: Command): void {
       console.log(`devnet "${dir}": ${homes.length} validator(s), chain strata-devnet`);
       homes.forEach((h, i) => {
         const metrics = JSON.parse(readFileSync(homePaths(h).config, "utf8")).metrics;
-        console.log(`  node${i}: RPC ${rpc[i]}  power ${powers[i]}  metrics ${metrics?.enabled ? `http://127.0.0.1:${metrics.port}/metrics` : "off"}  home ${h}`);
+        console.log(
+          `  node${i}: RPC ${rpc[i]}  power ${powers[i]}  metrics ${metrics?.enabled ? `http://127.0.0.1:${metrics.port}/metrics` : "off"}  home ${h}`,
+        );
       });
       console.log(`  dashboard: ${rpc[0]}/  (every node serves it on its RPC port)`);
-      console.log(`  keys:  ${listKeys(join(dir, "keys")).map((k) => `${k.name} ${k.address}`).join(", ")}`);
+      console.log(
+        `  keys:  ${listKeys(join(dir, "keys"))
+          .map((k) => `${k.name} ${k.address}`)
+          .join(", ")}`,
+      );
       console.log(`  try:   npx strata tx bank send bob 1stra --from alice --home ${o.home}`);
-      console.log(`  stop one validator with kill; restart it alone with: npx strata start --home ${o.home}/node${homes.length - 1}`);
+      console.log(
+        `  stop one validator with kill; restart it alone with: npx strata start --home ${o.home}/node${homes.length - 1}`,
+      );
       console.log("Ctrl-C stops all nodes.\n");
 
       let stopping = false;
@@ -175,7 +214,11 @@ export function registerDevnet(program: Command): void {
       const stopAll = (code: number) => {
         stopping = true;
         for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
-        Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.on("exit", r)) : undefined))).then(() => process.exit(code));
+        Promise.all(
+          children.map((c) =>
+            c.exitCode === null && c.signalCode === null ? new Promise((r) => c.on("exit", r)) : undefined,
+          ),
+        ).then(() => process.exit(code));
       };
       process.on("SIGINT", () => stopAll(0));
       process.on("SIGTERM", () => stopAll(0));

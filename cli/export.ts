@@ -35,7 +35,9 @@ async function homeState(home: string): Promise<{ store: MemoryStore; height: nu
 export function registerExport(program: Command): void {
   program
     .command("export")
-    .description("write the state at the latest committed height as a genesis.json for a new chain (stop the node first)")
+    .description(
+      "write the state at the latest committed height as a genesis.json for a new chain (stop the node first)",
+    )
     .option("--home <dir>", "home directory of a stopped node", DEFAULT_HOME)
     .option("--chain-id <id>", "chain id of the new chain (default: the same)")
     .option("--out <file>", "write to this file instead of stdout")

@@ -16,7 +16,9 @@ if (process.features.typescript) {
 } else {
   const bundled = fileURLToPath(new URL("../node_modules/node/bin/node", import.meta.url));
   if (!existsSync(bundled)) {
-    process.stderr.write(`error: strata runs on Node 24 (this is Node ${process.version}), which \`npm install\` puts in node_modules/node: run npm install in ${fileURLToPath(new URL("..", import.meta.url))}\n`);
+    process.stderr.write(
+      `error: strata runs on Node 24 (this is Node ${process.version}), which \`npm install\` puts in node_modules/node: run npm install in ${fileURLToPath(new URL("..", import.meta.url))}\n`,
+    );
     process.exit(1);
   }
   const child = spawn(bundled, [cli, ...process.argv.slice(2)], { stdio: "inherit" });

@@ -19,13 +19,21 @@ export function print(format: OutputFormat, value: unknown, text: () => string):
  * text output shows them in whole tokens (`49893.481741474066486787 stra`). JSON keeps base units.
  */
 export function humanUnits(text: string): string {
-  return text.replace(/\b(\d+)(rststra|ststra|stra)\b/g, (_m, n: string, d: string) => `${formatUnits(BigInt(n))} ${d}`);
+  return text.replace(
+    /\b(\d+)(rststra|ststra|stra)\b/g,
+    (_m, n: string, d: string) => `${formatUnits(BigInt(n))} ${d}`,
+  );
 }
 
 /** One clear line on stderr, a hint when we have one, exit 1. */
 export function fail(e: unknown): never {
   // the chain's messages carry base units; the CLI's own say what the user typed
-  const msg = e instanceof StrataError ? humanUnits(e.toString()) : e instanceof RpcError ? humanUnits(`node rejected the request: ${e.message}`) : (e as Error)?.message ?? String(e);
+  const msg =
+    e instanceof StrataError
+      ? humanUnits(e.toString())
+      : e instanceof RpcError
+        ? humanUnits(`node rejected the request: ${e.message}`)
+        : ((e as Error)?.message ?? String(e));
   console.error(`error: ${msg}`);
   const hint = hintFor(msg);
   if (hint) console.error(`hint: ${hint}`);
@@ -34,15 +42,24 @@ export function fail(e: unknown): never {
 
 function hintFor(msg: string): string | undefined {
   if (msg.includes("cannot reach node")) return "is the node running? start one with `npm start`, or pass --node <url>";
-  if (msg.includes("genesis file not found") || msg.includes("validator key not found")) return "initialise a home with `strata init --chain-id <id> --moniker <name> --home <dir>`";
+  if (msg.includes("genesis file not found") || msg.includes("validator key not found"))
+    return "initialise a home with `strata init --chain-id <id> --moniker <name> --home <dir>`";
   if (msg.includes("key") && msg.includes("not found")) return "list keys with `strata keys list --home <dir>`";
-  if (msg.includes("NonceTooLow") || msg.includes("NonceTooHigh")) return "another tx from this account may be pending; retry in a moment";
+  if (msg.includes("NonceTooLow") || msg.includes("NonceTooHigh"))
+    return "another tx from this account may be pending; retry in a moment";
   return undefined;
 }
 
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /**

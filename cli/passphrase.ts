@@ -5,7 +5,8 @@ import { createInterface } from "node:readline";
 export async function readPassphrase(prompt: string, confirm = false): Promise<string> {
   const env = process.env.STRATA_PASSPHRASE;
   if (env) return env;
-  if (!process.stdin.isTTY) throw new Error("this key is encrypted: set STRATA_PASSPHRASE, or run in a terminal to be asked");
+  if (!process.stdin.isTTY)
+    throw new Error("this key is encrypted: set STRATA_PASSPHRASE, or run in a terminal to be asked");
   const ask = (q: string) =>
     new Promise<string>((resolve) => {
       const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });

@@ -11,6 +11,11 @@ export async function resolveValidator(node: string, nameOrAddress: string): Pro
   const hits = vals.filter((v) => v.moniker.toLowerCase() === nameOrAddress.toLowerCase());
   if (hits.length === 1) return decodeAddress(hits[0].operator);
   const names = vals.map((v) => v.moniker).join(", ");
-  if (hits.length === 0) throw new Error(`no validator named "${nameOrAddress}" (validators: ${names}); give its operator address or moniker`);
-  throw new Error(`${hits.length} validators are named "${nameOrAddress}": give the operator address (${hits.map((h) => h.operator).join(", ")})`);
+  if (hits.length === 0)
+    throw new Error(
+      `no validator named "${nameOrAddress}" (validators: ${names}); give its operator address or moniker`,
+    );
+  throw new Error(
+    `${hits.length} validators are named "${nameOrAddress}": give the operator address (${hits.map((h) => h.operator).join(", ")})`,
+  );
 }

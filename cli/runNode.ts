@@ -36,11 +36,21 @@ import { PsqlIndexer } from "../node/psqlIndexer.ts";
  */
 export function exitFatal(log: Logger, e: Error): never {
   const f = e instanceof FatalError ? e : undefined;
-  log.error(f ? f.message : `fatal: ${e.message}`, { exitCode: f?.exitCode ?? FatalExit.Internal, path: f?.path, stack: f ? undefined : e.stack });
+  log.error(f ? f.message : `fatal: ${e.message}`, {
+    exitCode: f?.exitCode ?? FatalExit.Internal,
+    path: f?.path,
+    stack: f ? undefined : e.stack,
+  });
   process.exit(f?.exitCode ?? FatalExit.Internal);
 }
 
-export type RunningNode = { chain: Chain; config: NodeConfig; p2p: P2P; driver: ConsensusDriver; stop(): Promise<void> };
+export type RunningNode = {
+  chain: Chain;
+  config: NodeConfig;
+  p2p: P2P;
+  driver: ConsensusDriver;
+  stop(): Promise<void>;
+};
 
 export function loadGenesisFile(path: string) {
   if (!existsSync(path)) throw new Error(`genesis file not found: ${path} (run \`strata init\` first)`);
@@ -59,9 +69,18 @@ function startPsql(url: string, chain: Chain, log: Logger): { indexer: PsqlIndex
   const ilog = log.child("indexer");
   // test hook STRATA_TEST_INDEXER_CRASH_AT=<height>: die (-9) inside that height's transaction
   const crashAt = process.env.STRATA_TEST_INDEXER_CRASH_AT;
-  const indexer = new PsqlIndexer({ url, crashInsideTxAt: crashAt ? Number(crashAt) : undefined }, { chain, log: ilog });
+  const indexer = new PsqlIndexer(
+    { url, crashInsideTxAt: crashAt ? Number(crashAt) : undefined },
+    { chain, log: ilog },
+  );
   indexer.start();
-  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 5_000, statement_timeout: 10_000, application_name: "strata-rpc" });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: 5_000,
+    statement_timeout: 10_000,
+    application_name: "strata-rpc",
+  });
   // an idle pooled connection that breaks (PostgreSQL restarted) is dropped here, not thrown
   pool.on("error", (e) => ilog.warn("search pool connection lost", { error: e.message }));
   return { indexer, pool };
@@ -78,10 +97,24 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const verifier = VerifyPool.start(config.verifyWorkers);
   // LevelDB reports damage where it reads it (open, the integrity check, the first state reads):
   // any of it is a damaged database, not a crash
-  const chain = await Chain.open(paths.data, genesis, bytes, { mempool: config.mempool, verifier, indexTxEvents: config.indexer.kind === "kv" && config.txIndex.events, recordHeightSummary: config.indexer.kind === "psql", pruning: pruningOf(config), mempoolLogPath: join(paths.data, "mempool.log"), checkInvariants: process.env.STRATA_CHECK_INVARIANTS === "1" }).catch((e: unknown) => {
+  const chain = await Chain.open(paths.data, genesis, bytes, {
+    mempool: config.mempool,
+    verifier,
+    indexTxEvents: config.indexer.kind === "kv" && config.txIndex.events,
+    recordHeightSummary: config.indexer.kind === "psql",
+    pruning: pruningOf(config),
+    mempoolLogPath: join(paths.data, "mempool.log"),
+    checkInvariants: process.env.STRATA_CHECK_INVARIANTS === "1",
+  }).catch((e: unknown) => {
     throw asStorageFault(e, paths.data) ?? e;
   });
-  log.info("chain opened", { chainId: chain.chainId, height: chain.height, stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase(), mempoolReloaded: chain.reloaded.admitted, mempoolLogged: chain.reloaded.logged });
+  log.info("chain opened", {
+    chainId: chain.chainId,
+    height: chain.height,
+    stateRoot: Buffer.from(chain.stateRoot).toString("hex").toUpperCase(),
+    mempoolReloaded: chain.reloaded.admitted,
+    mempoolLogged: chain.reloaded.logged,
+  });
 
   // Every node has a consensus key; it signs only while it is in the height's validator set.
   const isValidator = chain.validators().some((v) => Buffer.compare(v.pubkey, key.pubkey) === 0);
@@ -93,22 +126,42 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     // refusal never does: say it loudly, once per height
     if (e.kind === "height" && refusedAt !== e.askedHeight) {
       refusedAt = e.askedHeight;
-      log.error("refusing to sign: sign_state is ahead of the chain", { file: paths.signState, signedHeight: e.signedHeight, height: e.askedHeight, hint: "this validator signs again only above the sign_state height; if the file was edited or copied from another node, see docs/operating.md (sign_state)" });
+      log.error("refusing to sign: sign_state is ahead of the chain", {
+        file: paths.signState,
+        signedHeight: e.signedHeight,
+        height: e.askedHeight,
+        hint: "this validator signs again only above the sign_state height; if the file was edited or copied from another node, see docs/operating.md (sign_state)",
+      });
     }
   });
   const signAheadBy = () => Math.max(0, (privval.lastSigned()?.height ?? 0) - (chain.height + 1));
   if (isValidator) {
     // our precommit in the last stored commit: sign_state must have signed at least that high
-    const own = chain.lastCommitOf().signatures.some((s) => s.flag === BlockIdFlag.Commit && Buffer.compare(s.validator, key.address) === 0);
+    const own = chain
+      .lastCommitOf()
+      .signatures.some((s) => s.flag === BlockIdFlag.Commit && Buffer.compare(s.validator, key.address) === 0);
     if (own) privval.checkSignedAt(chain.lastCommitOf().height);
-    if (signAheadBy() > 0) log.error("sign_state is ahead of the chain: this validator will not sign until the chain passes its height", { file: paths.signState, signedHeight: privval.lastSigned()!.height, chainHeight: chain.height });
+    if (signAheadBy() > 0)
+      log.error("sign_state is ahead of the chain: this validator will not sign until the chain passes its height", {
+        file: paths.signState,
+        signedHeight: privval.lastSigned()!.height,
+        chainHeight: chain.height,
+      });
   }
   // the psql indexer follows the block store on its own connection; searches use a small pool
   const psql = config.indexer.kind === "psql" ? startPsql(config.indexer.psql.url, chain, log) : undefined;
   let driver: ConsensusDriver | undefined;
   const registry = config.metrics.enabled ? new Registry() : undefined;
   const p2p = await P2P.start(
-    { chainId: chain.chainId, host: config.p2p.host, port: config.p2p.port, peerKeyPath: paths.nodeKey, bootstrap: config.p2p.bootstrap, metricsRegistry: registry, moniker: config.moniker },
+    {
+      chainId: chain.chainId,
+      host: config.p2p.host,
+      port: config.p2p.port,
+      peerKeyPath: paths.nodeKey,
+      bootstrap: config.p2p.bootstrap,
+      metricsRegistry: registry,
+      moniker: config.moniker,
+    },
     {
       validate: (t, d) => (driver ? driver.validate(t, d) : "ignore"),
       onMessage: (t, d, from) => driver?.onGossip(t, d, from),
@@ -117,7 +170,11 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     log.child("p2p"),
   ).catch((e: Error) => {
     // libp2p's own message is a page long; say which setting to change
-    if (/EADDRINUSE/.test(e.message)) throw new StrataError(ErrorCode.InvalidConfig, `p2p port ${config.p2p.host}:${config.p2p.port} is already in use (another strata node running?): stop it or set p2p.port in ${paths.config}`);
+    if (/EADDRINUSE/.test(e.message))
+      throw new StrataError(
+        ErrorCode.InvalidConfig,
+        `p2p port ${config.p2p.host}:${config.p2p.port} is already in use (another strata node running?): stop it or set p2p.port in ${paths.config}`,
+      );
     throw e;
   });
   log.info("p2p listening", { addrs: p2p.multiaddrs.join(","), validator: isValidator });
@@ -144,7 +201,9 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
         precommitDeltaMs: c.timeoutDeltaMs,
         commitMs: c.timeoutCommitMs,
       },
-      crashAfterPrevoteAt: process.env.STRATA_TEST_CRASH_AFTER_PREVOTE ? Number(process.env.STRATA_TEST_CRASH_AFTER_PREVOTE) : undefined,
+      crashAfterPrevoteAt: process.env.STRATA_TEST_CRASH_AFTER_PREVOTE
+        ? Number(process.env.STRATA_TEST_CRASH_AFTER_PREVOTE)
+        : undefined,
     },
     log.child("consensus"),
     {
@@ -160,41 +219,73 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const txGossip = new TxGossip((txs) => (noTxGossip ? undefined : driver!.gossipTxs(txs)));
 
   const rpcAddress = `${config.rpc.host}:${config.rpc.port}`;
-  const health = healthCheck({ chain, catchingUp: () => driver!.catchingUp(), peerHeight: () => driver!.peerHeight(), minBlockTimeMs: c.timeoutCommitMs, staleBlocks: config.health.staleBlocks });
+  const health = healthCheck({
+    chain,
+    catchingUp: () => driver!.catchingUp(),
+    peerHeight: () => driver!.peerHeight(),
+    minBlockTimeMs: c.timeoutCommitMs,
+    staleBlocks: config.health.staleBlocks,
+  });
   const metrics = registry
-    ? createNodeMetrics({
-        chain,
-        p2p,
-        signer: () => ({ refused, aheadBy: signAheadBy() }),
-        indexer: psql ? () => psql.indexer.status() : undefined,
-        consensus: () => ({ round: driver!.round, lastCommitRound: driver!.lastCommitRound(), signatureVerifications: driver!.stats.signatureVerifications, catchingUp: driver!.catchingUp(), proposalTxsFetched: driver!.stats.proposalTxsFetched, shunnedPeers: driver!.shunnedPeers() }),
-      }, registry)
+    ? createNodeMetrics(
+        {
+          chain,
+          p2p,
+          signer: () => ({ refused, aheadBy: signAheadBy() }),
+          indexer: psql ? () => psql.indexer.status() : undefined,
+          consensus: () => ({
+            round: driver!.round,
+            lastCommitRound: driver!.lastCommitRound(),
+            signatureVerifications: driver!.stats.signatureVerifications,
+            catchingUp: driver!.catchingUp(),
+            proposalTxsFetched: driver!.stats.proposalTxsFetched,
+            shunnedPeers: driver!.shunnedPeers(),
+          }),
+        },
+        registry,
+      )
     : undefined;
   const metricsServer = metrics
     ? await metrics.listen(config.metrics.host, config.metrics.port).catch((e: Error) => {
-        throw new StrataError(ErrorCode.InvalidConfig, `cannot serve metrics on ${config.metrics.host}:${config.metrics.port}: ${e.message}`);
+        throw new StrataError(
+          ErrorCode.InvalidConfig,
+          `cannot serve metrics on ${config.metrics.host}:${config.metrics.port}: ${e.message}`,
+        );
       })
     : undefined;
   if (metrics) log.info("metrics listening", { url: `http://${config.metrics.host}:${config.metrics.port}/metrics` });
-  const methods = buildMethods({ chain, moniker: config.moniker, rpcAddress, validatorPubkey: key.pubkey, nodeId: p2p.peerId, onTxAccepted: (tx) => txGossip.add(tx),
-      peers: () => p2p.peers(),
-      peerInfo: () => p2p.peerInfo(),
-      onEvidenceAccepted: (e) => driver!.gossipEvidence(e),
-      p2pAddress: `tcp://${config.p2p.host}:${config.p2p.port}`,
-      peerScore: (id) => p2p.score(id),
-      consensus: () => ({ height: driver!.height, round: driver!.round, step: driver!.step, evidence: driver!.evidence.length, stats: driver!.statsSummary() }),
-      catchingUp: () => driver!.catchingUp(),
-      health,
-      searchIndex: { kind: config.indexer.kind, psql: psql?.pool },
-    });
-  const rpc = await startRpcServer(
-    metrics ? metrics.instrument(methods) : methods,
-    config.rpc,
-    new EventBus(chain),
-  );
+  const methods = buildMethods({
+    chain,
+    moniker: config.moniker,
+    rpcAddress,
+    validatorPubkey: key.pubkey,
+    nodeId: p2p.peerId,
+    onTxAccepted: (tx) => txGossip.add(tx),
+    peers: () => p2p.peers(),
+    peerInfo: () => p2p.peerInfo(),
+    onEvidenceAccepted: (e) => driver!.gossipEvidence(e),
+    p2pAddress: `tcp://${config.p2p.host}:${config.p2p.port}`,
+    peerScore: (id) => p2p.score(id),
+    consensus: () => ({
+      height: driver!.height,
+      round: driver!.round,
+      step: driver!.step,
+      evidence: driver!.evidence.length,
+      stats: driver!.statsSummary(),
+    }),
+    catchingUp: () => driver!.catchingUp(),
+    health,
+    searchIndex: { kind: config.indexer.kind, psql: psql?.pool },
+  });
+  const rpc = await startRpcServer(metrics ? metrics.instrument(methods) : methods, config.rpc, new EventBus(chain));
   log.info("rpc listening", { url: `http://${rpcAddress}` });
 
-  let pendingSet = new Map(getPendingValidators(chain.db).map((v) => [Buffer.from(v.pubkey).toString("hex"), Buffer.from(v.moniker).toString()]));
+  let pendingSet = new Map(
+    getPendingValidators(chain.db).map((v) => [
+      Buffer.from(v.pubkey).toString("hex"),
+      Buffer.from(v.moniker).toString(),
+    ]),
+  );
   chain.on("block", (b) => {
     log.block({
       height: b.height,
@@ -207,20 +298,53 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
       peers: p2p.peers().length,
     });
     // the state machine kept the chain alive past a bug: say so loudly, every time
-    for (const r of b.results) if (r.code === ErrorCode.Internal) log.error("tx failed with an internal error (a state-machine bug: report it)", { height: b.height, tx: r.hash, error: r.log });
+    for (const r of b.results)
+      if (r.code === ErrorCode.Internal)
+        log.error("tx failed with an internal error (a state-machine bug: report it)", {
+          height: b.height,
+          tx: r.hash,
+          error: r.log,
+        });
     // the set decided at the end of this block signs from H + 2: say who joins and who leaves it
-    const next = new Map(getPendingValidators(chain.db).map((v) => [Buffer.from(v.pubkey).toString("hex"), Buffer.from(v.moniker).toString()]));
-    for (const [k, moniker] of next) if (!pendingSet.has(k)) log.info("validator joins the active set", { height: b.height + 2, moniker, consensusPubkey: k });
-    for (const [k, moniker] of pendingSet) if (!next.has(k)) log.info("validator leaves the active set", { height: b.height + 2, moniker, consensusPubkey: k });
+    const next = new Map(
+      getPendingValidators(chain.db).map((v) => [
+        Buffer.from(v.pubkey).toString("hex"),
+        Buffer.from(v.moniker).toString(),
+      ]),
+    );
+    for (const [k, moniker] of next)
+      if (!pendingSet.has(k))
+        log.info("validator joins the active set", { height: b.height + 2, moniker, consensusPubkey: k });
+    for (const [k, moniker] of pendingSet)
+      if (!next.has(k))
+        log.info("validator leaves the active set", { height: b.height + 2, moniker, consensusPubkey: k });
     pendingSet = next;
     // what happened to validators in this block, said once, on every node
     for (const e of b.events) {
       const f = Object.fromEntries(e.attributes.map((a) => [a.key, a.value]));
-      if (e.type === "jail") log.warn("validator jailed", { height: b.height, validator: f.validator, until: f.until, tombstoned: f.tombstoned });
-      else if (e.type === "slash") log.warn("validator slashed", { height: b.height, validator: f.validator, fraction: f.fraction, burned: f.burned });
-      else if (e.type === "validator_set_kept") log.error("no eligible validator: the pending set stays in office", { height: b.height });
+      if (e.type === "jail")
+        log.warn("validator jailed", {
+          height: b.height,
+          validator: f.validator,
+          until: f.until,
+          tombstoned: f.tombstoned,
+        });
+      else if (e.type === "slash")
+        log.warn("validator slashed", {
+          height: b.height,
+          validator: f.validator,
+          fraction: f.fraction,
+          burned: f.burned,
+        });
+      else if (e.type === "validator_set_kept")
+        log.error("no eligible validator: the pending set stays in office", { height: b.height });
     }
-    for (const e of b.events) if (e.type === "block_step_failed") log.error("a block step failed and was skipped (a state-machine bug: report it)", { height: b.height, ...Object.fromEntries(e.attributes.map((a) => [a.key, a.value])) });
+    for (const e of b.events)
+      if (e.type === "block_step_failed")
+        log.error("a block step failed and was skipped (a state-machine bug: report it)", {
+          height: b.height,
+          ...Object.fromEntries(e.attributes.map((a) => [a.key, a.value])),
+        });
   });
   driver.start();
 

@@ -11,11 +11,16 @@ export function registerStart(program: Command): void {
     .option("--home <dir>", "home directory", DEFAULT_HOME)
     .option("--log-format <format>", "pretty|json", "pretty")
     .option("--log-level <level>", "debug|info|warn|error", "info")
-    .addHelpText("after", "\nPorts, peers, timeouts, mempool caps, metrics (off by default) and health live in <home>/config.json;\nsee docs/operating.md. SIGINT/SIGTERM finish the block in flight and close the database.")
+    .addHelpText(
+      "after",
+      "\nPorts, peers, timeouts, mempool caps, metrics (off by default) and health live in <home>/config.json;\nsee docs/operating.md. SIGINT/SIGTERM finish the block in flight and close the database.",
+    )
     .action(async (o: { home: string; logFormat: LogFormat; logLevel: LogLevel }) => {
       const log = createLogger({ name: "node", format: o.logFormat, level: o.logLevel });
       // a damaged database or sign_state: one line naming the file, and its own exit code
-      const node = await startNode(o.home, log).catch((e: unknown) => (e instanceof FatalError ? exitFatal(log, e) : Promise.reject(e)));
+      const node = await startNode(o.home, log).catch((e: unknown) =>
+        e instanceof FatalError ? exitFatal(log, e) : Promise.reject(e),
+      );
       let signals = 0;
       const shutdown = (sig: string) => {
         if (++signals > 1) process.exit(130);

@@ -13,10 +13,26 @@ import { keyringDir, loadSigningKey } from "./keys.ts";
 import { DEFAULT_HOME, DEFAULT_NODE, humanUnits, print, type OutputFormat } from "./output.ts";
 import { describeEvents, type TxEvent } from "./txResult.ts";
 
-export type TxOpts = { from: string; home: string; node: string; output: OutputFormat; gasPrice: string; memo?: string; wait: boolean; yes?: boolean; force?: boolean };
+export type TxOpts = {
+  from: string;
+  home: string;
+  node: string;
+  output: OutputFormat;
+  gasPrice: string;
+  memo?: string;
+  wait: boolean;
+  yes?: boolean;
+  force?: boolean;
+};
 
 export function withTxOptions(c: Command, from: "required" | "optional" = "required"): Command {
-  const withFrom = from === "required" ? c.requiredOption("--from <key>", "name or address of the signing key in the keyring, or @validator-key for <home>/validator_key.json") : c;
+  const withFrom =
+    from === "required"
+      ? c.requiredOption(
+          "--from <key>",
+          "name or address of the signing key in the keyring, or @validator-key for <home>/validator_key.json",
+        )
+      : c;
   return withFrom
     .option("--home <dir>", "home directory holding keys/", DEFAULT_HOME)
     .option("--node <url>", "RPC endpoint", DEFAULT_NODE)
@@ -48,27 +64,46 @@ export async function sendTx(o: TxOpts, msgs: AnyMsg[], describe: string): Promi
   if (!o.force) {
     const sim = await client.checkTx(bytes);
     if (sim.code !== 0 && sim.charged) {
-      throw new Error(`not sent: the chain would refuse this tx with ${errorName(sim.code)}(${sim.code}): ${humanUnits(sim.log)} (nothing was charged; --force sends it anyway and pays the fee)`);
+      throw new Error(
+        `not sent: the chain would refuse this tx with ${errorName(sim.code)}(${sim.code}): ${humanUnits(sim.log)} (nothing was charged; --force sends it anyway and pays the fee)`,
+      );
     }
   }
   const res = await client.broadcastTxSync(bytes);
   if (res.code !== 0) throw new Error(`tx rejected: ${errorName(res.code)}(${res.code}): ${humanUnits(res.log)}`);
   if (!o.wait) {
-    print(o.output, { hash, code: 0, status: "accepted into mempool" }, () => `${describe}\naccepted into mempool, hash ${hash}`);
+    print(
+      o.output,
+      { hash, code: 0, status: "accepted into mempool" },
+      () => `${describe}\naccepted into mempool, hash ${hash}`,
+    );
     return;
   }
   const r = await client.waitForTx(hash);
   const ok = r.tx_result.code === 0;
   const events = r.tx_result.events as TxEvent[];
-  print(o.output, { hash, height: r.height, code: r.tx_result.code, log: r.tx_result.log, gasUsed: r.tx_result.gas_used, fee: fee.toString(), events }, () =>
-    [
-      `${ok ? "✔" : "✘"} ${describe}`,
-      `  height  ${r.height}`,
-      `  hash    ${hash}`,
-      `  fee     ${formatCoin(fee, "stra")}`,
-      ok ? `  result  ok` : `  result  failed: ${errorName(r.tx_result.code)}(${r.tx_result.code}): ${humanUnits(r.tx_result.log)}`,
-      ...describeEvents(events, key.address).map((l) => `  did     ${l}`),
-    ].join("\n"),
+  print(
+    o.output,
+    {
+      hash,
+      height: r.height,
+      code: r.tx_result.code,
+      log: r.tx_result.log,
+      gasUsed: r.tx_result.gas_used,
+      fee: fee.toString(),
+      events,
+    },
+    () =>
+      [
+        `${ok ? "✔" : "✘"} ${describe}`,
+        `  height  ${r.height}`,
+        `  hash    ${hash}`,
+        `  fee     ${formatCoin(fee, "stra")}`,
+        ok
+          ? `  result  ok`
+          : `  result  failed: ${errorName(r.tx_result.code)}(${r.tx_result.code}): ${humanUnits(r.tx_result.log)}`,
+        ...describeEvents(events, key.address).map((l) => `  did     ${l}`),
+      ].join("\n"),
   );
   if (!ok) process.exitCode = 1;
 }
@@ -79,11 +114,15 @@ export function registerTx(program: Command): void {
   registerLstTx(tx);
   registerLrtTx(tx);
   const bank = tx.command("bank").description("bank module messages");
-  withTxOptions(bank.command("send <to> <amount>").description("send tokens, e.g. `strata tx bank send bob 10stra --from alice`")).action(
-    async (to: string, amount: string, o: TxOpts) => {
-      const c = parseAmount(amount);
-      const toAddr = resolveAddress(o.home, to);
-      await sendTx(o, [{ type: "bank/send", value: { to: toAddr, denom: c.denom, amount: c.amount } }], `send ${formatCoin(c.amount, c.denom)} to ${to}`);
-    },
-  );
+  withTxOptions(
+    bank.command("send <to> <amount>").description("send tokens, e.g. `strata tx bank send bob 10stra --from alice`"),
+  ).action(async (to: string, amount: string, o: TxOpts) => {
+    const c = parseAmount(amount);
+    const toAddr = resolveAddress(o.home, to);
+    await sendTx(
+      o,
+      [{ type: "bank/send", value: { to: toAddr, denom: c.denom, amount: c.amount } }],
+      `send ${formatCoin(c.amount, c.denom)} to ${to}`,
+    );
+  });
 }

@@ -19,7 +19,9 @@ export function describeEvents(events: readonly TxEvent[], signer?: string): str
         out.push(`minted ${a("minted")} for ${a("amount")}`);
         break;
       case "lst_unstake":
-        out.push(`withdrawal request ${get(e, "request_id")}: at most ${a("value")} for ${a("burned")}, valued when its epoch ends, claimable after the unbonding (strata query lst requests)`);
+        out.push(
+          `withdrawal request ${get(e, "request_id")}: at most ${a("value")} for ${a("burned")}, valued when its epoch ends, claimable after the unbonding (strata query lst requests)`,
+        );
         break;
       case "lst_claim":
         out.push(`request ${get(e, "request_id")} paid ${a("amount")}`);
@@ -28,7 +30,9 @@ export function describeEvents(events: readonly TxEvent[], signer?: string): str
         out.push(`minted ${a("minted")} for ${a("amount")}`);
         break;
       case "lrt_request_withdrawal":
-        out.push(`withdrawal request ${get(e, "request_id")}: ${a("ststra")} + ${a("stra")} for ${a("burned")}, claimable from ${get(e, "claimable_at")}`);
+        out.push(
+          `withdrawal request ${get(e, "request_id")}: ${a("ststra")} + ${a("stra")} for ${a("burned")}, claimable from ${get(e, "claimable_at")}`,
+        );
         break;
       case "lrt_claim":
         out.push(`request ${get(e, "request_id")} paid ${a("amount")} and ${a("stra")}`);
@@ -41,7 +45,8 @@ export function describeEvents(events: readonly TxEvent[], signer?: string): str
         out.push(`${e.type === "add_liquidity" ? "received" : "burned"} ${get(e, "shares")} pool shares`);
         break;
       case "withdraw_rewards":
-        if (signer === undefined || get(e, "delegator") === signer) out.push(`rewards ${a("amount")} from ${get(e, "validator")}`);
+        if (signer === undefined || get(e, "delegator") === signer)
+          out.push(`rewards ${a("amount")} from ${get(e, "validator")}`);
         break;
       case "withdraw_commission":
         out.push(`commission ${a("amount")}`);
@@ -50,7 +55,9 @@ export function describeEvents(events: readonly TxEvent[], signer?: string): str
         out.push(`unbonding ${a("amount")}, paid out at ${get(e, "completion_time")}`);
         break;
       case "rotate_cons_pubkey":
-        out.push(`the new consensus key signs from height ${get(e, "effective_height")}: switch the node's validator_key.json then (docs/operating.md)`);
+        out.push(
+          `the new consensus key signs from height ${get(e, "effective_height")}: switch the node's validator_key.json then (docs/operating.md)`,
+        );
         break;
       case "redelegate":
         out.push(`moved ${a("amount")}; it stays slashable at the source until ${get(e, "completion_time")}`);

@@ -38,11 +38,19 @@ function nodeOf(o: { home: string; node?: string }): string {
 async function operatorOf(o: { home: string; operator?: string }, node: string): Promise<string> {
   if (o.operator) return encodeAddress(resolveAddress(o.home, o.operator));
   const path = homePaths(o.home).validatorKey;
-  if (!existsSync(path)) throw new Error(`no validator key at ${path}: pass --home <node home> or --operator <address|key>`);
+  if (!existsSync(path))
+    throw new Error(`no validator key at ${path}: pass --home <node home> or --operator <address|key>`);
   const pubkey = Buffer.from(loadValidatorKey(path).pubkey).toString("hex");
-  const vals = (await new StrataClient(node).call<{ validators: { operator: string; consensusPubkey: string }[] }>("staking_validators")).validators;
+  const vals = (
+    await new StrataClient(node).call<{ validators: { operator: string; consensusPubkey: string }[] }>(
+      "staking_validators",
+    )
+  ).validators;
   const mine = vals.find((v) => v.consensusPubkey.toLowerCase() === pubkey.toLowerCase());
-  if (!mine) throw new Error(`no validator on chain uses this home's consensus key (${pubkey.slice(0, 16)}…): create it with \`strata tx staking create-validator --pubkey ${path}\`, or pass --operator`);
+  if (!mine)
+    throw new Error(
+      `no validator on chain uses this home's consensus key (${pubkey.slice(0, 16)}…): create it with \`strata tx staking create-validator --pubkey ${path}\`, or pass --operator`,
+    );
   return mine.operator;
 }
 
@@ -69,7 +77,9 @@ export async function validatorStatus(o: VOpts) {
     c.call<any>("staking_validators"),
     c.call<any>("block"),
   ]);
-  const bonded = (vals.validators as any[]).filter((x) => x.status === "bonded" && !x.jailed).reduce((a, x) => a + BigInt(x.power), 0n);
+  const bonded = (vals.validators as any[])
+    .filter((x) => x.status === "bonded" && !x.jailed)
+    .reduce((a, x) => a + BigInt(x.power), 0n);
   const val = v.validator;
   const sig = (block.block.last_commit.signatures as any[]).find((s) => s.validator_address === val.consensusAddress);
   const window = Number(info.signedBlocksWindow);
@@ -83,7 +93,8 @@ export async function validatorStatus(o: VOpts) {
     status: val.tombstoned ? "tombstoned" : val.jailed ? "jailed" : val.status,
     jailedUntil: info.jailedUntil,
     power: val.power,
-    powerShare: bonded > 0n && val.status === "bonded" && !val.jailed ? Number((BigInt(val.power) * 10_000n) / bonded) / 100 : 0,
+    powerShare:
+      bonded > 0n && val.status === "bonded" && !val.jailed ? Number((BigInt(val.power) * 10_000n) / bonded) / 100 : 0,
     tokens: val.tokens,
     commissionRate: val.commissionRate,
     signing: {
@@ -95,7 +106,12 @@ export async function validatorStatus(o: VOpts) {
       lastBlockHeight: block.block.header.height,
     },
     rewards: { commission: v.commission, outstanding: v.outstanding },
-    node: { url: node, height: status.sync_info.latest_block_height, catchingUp: status.sync_info.catching_up, signState: signState(o.home) ?? null },
+    node: {
+      url: node,
+      height: status.sync_info.latest_block_height,
+      catchingUp: status.sync_info.catching_up,
+      signState: signState(o.home) ?? null,
+    },
   };
 }
 
@@ -105,7 +121,10 @@ export function registerValidator(program: Command): void {
     .command("status")
     .description("signing record, missed blocks, jailed state, power and rewards of your validator")
     .option("--home <dir>", "node home (its validator_key.json names the validator)", DEFAULT_HOME)
-    .option("--operator <addressOrKey>", "the validator's operator address or key name, when it is not the home's consensus key")
+    .option(
+      "--operator <addressOrKey>",
+      "the validator's operator address or key name, when it is not the home's consensus key",
+    )
     .option("--node <url>", "RPC endpoint (default: the home's own RPC port)")
     .option("--output <format>", "json|text", "text")
     .action(async (o: VOpts) => {
@@ -128,13 +147,23 @@ export function registerValidator(program: Command): void {
           .join("\n"),
       );
     });
-  withTxOptions(val.command("unjail").description("return your jailed validator to the active-set candidates after its jail time"), "optional")
-    .option("--from <key>", "signing key; defaults to the validator's operator: the home's consensus key for a genesis validator, else the keyring key of the operator address")
+  withTxOptions(
+    val.command("unjail").description("return your jailed validator to the active-set candidates after its jail time"),
+    "optional",
+  )
+    .option(
+      "--from <key>",
+      "signing key; defaults to the validator's operator: the home's consensus key for a genesis validator, else the keyring key of the operator address",
+    )
     .option("--operator <addressOrKey>", "the validator's operator, when it is not found from the home's consensus key")
     .action(async (o: TxOpts & { operator?: string }, cmd: Command) => {
       // the home's own node unless --node was given (withTxOptions gives it a default)
       const node = nodeOf({ home: o.home, node: cmd.getOptionValueSource("node") === "cli" ? o.node : undefined });
-      await sendTx({ ...o, node, from: o.from ?? (await operatorSigner(o.home, o.operator, node)) }, [{ type: "slashing/unjail", value: {} }], "unjail");
+      await sendTx(
+        { ...o, node, from: o.from ?? (await operatorSigner(o.home, o.operator, node)) },
+        [{ type: "slashing/unjail", value: {} }],
+        "unjail",
+      );
     });
 }
 
@@ -147,6 +176,9 @@ async function operatorSigner(home: string, operator: string | undefined, node: 
   const path = homePaths(home).validatorKey;
   if (existsSync(path) && encodeAddress(loadValidatorKey(path).address) === op) return VALIDATOR_KEY_SIGNER;
   const key = listKeys(keyringDir(home)).find((k) => k.address === op);
-  if (!key) throw new Error(`the operator ${op} is not the home's consensus key and no key in ${keyringDir(home)} has its address: pass --from <its key> (and --home of that keyring)`);
+  if (!key)
+    throw new Error(
+      `the operator ${op} is not the home's consensus key and no key in ${keyringDir(home)} has its address: pass --from <its key> (and --home of that keyring)`,
+    );
   return key.name;
 }

@@ -9,17 +9,30 @@ import { LightClientError } from "../client/light/lightClientError.ts";
 import { rpcProvider } from "../client/light/rpcProvider.ts";
 import { loadTrusted, saveTrusted, trustedStorePath } from "../client/light/trustedStore.ts";
 
-export type VerifyOpts = { verify?: boolean; trustHeight?: string; trustHash?: string; trustingPeriod: string; home: string; node: string };
+export type VerifyOpts = {
+  verify?: boolean;
+  trustHeight?: string;
+  trustHash?: string;
+  trustingPeriod: string;
+  home: string;
+  node: string;
+};
 
 export function withVerifyOptions(c: Command): Command {
   return c
     .option("--verify", "check the answer with the light client against a verified header")
     .option("--trust-height <h>", "height of a header you trust (with --trust-hash); else the home's trusted store")
     .option("--trust-hash <hex>", "hash of the trusted header (block id, 64 hex)")
-    .option("--trusting-period <hours>", "how long a verified header may serve as trust (keep it below the unbonding time)", "168");
+    .option(
+      "--trusting-period <hours>",
+      "how long a verified header may serve as trust (keep it below the unbonding time)",
+      "168",
+    );
 }
 
-export type Verified = { ok: true; height: number; trustedFrom: number; header: string } | { ok: false; reason: string; kind?: string };
+export type Verified =
+  | { ok: true; height: number; trustedFrom: number; header: string }
+  | { ok: false; reason: string; kind?: string };
 
 /** A light client trusting what the options or the home's store say. */
 export async function openLightClient(o: VerifyOpts): Promise<{ lc: LightClient; from: number }> {
@@ -38,20 +51,35 @@ export async function openLightClient(o: VerifyOpts): Promise<{ lc: LightClient;
     chainId = stored?.chainId ?? (await client.status()).node_info.network;
   } else if (stored) {
     ({ height, hash, chainId } = stored);
-  } else throw new Error(`no trusted header: pass --trust-height and --trust-hash (or keep a trusted store at ${trustedStorePath(o.home)})`);
+  } else
+    throw new Error(
+      `no trusted header: pass --trust-height and --trust-hash (or keep a trusted store at ${trustedStorePath(o.home)})`,
+    );
   const hours = Number(o.trustingPeriod);
   if (!(hours > 0)) throw new Error("--trusting-period must be a positive number of hours");
-  const lc = await LightClient.create(rpcProvider(client), { height, hash: new Uint8Array(Buffer.from(hash, "hex")), trustingPeriodMs: hours * 3_600_000 }, { chainId });
+  const lc = await LightClient.create(
+    rpcProvider(client),
+    { height, hash: new Uint8Array(Buffer.from(hash, "hex")), trustingPeriodMs: hours * 3_600_000 },
+    { chainId },
+  );
   return { lc, from: height };
 }
 
 /** Runs `check` with a light client; moves the trusted store forward on success; never throws a LightClientError. */
-export async function verified(o: VerifyOpts, check: (lc: LightClient) => Promise<{ height: number }>): Promise<Verified> {
+export async function verified(
+  o: VerifyOpts,
+  check: (lc: LightClient) => Promise<{ height: number }>,
+): Promise<Verified> {
   try {
     const { lc, from } = await openLightClient(o);
     const { height } = await check(lc);
     const top = lc.latestTrusted;
-    saveTrusted(o.home, { chainId: Buffer.from(top.header.chainId).toString(), height: top.height, hash: Buffer.from(top.hash).toString("hex").toUpperCase(), time: new Date(top.header.time).toISOString() });
+    saveTrusted(o.home, {
+      chainId: Buffer.from(top.header.chainId).toString(),
+      height: top.height,
+      hash: Buffer.from(top.hash).toString("hex").toUpperCase(),
+      time: new Date(top.header.time).toISOString(),
+    });
     const h = await lc.verifyHeight(height);
     return { ok: true, height, trustedFrom: from, header: Buffer.from(h.hash).toString("hex").toUpperCase() };
   } catch (e) {
@@ -61,5 +89,7 @@ export async function verified(o: VerifyOpts, check: (lc: LightClient) => Promis
 }
 
 export function verifiedLine(v: Verified): string {
-  return v.ok ? `verified  yes: proven against header ${v.height} (${v.header}), verified from trusted height ${v.trustedFrom}` : `verified  NO (${v.kind}): ${v.reason}`;
+  return v.ok
+    ? `verified  yes: proven against header ${v.height} (${v.header}), verified from trusted height ${v.trustedFrom}`
+    : `verified  NO (${v.kind}): ${v.reason}`;
 }

@@ -18,5 +18,14 @@ function voteJson(v: VoteValue) {
 }
 
 export function duplicateVoteEvidenceJson(voteA: VoteValue, voteB: VoteValue) {
-  return { type: "tendermint/DuplicateVoteEvidence", value: { vote_a: voteJson(voteA), vote_b: voteJson(voteB), total_voting_power: "0", validator_power: "0", timestamp: new Date(0).toISOString() } };
+  return {
+    type: "tendermint/DuplicateVoteEvidence",
+    value: {
+      vote_a: voteJson(voteA),
+      vote_b: voteJson(voteB),
+      total_voting_power: "0",
+      validator_power: "0",
+      timestamp: new Date(0).toISOString(),
+    },
+  };
 }

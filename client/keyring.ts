@@ -3,7 +3,18 @@
 //  - "test": the seed in clear, like Cosmos' `--keyring-backend test`, for devnets and scripts.
 // Files are written atomically with mode 0600. Seeds export as hex or as a 24-word BIP39 mnemonic
 // of the 32-byte seed itself.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, openSync, fsyncSync, closeSync, renameSync, unlinkSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+  renameSync,
+  unlinkSync,
+} from "node:fs";
 import { join } from "node:path";
 import { randomBytes, scryptSync, createCipheriv, createDecipheriv } from "node:crypto";
 import { entropyToMnemonic, mnemonicToEntropy, validateMnemonic } from "@scure/bip39";
@@ -15,8 +26,25 @@ export type KeyInfo = { name: string; address: string; pubkey: Uint8Array; seed:
 export type KeyBackend = "file" | "test";
 export type KeyringOptions = { backend?: KeyBackend; passphrase?: string };
 
-type Encrypted = { kdf: "scrypt"; N: number; r: number; p: number; salt: string; cipher: "aes-256-gcm"; iv: string; ciphertext: string; tag: string };
-type KeyFile = { name: string; address: string; pubkey: string; backend: KeyBackend; seed?: string; crypto?: Encrypted };
+type Encrypted = {
+  kdf: "scrypt";
+  N: number;
+  r: number;
+  p: number;
+  salt: string;
+  cipher: "aes-256-gcm";
+  iv: string;
+  ciphertext: string;
+  tag: string;
+};
+type KeyFile = {
+  name: string;
+  address: string;
+  pubkey: string;
+  backend: KeyBackend;
+  seed?: string;
+  crypto?: Encrypted;
+};
 
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const SCRYPT = { N: 1 << 15, r: 8, p: 1 };
@@ -34,7 +62,15 @@ function encrypt(seed: Uint8Array, passphrase: string): Encrypted {
   const k = scryptSync(passphrase, salt, 32, { ...SCRYPT, maxmem: 64 << 20 });
   const c = createCipheriv("aes-256-gcm", k, iv);
   const ciphertext = Buffer.concat([c.update(seed), c.final()]);
-  return { kdf: "scrypt", ...SCRYPT, salt: salt.toString("hex"), cipher: "aes-256-gcm", iv: iv.toString("hex"), ciphertext: ciphertext.toString("hex"), tag: c.getAuthTag().toString("hex") };
+  return {
+    kdf: "scrypt",
+    ...SCRYPT,
+    salt: salt.toString("hex"),
+    cipher: "aes-256-gcm",
+    iv: iv.toString("hex"),
+    ciphertext: ciphertext.toString("hex"),
+    tag: c.getAuthTag().toString("hex"),
+  };
 }
 
 function decrypt(e: Encrypted, passphrase: string, name: string): Uint8Array {
@@ -50,15 +86,21 @@ function decrypt(e: Encrypted, passphrase: string, name: string): Uint8Array {
 
 function save(dir: string, k: KeyInfo, opts: KeyringOptions): void {
   const backend = opts.backend ?? "file";
-  if (backend === "file" && !opts.passphrase) throw new KeyringError("a passphrase is required for the encrypted (file) keyring backend; set STRATA_PASSPHRASE or use --keyring-backend test");
-  if (backend === "file" && opts.passphrase!.length < 8) throw new KeyringError("passphrase must be at least 8 characters");
+  if (backend === "file" && !opts.passphrase)
+    throw new KeyringError(
+      "a passphrase is required for the encrypted (file) keyring backend; set STRATA_PASSPHRASE or use --keyring-backend test",
+    );
+  if (backend === "file" && opts.passphrase!.length < 8)
+    throw new KeyringError("passphrase must be at least 8 characters");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file: KeyFile = {
     name: k.name,
     address: k.address,
     pubkey: Buffer.from(k.pubkey).toString("hex"),
     backend,
-    ...(backend === "test" ? { seed: Buffer.from(k.seed).toString("hex") } : { crypto: encrypt(k.seed, opts.passphrase!) }),
+    ...(backend === "test"
+      ? { seed: Buffer.from(k.seed).toString("hex") }
+      : { crypto: encrypt(k.seed, opts.passphrase!) }),
   };
   const path = join(dir, `${k.name}.json`);
   const tmp = `${path}.tmp`;
@@ -74,7 +116,11 @@ function checkNewName(dir: string, name: string): void {
   if (existsSync(join(dir, `${name}.json`))) throw new KeyringError(`key "${name}" already exists in ${dir}`);
 }
 
-export function addKey(dir: string, name: string, opts: KeyringOptions = { backend: "test" }): KeyInfo & { mnemonic: string } {
+export function addKey(
+  dir: string,
+  name: string,
+  opts: KeyringOptions = { backend: "test" },
+): KeyInfo & { mnemonic: string } {
   checkNewName(dir, name);
   const k = keyFromSeed(name, new Uint8Array(randomBytes(32)));
   save(dir, k, opts);
@@ -82,7 +128,12 @@ export function addKey(dir: string, name: string, opts: KeyringOptions = { backe
 }
 
 /** Imports a 64-hex-char seed or a 24-word mnemonic. */
-export function importKey(dir: string, name: string, secret: string, opts: KeyringOptions = { backend: "test" }): KeyInfo {
+export function importKey(
+  dir: string,
+  name: string,
+  secret: string,
+  opts: KeyringOptions = { backend: "test" },
+): KeyInfo {
   checkNewName(dir, name);
   const s = secret.trim();
   let seed: Uint8Array;
@@ -121,11 +172,13 @@ export function getKey(dir: string, nameOrAddress: string, passphrase?: string):
   let seed: Uint8Array;
   if (e.file.seed) seed = new Uint8Array(Buffer.from(e.file.seed, "hex"));
   else {
-    if (!passphrase) throw new KeyringError(`key "${meta.name}" is encrypted: set STRATA_PASSPHRASE (or enter it when asked)`);
+    if (!passphrase)
+      throw new KeyringError(`key "${meta.name}" is encrypted: set STRATA_PASSPHRASE (or enter it when asked)`);
     seed = decrypt(e.file.crypto!, passphrase, meta.name);
   }
   const k = keyFromSeed(e.name, seed);
-  if (k.address !== e.address) throw new KeyringError(`key file ${join(dir, `${e.name}.json`)} is corrupt: address does not match seed`);
+  if (k.address !== e.address)
+    throw new KeyringError(`key file ${join(dir, `${e.name}.json`)} is corrupt: address does not match seed`);
   return k;
 }
 

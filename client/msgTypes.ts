@@ -24,5 +24,8 @@ type ClientShapes = {
 export type MsgType = AppWireMsg["type"];
 
 export type AnyMsg = {
-  [T in MsgType]: { type: T; value: T extends keyof ClientShapes ? ClientShapes[T] : ClientValue<Extract<AppWireMsg, { type: T }>["value"]> };
+  [T in MsgType]: {
+    type: T;
+    value: T extends keyof ClientShapes ? ClientShapes[T] : ClientValue<Extract<AppWireMsg, { type: T }>["value"]>;
+  };
 }[MsgType];

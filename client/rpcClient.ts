@@ -3,14 +3,25 @@ export class RpcError extends Error {
   readonly code: number;
   readonly data: unknown;
   constructor(code: number, message: string, data: unknown) {
-    super(typeof data === "string" ? `${message}: ${data}` : data && typeof data === "object" && "name" in data ? `${message} [${(data as { name: string }).name}]` : message);
+    super(
+      typeof data === "string"
+        ? `${message}: ${data}`
+        : data && typeof data === "object" && "name" in data
+          ? `${message} [${(data as { name: string }).name}]`
+          : message,
+    );
     this.code = code;
     this.data = data;
   }
 }
 
 export type BroadcastResult = { code: number; log: string; hash: string; codespace: string };
-export type TxQueryResult = { hash: string; height: string; index: number; tx_result: { code: number; log: string; gas_used: string; events: unknown[] } };
+export type TxQueryResult = {
+  hash: string;
+  height: string;
+  index: number;
+  tx_result: { code: number; log: string; gas_used: string; events: unknown[] };
+};
 
 /**
  * A node address as users type it: `127.0.0.1:26657` or `localhost:26657` gets `http://`, a bare
@@ -25,7 +36,8 @@ export function normalizeNodeUrl(raw: string): string {
   } catch {
     throw new Error(`--node "${raw}" is not a node address (expected e.g. http://127.0.0.1:26657)`);
   }
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error(`--node "${raw}": the RPC speaks http or https, not ${u.protocol.slice(0, -1)}`);
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new Error(`--node "${raw}": the RPC speaks http or https, not ${u.protocol.slice(0, -1)}`);
   return withScheme;
 }
 
@@ -45,7 +57,9 @@ export class StrataClient {
         body: JSON.stringify({ jsonrpc: "2.0", id: ++this.id, method, params }),
       });
     } catch (e) {
-      throw new Error(`cannot reach node at ${this.url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
+      throw new Error(
+        `cannot reach node at ${this.url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`,
+      );
     }
     const j = (await res.json()) as { result?: T; error?: { code: number; message: string; data?: unknown } };
     if (j.error) throw new RpcError(j.error.code, j.error.message, j.error.data);
@@ -53,16 +67,30 @@ export class StrataClient {
   }
 
   status() {
-    return this.call<{ node_info: { network: string; moniker: string }; sync_info: { latest_block_height: string; latest_block_hash: string; latest_app_hash: string; latest_block_time: string; catching_up: boolean } }>("status");
+    return this.call<{
+      node_info: { network: string; moniker: string };
+      sync_info: {
+        latest_block_height: string;
+        latest_block_hash: string;
+        latest_app_hash: string;
+        latest_block_time: string;
+        catching_up: boolean;
+      };
+    }>("status");
   }
 
   balances(address: string) {
-    return this.call<{ address: string; height: string; nonce: string; balances: Record<string, string> }>("bank_balances", { address });
+    return this.call<{ address: string; height: string; nonce: string; balances: Record<string, string> }>(
+      "bank_balances",
+      { address },
+    );
   }
 
   /** A dry run against the committed state: what the tx would do, or which rule it would break. */
   checkTx(bytes: Uint8Array) {
-    return this.call<{ code: number; log: string; gas_used: string; events: unknown[]; charged: boolean }>("check_tx", { tx: Buffer.from(bytes).toString("base64") });
+    return this.call<{ code: number; log: string; gas_used: string; events: unknown[]; charged: boolean }>("check_tx", {
+      tx: Buffer.from(bytes).toString("base64"),
+    });
   }
 
   broadcastTxSync(bytes: Uint8Array) {
@@ -90,9 +118,12 @@ export class StrataClient {
   }
 
   async block(height?: number) {
-    return this.call<{ block_id: { hash: string }; block: { header: { height: string; app_hash: string; proposer_address: string; time: string }; data: { txs: string[] } } }>(
-      "block",
-      height === undefined ? {} : { height: String(height) },
-    );
+    return this.call<{
+      block_id: { hash: string };
+      block: {
+        header: { height: string; app_hash: string; proposer_address: string; time: string };
+        data: { txs: string[] };
+      };
+    }>("block", height === undefined ? {} : { height: String(height) });
   }
 }

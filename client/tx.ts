@@ -26,7 +26,11 @@ function checkAmount(a: bigint): bigint {
 function wireValue(m: AnyMsg): Record<string, unknown> {
   switch (m.type) {
     case "staking/edit_validator":
-      return { moniker: m.value.moniker ?? "", setCommission: m.value.commissionRate !== undefined, commissionRate: m.value.commissionRate ?? 0n };
+      return {
+        moniker: m.value.moniker ?? "",
+        setCommission: m.value.commissionRate !== undefined,
+        commissionRate: m.value.commissionRate ?? 0n,
+      };
     case "params/update":
       return { module: m.value.module, params: JSON.stringify(m.value.params) };
     case "slashing/unjail":
@@ -41,7 +45,12 @@ function wireValue(m: AnyMsg): Record<string, unknown> {
 export function encodeMsg(m: AnyMsg): { type: Uint8Array; value: Uint8Array } {
   const kind = MSG_KINDS.get(m.type);
   if (!kind) throw new RangeError(`unknown message type "${m.type}"`);
-  const value = Object.fromEntries(Object.entries(wireValue(m)).map(([k, v]) => [k, typeof v === "string" ? utf8.encode(v) : typeof v === "bigint" ? checkAmount(v) : v]));
+  const value = Object.fromEntries(
+    Object.entries(wireValue(m)).map(([k, v]) => [
+      k,
+      typeof v === "string" ? utf8.encode(v) : typeof v === "bigint" ? checkAmount(v) : v,
+    ]),
+  );
   return { type: utf8.encode(m.type), value: kind.schema.serialize(value) };
 }
 
@@ -79,5 +88,10 @@ export function signTx(seed: Uint8Array, tx: UnsignedTx): { bytes: Uint8Array; h
  */
 export function feeFor(tx: Omit<UnsignedTx, "fee">, minGasPrice: bigint): bigint {
   const probe = signTx(new Uint8Array(32), { ...tx, fee: 1n });
-  return txGas(probe.bytes.length, tx.msgs.map((m) => m.type)) * minGasPrice;
+  return (
+    txGas(
+      probe.bytes.length,
+      tx.msgs.map((m) => m.type),
+    ) * minGasPrice
+  );
 }

@@ -1,7 +1,14 @@
 // The hashes a header commits to. SSZ hashTreeRoot everywhere, so any field of a block can later
 // be proven against its id with a Merkle branch.
 import { ByteListType, ListCompositeType } from "@chainsafe/ssz";
-import { Commit, Header, MAX_TX_BYTES, MAX_TXS_PER_BLOCK, type CommitValue, type HeaderValue } from "../state/encoding/types.ts";
+import {
+  Commit,
+  Header,
+  MAX_TX_BYTES,
+  MAX_TXS_PER_BLOCK,
+  type CommitValue,
+  type HeaderValue,
+} from "../state/encoding/types.ts";
 
 const TxList = new ListCompositeType(new ByteListType(MAX_TX_BYTES), MAX_TXS_PER_BLOCK);
 const EvidenceList = new ListCompositeType(new ByteListType(4096), 1024);

@@ -6,7 +6,15 @@
 import { NIL_BLOCK_ID, VoteType, type VoteBodyValue, type VoteValue } from "./vote.ts";
 import { polRound, type ProposalBodyValue, type ProposalValue } from "./proposal.ts";
 import { VoteSet, type Equivocation } from "./voteSet.ts";
-import { hexId, isOneThird, RoundStep, totalPower, type RoundStepValue, type TimeoutStepValue, type ValidatorInfo } from "./types.ts";
+import {
+  hexId,
+  isOneThird,
+  RoundStep,
+  totalPower,
+  type RoundStepValue,
+  type TimeoutStepValue,
+  type ValidatorInfo,
+} from "./types.ts";
 
 const NIL = hexId(NIL_BLOCK_ID);
 /** Votes for rounds further ahead than this are ignored: bounds memory against spam. */
@@ -16,7 +24,14 @@ export type CoreEffect =
   | { kind: "proposal"; proposal: ProposalValue; block: Uint8Array }
   | { kind: "vote"; vote: VoteValue }
   | { kind: "timeout"; height: number; round: number; step: TimeoutStepValue }
-  | { kind: "decide"; height: number; round: number; blockId: Uint8Array; block: Uint8Array; precommits: readonly (VoteValue | undefined)[] }
+  | {
+      kind: "decide";
+      height: number;
+      round: number;
+      blockId: Uint8Array;
+      block: Uint8Array;
+      precommits: readonly (VoteValue | undefined)[];
+    }
   | { kind: "evidence"; evidence: Equivocation }
   | { kind: "lock"; height: number; round: number; blockId: Uint8Array; block: Uint8Array };
 
@@ -135,8 +150,10 @@ export class ConsensusCore {
 
   onTimeout(height: number, round: number, step: TimeoutStepValue): void {
     if (height !== this.height || round !== this.round || this.decided) return;
-    if (step === "propose" && this.step === RoundStep.Propose) this.prevote(NIL); // L57
-    else if (step === "prevote" && this.step === RoundStep.Prevote) this.precommit(NIL); // L61
+    if (step === "propose" && this.step === RoundStep.Propose)
+      this.prevote(NIL); // L57
+    else if (step === "prevote" && this.step === RoundStep.Prevote)
+      this.precommit(NIL); // L61
     else if (step === "precommit") this.startRound(round + 1); // L65
     this.process();
   }
@@ -218,13 +235,15 @@ export class ConsensusCore {
       const block = this.blocks.get(id)!;
       if (vr === -1) {
         // L22
-        const ok = (this.lockedRound === -1 || this.lockedBlockId === id) && this.app.isValidBlock(p.body.blockId, block);
+        const ok =
+          (this.lockedRound === -1 || this.lockedBlockId === id) && this.app.isValidBlock(p.body.blockId, block);
         this.prevote(ok ? id : NIL);
         return true;
       }
       if (vr < r && this.roundVotes(vr).prevotes.hasTwoThirdsFor(id)) {
         // L28
-        const ok = (this.lockedRound <= vr || this.lockedBlockId === id) && this.app.isValidBlock(p.body.blockId, block);
+        const ok =
+          (this.lockedRound <= vr || this.lockedBlockId === id) && this.app.isValidBlock(p.body.blockId, block);
         this.prevote(ok ? id : NIL);
         return true;
       }
@@ -239,12 +258,22 @@ export class ConsensusCore {
     // L36
     if (p && this.step >= RoundStep.Prevote) {
       const id = hexId(p.body.blockId);
-      if (rv.prevotes.hasTwoThirdsFor(id) && !this.fired.has(`l36:${r}`) && this.app.isValidBlock(p.body.blockId, this.blocks.get(id)!)) {
+      if (
+        rv.prevotes.hasTwoThirdsFor(id) &&
+        !this.fired.has(`l36:${r}`) &&
+        this.app.isValidBlock(p.body.blockId, this.blocks.get(id)!)
+      ) {
         this.fired.add(`l36:${r}`);
         if (this.step === RoundStep.Prevote) {
           this.lockedRound = r;
           this.lockedBlockId = id;
-          this.emit({ kind: "lock", height: this.height, round: r, blockId: p.body.blockId, block: this.blocks.get(id)! });
+          this.emit({
+            kind: "lock",
+            height: this.height,
+            round: r,
+            blockId: p.body.blockId,
+            block: this.blocks.get(id)!,
+          });
           this.precommit(id);
         }
         this.validRound = r;
@@ -316,10 +345,18 @@ export class ConsensusCore {
     const me = this.signer.address;
     if (!me) return;
     const timestamp = id !== NIL && this.app.voteTime ? this.app.voteTime(id) : this.app.now();
-    const v = this.signer.signVote({ type, height: this.height, round: this.round, blockId: Buffer.from(id, "hex"), timestamp, validator: me });
+    const v = this.signer.signVote({
+      type,
+      height: this.height,
+      round: this.round,
+      blockId: Buffer.from(id, "hex"),
+      timestamp,
+      validator: me,
+    });
     if (!v) return;
     this.emit({ kind: "vote", vote: v });
-    const set = type === VoteType.Prevote ? this.roundVotes(this.round).prevotes : this.roundVotes(this.round).precommits;
+    const set =
+      type === VoteType.Prevote ? this.roundVotes(this.round).prevotes : this.roundVotes(this.round).precommits;
     set.add(v);
   }
 

@@ -32,7 +32,11 @@ export function medianTime(commit: CommitValue, vals: readonly { power: number }
  * (empty lastCommit), else the median, and always at least 1 ms after the previous block (votes
  * are timestamped after the block they vote for, so this only matters with skewed clocks).
  */
-export function blockTime(lastCommit: CommitValue, lastVals: readonly { power: number }[], lastBlockTime: number): number {
+export function blockTime(
+  lastCommit: CommitValue,
+  lastVals: readonly { power: number }[],
+  lastBlockTime: number,
+): number {
   const m = medianTime(lastCommit, lastVals);
   return m === undefined || m <= lastBlockTime ? lastBlockTime + 1 : m;
 }

@@ -6,7 +6,14 @@ import { domainSignBytes } from "./signBytes.ts";
 
 /** polRound is stored +1 so that "none" (-1) fits an unsigned field. */
 export const ProposalBody = new ContainerType(
-  { height: Uint64Num, round: Uint32, polRoundPlusOne: Uint32, blockId: Bytes32, timestamp: Uint64Num, proposer: Bytes20 },
+  {
+    height: Uint64Num,
+    round: Uint32,
+    polRoundPlusOne: Uint32,
+    blockId: Bytes32,
+    timestamp: Uint64Num,
+    proposer: Bytes20,
+  },
   { typeName: "ProposalBody" },
 );
 export const Proposal = new ContainerType({ body: ProposalBody, signature: Bytes64 }, { typeName: "Proposal" });

@@ -47,7 +47,8 @@ export function txTree(txs: readonly Uint8Array[]): TxTree {
 
 /** The proof of element `index` from a block's tx tree. PERF: O(depth). */
 export function proveFromTree(tree: TxTree, index: number): TxProofValue {
-  if (!Number.isInteger(index) || index < 0 || index >= tree.total) throw new Error(`tx index ${index} out of range (${tree.total} txs)`);
+  if (!Number.isInteger(index) || index < 0 || index >= tree.total)
+    throw new Error(`tx index ${index} out of range (${tree.total} txs)`);
   const aunts: Uint8Array[] = [];
   let i = index;
   for (let d = 0; d < TX_TREE_DEPTH; d++) {
@@ -65,7 +66,14 @@ export function proveTx(txs: readonly Uint8Array[], index: number): TxProofValue
 /** Whether `tx` is element `proof.index` of the tx list whose root is `dataHash`. Pure; clients use it. */
 export function verifyTxProof(dataHash: Uint8Array, tx: Uint8Array, proof: TxProofValue): boolean {
   if (proof.aunts.length !== TX_TREE_DEPTH) return false;
-  if (!Number.isInteger(proof.total) || !Number.isInteger(proof.index) || proof.index < 0 || proof.index >= proof.total || proof.total > MAX_TXS_PER_BLOCK) return false;
+  if (
+    !Number.isInteger(proof.total) ||
+    !Number.isInteger(proof.index) ||
+    proof.index < 0 ||
+    proof.index >= proof.total ||
+    proof.total > MAX_TXS_PER_BLOCK
+  )
+    return false;
   let h = TxBytes.hashTreeRoot(tx);
   if (Buffer.compare(h, proof.leafHash) !== 0) return false;
   let i = proof.index;

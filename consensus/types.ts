@@ -14,10 +14,26 @@ export type RoundStepValue = (typeof RoundStep)[keyof typeof RoundStep];
 export const TimeoutStep = { Propose: "propose", Prevote: "prevote", Precommit: "precommit" } as const;
 export type TimeoutStepValue = (typeof TimeoutStep)[keyof typeof TimeoutStep];
 
-export type TimeoutParams = { proposeMs: number; proposeDeltaMs: number; prevoteMs: number; prevoteDeltaMs: number; precommitMs: number; precommitDeltaMs: number; commitMs: number };
+export type TimeoutParams = {
+  proposeMs: number;
+  proposeDeltaMs: number;
+  prevoteMs: number;
+  prevoteDeltaMs: number;
+  precommitMs: number;
+  precommitDeltaMs: number;
+  commitMs: number;
+};
 
 /** CometBFT defaults: propose 3 s, prevote/precommit 1 s, +0.5 s per round, commit 1 s. */
-export const DEFAULT_TIMEOUTS: TimeoutParams = { proposeMs: 3000, proposeDeltaMs: 500, prevoteMs: 1000, prevoteDeltaMs: 500, precommitMs: 1000, precommitDeltaMs: 500, commitMs: 1000 };
+export const DEFAULT_TIMEOUTS: TimeoutParams = {
+  proposeMs: 3000,
+  proposeDeltaMs: 500,
+  prevoteMs: 1000,
+  prevoteDeltaMs: 500,
+  precommitMs: 1000,
+  precommitDeltaMs: 500,
+  commitMs: 1000,
+};
 
 export function timeoutFor(t: TimeoutParams, step: TimeoutStepValue, round: number): number {
   switch (step) {

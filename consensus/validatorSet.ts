@@ -105,7 +105,8 @@ function incrementOnce(s: ValidatorSet): Validator {
 /** Mutates `s`: rescale, centre, then `times` proposer steps (IncrementProposerPriority). */
 export function incrementProposerPriority(s: ValidatorSet, times: number): void {
   if (s.validators.length === 0) throw new Error("empty validator set");
-  if (!Number.isInteger(times) || times <= 0) throw new Error("cannot call incrementProposerPriority with non-positive times");
+  if (!Number.isInteger(times) || times <= 0)
+    throw new Error("cannot call incrementProposerPriority with non-positive times");
   rescalePriorities(s.validators, PRIORITY_WINDOW_SIZE_FACTOR * s.totalPower);
   shiftByAvgProposerPriority(s.validators);
   let proposer: Validator | undefined;
@@ -130,7 +131,10 @@ export function getProposer(s: ValidatorSet): Validator | undefined {
   return s.proposer;
 }
 
-export function getByAddress(s: ValidatorSet, address: Uint8Array): { index: number; validator: Validator } | undefined {
+export function getByAddress(
+  s: ValidatorSet,
+  address: Uint8Array,
+): { index: number; validator: Validator } | undefined {
   const index = s.validators.findIndex((v) => compareBytes(v.address, address) === 0);
   return index < 0 ? undefined : { index, validator: s.validators[index] };
 }
@@ -146,22 +150,29 @@ function sortByPower(vals: Validator[]): void {
  * enter at −1.125 × the total power after updates; then rescale, centre and sort.
  * Returns a new set; `s` is not modified.
  */
-export function updateWithChangeSet(s: ValidatorSet, changes: readonly ValidatorChange[], allowDeletes = true): ValidatorSet {
+export function updateWithChangeSet(
+  s: ValidatorSet,
+  changes: readonly ValidatorChange[],
+  allowDeletes = true,
+): ValidatorSet {
   if (changes.length === 0) return copySet(s);
   const sorted = [...changes].sort((a, b) => compareBytes(a.address, b.address));
   const updates: ValidatorChange[] = [];
   const deletes: ValidatorChange[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const c = sorted[i];
-    if (i > 0 && compareBytes(sorted[i - 1].address, c.address) === 0) throw new Error(`duplicate entry ${Buffer.from(c.address).toString("hex")} in changes`);
+    if (i > 0 && compareBytes(sorted[i - 1].address, c.address) === 0)
+      throw new Error(`duplicate entry ${Buffer.from(c.address).toString("hex")} in changes`);
     if (c.power < 0n) throw new Error(`voting power can't be negative: ${c.power}`);
-    if (c.power > MAX_TOTAL_VOTING_POWER) throw new Error(`to prevent clipping/overflow, voting power can't be higher than ${MAX_TOTAL_VOTING_POWER}`);
+    if (c.power > MAX_TOTAL_VOTING_POWER)
+      throw new Error(`to prevent clipping/overflow, voting power can't be higher than ${MAX_TOTAL_VOTING_POWER}`);
     (c.power === 0n ? deletes : updates).push(c);
   }
   if (!allowDeletes && deletes.length) throw new Error("cannot process validators with voting power 0");
   const existing = (a: Uint8Array) => getByAddress(s, a)?.validator;
   const numNew = updates.filter((u) => !existing(u.address)).length;
-  if (numNew === 0 && s.validators.length === deletes.length) throw new Error("applying the validator changes would result in empty set");
+  if (numNew === 0 && s.validators.length === deletes.length)
+    throw new Error("applying the validator changes would result in empty set");
   let removed = 0n;
   for (const d of deletes) {
     const v = existing(d.address);
@@ -174,7 +185,8 @@ export function updateWithChangeSet(s: ValidatorSet, changes: readonly Validator
   let tvp = s.totalPower - removed;
   for (const u of [...updates].sort((a, b) => (delta(a) < delta(b) ? -1 : delta(a) > delta(b) ? 1 : 0))) {
     tvp += delta(u);
-    if (tvp > MAX_TOTAL_VOTING_POWER) throw new Error(`total voting power of resulting valset exceeds max ${MAX_TOTAL_VOTING_POWER}`);
+    if (tvp > MAX_TOTAL_VOTING_POWER)
+      throw new Error(`total voting power of resulting valset exceeds max ${MAX_TOTAL_VOTING_POWER}`);
   }
   const tvpAfterUpdatesBeforeRemovals = tvp + removed;
   const byAddr = new Map(s.validators.map((v) => [Buffer.from(v.address).toString("hex"), copyVal(v)]));

@@ -6,7 +6,9 @@ import { hexId, isOneThird, isTwoThirds, totalPower, type ValidatorInfo } from "
 
 export type Equivocation = { first: VoteValue; second: VoteValue };
 
-export type AddVoteResult = { added: true } | { added: false; reason: "duplicate" | "unknown_validator" | "wrong_hrs" | "conflict"; evidence?: Equivocation };
+export type AddVoteResult =
+  | { added: true }
+  | { added: false; reason: "duplicate" | "unknown_validator" | "wrong_hrs" | "conflict"; evidence?: Equivocation };
 
 export class VoteSet {
   readonly height: number;
@@ -32,7 +34,8 @@ export class VoteSet {
   /** Signature checks happen before (the caller knows the chain id); this only tallies. */
   add(vote: VoteValue): AddVoteResult {
     const b = vote.body;
-    if (b.height !== this.height || b.round !== this.round || b.type !== this.type) return { added: false, reason: "wrong_hrs" };
+    if (b.height !== this.height || b.round !== this.round || b.type !== this.type)
+      return { added: false, reason: "wrong_hrs" };
     const i = this.index.get(hexId(b.validator));
     if (i === undefined) return { added: false, reason: "unknown_validator" };
     const prev = this.votes[i];

@@ -13,7 +13,10 @@ const MAX_WAL_BLOCK_BYTES = 64 * 1024 * 1024;
 export const WalKind = { Height: 1, Proposal: 2, Vote: 3, Timeout: 4 } as const;
 
 const HeightRec = new ContainerType({ height: Uint64Num }, { typeName: "WalHeight" });
-const ProposalRec = new ContainerType({ proposal: Proposal, block: new ByteListType(MAX_WAL_BLOCK_BYTES) }, { typeName: "WalProposal" });
+const ProposalRec = new ContainerType(
+  { proposal: Proposal, block: new ByteListType(MAX_WAL_BLOCK_BYTES) },
+  { typeName: "WalProposal" },
+);
 const TimeoutRec = new ContainerType({ height: Uint64Num, round: Uint32, step: Uint8 }, { typeName: "WalTimeout" });
 
 const STEPS: readonly TimeoutStepValue[] = ["propose", "prevote", "precommit"];
@@ -42,7 +45,10 @@ export function encodeWalMessage(m: WalMessage): Uint8Array {
     case "vote":
       return withKind(WalKind.Vote, Vote.serialize(m.vote));
     case "timeout":
-      return withKind(WalKind.Timeout, TimeoutRec.serialize({ height: m.height, round: m.round, step: STEPS.indexOf(m.step) }));
+      return withKind(
+        WalKind.Timeout,
+        TimeoutRec.serialize({ height: m.height, round: m.round, step: STEPS.indexOf(m.step) }),
+      );
   }
 }
 

@@ -55,6 +55,10 @@ export function checkAdmission(pending: PendingGas, gas: bigint, origin: TxOrigi
     );
   };
   over(pending.total, origin.kind === "peer" ? budget * PEER_BUDGET_FACTOR : budget, "the node holds");
-  over(pending.origin, (budget * 3n) / 4n, origin.kind === "peer" ? "the node holds from this peer" : "the node holds from its RPC clients");
+  over(
+    pending.origin,
+    (budget * 3n) / 4n,
+    origin.kind === "peer" ? "the node holds from this peer" : "the node holds from its RPC clients",
+  );
   over(pending.sender, budget / 4n, "the node holds from this sender");
 }

@@ -10,7 +10,14 @@ import { ChainKey } from "../state/keys.ts";
 import type { Change, KVReader } from "../state/store/types.ts";
 
 /** A tx result as stored (bigints as decimal strings). */
-export type StoredTxResult = { hash: string; code: number; log: string; gasWanted: string; gasUsed: string; events: StrataEvent[] };
+export type StoredTxResult = {
+  hash: string;
+  code: number;
+  log: string;
+  gasWanted: string;
+  gasUsed: string;
+  events: StrataEvent[];
+};
 
 export type ValidatorUpdate = { pubkey: string; power: string };
 
@@ -45,11 +52,24 @@ export function decodeBlockResults(b: Uint8Array): BlockResults {
   if (b.length === 0) return { txs: [], events: [], validatorUpdates: [], paramUpdates: null, appHash: "" };
   const j = JSON.parse(Buffer.from(b).toString()) as (BlockResults & { v: number }) | StoredTxResult[];
   if (Array.isArray(j)) return { txs: j, events: [], validatorUpdates: [], paramUpdates: null, appHash: "" };
-  return { txs: j.txs, events: j.events, validatorUpdates: j.validatorUpdates, paramUpdates: j.paramUpdates, appHash: j.appHash };
+  return {
+    txs: j.txs,
+    events: j.events,
+    validatorUpdates: j.validatorUpdates,
+    paramUpdates: j.paramUpdates,
+    appHash: j.appHash,
+  };
 }
 
 export function storedTxResults(results: readonly TxResult[]): StoredTxResult[] {
-  return results.map((r) => ({ hash: r.hash, code: r.code, log: r.log, gasWanted: String(r.gasWanted), gasUsed: String(r.gasUsed), events: r.events }));
+  return results.map((r) => ({
+    hash: r.hash,
+    code: r.code,
+    log: r.log,
+    gasWanted: String(r.gasWanted),
+    gasUsed: String(r.gasUsed),
+    events: r.events,
+  }));
 }
 
 /**
@@ -63,7 +83,8 @@ export function validatorUpdatesOf(before: KVReader, after: KVReader, changes: r
   const old = new Map(getPendingValidators(before).map((v) => [hex(v.pubkey), v]));
   const next: ValidatorEntryValue[] = getPendingValidators(after);
   const out: ValidatorUpdate[] = [];
-  for (const v of next) if (old.get(hex(v.pubkey))?.power !== v.power) out.push({ pubkey: hex(v.pubkey), power: String(v.power) });
+  for (const v of next)
+    if (old.get(hex(v.pubkey))?.power !== v.power) out.push({ pubkey: hex(v.pubkey), power: String(v.power) });
   const kept = new Set(next.map((v) => hex(v.pubkey)));
   for (const k of old.keys()) if (!kept.has(k)) out.push({ pubkey: k, power: "0" });
   return out;

@@ -7,7 +7,8 @@ import type { TxResult } from "../state/tx/processTx.ts";
 /** `eventsJson[i]` is JSON.stringify(results[i].events). PERF: O(bytes), one string join per block. */
 export function txResultsJson(results: readonly TxResult[], eventsJson: readonly string[]): string {
   const parts = results.map(
-    (r, i) => `{"hash":${JSON.stringify(r.hash)},"code":${r.code},"log":${JSON.stringify(r.log)},"gasWanted":"${r.gasWanted}","gasUsed":"${r.gasUsed}","events":${eventsJson[i]}}`,
+    (r, i) =>
+      `{"hash":${JSON.stringify(r.hash)},"code":${r.code},"log":${JSON.stringify(r.log)},"gasWanted":"${r.gasWanted}","gasUsed":"${r.gasUsed}","events":${eventsJson[i]}}`,
   );
   return `[${parts.join(",")}]`;
 }

@@ -13,7 +13,11 @@ const BLOCKS_TIMEOUT_MS = 10_000;
 const BLOCKS_PER_REQUEST = 50;
 
 /** The highest peer on our chain (peers on another genesis are shunned), or undefined. */
-export async function bestPeer(net: TxRequester, shun: PeerShunList, genesisHash: Uint8Array): Promise<{ peer: string; height: number } | undefined> {
+export async function bestPeer(
+  net: TxRequester,
+  shun: PeerShunList,
+  genesisHash: Uint8Array,
+): Promise<{ peer: string; height: number } | undefined> {
   let best: { peer: string; height: number } | undefined;
   const status = SyncRequest.serialize({ kind: SyncKind.Status, from: 0, count: 0, hashes: [] });
   for (const peer of shun.usable(net.peers())) {
@@ -31,7 +35,11 @@ export async function bestPeer(net: TxRequester, shun: PeerShunList, genesisHash
   return best;
 }
 
-export async function fetchBlocks(net: TxRequester, peer: string, from: number): Promise<{ block: Uint8Array; commit: Uint8Array }[]> {
+export async function fetchBlocks(
+  net: TxRequester,
+  peer: string,
+  from: number,
+): Promise<{ block: Uint8Array; commit: Uint8Array }[]> {
   const req = SyncRequest.serialize({ kind: SyncKind.Blocks, from, count: BLOCKS_PER_REQUEST, hashes: [] });
   return SyncResponse.deserialize(await net.request(peer, req, BLOCKS_TIMEOUT_MS)).blocks;
 }
@@ -41,7 +49,12 @@ export async function fetchBlocks(net: TxRequester, peer: string, from: number):
  * valid on our state; otherwise the peer is shunned and an error says why.
  * PERF: one ed25519 verify per commit signature plus the block's execution.
  */
-export function verifySyncedBlock(chain: Chain, sb: { block: Uint8Array; commit: Uint8Array }, peer: string, shun: PeerShunList): { executed: ProposedBlock; commit: CommitValue } {
+export function verifySyncedBlock(
+  chain: Chain,
+  sb: { block: Uint8Array; commit: Uint8Array },
+  peer: string,
+  shun: PeerShunList,
+): { executed: ProposedBlock; commit: CommitValue } {
   const block = Block.deserialize(sb.block);
   const commit = Commit.deserialize(sb.commit);
   const vals = chain.validators().map((v) => ({ pubkey: v.pubkey, power: v.power }));

@@ -23,7 +23,8 @@ export type SyncServerDeps = {
 };
 
 export async function serveSync(req: Uint8Array, d: SyncServerDeps): Promise<Uint8Array> {
-  if (req[0] === SyncKind.Votes) return votesAnswer(d.core, req, (p, block) => ProposalMsg.deserialize(d.proposalMsg(p, block)));
+  if (req[0] === SyncKind.Votes)
+    return votesAnswer(d.core, req, (p, block) => ProposalMsg.deserialize(d.proposalMsg(p, block)));
   const r = SyncRequest.deserialize(req);
   const height = d.chain.height;
   const genesis = d.chain.genesisHash;

@@ -35,11 +35,18 @@ export function getBlockValidity(ctx: BlockCheckContext, blockId: Uint8Array, by
   if (!eq(blockIdOf(h), blockId)) return { ok: false, reason: "block id does not match header" };
   if (!eq(h.lastBlockId, ctx.lastBlockId)) return { ok: false, reason: "lastBlockId does not match our last block" };
   const t = blockTime(block.lastCommit, ctx.lastValidators, ctx.lastBlockTime);
-  if (h.time !== t) return { ok: false, reason: `time ${h.time} is not the BFT time ${t} (weighted median of lastCommit's timestamps, after the last block's ${ctx.lastBlockTime})` };
+  if (h.time !== t)
+    return {
+      ok: false,
+      reason: `time ${h.time} is not the BFT time ${t} (weighted median of lastCommit's timestamps, after the last block's ${ctx.lastBlockTime})`,
+    };
   if (!eq(h.txsHash, txsHashOf(block.txs))) return { ok: false, reason: "txsHash does not match txs" };
-  if (!eq(h.evidenceHash, evidenceHashOf(block.evidence))) return { ok: false, reason: "evidenceHash does not match evidence" };
-  if (!eq(h.lastCommitHash, commitHashOf(block.lastCommit))) return { ok: false, reason: "lastCommitHash does not match lastCommit" };
-  if (!eq(h.validatorsHash, ctx.validatorsHash)) return { ok: false, reason: "validatorsHash does not match the validator set" };
+  if (!eq(h.evidenceHash, evidenceHashOf(block.evidence)))
+    return { ok: false, reason: "evidenceHash does not match evidence" };
+  if (!eq(h.lastCommitHash, commitHashOf(block.lastCommit)))
+    return { ok: false, reason: "lastCommitHash does not match lastCommit" };
+  if (!eq(h.validatorsHash, ctx.validatorsHash))
+    return { ok: false, reason: "validatorsHash does not match the validator set" };
   if (!ctx.isValidator(h.proposer)) return { ok: false, reason: "proposer is not a validator" };
   if (ctx.height > 1) {
     const c = getCommitValidity(ctx.chainId, ctx.lastValidators, ctx.height - 1, ctx.lastBlockId, block.lastCommit);

@@ -2,7 +2,14 @@
 // two operations consensus needs: build a proposal (execute once into an overlay) and commit it.
 import type { StrataEvent } from "../state/events.ts";
 import { EventEmitter } from "node:events";
-import { Block, BlockIdFlag, Commit, type BlockValue, type CommitValue, type HeaderValue } from "../state/encoding/types.ts";
+import {
+  Block,
+  BlockIdFlag,
+  Commit,
+  type BlockValue,
+  type CommitValue,
+  type HeaderValue,
+} from "../state/encoding/types.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { sha256 } from "../state/crypto/hash.ts";
 import { Overlay } from "../state/store/overlay.ts";
@@ -86,7 +93,15 @@ export type ChainOptions = {
 };
 
 /** TTL: a tx not included within 300 blocks or 10 minutes of admission is dropped with its later nonces. */
-export const DEFAULT_MEMPOOL: MempoolOptions = { maxTxs: 50_000, maxBytes: 64 * 1024 * 1024, maxPerSender: 1_000, maxNonceGap: 1_000, ttlNumBlocks: 300, ttlDurationMs: 600_000, maxPendingBlocks: 4 };
+export const DEFAULT_MEMPOOL: MempoolOptions = {
+  maxTxs: 50_000,
+  maxBytes: 64 * 1024 * 1024,
+  maxPerSender: 1_000,
+  maxNonceGap: 1_000,
+  ttlNumBlocks: 300,
+  ttlDurationMs: 600_000,
+  maxPendingBlocks: 4,
+};
 
 const EMPTY_COMMIT: CommitValue = { height: 0, round: 0, blockId: new Uint8Array(32), signatures: [] };
 
@@ -139,7 +154,12 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   }
 
   /** Opens the database, writes genesis on first start, refuses a genesis that does not match. */
-  static async open(dataDir: string, genesis: Genesis, genesisBytes: Uint8Array, opts: ChainOptions = { mempool: DEFAULT_MEMPOOL }): Promise<Chain> {
+  static async open(
+    dataDir: string,
+    genesis: Genesis,
+    genesisBytes: Uint8Array,
+    opts: ChainOptions = { mempool: DEFAULT_MEMPOOL },
+  ): Promise<Chain> {
     const db = await ChainDb.open(dataDir, opts.pruning);
     try {
       await checkChainDb(db);
@@ -167,12 +187,22 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         // the set that signs block 1, as the proposer schedule starts from genesis
         validatorRecord: { height: 1, value: encodeFullRecord(ProposerSchedule.open(genesis.validators, 1).setAt(1)!) },
         paramsRecord: { height: 1, value: encodeParamsRecord(overlay) },
-        meta: { height: 0, stateRoot: commitment.root, leafCount: commitment.leafCount, lastBlockId: new Uint8Array(32), lastBlockTime: genesis.genesisTime, genesisHash },
+        meta: {
+          height: 0,
+          stateRoot: commitment.root,
+          leafCount: commitment.leafCount,
+          lastBlockId: new Uint8Array(32),
+          lastBlockTime: genesis.genesisTime,
+          genesisHash,
+        },
       });
     } else {
       if (Buffer.compare(meta.genesisHash, genesisHash) !== 0) {
         await db.close();
-        throw new StrataError(ErrorCode.GenesisMismatch, `genesis.json does not match the genesis this database was created with (${dataDir})`);
+        throw new StrataError(
+          ErrorCode.GenesisMismatch,
+          `genesis.json does not match the genesis this database was created with (${dataDir})`,
+        );
       }
       if (meta.height > 0) {
         const c = await db.getCommit(meta.height);
@@ -283,11 +313,20 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   /** Admission control (node/admission.ts): refuses work beyond maxPendingBlocks of gas, and unfair shares. */
   private checkAdmission(tx: DecodedTx, origin: TxOrigin): void {
     const m = this.mempool;
-    checkAdmission({ total: m.gas, origin: m.originGas(originKey(origin)), sender: m.senderGas(Buffer.from(tx.sender).toString("hex")) }, tx.gas, origin, {
-      blockGas: getBlockParams(this.db).maxGas,
-      maxPendingBlocks: this.mempoolOptions.maxPendingBlocks ?? 0,
-      blockIntervalMs: this.blockIntervalMs,
-    });
+    checkAdmission(
+      {
+        total: m.gas,
+        origin: m.originGas(originKey(origin)),
+        sender: m.senderGas(Buffer.from(tx.sender).toString("hex")),
+      },
+      tx.gas,
+      origin,
+      {
+        blockGas: getBlockParams(this.db).maxGas,
+        maxPendingBlocks: this.mempoolOptions.maxPendingBlocks ?? 0,
+        blockIntervalMs: this.blockIntervalMs,
+      },
+    );
   }
 
   private admit(tx: DecodedTx, bytes: Uint8Array, at?: Admission, origin: TxOrigin = FROM_CLIENT): DecodedTx {
@@ -343,7 +382,18 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     const txs = reaped.map((t) => t.bytes);
     const time = blockTime(this.lastCommit, getLastValidators(this.db), this.lastBlockTime);
     const { evidence, misbehaviour } = this.evidence.pool.collect(this.evidence.context(height, time), 16);
-    const exec = executeBlock(this.db, { chainId: this.chainId, height, time, txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes), lastCommitSigners: signersOf(this.lastCommit), misbehaviour }, this.verifiedOrCount);
+    const exec = executeBlock(
+      this.db,
+      {
+        chainId: this.chainId,
+        height,
+        time,
+        txs: reaped.map((t) => this.decoded.get(t.hash) ?? t.bytes),
+        lastCommitSigners: signersOf(this.lastCommit),
+        misbehaviour,
+      },
+      this.verifiedOrCount,
+    );
     const nextValidators = getValidators(exec.overlay);
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
@@ -361,7 +411,15 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       proposer,
     };
     const block: BlockValue = { header, txs, evidence, lastCommit: this.lastCommit };
-    const p = { block, nextValidators, blockId: blockIdOf(header), changes, commitment, results: exec.results, events: exec.events };
+    const p = {
+      block,
+      nextValidators,
+      blockId: blockIdOf(header),
+      changes,
+      commitment,
+      results: exec.results,
+      events: exec.events,
+    };
     this.remember(p);
     return p;
   }
@@ -417,7 +475,10 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
    * Full validity of a block for the next height: header and lastCommit checks, then execution
    * into an overlay and the state root compared. The execution is kept for commit.
    */
-  validateBlock(blockId: Uint8Array, bytes: Uint8Array): { ok: true; executed: ProposedBlock } | { ok: false; reason: string } {
+  validateBlock(
+    blockId: Uint8Array,
+    bytes: Uint8Array,
+  ): { ok: true; executed: ProposedBlock } | { ok: false; reason: string } {
     // Structure first, even for a block executed before: the cache is keyed by id, and only
     // these checks prove that `bytes` are the block that id commits to.
     const check = getBlockValidity(this.blockCheckContext(), blockId, bytes);
@@ -430,21 +491,40 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     if (!ev.ok) return ev;
     const txs = block.txs.map((b) => this.decodedOf(b));
     // over the block budget: refused before anything is executed
-    const over = getBlockLimitViolation(getBlockParams(this.db), txs.map((t, i) => ({ bytes: block.txs[i].length, gas: t instanceof Uint8Array ? 0n : t.gas })));
+    const over = getBlockLimitViolation(
+      getBlockParams(this.db),
+      txs.map((t, i) => ({ bytes: block.txs[i].length, gas: t instanceof Uint8Array ? 0n : t.gas })),
+    );
     if (over) return { ok: false, reason: over };
     const exec = executeBlock(
       this.db,
-      { chainId: this.chainId, height: block.header.height, time: block.header.time, txs, lastCommitSigners: signersOf(block.lastCommit), misbehaviour: ev.misbehaviour },
+      {
+        chainId: this.chainId,
+        height: block.header.height,
+        time: block.header.time,
+        txs,
+        lastCommitSigners: signersOf(block.lastCommit),
+        misbehaviour: ev.misbehaviour,
+      },
       this.verifiedOrCount,
     );
     const changes = exec.overlay.changes();
     const commitment = computeCommitment(this.db, changes);
-    if (Buffer.compare(commitment.root, block.header.stateRoot) !== 0) return { ok: false, reason: "stateRoot does not match the result of executing the block" };
+    if (Buffer.compare(commitment.root, block.header.stateRoot) !== 0)
+      return { ok: false, reason: "stateRoot does not match the result of executing the block" };
     const nextValidators = getValidators(exec.overlay);
     if (Buffer.compare(validatorsHash(nextValidators), block.header.nextValidatorsHash) !== 0) {
       return { ok: false, reason: "nextValidatorsHash does not match the validator set after the block" };
     }
-    const executed: ProposedBlock = { block, nextValidators, blockId, changes, commitment, results: exec.results, events: exec.events };
+    const executed: ProposedBlock = {
+      block,
+      nextValidators,
+      blockId,
+      changes,
+      commitment,
+      results: exec.results,
+      events: exec.events,
+    };
     this.remember(executed);
     return { ok: true, executed };
   }
@@ -454,13 +534,17 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   async commit(p: ProposedBlock, commit: CommitValue, consensusMeta?: string, synced = false): Promise<void> {
     const t0 = performance.now();
     const { header, txs } = p.block;
-    if (header.height !== this.height + 1) throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
-    if (this.height > 0) this.blockIntervalMs = this.blockIntervalMs * 0.8 + Math.max(0, header.time - this.lastBlockTime) * 0.2;
+    if (header.height !== this.height + 1)
+      throw new Error(`commit: height ${header.height} does not follow ${this.height}`);
+    if (this.height > 0)
+      this.blockIntervalMs = this.blockIntervalMs * 0.8 + Math.max(0, header.time - this.lastBlockTime) * 0.2;
     // each tx's events as JSON once: the tx record and nothing else re-stringifies them
     const eventsJson = p.results.map((r) => JSON.stringify(r.events));
     const records = txResultRecords(header.height, p.results, eventsJson);
     const after = afterChanges(this.db, p.changes);
-    const paramsRecord = paramsChanged(p.changes) ? { height: header.height + 1, value: encodeParamsRecord(after) } : undefined;
+    const paramsRecord = paramsChanged(p.changes)
+      ? { height: header.height + 1, value: encodeParamsRecord(after) }
+      : undefined;
     const w0 = performance.now();
     await this.db.commitBlock({
       height: header.height,
@@ -470,7 +554,9 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       changes: p.changes,
       commitment: p.commitment,
       txs: records,
-      txEvents: this.indexTxEvents ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index)) : undefined,
+      txEvents: this.indexTxEvents
+        ? p.results.flatMap((r, index) => txEventKeys(r.events, header.height, index))
+        : undefined,
       resultsBytes: encodeBlockResultsWithTxsJson(txResultsJson(p.results, eventsJson), {
         events: p.events,
         validatorUpdates: validatorUpdatesOf(this.db, after, p.changes),
@@ -534,14 +620,28 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       }
     }
     const commitMs = performance.now() - t0;
-    this.emit("block", { block: p.block, height: header.height, blockId: p.blockId, header, txs, results: p.results, events: p.events, commitMs, writeMs });
+    this.emit("block", {
+      block: p.block,
+      height: header.height,
+      blockId: p.blockId,
+      header,
+      txs,
+      results: p.results,
+      events: p.events,
+      commitMs,
+      writeMs,
+    });
   }
 
   /** The history record of the set of height + 1, from the schedule's record the consensus layer hands over. */
-  private validatorRecordOf(height: number, consensusMeta: string | undefined): { height: number; value: Uint8Array } | undefined {
+  private validatorRecordOf(
+    height: number,
+    consensusMeta: string | undefined,
+  ): { height: number; value: Uint8Array } | undefined {
     if (!consensusMeta) return undefined;
     const next = parseScheduleRecord(consensusMeta);
-    if (next.height !== height + 1) throw new Error(`commit: the consensus record is for height ${next.height}, not ${height + 1}`);
+    if (next.height !== height + 1)
+      throw new Error(`commit: the consensus record is for height ${next.height}, not ${height + 1}`);
     return { height: next.height, value: recordFor(this.db, next.height, next.set) };
   }
 
@@ -572,7 +672,12 @@ export function signersOf(c: CommitValue): Uint8Array[] {
 }
 
 /** The commit a single validator makes for its own block. */
-export function soloCommit(height: number, blockId: Uint8Array, validator: Uint8Array, timestamp: number, signature: Uint8Array): CommitValue {
+export function soloCommit(
+  height: number,
+  blockId: Uint8Array,
+  validator: Uint8Array,
+  timestamp: number,
+  signature: Uint8Array,
+): CommitValue {
   return { height, round: 0, blockId, signatures: [{ flag: BlockIdFlag.Commit, validator, timestamp, signature }] };
 }
-

@@ -11,7 +11,14 @@ import { checkLevelDbFiles, corrupt } from "./chainIntegrity.ts";
 import type { ParamsRecord } from "./paramsHistory.ts";
 import { decodeOld, encodeKeyList, encodeOld, histKey } from "./stateHistory.ts";
 import type { VersionedReader } from "./stateAt.ts";
-import { blockWindowStart, DEFAULT_PRUNING, describePruning, heightNotRetained, stateWindowStart, type PruningOptions } from "./pruning.ts";
+import {
+  blockWindowStart,
+  DEFAULT_PRUNING,
+  describePruning,
+  heightNotRetained,
+  stateWindowStart,
+  type PruningOptions,
+} from "./pruning.ts";
 import { baseRecordOf, type ValidatorRecordReader } from "./validatorHistory.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { deleteBlocks, deleteStateHistory, type PruneOp, type PruneStores } from "./chainPruning.ts";
@@ -113,7 +120,8 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     this.db = db;
     this.dir = dir;
     this.pruningOpts = pruning;
-    const sub = (name: string): Sub => db.sublevel<Bytes, Bytes>(name, { keyEncoding: "view", valueEncoding: "view" }) as Sub;
+    const sub = (name: string): Sub =>
+      db.sublevel<Bytes, Bytes>(name, { keyEncoding: "view", valueEncoding: "view" }) as Sub;
     this.stateDb = sub("state");
     this.keyIdx = sub("smt-index");
     this.nodes = sub("smt-nodes");
@@ -140,7 +148,8 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
       const cause = (e as { cause?: Error }).cause;
       const msg = cause?.message ?? (e as Error).message;
       // held by another process: an operator error, not damage
-      if (/\bLOCK\b|lock/.test(msg) && !/Corruption/i.test(msg)) throw new Error(`cannot open database at ${dir}: ${msg} (is another strata node running on this home?)`);
+      if (/\bLOCK\b|lock/.test(msg) && !/Corruption/i.test(msg))
+        throw new Error(`cannot open database at ${dir}: ${msg} (is another strata node running on this home?)`);
       throw corrupt(dir, `LevelDB cannot open it: ${msg}`, e);
     }
     const c = new ChainDb(db, dir, pruning);
@@ -148,7 +157,8 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
       await c.loadMeta();
       await c.warmNodeCache();
       await c.loadPruneMeta();
-      for await (const [k, v] of c.paramsDb.iterator()) c.paramsList.push({ height: Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0)), value: v });
+      for await (const [k, v] of c.paramsDb.iterator())
+        c.paramsList.push({ height: Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0)), value: v });
     } catch (e) {
       await db.close();
       throw corrupt(dir, `reading the meta record and the state tree failed: ${(e as Error).message}`, e);
@@ -232,7 +242,13 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     const ops: Op[] = [];
     // versioned state: what each changed key held before this block (read before it is overwritten)
     if (c.height > 0 && this.pruningOpts.keepRecent > 0) {
-      for (const ch of c.changes) ops.push({ type: "put", sublevel: this.stateHist, key: histKey(ch.key, c.height), value: encodeOld(this.get(ch.key)) });
+      for (const ch of c.changes)
+        ops.push({
+          type: "put",
+          sublevel: this.stateHist,
+          key: histKey(ch.key, c.height),
+          value: encodeOld(this.get(ch.key)),
+        });
       ops.push({ type: "put", sublevel: this.stateRev, key: u64(c.height), value: encodeKeyList(c.changes) });
     }
     for (const ch of c.changes) {
@@ -254,12 +270,26 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
       ops.push({ type: "put", sublevel: this.results, key: u64(c.height), value: c.resultsBytes });
       for (const t of c.txs) ops.push({ type: "put", sublevel: this.txIndex, key: t.hash, value: t.record });
       for (const key of c.txEvents ?? []) ops.push({ type: "put", sublevel: this.txEvents, key, value: EMPTY });
-      if (c.heightSummary) ops.push({ type: "put", sublevel: this.summaries, key: u64(c.height), value: c.heightSummary });
+      if (c.heightSummary)
+        ops.push({ type: "put", sublevel: this.summaries, key: u64(c.height), value: c.heightSummary });
     }
     // a new database starts its history at genesis (written once, with it)
-    if (c.height === 0 && !this.metaValue) ops.push({ type: "put", sublevel: this.metaDb, key: PRUNE_META_KEY, value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)) });
-    if (c.validatorRecord) ops.push({ type: "put", sublevel: this.valsets, key: u64(c.validatorRecord.height), value: c.validatorRecord.value });
-    if (c.paramsRecord) ops.push({ type: "put", sublevel: this.paramsDb, key: u64(c.paramsRecord.height), value: c.paramsRecord.value });
+    if (c.height === 0 && !this.metaValue)
+      ops.push({
+        type: "put",
+        sublevel: this.metaDb,
+        key: PRUNE_META_KEY,
+        value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)),
+      });
+    if (c.validatorRecord)
+      ops.push({
+        type: "put",
+        sublevel: this.valsets,
+        key: u64(c.validatorRecord.height),
+        value: c.validatorRecord.value,
+      });
+    if (c.paramsRecord)
+      ops.push({ type: "put", sublevel: this.paramsDb, key: u64(c.paramsRecord.height), value: c.paramsRecord.value });
     const m = c.meta;
     const metaJson = JSON.stringify({
       height: m.height,
@@ -291,7 +321,12 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
    */
   async valueAt(key: Bytes, height: number): Promise<Bytes | undefined> {
     const current = this.get(key);
-    for await (const [, v] of this.stateHist.iterator({ gt: histKey(key, height), lte: histKey(key, Number.MAX_SAFE_INTEGER), limit: 1 })) return decodeOld(v);
+    for await (const [, v] of this.stateHist.iterator({
+      gt: histKey(key, height),
+      lte: histKey(key, Number.MAX_SAFE_INTEGER),
+      limit: 1,
+    }))
+      return decodeOld(v);
     return current;
   }
 
@@ -304,7 +339,11 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   /** Throws HeightNotRetained unless the state of `height` can be read. */
   checkStateHeight(height: number): void {
     const { from, latest } = this.stateWindow();
-    if (height > latest) throw new StrataError(ErrorCode.BlockNotFound, `height ${height} must be less than or equal to the current blockchain height ${latest}`);
+    if (height > latest)
+      throw new StrataError(
+        ErrorCode.BlockNotFound,
+        `height ${height} must be less than or equal to the current blockchain height ${latest}`,
+      );
     if (height < from) throw heightNotRetained("state", height, from, latest, describePruning(this.pruningOpts));
   }
 
@@ -316,14 +355,24 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   /** Throws HeightNotRetained for a block height below what this node keeps. */
   checkBlockHeight(height: number, what = "block"): void {
     const from = this.earliestBlock();
-    if (height < from) throw heightNotRetained(what, height, from, this.metaValue?.height ?? 0, `minRetainBlocks ${this.pruningOpts.minRetainBlocks}`);
+    if (height < from)
+      throw heightNotRetained(
+        what,
+        height,
+        from,
+        this.metaValue?.height ?? 0,
+        `minRetainBlocks ${this.pruningOpts.minRetainBlocks}`,
+      );
   }
 
   /** Pruning runs off the commit path, one job at a time; a failure surfaces at the next commit. */
   private schedulePrune(height: number): void {
     if (this.pruneJob) return;
     const o = this.pruningOpts;
-    const stateTo = o.interval > 0 && height - this.lastStatePrune >= o.interval ? stateWindowStart(height, this.pruneMeta.stateBase, o) : undefined;
+    const stateTo =
+      o.interval > 0 && height - this.lastStatePrune >= o.interval
+        ? stateWindowStart(height, this.pruneMeta.stateBase, o)
+        : undefined;
     const blocksFrom = blockWindowStart(height, this.pruneMeta.blockBase, o);
     const pruneState = stateTo !== undefined && stateTo > this.pruneMeta.stateBase;
     const pruneBlocks = blocksFrom > this.pruneMeta.blockBase;
@@ -351,7 +400,12 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
 
   /** The final batch of a pruning job: its last deletes and where pruning has got to. */
   private async writePruneMeta(ops: PruneOp[]): Promise<void> {
-    ops.push({ type: "put", sublevel: this.metaDb, key: PRUNE_META_KEY, value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)) });
+    ops.push({
+      type: "put",
+      sublevel: this.metaDb,
+      key: PRUNE_META_KEY,
+      value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)),
+    });
     await this.db.batch(ops as unknown as BatchOps);
   }
 
@@ -369,7 +423,18 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   }
 
   private pruneStores(): PruneStores {
-    return { db: this.db, stateHist: this.stateHist, stateRev: this.stateRev, blocks: this.blocks, commits: this.commits, blockIds: this.blockIds, results: this.results, txIndex: this.txIndex, txEvents: this.txEvents, valsets: this.valsets };
+    return {
+      db: this.db,
+      stateHist: this.stateHist,
+      stateRev: this.stateRev,
+      blocks: this.blocks,
+      commits: this.commits,
+      blockIds: this.blockIds,
+      results: this.results,
+      txIndex: this.txIndex,
+      txEvents: this.txEvents,
+      valsets: this.valsets,
+    };
   }
 
   /** The consensus-params records, ascending by the height they apply from. */

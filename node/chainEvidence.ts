@@ -28,7 +28,14 @@ export class ChainEvidence {
 
   /** What evidence for a block of `height` at `time` is checked against. */
   context(height: number, time: number): EvidenceContext {
-    return { chainId: this.chainId, height, time, params: getEvidenceParams(this.db), validatorSetAt: (h) => this.validatorSetAt(h), blockTimeAt: (h) => this.blockTimeAt(h) };
+    return {
+      chainId: this.chainId,
+      height,
+      time,
+      params: getEvidenceParams(this.db),
+      validatorSetAt: (h) => this.validatorSetAt(h),
+      blockTimeAt: (h) => this.blockTimeAt(h),
+    };
   }
 
   /**

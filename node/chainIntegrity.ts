@@ -14,12 +14,19 @@ import { hashRoot, TREE_DEPTH, ZERO_HASHES } from "../state/store/commitment.ts"
 import { FatalError, FatalExit } from "./fatal.ts";
 import type { ChainDb } from "./chainDb.ts";
 
-export const RESYNC_ADVICE = "stop the node; restore the data directory from a backup, or move it away and start the node with an empty one to re-sync from peers (keep sign_state.json: it is what stops double-signing)";
+export const RESYNC_ADVICE =
+  "stop the node; restore the data directory from a backup, or move it away and start the node with an empty one to re-sync from peers (keep sign_state.json: it is what stops double-signing)";
 
 const LEVELDB_DATA = /^(\d+\.(ldb|sst|log)|MANIFEST-\d+)$/;
 
 export function corrupt(dir: string, what: string, cause?: unknown): FatalError {
-  return new FatalError(FatalExit.DatabaseCorrupt, dir, `the database does not match itself: ${what}`, RESYNC_ADVICE, cause);
+  return new FatalError(
+    FatalExit.DatabaseCorrupt,
+    dir,
+    `the database does not match itself: ${what}`,
+    RESYNC_ADVICE,
+    cause,
+  );
 }
 
 /** Before LevelDB opens `dir`: its files must include CURRENT if they include any table or log. */
@@ -28,7 +35,10 @@ export function checkLevelDbFiles(dir: string): void {
   const files = readdirSync(dir);
   const data = files.filter((f) => LEVELDB_DATA.test(f));
   if (data.length > 0 && !files.includes("CURRENT")) {
-    throw corrupt(dir, `LevelDB's CURRENT file is missing (${data.length} table/log/manifest files present); opening it would rebuild an empty database and delete the tables`);
+    throw corrupt(
+      dir,
+      `LevelDB's CURRENT file is missing (${data.length} table/log/manifest files present); opening it would rebuild an empty database and delete the tables`,
+    );
   }
 }
 
@@ -43,8 +53,13 @@ export async function checkChainDb(db: ChainDb): Promise<void> {
     return;
   }
   const top = db.node(TREE_DEPTH, 0) ?? ZERO_HASHES[TREE_DEPTH];
-  if (!same(hashRoot(top, meta.leafCount), meta.stateRoot)) throw corrupt(dir, `the state tree's root does not match the state root of height ${meta.height} in the meta record`);
-  if (await db.getBlock(meta.height + 1)) throw corrupt(dir, `a block is stored at height ${meta.height + 1}, above the meta record's height ${meta.height}`);
+  if (!same(hashRoot(top, meta.leafCount), meta.stateRoot))
+    throw corrupt(
+      dir,
+      `the state tree's root does not match the state root of height ${meta.height} in the meta record`,
+    );
+  if (await db.getBlock(meta.height + 1))
+    throw corrupt(dir, `a block is stored at height ${meta.height + 1}, above the meta record's height ${meta.height}`);
   if (meta.height === 0) return;
   const tip = await db.getBlock(meta.height);
   const commit = await db.getCommit(meta.height);
@@ -56,10 +71,14 @@ export async function checkChainDb(db: ChainDb): Promise<void> {
   } catch (e) {
     throw corrupt(dir, `block or commit ${meta.height} does not decode or does not match: ${(e as Error).message}`, e);
   }
-  if (header.height !== meta.height || !same(blockIdOf(header), meta.lastBlockId)) throw corrupt(dir, `block ${meta.height} is not the block the meta record names`);
-  if (!same(header.stateRoot, meta.stateRoot)) throw corrupt(dir, `block ${meta.height}'s state root differs from the meta record's`);
-  if (header.time !== meta.lastBlockTime) throw corrupt(dir, `block ${meta.height}'s time differs from the meta record's`);
+  if (header.height !== meta.height || !same(blockIdOf(header), meta.lastBlockId))
+    throw corrupt(dir, `block ${meta.height} is not the block the meta record names`);
+  if (!same(header.stateRoot, meta.stateRoot))
+    throw corrupt(dir, `block ${meta.height}'s state root differs from the meta record's`);
+  if (header.time !== meta.lastBlockTime)
+    throw corrupt(dir, `block ${meta.height}'s time differs from the meta record's`);
   // the first block kept (1, or the retention window's start when old blocks were pruned)
   const first = db.earliestBlock();
-  if (meta.height > first && !(await db.getBlock(first))) throw corrupt(dir, `block ${first} (the earliest this node keeps) is missing`);
+  if (meta.height > first && !(await db.getBlock(first)))
+    throw corrupt(dir, `block ${first} (the earliest this node keeps) is missing`);
 }

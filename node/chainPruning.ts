@@ -65,7 +65,12 @@ export async function deleteStateHistory(s: PruneStores, to: number): Promise<Pr
  * their txs (a tx whose block is gone cannot be answered anyway) and every validator record below
  * `to` but `keepValidators` (the full record the sets of `to` on stand on). Returns the last ops.
  */
-export async function deleteBlocks(s: PruneStores, from: number, to: number, keepValidators: number | undefined): Promise<PruneOp[]> {
+export async function deleteBlocks(
+  s: PruneStores,
+  from: number,
+  to: number,
+  keepValidators: number | undefined,
+): Promise<PruneOp[]> {
   let ops: PruneOp[] = [];
   for (let h = from; h < to; h++) {
     const c = await s.commits.get(u64(h));
@@ -81,6 +86,7 @@ export async function deleteBlocks(s: PruneStores, from: number, to: number, kee
     for (const sub of [s.blocks, s.commits, s.results]) ops.push({ type: "del", sublevel: sub, key: u64(h) });
     ops = await flushIfFull(s, ops);
   }
-  for await (const k of s.valsets.keys({ lt: u64(to) })) if (heightOf(k) !== keepValidators) ops.push({ type: "del", sublevel: s.valsets, key: k });
+  for await (const k of s.valsets.keys({ lt: u64(to) }))
+    if (heightOf(k) !== keepValidators) ops.push({ type: "del", sublevel: s.valsets, key: k });
   return ops;
 }

@@ -23,14 +23,22 @@ export const txKey = (hash: Uint8Array): string => Buffer.from(hash).toString("h
 
 /** PERF: one sha256 per tx. */
 export function toCompact(block: BlockValue): CompactBlockValue {
-  return { header: block.header, txHashes: block.txs.map((t) => sha256(t)), evidence: block.evidence, lastCommit: block.lastCommit };
+  return {
+    header: block.header,
+    txHashes: block.txs.map((t) => sha256(t)),
+    evidence: block.evidence,
+    lastCommit: block.lastCommit,
+  };
 }
 
 /**
  * The full block, if `lookup` holds every tx; else the hashes it lacks. The caller still checks
  * the block (txsHash in the header commits to the txs), so a lookup can never smuggle in a tx.
  */
-export function fromCompact(c: CompactBlockValue, lookup: (key: string) => Uint8Array | undefined): { block: BlockValue; keys: string[] } | { missing: Uint8Array[] } {
+export function fromCompact(
+  c: CompactBlockValue,
+  lookup: (key: string) => Uint8Array | undefined,
+): { block: BlockValue; keys: string[] } | { missing: Uint8Array[] } {
   const txs: Uint8Array[] = [];
   const keys: string[] = [];
   const missing: Uint8Array[] = [];

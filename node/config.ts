@@ -10,12 +10,27 @@ import { DEFAULT_PRUNING, parsePruning, type PruningOptions, type PruningStrateg
 
 export type NodeConfig = {
   moniker: string;
-  rpc: { host: string; port: number; corsOrigins: string[]; maxBodyBytes: number; maxBatch: number; maxRequestsPerSecond: number; maxSubscriptionsPerConnection: number; maxWebsocketConnections: number };
+  rpc: {
+    host: string;
+    port: number;
+    corsOrigins: string[];
+    maxBodyBytes: number;
+    maxBatch: number;
+    maxRequestsPerSecond: number;
+    maxSubscriptionsPerConnection: number;
+    maxWebsocketConnections: number;
+  };
   p2p: { host: string; port: number; bootstrap: string[] };
   metrics: { enabled: boolean; host: string; port: number };
   /** `health` fails when no block was committed for staleBlocks × the expected block time */
   health: { staleBlocks: number };
-  consensus: { timeoutCommitMs: number; timeoutProposeMs: number; timeoutPrevoteMs: number; timeoutPrecommitMs: number; timeoutDeltaMs: number };
+  consensus: {
+    timeoutCommitMs: number;
+    timeoutProposeMs: number;
+    timeoutPrevoteMs: number;
+    timeoutPrecommitMs: number;
+    timeoutDeltaMs: number;
+  };
   mempool: MempoolOptions;
   /** worker threads verifying tx signatures at admission; 0 = on the main thread */
   verifyWorkers: number;
@@ -41,11 +56,26 @@ export type IndexerConfig = { kind: IndexerKind; psql: { url: string } };
 
 export const DEFAULT_CONFIG: NodeConfig = {
   moniker: "strata-node",
-  rpc: { host: "127.0.0.1", port: 26657, corsOrigins: [], maxBodyBytes: 1 << 20, maxBatch: 100, maxRequestsPerSecond: 50_000, maxSubscriptionsPerConnection: 10, maxWebsocketConnections: 20_000 },
+  rpc: {
+    host: "127.0.0.1",
+    port: 26657,
+    corsOrigins: [],
+    maxBodyBytes: 1 << 20,
+    maxBatch: 100,
+    maxRequestsPerSecond: 50_000,
+    maxSubscriptionsPerConnection: 10,
+    maxWebsocketConnections: 20_000,
+  },
   p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
   metrics: { enabled: false, host: "127.0.0.1", port: 26660 },
   health: { staleBlocks: 10 },
-  consensus: { timeoutCommitMs: 1000, timeoutProposeMs: 3000, timeoutPrevoteMs: 1000, timeoutPrecommitMs: 1000, timeoutDeltaMs: 500 },
+  consensus: {
+    timeoutCommitMs: 1000,
+    timeoutProposeMs: 3000,
+    timeoutPrevoteMs: 1000,
+    timeoutPrecommitMs: 1000,
+    timeoutDeltaMs: 500,
+  },
   mempool: DEFAULT_MEMPOOL,
   verifyWorkers: defaultVerifyWorkers(),
   txIndex: { events: true },
@@ -76,7 +106,8 @@ function bad(field: string, why: string): never {
 }
 
 function port(v: unknown, field: string): number {
-  if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 65535) bad(field, `must be a port number 1-65535, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 65535)
+    bad(field, `must be a port number 1-65535, got ${JSON.stringify(v)}`);
   return v as number;
 }
 
@@ -96,7 +127,14 @@ export function loadConfig(home: string): NodeConfig {
     throw new StrataError(ErrorCode.InvalidConfig, `${p} is not valid JSON: ${(e as Error).message}`);
   }
   const d = DEFAULT_CONFIG;
-  if (raw.indexer !== undefined && (typeof raw.indexer !== "object" || raw.indexer === null || Array.isArray(raw.indexer))) bad("indexer", `must be an object such as {"kind": "psql", "psql": {"url": "postgresql://…"}}, got ${JSON.stringify(raw.indexer)}`);
+  if (
+    raw.indexer !== undefined &&
+    (typeof raw.indexer !== "object" || raw.indexer === null || Array.isArray(raw.indexer))
+  )
+    bad(
+      "indexer",
+      `must be an object such as {"kind": "psql", "psql": {"url": "postgresql://…"}}, got ${JSON.stringify(raw.indexer)}`,
+    );
   const c: NodeConfig = {
     moniker: typeof raw.moniker === "string" ? raw.moniker : d.moniker,
     rpc: { ...d.rpc, ...(raw.rpc ?? {}) },
@@ -118,25 +156,36 @@ export function loadConfig(home: string): NodeConfig {
   port(c.p2p.port, "p2p.port");
   port(c.metrics.port, "metrics.port");
   if (typeof c.metrics.enabled !== "boolean") bad("metrics.enabled", "must be true or false");
-  if (typeof c.txIndex.events !== "boolean") bad("txIndex.events", "must be true or false (false: tx_search walks recent blocks instead)");
+  if (typeof c.txIndex.events !== "boolean")
+    bad("txIndex.events", "must be true or false (false: tx_search walks recent blocks instead)");
   if (typeof c.metrics.host !== "string") bad("metrics.host", "must be a string");
   posInt(c.health.staleBlocks, "health.staleBlocks");
   if (typeof c.rpc.host !== "string") bad("rpc.host", "must be a string");
   if (!Array.isArray(c.rpc.corsOrigins)) bad("rpc.corsOrigins", "must be an array of origins");
   posInt(c.rpc.maxBodyBytes, "rpc.maxBodyBytes");
   posInt(c.rpc.maxBatch, "rpc.maxBatch");
-  if (!Number.isInteger(c.rpc.maxRequestsPerSecond) || c.rpc.maxRequestsPerSecond < 0) bad("rpc.maxRequestsPerSecond", "must be a non-negative integer (0 = no limit)");
+  if (!Number.isInteger(c.rpc.maxRequestsPerSecond) || c.rpc.maxRequestsPerSecond < 0)
+    bad("rpc.maxRequestsPerSecond", "must be a non-negative integer (0 = no limit)");
   posInt(c.rpc.maxSubscriptionsPerConnection, "rpc.maxSubscriptionsPerConnection");
   posInt(c.rpc.maxWebsocketConnections, "rpc.maxWebsocketConnections");
-  for (const k of ["timeoutCommitMs", "timeoutProposeMs", "timeoutPrevoteMs", "timeoutPrecommitMs", "timeoutDeltaMs"] as const) posInt(c.consensus[k], `consensus.${k}`);
-  if (!Number.isInteger(c.verifyWorkers) || c.verifyWorkers < 0 || c.verifyWorkers > 64) bad("verifyWorkers", "must be an integer from 0 to 64 (0 = verify on the main thread)");
+  for (const k of [
+    "timeoutCommitMs",
+    "timeoutProposeMs",
+    "timeoutPrevoteMs",
+    "timeoutPrecommitMs",
+    "timeoutDeltaMs",
+  ] as const)
+    posInt(c.consensus[k], `consensus.${k}`);
+  if (!Number.isInteger(c.verifyWorkers) || c.verifyWorkers < 0 || c.verifyWorkers > 64)
+    bad("verifyWorkers", "must be an integer from 0 to 64 (0 = verify on the main thread)");
   posInt(c.mempool.maxTxs, "mempool.maxTxs");
   posInt(c.mempool.maxBytes, "mempool.maxBytes");
   posInt(c.mempool.maxPerSender, "mempool.maxPerSender");
   posInt(c.mempool.maxNonceGap, "mempool.maxNonceGap");
   for (const k of ["ttlNumBlocks", "ttlDurationMs", "maxPendingBlocks"] as const) {
     const v = c.mempool[k];
-    if (!Number.isInteger(v) || (v as number) < 0) bad(`mempool.${k}`, `must be a non-negative integer (0 = no limit), got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(v) || (v as number) < 0)
+      bad(`mempool.${k}`, `must be a non-negative integer (0 = no limit), got ${JSON.stringify(v)}`);
   }
   if (!Array.isArray(c.p2p.bootstrap)) bad("p2p.bootstrap", "must be an array of multiaddrs");
   checkIndexer(c.indexer);
@@ -144,7 +193,12 @@ export function loadConfig(home: string): NodeConfig {
 }
 
 function checkIndexer(i: IndexerConfig): void {
-  if (!["kv", "psql", "null"].includes(i.kind)) bad("indexer.kind", `must be "kv", "psql" or "null", got ${JSON.stringify(i.kind)}`);
+  if (!["kv", "psql", "null"].includes(i.kind))
+    bad("indexer.kind", `must be "kv", "psql" or "null", got ${JSON.stringify(i.kind)}`);
   if (i.kind !== "psql") return;
-  if (typeof i.psql.url !== "string" || !/^postgres(ql)?:\/\/./.test(i.psql.url)) bad("indexer.psql.url", `must be a PostgreSQL connection URL such as postgresql://user:password@127.0.0.1:5432/strata when indexer.kind is "psql", got ${JSON.stringify(i.psql.url)}`);
+  if (typeof i.psql.url !== "string" || !/^postgres(ql)?:\/\/./.test(i.psql.url))
+    bad(
+      "indexer.psql.url",
+      `must be a PostgreSQL connection URL such as postgresql://user:password@127.0.0.1:5432/strata when indexer.kind is "psql", got ${JSON.stringify(i.psql.url)}`,
+    );
 }

@@ -22,7 +22,13 @@ import { polRound, type ProposalValue } from "../consensus/proposal.ts";
 import type { Equivocation } from "../consensus/voteSet.ts";
 import { encodeEvidence } from "../consensus/evidence/duplicateVoteEvidence.ts";
 import type { ProposerSchedule } from "./proposerSchedule.ts";
-import { newConsensusStats, recordCommit, recordDecisionRound, summarizeConsensusStats, type ConsensusStatsSummary } from "./consensusStats.ts";
+import {
+  newConsensusStats,
+  recordCommit,
+  recordDecisionRound,
+  summarizeConsensusStats,
+  type ConsensusStatsSummary,
+} from "./consensusStats.ts";
 import { PeerShunList } from "./peerShun.ts";
 import { ProposalTxs } from "./proposalTxs.ts";
 import { fetchMissingTxs } from "./proposalTxFetch.ts";
@@ -102,14 +108,24 @@ export class ConsensusDriver {
   private readonly wal: ConsensusWal | undefined;
   private readonly onFatal: (e: Error) => void;
 
-  constructor(chain: Chain, privval: FilePrivval | undefined, net: Network, proposerAt: ProposerSchedule, opts: DriverOptions, log: Logger, deps: DriverDeps = {}) {
+  constructor(
+    chain: Chain,
+    privval: FilePrivval | undefined,
+    net: Network,
+    proposerAt: ProposerSchedule,
+    opts: DriverOptions,
+    log: Logger,
+    deps: DriverDeps = {},
+  ) {
     this.chain = chain;
     this.proposalTxs = new ProposalTxs((key) => chain.mempool.get(key)?.bytes);
     this.shunned = new PeerShunList(log);
     this.wal = deps.wal;
-    this.onFatal = deps.onFatal ?? ((e) => {
-      throw e;
-    });
+    this.onFatal =
+      deps.onFatal ??
+      ((e) => {
+        throw e;
+      });
     this.privval = privval;
     this.net = net;
     this.proposerAt = proposerAt;
@@ -132,8 +148,10 @@ export class ConsensusDriver {
         return inSet() ? privval!.address : undefined;
       },
       // what the WAL holds is durable before a signature that may depend on it leaves
-      signVote: (b: Parameters<FilePrivval["signVote"]>[0]) => (inSet() ? guarded(() => (this.wal?.sync(), privval!.signVote(b))) : undefined),
-      signProposal: (b: Parameters<FilePrivval["signProposal"]>[0]) => (inSet() ? guarded(() => (this.wal?.sync(), privval!.signProposal(b))) : undefined),
+      signVote: (b: Parameters<FilePrivval["signVote"]>[0]) =>
+        inSet() ? guarded(() => (this.wal?.sync(), privval!.signVote(b))) : undefined,
+      signProposal: (b: Parameters<FilePrivval["signProposal"]>[0]) =>
+        inSet() ? guarded(() => (this.wal?.sync(), privval!.signProposal(b))) : undefined,
     };
     this.core = new ConsensusCore(
       {
@@ -234,7 +252,9 @@ export class ConsensusDriver {
 
   private enterHeight(): void {
     const h = this.chain.height + 1;
-    this.vals = this.chain.validators().map((v) => ({ address: addressFromPubkey(v.pubkey), pubkey: v.pubkey, power: BigInt(v.power) }));
+    this.vals = this.chain
+      .validators()
+      .map((v) => ({ address: addressFromPubkey(v.pubkey), pubkey: v.pubkey, power: BigInt(v.power) }));
     this.byAddr = new Map(this.vals.map((v) => [hex(v.address), v]));
     this.stats.msgsThisHeight = 0;
     this.proposalSeenAt = 0;
@@ -267,8 +287,19 @@ export class ConsensusDriver {
 
   /** Feeds the core what the WAL recorded before a restart, in the order it was recorded. */
   private replay(h: number, msgs: WalMessage[]): void {
-    const n = replayWal(this.core, h, msgs, (block) => this.proposalTxs.addBlock(block), () => this.stopped);
-    this.log.info("consensus WAL replayed", { height: h, round: this.core.round, ...n, tornBytes: this.wal?.tornBytes ?? 0 });
+    const n = replayWal(
+      this.core,
+      h,
+      msgs,
+      (block) => this.proposalTxs.addBlock(block),
+      () => this.stopped,
+    );
+    this.log.info("consensus WAL replayed", {
+      height: h,
+      round: this.core.round,
+      ...n,
+      tornBytes: this.wal?.tornBytes ?? 0,
+    });
   }
 
   /** Our own vote or proposal in the WAL must be covered by sign_state; false (node stopping) if not. */
@@ -387,7 +418,10 @@ export class ConsensusDriver {
         }
         return;
       case "evidence":
-        this.log.warn("equivocation observed", { height: e.evidence.first.body.height, validator: hex(e.evidence.first.body.validator) });
+        this.log.warn("equivocation observed", {
+          height: e.evidence.first.body.height,
+          validator: hex(e.evidence.first.body.validator),
+        });
         if (this.evidence.length < 1000) this.evidence.push(e.evidence);
         this.chain.addEvidence(encodeEvidence(e.evidence.first, e.evidence.second));
         return;
@@ -424,11 +458,13 @@ export class ConsensusDriver {
     if (this.stopped) return;
     this.busy = true;
     try {
-      const executed = this.chain.executedBlock(e.blockId) ?? (() => {
-        const r = this.chain.validateBlock(e.blockId, e.block);
-        if (!r.ok) throw new Error(`decided block is invalid: ${r.reason}`);
-        return r.executed;
-      })();
+      const executed =
+        this.chain.executedBlock(e.blockId) ??
+        (() => {
+          const r = this.chain.validateBlock(e.blockId, e.block);
+          if (!r.ok) throw new Error(`decided block is invalid: ${r.reason}`);
+          return r.executed;
+        })();
       const commit: CommitValue = {
         height: e.height,
         round: e.round,
@@ -445,7 +481,8 @@ export class ConsensusDriver {
         this.busy = false;
         return;
       }
-      for (const v of this.latePrecommits.splice(0)) this.chain.addLateSignature(v.body.validator, v.body.blockId, v.body.timestamp, v.signature);
+      for (const v of this.latePrecommits.splice(0))
+        this.chain.addLateSignature(v.body.validator, v.body.blockId, v.body.timestamp, v.signature);
       this.checkOwnSignature(commit);
       recordCommit(this.stats, this.proposalSeenAt, Date.now());
     } catch (err) {
@@ -608,7 +645,11 @@ export class ConsensusDriver {
     } finally {
       this.fetching.delete(id);
     }
-    if (wanted.size > 0) return void this.log.debug("proposal txs not found at any peer", { height: this.core.height, missing: wanted.size });
+    if (wanted.size > 0)
+      return void this.log.debug("proposal txs not found at any peer", {
+        height: this.core.height,
+        missing: wanted.size,
+      });
     if (!this.stopped) this.onGossip("proposal", data);
   }
 
@@ -626,7 +667,11 @@ export class ConsensusDriver {
     try {
       for (const peer of this.shunned.usable(this.net.peers())) {
         try {
-          this.stats.mempoolTxsPulled += await pullTxsFrom(this.chain, (req, ms) => this.net.request(peer, req, ms), peer);
+          this.stats.mempoolTxsPulled += await pullTxsFrom(
+            this.chain,
+            (req, ms) => this.net.request(peer, req, ms),
+            peer,
+          );
         } catch {
           /* unreachable or older peer: the others may have them */
         }
@@ -658,7 +703,8 @@ export class ConsensusDriver {
           }
           if (this.stopped || this.core.height !== h) return;
           // the same checks as gossip (signature, validator, height) before the core sees them
-          for (const data of got.proposals) if (this.validate("proposal", data) === "accept") this.onGossip("proposal", data);
+          for (const data of got.proposals)
+            if (this.validate("proposal", data) === "accept") this.onGossip("proposal", data);
           for (const { vote, data } of got.votes) {
             if (!this.core.hasVote(vote) && this.validate("vote", data) === "accept") this.onGossip("vote", data);
           }
@@ -674,7 +720,12 @@ export class ConsensusDriver {
 
   /** Serves `/sync/1` (node/blockSyncServer.ts). */
   serveSync(req: Uint8Array): Promise<Uint8Array> {
-    return serveSync(req, { chain: this.chain, core: this.core, proposalMsg: (p, b) => this.proposalMsg(p, b), txBytes: (k) => this.proposalTxs.get(k) });
+    return serveSync(req, {
+      chain: this.chain,
+      core: this.core,
+      proposalMsg: (p, b) => this.proposalMsg(p, b),
+      txBytes: (k) => this.proposalTxs.get(k),
+    });
   }
 
   private syncing = false;

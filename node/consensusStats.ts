@@ -25,7 +25,16 @@ export type ConsensusStatsSummary = {
 const KEEP = 10_000;
 
 export function newConsensusStats(): ConsensusStats {
-  return { heights: 0, msgsThisHeight: 0, msgsPerHeight: [], proposalToCommitMs: [], rounds: [], signatureVerifications: 0, proposalTxsFetched: 0, mempoolTxsPulled: 0 };
+  return {
+    heights: 0,
+    msgsThisHeight: 0,
+    msgsPerHeight: [],
+    proposalToCommitMs: [],
+    rounds: [],
+    signatureVerifications: 0,
+    proposalTxsFetched: 0,
+    mempoolTxsPulled: 0,
+  };
 }
 
 function pushBounded(xs: number[], x: number): void {

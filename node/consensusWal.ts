@@ -22,7 +22,13 @@ const MAX_RECORD = 80 * 1024 * 1024;
 
 /** A WAL write or fsync failed: the node must stop before it acts on what it could not record. */
 function walWriteError(path: string, cause: Error): FatalError {
-  return new FatalError(FatalExit.StorageIo, path, `cannot write the consensus WAL: ${cause.message}`, "free disk space or fix the disk, then restart the node", cause);
+  return new FatalError(
+    FatalExit.StorageIo,
+    path,
+    `cannot write the consensus WAL: ${cause.message}`,
+    "free disk space or fix the disk, then restart the node",
+    cause,
+  );
 }
 
 export function frameRecord(payload: Uint8Array): Uint8Array {

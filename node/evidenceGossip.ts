@@ -9,6 +9,11 @@ import type { Verdict } from "./gossipVerdict.ts";
 
 export function evidenceVerdict(v: EvidenceVerdict): Verdict {
   if (v.ok) return "accept";
-  const view: readonly string[] = [EvidenceRule.FutureHeight, EvidenceRule.NotRetained, EvidenceRule.UnknownSet, EvidenceRule.Expired];
+  const view: readonly string[] = [
+    EvidenceRule.FutureHeight,
+    EvidenceRule.NotRetained,
+    EvidenceRule.UnknownSet,
+    EvidenceRule.Expired,
+  ];
   return view.includes(v.rule) ? "ignore" : "reject";
 }

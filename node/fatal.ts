@@ -40,10 +40,22 @@ export function asStorageFault(e: unknown, path: string): FatalError | undefined
   const code = err?.code ?? err?.cause?.code;
   const msg = `${err?.message ?? ""} ${err?.cause?.message ?? ""}`;
   if ((code && IO_CODES.has(code)) || /No space left|IO error|Input\/output error/i.test(msg)) {
-    return new FatalError(FatalExit.StorageIo, path, `storage write failed: ${msg.trim()}`, "free disk space or fix the disk, then restart the node (it resumes from its last durable block)", e);
+    return new FatalError(
+      FatalExit.StorageIo,
+      path,
+      `storage write failed: ${msg.trim()}`,
+      "free disk space or fix the disk, then restart the node (it resumes from its last durable block)",
+      e,
+    );
   }
   if (/Corruption|corrupt/i.test(msg)) {
-    return new FatalError(FatalExit.DatabaseCorrupt, path, `database corruption: ${msg.trim()}`, "restore the data directory from a backup, or delete it and re-sync from peers", e);
+    return new FatalError(
+      FatalExit.DatabaseCorrupt,
+      path,
+      `database corruption: ${msg.trim()}`,
+      "restore the data directory from a backup, or delete it and re-sync from peers",
+      e,
+    );
   }
   return undefined;
 }

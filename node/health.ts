@@ -33,14 +33,29 @@ export function healthCheck(o: HealthOptions): () => void {
     lastBlockAt = t;
   });
   return () => {
-    if (o.catchingUp()) throw new StrataError(ErrorCode.NodeCatchingUp, `node is catching up: at height ${o.chain.height}, syncing blocks from peers`);
+    if (o.catchingUp())
+      throw new StrataError(
+        ErrorCode.NodeCatchingUp,
+        `node is catching up: at height ${o.chain.height}, syncing blocks from peers`,
+      );
     const peers = o.peerHeight?.();
-    if (peers !== undefined && peers > o.chain.height + BEHIND_TOLERANCE) throw new StrataError(ErrorCode.NodeCatchingUp, `node is ${peers - o.chain.height} blocks behind its peers (at ${o.chain.height}, peers at ${peers})`);
+    if (peers !== undefined && peers > o.chain.height + BEHIND_TOLERANCE)
+      throw new StrataError(
+        ErrorCode.NodeCatchingUp,
+        `node is ${peers - o.chain.height} blocks behind its peers (at ${o.chain.height}, peers at ${peers})`,
+      );
     if (!inStepSinceStart && (peers === undefined || peers > o.chain.height)) {
-      throw new StrataError(ErrorCode.NodeCatchingUp, `node started at height ${o.chain.height} and has not yet committed a block or confirmed its peers are no further`);
+      throw new StrataError(
+        ErrorCode.NodeCatchingUp,
+        `node started at height ${o.chain.height} and has not yet committed a block or confirmed its peers are no further`,
+      );
     }
     const limit = o.staleBlocks * Math.max(o.minBlockTimeMs, avgMs);
     const age = now() - lastBlockAt;
-    if (age > limit) throw new StrataError(ErrorCode.NoRecentBlock, `no block committed for ${(age / 1000).toFixed(1)} s (limit ${(limit / 1000).toFixed(1)} s = ${o.staleBlocks} × expected block time); last height ${o.chain.height}`);
+    if (age > limit)
+      throw new StrataError(
+        ErrorCode.NoRecentBlock,
+        `no block committed for ${(age / 1000).toFixed(1)} s (limit ${(limit / 1000).toFixed(1)} s = ${o.staleBlocks} × expected block time); last height ${o.chain.height}`,
+      );
   };
 }

@@ -15,7 +15,8 @@ export type GenesisJson = {
 
 export function initHome(home: string, config: Partial<NodeConfig> & { moniker: string }): { pubkey: string } {
   const p = homePaths(home);
-  if (existsSync(p.genesis) || existsSync(p.validatorKey)) throw new Error(`${home} is already initialised (found genesis.json or validator_key.json)`);
+  if (existsSync(p.genesis) || existsSync(p.validatorKey))
+    throw new Error(`${home} is already initialised (found genesis.json or validator_key.json)`);
   mkdirSync(home, { recursive: true, mode: 0o700 });
   // verifyWorkers is left out so it follows the machine (cores − 1) unless the operator sets it
   const { verifyWorkers: _auto, ...rest } = { ...DEFAULT_CONFIG, ...config };

@@ -31,15 +31,23 @@ export function prettyLine(r: Record<string, unknown>): string {
   if (r.event === "block") {
     const f = Object.fromEntries(fields);
     const { height, proposer, txs, ...rest } = f;
-    const extra = Object.entries(rest).map(([k, v]) => `${k}=${v}`).join(" ");
+    const extra = Object.entries(rest)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
     return `${time} BLOCK [${r.module}] height=${height} proposer=${String(proposer).slice(0, 14)}… txs=${txs} ${extra}`;
   }
-  const kv = fields.map(([k, v]) => `${k}=${typeof v === "string" && v.includes(" ") ? JSON.stringify(v) : typeof v === "object" ? JSON.stringify(v) : String(v)}`).join(" ");
+  const kv = fields
+    .map(
+      ([k, v]) =>
+        `${k}=${typeof v === "string" && v.includes(" ") ? JSON.stringify(v) : typeof v === "object" ? JSON.stringify(v) : String(v)}`,
+    )
+    .join(" ");
   return `${time} ${String(r.level).toUpperCase().padEnd(5)} [${r.module}] ${r.msg}${kv ? " " + kv : ""}`;
 }
 
 function destination(format: LogFormat, out?: (line: string) => void): DestinationStream {
-  if (format === "json") return out ? { write: (s: string) => out(s.trimEnd()) } : pino.destination({ fd: 1, sync: true });
+  if (format === "json")
+    return out ? { write: (s: string) => out(s.trimEnd()) } : pino.destination({ fd: 1, sync: true });
   const write = out ?? ((l: string) => process.stdout.write(l + "\n"));
   return { write: (s: string) => write(prettyLine(JSON.parse(s) as Record<string, unknown>)) };
 }
@@ -51,12 +59,15 @@ function destination(format: LogFormat, out?: (line: string) => void): Destinati
  */
 function ownFields(fields: Record<string, unknown>): Record<string, unknown> {
   if (!Object.keys(fields).some((k) => OWN_KEYS.has(k))) return fields;
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [OWN_KEYS.has(k) ? `event${k[0].toUpperCase()}${k.slice(1)}` : k, v]));
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [OWN_KEYS.has(k) ? `event${k[0].toUpperCase()}${k.slice(1)}` : k, v]),
+  );
 }
 
 function wrap(root: Pino, name: string): Logger {
   const p = root.child({ module: name });
-  const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => (fields ? p[level](ownFields(fields), msg) : p[level](msg));
+  const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) =>
+    fields ? p[level](ownFields(fields), msg) : p[level](msg);
   return {
     debug: at("debug"),
     info: at("info"),
@@ -69,7 +80,8 @@ function wrap(root: Pino, name: string): Logger {
 
 export function createLogger(opts: LoggerOptions): Logger {
   const format = opts.format ?? "pretty";
-  if (!LOG_FORMATS.includes(format)) throw new Error(`unknown log format "${format}" (use ${LOG_FORMATS.join(" or ")})`);
+  if (!LOG_FORMATS.includes(format))
+    throw new Error(`unknown log format "${format}" (use ${LOG_FORMATS.join(" or ")})`);
   const level = opts.level ?? "info";
   if (!LOG_LEVELS.includes(level)) throw new Error(`unknown log level "${level}" (use ${LOG_LEVELS.join(", ")})`);
   const root = pino(

@@ -117,29 +117,46 @@ export class Mempool {
 
   /** Admits a tx or throws a StrataError naming the rule. PERF: O(1) unless the pool is full. */
   add(tx: MempoolTx, at: Admission = { height: this.lastHeight, time: 0 }): void {
-    if (this.byHash.has(tx.hash)) throw new StrataError(ErrorCode.TxAlreadyInMempool, `tx ${tx.hash} is already in the mempool`);
+    if (this.byHash.has(tx.hash))
+      throw new StrataError(ErrorCode.TxAlreadyInMempool, `tx ${tx.hash} is already in the mempool`);
     if (tx.gas <= 0n) throw new Error("mempool: gas must be > 0");
     const next = this.deps.accountNonce(tx.sender);
-    if (tx.nonce < next) throw new StrataError(ErrorCode.NonceTooLow, `nonce ${tx.nonce} already used; account nonce is ${next}`);
+    if (tx.nonce < next)
+      throw new StrataError(ErrorCode.NonceTooLow, `nonce ${tx.nonce} already used; account nonce is ${next}`);
     if (tx.nonce > next + BigInt(this.opts.maxNonceGap)) {
-      throw new StrataError(ErrorCode.NonceGapTooLarge, `nonce ${tx.nonce} is more than ${this.opts.maxNonceGap} ahead of account nonce ${next}`);
+      throw new StrataError(
+        ErrorCode.NonceGapTooLarge,
+        `nonce ${tx.nonce} is more than ${this.opts.maxNonceGap} ahead of account nonce ${next}`,
+      );
     }
     const queue = this.senders.get(tx.sender);
     const existing = queue?.get(tx.nonce);
     if (existing) {
       // replacement: at least 10 % more per gas, like geth's price bump
       if (tx.fee * existing.gas * 10n < existing.fee * tx.gas * 11n) {
-        throw new StrataError(ErrorCode.FeeTooLow, `replacement underpriced: a tx with nonce ${tx.nonce} is pending; pay at least 10% more per gas to replace it`);
+        throw new StrataError(
+          ErrorCode.FeeTooLow,
+          `replacement underpriced: a tx with nonce ${tx.nonce} is pending; pay at least 10% more per gas to replace it`,
+        );
       }
     } else if (queue && queue.size >= this.opts.maxPerSender) {
-      throw new StrataError(ErrorCode.SenderQueueFull, `sender already has ${queue.size} pending txs (limit ${this.opts.maxPerSender})`);
+      throw new StrataError(
+        ErrorCode.SenderQueueFull,
+        `sender already has ${queue.size} pending txs (limit ${this.opts.maxPerSender})`,
+      );
     }
     const freedBytes = existing ? existing.bytes.length : 0;
     const freedCount = existing ? 1 : 0;
-    while (this.byHash.size - freedCount >= this.opts.maxTxs || this.totalBytes - freedBytes + tx.bytes.length > this.opts.maxBytes) {
+    while (
+      this.byHash.size - freedCount >= this.opts.maxTxs ||
+      this.totalBytes - freedBytes + tx.bytes.length > this.opts.maxBytes
+    ) {
       const victim = this.cheapestTail(tx.sender);
       if (!victim || !pricier(tx, victim)) {
-        throw new StrataError(ErrorCode.MempoolFull, `mempool is full (${this.byHash.size} txs, ${this.totalBytes} bytes) and this tx does not pay more per gas than the cheapest pending one`);
+        throw new StrataError(
+          ErrorCode.MempoolFull,
+          `mempool is full (${this.byHash.size} txs, ${this.totalBytes} bytes) and this tx does not pay more per gas than the cheapest pending one`,
+        );
       }
       this.drop(victim, "evicted");
     }
@@ -261,18 +278,28 @@ export class Mempool {
    * the others' nonce and balance are what they were, so their txs are not looked at again.
    * PERF: O(txs of the touched senders) account reads per block instead of O(pending txs).
    */
-  update(committed: Iterable<MempoolTx | string>, recheck?: (tx: MempoolTx) => boolean, at?: Admission, synced = false, touched?: ReadonlySet<string>, nonceOf: (sender: string) => bigint = this.deps.accountNonce): void {
+  update(
+    committed: Iterable<MempoolTx | string>,
+    recheck?: (tx: MempoolTx) => boolean,
+    at?: Admission,
+    synced = false,
+    touched?: ReadonlySet<string>,
+    nonceOf: (sender: string) => bigint = this.deps.accountNonce,
+  ): void {
     if (at) {
       if (synced) for (const e of this.byHash.values()) e.at.height++; // one block per update
       this.lastHeight = at.height;
     }
     for (const c of committed) this.remove(typeof c === "string" ? c : c.hash);
-    const visit = touched ? [...touched].filter((s) => this.senders.has(s)).map((s) => [s, this.senders.get(s)!] as const) : [...this.senders];
+    const visit = touched
+      ? [...touched].filter((s) => this.senders.has(s)).map((s) => [s, this.senders.get(s)!] as const)
+      : [...this.senders];
     for (const [sender, q] of visit) {
       const next = nonceOf(sender);
       for (const e of [...q.values()].sort((a, b) => (a.nonce < b.nonce ? -1 : 1))) {
         if (!q.has(e.nonce) || q.get(e.nonce) !== e) continue; // dropped with an earlier nonce
-        if (e.nonce < next) this.removeEntry(e); // spent: by this block or an earlier one
+        if (e.nonce < next)
+          this.removeEntry(e); // spent: by this block or an earlier one
         else if (recheck && !recheck(e)) this.dropWithDependents(e, "recheck");
       }
     }
@@ -290,7 +317,8 @@ export class Mempool {
     const before = this.byHash.size;
     for (const e of [...this.byHash.values()]) {
       if (!this.byHash.has(e.hash)) continue;
-      const old = (blocks > 0 && now.height - e.at.height >= blocks) || (ms > 0 && e.at.time > 0 && now.time - e.at.time >= ms);
+      const old =
+        (blocks > 0 && now.height - e.at.height >= blocks) || (ms > 0 && e.at.time > 0 && now.time - e.at.time >= ms);
       if (old) this.dropWithDependents(e, "ttl");
     }
     return before - this.byHash.size;

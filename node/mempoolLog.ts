@@ -24,7 +24,13 @@ function encode(tx: LoggedTx): Uint8Array {
 }
 
 function ioError(path: string, e: unknown): FatalError {
-  return new FatalError(FatalExit.StorageIo, path, `cannot write the mempool log: ${(e as Error).message}`, "free disk space or fix the disk, then restart the node", e);
+  return new FatalError(
+    FatalExit.StorageIo,
+    path,
+    `cannot write the mempool log: ${(e as Error).message}`,
+    "free disk space or fix the disk, then restart the node",
+    e,
+  );
 }
 
 export class MempoolLog {

@@ -19,14 +19,18 @@ export type Requester = (req: Uint8Array, timeoutMs: number) => Promise<Uint8Arr
 
 /** Fetches from one peer the txs it lists and we lack, and admits them; returns how many came. */
 export async function pullTxsFrom(chain: Chain, ask: Requester, peer = ""): Promise<number> {
-  const listed = TxHashesResponse.deserialize(await ask(SyncRequest.serialize({ kind: SyncKind.TxHashes, from: 0, count: MAX_TX_HASHES, hashes: [] }), 3000)).hashes;
+  const listed = TxHashesResponse.deserialize(
+    await ask(SyncRequest.serialize({ kind: SyncKind.TxHashes, from: 0, count: MAX_TX_HASHES, hashes: [] }), 3000),
+  ).hashes;
   const m = chain.mempool;
   const wanted = listed.filter((h) => {
     const k = txKey(h);
     return !m.has(k) && !m.dropped(k) && !chain.committedRecently.has(k);
   });
   if (wanted.length === 0) return 0;
-  const txs = TxsResponse.deserialize(await ask(SyncRequest.serialize({ kind: SyncKind.Txs, from: 0, count: 0, hashes: wanted }), 5000)).txs;
+  const txs = TxsResponse.deserialize(
+    await ask(SyncRequest.serialize({ kind: SyncKind.Txs, from: 0, count: 0, hashes: wanted }), 5000),
+  ).txs;
   for (const tx of txs) chain.checkTxAsync(tx, { kind: "peer", peer }).catch(() => {}); // stale by now, or invalid: nothing to do
   return txs.length;
 }

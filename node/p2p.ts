@@ -44,10 +44,21 @@ export type P2POptions = {
 };
 
 /** What net_info says of a connected peer. */
-export type PeerInfo = { peerId: string; remoteAddr: string; outbound: boolean; openedAt: number; listenAddrs: string[]; moniker: string };
+export type PeerInfo = {
+  peerId: string;
+  remoteAddr: string;
+  outbound: boolean;
+  openedAt: number;
+  listenAddrs: string[];
+  moniker: string;
+};
 
 const AGENT = /^strata\/1 \((.*)\)$/s;
-type Log = { debug(m: string, f?: Record<string, unknown>): void; info(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void };
+type Log = {
+  debug(m: string, f?: Record<string, unknown>): void;
+  info(m: string, f?: Record<string, unknown>): void;
+  warn(m: string, f?: Record<string, unknown>): void;
+};
 
 const MAX_SYNC_BYTES = 32 * 1024 * 1024;
 /** the largest honest sync request: a Txs request naming every tx of a full block */
@@ -69,7 +80,17 @@ async function loadOrCreateKey(path: string) {
     return privateKeyFromProtobuf(new Uint8Array(Buffer.from(j.privateKey, "hex")));
   }
   const key = await generateKeyPair("Ed25519");
-  writeFileAtomic(path, JSON.stringify({ peerId: peerIdFromPrivateKey(key as never).toString(), privateKey: Buffer.from(privateKeyToProtobuf(key as never)).toString("hex") }, null, 2) + "\n");
+  writeFileAtomic(
+    path,
+    JSON.stringify(
+      {
+        peerId: peerIdFromPrivateKey(key as never).toString(),
+        privateKey: Buffer.from(privateKeyToProtobuf(key as never)).toString("hex"),
+      },
+      null,
+      2,
+    ) + "\n",
+  );
   return key;
 }
 
@@ -78,7 +99,10 @@ export async function ensurePeerKey(path: string): Promise<string> {
   return peerIdFromPrivateKey((await loadOrCreateKey(path)) as never).toString();
 }
 
-async function readAll(source: AsyncIterable<{ subarray(): Uint8Array } | Uint8Array>, max: number): Promise<Uint8Array> {
+async function readAll(
+  source: AsyncIterable<{ subarray(): Uint8Array } | Uint8Array>,
+  max: number,
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let n = 0;
   for await (const chunk of source) {
@@ -123,7 +147,15 @@ export class P2P {
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       connectionManager: { maxConnections: 100 },
-      ...(opts.metricsRegistry ? { metrics: prometheusMetrics({ registry: opts.metricsRegistry, collectDefaultMetrics: false, preserveExistingMetrics: true }) } : {}),
+      ...(opts.metricsRegistry
+        ? {
+            metrics: prometheusMetrics({
+              registry: opts.metricsRegistry,
+              collectDefaultMetrics: false,
+              preserveExistingMetrics: true,
+            }),
+          }
+        : {}),
       services: {
         identify: identify(opts.moniker !== undefined ? { agentVersion: `strata/1 (${opts.moniker})` } : {}),
         pubsub: gossipsub({
@@ -147,11 +179,21 @@ export class P2P {
             topics: Object.fromEntries(
               TOPICS.map((t) => [
                 `/strata/${opts.chainId}/${t}/1`,
-                createTopicScoreParams({ topicWeight: 1, invalidMessageDeliveriesWeight: -10, invalidMessageDeliveriesDecay: 0.9 }),
+                createTopicScoreParams({
+                  topicWeight: 1,
+                  invalidMessageDeliveriesWeight: -10,
+                  invalidMessageDeliveriesDecay: 0.9,
+                }),
               ]),
             ),
           }),
-          scoreThresholds: { gossipThreshold: -100, publishThreshold: -200, graylistThreshold: -300, acceptPXThreshold: 100, opportunisticGraftThreshold: 5 },
+          scoreThresholds: {
+            gossipThreshold: -100,
+            publishThreshold: -200,
+            graylistThreshold: -300,
+            acceptPXThreshold: 100,
+            opportunisticGraftThreshold: 5,
+          },
         }),
       },
     } as never)) as unknown as Libp2p<{ pubsub: GossipSub; identify: unknown }>;
@@ -163,12 +205,19 @@ export class P2P {
         let r: ValidationResult;
         try {
           // untrusted bytes: anything that escapes the validator is the message's fault, not the node's
-          r = msg.data.length > MAX_GOSSIP_BYTES[t] ? "reject" : runAsInput("gossip", () => handlers.validate(t, msg.data));
+          r =
+            msg.data.length > MAX_GOSSIP_BYTES[t]
+              ? "reject"
+              : runAsInput("gossip", () => handlers.validate(t, msg.data));
         } catch {
           r = "reject";
         }
         if (r === "reject") p.counters.rejected[t]++;
-        return r === "accept" ? TopicValidatorResult.Accept : r === "reject" ? TopicValidatorResult.Reject : TopicValidatorResult.Ignore;
+        return r === "accept"
+          ? TopicValidatorResult.Accept
+          : r === "reject"
+            ? TopicValidatorResult.Reject
+            : TopicValidatorResult.Ignore;
       });
       pubsub.subscribe(p.topic(t));
     }
@@ -192,13 +241,20 @@ export class P2P {
           const abuse = (why: string, err?: unknown) => {
             p.counters.syncRejected++;
             p.syncGuard.penalize(peer, SYNC_ABUSE_PENALTY);
-            log.debug("sync request refused", { peer: peer.slice(-12), why, err: err instanceof Error ? err.message : undefined });
+            log.debug("sync request refused", {
+              peer: peer.slice(-12),
+              why,
+              err: err instanceof Error ? err.message : undefined,
+            });
             stream.abort(new Error(why));
           };
           if (!p.syncGuard.allow(peer)) return abuse("too many sync requests");
           let req: Uint8Array;
           // a peer that opens a stream and sends nothing would hold it (and one of 64 slots) forever
-          const slow = setTimeout(() => stream.abort(new Error("sync request not received in time")), SYNC_REQUEST_TIMEOUT_MS);
+          const slow = setTimeout(
+            () => stream.abort(new Error("sync request not received in time")),
+            SYNC_REQUEST_TIMEOUT_MS,
+          );
           try {
             req = await readAll(stream.source, MAX_SYNC_REQUEST_BYTES);
           } catch (e) {
@@ -323,7 +379,14 @@ export class P2P {
       } catch {
         /* not identified yet */
       }
-      out.set(id, { peerId: id, remoteAddr: c.remoteAddr.toString(), outbound: c.direction === "outbound", openedAt: c.timeline.open, listenAddrs, moniker });
+      out.set(id, {
+        peerId: id,
+        remoteAddr: c.remoteAddr.toString(),
+        outbound: c.direction === "outbound",
+        openedAt: c.timeline.open,
+        listenAddrs,
+        moniker,
+      });
     }
     return [...out.values()];
   }

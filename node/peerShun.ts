@@ -16,7 +16,8 @@ export class PeerShunList {
   }
 
   shun(peer: string, ms: number, why: string, now = Date.now()): void {
-    if ((this.until.get(peer) ?? 0) <= now) this.log.warn("not syncing from peer", { peer: peer.slice(-12), why, forSeconds: ms / 1000 });
+    if ((this.until.get(peer) ?? 0) <= now)
+      this.log.warn("not syncing from peer", { peer: peer.slice(-12), why, forSeconds: ms / 1000 });
     if (this.until.size > MAX_ENTRIES) this.until.clear();
     this.until.set(peer, now + ms);
   }

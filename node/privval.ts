@@ -38,7 +38,7 @@ export class DoubleSignRefused extends Error {
 }
 
 const RESTORE_ADVICE =
-  "restore the newest copy of this file (never an older one: that double-signs); if there is none, keep the validator stopped until the network is past every height it may have signed, then write that height into it (docs/operating.md, \"sign_state\")";
+  'restore the newest copy of this file (never an older one: that double-signs); if there is none, keep the validator stopped until the network is past every height it may have signed, then write that height into it (docs/operating.md, "sign_state")';
 
 function checksum(fields: readonly unknown[]): string {
   return createHash("sha256").update(JSON.stringify(fields)).digest("hex");
@@ -47,29 +47,53 @@ const lastSignFields = (l: LastSign) => [l.height, l.round, l.step, l.blockId, l
 const lockFields = (l: LockFile) => [l.height, l.round, l.lockedRound, l.blockId, l.block];
 
 const isUint = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isHex = (v: unknown, bytes: number): v is string => typeof v === "string" && v.length === bytes * 2 && /^[0-9a-f]*$/.test(v);
+const isHex = (v: unknown, bytes: number): v is string =>
+  typeof v === "string" && v.length === bytes * 2 && /^[0-9a-f]*$/.test(v);
 
 /**
  * Reads a JSON file with a checksum of its fields. A file written before checksums existed (no
  * `checksum` field) is accepted; the next write adds one.
  */
-function readChecked<T>(path: string, what: string, valid: (j: Record<string, unknown>) => boolean, fields: (t: T) => readonly unknown[]): T {
+function readChecked<T>(
+  path: string,
+  what: string,
+  valid: (j: Record<string, unknown>) => boolean,
+  fields: (t: T) => readonly unknown[],
+): T {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new FatalError(FatalExit.SignStateInvalid, path, `cannot read ${what}: ${(e as Error).message}`, RESTORE_ADVICE, e);
+    throw new FatalError(
+      FatalExit.SignStateInvalid,
+      path,
+      `cannot read ${what}: ${(e as Error).message}`,
+      RESTORE_ADVICE,
+      e,
+    );
   }
   let j: Record<string, unknown>;
   try {
     j = JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
-    throw new FatalError(FatalExit.SignStateInvalid, path, `${what} is not valid JSON (${(e as Error).message})`, RESTORE_ADVICE, e);
+    throw new FatalError(
+      FatalExit.SignStateInvalid,
+      path,
+      `${what} is not valid JSON (${(e as Error).message})`,
+      RESTORE_ADVICE,
+      e,
+    );
   }
-  if (typeof j !== "object" || j === null || !valid(j)) throw new FatalError(FatalExit.SignStateInvalid, path, `${what} has missing or malformed fields`, RESTORE_ADVICE);
+  if (typeof j !== "object" || j === null || !valid(j))
+    throw new FatalError(FatalExit.SignStateInvalid, path, `${what} has missing or malformed fields`, RESTORE_ADVICE);
   const t = j as unknown as T;
   if (j.checksum !== undefined && j.checksum !== checksum(fields(t))) {
-    throw new FatalError(FatalExit.SignStateInvalid, path, `${what} fails its checksum (edited by hand or damaged)`, RESTORE_ADVICE);
+    throw new FatalError(
+      FatalExit.SignStateInvalid,
+      path,
+      `${what} fails its checksum (edited by hand or damaged)`,
+      RESTORE_ADVICE,
+    );
   }
   return t;
 }
@@ -78,7 +102,13 @@ function writeChecked(path: string, what: string, value: object, fields: readonl
   try {
     writeDurable(path, JSON.stringify({ ...value, checksum: checksum(fields) }));
   } catch (e) {
-    throw new FatalError(FatalExit.StorageIo, path, `cannot write ${what}: ${(e as Error).message}`, "free disk space or fix the disk, then restart the node; it signed nothing after this", e);
+    throw new FatalError(
+      FatalExit.StorageIo,
+      path,
+      `cannot write ${what}: ${(e as Error).message}`,
+      "free disk space or fix the disk, then restart the node; it signed nothing after this",
+      e,
+    );
   }
 }
 
@@ -104,7 +134,12 @@ export class FilePrivval implements CoreSigner {
   private readonly onRefuse: (e: DoubleSignRefused) => void;
 
   /** `onRefuse`: told of every refused request (the node logs and counts them). */
-  constructor(key: ValidatorKey, chainId: string, statePath: string, onRefuse: (e: DoubleSignRefused) => void = () => {}) {
+  constructor(
+    key: ValidatorKey,
+    chainId: string,
+    statePath: string,
+    onRefuse: (e: DoubleSignRefused) => void = () => {},
+  ) {
     this.key = key;
     this.address = key.address;
     this.chainId = chainId;
@@ -115,7 +150,15 @@ export class FilePrivval implements CoreSigner {
       this.last = readChecked<LastSign>(
         statePath,
         "sign_state",
-        (j) => isUint(j.height) && isUint(j.round) && isUint(j.step) && j.step >= STEP_PROPOSAL && j.step <= STEP_PRECOMMIT && isHex(j.blockId, 32) && isUint(j.timestamp) && isHex(j.signature, 64),
+        (j) =>
+          isUint(j.height) &&
+          isUint(j.round) &&
+          isUint(j.step) &&
+          j.step >= STEP_PROPOSAL &&
+          j.step <= STEP_PRECOMMIT &&
+          isHex(j.blockId, 32) &&
+          isUint(j.timestamp) &&
+          isHex(j.signature, 64),
         lastSignFields,
       );
     }
@@ -138,8 +181,10 @@ export class FilePrivval implements CoreSigner {
   checkSigned(height: number, round: number, kind: "proposal" | "prevote" | "precommit"): void {
     const step = kind === "proposal" ? STEP_PROPOSAL : kind === "prevote" ? STEP_PREVOTE : STEP_PRECOMMIT;
     const l = this.last;
-    const behind = !l || height > l.height || (height === l.height && (round > l.round || (round === l.round && step > l.step)));
-    if (behind) throw this.staleError(`the consensus WAL holds this validator's ${kind} at height ${height} round ${round}`);
+    const behind =
+      !l || height > l.height || (height === l.height && (round > l.round || (round === l.round && step > l.step)));
+    if (behind)
+      throw this.staleError(`the consensus WAL holds this validator's ${kind} at height ${height} round ${round}`);
   }
 
   private staleError(evidence: string): FatalError {
@@ -165,14 +210,37 @@ export class FilePrivval implements CoreSigner {
     const l = this.last;
     if (!l) return {};
     const id = Buffer.from(blockId).toString("hex");
-    if (height < l.height) throw new DoubleSignRefused("height", height, l.height, `height regression: asked ${height}, last signed ${l.height}`);
+    if (height < l.height)
+      throw new DoubleSignRefused(
+        "height",
+        height,
+        l.height,
+        `height regression: asked ${height}, last signed ${l.height}`,
+      );
     if (height > l.height) return {};
-    if (round < l.round) throw new DoubleSignRefused("round", height, l.height, `round regression at height ${height}: asked ${round}, last signed ${l.round}`);
+    if (round < l.round)
+      throw new DoubleSignRefused(
+        "round",
+        height,
+        l.height,
+        `round regression at height ${height}: asked ${round}, last signed ${l.round}`,
+      );
     if (round > l.round) return {};
-    if (step < l.step) throw new DoubleSignRefused("step", height, l.height, `step regression at ${height}/${round}: asked ${step}, last signed ${l.step}`);
+    if (step < l.step)
+      throw new DoubleSignRefused(
+        "step",
+        height,
+        l.height,
+        `step regression at ${height}/${round}: asked ${step}, last signed ${l.step}`,
+      );
     if (step > l.step) return {};
     if (id === l.blockId) return { reuse: l };
-    throw new DoubleSignRefused("conflict", height, l.height, `conflicting ${step === STEP_PROPOSAL ? "proposal" : "vote"} at ${height}/${round}: already signed block ${l.blockId.slice(0, 12)}`);
+    throw new DoubleSignRefused(
+      "conflict",
+      height,
+      l.height,
+      `conflicting ${step === STEP_PROPOSAL ? "proposal" : "vote"} at ${height}/${round}: already signed block ${l.blockId.slice(0, 12)}`,
+    );
   }
 
   private persist(s: LastSign): void {
@@ -197,7 +265,14 @@ export class FilePrivval implements CoreSigner {
       return { body: b, signature: new Uint8Array(Buffer.from(c.reuse.signature, "hex")) };
     }
     const signature = this.key.sign(voteSignBytes(this.chainId, body));
-    this.persist({ height: body.height, round: body.round, step, blockId: Buffer.from(body.blockId).toString("hex"), timestamp: body.timestamp, signature: Buffer.from(signature).toString("hex") });
+    this.persist({
+      height: body.height,
+      round: body.round,
+      step,
+      blockId: Buffer.from(body.blockId).toString("hex"),
+      timestamp: body.timestamp,
+      signature: Buffer.from(signature).toString("hex"),
+    });
     return { body, signature };
   }
 
@@ -212,15 +287,32 @@ export class FilePrivval implements CoreSigner {
       }
       throw e;
     }
-    if (c.reuse) return { body: { ...body, timestamp: c.reuse.timestamp }, signature: new Uint8Array(Buffer.from(c.reuse.signature, "hex")) };
+    if (c.reuse)
+      return {
+        body: { ...body, timestamp: c.reuse.timestamp },
+        signature: new Uint8Array(Buffer.from(c.reuse.signature, "hex")),
+      };
     const signature = this.key.sign(proposalSignBytes(this.chainId, body));
-    this.persist({ height: body.height, round: body.round, step: STEP_PROPOSAL, blockId: Buffer.from(body.blockId).toString("hex"), timestamp: body.timestamp, signature: Buffer.from(signature).toString("hex") });
+    this.persist({
+      height: body.height,
+      round: body.round,
+      step: STEP_PROPOSAL,
+      blockId: Buffer.from(body.blockId).toString("hex"),
+      timestamp: body.timestamp,
+      signature: Buffer.from(signature).toString("hex"),
+    });
     return { body, signature };
   }
 
   /** Persist the lock before the precommit that follows it is signed. */
   saveLock(height: number, round: number, blockId: Uint8Array, block: Uint8Array): void {
-    const l: LockFile = { height, round, lockedRound: round, blockId: Buffer.from(blockId).toString("hex"), block: Buffer.from(block).toString("base64") };
+    const l: LockFile = {
+      height,
+      round,
+      lockedRound: round,
+      blockId: Buffer.from(blockId).toString("hex"),
+      block: Buffer.from(block).toString("base64"),
+    };
     writeChecked(this.lockPath, "the consensus lock file", l, lockFields(l));
   }
 
@@ -229,7 +321,12 @@ export class FilePrivval implements CoreSigner {
     return readChecked<LockFile>(
       this.lockPath,
       "the consensus lock file",
-      (j) => isUint(j.height) && isUint(j.round) && Number.isSafeInteger(j.lockedRound) && isHex(j.blockId, 32) && typeof j.block === "string",
+      (j) =>
+        isUint(j.height) &&
+        isUint(j.round) &&
+        Number.isSafeInteger(j.lockedRound) &&
+        isHex(j.blockId, 32) &&
+        typeof j.block === "string",
       lockFields,
     );
   }

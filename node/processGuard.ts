@@ -9,7 +9,10 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 
 export type InputOrigin = "rpc" | "gossip" | "sync";
-type GuardLog = { error(m: string, f?: Record<string, unknown>): void; warn(m: string, f?: Record<string, unknown>): void };
+type GuardLog = {
+  error(m: string, f?: Record<string, unknown>): void;
+  warn(m: string, f?: Record<string, unknown>): void;
+};
 
 const scope = new AsyncLocalStorage<InputOrigin>();
 
@@ -48,7 +51,8 @@ export function installProcessGuard(log: GuardLog, exit: (code: number) => void 
       survivedFaults[origin]++;
       // a flood of the same fault must not become a flood of log lines
       if (Date.now() - windowStart > 1000) (windowStart = Date.now()), (logged = 0);
-      if (++logged <= 10) log.warn("error escaped an input handler; the node keeps running", { kind, origin, err: describe(err) });
+      if (++logged <= 10)
+        log.warn("error escaped an input handler; the node keeps running", { kind, origin, err: describe(err) });
       return;
     }
     log.error("fatal: unhandled error outside input handling; stopping the node", { kind, err: describe(err) });

@@ -10,7 +10,11 @@ export type TxRequester = {
 };
 
 /** Calls `found` for each missing tx a peer returned; resolves to the keys still missing. */
-export async function fetchMissingTxs(net: TxRequester, missing: Uint8Array[], found: (key: string, tx: Uint8Array) => void): Promise<Set<string>> {
+export async function fetchMissingTxs(
+  net: TxRequester,
+  missing: Uint8Array[],
+  found: (key: string, tx: Uint8Array) => void,
+): Promise<Set<string>> {
   const wanted = new Set(missing.map(txKey));
   const req = SyncRequest.serialize({ kind: SyncKind.Txs, from: 0, count: 0, hashes: missing });
   await Promise.all(

@@ -4,11 +4,24 @@
 // priorities incremented once; round r increments r more times. The next height's set is
 // computed before a block is committed and stored with it (chain meta), so a restart resumes
 // with exactly the priorities the network has.
-import { copyIncrementProposerPriority, copySet, getProposer, incrementProposerPriority, newValidatorSet, updateWithChangeSet, type ValidatorChange, type ValidatorSet } from "../consensus/validatorSet.ts";
+import {
+  copyIncrementProposerPriority,
+  copySet,
+  getProposer,
+  incrementProposerPriority,
+  newValidatorSet,
+  updateWithChangeSet,
+  type ValidatorChange,
+  type ValidatorSet,
+} from "../consensus/validatorSet.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
 import type { ValidatorEntryValue } from "../state/validators.ts";
 
-type Persisted = { height: number; validators: { address: string; pubkey: string; power: string; priority: string }[]; proposer: string };
+type Persisted = {
+  height: number;
+  validators: { address: string; pubkey: string; power: string; priority: string }[];
+  proposer: string;
+};
 export type PreparedNext = { height: number; set: ValidatorSet; serialized: string };
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -20,8 +33,17 @@ function toChanges(entries: readonly ValidatorEntryValue[]): ValidatorChange[] {
 /** The record prepareNext serializes (stored in the chain meta with each block): the set of `height`. */
 export function parseScheduleRecord(serialized: string): { height: number; set: ValidatorSet } {
   const p = JSON.parse(serialized) as Persisted;
-  const validators = p.validators.map((v) => ({ address: new Uint8Array(Buffer.from(v.address, "hex")), pubkey: new Uint8Array(Buffer.from(v.pubkey, "hex")), power: BigInt(v.power), priority: BigInt(v.priority) }));
-  const set: ValidatorSet = { validators, proposer: validators.find((v) => hex(v.address) === p.proposer), totalPower: validators.reduce((a, v) => a + v.power, 0n) };
+  const validators = p.validators.map((v) => ({
+    address: new Uint8Array(Buffer.from(v.address, "hex")),
+    pubkey: new Uint8Array(Buffer.from(v.pubkey, "hex")),
+    power: BigInt(v.power),
+    priority: BigInt(v.priority),
+  }));
+  const set: ValidatorSet = {
+    validators,
+    proposer: validators.find((v) => hex(v.address) === p.proposer),
+    totalPower: validators.reduce((a, v) => a + v.power, 0n),
+  };
   return { height: p.height, set };
 }
 
@@ -81,7 +103,12 @@ export class ProposerSchedule {
     incrementProposerPriority(set, 1);
     const p: Persisted = {
       height: this.height + 1,
-      validators: set.validators.map((v) => ({ address: hex(v.address), pubkey: hex(v.pubkey), power: v.power.toString(), priority: v.priority.toString() })),
+      validators: set.validators.map((v) => ({
+        address: hex(v.address),
+        pubkey: hex(v.pubkey),
+        power: v.power.toString(),
+        priority: v.priority.toString(),
+      })),
       proposer: hex(set.proposer!.address),
     };
     return { height: this.height + 1, set, serialized: JSON.stringify(p) };

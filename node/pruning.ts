@@ -23,7 +23,12 @@ export type PruningOptions = {
   minRetainBlocks: number;
 };
 
-export const DEFAULT_PRUNING: PruningOptions = { pruning: "default", keepRecent: 362_880, interval: 10, minRetainBlocks: 0 };
+export const DEFAULT_PRUNING: PruningOptions = {
+  pruning: "default",
+  keepRecent: 362_880,
+  interval: 10,
+  minRetainBlocks: 0,
+};
 
 /** keepRecent for "nothing": every height */
 const ALL = Number.MAX_SAFE_INTEGER;
@@ -57,14 +62,17 @@ export function parsePruning(cfg: Record<string, unknown>): PruningOptions {
   if (cfg.pruningInterval !== undefined) raw.interval = cfg.pruningInterval;
   if (cfg.minRetainBlocks !== undefined) raw.minRetainBlocks = cfg.minRetainBlocks;
   const o = { ...DEFAULT_PRUNING, ...raw } as PruningOptions;
-  if (!["default", "nothing", "everything", "custom"].includes(o.pruning)) bad("pruning", `must be "default", "nothing", "everything" or "custom", got ${JSON.stringify(o.pruning)}`);
+  if (!["default", "nothing", "everything", "custom"].includes(o.pruning))
+    bad("pruning", `must be "default", "nothing", "everything" or "custom", got ${JSON.stringify(o.pruning)}`);
   const nonNeg = (v: unknown, f: string) => {
-    if (!Number.isSafeInteger(v) || (v as number) < 0) bad(f, `must be a non-negative integer, got ${JSON.stringify(v)}`);
+    if (!Number.isSafeInteger(v) || (v as number) < 0)
+      bad(f, `must be a non-negative integer, got ${JSON.stringify(v)}`);
   };
   nonNeg(o.keepRecent, "pruningKeepRecent");
   nonNeg(o.interval, "pruningInterval");
   nonNeg(o.minRetainBlocks, "minRetainBlocks");
-  if (o.pruning === "custom" && o.interval === 0) bad("pruningInterval", 'must be at least 1 with pruning "custom" (how often old states are deleted)');
+  if (o.pruning === "custom" && o.interval === 0)
+    bad("pruningInterval", 'must be at least 1 with pruning "custom" (how often old states are deleted)');
   return resolvePruning(o);
 }
 
@@ -87,6 +95,15 @@ export function blockWindowStart(latest: number, base: number, o: PruningOptions
   return Math.max(base, want, 1);
 }
 
-export function heightNotRetained(what: string, height: number, from: number, latest: number, setting: string): StrataError {
-  return new StrataError(ErrorCode.HeightNotRetained, `${what} of height ${height} is not retained: this node keeps heights ${from} to ${latest} (${setting})`);
+export function heightNotRetained(
+  what: string,
+  height: number,
+  from: number,
+  latest: number,
+  setting: string,
+): StrataError {
+  return new StrataError(
+    ErrorCode.HeightNotRetained,
+    `${what} of height ${height} is not retained: this node keeps heights ${from} to ${latest} (${setting})`,
+  );
 }

@@ -42,7 +42,13 @@ export function pgText(s: string): string {
   return s.includes("\u0000") ? s.replaceAll("\u0000", "\uFFFD") : s;
 }
 
-export function blockRows(height: number, blockId: Uint8Array, block: BlockValue, results: readonly StoredResult[], summary?: HeightSummary): BlockRows {
+export function blockRows(
+  height: number,
+  blockId: Uint8Array,
+  block: BlockValue,
+  results: readonly StoredResult[],
+  summary?: HeightSummary,
+): BlockRows {
   const txs: BlockRows["txs"] = { index: [], hash: [], tx: [], code: [], log: [], gasUsed: [] };
   const events: BlockRows["events"] = { tx: [], type: [] };
   const attributes: BlockRows["attributes"] = { event: [], key: [], compositeKey: [], value: [], valueNum: [] };
@@ -68,7 +74,13 @@ export function blockRows(height: number, blockId: Uint8Array, block: BlockValue
     txs.code.push(r.code);
     txs.log.push(pgText(r.log));
     txs.gasUsed.push(String(r.gasUsed));
-    add(i, { type: "tx", attributes: [{ key: "hash", value: r.hash }, { key: "height", value: String(height) }] });
+    add(i, {
+      type: "tx",
+      attributes: [
+        { key: "hash", value: r.hash },
+        { key: "height", value: String(height) },
+      ],
+    });
     for (const e of r.events) add(i, e);
   });
   return {
@@ -80,6 +92,11 @@ export function blockRows(height: number, blockId: Uint8Array, block: BlockValue
     events,
     attributes,
     summary,
-    rowCount: 1 + txs.index.length + events.type.length + attributes.event.length + (summary ? 1 + summary.validators.length + summary.pools.length : 0),
+    rowCount:
+      1 +
+      txs.index.length +
+      events.type.length +
+      attributes.event.length +
+      (summary ? 1 + summary.validators.length + summary.pools.length : 0),
   };
 }

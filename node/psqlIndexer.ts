@@ -78,7 +78,13 @@ export class PsqlIndexer {
 
   status(): IndexerStatus {
     const h = this.indexed;
-    return { height: h, lag: Math.max(0, this.chain.height - Math.max(h, 0)), connected: this.client !== undefined, writer: this.writer, ...this.stats };
+    return {
+      height: h,
+      lag: Math.max(0, this.chain.height - Math.max(h, 0)),
+      connected: this.client !== undefined,
+      writer: this.writer,
+      ...this.stats,
+    };
   }
 
   /** Stops at once: a block transaction in flight is abandoned (PostgreSQL rolls it back). */
@@ -111,14 +117,22 @@ export class PsqlIndexer {
         if (this.stopped) break;
         if (e instanceof IndexedHeightMoved) {
           // a commit whose reply was lost, or another writer: the database says where we are
-          this.log.warn("indexed height moved under the indexer; resuming from the database's", { expected: this.indexed, found: e.found });
+          this.log.warn("indexed height moved under the indexer; resuming from the database's", {
+            expected: this.indexed,
+            found: e.found,
+          });
           this.indexed = e.found;
           if (e.found > this.chain.height) await this.pause(this.opts.maxBackoffMs);
           continue;
         }
         this.stats.errors++;
         const msg = (e as Error).message;
-        if (this.outage !== msg) this.log.warn("psql indexer cannot write; the node keeps committing and the indexer retries", { error: msg, indexed: this.indexed, height: this.chain.height });
+        if (this.outage !== msg)
+          this.log.warn("psql indexer cannot write; the node keeps committing and the indexer retries", {
+            error: msg,
+            indexed: this.indexed,
+            height: this.chain.height,
+          });
         this.outage = msg;
         await this.disconnect();
         await this.pause(backoff);
@@ -128,7 +142,12 @@ export class PsqlIndexer {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.opts.url, connectionTimeoutMillis: 5_000, query_timeout: 60_000, application_name: "strata-indexer" });
+    const client = new pg.Client({
+      connectionString: this.opts.url,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 60_000,
+      application_name: "strata-indexer",
+    });
     // a connection lost while idle is reported here, not by a query: drop it, the loop reconnects
     client.on("error", (e) => {
       if (this.client !== client) return;
@@ -143,7 +162,9 @@ export class PsqlIndexer {
       await ensureSchema(client);
       // One writer per chain and database: others (a second node pointed at the same database)
       // wait. The lock is the session's, so it goes with the connection if the node dies.
-      const lock = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [`strata-indexer:${this.chain.chainId}`]);
+      const lock = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [
+        `strata-indexer:${this.chain.chainId}`,
+      ]);
       this.writer = lock.rows[0].ok;
       this.indexed = await indexedHeight(client, this.chain.chainId);
       this.sameChain = false;
@@ -152,9 +173,19 @@ export class PsqlIndexer {
       throw e;
     }
     this.client = client;
-    if (!this.writer) this.log.warn("another process indexes this chain into the database; this node only reads it", { chainId: this.chain.chainId });
-    if (this.indexed > this.chain.height) this.log.error("the database has indexed beyond this node's block store (a database of another chain or of a wiped node?); waiting", { indexed: this.indexed, height: this.chain.height });
-    this.log.info(this.outage ? "psql indexer reconnected; catching up" : "psql indexer connected", { indexed: this.indexed, height: this.chain.height });
+    if (!this.writer)
+      this.log.warn("another process indexes this chain into the database; this node only reads it", {
+        chainId: this.chain.chainId,
+      });
+    if (this.indexed > this.chain.height)
+      this.log.error(
+        "the database has indexed beyond this node's block store (a database of another chain or of a wiped node?); waiting",
+        { indexed: this.indexed, height: this.chain.height },
+      );
+    this.log.info(this.outage ? "psql indexer reconnected; catching up" : "psql indexer connected", {
+      indexed: this.indexed,
+      height: this.chain.height,
+    });
     this.outage = undefined;
   }
 
@@ -168,11 +199,20 @@ export class PsqlIndexer {
     const h = Math.min(this.indexed, this.chain.height);
     this.sameChain = h <= 0;
     if (h <= 0) return;
-    const r = await client.query<{ hash: string }>("SELECT hash FROM blocks WHERE chain_id = $1 AND height = $2", [this.chain.chainId, h]);
+    const r = await client.query<{ hash: string }>("SELECT hash FROM blocks WHERE chain_id = $1 AND height = $2", [
+      this.chain.chainId,
+      h,
+    ]);
     const b = await this.chain.db.getBlock(h);
-    const ours = b ? Buffer.from(blockIdOf(Block.deserialize(b).header)).toString("hex").toUpperCase() : undefined;
+    const ours = b
+      ? Buffer.from(blockIdOf(Block.deserialize(b).header))
+          .toString("hex")
+          .toUpperCase()
+      : undefined;
     if (r.rows[0]?.hash !== ours) {
-      throw new Error(`the database holds another chain under chain id ${this.chain.chainId}: its block ${h} is ${r.rows[0]?.hash ?? "missing"}, ours ${ours ?? "missing"}; point indexer.psql.url at a fresh database (or drop this chain's rows)`);
+      throw new Error(
+        `the database holds another chain under chain id ${this.chain.chainId}: its block ${h} is ${r.rows[0]?.hash ?? "missing"}, ours ${ours ?? "missing"}; point indexer.psql.url at a fresh database (or drop this chain's rows)`,
+      );
     }
     this.sameChain = true;
   }
@@ -198,7 +238,11 @@ export class PsqlIndexer {
 
   /** A height's rows, from the block store only. */
   private async rowsAt(h: number): Promise<BlockRows> {
-    const [b, r, s] = await Promise.all([this.chain.db.getBlock(h), this.chain.db.getResults(h), this.chain.db.getHeightSummary(h)]);
+    const [b, r, s] = await Promise.all([
+      this.chain.db.getBlock(h),
+      this.chain.db.getResults(h),
+      this.chain.db.getHeightSummary(h),
+    ]);
     if (!b || !r) throw new Error(`height ${h} is not in the block store (pruned?): it cannot be indexed`);
     const block = Block.deserialize(b);
     // node/blockResults.ts: a block's stored results (tx results, block events, updates)

@@ -13,7 +13,9 @@ import { writeSummary } from "./psqlWriteSummary.ts";
 export class IndexedHeightMoved extends Error {
   readonly found: number;
   constructor(expected: number, found: number) {
-    super(`the database's indexed height is ${found}, not ${expected}: another writer, or a commit whose reply was lost`);
+    super(
+      `the database's indexed height is ${found}, not ${expected}: another writer, or a commit whose reply was lost`,
+    );
     this.found = found;
   }
 }
@@ -24,11 +26,22 @@ export async function indexedHeight(client: pg.ClientBase, chainId: string): Pro
   return r.rows.length ? Number(r.rows[0].height) : 0;
 }
 
-export async function writeBlock(client: pg.ClientBase, chainId: string, rows: BlockRows, extra?: (client: pg.ClientBase, blockRowId: string) => Promise<void>): Promise<void> {
+export async function writeBlock(
+  client: pg.ClientBase,
+  chainId: string,
+  rows: BlockRows,
+  extra?: (client: pg.ClientBase, blockRowId: string) => Promise<void>,
+): Promise<void> {
   await client.query("BEGIN");
   try {
-    await client.query("INSERT INTO strata_indexer (chain_id, height, updated_at) VALUES ($1, 0, now()) ON CONFLICT (chain_id) DO NOTHING", [chainId]);
-    const at = await client.query<{ height: string }>("SELECT height FROM strata_indexer WHERE chain_id = $1 FOR UPDATE", [chainId]);
+    await client.query(
+      "INSERT INTO strata_indexer (chain_id, height, updated_at) VALUES ($1, 0, now()) ON CONFLICT (chain_id) DO NOTHING",
+      [chainId],
+    );
+    const at = await client.query<{ height: string }>(
+      "SELECT height FROM strata_indexer WHERE chain_id = $1 FOR UPDATE",
+      [chainId],
+    );
     const found = Number(at.rows[0].height);
     if (found !== rows.height - 1) throw new IndexedHeightMoved(rows.height - 1, found);
 
@@ -39,15 +52,10 @@ export async function writeBlock(client: pg.ClientBase, chainId: string, rows: B
       [rows.txs.index.length, rows.events.type.length],
     );
     const { block, txs, events } = ids.rows[0];
-    await client.query("INSERT INTO blocks (rowid, height, chain_id, created_at, hash, time, proposer, num_txs) VALUES ($1, $2, $3, now(), $4, $5, $6, $7)", [
-      block,
-      rows.height,
-      chainId,
-      rows.hash,
-      rows.time,
-      rows.proposer,
-      rows.txs.index.length,
-    ]);
+    await client.query(
+      "INSERT INTO blocks (rowid, height, chain_id, created_at, hash, time, proposer, num_txs) VALUES ($1, $2, $3, now(), $4, $5, $6, $7)",
+      [block, rows.height, chainId, rows.hash, rows.time, rows.proposer, rows.txs.index.length],
+    );
     if (txs.length) {
       const t = rows.txs;
       await client.query(
@@ -57,12 +65,10 @@ export async function writeBlock(client: pg.ClientBase, chainId: string, rows: B
       );
     }
     if (events.length) {
-      await client.query("INSERT INTO events (rowid, block_id, tx_id, type) SELECT id, $1, tx, type FROM unnest($2::bigint[], $3::bigint[], $4::varchar[]) AS u(id, tx, type)", [
-        block,
-        events,
-        rows.events.tx.map((i) => (i < 0 ? null : txs[i])),
-        rows.events.type,
-      ]);
+      await client.query(
+        "INSERT INTO events (rowid, block_id, tx_id, type) SELECT id, $1, tx, type FROM unnest($2::bigint[], $3::bigint[], $4::varchar[]) AS u(id, tx, type)",
+        [block, events, rows.events.tx.map((i) => (i < 0 ? null : txs[i])), rows.events.type],
+      );
     }
     if (rows.attributes.event.length) {
       const a = rows.attributes;
@@ -73,7 +79,10 @@ export async function writeBlock(client: pg.ClientBase, chainId: string, rows: B
     }
     if (rows.summary) await writeSummary(client, block, rows.summary);
     if (extra) await extra(client, block);
-    await client.query("UPDATE strata_indexer SET height = $2, updated_at = now() WHERE chain_id = $1", [chainId, rows.height]);
+    await client.query("UPDATE strata_indexer SET height = $2, updated_at = now() WHERE chain_id = $1", [
+      chainId,
+      rows.height,
+    ]);
     await client.query("COMMIT");
   } catch (e) {
     await client.query("ROLLBACK").catch(() => {});

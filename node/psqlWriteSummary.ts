@@ -13,14 +13,17 @@ const tokens = (i: number) => `trim_scale(($${i}::text || 'e-18')::numeric)`;
 export async function writeSummary(client: pg.ClientBase, blockRowId: string, s: HeightSummary): Promise<void> {
   const v = s.validators;
   if (v.length) {
-    await client.query("INSERT INTO validator_sets (block_id, index, address, pubkey, moniker, power) SELECT $1, * FROM unnest($2::int[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[])", [
-      blockRowId,
-      v.map((_, i) => i),
-      v.map((x) => x.address),
-      v.map((x) => x.pubkey),
-      v.map((x) => pgText(x.moniker)),
-      v.map((x) => x.power),
-    ]);
+    await client.query(
+      "INSERT INTO validator_sets (block_id, index, address, pubkey, moniker, power) SELECT $1, * FROM unnest($2::int[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[])",
+      [
+        blockRowId,
+        v.map((_, i) => i),
+        v.map((x) => x.address),
+        v.map((x) => x.pubkey),
+        v.map((x) => pgText(x.moniker)),
+        v.map((x) => x.power),
+      ],
+    );
   }
   await client.query(
     `INSERT INTO token_stats (block_id, stra_supply, ststra_supply, rststra_supply, lst_rate, lst_pooled, lrt_rate, lrt_tvl)
@@ -28,10 +31,9 @@ export async function writeSummary(client: pg.ClientBase, blockRowId: string, s:
     [blockRowId, s.supply.stra, s.supply.ststra, s.supply.rststra, s.lst.rate, s.lst.pooled, s.lrt.rate, s.lrt.tvl],
   );
   if (s.pools.length) {
-    await client.query("INSERT INTO pool_prices (block_id, pool, price) SELECT $1, pool, trim_scale((price || 'e-18')::numeric) FROM unnest($2::varchar[], $3::varchar[]) AS u(pool, price)", [
-      blockRowId,
-      s.pools.map((p) => pgText(p.pool)),
-      s.pools.map((p) => p.price),
-    ]);
+    await client.query(
+      "INSERT INTO pool_prices (block_id, pool, price) SELECT $1, pool, trim_scale((price || 'e-18')::numeric) FROM unnest($2::varchar[], $3::varchar[]) AS u(pool, price)",
+      [blockRowId, s.pools.map((p) => pgText(p.pool)), s.pools.map((p) => p.price)],
+    );
   }
 }

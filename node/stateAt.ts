@@ -40,7 +40,9 @@ export async function runAtHeight<T>(db: VersionedReader, height: number, run: (
       if (!out.ok) throw out.error;
       return out.value;
     }
-    const fetched = await Promise.all([...missed].map(async ([k, key]) => [k, (await db.valueAt(key, height)) ?? null] as const));
+    const fetched = await Promise.all(
+      [...missed].map(async ([k, key]) => [k, (await db.valueAt(key, height)) ?? null] as const),
+    );
     for (const [k, v] of fetched) known.set(k, v);
   }
   throw new Error(`query at height ${height} did not settle after ${MAX_RUNS} runs`);

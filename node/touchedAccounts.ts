@@ -8,7 +8,8 @@ export function touchedAccounts(changes: readonly Change[]): Set<string> {
   const out = new Set<string>();
   const p = ACCOUNT_PREFIX;
   for (const { key } of changes) {
-    if (key.length === p.length + 20 && key[0] === p[0] && key[1] === p[1]) out.add(Buffer.from(key.buffer, key.byteOffset + p.length, 20).toString("hex"));
+    if (key.length === p.length + 20 && key[0] === p[0] && key[1] === p[1])
+      out.add(Buffer.from(key.buffer, key.byteOffset + p.length, 20).toString("hex"));
   }
   return out;
 }

@@ -11,7 +11,11 @@ function truncate(b: Uint8Array, max: number): Uint8Array {
 }
 
 /** `eventsJson[i]`: JSON.stringify(results[i].events), when the caller has it. PERF: one JSON encoding of each tx's events. */
-export function txResultRecords(height: number, results: TxResult[], eventsJson: readonly string[] = results.map((r) => JSON.stringify(r.events))): { hash: Uint8Array; record: Uint8Array }[] {
+export function txResultRecords(
+  height: number,
+  results: TxResult[],
+  eventsJson: readonly string[] = results.map((r) => JSON.stringify(r.events)),
+): { hash: Uint8Array; record: Uint8Array }[] {
   const enc = new TextEncoder();
   return results.map((r, index) => ({
     hash: new Uint8Array(Buffer.from(r.hash, "hex")),

@@ -29,7 +29,10 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
 
 export function encodeFullRecord(set: ValidatorSet): Uint8Array {
-  const j: FullJson = { v: set.validators.map((v) => [hex(v.address), hex(v.pubkey), v.power.toString(), v.priority.toString()]), p: set.proposer ? hex(set.proposer.address) : "" };
+  const j: FullJson = {
+    v: set.validators.map((v) => [hex(v.address), hex(v.pubkey), v.power.toString(), v.priority.toString()]),
+    p: set.proposer ? hex(set.proposer.address) : "",
+  };
   const body = new TextEncoder().encode(JSON.stringify(j));
   const out = new Uint8Array(1 + body.length);
   out[0] = FULL;
@@ -47,10 +50,16 @@ export function encodePointerRecord(changedAt: number): Uint8Array {
 type Decoded = { kind: "full"; set: ValidatorSet } | { kind: "pointer"; changedAt: number };
 
 function decodeRecord(r: Uint8Array): Decoded {
-  if (r[0] === POINTER && r.length === 9) return { kind: "pointer", changedAt: Number(new DataView(r.buffer, r.byteOffset + 1, 8).getBigUint64(0)) };
+  if (r[0] === POINTER && r.length === 9)
+    return { kind: "pointer", changedAt: Number(new DataView(r.buffer, r.byteOffset + 1, 8).getBigUint64(0)) };
   if (r[0] !== FULL) throw new Error(`validator history: unknown record tag ${r[0]}`);
   const j = JSON.parse(Buffer.from(r.subarray(1)).toString()) as FullJson;
-  const validators: Validator[] = j.v.map(([a, pk, power, prio]) => ({ address: bytes(a), pubkey: bytes(pk), power: BigInt(power), priority: BigInt(prio) }));
+  const validators: Validator[] = j.v.map(([a, pk, power, prio]) => ({
+    address: bytes(a),
+    pubkey: bytes(pk),
+    power: BigInt(power),
+    priority: BigInt(prio),
+  }));
   const proposer = validators.find((v) => hex(v.address) === j.p);
   return { kind: "full", set: { validators, proposer, totalPower: validators.reduce((s, v) => s + v.power, 0n) } };
 }
@@ -70,7 +79,8 @@ export function validatorSetAt(db: ValidatorRecordReader, height: number): Valid
   const base = db.validatorRecord(d.changedAt);
   if (!base) return undefined;
   const b = decodeRecord(base);
-  if (b.kind !== "full") throw new Error(`validator history: record of height ${d.changedAt} (named by ${height}) is not a full set`);
+  if (b.kind !== "full")
+    throw new Error(`validator history: record of height ${d.changedAt} (named by ${height}) is not a full set`);
   let set = b.set;
   for (let h = d.changedAt; h < height; h++) set = copyIncrementProposerPriority(set, 1);
   return set;
@@ -90,7 +100,9 @@ function changedAt(db: ValidatorRecordReader, height: number): number | undefine
 
 function sameMembers(a: ValidatorSet, b: ValidatorSet): boolean {
   if (a.validators.length !== b.validators.length) return false;
-  return a.validators.every((v, i) => hex(v.address) === hex(b.validators[i].address) && v.power === b.validators[i].power);
+  return a.validators.every(
+    (v, i) => hex(v.address) === hex(b.validators[i].address) && v.power === b.validators[i].power,
+  );
 }
 
 /**

@@ -19,7 +19,10 @@ export function createValidatorKey(path: string): void {
   if (existsSync(path)) throw new Error(`${path} already exists; refusing to overwrite a validator key`);
   const seed = randomBytes(32);
   const pubkey = publicKeyFromSeed(seed);
-  writeFileAtomic(path, JSON.stringify({ pubkey: Buffer.from(pubkey).toString("hex"), seed: seed.toString("hex") }, null, 2) + "\n");
+  writeFileAtomic(
+    path,
+    JSON.stringify({ pubkey: Buffer.from(pubkey).toString("hex"), seed: seed.toString("hex") }, null, 2) + "\n",
+  );
 }
 
 /** The seed and public key of a validator key file, checked to belong together. */
@@ -28,7 +31,8 @@ export function loadValidatorSeed(path: string): { seed: Uint8Array; pubkey: Uin
   const j = JSON.parse(readFileSync(path, "utf8")) as { pubkey: string; seed: string };
   const seed = new Uint8Array(Buffer.from(j.seed, "hex"));
   const pubkey = publicKeyFromSeed(seed);
-  if (Buffer.from(pubkey).toString("hex") !== j.pubkey.toLowerCase()) throw new Error(`${path}: pubkey does not match seed`);
+  if (Buffer.from(pubkey).toString("hex") !== j.pubkey.toLowerCase())
+    throw new Error(`${path}: pubkey does not match seed`);
   return { seed, pubkey };
 }
 

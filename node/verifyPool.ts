@@ -29,7 +29,9 @@ export class VerifyPool {
     this.maxBatch = maxBatch;
     this.workers = Array.from({ length: n }, () => {
       // a verifier holds almost nothing: a small heap keeps each worker's memory small too
-      const w = new Worker(new URL("./verifyWorker.ts", import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 } });
+      const w = new Worker(new URL("./verifyWorker.ts", import.meta.url), {
+        resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
+      });
       w.on("message", (r: VerifyResult) => this.settle(r));
       w.on("error", (e) => this.failAll(e));
       w.unref();
@@ -61,8 +63,16 @@ export class VerifyPool {
     const items = this.queue;
     this.queue = [];
     const id = this.nextId++;
-    this.waiting.set(id, items.map((x) => x.p));
-    const batch: VerifyBatch = { id, pks: items.map((x) => x.pk), msgs: items.map((x) => x.msg), sigs: items.map((x) => x.sig) };
+    this.waiting.set(
+      id,
+      items.map((x) => x.p),
+    );
+    const batch: VerifyBatch = {
+      id,
+      pks: items.map((x) => x.pk),
+      msgs: items.map((x) => x.msg),
+      sigs: items.map((x) => x.sig),
+    };
     this.workers[this.rr++ % this.workers.length]!.postMessage(batch);
   }
 

@@ -7,7 +7,15 @@ import { BitArray } from "@chainsafe/ssz";
 import type { ConsensusCore } from "../consensus/core.ts";
 import type { VoteValue } from "../consensus/vote.ts";
 import type { ProposalValue } from "../consensus/proposal.ts";
-import { MAX_VOTE_ROUNDS, ProposalMsg, SyncKind, VoteMsg, VotesRequest, VotesResponse, type ProposalMsgValue } from "./wire.ts";
+import {
+  MAX_VOTE_ROUNDS,
+  ProposalMsg,
+  SyncKind,
+  VoteMsg,
+  VotesRequest,
+  VotesResponse,
+  type ProposalMsgValue,
+} from "./wire.ts";
 
 /** What the core holds of its height (ConsensusCore has all of it). */
 export type HeldVotes = Pick<ConsensusCore, "height" | "round" | "voteRounds" | "votesOf" | "proposalOf">;
@@ -24,7 +32,12 @@ export function votesRequest(core: HeldVotes, validators: number): Uint8Array {
     .slice(0, MAX_VOTE_ROUNDS)
     .map((round) => {
       const v = core.votesOf(round);
-      return { round, prevotes: bits(v?.prevotes), precommits: bits(v?.precommits), proposal: core.proposalOf(round) !== undefined };
+      return {
+        round,
+        prevotes: bits(v?.prevotes),
+        precommits: bits(v?.precommits),
+        proposal: core.proposalOf(round) !== undefined,
+      };
     });
   return VotesRequest.serialize({ kind: SyncKind.Votes, height: core.height, rounds });
 }
@@ -33,7 +46,11 @@ export function votesRequest(core: HeldVotes, validators: number): Uint8Array {
  * The answer to a votes request: what we hold of its height and the asker does not. Empty if
  * we are at another height (block sync serves a node that is behind).
  */
-export function votesAnswer(core: HeldVotes, req: Uint8Array, proposalMsg: (p: ProposalValue, block: Uint8Array) => ProposalMsgValue): Uint8Array {
+export function votesAnswer(
+  core: HeldVotes,
+  req: Uint8Array,
+  proposalMsg: (p: ProposalValue, block: Uint8Array) => ProposalMsgValue,
+): Uint8Array {
   const r = VotesRequest.deserialize(req);
   if (r.height !== core.height) return VotesResponse.serialize({ votes: [], proposals: [] });
   const theirs = new Map(r.rounds.map((x) => [x.round, x]));
@@ -41,7 +58,10 @@ export function votesAnswer(core: HeldVotes, req: Uint8Array, proposalMsg: (p: P
   for (const round of core.voteRounds()) {
     const v = core.votesOf(round)!;
     const t = theirs.get(round);
-    for (const [set, has] of [[v.prevotes, t?.prevotes], [v.precommits, t?.precommits]] as const) {
+    for (const [set, has] of [
+      [v.prevotes, t?.prevotes],
+      [v.precommits, t?.precommits],
+    ] as const) {
       set.list().forEach((vote, i) => {
         if (vote && !(has && i < has.bitLen && has.get(i)) && votes.length < MAX_VOTES) votes.push({ vote, nonce: 0 });
       });
@@ -57,7 +77,10 @@ export function votesAnswer(core: HeldVotes, req: Uint8Array, proposalMsg: (p: P
 }
 
 /** An answer as gossip payloads, to go through the same topic validation as gossip. */
-export function answerAsGossip(res: Uint8Array): { proposals: Uint8Array[]; votes: { vote: VoteValue; data: Uint8Array }[] } {
+export function answerAsGossip(res: Uint8Array): {
+  proposals: Uint8Array[];
+  votes: { vote: VoteValue; data: Uint8Array }[];
+} {
   const r = VotesResponse.deserialize(res);
   return {
     proposals: r.proposals.map((m) => ProposalMsg.serialize(m)),

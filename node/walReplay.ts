@@ -29,7 +29,13 @@ export function resumeRound(signedRound: number, msgs: WalMessage[]): number {
  * Feeds the core what the WAL recorded at `h`; `onProposalBlock` sees each proposal's block
  * first (its txs answer peers). Stops early when `stopped` turns true. Returns what it fed.
  */
-export function replayWal(core: ConsensusCore, h: number, msgs: WalMessage[], onProposalBlock: (block: Uint8Array) => void, stopped: () => boolean): { proposals: number; votes: number; timeouts: number } {
+export function replayWal(
+  core: ConsensusCore,
+  h: number,
+  msgs: WalMessage[],
+  onProposalBlock: (block: Uint8Array) => void,
+  stopped: () => boolean,
+): { proposals: number; votes: number; timeouts: number } {
   const n = { proposals: 0, votes: 0, timeouts: 0 };
   for (const m of msgs) {
     if (stopped()) break;

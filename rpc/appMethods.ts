@@ -21,7 +21,11 @@ type AppQuery = (params: Record<string, unknown>) => Promise<unknown>;
 
 /** A query's arguments as the RPC declares them (rpc/paramSchema.ts checks them before dispatch). */
 function argSpec(a: QueryArg): ParamSpec {
-  return { name: a.name, required: !a.optional, kind: { type: "string", maxLength: a.kind === "address" ? 128 : a.maxLength } };
+  return {
+    name: a.name,
+    required: !a.optional,
+    kind: { type: "string", maxLength: a.kind === "address" ? 128 : a.maxLength },
+  };
 }
 
 /** Every app query also takes `height` (after its own arguments, for the positional form). */
@@ -61,10 +65,13 @@ function args(q: QueryDef, p: Record<string, unknown>): Record<string, string> {
 function decorate(ctx: RpcContext, name: string, r: Record<string, unknown>, height: number): Record<string, unknown> {
   if (name !== "staking_validators") return r;
   const set = validatorSetAt(ctx.chain.db, height + 1);
-  const prio = new Map(set?.validators.map((v) => [Buffer.from(v.address).toString("hex"), v.priority.toString()]) ?? []);
+  const prio = new Map(
+    set?.validators.map((v) => [Buffer.from(v.address).toString("hex"), v.priority.toString()]) ?? [],
+  );
   const validators = (r.validators as { consensusPubkey: string }[]).map((v) => ({
     ...v,
-    proposerPriority: prio.get(Buffer.from(consensusAddress(Buffer.from(v.consensusPubkey, "hex"))).toString("hex")) ?? null,
+    proposerPriority:
+      prio.get(Buffer.from(consensusAddress(Buffer.from(v.consensusPubkey, "hex"))).toString("hex")) ?? null,
   }));
   return { ...r, validators };
 }

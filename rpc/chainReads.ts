@@ -10,7 +10,8 @@ import { txResultJson, type StoredTxResult } from "./txJson.ts";
 export async function loadBlock(chain: Chain, height: number) {
   chain.db.checkBlockHeight(height);
   const b = await chain.db.getBlock(height);
-  if (!b) throw new StrataError(ErrorCode.BlockNotFound, `height ${height} is not available (latest is ${chain.height})`);
+  if (!b)
+    throw new StrataError(ErrorCode.BlockNotFound, `height ${height} is not available (latest is ${chain.height})`);
   return { block: Block.deserialize(b), size: b.length };
 }
 
@@ -46,7 +47,14 @@ export async function txJson(chain: Chain, hash: Uint8Array, blocks?: Map<number
     hash: hex(hash),
     height: String(r.height),
     index: r.index,
-    tx_result: txResultJson({ hash: hex(hash), code: r.code, log: Buffer.from(r.log).toString(), gasWanted: String(r.gasUsed), gasUsed: String(r.gasUsed), events }),
+    tx_result: txResultJson({
+      hash: hex(hash),
+      code: r.code,
+      log: Buffer.from(r.log).toString(),
+      gasWanted: String(r.gasUsed),
+      gasUsed: String(r.gasUsed),
+      events,
+    }),
     tx: b64(block.txs[r.index]),
   };
 }

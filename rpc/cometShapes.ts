@@ -56,10 +56,12 @@ export function blockJson(id: Uint8Array, b: BlockValue) {
       data: { txs: b.txs.map(b64) },
       // v0.38's evidence list: each DuplicateVoteEvidence with its two votes (power and time
       // fields are not in our evidence bytes: see the validator's misbehaviour event instead)
-      evidence: { evidence: b.evidence.flatMap((raw) => {
-        const e = decodeEvidence(raw);
-        return e ? [duplicateVoteEvidenceJson(e.voteA, e.voteB)] : [];
-      }) },
+      evidence: {
+        evidence: b.evidence.flatMap((raw) => {
+          const e = decodeEvidence(raw);
+          return e ? [duplicateVoteEvidenceJson(e.voteA, e.voteB)] : [];
+        }),
+      },
       last_commit: commitJson(b.lastCommit),
     },
   };

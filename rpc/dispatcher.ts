@@ -4,7 +4,17 @@
 // turned into a JSON-RPC error. Replies are serialized here too, so a transport only writes text.
 import { runAsInput } from "../node/processGuard.ts";
 import { exceedsDepth } from "./jsonDepth.ts";
-import { errorResponse, RpcCode, RpcError, rpcErrorResponse, RpcReason, toRpcError, type Method, type RpcId, type RpcResponse } from "./jsonrpc.ts";
+import {
+  errorResponse,
+  RpcCode,
+  RpcError,
+  rpcErrorResponse,
+  RpcReason,
+  toRpcError,
+  type Method,
+  type RpcId,
+  type RpcResponse,
+} from "./jsonrpc.ts";
 import { METHOD_PARAMS, SESSION_METHODS } from "./methodParams.ts";
 import { validateParams, type ParamSpec } from "./paramSchema.ts";
 import { rateLimiter } from "./rateLimiter.ts";
@@ -23,7 +33,13 @@ export type DispatchLimits = {
   maxRequestsPerSecond: number;
 };
 
-export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = { maxBatch: 100, maxDepth: 32, requestTimeoutMs: 5_000, maxInFlightPerIp: 128, maxRequestsPerSecond: 50_000 };
+export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = {
+  maxBatch: 100,
+  maxDepth: 32,
+  requestTimeoutMs: 5_000,
+  maxInFlightPerIp: 128,
+  maxRequestsPerSecond: 50_000,
+};
 
 /** broadcast_tx_commit waits up to 30 s for its block, as CometBFT's timeout_broadcast_tx_commit */
 const METHOD_BUDGET_MS: Record<string, number> = { broadcast_tx_commit: 35_000 };
@@ -58,7 +74,8 @@ function idOf(r: unknown): RpcId | undefined {
   return validId(id) ? id : null;
 }
 
-const isBusy = (data: unknown): boolean => typeof data === "object" && data !== null && (data as { name?: unknown }).name === RpcReason.Busy;
+const isBusy = (data: unknown): boolean =>
+  typeof data === "object" && data !== null && (data as { name?: unknown }).name === RpcReason.Busy;
 
 const invalid = (detail: string) => new RpcError(RpcCode.InvalidRequest, RpcReason.InvalidRequest, detail);
 
@@ -71,7 +88,9 @@ function serialize(r: RpcResponse | RpcResponse[]): string {
       try {
         return JSON.stringify(x);
       } catch {
-        return JSON.stringify(rpcErrorResponse(x.id, new RpcError(RpcCode.Internal, RpcReason.Internal, "result could not be serialized")));
+        return JSON.stringify(
+          rpcErrorResponse(x.id, new RpcError(RpcCode.Internal, RpcReason.Internal, "result could not be serialized")),
+        );
       }
     };
     return Array.isArray(r) ? `[${r.map(one).join(",")}]` : one(r);
@@ -101,16 +120,33 @@ export class Dispatcher {
 
   /** A POST body or a WebSocket message. */
   async handleText(text: string, caller: Caller): Promise<Outcome> {
-    if (exceedsDepth(text, this.limits.maxDepth)) return this.refuse(new RpcError(RpcCode.InvalidRequest, RpcReason.TooDeep, `request nests deeper than ${this.limits.maxDepth} levels`));
+    if (exceedsDepth(text, this.limits.maxDepth))
+      return this.refuse(
+        new RpcError(
+          RpcCode.InvalidRequest,
+          RpcReason.TooDeep,
+          `request nests deeper than ${this.limits.maxDepth} levels`,
+        ),
+      );
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      return this.refuse(new RpcError(RpcCode.Parse, RpcReason.ParseError, e instanceof Error ? e.message : "invalid JSON"));
+      return this.refuse(
+        new RpcError(RpcCode.Parse, RpcReason.ParseError, e instanceof Error ? e.message : "invalid JSON"),
+      );
     }
     if (!Array.isArray(parsed)) return this.run([parsed], false, caller);
-    if (parsed.length === 0) return this.refuse(new RpcError(RpcCode.InvalidRequest, RpcReason.EmptyBatch, "empty batch"));
-    if (parsed.length > this.limits.maxBatch) return this.refuse(new RpcError(RpcCode.InvalidRequest, RpcReason.BatchTooLarge, `batch of ${parsed.length} exceeds limit ${this.limits.maxBatch}`));
+    if (parsed.length === 0)
+      return this.refuse(new RpcError(RpcCode.InvalidRequest, RpcReason.EmptyBatch, "empty batch"));
+    if (parsed.length > this.limits.maxBatch)
+      return this.refuse(
+        new RpcError(
+          RpcCode.InvalidRequest,
+          RpcReason.BatchTooLarge,
+          `batch of ${parsed.length} exceeds limit ${this.limits.maxBatch}`,
+        ),
+      );
     return this.run(parsed, true, caller);
   }
 
@@ -118,7 +154,9 @@ export class Dispatcher {
   async handleCall(method: string, params: Record<string, unknown>, caller: Caller): Promise<Outcome> {
     const o = await this.run([{ jsonrpc: "2.0", id: -1, method, params }], false, caller);
     // the URI form is a path: an unknown method is an unknown path
-    return this.specs.has(method) && (this.methods.has(method) || SESSION_METHODS.has(method)) ? o : { ...o, status: 404 };
+    return this.specs.has(method) && (this.methods.has(method) || SESSION_METHODS.has(method))
+      ? o
+      : { ...o, status: 404 };
   }
 
   /** An error answered with id null before any request was looked at. */
@@ -127,8 +165,29 @@ export class Dispatcher {
   }
 
   private async run(reqs: unknown[], batch: boolean, caller: Caller): Promise<Outcome> {
-    if (!this.allow(caller.ip, reqs.length)) return { status: 429, text: serialize(rpcErrorResponse(null, new RpcError(RpcCode.Server, RpcReason.RateLimited, "rate limit exceeded: too many requests from this client"))) };
-    const refusedBusy = (what: string) => ({ status: 200, text: serialize(rpcErrorResponse(null, new RpcError(RpcCode.Server, RpcReason.Busy, `too many requests in progress from this ${what}: retry later`))) });
+    if (!this.allow(caller.ip, reqs.length))
+      return {
+        status: 429,
+        text: serialize(
+          rpcErrorResponse(
+            null,
+            new RpcError(
+              RpcCode.Server,
+              RpcReason.RateLimited,
+              "rate limit exceeded: too many requests from this client",
+            ),
+          ),
+        ),
+      };
+    const refusedBusy = (what: string) => ({
+      status: 200,
+      text: serialize(
+        rpcErrorResponse(
+          null,
+          new RpcError(RpcCode.Server, RpcReason.Busy, `too many requests in progress from this ${what}: retry later`),
+        ),
+      ),
+    });
     if (!this.inFlight.tryEnter(caller.ip)) return refusedBusy("client");
     if (caller.session && !caller.session.tryEnter()) {
       this.inFlight.leave(caller.ip);
@@ -155,7 +214,12 @@ export class Dispatcher {
           }
           const res = await runAsInput("rpc", () => this.one(r, caller, deadline));
           results[i] = res;
-          if (res && "error" in res && isBusy(res.error.data)) busy ??= new RpcError(RpcCode.Server, RpcReason.Busy, "an earlier request of this batch was refused as busy: retry later");
+          if (res && "error" in res && isBusy(res.error.data))
+            busy ??= new RpcError(
+              RpcCode.Server,
+              RpcReason.Busy,
+              "an earlier request of this batch was refused as busy: retry later",
+            );
         }
       };
       await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, reqs.length) }, worker));
@@ -173,19 +237,23 @@ export class Dispatcher {
 
   /** One request object; undefined for a notification (no "id" member). */
   private async one(req: unknown, caller: Caller, deadline: number): Promise<RpcResponse | undefined> {
-    if (typeof req !== "object" || req === null || Array.isArray(req)) return rpcErrorResponse(null, invalid("request must be an object"));
+    if (typeof req !== "object" || req === null || Array.isArray(req))
+      return rpcErrorResponse(null, invalid("request must be an object"));
     const r = req as Record<string, unknown>;
     const hasId = Object.hasOwn(r, "id");
-    if (hasId && !validId(r.id)) return rpcErrorResponse(null, invalid("id must be a string (up to 256 characters), a finite number or null"));
+    if (hasId && !validId(r.id))
+      return rpcErrorResponse(null, invalid("id must be a string (up to 256 characters), a finite number or null"));
     const id: RpcId = hasId ? (r.id as RpcId) : null;
     const reply = (res: RpcResponse): RpcResponse | undefined => (hasId ? res : undefined);
     if (r.jsonrpc !== "2.0") return rpcErrorResponse(id, invalid('jsonrpc must be "2.0"'));
     const method = r.method;
-    if (typeof method !== "string" || method.length === 0 || method.length > MAX_METHOD_NAME) return rpcErrorResponse(id, invalid(`method must be a string of 1 to ${MAX_METHOD_NAME} characters`));
+    if (typeof method !== "string" || method.length === 0 || method.length > MAX_METHOD_NAME)
+      return rpcErrorResponse(id, invalid(`method must be a string of 1 to ${MAX_METHOD_NAME} characters`));
     const specs = this.specs.get(method);
     const handler = this.methods.get(method);
     const session = SESSION_METHODS.has(method);
-    if (!specs || (!handler && !session)) return reply(errorResponse(id, RpcCode.MethodNotFound, "Method not found", method));
+    if (!specs || (!handler && !session))
+      return reply(errorResponse(id, RpcCode.MethodNotFound, "Method not found", method));
     try {
       const params = validateParams(specs, Object.hasOwn(r, "params") ? r.params : undefined);
       if (session) return reply({ jsonrpc: "2.0", id, result: this.sessionCall(method, params, id, caller) });
@@ -211,13 +279,22 @@ export class Dispatcher {
     return this.deadlines.race(r, performance.now() + ms + 1, () => timeBudgetExceeded(Math.round(ms)));
   }
 
-  private sessionCall(method: string, params: Record<string, unknown>, id: RpcId, caller: Caller): Record<string, never> {
+  private sessionCall(
+    method: string,
+    params: Record<string, unknown>,
+    id: RpcId,
+    caller: Caller,
+  ): Record<string, never> {
     const s = caller.session;
-    if (!s) throw new RpcError(RpcCode.InvalidRequest, RpcReason.WebsocketOnly, `${method} is only available over WebSocket (/websocket)`);
+    if (!s)
+      throw new RpcError(
+        RpcCode.InvalidRequest,
+        RpcReason.WebsocketOnly,
+        `${method} is only available over WebSocket (/websocket)`,
+      );
     if (method === "subscribe") s.subscribe(params.query as string, id);
     else if (method === "unsubscribe") s.unsubscribe(params.query as string);
     else s.unsubscribeAll();
     return {};
   }
 }
-

@@ -24,7 +24,8 @@ function bytes(v: unknown, field: string, n: number, enc: "hex" | "base64"): Uin
 
 function uint(v: unknown, field: string): number {
   const s = typeof v === "number" ? String(v) : v;
-  if (typeof s !== "string" || !/^(0|[1-9][0-9]{0,15})$/.test(s) || !Number.isSafeInteger(Number(s))) throw new RpcParamsError(`${field} must be a non-negative integer`);
+  if (typeof s !== "string" || !/^(0|[1-9][0-9]{0,15})$/.test(s) || !Number.isSafeInteger(Number(s)))
+    throw new RpcParamsError(`${field} must be a non-negative integer`);
   return Number(s);
 }
 
@@ -32,7 +33,8 @@ function parseVote(v: unknown, field: string): VoteValue {
   if (typeof v !== "object" || v === null) throw new RpcParamsError(`${field} must be an object`);
   const o = v as Record<string, unknown>;
   const type = uint(o.type, `${field}.type`);
-  if (type !== VoteType.Prevote && type !== VoteType.Precommit) throw new RpcParamsError(`${field}.type must be 1 (prevote) or 2 (precommit)`);
+  if (type !== VoteType.Prevote && type !== VoteType.Precommit)
+    throw new RpcParamsError(`${field}.type must be 1 (prevote) or 2 (precommit)`);
   const blockId = o.block_id as Record<string, unknown> | undefined;
   const time = typeof o.timestamp === "string" ? Date.parse(o.timestamp) : Number.NaN;
   if (!Number.isFinite(time) || time < 0) throw new RpcParamsError(`${field}.timestamp must be an RFC 3339 time`);
@@ -52,8 +54,14 @@ function parseVote(v: unknown, field: string): VoteValue {
 /** The evidence bytes of a DuplicateVoteEvidence JSON; RpcParamsError names the bad field. */
 export function evidenceFromJson(json: Record<string, unknown>): Uint8Array {
   const typed = typeof json.type === "string";
-  if (typed && json.type !== "tendermint/DuplicateVoteEvidence") throw new RpcParamsError(`evidence.type ${JSON.stringify(json.type)} is not supported (only tendermint/DuplicateVoteEvidence)`);
+  if (typed && json.type !== "tendermint/DuplicateVoteEvidence")
+    throw new RpcParamsError(
+      `evidence.type ${JSON.stringify(json.type)} is not supported (only tendermint/DuplicateVoteEvidence)`,
+    );
   const value = (typed ? json.value : json) as Record<string, unknown> | undefined;
   if (typeof value !== "object" || value === null) throw new RpcParamsError("evidence.value must be an object");
-  return encodeEvidence(parseVote(value.vote_a, "evidence.value.vote_a"), parseVote(value.vote_b, "evidence.value.vote_b"));
+  return encodeEvidence(
+    parseVote(value.vote_a, "evidence.value.vote_a"),
+    parseVote(value.vote_b, "evidence.value.vote_b"),
+  );
 }

@@ -2,7 +2,14 @@
 // The dispatcher (dispatcher.ts) is the one path that turns input into these.
 import { StrataError, errorName } from "../state/errors.ts";
 
-export const RpcCode = { Parse: -32700, InvalidRequest: -32600, MethodNotFound: -32601, InvalidParams: -32602, Internal: -32603, Server: -32000 } as const;
+export const RpcCode = {
+  Parse: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  Internal: -32603,
+  Server: -32000,
+} as const;
 
 /**
  * Why the RPC layer refused a request, a stable name clients may branch on (sent as
@@ -60,7 +67,11 @@ export function errorResponse(id: RpcId, code: number, message: string, data?: u
 }
 
 export function rpcErrorResponse(id: RpcId, e: RpcError): RpcResponse {
-  return errorResponse(id, e.rpcCode, MESSAGES[e.rpcCode] ?? "Server error", { codespace: "rpc", name: e.reason, detail: e.message });
+  return errorResponse(id, e.rpcCode, MESSAGES[e.rpcCode] ?? "Server error", {
+    codespace: "rpc",
+    name: e.reason,
+    detail: e.message,
+  });
 }
 
 /**
@@ -71,7 +82,11 @@ export function toRpcError(id: RpcId, e: unknown): RpcResponse {
   if (e instanceof RpcError) return rpcErrorResponse(id, e);
   if (e instanceof RpcParamsError) return errorResponse(id, RpcCode.InvalidParams, "Invalid params", e.message);
   if (e instanceof StrataError) {
-    return errorResponse(id, RpcCode.Internal, e.message, { code: e.code, name: errorName(e.code), codespace: e.codespace });
+    return errorResponse(id, RpcCode.Internal, e.message, {
+      code: e.code,
+      name: errorName(e.code),
+      codespace: e.codespace,
+    });
   }
   const message = e instanceof Error && typeof e.message === "string" ? e.message : "unknown error";
   return errorResponse(id, RpcCode.Internal, "Internal error", message);

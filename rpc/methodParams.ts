@@ -6,7 +6,11 @@ import type { ParamSpec } from "./paramSchema.ts";
 import { appQueryParams } from "./appMethods.ts";
 
 const int = (name: string): ParamSpec => ({ name, kind: { type: "int" } });
-const str = (name: string, maxLength: number, required = false, pattern?: RegExp): ParamSpec => ({ name, required, kind: { type: "string", maxLength, pattern } });
+const str = (name: string, maxLength: number, required = false, pattern?: RegExp): ParamSpec => ({
+  name,
+  required,
+  kind: { type: "string", maxLength, pattern },
+});
 const bool = (name: string): ParamSpec => ({ name, kind: { type: "bool" } });
 
 const height = int("height");

@@ -45,7 +45,16 @@ export type RpcContext = {
   onEvidenceAccepted?: (evidence: Uint8Array) => void;
   peers?: () => string[];
   /** connected peers with what identify told of them (net_info) */
-  peerInfo?: () => Promise<{ peerId: string; remoteAddr: string; outbound: boolean; openedAt: number; listenAddrs: string[]; moniker: string }[]>;
+  peerInfo?: () => Promise<
+    {
+      peerId: string;
+      remoteAddr: string;
+      outbound: boolean;
+      openedAt: number;
+      listenAddrs: string[];
+      moniker: string;
+    }[]
+  >;
   /** this node's p2p listen address, `tcp://host:port` (node_info.listen_addr, as CometBFT) */
   p2pAddress?: string;
   /** gossipsub score of a peer, as this node sees it */
@@ -64,7 +73,11 @@ const VERSION = "0.38.0-strata";
 function heightOrLatest(chain: Chain, p: Record<string, unknown>): number {
   const h = optHeight(p) ?? chain.height;
   if (h === 0) throw new StrataError(ErrorCode.BlockNotFound, "no block has been committed yet");
-  if (h > chain.height) throw new StrataError(ErrorCode.BlockNotFound, `height ${h} must be less than or equal to the current blockchain height ${chain.height}`);
+  if (h > chain.height)
+    throw new StrataError(
+      ErrorCode.BlockNotFound,
+      `height ${h} must be less than or equal to the current blockchain height ${chain.height}`,
+    );
   chain.db.checkBlockHeight(h);
   return h;
 }
@@ -100,7 +113,13 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const vals = chain.validators();
     const me = ctx.validatorPubkey ? vals.find((v) => Buffer.compare(v.pubkey, ctx.validatorPubkey!) === 0) : undefined;
     return {
-      node_info: nodeInfo(nodeIdHex, ctx.p2pAddress ?? ctx.rpcAddress, ctx.moniker, ctx.nodeId ?? "", `tcp://${ctx.rpcAddress}`),
+      node_info: nodeInfo(
+        nodeIdHex,
+        ctx.p2pAddress ?? ctx.rpcAddress,
+        ctx.moniker,
+        ctx.nodeId ?? "",
+        `tcp://${ctx.rpcAddress}`,
+      ),
       sync_info: {
         latest_block_hash: meta.height > 0 ? hex(meta.lastBlockId) : "",
         latest_app_hash: hex(meta.stateRoot),
@@ -125,9 +144,23 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const h = chain.db.earliestBlock();
     if (earliestSeen?.height === h) return earliestSeen.json;
     const b = chain.height >= h ? chain.db.getBlockSync(h) : undefined;
-    if (!b) return { earliest_block_hash: "", earliest_app_hash: "", earliest_block_height: "0", earliest_block_time: rfc3339(chain.genesis.genesisTime) };
+    if (!b)
+      return {
+        earliest_block_hash: "",
+        earliest_app_hash: "",
+        earliest_block_height: "0",
+        earliest_block_time: rfc3339(chain.genesis.genesisTime),
+      };
     const { header } = Block.deserialize(b);
-    earliestSeen = { height: h, json: { earliest_block_hash: hex(blockIdOf(header)), earliest_app_hash: hex(header.stateRoot), earliest_block_height: String(h), earliest_block_time: rfc3339(header.time) } };
+    earliestSeen = {
+      height: h,
+      json: {
+        earliest_block_hash: hex(blockIdOf(header)),
+        earliest_app_hash: hex(header.stateRoot),
+        earliest_block_height: String(h),
+        earliest_block_time: rfc3339(header.time),
+      },
+    };
     return earliestSeen.json;
   }
 
@@ -137,16 +170,35 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   // protocol, see /metrics). score: this node's gossipsub score of the peer (not in CometBFT):
   // negative once it sent messages our validators rejected or abused the sync protocol.
   m.set("net_info", async () => {
-    const peers = ctx.peerInfo ? await ctx.peerInfo() : (ctx.peers?.() ?? []).map((peerId) => ({ peerId, remoteAddr: "", outbound: false, openedAt: Date.now(), listenAddrs: [], moniker: "" }));
+    const peers = ctx.peerInfo
+      ? await ctx.peerInfo()
+      : (ctx.peers?.() ?? []).map((peerId) => ({
+          peerId,
+          remoteAddr: "",
+          outbound: false,
+          openedAt: Date.now(),
+          listenAddrs: [],
+          moniker: "",
+        }));
     const now = Date.now();
     return {
       listening: true,
       listeners: ctx.p2pAddress ? [`Listener(@${ctx.p2pAddress})`] : [],
       n_peers: String(peers.length),
       peers: peers.map((p) => {
-        const since = { Start: rfc3339(p.openedAt), Active: true, Duration: String(BigInt(Math.max(0, now - p.openedAt)) * 1_000_000n) };
+        const since = {
+          Start: rfc3339(p.openedAt),
+          Active: true,
+          Duration: String(BigInt(Math.max(0, now - p.openedAt)) * 1_000_000n),
+        };
         return {
-          node_info: nodeInfo(nodeIdOf(p.peerId), p.listenAddrs.length ? tcpAddress(p.listenAddrs[0]) : tcpAddress(p.remoteAddr), p.moniker, p.peerId, ""),
+          node_info: nodeInfo(
+            nodeIdOf(p.peerId),
+            p.listenAddrs.length ? tcpAddress(p.listenAddrs[0]) : tcpAddress(p.remoteAddr),
+            p.moniker,
+            p.peerId,
+            "",
+          ),
           is_outbound: p.outbound,
           connection_status: { Duration: since.Duration, SendMonitor: since, RecvMonitor: since, Channels: [] },
           remote_ip: ipOf(p.remoteAddr),
@@ -171,12 +223,23 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
         chain_id: g.chainId,
         initial_height: "1",
         consensus_params: consensusParams(paramsAt(1)),
-        validators: g.validators.map((v) => ({ address: hex(addressFromPubkey(v.pubkey)), pub_key: pubKeyJson(v.pubkey), power: String(v.power), name: Buffer.from(v.moniker).toString() })),
+        validators: g.validators.map((v) => ({
+          address: hex(addressFromPubkey(v.pubkey)),
+          pub_key: pubKeyJson(v.pubkey),
+          power: String(v.power),
+          name: Buffer.from(v.moniker).toString(),
+        })),
         app_hash: "",
         app_state: {
           authority: encodeAddress(g.authority),
-          accounts: g.accounts.map((a) => ({ address: encodeAddress(a.address), balances: Object.fromEntries([...a.balances].map(([d, n]) => [d, n.toString()])) })),
-          params: { tx: { minGasPrice: g.txParams.minGasPrice.toString(), maxTxBytes: g.txParams.maxTxBytes }, block: { ...g.blockParams, maxGas: g.blockParams.maxGas.toString() } },
+          accounts: g.accounts.map((a) => ({
+            address: encodeAddress(a.address),
+            balances: Object.fromEntries([...a.balances].map(([d, n]) => [d, n.toString()])),
+          })),
+          params: {
+            tx: { minGasPrice: g.txParams.minGasPrice.toString(), maxTxBytes: g.txParams.maxTxBytes },
+            block: { ...g.blockParams, maxGas: g.blockParams.maxGas.toString() },
+          },
         },
       },
     };
@@ -185,7 +248,11 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   /** The consensus params in effect for block `height` (node/paramsHistory.ts). */
   function paramsAt(height: number): KVReader {
     const r = consensusParamsAt(chain.db.paramsRecords(), height);
-    if (!r) throw new StrataError(ErrorCode.BlockNotFound, `the consensus params of height ${height} are not recorded by this node`);
+    if (!r)
+      throw new StrataError(
+        ErrorCode.BlockNotFound,
+        `the consensus params of height ${height} are not recorded by this node`,
+      );
     return r;
   }
 
@@ -195,14 +262,21 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     return {
       block: { max_bytes: String(bp.maxBytes), max_gas: String(bp.maxGas) },
       // max_age_duration in nanoseconds, as v0.38 sends a Go duration
-      evidence: { max_age_num_blocks: String(ep.maxAgeNumBlocks), max_age_duration: String(BigInt(ep.maxAgeDurationMs) * 1_000_000n), max_bytes: "1048576" },
+      evidence: {
+        max_age_num_blocks: String(ep.maxAgeNumBlocks),
+        max_age_duration: String(BigInt(ep.maxAgeDurationMs) * 1_000_000n),
+        max_bytes: "1048576",
+      },
       validator: { pub_key_types: ["ed25519"] },
       version: { app: "1" },
       abci: { vote_extensions_enable_height: "0" },
     };
   }
 
-  m.set("consensus_params", (p) => ({ block_height: String(heightOrLatest(chain, p)), consensus_params: consensusParams(paramsAt(heightOrLatest(chain, p))) }));
+  m.set("consensus_params", (p) => ({
+    block_height: String(heightOrLatest(chain, p)),
+    consensus_params: consensusParams(paramsAt(heightOrLatest(chain, p))),
+  }));
 
   m.set("block", async (p) => {
     const height = heightOrLatest(chain, p);
@@ -238,7 +312,12 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const metas = [];
     for (let h = max; h >= Math.max(min, max - 19); h--) {
       const { block, size } = await loadBlock(chain, h);
-      metas.push({ block_id: blockIdJson(await blockIdAt(chain, h)), block_size: String(size), header: headerJson(block.header), num_txs: String(block.txs.length) });
+      metas.push({
+        block_id: blockIdJson(await blockIdAt(chain, h)),
+        block_size: String(size),
+        header: headerJson(block.header),
+        num_txs: String(block.txs.length),
+      });
     }
     return { last_height: String(last), block_metas: metas };
   });
@@ -258,14 +337,22 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const r = await blockResultsAt(chain, height);
     // the app hash that block H produced: our header H carries the state root after executing H
     // ([]byte, so base64 as v0.38 sends it); blocks stored before it was kept take it from there
-    const appHash = r.appHash ? new Uint8Array(Buffer.from(r.appHash, "hex")) : (await loadBlock(chain, height)).block.header.stateRoot;
+    const appHash = r.appHash
+      ? new Uint8Array(Buffer.from(r.appHash, "hex"))
+      : (await loadBlock(chain, height)).block.header.stateRoot;
     return {
       height: String(height),
       txs_results: r.txs.map(txResultJson),
       finalize_block_events: r.events.map(eventJson),
       // v0.38's JSON of abci.ValidatorUpdate: the public key as its proto oneof
-      validator_updates: r.validatorUpdates.map((u) => ({ pub_key: { Sum: { type: "tendermint.crypto.PublicKey_Ed25519", value: { ed25519: b64(Buffer.from(u.pubkey, "hex")) } } }, power: u.power })),
-      consensus_param_updates: r.paramUpdates === null ? null : consensusParams(paramsRecordReader(Buffer.from(r.paramUpdates, "hex"))),
+      validator_updates: r.validatorUpdates.map((u) => ({
+        pub_key: {
+          Sum: { type: "tendermint.crypto.PublicKey_Ed25519", value: { ed25519: b64(Buffer.from(u.pubkey, "hex")) } },
+        },
+        power: u.power,
+      })),
+      consensus_param_updates:
+        r.paramUpdates === null ? null : consensusParams(paramsRecordReader(Buffer.from(r.paramUpdates, "hex"))),
       app_hash: b64(appHash),
     };
   });
@@ -276,8 +363,17 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const perPage = intParam(p, "per_page", 30, 1, 100);
     // CometBFT v0.38: the set that signed block H, with the priorities that named H's proposer
     const set = validatorSetAt(chain.db, height);
-    if (!set) throw new StrataError(ErrorCode.BlockNotFound, `the validator set of height ${height} is not retained by this node`);
-    const vals = set.validators.map((v) => ({ address: hex(v.address), pub_key: pubKeyJson(v.pubkey), voting_power: String(v.power), proposer_priority: String(v.priority) }));
+    if (!set)
+      throw new StrataError(
+        ErrorCode.BlockNotFound,
+        `the validator set of height ${height} is not retained by this node`,
+      );
+    const vals = set.validators.map((v) => ({
+      address: hex(v.address),
+      pub_key: pubKeyJson(v.pubkey),
+      voting_power: String(v.power),
+      proposer_priority: String(v.priority),
+    }));
     const slice = vals.slice((page - 1) * perPage, page * perPage);
     return { block_height: String(height), validators: slice, count: String(slice.length), total: String(vals.length) };
   });
@@ -285,10 +381,20 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   m.set("unconfirmed_txs", (p) => {
     const limit = intParam(p, "limit", 30, 1, 100);
     const txs = chain.mempool.list(limit);
-    return { n_txs: String(txs.length), total: String(chain.mempool.size), total_bytes: String(chain.mempool.bytes), txs: txs.map((t) => b64(t.bytes)) };
+    return {
+      n_txs: String(txs.length),
+      total: String(chain.mempool.size),
+      total_bytes: String(chain.mempool.bytes),
+      txs: txs.map((t) => b64(t.bytes)),
+    };
   });
 
-  m.set("num_unconfirmed_txs", () => ({ n_txs: String(chain.mempool.size), total: String(chain.mempool.size), total_bytes: String(chain.mempool.bytes), txs: null }));
+  m.set("num_unconfirmed_txs", () => ({
+    n_txs: String(chain.mempool.size),
+    total: String(chain.mempool.size),
+    total_bytes: String(chain.mempool.bytes),
+    txs: null,
+  }));
 
   async function checkAndGossip(bytes: Uint8Array) {
     try {
@@ -311,8 +417,16 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   // messages run against the committed state in a scratch overlay that is dropped. The tx is not
   // added to the mempool. `charged` says whether the chain would have taken its fee.
   m.set("check_tx", (p) => {
-    const r = simulateTx(chain.db, { chainId: chain.chainId, height: chain.height + 1, time: chain.lastBlockTime }, reqBase64(p, "tx", MAX_TX_BYTES + 1024));
-    return { ...txResultJson({ ...r, gasWanted: String(r.gasWanted), gasUsed: String(r.gasUsed) }), hash: r.hash, charged: r.charged };
+    const r = simulateTx(
+      chain.db,
+      { chainId: chain.chainId, height: chain.height + 1, time: chain.lastBlockTime },
+      reqBase64(p, "tx", MAX_TX_BYTES + 1024),
+    );
+    return {
+      ...txResultJson({ ...r, gasWanted: String(r.gasWanted), gasUsed: String(r.gasUsed) }),
+      hash: r.hash,
+      charged: r.charged,
+    };
   });
 
   // v0.38's broadcast_evidence: a DuplicateVoteEvidence from anyone, verified now against the
@@ -331,13 +445,29 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const bytes = reqBase64(p, "tx", MAX_TX_BYTES + 1024);
     const check = await checkAndGossip(bytes);
     const checkTx = { ...check, gas_wanted: "0", gas_used: "0", events: [], info: "" };
-    if (check.code !== 0) return { check_tx: checkTx, tx_result: txResultJson({ hash: check.hash, code: 0, log: "", gasWanted: "0", gasUsed: "0", events: [] }), hash: check.hash, height: "0" };
+    if (check.code !== 0)
+      return {
+        check_tx: checkTx,
+        tx_result: txResultJson({ hash: check.hash, code: 0, log: "", gasWanted: "0", gasUsed: "0", events: [] }),
+        hash: check.hash,
+        height: "0",
+      };
     const found = await new Promise<{ height: number; result: StoredTxResult } | undefined>((resolve) => {
       const timer = setTimeout(() => {
         chain.off("block", onBlock);
         resolve(undefined);
       }, 30_000);
-      const onBlock = (b: { height: number; results: { hash: string; code: number; log: string; gasWanted: bigint; gasUsed: bigint; events: StoredTxResult["events"] }[] }) => {
+      const onBlock = (b: {
+        height: number;
+        results: {
+          hash: string;
+          code: number;
+          log: string;
+          gasWanted: bigint;
+          gasUsed: bigint;
+          events: StoredTxResult["events"];
+        }[];
+      }) => {
         const r = b.results.find((x) => x.hash === check.hash);
         if (!r) return;
         clearTimeout(timer);
@@ -346,7 +476,8 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       };
       chain.on("block", onBlock);
     });
-    if (!found) throw new StrataError(ErrorCode.TxNotFound, `timed out waiting for tx ${check.hash} to be included in a block`);
+    if (!found)
+      throw new StrataError(ErrorCode.TxNotFound, `timed out waiting for tx ${check.hash} to be included in a block`);
     return { check_tx: checkTx, tx_result: txResultJson(found.result), hash: check.hash, height: String(found.height) };
   });
 
@@ -360,7 +491,11 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       // accepted once, then dropped uncommitted (TTL, a dropped earlier nonce, eviction): say so,
       // so the client knows to resubmit rather than wait
       const d = chain.mempool.dropped(hex(hash).toUpperCase());
-      if (d) throw new StrataError(ErrorCode.TxExpired, `tx ${hex(hash)} expired: dropped from the mempool at height ${d.height} (${d.reason}) without being included; resubmit it`);
+      if (d)
+        throw new StrataError(
+          ErrorCode.TxExpired,
+          `tx ${hex(hash)} expired: dropped from the mempool at height ${d.height} (${d.reason}) without being included; resubmit it`,
+        );
       throw new StrataError(ErrorCode.TxNotFound, `tx ${hex(hash)} not found`);
     }
     if (!p.prove) return t;
@@ -374,13 +509,31 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       txTrees.set(h, tree);
     }
     const pr = proveFromTree(tree.tree, t.index);
-    return { ...t, proof: { root_hash: hex(tree.dataHash), data: t.tx, proof: { total: String(pr.total), index: String(pr.index), leaf_hash: b64(pr.leafHash), aunts: pr.aunts.map(b64) } } };
+    return {
+      ...t,
+      proof: {
+        root_hash: hex(tree.dataHash),
+        data: t.tx,
+        proof: {
+          total: String(pr.total),
+          index: String(pr.index),
+          leaf_hash: b64(pr.leafHash),
+          aunts: pr.aunts.map(b64),
+        },
+      },
+    };
   });
 
   for (const [name, method] of searchMethods(chain, ctx.searchIndex)) m.set(name, method);
 
   m.set("abci_info", () => ({
-    response: { data: "strata", version: VERSION, app_version: "1", last_block_height: String(chain.height), last_block_app_hash: b64(chain.stateRoot) },
+    response: {
+      data: "strata",
+      version: VERSION,
+      app_version: "1",
+      last_block_height: String(chain.height),
+      last_block_app_hash: b64(chain.stateRoot),
+    },
   }));
 
   /**
@@ -399,18 +552,51 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       if (height === chain.height) value = chain.db.get(data);
       else {
         chain.db.checkStateHeight(height);
-        if (p.prove) throw new StrataError(ErrorCode.ProofNotAvailable, `proofs are served for the latest height (${chain.height}) only; height ${height} can be read without prove`);
+        if (p.prove)
+          throw new StrataError(
+            ErrorCode.ProofNotAvailable,
+            `proofs are served for the latest height (${chain.height}) only; height ${height} can be read without prove`,
+          );
         value = await chain.db.valueAt(data, height);
         chain.db.checkStateHeight(height);
       }
-      const base = { code: 0, log: value ? "exists" : "does not exist", info: "", index: "0", key: b64(data), value: value ? b64(value) : "", height: String(height), codespace: "" };
+      const base = {
+        code: 0,
+        log: value ? "exists" : "does not exist",
+        info: "",
+        index: "0",
+        key: b64(data),
+        value: value ? b64(value) : "",
+        height: String(height),
+        codespace: "",
+      };
       if (!p.prove || !value) return { response: { ...base, proofOps: null } };
       const proof = proveKey(chain.db, data)!;
       const op = { index: proof.index, leafCount: proof.leafCount, siblings: proof.siblings.map(b64) };
-      return { response: { ...base, proofOps: { ops: [{ type: "strata/smt/v1", key: b64(data), data: b64(new TextEncoder().encode(JSON.stringify(op))) }] } } };
+      return {
+        response: {
+          ...base,
+          proofOps: {
+            ops: [{ type: "strata/smt/v1", key: b64(data), data: b64(new TextEncoder().encode(JSON.stringify(op))) }],
+          },
+        },
+      };
     }
     const app = appQueryByPath(ctx, path);
-    if (!app) return { response: { code: ErrorCode.UnknownMessage, log: `unknown query path "${path}"`, info: "", index: "0", key: "", value: "", proofOps: null, height: String(height), codespace: "strata" } };
+    if (!app)
+      return {
+        response: {
+          code: ErrorCode.UnknownMessage,
+          log: `unknown query path "${path}"`,
+          info: "",
+          index: "0",
+          key: "",
+          value: "",
+          proofOps: null,
+          height: String(height),
+          codespace: "strata",
+        },
+      };
     let raw: unknown;
     if (data.length) {
       try {
@@ -420,14 +606,37 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
       }
     }
     // the app query's params pass the same declared checks as its <module>_<query> method
-    const value = new TextEncoder().encode(JSON.stringify(await app.run({ ...validateParams(METHOD_PARAMS[app.name] ?? [], raw), height: String(height) })));
-    return { response: { code: 0, log: "", info: "", index: "0", key: "", value: b64(value), proofOps: null, height: String(height), codespace: "" } };
+    const value = new TextEncoder().encode(
+      JSON.stringify(await app.run({ ...validateParams(METHOD_PARAMS[app.name] ?? [], raw), height: String(height) })),
+    );
+    return {
+      response: {
+        code: 0,
+        log: "",
+        info: "",
+        index: "0",
+        key: "",
+        value: b64(value),
+        proofOps: null,
+        height: String(height),
+        codespace: "",
+      },
+    };
   });
 
   m.set("consensus_state", () => {
     const c = ctx.consensus?.();
     if (!c) return { round_state: null };
-    return { round_state: { "height/round/step": `${c.height}/${c.round}/${c.step}`, height: String(c.height), round: c.round, step: c.step, evidence_observed: c.evidence, stats: c.stats } };
+    return {
+      round_state: {
+        "height/round/step": `${c.height}/${c.round}/${c.step}`,
+        height: String(c.height),
+        round: c.round,
+        step: c.step,
+        evidence_observed: c.evidence,
+        stats: c.stats,
+      },
+    };
   });
 
   for (const [name, method] of appMethods(ctx)) m.set(name, method);
@@ -442,7 +651,11 @@ function discover(m: Map<string, Method>) {
     info: { title: "Strata node RPC", version: VERSION },
     methods: [...m.keys()].sort().map((name) => ({
       name,
-      ...(METHOD_SCHEMAS[name] ?? { summary: APP_SUMMARIES[name], params: (METHOD_PARAMS[name] ?? []).map(openRpcParam), result: { name: "result", schema: { type: "object" } } }),
+      ...(METHOD_SCHEMAS[name] ?? {
+        summary: APP_SUMMARIES[name],
+        params: (METHOD_PARAMS[name] ?? []).map(openRpcParam),
+        result: { name: "result", schema: { type: "object" } },
+      }),
     })),
   };
 }
@@ -450,20 +663,91 @@ function discover(m: Map<string, Method>) {
 /** A declared param (methodParams.ts) as an OpenRPC content descriptor. */
 function openRpcParam(s: ParamSpec) {
   const k = s.kind;
-  const schema = k.type === "int" ? { type: ["integer", "string"], pattern: "^-?[0-9]+$" } : k.type === "bool" ? { type: "boolean" } : k.type === "enum" ? { enum: k.values } : k.type === "json" ? { type: "object" } : { type: "string", maxLength: k.maxLength };
+  const schema =
+    k.type === "int"
+      ? { type: ["integer", "string"], pattern: "^-?[0-9]+$" }
+      : k.type === "bool"
+        ? { type: "boolean" }
+        : k.type === "enum"
+          ? { enum: k.values }
+          : k.type === "json"
+            ? { type: "object" }
+            : { type: "string", maxLength: k.maxLength };
   return { name: s.name, required: s.required ?? false, schema };
 }
 
 const str = { type: "string" };
 const height = { name: "height", required: false, schema: { type: "string", pattern: "^[0-9]+$" } };
 export const METHOD_SCHEMAS: Record<string, { params: unknown[]; result: unknown; summary?: string }> = {
-  status: { summary: "node, sync and validator info", params: [], result: { name: "status", schema: { type: "object", required: ["node_info", "sync_info", "validator_info"] } } },
-  block: { summary: "block at a height (latest if omitted)", params: [height], result: { name: "block", schema: { type: "object", required: ["block_id", "block"] } } },
-  broadcast_tx_sync: { summary: "submit a tx after CheckTx", params: [{ name: "tx", required: true, schema: { ...str, contentEncoding: "base64" } }], result: { name: "result", schema: { type: "object", required: ["code", "hash"] } } },
-  tx: { summary: "a committed tx by hash", params: [{ name: "hash", required: true, schema: { ...str, pattern: "^(0x)?[0-9a-fA-F]{64}$" } }], result: { name: "tx", schema: { type: "object" } } },
-  tx_search: { summary: "txs matching an event query", params: [{ name: "query", required: true, schema: str }, { name: "page", schema: str }, { name: "per_page", schema: str }, { name: "order_by", schema: { enum: ["asc", "desc"] } }], result: { name: "result", schema: { type: "object", required: ["txs", "total_count"] } } },
-  abci_query: { summary: "state by key (/store, with proof) or app query by path", params: [{ name: "path", required: true, schema: str }, { name: "data", schema: { ...str, pattern: "^[0-9a-fA-F]*$" } }, { name: "prove", schema: { type: "boolean" } }], result: { name: "response", schema: { type: "object" } } },
-  bank_supply: { summary: "total supply per denom", params: [], result: { name: "supply", schema: { type: "object", required: ["height", "supply"], properties: { supply: { type: "object", additionalProperties: { type: "string", pattern: "^[0-9]+$" } } } } } },
-  validators: { summary: "validator set with power and proposer priority", params: [height, { name: "page", schema: str }, { name: "per_page", schema: str }], result: { name: "validators", schema: { type: "object", required: ["block_height", "validators", "count", "total"] } } },
-  bank_balances: { summary: "balances and nonce of an address", params: [{ name: "address", required: true, schema: { ...str, pattern: "^strata1[02-9ac-hj-np-z]{38}$" } }], result: { name: "balances", schema: { type: "object", required: ["address", "height", "balances", "nonce"], properties: { balances: { type: "object", additionalProperties: { type: "string", pattern: "^[0-9]+$" } } } } } },
+  status: {
+    summary: "node, sync and validator info",
+    params: [],
+    result: { name: "status", schema: { type: "object", required: ["node_info", "sync_info", "validator_info"] } },
+  },
+  block: {
+    summary: "block at a height (latest if omitted)",
+    params: [height],
+    result: { name: "block", schema: { type: "object", required: ["block_id", "block"] } },
+  },
+  broadcast_tx_sync: {
+    summary: "submit a tx after CheckTx",
+    params: [{ name: "tx", required: true, schema: { ...str, contentEncoding: "base64" } }],
+    result: { name: "result", schema: { type: "object", required: ["code", "hash"] } },
+  },
+  tx: {
+    summary: "a committed tx by hash",
+    params: [{ name: "hash", required: true, schema: { ...str, pattern: "^(0x)?[0-9a-fA-F]{64}$" } }],
+    result: { name: "tx", schema: { type: "object" } },
+  },
+  tx_search: {
+    summary: "txs matching an event query",
+    params: [
+      { name: "query", required: true, schema: str },
+      { name: "page", schema: str },
+      { name: "per_page", schema: str },
+      { name: "order_by", schema: { enum: ["asc", "desc"] } },
+    ],
+    result: { name: "result", schema: { type: "object", required: ["txs", "total_count"] } },
+  },
+  abci_query: {
+    summary: "state by key (/store, with proof) or app query by path",
+    params: [
+      { name: "path", required: true, schema: str },
+      { name: "data", schema: { ...str, pattern: "^[0-9a-fA-F]*$" } },
+      { name: "prove", schema: { type: "boolean" } },
+    ],
+    result: { name: "response", schema: { type: "object" } },
+  },
+  bank_supply: {
+    summary: "total supply per denom",
+    params: [],
+    result: {
+      name: "supply",
+      schema: {
+        type: "object",
+        required: ["height", "supply"],
+        properties: { supply: { type: "object", additionalProperties: { type: "string", pattern: "^[0-9]+$" } } },
+      },
+    },
+  },
+  validators: {
+    summary: "validator set with power and proposer priority",
+    params: [height, { name: "page", schema: str }, { name: "per_page", schema: str }],
+    result: {
+      name: "validators",
+      schema: { type: "object", required: ["block_height", "validators", "count", "total"] },
+    },
+  },
+  bank_balances: {
+    summary: "balances and nonce of an address",
+    params: [{ name: "address", required: true, schema: { ...str, pattern: "^strata1[02-9ac-hj-np-z]{38}$" } }],
+    result: {
+      name: "balances",
+      schema: {
+        type: "object",
+        required: ["address", "height", "balances", "nonce"],
+        properties: { balances: { type: "object", additionalProperties: { type: "string", pattern: "^[0-9]+$" } } },
+      },
+    },
+  },
 };

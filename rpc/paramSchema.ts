@@ -51,8 +51,10 @@ function check(spec: ParamSpec, v: unknown): unknown {
         } catch {
           throw new RpcParamsError(`${name} must be a JSON object (or its text), and this text does not parse`);
         }
-      } else if (JSON.stringify(v).length > kind.maxBytes) throw new RpcParamsError(`${name} is larger than ${kind.maxBytes} bytes of JSON`);
-      if (typeof o !== "object" || o === null || Array.isArray(o)) throw new RpcParamsError(`${name} must be a JSON object, got ${describe(o)}`);
+      } else if (JSON.stringify(v).length > kind.maxBytes)
+        throw new RpcParamsError(`${name} is larger than ${kind.maxBytes} bytes of JSON`);
+      if (typeof o !== "object" || o === null || Array.isArray(o))
+        throw new RpcParamsError(`${name} must be a JSON object, got ${describe(o)}`);
       return o;
     }
     case "string":
@@ -72,7 +74,10 @@ export function validateParams(specs: readonly ParamSpec[], raw: unknown): Recor
   let get: (spec: ParamSpec, i: number) => unknown;
   if (raw === undefined || raw === null) get = () => undefined;
   else if (Array.isArray(raw)) {
-    if (raw.length > specs.length) throw new RpcParamsError(`at most ${specs.length} positional params (${specs.map((s) => s.name).join(", ") || "none"}), got ${raw.length}`);
+    if (raw.length > specs.length)
+      throw new RpcParamsError(
+        `at most ${specs.length} positional params (${specs.map((s) => s.name).join(", ") || "none"}), got ${raw.length}`,
+      );
     get = (_s, i) => raw[i];
   } else if (typeof raw === "object") {
     const obj = raw as Record<string, unknown>;

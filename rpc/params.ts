@@ -5,7 +5,8 @@ export function optHeight(p: Record<string, unknown>, name = "height"): number |
   const v = p[name];
   if (v === undefined || v === null || v === "" || v === "0" || v === 0) return undefined;
   const s = typeof v === "number" ? String(v) : v;
-  if (typeof s !== "string" || !/^[1-9][0-9]{0,15}$/.test(s)) throw new RpcParamsError(`${name} must be a positive integer (as a string or number)`);
+  if (typeof s !== "string" || !/^[1-9][0-9]{0,15}$/.test(s))
+    throw new RpcParamsError(`${name} must be a positive integer (as a string or number)`);
   return Number(s);
 }
 

@@ -27,7 +27,9 @@ function conditionTest(c: Condition, values: unknown[]): string {
     case "CONTAINS":
       return `strpos(a.value, ${p(pgText(String(c.value)))}) > 0`;
     case "=":
-      return typeof c.value === "number" ? `a.value_num = ${p(c.value)}::float8` : `a.value = ${p(pgText(String(c.value)))}`;
+      return typeof c.value === "number"
+        ? `a.value_num = ${p(c.value)}::float8`
+        : `a.value = ${p(pgText(String(c.value)))}`;
     default: {
       const b = Number(c.value);
       if (Number.isNaN(b)) return "FALSE";
@@ -41,7 +43,14 @@ function conditionTest(c: Condition, values: unknown[]): string {
  * constants (a block_search's tm.event='NewBlock') are decided by the caller; here every
  * condition is on stored attributes.
  */
-export function searchSql(target: SearchTarget, chainId: string, conditions: readonly Condition[], page: number, perPage: number, desc: boolean): SqlQuery {
+export function searchSql(
+  target: SearchTarget,
+  chainId: string,
+  conditions: readonly Condition[],
+  page: number,
+  perPage: number,
+  desc: boolean,
+): SqlQuery {
   const values: unknown[] = [chainId];
   const idCol = target === "tx" ? "e.tx_id" : "e.block_id";
   const own = target === "tx" ? "e.tx_id IS NOT NULL" : "e.tx_id IS NULL";
@@ -61,27 +70,54 @@ export function searchSql(target: SearchTarget, chainId: string, conditions: rea
     };
   }
   const filter = sets.length ? `AND b.rowid IN (${sets.join(" INTERSECT ")})` : "";
-  return { text: `SELECT b.height, count(*) OVER () AS total FROM blocks b WHERE b.chain_id = $1 ${filter} ORDER BY b.height ${dir} ${limit}`, values };
+  return {
+    text: `SELECT b.height, count(*) OVER () AS total FROM blocks b WHERE b.chain_id = $1 ${filter} ORDER BY b.height ${dir} ${limit}`,
+    values,
+  };
 }
 
 export type TxHit = { height: number; index: number; hash: string };
 
 /** One page of matching txs and the total. */
-export async function psqlTxSearch(db: pg.Pool, chainId: string, q: Query, page: number, perPage: number, desc: boolean): Promise<{ hits: TxHit[]; total: number }> {
-  const { rows } = await db.query<{ height: string; index: number; hash: string; total: string }>(searchSql("tx", chainId, q.conditions, page, perPage, desc));
+export async function psqlTxSearch(
+  db: pg.Pool,
+  chainId: string,
+  q: Query,
+  page: number,
+  perPage: number,
+  desc: boolean,
+): Promise<{ hits: TxHit[]; total: number }> {
+  const { rows } = await db.query<{ height: string; index: number; hash: string; total: string }>(
+    searchSql("tx", chainId, q.conditions, page, perPage, desc),
+  );
   const total = rows.length ? Number(rows[0].total) : await countBeyondPage(db, "tx", chainId, q.conditions, page);
   return { hits: rows.map((r) => ({ height: Number(r.height), index: r.index, hash: r.hash })), total };
 }
 
 /** One page of matching block heights and the total; `conditions` without the constant tm.event. */
-export async function psqlBlockSearch(db: pg.Pool, chainId: string, conditions: readonly Condition[], page: number, perPage: number, desc: boolean): Promise<{ heights: number[]; total: number }> {
-  const { rows } = await db.query<{ height: string; total: string }>(searchSql("block", chainId, conditions, page, perPage, desc));
+export async function psqlBlockSearch(
+  db: pg.Pool,
+  chainId: string,
+  conditions: readonly Condition[],
+  page: number,
+  perPage: number,
+  desc: boolean,
+): Promise<{ heights: number[]; total: number }> {
+  const { rows } = await db.query<{ height: string; total: string }>(
+    searchSql("block", chainId, conditions, page, perPage, desc),
+  );
   const total = rows.length ? Number(rows[0].total) : await countBeyondPage(db, "block", chainId, conditions, page);
   return { heights: rows.map((r) => Number(r.height)), total };
 }
 
 /** A page past the end has no row to carry the total: count with the first page's query. */
-async function countBeyondPage(db: pg.Pool, target: SearchTarget, chainId: string, conditions: readonly Condition[], page: number): Promise<number> {
+async function countBeyondPage(
+  db: pg.Pool,
+  target: SearchTarget,
+  chainId: string,
+  conditions: readonly Condition[],
+  page: number,
+): Promise<number> {
   if (page === 1) return 0;
   const { rows } = await db.query<{ total: string }>(searchSql(target, chainId, conditions, 1, 1, false));
   return rows.length ? Number(rows[0].total) : 0;

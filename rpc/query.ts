@@ -3,13 +3,18 @@
 // Keys are composite `type.attribute` (tm.event, tx.hash, tx.height, message.sender, …).
 import { RpcParamsError } from "./jsonrpc.ts";
 
-export type Condition = { key: string; op: "=" | "<" | "<=" | ">" | ">=" | "CONTAINS" | "EXISTS"; value?: string | number };
+export type Condition = {
+  key: string;
+  op: "=" | "<" | "<=" | ">" | ">=" | "CONTAINS" | "EXISTS";
+  value?: string | number;
+};
 export type Query = { text: string; conditions: Condition[] };
 
 const COND = /^\s*([A-Za-z0-9_.\-]+)\s*(?:(EXISTS)|(<=|>=|=|<|>|CONTAINS)\s*(?:'([^']*)'|(-?\d+(?:\.\d+)?)))\s*$/;
 
 export function parseQuery(text: string): Query {
-  if (typeof text !== "string" || text.trim() === "") throw new RpcParamsError("query must be a non-empty string, e.g. tm.event='NewBlock'");
+  if (typeof text !== "string" || text.trim() === "")
+    throw new RpcParamsError("query must be a non-empty string, e.g. tm.event='NewBlock'");
   if (text.length > 512) throw new RpcParamsError("query is longer than 512 characters");
   const conditions = text.split(/\s+AND\s+/).map((part) => {
     const m = COND.exec(part);
@@ -44,7 +49,10 @@ export function matches(q: Query, events: EventMap): boolean {
   return q.conditions.every((c) => (events.get(c.key) ?? []).some((v) => test(c, v)));
 }
 
-export function eventMap(entries: { type: string; attributes: { key: string; value: string }[] }[], extra: Record<string, string>): EventMap {
+export function eventMap(
+  entries: { type: string; attributes: { key: string; value: string }[] }[],
+  extra: Record<string, string>,
+): EventMap {
   const m: EventMap = new Map();
   const add = (k: string, v: string) => {
     const a = m.get(k);

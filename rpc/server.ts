@@ -7,7 +7,15 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Socket } from "node:net";
 import { readFileSync } from "node:fs";
-import { errorResponse, RpcCode, RpcError, rpcErrorResponse, RpcParamsError, RpcReason, type Method } from "./jsonrpc.ts";
+import {
+  errorResponse,
+  RpcCode,
+  RpcError,
+  rpcErrorResponse,
+  RpcParamsError,
+  RpcReason,
+  type Method,
+} from "./jsonrpc.ts";
 import { uriArg } from "./uriArgs.ts";
 import { registerWebsocket } from "./websocket.ts";
 import { Dispatcher, DEFAULT_DISPATCH_LIMITS, type Outcome } from "./dispatcher.ts";
@@ -33,7 +41,11 @@ export type RpcServerOptions = {
   backlog?: number;
 };
 
-const CONTENT_TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+};
 const DASHBOARD_FILES = ["index.html", "app.js", "style.css"];
 
 function dashboardAssets(): Map<string, Buffer> {
@@ -47,20 +59,45 @@ function dashboardAssets(): Map<string, Buffer> {
 function clientError(err: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) return void socket.destroy();
   const timeout = err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "ERR_HTTP_HEADERS_TIMEOUT";
-  const body = JSON.stringify(rpcErrorResponse(null, new RpcError(RpcCode.Parse, RpcReason.ParseError, timeout ? "request not received in time" : `malformed HTTP request (${err.code ?? "parse error"})`)));
+  const body = JSON.stringify(
+    rpcErrorResponse(
+      null,
+      new RpcError(
+        RpcCode.Parse,
+        RpcReason.ParseError,
+        timeout ? "request not received in time" : `malformed HTTP request (${err.code ?? "parse error"})`,
+      ),
+    ),
+  );
   const status = timeout ? "408 Request Timeout" : "400 Bad Request";
-  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** The optional limits come from config.json `rpc` as given: each must be a positive integer. */
 function checkLimits(opts: RpcServerOptions): void {
-  for (const k of ["requestTimeoutMs", "maxInFlightPerIp", "maxInFlightPerConnection", "maxDepth", "backlog"] as const) {
+  for (const k of [
+    "requestTimeoutMs",
+    "maxInFlightPerIp",
+    "maxInFlightPerConnection",
+    "maxDepth",
+    "backlog",
+  ] as const) {
     const v = opts[k];
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new StrataError(ErrorCode.InvalidConfig, `config.rpc.${k}: must be a positive integer, got ${JSON.stringify(v)}`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 1))
+      throw new StrataError(
+        ErrorCode.InvalidConfig,
+        `config.rpc.${k}: must be a positive integer, got ${JSON.stringify(v)}`,
+      );
   }
 }
 
-export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts: RpcServerOptions, bus?: EventBus): Promise<FastifyInstance> {
+export async function startRpcServer(
+  methods: ReadonlyMap<string, Method>,
+  opts: RpcServerOptions,
+  bus?: EventBus,
+): Promise<FastifyInstance> {
   checkLimits(opts);
   const app = Fastify({
     bodyLimit: opts.maxBodyBytes,
@@ -78,8 +115,13 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
     maxInFlightPerIp: opts.maxInFlightPerIp ?? DEFAULT_DISPATCH_LIMITS.maxInFlightPerIp,
     maxDepth: opts.maxDepth ?? DEFAULT_DISPATCH_LIMITS.maxDepth,
   });
-  const send = (reply: { code(n: number): { type(t: string): { send(b?: string): unknown }; send(): unknown } }, o: Outcome) =>
-    o.text === undefined ? reply.code(o.status).send() : reply.code(o.status).type("application/json; charset=utf-8").send(o.text);
+  const send = (
+    reply: { code(n: number): { type(t: string): { send(b?: string): unknown }; send(): unknown } },
+    o: Outcome,
+  ) =>
+    o.text === undefined
+      ? reply.code(o.status).send()
+      : reply.code(o.status).type("application/json; charset=utf-8").send(o.text);
 
   // The body stays raw text: the dispatcher checks its depth before parsing, and a parse failure
   // is JSON-RPC -32700, not an HTTP 400 page.
@@ -87,9 +129,26 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err, _req, reply) => {
     const e = err as { statusCode?: number; message: string };
-    if (e.statusCode === 413) return reply.code(413).send(rpcErrorResponse(null, new RpcError(RpcCode.InvalidRequest, RpcReason.BodyTooLarge, `request body exceeds ${opts.maxBodyBytes} bytes`)));
-    if (e.statusCode !== undefined && e.statusCode < 500) return reply.code(e.statusCode).send(rpcErrorResponse(null, new RpcError(RpcCode.Parse, RpcReason.ParseError, e.message)));
-    return reply.code(500).send(rpcErrorResponse(null, new RpcError(RpcCode.Internal, RpcReason.Internal, "internal error")));
+    if (e.statusCode === 413)
+      return reply
+        .code(413)
+        .send(
+          rpcErrorResponse(
+            null,
+            new RpcError(
+              RpcCode.InvalidRequest,
+              RpcReason.BodyTooLarge,
+              `request body exceeds ${opts.maxBodyBytes} bytes`,
+            ),
+          ),
+        );
+    if (e.statusCode !== undefined && e.statusCode < 500)
+      return reply
+        .code(e.statusCode)
+        .send(rpcErrorResponse(null, new RpcError(RpcCode.Parse, RpcReason.ParseError, e.message)));
+    return reply
+      .code(500)
+      .send(rpcErrorResponse(null, new RpcError(RpcCode.Internal, RpcReason.Internal, "internal error")));
   });
 
   app.addHook("onRequest", async (req, reply) => {
@@ -112,17 +171,24 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
     });
   }
 
-  app.post("/", async (req, reply) => send(reply, await dispatcher.handleText(typeof req.body === "string" ? req.body : "", { ip: req.ip })));
+  app.post("/", async (req, reply) =>
+    send(reply, await dispatcher.handleText(typeof req.body === "string" ? req.body : "", { ip: req.ip })),
+  );
 
   // The dashboard: static files shipped in rpc/dashboard, read once; it talks to this same
   // server (POST / and /websocket), so it needs no CORS and no CDN.
   const dash = dashboardAssets();
-  app.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(dash.get("index.html")));
+  app.get("/", async (_req, reply) =>
+    reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(dash.get("index.html")),
+  );
   app.get("/dashboard/:file", async (req, reply) => {
     const { file } = req.params as { file: string };
     const body = dash.get(file);
     if (!body) return reply.code(404).type("text/plain").send("no such dashboard asset\n");
-    return reply.type(CONTENT_TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream").header("cache-control", "no-cache").send(body);
+    return reply
+      .type(CONTENT_TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream")
+      .header("cache-control", "no-cache")
+      .send(body);
   });
 
   // GET /health is what load balancers and supervisors probe: they read the HTTP status, not the
@@ -130,7 +196,8 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
   // answers 503 with the JSON-RPC error as the body; a healthy one 200.
   app.get("/health", async (req, reply) => {
     const o = await dispatcher.handleCall("health", Object.create(null) as Record<string, unknown>, { ip: req.ip });
-    const failed = o.status === 200 && o.text !== undefined && (JSON.parse(o.text) as { error?: unknown }).error !== undefined;
+    const failed =
+      o.status === 200 && o.text !== undefined && (JSON.parse(o.text) as { error?: unknown }).error !== undefined;
     return send(reply, failed ? { ...o, status: 503 } : o);
   });
 
@@ -141,10 +208,14 @@ export async function startRpcServer(methods: ReadonlyMap<string, Method>, opts:
     const { method } = req.params as { method: string };
     const params: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     try {
-      for (const [k, v] of Object.entries(req.query as Record<string, unknown>)) params[k] = typeof v === "string" ? uriArg(k, v) : v;
+      for (const [k, v] of Object.entries(req.query as Record<string, unknown>))
+        params[k] = typeof v === "string" ? uriArg(k, v) : v;
     } catch (e) {
       if (!(e instanceof RpcParamsError)) throw e;
-      return send(reply, { status: 200, text: JSON.stringify(errorResponse(-1, RpcCode.InvalidParams, "Invalid params", e.message)) });
+      return send(reply, {
+        status: 200,
+        text: JSON.stringify(errorResponse(-1, RpcCode.InvalidParams, "Invalid params", e.message)),
+      });
     }
     return send(reply, await dispatcher.handleCall(method, params, { ip: req.ip }));
   });

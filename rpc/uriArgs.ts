@@ -19,7 +19,8 @@ export function uriArg(name: string, v: string): string {
   }
   if (/^0x/i.test(v)) {
     const h = v.slice(2);
-    if (!/^[0-9a-fA-F]*$/.test(h) || h.length % 2) throw new RpcParamsError(`${name}: 0x… must be followed by an even number of hex digits`);
+    if (!/^[0-9a-fA-F]*$/.test(h) || h.length % 2)
+      throw new RpcParamsError(`${name}: 0x… must be followed by an even number of hex digits`);
     return BASE64_PARAMS.has(name) ? Buffer.from(h, "hex").toString("base64") : h;
   }
   return v;

@@ -21,7 +21,12 @@ export type WsOptions = {
   maxInFlightPerConnection: number;
 };
 
-export async function registerWebsocket(app: FastifyInstance, dispatcher: Dispatcher, bus: EventBus, opts: WsOptions): Promise<void> {
+export async function registerWebsocket(
+  app: FastifyInstance,
+  dispatcher: Dispatcher,
+  bus: EventBus,
+  opts: WsOptions,
+): Promise<void> {
   await app.register(websocket, { options: { maxPayload: opts.maxMessageBytes } });
   let open = 0;
   const tooMany = () => open >= opts.maxConnections;
@@ -30,7 +35,19 @@ export async function registerWebsocket(app: FastifyInstance, dispatcher: Dispat
     {
       websocket: true,
       preValidation: async (_req, reply) => {
-        if (tooMany()) return reply.code(503).header("retry-after", "1").send({ jsonrpc: "2.0", id: null, error: { code: RpcCode.Server, message: "Server error", data: { codespace: "rpc", name: RpcReason.Busy, detail: "too many WebSocket connections" } } });
+        if (tooMany())
+          return reply
+            .code(503)
+            .header("retry-after", "1")
+            .send({
+              jsonrpc: "2.0",
+              id: null,
+              error: {
+                code: RpcCode.Server,
+                message: "Server error",
+                data: { codespace: "rpc", name: RpcReason.Busy, detail: "too many WebSocket connections" },
+              },
+            });
       },
     },
     (socket: WebSocket, req) => {
@@ -55,10 +72,18 @@ export async function registerWebsocket(app: FastifyInstance, dispatcher: Dispat
         subscribe(text: string, id: RpcId) {
           const query = parseQuery(text);
           if (subs.has(query.text)) throw new RpcParamsError("already subscribed");
-          if (subs.size >= opts.maxSubscriptionsPerConnection) throw new RpcError(RpcCode.Internal, RpcReason.SubscriptionLimit, `max_subscriptions_per_client ${opts.maxSubscriptionsPerConnection} reached`);
+          if (subs.size >= opts.maxSubscriptionsPerConnection)
+            throw new RpcError(
+              RpcCode.Internal,
+              RpcReason.SubscriptionLimit,
+              `max_subscriptions_per_client ${opts.maxSubscriptionsPerConnection} reached`,
+            );
           // id was validated by the dispatcher (string, number or null), so this cannot throw
           const prefix = `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`;
-          subs.set(query.text, bus.subscribe({ query, deliver: (result) => sendText(prefix + JSON.stringify(result) + "}") }));
+          subs.set(
+            query.text,
+            bus.subscribe({ query, deliver: (result) => sendText(prefix + JSON.stringify(result) + "}") }),
+          );
         },
         unsubscribe(text: string) {
           const unsubscribe = subs.get(text);

@@ -75,7 +75,14 @@ export class ScanGate {
       this.running++;
       return Promise.resolve();
     }
-    if (this.waiting.length >= this.maxQueued) return Promise.reject(new RpcError(RpcCode.Server, RpcReason.Busy, `scan queue full (${this.limit} running, ${this.maxQueued} waiting): retry later`));
+    if (this.waiting.length >= this.maxQueued)
+      return Promise.reject(
+        new RpcError(
+          RpcCode.Server,
+          RpcReason.Busy,
+          `scan queue full (${this.limit} running, ${this.maxQueued} waiting): retry later`,
+        ),
+      );
     const budget = current.getStore();
     const left = budget ? budget.deadline - performance.now() : Infinity;
     return new Promise<void>((resolve, reject) => {
@@ -85,11 +92,14 @@ export class ScanGate {
         resolve();
       };
       const timer = Number.isFinite(left)
-        ? setTimeout(() => {
-            const i = this.waiting.indexOf(go);
-            if (i >= 0) this.waiting.splice(i, 1);
-            reject(timeBudgetExceeded(budget!.ms));
-          }, Math.max(0, left))
+        ? setTimeout(
+            () => {
+              const i = this.waiting.indexOf(go);
+              if (i >= 0) this.waiting.splice(i, 1);
+              reject(timeBudgetExceeded(budget!.ms));
+            },
+            Math.max(0, left),
+          )
         : undefined;
       this.waiting.push(go);
     });

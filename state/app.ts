@@ -4,7 +4,12 @@
 // params spaces and invariants. Hooks between modules are wired here, explicitly.
 import type { Module, MsgDef, QueryDef } from "./module.ts";
 import type { StakingHooks } from "./modules/staking/hooks.ts";
-import { beforeValidatorSlashed, initializeDelegation, initializeValidator, settleDelegation } from "./modules/distribution/keeper.ts";
+import {
+  beforeValidatorSlashed,
+  initializeDelegation,
+  initializeValidator,
+  settleDelegation,
+} from "./modules/distribution/keeper.ts";
 import { onUnbondingSlashed, receiveRewards } from "./modules/lst/keeper.ts";
 import { bankModule } from "./modules/bank/index.ts";
 import { stakingModule } from "./modules/staking/index.ts";
@@ -24,7 +29,8 @@ export const STAKING_HOOKS: StakingHooks = {
   beforeDelegationModified: (ctx, d, op) => receiveRewards(ctx, d, settleDelegation(ctx, d, op)),
   afterDelegationModified: (ctx, d, op) => initializeDelegation(ctx, d, op),
   beforeValidatorSlashed: (ctx, op, fraction) => beforeValidatorSlashed(ctx, op, fraction),
-  afterUnbondingSlashed: (ctx, delegator, creationHeight, cut) => onUnbondingSlashed(ctx, delegator, creationHeight, cut),
+  afterUnbondingSlashed: (ctx, delegator, creationHeight, cut) =>
+    onUnbondingSlashed(ctx, delegator, creationHeight, cut),
 };
 
 export type App = {
@@ -38,7 +44,11 @@ export type App = {
 };
 
 /** Derives the app from its module list; refuses a list that names a message or module twice. */
-export function buildApp(modules: readonly Module[], hooks: StakingHooks = STAKING_HOOKS, appQueries: Readonly<Record<string, QueryDef>> = {}): App {
+export function buildApp(
+  modules: readonly Module[],
+  hooks: StakingHooks = STAKING_HOOKS,
+  appQueries: Readonly<Record<string, QueryDef>> = {},
+): App {
   const msgs = new Map<string, MsgDef<unknown>>();
   const queries = new Map<string, QueryDef>();
   const names = new Set<string>();
@@ -75,7 +85,9 @@ const MODULES: readonly Module[] = MODULE_LIST;
 export type AppWireMsg = ModuleWireMsgs<(typeof MODULE_LIST)[number]>;
 
 type ModuleWireMsgs<M> = M extends { readonly name: infer N extends string; readonly msgs: infer R }
-  ? { [K in keyof R & string]: { type: `${N}/${K}`; value: R[K] extends { readonly __value?: infer V } ? V : never } }[keyof R & string]
+  ? {
+      [K in keyof R & string]: { type: `${N}/${K}`; value: R[K] extends { readonly __value?: infer V } ? V : never };
+    }[keyof R & string]
   : never;
 
 export const APP: App = buildApp(MODULES, STAKING_HOOKS, APP_QUERIES);

@@ -25,9 +25,13 @@ export const APP_QUERIES: Readonly<Record<string, QueryDef>> = {
       const all = queryParams(s);
       const module = a.module;
       if (module === undefined) return { params: all };
-      if (!(PARAM_SPACES as readonly string[]).includes(module)) throw new StrataError(ErrorCode.InvalidParams, `no params space "${module}" (${PARAM_SPACES.join(", ")})`);
+      if (!(PARAM_SPACES as readonly string[]).includes(module))
+        throw new StrataError(ErrorCode.InvalidParams, `no params space "${module}" (${PARAM_SPACES.join(", ")})`);
       return { module, params: all[module as keyof typeof all] };
     },
   },
-  chain_yields: { summary: "staking, liquid staking and restaking APRs and the bonded ratio", run: (s) => chainYields(s) },
+  chain_yields: {
+    summary: "staking, liquid staking and restaking APRs and the bonded ratio",
+    run: (s) => chainYields(s),
+  },
 };

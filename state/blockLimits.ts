@@ -4,7 +4,10 @@
 import type { BlockParamsValue } from "./params.ts";
 
 /** Which limit a block's txs exceed, or undefined. `gas` is 0 for a tx that does not decode. */
-export function getBlockLimitViolation(p: BlockParamsValue, txs: readonly { bytes: number; gas: bigint }[]): string | undefined {
+export function getBlockLimitViolation(
+  p: BlockParamsValue,
+  txs: readonly { bytes: number; gas: bigint }[],
+): string | undefined {
   if (txs.length > p.maxTxs) return `block has ${txs.length} txs, limit ${p.maxTxs}`;
   let bytes = 0;
   let gas = 0n;

@@ -15,7 +15,12 @@ import { BONDED_POOL } from "./modules/staking/keeper.ts";
 import { incrementPeriod, initializeDelegation, initializeValidator } from "./modules/distribution/keeper.ts";
 import { MAX_CHAIN_ID_BYTES } from "./encoding/types.ts";
 import { makeReaders, parseBlockParams, parseTxParams } from "./paramsParse.ts";
-import { DEFAULT_EVIDENCE_PARAMS, parseEvidenceParams, setEvidenceParams, type EvidenceParamsValue } from "./evidenceParams.ts";
+import {
+  DEFAULT_EVIDENCE_PARAMS,
+  parseEvidenceParams,
+  setEvidenceParams,
+  type EvidenceParamsValue,
+} from "./evidenceParams.ts";
 import { ChainKey } from "./keys.ts";
 import { mint, setNonce } from "./modules/bank/keeper.ts";
 import { updateActiveSet } from "./modules/staking/keeper.ts";
@@ -121,14 +126,30 @@ export function parseGenesis(json: unknown): Genesis {
     }
     const power = Number(uint(vo.power, `${f}.power`, BigInt(Number.MAX_SAFE_INTEGER) / 8n));
     if (power < 1) fail(`${f}.power`, "must be at least 1");
-    const moniker = new TextEncoder().encode(vo.moniker === undefined ? `validator${i}` : str(vo.moniker, `${f}.moniker`));
+    const moniker = new TextEncoder().encode(
+      vo.moniker === undefined ? `validator${i}` : str(vo.moniker, `${f}.moniker`),
+    );
     if (moniker.length > 64) fail(`${f}.moniker`, "must be at most 64 bytes");
     return { pubkey, power, moniker };
   });
   const context = { authority, params, validators };
-  const modules = new Map(parts.map((p) => [p.name, p.def.parse(params[p.def.key], context, `params.${p.def.key}`, fail)]));
+  const modules = new Map(
+    parts.map((p) => [p.name, p.def.parse(params[p.def.key], context, `params.${p.def.key}`, fail)]),
+  );
   const state = g.state === undefined ? undefined : parseState(g.state);
-  return { chainId, genesisTime, authority, txParams, blockParams, evidenceParams, accounts, validators, modules, params, ...(state ? { state } : {}) };
+  return {
+    chainId,
+    genesisTime,
+    authority,
+    txParams,
+    blockParams,
+    evidenceParams,
+    accounts,
+    validators,
+    modules,
+    params,
+    ...(state ? { state } : {}),
+  };
 }
 
 const HEX = /^([0-9a-f]{2})+$/;
@@ -139,7 +160,9 @@ function parseState(json: unknown): GenesisState {
   onlyKeys(o, ["height", "records"], "state");
   const height = Number(uint(o.height, "state.height", BigInt(Number.MAX_SAFE_INTEGER)));
   const raw = obj(o.records, "state.records");
-  const owners = new Map(APP.modules.filter((m) => m.genesis?.records).map((m) => [m.name, m.genesis!.records!.prefix]));
+  const owners = new Map(
+    APP.modules.filter((m) => m.genesis?.records).map((m) => [m.name, m.genesis!.records!.prefix]),
+  );
   onlyKeys(raw, [...owners.keys()], "state.records");
   const records = new Map<string, [Uint8Array, Uint8Array][]>();
   for (const [name, list] of Object.entries(raw)) {
@@ -149,11 +172,19 @@ function parseState(json: unknown): GenesisState {
     records.set(
       name,
       list.map((r: unknown, i: number): [Uint8Array, Uint8Array] => {
-        if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== "string" || typeof r[1] !== "string" || !HEX.test(r[0]) || !(r[1] === "" || HEX.test(r[1]))) {
+        if (
+          !Array.isArray(r) ||
+          r.length !== 2 ||
+          typeof r[0] !== "string" ||
+          typeof r[1] !== "string" ||
+          !HEX.test(r[0]) ||
+          !(r[1] === "" || HEX.test(r[1]))
+        ) {
           fail(`${f}[${i}]`, "must be [keyHex, valueHex] in lower-case hex");
         }
         const key = new Uint8Array(Buffer.from(r[0], "hex"));
-        if (key[0] !== owners.get(name) || key.length < 2) fail(`${f}[${i}]`, `key ${r[0]} is not under the ${name} module's prefix`);
+        if (key[0] !== owners.get(name) || key.length < 2)
+          fail(`${f}[${i}]`, `key ${r[0]} is not under the ${name} module's prefix`);
         if (seen.has(r[0])) fail(`${f}[${i}]`, `duplicate key ${r[0]}`);
         seen.add(r[0]);
         return [key, new Uint8Array(Buffer.from(r[1], "hex"))];
@@ -178,19 +209,41 @@ export function initChain(store: Overlay, g: Genesis): void {
   setLastBlockTime(store, g.genesisTime);
   for (const a of g.accounts) for (const [denom, amt] of a.balances) mint(store, a.address, denom, amt);
   for (const a of g.accounts) if (a.nonce > 0n) setNonce(store, a.address, a.nonce);
-  const ctx = { store, chainId: g.chainId, height: 0, time: g.genesisTime, txParams: g.txParams, events: [], hooks: APP.hooks };
+  const ctx = {
+    store,
+    chainId: g.chainId,
+    height: 0,
+    time: g.genesisTime,
+    txParams: g.txParams,
+    events: [],
+    hooks: APP.hooks,
+  };
   if (g.state) {
     for (const list of g.state.records.values()) for (const [k, v] of list) store.set(k, v);
-  } else for (const v of g.validators) {
-    const operator = addressFromPubkey(v.pubkey);
-    const tokens = BigInt(v.power) * ONE;
-    mint(store, BONDED_POOL, "stra", tokens);
-    setValidator(store, { operator, consensusPubkey: v.pubkey, moniker: v.moniker, commissionRate: ONE / 10n, maxCommissionRate: ONE / 5n, tokens, shares: tokens, status: ValidatorStatus.Bonded, jailed: false, tombstoned: false, jailedUntil: 0, commissionUpdatedAt: 0 });
-    initializeValidator(ctx, operator);
-    setDelegationShares(store, operator, operator, tokens);
-    incrementPeriod(ctx, operator);
-    initializeDelegation(ctx, operator, operator);
-  }
+  } else
+    for (const v of g.validators) {
+      const operator = addressFromPubkey(v.pubkey);
+      const tokens = BigInt(v.power) * ONE;
+      mint(store, BONDED_POOL, "stra", tokens);
+      setValidator(store, {
+        operator,
+        consensusPubkey: v.pubkey,
+        moniker: v.moniker,
+        commissionRate: ONE / 10n,
+        maxCommissionRate: ONE / 5n,
+        tokens,
+        shares: tokens,
+        status: ValidatorStatus.Bonded,
+        jailed: false,
+        tombstoned: false,
+        jailedUntil: 0,
+        commissionUpdatedAt: 0,
+      });
+      initializeValidator(ctx, operator);
+      setDelegationShares(store, operator, operator, tokens);
+      incrementPeriod(ctx, operator);
+      initializeDelegation(ctx, operator, operator);
+    }
   // each module's part, in the app's order (lst's params before strategy's pools stake through it)
   const context = { authority: g.authority, params: g.params, validators: g.validators };
   for (const m of APP.modules) if (m.genesis) m.genesis.init(ctx, g.modules.get(m.name), context);
@@ -204,8 +257,15 @@ export function initChain(store: Overlay, g: Genesis): void {
  */
 function checkValidatorsMatchStaking(ctx: ExecContext, validators: readonly ValidatorEntryValue[]): void {
   const decided = updateActiveSet({ ...ctx, store: ctx.store.child(), events: [] });
-  const show = (vs: readonly ValidatorEntryValue[]) => vs.map((v) => `${Buffer.from(v.pubkey).toString("hex")}:${v.power}`).sort().join(",");
+  const show = (vs: readonly ValidatorEntryValue[]) =>
+    vs
+      .map((v) => `${Buffer.from(v.pubkey).toString("hex")}:${v.power}`)
+      .sort()
+      .join(",");
   if (show(decided) !== show(validators)) {
-    fail("validators", `do not match the staking records' active set (${decided.length} validators: ${decided.map((v) => `${encodeAddress(addressFromPubkey(v.pubkey))} power ${v.power}`).join(", ")})`);
+    fail(
+      "validators",
+      `do not match the staking records' active set (${decided.length} validators: ${decided.map((v) => `${encodeAddress(addressFromPubkey(v.pubkey))} power ${v.power}`).join(", ")})`,
+    );
   }
 }

@@ -37,10 +37,15 @@ function checkEverythingExported(s: KVScanner): void {
   for (const m of APP.modules) if (m.genesis?.records) claimed.add(m.genesis.records.prefix);
   for (const p of Object.values(Prefix)) {
     if (claimed.has(p)) continue;
-    for (const _ of s.scan(Uint8Array.of(p))) throw new Error(`export: the records under prefix 0x${p.toString(16).padStart(2, "0")} belong to no module's genesis.records: they would be lost`);
+    for (const _ of s.scan(Uint8Array.of(p)))
+      throw new Error(
+        `export: the records under prefix 0x${p.toString(16).padStart(2, "0")} belong to no module's genesis.records: they would be lost`,
+      );
   }
   const chainKeys = new Set(Object.values(ChainKey).map((k) => hex(k)));
-  for (const [k] of s.scan(Uint8Array.of(Prefix.chain))) if (!chainKeys.has(hex(k))) throw new Error(`export: chain key ${hex(k)} has no place in the genesis file: it would be lost`);
+  for (const [k] of s.scan(Uint8Array.of(Prefix.chain)))
+    if (!chainKeys.has(hex(k)))
+      throw new Error(`export: chain key ${hex(k)} has no place in the genesis file: it would be lost`);
 }
 
 /** PERF: O(state): reads every record once. */
@@ -59,8 +64,17 @@ export function exportGenesis(s: KVScanner, o: ExportOptions) {
     };
   });
   // S_{H+2}: the set staking decided last, which its records describe (initChain checks they agree)
-  const validators = getPendingValidators(s).map((v) => ({ pubkey: hex(v.pubkey), power: String(v.power), moniker: utf8.decode(v.moniker), address: encodeAddress(addressFromPubkey(v.pubkey)) }));
-  const params: Record<string, unknown> = { tx: paramsJson(getTxParams(s)), block: paramsJson(getBlockParams(s)), evidence: paramsJson(getEvidenceParams(s)) };
+  const validators = getPendingValidators(s).map((v) => ({
+    pubkey: hex(v.pubkey),
+    power: String(v.power),
+    moniker: utf8.decode(v.moniker),
+    address: encodeAddress(addressFromPubkey(v.pubkey)),
+  }));
+  const params: Record<string, unknown> = {
+    tx: paramsJson(getTxParams(s)),
+    block: paramsJson(getBlockParams(s)),
+    evidence: paramsJson(getEvidenceParams(s)),
+  };
   const records: Record<string, [string, string][]> = {};
   for (const m of APP.modules) {
     const g = m.genesis;

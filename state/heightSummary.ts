@@ -26,8 +26,17 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 
 export function heightSummary(s: KVReader): HeightSummary {
   return {
-    validators: getLastValidators(s).map((v) => ({ address: hex(addressFromPubkey(v.pubkey)), pubkey: hex(v.pubkey), moniker: Buffer.from(v.moniker).toString(), power: v.power })),
-    supply: { stra: getSupply(s, "stra").toString(), ststra: getSupply(s, "ststra").toString(), rststra: getSupply(s, "rststra").toString() },
+    validators: getLastValidators(s).map((v) => ({
+      address: hex(addressFromPubkey(v.pubkey)),
+      pubkey: hex(v.pubkey),
+      moniker: Buffer.from(v.moniker).toString(),
+      power: v.power,
+    })),
+    supply: {
+      stra: getSupply(s, "stra").toString(),
+      ststra: getSupply(s, "ststra").toString(),
+      rststra: getSupply(s, "rststra").toString(),
+    },
     lst: { rate: redemptionRate(s).toString(), pooled: pooledStake(s).toString() },
     lrt: { rate: lrtRate(s).toString(), tvl: tvl(s).toString() },
     pools: getRegistry(s)

@@ -82,7 +82,10 @@ export type ParamsDef = {
  * An argument of a query: a string, required unless `optional`. `address` ones are bech32 account addresses, checked
  * (and refused with a params error) by the RPC before the query runs.
  */
-export type QueryArg = { name: string; optional?: boolean } & ({ kind: "address" } | { kind: "string"; maxLength: number });
+export type QueryArg = { name: string; optional?: boolean } & (
+  | { kind: "address" }
+  | { kind: "string"; maxLength: number }
+);
 
 /**
  * A read-only query over committed state: `<module>_<name>` over RPC and "/<module>/<name>"

@@ -16,7 +16,17 @@ export const FEE_COLLECTOR = moduleAddress("fee_collector");
 export const DEAD_SHARES_HOLDER = moduleAddress("dead_shares");
 
 /** Every fixed module account, by name (the strategies' accounts come from the registry). */
-export const MODULE_ACCOUNT_NAMES = ["fee_collector", "bonded_pool", "not_bonded_pool", "distribution", "community_pool", "lst", "lrt", "lrt_escrow", "dead_shares"] as const;
+export const MODULE_ACCOUNT_NAMES = [
+  "fee_collector",
+  "bonded_pool",
+  "not_bonded_pool",
+  "distribution",
+  "community_pool",
+  "lst",
+  "lrt",
+  "lrt_escrow",
+  "dead_shares",
+] as const;
 
 const fixed = new Set(MODULE_ACCOUNT_NAMES.map((n) => Buffer.from(moduleAddress(n)).toString("hex")));
 
@@ -25,7 +35,8 @@ let memo: { bytes: string; accounts: Set<string> } | undefined;
 function strategyAccounts(s: KVReader): Set<string> {
   const reg = getRegistry(s);
   const bytes = reg.map(strategyName).join(",");
-  if (memo?.bytes !== bytes) memo = { bytes, accounts: new Set(reg.map((d) => Buffer.from(strategyAccount(strategyName(d))).toString("hex"))) };
+  if (memo?.bytes !== bytes)
+    memo = { bytes, accounts: new Set(reg.map((d) => Buffer.from(strategyAccount(strategyName(d))).toString("hex"))) };
   return memo.accounts;
 }
 

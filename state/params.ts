@@ -7,7 +7,10 @@ import type { Overlay } from "./store/overlay.ts";
 
 export const TxParams = new ContainerType({ minGasPrice: Uint128, maxTxBytes: Uint32 }, { typeName: "TxParams" });
 /** A block's budget: txs, bytes and gas (Cosmos' max_gas); the proposer fills it by fee priority. */
-export const BlockParams = new ContainerType({ maxTxs: Uint32, maxBytes: Uint32, maxGas: Uint64 }, { typeName: "BlockParams" });
+export const BlockParams = new ContainerType(
+  { maxTxs: Uint32, maxBytes: Uint32, maxGas: Uint64 },
+  { typeName: "BlockParams" },
+);
 
 export type TxParamsValue = ValueOf<typeof TxParams>;
 export type BlockParamsValue = ValueOf<typeof BlockParams>;
@@ -19,7 +22,11 @@ export const DEFAULT_TX_PARAMS: TxParamsValue = { minGasPrice: 1_000_000_000n, m
  * executes, hashes and commits in ~0.25 s (bench:exec, ~13 k transfers/s) on each of 4 co-located
  * validators, a fraction of the 1 s commit timeout. Scale it with the machine (docs/performance.md).
  */
-export const DEFAULT_BLOCK_PARAMS: BlockParamsValue = { maxTxs: 20_000, maxBytes: 8 * 1024 * 1024, maxGas: 100_000_000n };
+export const DEFAULT_BLOCK_PARAMS: BlockParamsValue = {
+  maxTxs: 20_000,
+  maxBytes: 8 * 1024 * 1024,
+  maxGas: 100_000_000n,
+};
 
 export function getTxParams(store: KVReader): TxParamsValue {
   const b = store.get(ChainKey.txParams);

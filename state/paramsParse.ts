@@ -20,7 +20,8 @@ export function makeReaders(fail: Fail) {
   };
   const uint = (v: unknown, field: string, max: bigint): bigint => {
     const s = typeof v === "number" && Number.isSafeInteger(v) ? String(v) : v;
-    if (typeof s !== "string" || !/^(0|[1-9][0-9]*)$/.test(s)) fail(field, `must be a non-negative decimal integer string, got ${JSON.stringify(v)}`);
+    if (typeof s !== "string" || !/^(0|[1-9][0-9]*)$/.test(s))
+      fail(field, `must be a non-negative decimal integer string, got ${JSON.stringify(v)}`);
     const n = BigInt(s);
     if (n > max) fail(field, `must be at most ${max}`);
     return n;
@@ -52,21 +53,23 @@ export function parseTxParams(v: unknown, cur: TxParamsValue, field: string, fai
   const o = r.obj(v ?? {}, field);
   r.onlyKeys(o, ["minGasPrice", "maxTxBytes"], field);
   const p: TxParamsValue = {
-    minGasPrice: o.minGasPrice === undefined ? cur.minGasPrice : r.uint(o.minGasPrice, `${field}.minGasPrice`, MAX_AMOUNT),
-    maxTxBytes: o.maxTxBytes === undefined ? cur.maxTxBytes : Number(r.uint(o.maxTxBytes, `${field}.maxTxBytes`, 65536n)),
+    minGasPrice:
+      o.minGasPrice === undefined ? cur.minGasPrice : r.uint(o.minGasPrice, `${field}.minGasPrice`, MAX_AMOUNT),
+    maxTxBytes:
+      o.maxTxBytes === undefined ? cur.maxTxBytes : Number(r.uint(o.maxTxBytes, `${field}.maxTxBytes`, 65536n)),
   };
   if (p.maxTxBytes < 256) fail(`${field}.maxTxBytes`, "must be at least 256");
   return p;
 }
 
-
-
-
-
-
-
 /** `maxTxBytes`: the tx size limit in force; a block must be able to hold one tx. */
-export function parseBlockParams(v: unknown, cur: BlockParamsValue, maxTxBytes: number, field: string, fail: Fail): BlockParamsValue {
+export function parseBlockParams(
+  v: unknown,
+  cur: BlockParamsValue,
+  maxTxBytes: number,
+  field: string,
+  fail: Fail,
+): BlockParamsValue {
   const r = makeReaders(fail);
   const o = r.obj(v ?? {}, field);
   r.onlyKeys(o, ["maxTxs", "maxBytes", "maxGas"], field);
@@ -78,6 +81,7 @@ export function parseBlockParams(v: unknown, cur: BlockParamsValue, maxTxBytes: 
   if (p.maxTxs < 1) fail(`${field}.maxTxs`, "must be at least 1");
   if (p.maxBytes < maxTxBytes) fail(`${field}.maxBytes`, "must be at least params.tx.maxTxBytes");
   // a block must be able to hold the largest tx: base + per-byte cost + a 16-message tx's gas
-  if (p.maxGas < 10_000_000n) fail(`${field}.maxGas`, "must be at least 10000000 (a block must hold any single valid tx)");
+  if (p.maxGas < 10_000_000n)
+    fail(`${field}.maxGas`, "must be at least 10000000 (a block must hold any single valid tx)");
   return p;
 }

@@ -27,10 +27,26 @@ export function paramsJson(v: unknown, key = ""): unknown {
 
 /** The strategy registry as `params.strategies` names it (without genesis-only funding fields). */
 export function strategiesJson(s: KVReader): unknown[] {
-  return getRegistry(s).map((d) => ({ id: strategyName(d), kind: d.kind === StrategyKind.Service ? "service" : "pool", rewardRate: d.rewardRate.toString(), slashFraction: d.slashFraction.toString(), downtimeSlashFraction: d.downtimeSlashFraction.toString() }));
+  return getRegistry(s).map((d) => ({
+    id: strategyName(d),
+    kind: d.kind === StrategyKind.Service ? "service" : "pool",
+    rewardRate: d.rewardRate.toString(),
+    slashFraction: d.slashFraction.toString(),
+    downtimeSlashFraction: d.downtimeSlashFraction.toString(),
+  }));
 }
 
-export const PARAM_SPACES = ["tx", "block", "evidence", "staking", "slashing", "distribution", "lst", "lrt", "strategy"] as const;
+export const PARAM_SPACES = [
+  "tx",
+  "block",
+  "evidence",
+  "staking",
+  "slashing",
+  "distribution",
+  "lst",
+  "lrt",
+  "strategy",
+] as const;
 
 export function queryParams(s: KVReader): Record<(typeof PARAM_SPACES)[number], unknown> {
   return {

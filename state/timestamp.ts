@@ -8,13 +8,23 @@ const RFC3339 = /^(\d{4})-(\d\d)-(\d\d)[Tt](\d\d):(\d\d):(\d\d)(\.\d{1,9})?([Zz]
 
 /** Unix ms of an RFC 3339 timestamp with an explicit offset; anything else is refused, naming `field`. */
 export function parseTimestamp(v: unknown, field: string): number {
-  if (typeof v !== "string") throw new StrataError(ErrorCode.InvalidGenesis, `${field}: must be an RFC 3339 time string, got ${JSON.stringify(v)}`);
+  if (typeof v !== "string")
+    throw new StrataError(
+      ErrorCode.InvalidGenesis,
+      `${field}: must be an RFC 3339 time string, got ${JSON.stringify(v)}`,
+    );
   const m = RFC3339.exec(v);
-  if (!m) throw new StrataError(ErrorCode.InvalidGenesis, `${field}: "${v}" is not an RFC 3339 time with an offset (e.g. 2026-01-01T00:00:00Z or 2026-01-01T09:00:00+09:00)`);
+  if (!m)
+    throw new StrataError(
+      ErrorCode.InvalidGenesis,
+      `${field}: "${v}" is not an RFC 3339 time with an offset (e.g. 2026-01-01T00:00:00Z or 2026-01-01T09:00:00+09:00)`,
+    );
   const [, y, mo, d, h, mi, s] = m.map(Number);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) throw new StrataError(ErrorCode.InvalidGenesis, `${field}: "${v}" is not a valid date and time`);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59)
+    throw new StrataError(ErrorCode.InvalidGenesis, `${field}: "${v}" is not a valid date and time`);
   const ms = Date.parse(v.toUpperCase());
-  if (Number.isNaN(ms) || ms < 0) throw new StrataError(ErrorCode.InvalidGenesis, `${field}: "${v}" is not a valid time after 1970`);
+  if (Number.isNaN(ms) || ms < 0)
+    throw new StrataError(ErrorCode.InvalidGenesis, `${field}: "${v}" is not a valid time after 1970`);
   return ms;
 }
 

@@ -19,10 +19,15 @@ export function chainYields(s: KVReader) {
   const d = getDistParams(s);
   const supply = getSupply(s, "stra");
   const bonded = getBalance(s, BONDED_POOL, "stra");
-  const vals = getValidatorOperators(s).map((op) => getValidator(s, op)!).filter((v) => v.status === ValidatorStatus.Bonded);
+  const vals = getValidatorOperators(s)
+    .map((op) => getValidator(s, op)!)
+    .filter((v) => v.status === ValidatorStatus.Bonded);
   const tokens = vals.reduce((a, v) => a + v.tokens, 0n);
   const avgCommission = tokens === 0n ? 0n : vals.reduce((a, v) => a + v.commissionRate * v.tokens, 0n) / tokens;
-  const stakingApr = bonded === 0n ? 0n : (((d.inflationRate * supply) / bonded) * (E18 - d.communityTax) * (E18 - avgCommission)) / (E18 * E18);
+  const stakingApr =
+    bonded === 0n
+      ? 0n
+      : (((d.inflationRate * supply) / bonded) * (E18 - d.communityTax) * (E18 - avgCommission)) / (E18 * E18);
   const lst = queryLstState(s);
   const lrt = queryLrtState(s);
   const rate = redemptionRate(s);
@@ -31,10 +36,18 @@ export function chainYields(s: KVReader) {
     .map((x) => {
       const p = getPool(s, strategyName(x));
       const price = poolPrice(p);
-      return { pool: strategyName(x), price: price.toString(), depeg: price === 0n || rate === 0n ? null : (((price - rate) * E18) / rate).toString() };
+      return {
+        pool: strategyName(x),
+        price: price.toString(),
+        depeg: price === 0n || rate === 0n ? null : (((price - rate) * E18) / rate).toString(),
+      };
     });
   return {
-    staking: { apr: stakingApr.toString(), bondedRatio: supply === 0n ? "0" : ((bonded * E18) / supply).toString(), liquidity: "unbonding period" },
+    staking: {
+      apr: stakingApr.toString(),
+      bondedRatio: supply === 0n ? "0" : ((bonded * E18) / supply).toString(),
+      liquidity: "unbonding period",
+    },
     lst: { apr: lst.apr, rate: lst.rate, liquidity: "instant via the pool, or unstake + unbonding" },
     lrt: { apr: lrt.apr, rate: lrt.rate, liquidity: "withdrawal delay" },
     depeg: pools,

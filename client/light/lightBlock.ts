@@ -22,7 +22,8 @@ const malformed = (what: string): never => {
 
 function hexBytes(v: unknown, n: number, what: string, emptyIsZero = false): Uint8Array {
   if (v === "" && emptyIsZero) return new Uint8Array(n);
-  if (typeof v !== "string" || !/^[0-9a-fA-F]*$/.test(v) || v.length !== n * 2) return malformed(`${what} is not ${n} bytes of hex`);
+  if (typeof v !== "string" || !/^[0-9a-fA-F]*$/.test(v) || v.length !== n * 2)
+    return malformed(`${what} is not ${n} bytes of hex`);
   return new Uint8Array(Buffer.from(v, "hex"));
 }
 
@@ -78,7 +79,12 @@ export function commitFromJson(c: J): CommitValue {
     signatures: (c.signatures as J[]).map((s, i) => {
       const flag = int(s.block_id_flag, `commit.signatures[${i}].block_id_flag`);
       if (flag === 1) return { flag, validator: new Uint8Array(20), timestamp: 0, signature: new Uint8Array(64) };
-      return { flag, validator: hexBytes(s.validator_address, 20, `commit.signatures[${i}].validator_address`), timestamp: time(s.timestamp, `commit.signatures[${i}].timestamp`), signature: b64Bytes(s.signature, 64, `commit.signatures[${i}].signature`) };
+      return {
+        flag,
+        validator: hexBytes(s.validator_address, 20, `commit.signatures[${i}].validator_address`),
+        timestamp: time(s.timestamp, `commit.signatures[${i}].timestamp`),
+        signature: b64Bytes(s.signature, 64, `commit.signatures[${i}].signature`),
+      };
     }),
   };
 }
@@ -87,7 +93,10 @@ export function validatorsFromJson(vals: J[]): PowerEntry[] {
   if (!Array.isArray(vals)) return malformed("validators missing");
   return vals.map((v, i) => {
     if (v?.pub_key?.type !== "tendermint/PubKeyEd25519") malformed(`validators[${i}].pub_key is not ed25519`);
-    return { pubkey: b64Bytes(v.pub_key.value, 32, `validators[${i}].pub_key`), power: int(v.voting_power, `validators[${i}].voting_power`) };
+    return {
+      pubkey: b64Bytes(v.pub_key.value, 32, `validators[${i}].pub_key`),
+      power: int(v.voting_power, `validators[${i}].voting_power`),
+    };
   });
 }
 

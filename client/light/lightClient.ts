@@ -13,7 +13,12 @@ export interface LightProvider {
 }
 
 export type TrustOptions = { height: number; hash: Uint8Array; trustingPeriodMs: number };
-export type LightClientOptions = { chainId: string; mode?: "skipping" | "sequential"; maxClockDriftMs?: number; now?: () => number };
+export type LightClientOptions = {
+  chainId: string;
+  mode?: "skipping" | "sequential";
+  maxClockDriftMs?: number;
+  now?: () => number;
+};
 
 /** Called with each header the client verifies (height and how). */
 export type VerifyTrace = (height: number, how: "trusted" | "adjacent" | "skipping" | "backwards") => void;
@@ -28,7 +33,12 @@ export class LightClient {
   private latest: LightBlock;
   trace: VerifyTrace = () => {};
 
-  private constructor(provider: LightProvider, trusted: LightBlock, trustingPeriodMs: number, opts: LightClientOptions) {
+  private constructor(
+    provider: LightProvider,
+    trusted: LightBlock,
+    trustingPeriodMs: number,
+    opts: LightClientOptions,
+  ) {
     this.provider = provider;
     this.trustingPeriodMs = trustingPeriodMs;
     this.opts = { mode: "skipping", maxClockDriftMs: 10_000, now: Date.now, ...opts };
@@ -39,7 +49,11 @@ export class LightClient {
   /** Trust the header at `trust.height` whose hash is `trust.hash` (obtained out of band). */
   static async create(provider: LightProvider, trust: TrustOptions, opts: LightClientOptions): Promise<LightClient> {
     const b = await provider.lightBlock(trust.height);
-    if (Buffer.compare(b.hash, trust.hash) !== 0) throw new LightClientError("forged_header", `the header served at trusted height ${trust.height} hashes to ${hex(b.hash)}, not the trusted ${hex(trust.hash)}`);
+    if (Buffer.compare(b.hash, trust.hash) !== 0)
+      throw new LightClientError(
+        "forged_header",
+        `the header served at trusted height ${trust.height} hashes to ${hex(b.hash)}, not the trusted ${hex(trust.hash)}`,
+      );
     validateBasic(b, opts.chainId);
     verifyCommitLight(opts.chainId, b.validators, b);
     const c = new LightClient(provider, b, trust.trustingPeriodMs, opts);
@@ -52,12 +66,18 @@ export class LightClient {
   }
 
   private vopts(): VerifyOptions {
-    return { chainId: this.opts.chainId, trustingPeriodMs: this.trustingPeriodMs, maxClockDriftMs: this.opts.maxClockDriftMs, now: this.opts.now() };
+    return {
+      chainId: this.opts.chainId,
+      trustingPeriodMs: this.trustingPeriodMs,
+      maxClockDriftMs: this.opts.maxClockDriftMs,
+      now: this.opts.now(),
+    };
   }
 
   private async fetch(height: number): Promise<LightBlock> {
     const b = await this.provider.lightBlock(height);
-    if (b.height !== height) throw new LightClientError("forged_header", `asked for height ${height}, the node answered height ${b.height}`);
+    if (b.height !== height)
+      throw new LightClientError("forged_header", `asked for height ${height}, the node answered height ${b.height}`);
     return b;
   }
 
@@ -117,7 +137,11 @@ export class LightClient {
     let above = [...this.verified.values()].filter((b) => b.height > height).sort((a, b) => a.height - b.height)[0];
     for (let h = above.height - 1; h >= height; h--) {
       const b = this.verified.get(h) ?? (await this.fetch(h));
-      if (Buffer.compare(above.header.lastBlockId, b.hash) !== 0) throw new LightClientError("forged_header", `header ${h} is not the block verified header ${above.height} names as its last block`);
+      if (Buffer.compare(above.header.lastBlockId, b.hash) !== 0)
+        throw new LightClientError(
+          "forged_header",
+          `header ${h} is not the block verified header ${above.height} names as its last block`,
+        );
       validateBasic(b, this.opts.chainId);
       above = this.verified.has(h) ? b : this.accept(b, "backwards");
     }

@@ -12,7 +12,8 @@ export function loadTrusted(home: string): TrustedRecord | undefined {
   const p = trustedStorePath(home);
   if (!existsSync(p)) return undefined;
   const j = JSON.parse(readFileSync(p, "utf8")) as TrustedRecord;
-  if (typeof j.chainId !== "string" || !Number.isSafeInteger(j.height) || !/^[0-9A-Fa-f]{64}$/.test(j.hash)) throw new Error(`${p} is not a trusted-header record: delete it and pass --trust-height/--trust-hash`);
+  if (typeof j.chainId !== "string" || !Number.isSafeInteger(j.height) || !/^[0-9A-Fa-f]{64}$/.test(j.hash))
+    throw new Error(`${p} is not a trusted-header record: delete it and pass --trust-height/--trust-hash`);
   return j;
 }
 

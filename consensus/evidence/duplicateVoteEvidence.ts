@@ -5,7 +5,10 @@ import { ContainerType, type ValueOf } from "@chainsafe/ssz";
 import { sha256 } from "../../state/crypto/hash.ts";
 import { Vote, type VoteValue } from "../vote.ts";
 
-export const DuplicateVoteEvidence = new ContainerType({ voteA: Vote, voteB: Vote }, { typeName: "DuplicateVoteEvidence" });
+export const DuplicateVoteEvidence = new ContainerType(
+  { voteA: Vote, voteB: Vote },
+  { typeName: "DuplicateVoteEvidence" },
+);
 export type DuplicateVoteEvidenceValue = ValueOf<typeof DuplicateVoteEvidence>;
 
 /** Canonical order (by block id) so two nodes that saw the votes in different orders make the same bytes. */

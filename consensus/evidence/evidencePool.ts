@@ -31,7 +31,8 @@ export class EvidencePool {
   /** Evidence from a client: verified now against the committed chain; kept only if valid. */
   submit(raw: Uint8Array, ctx: EvidenceContext): EvidenceVerdict {
     const v = verifyEvidence(raw, ctx);
-    if (v.ok && this.pending.size < MAX_PENDING) this.pending.set(hex(raw), { raw, validator: hex(v.misbehaviour.validator) });
+    if (v.ok && this.pending.size < MAX_PENDING)
+      this.pending.set(hex(raw), { raw, validator: hex(v.misbehaviour.validator) });
     return v;
   }
 

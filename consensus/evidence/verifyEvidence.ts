@@ -38,7 +38,9 @@ export const EvidenceRule = {
 } as const;
 export type EvidenceRuleValue = (typeof EvidenceRule)[keyof typeof EvidenceRule];
 
-export type EvidenceVerdict = { ok: true; misbehaviour: Misbehaviour } | { ok: false; rule: EvidenceRuleValue; reason: string };
+export type EvidenceVerdict =
+  | { ok: true; misbehaviour: Misbehaviour }
+  | { ok: false; rule: EvidenceRuleValue; reason: string };
 
 const fail = (rule: EvidenceRuleValue, reason: string): EvidenceVerdict => ({ ok: false, rule, reason });
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
@@ -56,36 +58,58 @@ export function verifyEvidence(raw: Uint8Array, ctx: EvidenceContext): EvidenceV
   if (!e) return fail(EvidenceRule.Decode, "evidence does not decode as DuplicateVoteEvidence");
   const a = e.voteA.body;
   const b = e.voteB.body;
-  if (a.height !== b.height || a.round !== b.round || a.type !== b.type) return fail(EvidenceRule.Mismatch, "votes are for different height/round/type");
-  if (Buffer.compare(a.validator, b.validator) !== 0) return fail(EvidenceRule.DifferentValidators, "votes are from different validators");
+  if (a.height !== b.height || a.round !== b.round || a.type !== b.type)
+    return fail(EvidenceRule.Mismatch, "votes are for different height/round/type");
+  if (Buffer.compare(a.validator, b.validator) !== 0)
+    return fail(EvidenceRule.DifferentValidators, "votes are from different validators");
   const order = Buffer.compare(a.blockId, b.blockId);
   if (order === 0) return fail(EvidenceRule.SameBlock, "votes are for the same block: no equivocation");
   if (order > 0) return fail(EvidenceRule.Order, "votes must be in canonical order (vote_a's block id below vote_b's)");
   const h = a.height;
-  if (h >= ctx.height) return fail(EvidenceRule.FutureHeight, `evidence height ${h} is not a committed height below ${ctx.height}`);
+  if (h >= ctx.height)
+    return fail(EvidenceRule.FutureHeight, `evidence height ${h} is not a committed height below ${ctx.height}`);
   // membership and signatures before the block time: reading a block is the costly part, and
   // only a validator's own key can get a piece of evidence that far
   const set = ctx.validatorSetAt(h);
   if (!set) return fail(EvidenceRule.UnknownSet, `the validator set of height ${h} is not known to this node`);
   const member = set.find((v) => Buffer.compare(addressFromPubkey(v.pubkey), a.validator) === 0);
-  if (!member) return fail(EvidenceRule.NotMember, `validator ${hex(a.validator)} was not in the validator set of height ${h}`);
-  if (!verifySignature(member.pubkey, voteSignBytes(ctx.chainId, a), e.voteA.signature)) return fail(EvidenceRule.BadSignature, "vote_a's signature does not verify with the validator's key at that height");
-  if (!verifySignature(member.pubkey, voteSignBytes(ctx.chainId, b), e.voteB.signature)) return fail(EvidenceRule.BadSignature, "vote_b's signature does not verify with the validator's key at that height");
+  if (!member)
+    return fail(EvidenceRule.NotMember, `validator ${hex(a.validator)} was not in the validator set of height ${h}`);
+  if (!verifySignature(member.pubkey, voteSignBytes(ctx.chainId, a), e.voteA.signature))
+    return fail(
+      EvidenceRule.BadSignature,
+      "vote_a's signature does not verify with the validator's key at that height",
+    );
+  if (!verifySignature(member.pubkey, voteSignBytes(ctx.chainId, b), e.voteB.signature))
+    return fail(
+      EvidenceRule.BadSignature,
+      "vote_b's signature does not verify with the validator's key at that height",
+    );
   const time = ctx.blockTimeAt(h);
-  if (time === undefined) return fail(EvidenceRule.NotRetained, `block ${h} is not retained by this node (its time is unknown)`);
+  if (time === undefined)
+    return fail(EvidenceRule.NotRetained, `block ${h} is not retained by this node (its time is unknown)`);
   const ageBlocks = ctx.height - h;
   const ageMs = ctx.time - time;
   if (ageBlocks > ctx.params.maxAgeNumBlocks && ageMs > ctx.params.maxAgeDurationMs) {
-    return fail(EvidenceRule.Expired, `evidence is ${ageBlocks} blocks and ${ageMs} ms old: older than both maxAgeNumBlocks ${ctx.params.maxAgeNumBlocks} and maxAgeDurationMs ${ctx.params.maxAgeDurationMs}`);
+    return fail(
+      EvidenceRule.Expired,
+      `evidence is ${ageBlocks} blocks and ${ageMs} ms old: older than both maxAgeNumBlocks ${ctx.params.maxAgeNumBlocks} and maxAgeDurationMs ${ctx.params.maxAgeDurationMs}`,
+    );
   }
-  return { ok: true, misbehaviour: { kind: "duplicate_vote", validator: a.validator, height: h, time, power: member.power } };
+  return {
+    ok: true,
+    misbehaviour: { kind: "duplicate_vote", validator: a.validator, height: h, time, power: member.power },
+  };
 }
 
 /**
  * A block's evidence list: every item valid and no item twice (CometBFT refuses duplicate
  * evidence in a block). Returns the misbehaviour in block order, or the first broken rule.
  */
-export function verifyBlockEvidence(list: readonly Uint8Array[], ctx: EvidenceContext): { ok: true; misbehaviour: Misbehaviour[] } | { ok: false; reason: string } {
+export function verifyBlockEvidence(
+  list: readonly Uint8Array[],
+  ctx: EvidenceContext,
+): { ok: true; misbehaviour: Misbehaviour[] } | { ok: false; reason: string } {
   const seen = new Set<string>();
   const out: Misbehaviour[] = [];
   for (let i = 0; i < list.length; i++) {

@@ -7,7 +7,8 @@ export const ADDRESS_PREFIX = "strata";
 export const ADDRESS_BYTES = 20;
 
 export function addressFromPubkey(pubkey: Uint8Array): Uint8Array {
-  if (pubkey.length !== 32) throw new StrataError(ErrorCode.BadPublicKey, `public key must be 32 bytes, got ${pubkey.length}`);
+  if (pubkey.length !== 32)
+    throw new StrataError(ErrorCode.BadPublicKey, `public key must be 32 bytes, got ${pubkey.length}`);
   return sha256(pubkey).subarray(0, ADDRESS_BYTES);
 }
 
@@ -17,13 +18,15 @@ export function moduleAddress(name: string): Uint8Array {
 }
 
 export function encodeAddress(addr: Uint8Array): string {
-  if (addr.length !== ADDRESS_BYTES) throw new StrataError(ErrorCode.InvalidAddress, `address must be ${ADDRESS_BYTES} bytes, got ${addr.length}`);
+  if (addr.length !== ADDRESS_BYTES)
+    throw new StrataError(ErrorCode.InvalidAddress, `address must be ${ADDRESS_BYTES} bytes, got ${addr.length}`);
   return bech32.encode(ADDRESS_PREFIX, bech32.toWords(addr));
 }
 
 export function decodeAddress(s: string): Uint8Array {
   if (typeof s !== "string" || s.length === 0) throw new StrataError(ErrorCode.InvalidAddress, "address is empty");
-  if (s !== s.toLowerCase() && s !== s.toUpperCase()) throw new StrataError(ErrorCode.InvalidAddress, `address "${s}" mixes upper and lower case`);
+  if (s !== s.toLowerCase() && s !== s.toUpperCase())
+    throw new StrataError(ErrorCode.InvalidAddress, `address "${s}" mixes upper and lower case`);
   let decoded: { prefix: string; words: number[] };
   try {
     decoded = bech32.decode(s.toLowerCase() as `${string}1${string}`, 90);
@@ -31,7 +34,10 @@ export function decodeAddress(s: string): Uint8Array {
     throw new StrataError(ErrorCode.InvalidAddress, `"${s}" is not a valid bech32 address (${(e as Error).message})`);
   }
   if (decoded.prefix !== ADDRESS_PREFIX) {
-    throw new StrataError(ErrorCode.InvalidAddress, `address "${s}" has prefix "${decoded.prefix}", expected "${ADDRESS_PREFIX}"`);
+    throw new StrataError(
+      ErrorCode.InvalidAddress,
+      `address "${s}" has prefix "${decoded.prefix}", expected "${ADDRESS_PREFIX}"`,
+    );
   }
   let bytes: Uint8Array;
   try {
@@ -39,7 +45,11 @@ export function decodeAddress(s: string): Uint8Array {
   } catch (e) {
     throw new StrataError(ErrorCode.InvalidAddress, `address "${s}" has invalid padding (${(e as Error).message})`);
   }
-  if (bytes.length !== ADDRESS_BYTES) throw new StrataError(ErrorCode.InvalidAddress, `address "${s}" is ${bytes.length} bytes, expected ${ADDRESS_BYTES}`);
+  if (bytes.length !== ADDRESS_BYTES)
+    throw new StrataError(
+      ErrorCode.InvalidAddress,
+      `address "${s}" is ${bytes.length} bytes, expected ${ADDRESS_BYTES}`,
+    );
   return bytes;
 }
 

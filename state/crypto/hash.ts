@@ -17,6 +17,7 @@ export function toHex(b: Uint8Array): string {
 }
 
 export function fromHex(s: string): Uint8Array {
-  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) throw new StrataError(ErrorCode.TxMalformed, `not hex: "${s.slice(0, 20)}"`);
+  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s))
+    throw new StrataError(ErrorCode.TxMalformed, `not hex: "${s.slice(0, 20)}"`);
   return new Uint8Array(Buffer.from(s, "hex"));
 }

@@ -99,7 +99,10 @@ export const Block = new ContainerType(
   { typeName: "Block" },
 );
 
-export const Coin = new ContainerType({ denom: new ByteListType(MAX_DENOM_BYTES), amount: Uint128 }, { typeName: "Coin" });
+export const Coin = new ContainerType(
+  { denom: new ByteListType(MAX_DENOM_BYTES), amount: Uint128 },
+  { typeName: "Coin" },
+);
 
 export const Account = new ContainerType(
   { nonce: Uint64, balances: new ListCompositeType(Coin, 8) },

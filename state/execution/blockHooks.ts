@@ -13,7 +13,12 @@ import { event } from "../events.ts";
 import { getLastBlockTime, setLastBlockTime } from "../lastBlockTime.ts";
 import { updateActiveSet } from "../modules/staking/keeper.ts";
 import type { Misbehaviour } from "../misbehaviour.ts";
-import { getLastValidators, getPendingValidators, shiftValidatorSets, type ValidatorEntryValue } from "../validators.ts";
+import {
+  getLastValidators,
+  getPendingValidators,
+  shiftValidatorSets,
+  type ValidatorEntryValue,
+} from "../validators.ts";
 
 /** Runs `fn` in a child overlay; on any throw its writes are dropped and an event says so. */
 export function guardedStep<T>(ctx: ExecContext, step: string, fn: (c: ExecContext) => T): T | undefined {
@@ -32,9 +37,20 @@ export function guardedStep<T>(ctx: ExecContext, step: string, fn: (c: ExecConte
 }
 
 /** Every module's begin block, in the app's order, each guarded. */
-export function beginBlock(app: App, ctx: ExecContext, lastCommitSigners: readonly Uint8Array[], misbehaviour: readonly Misbehaviour[]): void {
-  const info = { lastValidators: getLastValidators(ctx.store), lastCommitSigners, misbehaviour, lastBlockTime: getLastBlockTime(ctx.store) ?? ctx.time };
-  for (const m of app.modules) if (m.beginBlock) guardedStep(ctx, `${m.name}/begin_block`, (c) => m.beginBlock!(c, info));
+export function beginBlock(
+  app: App,
+  ctx: ExecContext,
+  lastCommitSigners: readonly Uint8Array[],
+  misbehaviour: readonly Misbehaviour[],
+): void {
+  const info = {
+    lastValidators: getLastValidators(ctx.store),
+    lastCommitSigners,
+    misbehaviour,
+    lastBlockTime: getLastBlockTime(ctx.store) ?? ctx.time,
+  };
+  for (const m of app.modules)
+    if (m.beginBlock) guardedStep(ctx, `${m.name}/begin_block`, (c) => m.beginBlock!(c, info));
 }
 
 /** Every module's end block in the app's order, then staking decides S_{H+2} and the sets shift. */
@@ -52,6 +68,7 @@ export function endBlock(app: App, ctx: ExecContext): void {
  */
 function nextSet(ctx: ExecContext, decided: ValidatorEntryValue[] | undefined): ValidatorEntryValue[] {
   if (decided && decided.length > 0) return decided;
-  if (decided) ctx.events.push(event("validator_set_kept", { height: String(ctx.height), reason: "no eligible validator" }));
+  if (decided)
+    ctx.events.push(event("validator_set_kept", { height: String(ctx.height), reason: "no eligible validator" }));
   return getPendingValidators(ctx.store);
 }

@@ -35,12 +35,25 @@ export type BlockExecution = {
  * exact bytes (the tx hash covers the signature).
  * PERF: linear in txs; per tx one decode (unless pre-decoded) and processTx.
  */
-export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (hashHex: string) => boolean = () => false, app: App = APP): BlockExecution {
+export function executeBlock(
+  base: KVReader,
+  input: BlockInput,
+  sigVerified: (hashHex: string) => boolean = () => false,
+  app: App = APP,
+): BlockExecution {
   const overlay = new Overlay(base);
   const txParams = getTxParams(overlay);
   const results: TxResult[] = [];
   const blockEvents: StrataEvent[] = [];
-  const blockCtx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: blockEvents, hooks: app.hooks };
+  const blockCtx = {
+    store: overlay,
+    chainId: input.chainId,
+    height: input.height,
+    time: input.time,
+    txParams,
+    events: blockEvents,
+    hooks: app.hooks,
+  };
   beginBlock(app, blockCtx, input.lastCommitSigners ?? [], input.misbehaviour ?? []);
   for (const raw of input.txs) {
     let tx: DecodedTx;
@@ -49,11 +62,27 @@ export function executeBlock(base: KVReader, input: BlockInput, sigVerified: (ha
         tx = decodeTx(raw);
       } catch (e) {
         const f = asFailure(e);
-        results.push({ hash: Buffer.from(sha256(raw)).toString("hex").toUpperCase(), code: f.code, log: f.log, gasWanted: 0n, gasUsed: 0n, events: [], charged: false });
+        results.push({
+          hash: Buffer.from(sha256(raw)).toString("hex").toUpperCase(),
+          code: f.code,
+          log: f.log,
+          gasWanted: 0n,
+          gasUsed: 0n,
+          events: [],
+          charged: false,
+        });
         continue;
       }
     } else tx = raw;
-    const ctx = { store: overlay, chainId: input.chainId, height: input.height, time: input.time, txParams, events: [], hooks: app.hooks };
+    const ctx = {
+      store: overlay,
+      chainId: input.chainId,
+      height: input.height,
+      time: input.time,
+      txParams,
+      events: [],
+      hooks: app.hooks,
+    };
     results.push(processTx(ctx, tx, !sigVerified(tx.hashHex)));
   }
   endBlock(app, blockCtx);

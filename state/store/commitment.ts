@@ -119,7 +119,12 @@ export function proveKey(reader: CommitmentReader, key: Uint8Array): MembershipP
 }
 
 /** Checks that `key = value` is in the state whose root is `stateRoot`. Pure; clients use it. */
-export function verifyProof(stateRoot: Uint8Array, key: Uint8Array, value: Uint8Array, proof: MembershipProof): boolean {
+export function verifyProof(
+  stateRoot: Uint8Array,
+  key: Uint8Array,
+  value: Uint8Array,
+  proof: MembershipProof,
+): boolean {
   if (proof.siblings.length !== TREE_DEPTH) return false;
   if (!Number.isInteger(proof.index) || proof.index < 0 || proof.index >= proof.leafCount) return false;
   let h = hashLeaf(key, value);

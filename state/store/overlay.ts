@@ -55,7 +55,6 @@ export class Overlay implements KVReader {
   get size(): number {
     return this.writes.size;
   }
-
 }
 
 /** In-memory base store: the genesis builder and unit tests use it in place of LevelDB. */

@@ -21,7 +21,11 @@ const u64 = (n: number) => {
   return b;
 };
 
-export function requestBook<T extends { id: number; owner: Uint8Array }>(requestPrefix: Uint8Array, ownerPrefix: Uint8Array, schema: Type<T>): RequestBook<T> {
+export function requestBook<T extends { id: number; owner: Uint8Array }>(
+  requestPrefix: Uint8Array,
+  ownerPrefix: Uint8Array,
+  schema: Type<T>,
+): RequestBook<T> {
   const ownerIds = (s: KVReader, owner: Uint8Array): number[] => {
     const b = s.get(prefixed(ownerPrefix, owner));
     return b ? IdList.deserialize(b) : [];

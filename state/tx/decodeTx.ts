@@ -1,4 +1,11 @@
-import { MAX_MSGS_PER_TX, MAX_TX_BYTES, SignedTx, TxBody, type SignedTxValue, type TxBodyValue } from "../encoding/types.ts";
+import {
+  MAX_MSGS_PER_TX,
+  MAX_TX_BYTES,
+  SignedTx,
+  TxBody,
+  type SignedTxValue,
+  type TxBodyValue,
+} from "../encoding/types.ts";
 import { ErrorCode, StrataError } from "../errors.ts";
 import { sha256 } from "../crypto/hash.ts";
 import { addressFromPubkey } from "../crypto/address.ts";
@@ -59,7 +66,10 @@ export function decodeTx(bytes: Uint8Array, kinds: ReadonlyMap<string, MsgKind<u
   const body = signed.body;
   if (body.msgs.length === 0) throw new StrataError(ErrorCode.NoMessages, "tx has no messages");
   if (body.msgs.length > MAX_MSGS_PER_TX) {
-    throw new StrataError(ErrorCode.TooManyMessages, `tx has ${body.msgs.length} messages, limit is ${MAX_MSGS_PER_TX}`);
+    throw new StrataError(
+      ErrorCode.TooManyMessages,
+      `tx has ${body.msgs.length} messages, limit is ${MAX_MSGS_PER_TX}`,
+    );
   }
   const msgs: DecodedMsg[] = body.msgs.map((env, i) => {
     const type = decodeUtf8(env.type, `msgs[${i}].type`);

@@ -77,4 +77,3 @@ export function asFailure(e: unknown): { code: number; log: string } {
 export function isOk(r: TxResult): boolean {
   return r.code === 0;
 }
-

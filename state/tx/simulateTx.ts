@@ -19,8 +19,27 @@ export function simulateTx(base: KVReader, at: SimulationPoint, bytes: Uint8Arra
     tx = decodeTx(bytes);
   } catch (e) {
     const f = asFailure(e);
-    return { hash: Buffer.from(sha256(bytes)).toString("hex").toUpperCase(), code: f.code, log: f.log, gasWanted: 0n, gasUsed: 0n, events: [], charged: false };
+    return {
+      hash: Buffer.from(sha256(bytes)).toString("hex").toUpperCase(),
+      code: f.code,
+      log: f.log,
+      gasWanted: 0n,
+      gasUsed: 0n,
+      events: [],
+      charged: false,
+    };
   }
   const store = new Overlay(base);
-  return processTx({ store, chainId: at.chainId, height: at.height, time: at.time, txParams: getTxParams(store), events: [], hooks: APP.hooks }, tx);
+  return processTx(
+    {
+      store,
+      chainId: at.chainId,
+      height: at.height,
+      time: at.time,
+      txParams: getTxParams(store),
+      events: [],
+      hooks: APP.hooks,
+    },
+    tx,
+  );
 }

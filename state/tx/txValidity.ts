@@ -15,7 +15,10 @@ export function checkTxForChain(tx: DecodedTx, chainId: string, params: TxParams
   }
   const minFee = tx.gas * params.minGasPrice;
   if (tx.body.fee < minFee) {
-    throw new StrataError(ErrorCode.InsufficientFee, `fee ${tx.body.fee} is below ${minFee} (gas ${tx.gas} × min gas price ${params.minGasPrice})`);
+    throw new StrataError(
+      ErrorCode.InsufficientFee,
+      `fee ${tx.body.fee} is below ${minFee} (gas ${tx.gas} × min gas price ${params.minGasPrice})`,
+    );
   }
 }
 
@@ -35,7 +38,8 @@ export function checkTxSignature(tx: DecodedTx): void {
 export function checkTxAgainstAccount(store: KVReader, tx: DecodedTx, nonceMode: "exact" | "pending"): void {
   const acct = getAccount(store, tx.sender);
   const n = tx.body.nonce;
-  if (n < acct.nonce) throw new StrataError(ErrorCode.NonceTooLow, `nonce ${n} already used; account nonce is ${acct.nonce}`);
+  if (n < acct.nonce)
+    throw new StrataError(ErrorCode.NonceTooLow, `nonce ${n} already used; account nonce is ${acct.nonce}`);
   if (nonceMode === "exact" && n > acct.nonce) {
     throw new StrataError(ErrorCode.NonceTooHigh, `nonce ${n} is ahead of account nonce ${acct.nonce}`);
   }

@@ -10,10 +10,19 @@ import { waitFor } from "./proc.ts";
  * That block ran its end-block steps at that time (unbondings paid), so a tx sent now lands in a
  * later block, where anything due at `time` is due.
  */
-export async function waitForChainTime(c: StrataClient, time: string | number, what: string, timeoutMs = 90_000): Promise<number> {
+export async function waitForChainTime(
+  c: StrataClient,
+  time: string | number,
+  what: string,
+  timeoutMs = 90_000,
+): Promise<number> {
   const due = typeof time === "string" ? Date.parse(time) : time;
-  return waitFor(`${what} (a block at ${new Date(due).toISOString()} or later)`, async () => {
-    const s = (await c.status()).sync_info;
-    return Date.parse(s.latest_block_time) >= due ? Number(s.latest_block_height) : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `${what} (a block at ${new Date(due).toISOString()} or later)`,
+    async () => {
+      const s = (await c.status()).sync_info;
+      return Date.parse(s.latest_block_time) >= due ? Number(s.latest_block_height) : undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -19,7 +19,6 @@ export type TestNet = {
   heights(): Promise<(number | undefined)[]>;
 };
 
-
 // Test files run in parallel processes. A net holds its port base for its whole life through a
 // lock file, so another net never takes the ports of a node this one killed and will restart
 // (they are free meanwhile, and the restart would fail to bind).
@@ -88,7 +87,15 @@ function editConfig(home: string, f: (config: Record<string, any>) => void): voi
 
 export function fastConsensus(home: string, extra: Record<string, unknown> = {}): void {
   editConfig(home, (cfg) => {
-    cfg.consensus = { ...cfg.consensus, timeoutCommitMs: 150, timeoutProposeMs: 1000, timeoutPrevoteMs: 400, timeoutPrecommitMs: 400, timeoutDeltaMs: 200, ...extra };
+    cfg.consensus = {
+      ...cfg.consensus,
+      timeoutCommitMs: 150,
+      timeoutProposeMs: 1000,
+      timeoutPrevoteMs: 400,
+      timeoutPrecommitMs: 400,
+      timeoutDeltaMs: 200,
+      ...extra,
+    };
   });
 }
 
@@ -99,7 +106,11 @@ export function peerAddress(home: string): string {
 }
 
 /** `configure` may change node i's config.json before it first starts. */
-export async function startTestNet(n: number, opts: DevnetOptions = {}, configure?: (config: Record<string, any>, i: number) => void): Promise<TestNet> {
+export async function startTestNet(
+  n: number,
+  opts: DevnetOptions = {},
+  configure?: (config: Record<string, any>, i: number) => void,
+): Promise<TestNet> {
   const dir = mkdtempSync(join(tmpdir(), "strata-net-"));
   const base = await portBase(n);
   const { homes, rpc } = await createDevnet(dir, n, { ...opts, basePort: base });
@@ -144,11 +155,22 @@ export async function startTestNet(n: number, opts: DevnetOptions = {}, configur
   };
   homes.forEach((_, i) => net.start(i));
   try {
-    await waitFor("all RPC endpoints", async () => ((await net.heights()).every((h) => h !== undefined) ? true : undefined), 40_000);
+    await waitFor(
+      "all RPC endpoints",
+      async () => ((await net.heights()).every((h) => h !== undefined) ? true : undefined),
+      40_000,
+    );
   } catch (e) {
     // say why: which node never answered, whether it exited, and what it printed
     const hs = await net.heights();
-    console.log(procs.map((p, i) => `--- node${i} height=${hs[i]} exit=${p?.proc.exitCode ?? p?.proc.signalCode ?? "running"}\n${p?.output.join("").slice(-3000) ?? ""}`).join("\n"));
+    console.log(
+      procs
+        .map(
+          (p, i) =>
+            `--- node${i} height=${hs[i]} exit=${p?.proc.exitCode ?? p?.proc.signalCode ?? "running"}\n${p?.output.join("").slice(-3000) ?? ""}`,
+        )
+        .join("\n"),
+    );
     await net.stopAll();
     throw e;
   }
@@ -156,8 +178,12 @@ export async function startTestNet(n: number, opts: DevnetOptions = {}, configur
 }
 
 export async function waitAllAtLeast(net: TestNet, h: number, which: number[], timeoutMs = 60_000): Promise<void> {
-  await waitFor(`nodes ${which.join(",")} at height ${h}`, async () => {
-    const hs = await net.heights();
-    return which.every((i) => (hs[i] ?? 0) >= h) ? true : undefined;
-  }, timeoutMs);
+  await waitFor(
+    `nodes ${which.join(",")} at height ${h}`,
+    async () => {
+      const hs = await net.heights();
+      return which.every((i) => (hs[i] ?? 0) >= h) ? true : undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -20,7 +20,6 @@ export function validatorSeed(home: string): Uint8Array {
   return loadValidatorSeed(homePaths(home).validatorKey).seed;
 }
 
-
 export type DoubleSigner = { stop(): Promise<void> };
 
 /**
@@ -28,34 +27,74 @@ export type DoubleSigner = { stop(): Promise<void> };
  * `fill` and `fill + 1`) for the next two heights of every running node, every 100 ms, until
  * `done()` returns true.
  */
-export async function doubleSignUntil(net: TestNet, index: number, fill: number, what: string, done: () => Promise<boolean>, timeoutMs = 60_000): Promise<DoubleSigner> {
+export async function doubleSignUntil(
+  net: TestNet,
+  index: number,
+  fill: number,
+  what: string,
+  done: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<DoubleSigner> {
   const seed = validatorSeed(net.homes[index]!);
   const cons = addressFromPubkey(publicKeyFromSeed(seed));
   const running = net.homes.filter((_, i) => net.procs[i]);
   const harness = await P2P.start(
-    { chainId: "strata-devnet", host: "127.0.0.1", port: await freePort(), peerKeyPath: join(mkdtempSync(join(tmpdir(), "harness-")), "key.json"), bootstrap: running.map(peerAddress) },
+    {
+      chainId: "strata-devnet",
+      host: "127.0.0.1",
+      port: await freePort(),
+      peerKeyPath: join(mkdtempSync(join(tmpdir(), "harness-")), "key.json"),
+      bootstrap: running.map(peerAddress),
+    },
     { validate: () => "accept", onMessage: () => {}, onSyncRequest: async () => new Uint8Array() },
     createLogger({ name: "harness", out: () => {} }),
   );
   const signer = { stop: () => harness.stop().catch(() => {}) };
   try {
     // A publish reaches only peers whose subscriptions we have heard; before that it is lost.
-    await waitFor("harness hears the vote topic", async () => (harness.subscribers("vote").length >= 2 ? true : undefined), 30_000);
+    await waitFor(
+      "harness hears the vote topic",
+      async () => (harness.subscribers("vote").length >= 2 ? true : undefined),
+      30_000,
+    );
     let sent = 0;
-    await waitFor(what, async () => {
-      const heights = new Set((await net.heights()).filter((h): h is number => h !== undefined).flatMap((h) => [h + 1, h + 2]));
-      for (const h of heights) {
-        for (const f of [fill, fill + 1]) {
-          const body = { type: VoteType.Prevote, height: h, round: 0, blockId: new Uint8Array(32).fill(f), timestamp: Date.now(), validator: cons };
-          await harness.publish("vote", VoteMsg.serialize({ vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) }, nonce: sent++ }));
+    await waitFor(
+      what,
+      async () => {
+        const heights = new Set(
+          (await net.heights()).filter((h): h is number => h !== undefined).flatMap((h) => [h + 1, h + 2]),
+        );
+        for (const h of heights) {
+          for (const f of [fill, fill + 1]) {
+            const body = {
+              type: VoteType.Prevote,
+              height: h,
+              round: 0,
+              blockId: new Uint8Array(32).fill(f),
+              timestamp: Date.now(),
+              validator: cons,
+            };
+            await harness.publish(
+              "vote",
+              VoteMsg.serialize({
+                vote: { body, signature: signMessage(seed, voteSignBytes("strata-devnet", body)) },
+                nonce: sent++,
+              }),
+            );
+          }
         }
-      }
-      return (await done()) ? true : undefined;
-    }, timeoutMs);
+        return (await done()) ? true : undefined;
+      },
+      timeoutMs,
+    );
     return signer;
   } catch (e) {
-    const logs = net.procs.map((p, i) => `--- node${i}\n` + (p?.output.join("").split("\n").slice(-12).join("\n") ?? "(stopped)")).join("\n");
-    console.log(`double-sign harness: peers=${harness.peers().length} voteSubscribers=${harness.subscribers("vote").length} published=${harness.counters.published.vote} heights=${JSON.stringify(await net.heights())}\n${logs}`);
+    const logs = net.procs
+      .map((p, i) => `--- node${i}\n` + (p?.output.join("").split("\n").slice(-12).join("\n") ?? "(stopped)"))
+      .join("\n");
+    console.log(
+      `double-sign harness: peers=${harness.peers().length} voteSubscribers=${harness.subscribers("vote").length} published=${harness.counters.published.vote} heights=${JSON.stringify(await net.heights())}\n${logs}`,
+    );
     await signer.stop();
     throw e;
   }

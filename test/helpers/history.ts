@@ -9,7 +9,15 @@ import { RpcError, type StrataClient } from "#client/rpcClient.ts";
 import type { TestKey } from "../fixtures/memChain.ts";
 import { TEST_FEE } from "./submit.ts";
 
-export type Accepted = { hash: string; sender: string; nonce: bigint; node: number; at: number; fate?: "included" | "expired"; why?: string };
+export type Accepted = {
+  hash: string;
+  sender: string;
+  nonce: bigint;
+  node: number;
+  at: number;
+  fate?: "included" | "expired";
+  why?: string;
+};
 
 export type HistoryReport = {
   accepted: number;
@@ -27,7 +35,10 @@ export type HistoryReport = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The fate of `hash` as any live node tells it (and, if expired, the node's reason). */
-async function fateOf(clients: StrataClient[], hash: string): Promise<{ fate: "included" | "expired"; why?: string } | undefined> {
+async function fateOf(
+  clients: StrataClient[],
+  hash: string,
+): Promise<{ fate: "included" | "expired"; why?: string } | undefined> {
   let why: string | undefined;
   for (const c of clients) {
     try {
@@ -86,7 +97,12 @@ export class History {
         await sleep(200);
         continue;
       }
-      const t = signTx(k.seed, { chainId: this.chainId, nonce, fee: TEST_FEE, msgs: [{ type: "bank/send", value: { to: this.to, denom: "stra", amount: 1n } }] });
+      const t = signTx(k.seed, {
+        chainId: this.chainId,
+        nonce,
+        fee: TEST_FEE,
+        msgs: [{ type: "bank/send", value: { to: this.to, denom: "stra", amount: 1n } }],
+      });
       const node = Math.floor(Math.random() * this.clients.length);
       let code: number;
       try {
@@ -143,7 +159,9 @@ export class History {
       refused: this.refused,
       included: this.accepted.filter((a) => a.fate === "included").length,
       expired: this.accepted.filter((a) => a.fate === "expired").length,
-      expiredBy: this.accepted.filter((a) => a.fate === "expired").reduce<Record<string, number>>((m, a) => ((m[a.why ?? "?"] = (m[a.why ?? "?"] ?? 0) + 1), m), {}),
+      expiredBy: this.accepted
+        .filter((a) => a.fate === "expired")
+        .reduce<Record<string, number>>((m, a) => ((m[a.why ?? "?"] = (m[a.why ?? "?"] ?? 0) + 1), m), {}),
       lost: this.accepted.filter((a) => !a.fate),
       duplicated: [...seen].filter(([h, n]) => mine.has(h) && n > 1).map(([h]) => h),
     };

@@ -15,7 +15,10 @@ export type NodeProc = { proc: ChildProcess; output: string[]; exited: Promise<n
 
 /** `env`: extra environment for the node (test hooks such as STRATA_TEST_CRASH_AFTER_PREVOTE). */
 export function startProc(args: string[], env?: Record<string, string>): NodeProc {
-  const proc = spawn(process.execPath, [STRATA, ...args], { stdio: ["ignore", "pipe", "pipe"], env: env ? { ...process.env, ...env } : process.env });
+  const proc = spawn(process.execPath, [STRATA, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: env ? { ...process.env, ...env } : process.env,
+  });
   const output: string[] = [];
   proc.stdout!.on("data", (d) => output.push(String(d)));
   proc.stderr!.on("data", (d) => output.push(String(d)));
@@ -44,15 +47,20 @@ export async function waitFor<T>(what: string, f: () => Promise<T | undefined>, 
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 export async function waitForHeight(c: StrataClient, h: number, timeoutMs = 20_000): Promise<number> {
-  return waitFor(`height ${h}`, async () => {
-    const s = await c.status();
-    const n = Number(s.sync_info.latest_block_height);
-    return n >= h ? n : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `height ${h}`,
+    async () => {
+      const s = await c.status();
+      const n = Number(s.sync_info.latest_block_height);
+      return n >= h ? n : undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -39,7 +39,11 @@ export class SoloChain {
     const p = this.chain.propose(proposer);
     const next = this.sched.prepareNext(p.nextValidators);
     const committed = new Promise<CommittedBlockEvent>((r) => this.chain.once("block", r));
-    await this.chain.commit(p, soloCommit(h, p.blockId, proposer, p.block.header.time, new Uint8Array(64)), next.serialized);
+    await this.chain.commit(
+      p,
+      soloCommit(h, p.blockId, proposer, p.block.header.time, new Uint8Array(64)),
+      next.serialized,
+    );
     this.sched.advance(next);
     return committed;
   }
@@ -49,7 +53,11 @@ export class SoloChain {
     await this.chain.close();
     const bytes = new TextEncoder().encode(JSON.stringify(this.genesisJson));
     this.chain = await Chain.open(this.dir, parseGenesis(this.genesisJson), bytes, this.opts);
-    this.sched = ProposerSchedule.open(this.chain.genesis.validators, this.chain.height + 1, this.chain.db.meta()?.consensus);
+    this.sched = ProposerSchedule.open(
+      this.chain.genesis.validators,
+      this.chain.height + 1,
+      this.chain.db.meta()?.consensus,
+    );
   }
 
   async close(): Promise<void> {

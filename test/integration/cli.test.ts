@@ -9,7 +9,12 @@ import { STRATA } from "../helpers/proc.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
 function run(args: string[], env: Record<string, string> = {}, input?: string) {
-  const r = spawnSync(process.execPath, [STRATA, ...args], { encoding: "utf8", timeout: 60_000, env: { ...process.env, ...env }, input });
+  const r = spawnSync(process.execPath, [STRATA, ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, ...env },
+    input,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -30,14 +35,46 @@ describe("strata CLI (real binary)", () => {
     expect(add.code, add.err).toBe(0);
     const carol = JSON.parse(add.out);
     expect(carol.mnemonic.split(" ")).toHaveLength(24);
-    const fund = run(["tx", "bank", "send", carol.address, "5stra", "--from", "alice", "--home", net.dir, "--node", node]);
+    const fund = run([
+      "tx",
+      "bank",
+      "send",
+      carol.address,
+      "5stra",
+      "--from",
+      "alice",
+      "--home",
+      net.dir,
+      "--node",
+      node,
+    ]);
     expect(fund.code, fund.err).toBe(0);
     expect(fund.out).toMatch(/✔ send 5stra/);
     expect(fund.out).toMatch(/height\s+\d+/);
-    const noPass = run(["tx", "bank", "send", "bob", "1stra", "--from", "carol", "--home", net.dir, "--node", node], { STRATA_PASSPHRASE: "" });
+    const noPass = run(["tx", "bank", "send", "bob", "1stra", "--from", "carol", "--home", net.dir, "--node", node], {
+      STRATA_PASSPHRASE: "",
+    });
     expect(noPass.code).toBe(1);
     expect(noPass.err).toMatch(/encrypted/);
-    const send = run(["tx", "bank", "send", "bob", "1.5stra", "--from", "carol", "--home", net.dir, "--node", node, "--output", "json", "--yes"], PASS);
+    const send = run(
+      [
+        "tx",
+        "bank",
+        "send",
+        "bob",
+        "1.5stra",
+        "--from",
+        "carol",
+        "--home",
+        net.dir,
+        "--node",
+        node,
+        "--output",
+        "json",
+        "--yes",
+      ],
+      PASS,
+    );
     expect(send.code, send.err).toBe(0);
     expect(JSON.parse(send.out).code).toBe(0);
     const bal = run(["query", "bank", "balances", "carol", "--home", net.dir, "--node", node, "--output", "json"]);
@@ -51,7 +88,18 @@ describe("strata CLI (real binary)", () => {
     expect(m.out.trim().split(" ")).toHaveLength(24);
     const file = join(net.dir, "m.txt");
     writeFileSync(file, m.out);
-    const imp = run(["keys", "import", "alice2", file, "--home", net.dir, "--keyring-backend", "test", "--output", "json"]);
+    const imp = run([
+      "keys",
+      "import",
+      "alice2",
+      file,
+      "--home",
+      net.dir,
+      "--keyring-backend",
+      "test",
+      "--output",
+      "json",
+    ]);
     expect(imp.code, imp.err).toBe(0);
     const list = run(["keys", "list", "--home", net.dir, "--output", "json"]);
     const ks = JSON.parse(list.out) as { name: string; address: string }[];
@@ -71,13 +119,31 @@ describe("strata CLI (real binary)", () => {
     const params = run(["query", "params", "--node", node]);
     expect(params.out).toMatch(/staking\.unbondingTimeMs\s+\d+/);
     expect(params.out).toMatch(/lst\.protocolFee\s+100000000000000000/);
-    expect(JSON.parse(run(["query", "params", "lrt", "--node", node, "--output", "json"]).out).params.weights[0].strategy).toBe("avs-oracle");
+    expect(
+      JSON.parse(run(["query", "params", "lrt", "--node", node, "--output", "json"]).out).params.weights[0].strategy,
+    ).toBe("avs-oracle");
     expect(run(["query", "params", "nope", "--node", node]).err).toMatch(/no params space "nope"/);
     const b = run(["query", "block", "1", "--node", node]);
     expect(b.out).toMatch(/height\s+1/);
     const v = run(["query", "validators", "--node", node]);
     expect(v.out).toMatch(/ADDRESS\s+POWER\s+PRIORITY/);
-    const send = JSON.parse(run(["tx", "bank", "send", "bob", "1stra", "--from", "alice", "--home", net.dir, "--node", node, "--output", "json"]).out);
+    const send = JSON.parse(
+      run([
+        "tx",
+        "bank",
+        "send",
+        "bob",
+        "1stra",
+        "--from",
+        "alice",
+        "--home",
+        net.dir,
+        "--node",
+        node,
+        "--output",
+        "json",
+      ]).out,
+    );
     const t = run(["query", "tx", send.hash, "--node", node]);
     expect(t.out).toMatch(/result\s+ok/);
     expect(t.out).toMatch(/event\s+transfer/);
@@ -112,27 +178,68 @@ describe("strata CLI (real binary)", () => {
 
   it("names validators by moniker, withdraws all rewards in one go, and takes --node as host:port", () => {
     const hostPort = node.replace(/^http:\/\//, "");
-    const d = run(["tx", "staking", "delegate", "node0", "3stra", "--from", "bob", "--home", net.dir, "--node", hostPort]);
+    const d = run([
+      "tx",
+      "staking",
+      "delegate",
+      "node0",
+      "3stra",
+      "--from",
+      "bob",
+      "--home",
+      net.dir,
+      "--node",
+      hostPort,
+    ]);
     expect(d.code, d.err).toBe(0);
     expect(d.out).toMatch(/✔ delegate 3stra to node0/);
-    const unknown = run(["tx", "staking", "delegate", "nobody", "3stra", "--from", "bob", "--home", net.dir, "--node", node]);
+    const unknown = run([
+      "tx",
+      "staking",
+      "delegate",
+      "nobody",
+      "3stra",
+      "--from",
+      "bob",
+      "--home",
+      net.dir,
+      "--node",
+      node,
+    ]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/no validator named "nobody" \(validators: node0\)/);
     const st = run(["tx", "lst", "stake", "10stra", "--from", "bob", "--home", net.dir, "--node", node]);
     expect(st.code, st.err).toBe(0);
     expect(st.out).toMatch(/did\s+minted [\d.]+ ststra for 10 stra/);
     // a failure known beforehand is refused locally: nothing sent, nothing charged; --force sends it
-    const nonceOf = () => JSON.parse(run(["query", "bank", "balances", "bob", "--home", net.dir, "--node", node, "--output", "json"]).out).nonce;
+    const nonceOf = () =>
+      JSON.parse(run(["query", "bank", "balances", "bob", "--home", net.dir, "--node", node, "--output", "json"]).out)
+        .nonce;
     const n0 = nonceOf();
     const early = run(["tx", "lst", "claim", "99", "--from", "bob", "--home", net.dir, "--node", node]);
     expect(early.code).toBe(1);
-    expect(early.err).toMatch(/not sent: the chain would refuse this tx with UnknownRequest\(902\).*nothing was charged/);
+    expect(early.err).toMatch(
+      /not sent: the chain would refuse this tx with UnknownRequest\(902\).*nothing was charged/,
+    );
     expect(nonceOf()).toBe(n0);
     const forced = run(["tx", "lst", "claim", "99", "--force", "--from", "bob", "--home", net.dir, "--node", node]);
     expect(forced.code).toBe(1);
     expect(forced.out).toMatch(/result\s+failed: UnknownRequest/);
     expect(nonceOf()).not.toBe(n0); // sent, and charged
-    const w = run(["tx", "distribution", "withdraw-rewards", "--all", "--from", "bob", "--home", net.dir, "--node", node, "--output", "json"]);
+    const w = run([
+      "tx",
+      "distribution",
+      "withdraw-rewards",
+      "--all",
+      "--from",
+      "bob",
+      "--home",
+      net.dir,
+      "--node",
+      node,
+      "--output",
+      "json",
+    ]);
     expect(w.code, w.err).toBe(0);
     expect(JSON.parse(w.out).code).toBe(0);
     const neg = run(["tx", "bank", "send", "bob", "-5stra", "--from", "alice", "--home", net.dir, "--node", node]);
@@ -146,9 +253,29 @@ describe("strata CLI (real binary)", () => {
   it("a validator created from a keyring key: status finds its operator by the home's consensus key, unjail signs with the operator's key", () => {
     const vhome = join(net.dir, "v2home");
     expect(run(["init", "--chain-id", "other", "--moniker", "v2", "--home", vhome]).code).toBe(0);
-    const op = JSON.parse(run(["keys", "add", "opkey", "--keyring-backend", "test", "--home", net.dir, "--output", "json"]).out);
-    expect(run(["tx", "bank", "send", op.address, "20stra", "--from", "alice", "--home", net.dir, "--node", node]).code).toBe(0);
-    const cv = run(["tx", "staking", "create-validator", "--pubkey", join(vhome, "validator_key.json"), "--moniker", "v2", "--self-stake", "10stra", "--from", "opkey", "--home", net.dir, "--node", node]);
+    const op = JSON.parse(
+      run(["keys", "add", "opkey", "--keyring-backend", "test", "--home", net.dir, "--output", "json"]).out,
+    );
+    expect(
+      run(["tx", "bank", "send", op.address, "20stra", "--from", "alice", "--home", net.dir, "--node", node]).code,
+    ).toBe(0);
+    const cv = run([
+      "tx",
+      "staking",
+      "create-validator",
+      "--pubkey",
+      join(vhome, "validator_key.json"),
+      "--moniker",
+      "v2",
+      "--self-stake",
+      "10stra",
+      "--from",
+      "opkey",
+      "--home",
+      net.dir,
+      "--node",
+      node,
+    ]);
     expect(cv.code, cv.err + cv.out).toBe(0);
     const st = JSON.parse(run(["validator", "status", "--home", vhome, "--node", node, "--output", "json"]).out);
     expect(st).toMatchObject({ operator: op.address, moniker: "v2" });
@@ -171,7 +298,19 @@ describe("strata CLI (real binary)", () => {
     const badAmt = run(["tx", "bank", "send", "bob", "5atom", "--from", "alice", "--home", net.dir, "--node", node]);
     expect(badAmt.code).toBe(1);
     expect(badAmt.err).toMatch(/unknown denom "atom"/);
-    const broke = run(["tx", "bank", "send", "alice", "999999999stra", "--from", "bob", "--home", net.dir, "--node", node]);
+    const broke = run([
+      "tx",
+      "bank",
+      "send",
+      "alice",
+      "999999999stra",
+      "--from",
+      "bob",
+      "--home",
+      net.dir,
+      "--node",
+      node,
+    ]);
     expect(broke.code).toBe(1);
     expect(broke.out + broke.err).toMatch(/InsufficientFunds/);
     expect(broke.out + broke.err).toMatch(/needs 999999999 stra/); // human units, not base units

@@ -25,11 +25,17 @@ const FEE = 100_000n * 1_000_000_000n;
 async function stableConsensusState(c: StrataClient, quietMs: number, timeoutMs: number): Promise<string> {
   let last = "";
   let since = 0;
-  return waitFor(`a consensus state unchanged for ${quietMs} ms`, async () => {
-    const s = (await c.call<{ round_state: { "height/round/step": string } }>("consensus_state")).round_state["height/round/step"];
-    if (s !== last) [last, since] = [s, Date.now()];
-    return Date.now() - since >= quietMs ? s : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `a consensus state unchanged for ${quietMs} ms`,
+    async () => {
+      const s = (await c.call<{ round_state: { "height/round/step": string } }>("consensus_state")).round_state[
+        "height/round/step"
+      ];
+      if (s !== last) [last, since] = [s, Date.now()];
+      return Date.now() - since >= quietMs ? s : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 describe("4-validator devnet (real processes, libp2p, LevelDB)", () => {
@@ -73,7 +79,12 @@ describe("4-validator devnet (real processes, libp2p, LevelDB)", () => {
     // drift towards a downtime jail on a healthy network.
     const c = net.clients[0];
     const ops = ((await c.call<any>("staking_validators")).validators as any[]).map((v) => v.operator as string);
-    const missed = async () => Promise.all(ops.map(async (op) => Number((await c.call<any>("slashing_signing_info", { address: op })).missedBlocksCounter)));
+    const missed = async () =>
+      Promise.all(
+        ops.map(async (op) =>
+          Number((await c.call<any>("slashing_signing_info", { address: op })).missedBlocksCounter),
+        ),
+      );
     const before = await missed();
     const [h] = await net.heights();
     await waitAllAtLeast(net, h! + 15, [0]);
@@ -85,7 +96,12 @@ describe("4-validator devnet (real processes, libp2p, LevelDB)", () => {
     const alice = getKey(join(net.dir, "keys"), "alice");
     const bob = getKey(join(net.dir, "keys"), "bob");
     const chainId = (await net.clients[3].status()).node_info.network;
-    const { bytes, hash } = signTx(alice.seed, { chainId, nonce: 0n, fee: FEE, msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 5n } }] });
+    const { bytes, hash } = signTx(alice.seed, {
+      chainId,
+      nonce: 0n,
+      fee: FEE,
+      msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 5n } }],
+    });
     expect((await net.clients[3].broadcastTxSync(bytes)).code).toBe(0);
     const r = await net.clients[3].waitForTx(hash, 30_000);
     expect(r.tx_result.code).toBe(0);
@@ -151,10 +167,14 @@ describe("4-validator devnet (real processes, libp2p, LevelDB)", () => {
     fresh = startProc(["start", "--home", home]);
     const c = new StrataClient(`http://127.0.0.1:${rpcPort}`);
     const [target] = await net.heights();
-    await waitFor("fresh node synced", async () => {
-      const h = Number((await c.status()).sync_info.latest_block_height);
-      return h >= target! ? h : undefined;
-    }, 60_000);
+    await waitFor(
+      "fresh node synced",
+      async () => {
+        const h = Number((await c.status()).sync_info.latest_block_height);
+        return h >= target! ? h : undefined;
+      },
+      60_000,
+    );
     const a = await net.clients[0].block(target!);
     const b = await c.block(target!);
     expect(b.block_id.hash).toBe(a.block_id.hash);

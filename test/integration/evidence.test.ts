@@ -19,10 +19,18 @@ import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts
 const CHAIN = "strata-devnet";
 
 function vote(seed: Uint8Array, height: number, fill: number, chainId = CHAIN): VoteValue {
-  const body = { type: VoteType.Precommit, height, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: addressFromPubkey(publicKeyFromSeed(seed)) };
+  const body = {
+    type: VoteType.Precommit,
+    height,
+    round: 0,
+    blockId: new Uint8Array(32).fill(fill),
+    timestamp: Date.now(),
+    validator: addressFromPubkey(publicKeyFromSeed(seed)),
+  };
   return { body, signature: signMessage(seed, voteSignBytes(chainId, body)) };
 }
-const evidenceBy = (seed: Uint8Array, height: number) => duplicateVoteEvidenceJson(vote(seed, height, 1), vote(seed, height, 2));
+const evidenceBy = (seed: Uint8Array, height: number) =>
+  duplicateVoteEvidenceJson(vote(seed, height, 1), vote(seed, height, 2));
 
 describe("broadcast_evidence on a 4-validator devnet", () => {
   let net: TestNet;
@@ -69,10 +77,16 @@ describe("broadcast_evidence on a 4-validator devnet", () => {
     const forged = evidenceBy(node3, h - 1);
     forged.value.vote_b.signature = Buffer.from(signMessage(stranger, new Uint8Array(8))).toString("base64");
     expect(await refusal(forged)).toBe("bad_signature");
-    expect(await refusal(duplicateVoteEvidenceJson(vote(node3, h - 1, 1, "other-chain"), vote(node3, h - 1, 2, "other-chain")))).toBe("bad_signature");
+    expect(
+      await refusal(
+        duplicateVoteEvidenceJson(vote(node3, h - 1, 1, "other-chain"), vote(node3, h - 1, 2, "other-chain")),
+      ),
+    ).toBe("bad_signature");
     expect(await refusal(evidenceBy(node3, h + 50))).toBe("future_height");
     expect(await refusal(duplicateVoteEvidenceJson(vote(node3, h - 1, 1), vote(node3, h - 1, 1)))).toBe("same_block");
-    expect(await refusal({ type: "tendermint/LightClientAttackEvidence", value: {} })).toMatch(/params: .*not supported/);
+    expect(await refusal({ type: "tendermint/LightClientAttackEvidence", value: {} })).toMatch(
+      /params: .*not supported/,
+    );
     expect(await refusal({ value: { vote_a: {} } })).toMatch(/params: evidence.value.vote_a/);
   }, 60_000);
 
@@ -84,10 +98,15 @@ describe("broadcast_evidence on a 4-validator devnet", () => {
     expect(hash).toMatch(/^[0-9A-F]{64}$/);
     // every other node got it over the evidence topic (its validator verified and pooled it)
     for (const i of [0, 2, 3]) {
-      await waitFor(`node${i} received the evidence by gossip`, async () => ((await gossipIn(i, "evidence")) >= 1 ? true : undefined), 30_000);
+      await waitFor(
+        `node${i} received the evidence by gossip`,
+        async () => ((await gossipIn(i, "evidence")) >= 1 ? true : undefined),
+        30_000,
+      );
     }
     expect((await net.clients[2].call<{ hash: string }>("broadcast_evidence", { evidence: ev })).hash).toBe(hash);
-    const validatorOf = async (i: number) => ((await net.clients[i].call<any>("staking_validators")).validators as any[]).find((v) => v.operator === op);
+    const validatorOf = async (i: number) =>
+      ((await net.clients[i].call<any>("staking_validators")).validators as any[]).find((v) => v.operator === op);
     await waitFor("node3 tombstoned", async () => ((await validatorOf(0))?.tombstoned ? true : undefined), 60_000);
     const h = await latest();
     await waitAllAtLeast(net, h, [0, 1, 2]);
@@ -102,7 +121,9 @@ describe("broadcast_evidence on a 4-validator devnet", () => {
       if (b.block.evidence.evidence.length) carried = b.block.evidence.evidence[0];
     }
     expect(carried.type).toBe("tendermint/DuplicateVoteEvidence");
-    expect([carried.value.vote_a.signature, carried.value.vote_b.signature].sort()).toEqual([ev.value.vote_a.signature, ev.value.vote_b.signature].sort());
+    expect([carried.value.vote_a.signature, carried.value.vote_b.signature].sort()).toEqual(
+      [ev.value.vote_a.signature, ev.value.vote_b.signature].sort(),
+    );
     // the chain goes on
     await waitAllAtLeast(net, h + 3, [0, 1, 2]);
   }, 120_000);

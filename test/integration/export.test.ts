@@ -23,12 +23,19 @@ function run(args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-type Exported = { chainId: string; accounts: { address: string; balances: Record<string, string> }[]; validators: { pubkey: string; power: string }[]; params: Record<string, Record<string, unknown>>; state: { height: string } };
+type Exported = {
+  chainId: string;
+  accounts: { address: string; balances: Record<string, string> }[];
+  validators: { pubkey: string; power: string }[];
+  params: Record<string, Record<string, unknown>>;
+  state: { height: string };
+};
 
 /** Everything the test compares, read over RPC from node0. */
 async function snapshot(net: TestNet, accounts: string[]) {
   const c = net.clients[0]!;
-  const drop = <T extends Record<string, unknown>>(o: T, ...keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+  const drop = <T extends Record<string, unknown>>(o: T, ...keys: string[]) =>
+    Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
   const balances: Record<string, Record<string, string>> = {};
   for (const a of accounts) balances[a] = (await c.balances(a)).balances;
   return {
@@ -38,14 +45,20 @@ async function snapshot(net: TestNet, accounts: string[]) {
     lst: drop(await c.call<Record<string, unknown>>("lst_state"), "height", "epochBlocks"),
     lrt: drop(await c.call<Record<string, unknown>>("lrt_state"), "height"),
     // proposer priorities move with every block of consensus, not with state: left out
-    validators: (await c.call<{ validators: { power: string; proposerPriority?: string }[] }>("staking_validators")).validators.map((v) => drop(v, "proposerPriority")),
+    validators: (
+      await c.call<{ validators: { power: string; proposerPriority?: string }[] }>("staking_validators")
+    ).validators.map((v) => drop(v, "proposerPriority")),
   };
 }
 
 /** Starts node `i` once the ports its last run held can be bound again. */
 async function startWhenFree(net: TestNet, i: number): Promise<void> {
   const cfg = JSON.parse(readFileSync(homePaths(net.homes[i]!).config, "utf8"));
-  await waitFor(`node${i}'s ports free`, async () => ((await portFree(cfg.p2p.port)) && (await portFree(cfg.rpc.port)) ? true : undefined), 30_000);
+  await waitFor(
+    `node${i}'s ports free`,
+    async () => ((await portFree(cfg.p2p.port)) && (await portFree(cfg.rpc.port)) ? true : undefined),
+    30_000,
+  );
   net.start(i);
 }
 
@@ -113,14 +126,24 @@ describe("strata export (real binary): a new chain from the state of an old one"
 
     // the new chain: each validator's home keeps its keys and config, loses its data (blocks,
     // sign state, WAL) and takes the exported genesis, with epochs too long to pass in this test
-    const next = { ...exported, params: { ...exported.params, lst: { ...exported.params.lst, epochBlocks: 100_000 }, lrt: { ...exported.params.lrt, epochBlocks: 100_000 } } };
+    const next = {
+      ...exported,
+      params: {
+        ...exported.params,
+        lst: { ...exported.params.lst, epochBlocks: 100_000 },
+        lrt: { ...exported.params.lrt, epochBlocks: 100_000 },
+      },
+    };
     for (const h of net.homes) {
       rmSync(homePaths(h).data, { recursive: true, force: true });
       writeFileSync(homePaths(h).genesis, JSON.stringify(next, null, 2));
     }
     for (const i of [0, 1, 2]) await startWhenFree(net, i);
     await waitAllAtLeast(net, 3, [0, 1, 2], 90_000).catch(async (e) => {
-      console.log(net.procs.map((p, i) => `--- node${i}\n${p?.output.join("").slice(-4000)}`).join("\n"), await net.heights());
+      console.log(
+        net.procs.map((p, i) => `--- node${i}\n${p?.output.join("").slice(-4000)}`).join("\n"),
+        await net.heights(),
+      );
       throw e;
     });
     // frozen again for a consistent read: node0 alone, which cannot commit
@@ -132,17 +155,25 @@ describe("strata export (real binary): a new chain from the state of an old one"
     // account, less the community tax in the community pool's (and fees the last exported block
     // collected move from the fee collector to distribution at the first block)
     const minted = [DISTRIBUTION, COMMUNITY_POOL, FEE_COLLECTOR].map(encodeAddress);
-    const grown = minted.reduce((t, a) => t + BigInt(after.balances[a]?.stra ?? "0") - BigInt(before.balances[a]?.stra ?? "0"), 0n);
+    const grown = minted.reduce(
+      (t, a) => t + BigInt(after.balances[a]?.stra ?? "0") - BigInt(before.balances[a]?.stra ?? "0"),
+      0n,
+    );
     expect(grown).toBeGreaterThan(0n);
     expect(BigInt(after.supply.stra!) - BigInt(before.supply.stra!)).toBe(grown);
-    const others = (b: typeof before.balances) => Object.fromEntries(Object.entries(b).filter(([a]) => !minted.includes(a)));
+    const others = (b: typeof before.balances) =>
+      Object.fromEntries(Object.entries(b).filter(([a]) => !minted.includes(a)));
     expect(others(after.balances)).toEqual(others(before.balances));
     expect({ ...after.supply, stra: undefined }).toEqual({ ...before.supply, stra: undefined });
     expect(after.lst).toEqual(before.lst);
     expect(after.lrt).toEqual(before.lrt);
     expect(after.validators).toEqual(before.validators);
-    const comet = await net.clients[0]!.call<{ validators: { pub_key: { value: string }; voting_power: string }[] }>("validators");
-    expect(comet.validators.map((v) => [Buffer.from(v.pub_key.value, "base64").toString("hex"), v.voting_power]).sort()).toEqual(exported.validators.map((v) => [v.pubkey, v.power]).sort());
+    const comet = await net.clients[0]!.call<{ validators: { pub_key: { value: string }; voting_power: string }[] }>(
+      "validators",
+    );
+    expect(
+      comet.validators.map((v) => [Buffer.from(v.pub_key.value, "base64").toString("hex"), v.voting_power]).sort(),
+    ).toEqual(exported.validators.map((v) => [v.pubkey, v.power]).sort());
 
     for (const i of [1, 2]) await startWhenFree(net, i);
     // the new chain takes txs (nonces carried over); no node exited on a broken invariant

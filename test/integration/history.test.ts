@@ -23,12 +23,22 @@ import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts
 import { waitFor } from "../helpers/proc.ts";
 import { copyIncrementProposerPriority, getProposer } from "#consensus/validatorSet.ts";
 
-type Vals = { block_height: string; validators: { address: string; voting_power: string; proposer_priority: string }[] };
-type Recorded = { validators: Vals; block_results: { height: string; validator_updates: { power: string }[] }; consensus_params: { block_height: string }; bank_balances: { height: string }; staking_validators: { height: string } };
+type Vals = {
+  block_height: string;
+  validators: { address: string; voting_power: string; proposer_priority: string }[];
+};
+type Recorded = {
+  validators: Vals;
+  block_results: { height: string; validator_updates: { power: string }[] };
+  consensus_params: { block_height: string };
+  bank_balances: { height: string };
+  staking_validators: { height: string };
+};
 type Kind = keyof Recorded;
 const KINDS: Kind[] = ["validators", "block_results", "consensus_params", "bank_balances", "staking_validators"];
 
-const heightOf = (k: Kind, a: Record<string, unknown>) => Number(k === "validators" || k === "consensus_params" ? a.block_height : a.height);
+const heightOf = (k: Kind, a: Record<string, unknown>) =>
+  Number(k === "validators" || k === "consensus_params" ? a.block_height : a.height);
 
 describe("history: every retained height answers as it was", () => {
   let net: TestNet;
@@ -44,7 +54,8 @@ describe("history: every retained height answers as it was", () => {
 
   beforeAll(async () => {
     net = await startTestNet(4, {}, (cfg, i) => {
-      if (i === 1) Object.assign(cfg, { pruning: "custom", pruningKeepRecent: 6, pruningInterval: 2, minRetainBlocks: 8 });
+      if (i === 1)
+        Object.assign(cfg, { pruning: "custom", pruningKeepRecent: 6, pruningInterval: 2, minRetainBlocks: 8 });
     });
     c0 = net.clients[0]!;
     await waitAllAtLeast(net, 2, [0, 1, 2, 3]);
@@ -69,11 +80,17 @@ describe("history: every retained height answers as it was", () => {
       }
     })();
     // the validator with the least power gets a delegation big enough to change the order of powers
-    const vals = (await c0.call<{ validators: { operator: string; tokens: string; moniker: string }[] }>("staking_validators")).validators;
+    const vals = (
+      await c0.call<{ validators: { operator: string; tokens: string; moniker: string }[] }>("staking_validators")
+    ).validators;
     const smallest = vals.reduce((a, v) => (BigInt(v.tokens) < BigInt(a.tokens) ? v : a));
-    const r = await submit(alice, [{ type: "staking/delegate", value: { validator: decodeAddress(smallest.operator), amount: 20_000n * ONE } }]);
+    const r = await submit(alice, [
+      { type: "staking/delegate", value: { validator: decodeAddress(smallest.operator), amount: 20_000n * ONE } },
+    ]);
     delegatedAt = Number(r.height);
-    await submit(alice, [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 5n * ONE } }]);
+    await submit(alice, [
+      { type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 5n * ONE } },
+    ]);
     await waitAllAtLeast(net, delegatedAt + 14, [0, 1, 2]);
     recording = false;
     await recorder;
@@ -87,21 +104,39 @@ describe("history: every retained height answers as it was", () => {
     const vals = rec.get("validators")! as Map<number, Vals>;
     expect(vals.size).toBeGreaterThan(10);
     let checkedProposers = 0;
-    const commitAt = (h: number) => c0.call<{ signed_header: { header: { proposer_address: string }; commit: { round: number; signatures: { validator_address: string; block_id_flag: number }[] } } }>("commit", { height: String(h) });
+    const commitAt = (h: number) =>
+      c0.call<{
+        signed_header: {
+          header: { proposer_address: string };
+          commit: { round: number; signatures: { validator_address: string; block_id_flag: number }[] };
+        };
+      }>("commit", { height: String(h) });
     const powersOf = (v: Vals) => JSON.stringify(v.validators.map((x) => [x.address, x.voting_power]).sort());
     for (const [h, v] of vals) {
       const { signed_header } = await commitAt(h);
       const members = new Set(v.validators.map((x) => x.address));
-      for (const s of signed_header.commit.signatures) if (s.block_id_flag === 2) expect(members.has(s.validator_address), `commit ${h}`).toBe(true);
+      for (const s of signed_header.commit.signatures)
+        if (s.block_id_flag === 2) expect(members.has(s.validator_address), `commit ${h}`).toBe(true);
       // CometBFT's priorities of H are those after H's proposer step: one more step (on an
       // unchanged set) names H + 1's round-0 proposer
       const next = vals.get(h + 1);
       if (!next || powersOf(next) !== powersOf(v)) continue;
       const { signed_header: sh1 } = await commitAt(h + 1);
       if (sh1.commit.round !== 0) continue;
-      const set = { validators: v.validators.map((x) => ({ address: Buffer.from(x.address, "hex"), pubkey: new Uint8Array(32), power: BigInt(x.voting_power), priority: BigInt(x.proposer_priority) })), proposer: undefined, totalPower: v.validators.reduce((a, x) => a + BigInt(x.voting_power), 0n) };
+      const set = {
+        validators: v.validators.map((x) => ({
+          address: Buffer.from(x.address, "hex"),
+          pubkey: new Uint8Array(32),
+          power: BigInt(x.voting_power),
+          priority: BigInt(x.proposer_priority),
+        })),
+        proposer: undefined,
+        totalPower: v.validators.reduce((a, x) => a + BigInt(x.voting_power), 0n),
+      };
       const p = getProposer(copyIncrementProposerPriority(set, 1))!;
-      expect(sh1.header.proposer_address, `proposer of ${h + 1} from the priorities of ${h}`).toBe(Buffer.from(p.address).toString("hex").toUpperCase());
+      expect(sh1.header.proposer_address, `proposer of ${h + 1} from the priorities of ${h}`).toBe(
+        Buffer.from(p.address).toString("hex").toUpperCase(),
+      );
       checkedProposers++;
     }
     expect(checkedProposers).toBeGreaterThan(5);
@@ -124,7 +159,8 @@ describe("history: every retained height answers as it was", () => {
     for (const node of [0, 2]) {
       const c = net.clients[node]!;
       for (const k of KINDS) {
-        for (const [h, want] of rec.get(k)!) expect(await c.call(k, paramsOf(k, h)), `node${node} ${k} at ${h}`).toEqual(want);
+        for (const [h, want] of rec.get(k)!)
+          expect(await c.call(k, paramsOf(k, h)), `node${node} ${k} at ${h}`).toEqual(want);
       }
     }
   });
@@ -135,10 +171,19 @@ describe("history: every retained height answers as it was", () => {
     const v = await cl.validators({ height: D + 2, per_page: 100 });
     expect(v.blockHeight).toBe(D + 2);
     const want = await c0.call<Vals>("validators", { height: String(D + 2) });
-    expect(v.validators.map((x) => [Buffer.from(x.address).toString("hex").toUpperCase(), String(x.votingPower), String(x.proposerPriority ?? 0)])).toEqual(want.validators.map((x) => [x.address, x.voting_power, x.proposer_priority]));
+    expect(
+      v.validators.map((x) => [
+        Buffer.from(x.address).toString("hex").toUpperCase(),
+        String(x.votingPower),
+        String(x.proposerPriority ?? 0),
+      ]),
+    ).toEqual(want.validators.map((x) => [x.address, x.voting_power, x.proposer_priority]));
     const r = await cl.blockResults(D);
     expect(r.validatorUpdates.length).toBe(1);
-    expect(String(r.validatorUpdates[0]!.votingPower)).toBe((await c0.call<{ validator_updates: { power: string }[] }>("block_results", { height: String(D) })).validator_updates[0]!.power);
+    expect(String(r.validatorUpdates[0]!.votingPower)).toBe(
+      (await c0.call<{ validator_updates: { power: string }[] }>("block_results", { height: String(D) }))
+        .validator_updates[0]!.power,
+    );
     cl.disconnect();
   });
 
@@ -148,8 +193,11 @@ describe("history: every retained height answers as it was", () => {
     await net.kill(3);
     const c1 = net.clients[1]!;
     const L = Number((await c1.status()).sync_info.latest_block_height);
-    const earliest = async () => (await c1.call<{ sync_info: { earliest_block_height: string } }>("status")).sync_info.earliest_block_height;
-    await waitFor("node 1 pruned to its block window", async () => ((await earliest()) === String(L - 7) ? true : undefined));
+    const earliest = async () =>
+      (await c1.call<{ sync_info: { earliest_block_height: string } }>("status")).sync_info.earliest_block_height;
+    await waitFor("node 1 pruned to its block window", async () =>
+      (await earliest()) === String(L - 7) ? true : undefined,
+    );
     expect(Number((await c1.status()).sync_info.latest_block_height)).toBe(L);
     // state: L - 6 .. L, as recorded by node 0 while they were the latest
     for (let h = L - 6; h <= L; h++) {

@@ -35,38 +35,64 @@ describe("hostile gossip and sync (real node)", () => {
 
   type NetInfo = { peers: { node_info: { id: string; other: { libp2p_peer_id: string } }; score: number }[] };
   async function netInfo(): Promise<NetInfo> {
-    const r = await fetch(net.clients[0]!.url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "net_info" }) });
+    const r = await fetch(net.clients[0]!.url, {
+      method: "POST",
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "net_info" }),
+    });
     return ((await r.json()) as { result: NetInfo }).result;
   }
 
   /** The node runs, answers status and committed a block since the last check. */
   async function stillCommitting(): Promise<void> {
     expect(net.procs[0]?.proc.exitCode ?? null).toBeNull();
-    lastHeight = await waitFor(`a block after ${lastHeight}`, async () => {
-      const h = Number((await net.clients[0]!.status()).sync_info.latest_block_height);
-      return h > lastHeight ? h : undefined;
-    }, 20_000);
+    lastHeight = await waitFor(
+      `a block after ${lastHeight}`,
+      async () => {
+        const h = Number((await net.clients[0]!.status()).sync_info.latest_block_height);
+        return h > lastHeight ? h : undefined;
+      },
+      20_000,
+    );
   }
 
   /** The node's gossipsub score of `peer`, once it is below zero. */
   async function scoreFalls(peer: P2P, what: string, keepGoing: () => Promise<void>): Promise<number> {
-    return waitFor(`${what}: the node's score of the peer falls below 0`, async () => {
-      await keepGoing();
-      // node_info.id is the CometBFT-style hex id; the libp2p peer id is in node_info.other
-      const p = (await netInfo()).peers.find((x) => x.node_info.other.libp2p_peer_id === peer.peerId);
-      return p && p.score < 0 ? p.score : undefined;
-    }, 30_000);
+    return waitFor(
+      `${what}: the node's score of the peer falls below 0`,
+      async () => {
+        await keepGoing();
+        // node_info.id is the CometBFT-style hex id; the libp2p peer id is in node_info.other
+        const p = (await netInfo()).peers.find((x) => x.node_info.other.libp2p_peer_id === peer.peerId);
+        return p && p.score < 0 ? p.score : undefined;
+      },
+      30_000,
+    );
   }
 
   async function hostilePeer(name: string): Promise<P2P> {
     const p = await P2P.start(
-      { chainId: CHAIN, host: "127.0.0.1", port: await freePort(), peerKeyPath: join(dir, `${name}.json`), bootstrap: [peerAddress(net.homes[0]!)] },
-      { validate: () => "accept", onMessage: (topic, data) => void (captured.length < 200 && captured.push({ topic, data })), onSyncRequest: async () => new Uint8Array() },
+      {
+        chainId: CHAIN,
+        host: "127.0.0.1",
+        port: await freePort(),
+        peerKeyPath: join(dir, `${name}.json`),
+        bootstrap: [peerAddress(net.homes[0]!)],
+      },
+      {
+        validate: () => "accept",
+        onMessage: (topic, data) => void (captured.length < 200 && captured.push({ topic, data })),
+        onSyncRequest: async () => new Uint8Array(),
+      },
       quiet,
     );
     peers.push(p);
     // a publish reaches only peers whose subscription we have heard
-    await waitFor(`${name} hears the node on every topic`, async () => ((["tx", "proposal", "vote"] as TopicName[]).every((t) => p.subscribers(t).includes(nodeId)) ? true : undefined), 30_000);
+    await waitFor(
+      `${name} hears the node on every topic`,
+      async () =>
+        (["tx", "proposal", "vote"] as TopicName[]).every((t) => p.subscribers(t).includes(nodeId)) ? true : undefined,
+      30_000,
+    );
     return p;
   }
 
@@ -92,11 +118,19 @@ describe("hostile gossip and sync (real node)", () => {
     ];
     let refused = 0;
     const sendAll = async () => {
-      for (const g of garbage) await peer.request(nodeId, g, 3_000).then(() => {}, () => void refused++);
+      for (const g of garbage)
+        await peer.request(nodeId, g, 3_000).then(
+          () => {},
+          () => void refused++,
+        );
     };
     await sendAll();
     expect(refused).toBeGreaterThan(garbage.length / 2);
-    await scoreFalls(peer, "sync garbage", async () => void (await peer.request(nodeId, Uint8Array.of(0xff), 3_000).catch(() => {})));
+    await scoreFalls(
+      peer,
+      "sync garbage",
+      async () => void (await peer.request(nodeId, Uint8Array.of(0xff), 3_000).catch(() => {})),
+    );
     // an honest status request from another peer is still served
     const honest = await hostilePeer("honest");
     expect((await honest.request(nodeId, valid, 5_000)).length).toBeGreaterThan(0);
@@ -106,8 +140,18 @@ describe("hostile gossip and sync (real node)", () => {
   it("tx batches holding garbage, truncated or wrong-chain txs are rejected, and cost the sender score", async () => {
     const peer = await hostilePeer("tx");
     const seed = new Uint8Array(32).fill(9);
-    const good = signTx(seed, { chainId: CHAIN, nonce: 0n, fee: 10n ** 14n, msgs: [{ type: "bank/send", value: { to: new Uint8Array(20).fill(1), denom: "stra", amount: 1n } }] }).bytes;
-    const wrongChain = signTx(seed, { chainId: "another-chain", nonce: 0n, fee: 10n ** 14n, msgs: [{ type: "bank/send", value: { to: new Uint8Array(20).fill(1), denom: "stra", amount: 1n } }] }).bytes;
+    const good = signTx(seed, {
+      chainId: CHAIN,
+      nonce: 0n,
+      fee: 10n ** 14n,
+      msgs: [{ type: "bank/send", value: { to: new Uint8Array(20).fill(1), denom: "stra", amount: 1n } }],
+    }).bytes;
+    const wrongChain = signTx(seed, {
+      chainId: "another-chain",
+      nonce: 0n,
+      fee: 10n ** 14n,
+      msgs: [{ type: "bank/send", value: { to: new Uint8Array(20).fill(1), denom: "stra", amount: 1n } }],
+    }).bytes;
     const badTx = fc.oneof(
       fc.uint8Array({ minLength: 1, maxLength: 300 }),
       fc.nat({ max: good.length - 1 }).map((n) => good.subarray(0, n)),
@@ -127,30 +171,60 @@ describe("hostile gossip and sync (real node)", () => {
     const seed = validatorSeed(net.homes[0]!);
     const validator = addressFromPubkey(publicKeyFromSeed(seed));
     // real messages the node published, heard by the hostile peers: material for replays and truncations
-    await waitFor("a proposal and a vote from the node", async () => (captured.some((c) => c.topic === "proposal") && captured.some((c) => c.topic === "vote") ? true : undefined), 20_000);
+    await waitFor(
+      "a proposal and a vote from the node",
+      async () =>
+        captured.some((c) => c.topic === "proposal") && captured.some((c) => c.topic === "vote") ? true : undefined,
+      20_000,
+    );
     let nonce = 1_000_000;
     /** messages correctly formed and signed by the real validator key, but for another chain */
     const wrongChain = (): { topic: TopicName; data: Uint8Array }[] => {
       const height = lastHeight + 1;
-      const vote = { type: VoteType.Prevote, height, round: 0, blockId: new Uint8Array(32).fill(3), timestamp: Date.now(), validator };
+      const vote = {
+        type: VoteType.Prevote,
+        height,
+        round: 0,
+        blockId: new Uint8Array(32).fill(3),
+        timestamp: Date.now(),
+        validator,
+      };
       const p = ProposalMsg.deserialize(captured.find((c) => c.topic === "proposal")!.data);
       const body = { ...p.proposal.body, height };
       return [
-        { topic: "vote", data: VoteMsg.serialize({ vote: { body: vote, signature: signMessage(seed, voteSignBytes("another-chain", vote)) }, nonce: nonce++ }) },
-        { topic: "proposal", data: ProposalMsg.serialize({ ...p, proposal: { body, signature: signMessage(seed, proposalSignBytes("another-chain", body)) }, nonce: nonce++ }) },
+        {
+          topic: "vote",
+          data: VoteMsg.serialize({
+            vote: { body: vote, signature: signMessage(seed, voteSignBytes("another-chain", vote)) },
+            nonce: nonce++,
+          }),
+        },
+        {
+          topic: "proposal",
+          data: ProposalMsg.serialize({
+            ...p,
+            proposal: { body, signature: signMessage(seed, proposalSignBytes("another-chain", body)) },
+            nonce: nonce++,
+          }),
+        },
       ];
     };
     const topic = fc.constantFrom<TopicName>("tx", "proposal", "vote");
     const real = fc.constantFrom(...captured);
     const message = fc.oneof(
       fc.record({ topic, data: fc.uint8Array({ maxLength: 400 }) }), // garbage
-      real.chain((c) => fc.nat({ max: Math.max(0, c.data.length - 1) }).map((n) => ({ topic: c.topic, data: c.data.subarray(0, n) }))), // truncated
+      real.chain((c) =>
+        fc.nat({ max: Math.max(0, c.data.length - 1) }).map((n) => ({ topic: c.topic, data: c.data.subarray(0, n) })),
+      ), // truncated
       real.map((c) => ({ topic: c.topic, data: Uint8Array.from(c.data) })), // replayed as heard (a duplicate: dropped)
-      real.filter((c) => c.topic === "vote").map((c) => ({ topic: c.topic, data: VoteMsg.serialize({ ...VoteMsg.deserialize(c.data), nonce: nonce++ }) })), // replayed, new relay nonce
+      real
+        .filter((c) => c.topic === "vote")
+        .map((c) => ({ topic: c.topic, data: VoteMsg.serialize({ ...VoteMsg.deserialize(c.data), nonce: nonce++ }) })), // replayed, new relay nonce
       fc.record({ topic, data: fc.integer({ min: 2_000, max: 50_000 }).map((n) => new Uint8Array(n).fill(0xab)) }), // oversized for a vote
     );
     for (let round = 0; round < 4; round++) {
-      for (const m of [...fc.sample(message, { numRuns: 300, seed: round }), ...wrongChain()]) await peer.publish(m.topic, m.data);
+      for (const m of [...fc.sample(message, { numRuns: 300, seed: round }), ...wrongChain()])
+        await peer.publish(m.topic, m.data);
       await stillCommitting();
     }
     await scoreFalls(peer, "garbage on every topic", async () => {

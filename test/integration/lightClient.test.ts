@@ -42,7 +42,14 @@ describe("light client on a real devnet with a validator-set change", () => {
     const seed = validatorSeed(net.homes[3]);
     const h = (await latest()) - 1;
     const vote = (fill: number) => {
-      const body = { type: VoteType.Precommit, height: h, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: Date.now(), validator: addressFromPubkey(publicKeyFromSeed(seed)) };
+      const body = {
+        type: VoteType.Precommit,
+        height: h,
+        round: 0,
+        blockId: new Uint8Array(32).fill(fill),
+        timestamp: Date.now(),
+        validator: addressFromPubkey(publicKeyFromSeed(seed)),
+      };
       return { body, signature: signMessage(seed, voteSignBytes(CHAIN, body)) };
     };
     const ev = duplicateVoteEvidenceJson(vote(1), vote(2));
@@ -52,7 +59,12 @@ describe("light client on a real devnet with a validator-set change", () => {
     // a transfer to prove
     const alice = getKey(join(net.dir, "keys"), "alice");
     bob = getKey(join(net.dir, "keys"), "bob").address;
-    const t = signTx(alice.seed, { chainId: CHAIN, nonce: 0n, fee: 100_000n * 1_000_000_000n, msgs: [{ type: "bank/send", value: { to: decodeAddress(bob), denom: "stra", amount: 123n } }] });
+    const t = signTx(alice.seed, {
+      chainId: CHAIN,
+      nonce: 0n,
+      fee: 100_000n * 1_000_000_000n,
+      msgs: [{ type: "bank/send", value: { to: decodeAddress(bob), denom: "stra", amount: 123n } }],
+    });
     expect((await net.clients[0].broadcastTxSync(t.bytes)).code).toBe(0);
     await net.clients[0].waitForTx(t.hash, 30_000);
     txHash = t.hash;
@@ -64,7 +76,12 @@ describe("light client on a real devnet with a validator-set change", () => {
 
   afterAll(async () => net?.stopAll());
 
-  const create = (provider: LightProvider, mode: "sequential" | "skipping") => LightClient.create(provider, { height: 1, hash: new Uint8Array(Buffer.from(trustHash, "hex")), trustingPeriodMs: WEEK }, { chainId: CHAIN, mode });
+  const create = (provider: LightProvider, mode: "sequential" | "skipping") =>
+    LightClient.create(
+      provider,
+      { height: 1, hash: new Uint8Array(Buffer.from(trustHash, "hex")), trustingPeriodMs: WEEK },
+      { chainId: CHAIN, mode },
+    );
 
   it("verifies every header from 1 to the tip sequentially, and by skipping, across the set change", async () => {
     const seq = await create(rpcProvider(net.clients[0]), "sequential");
@@ -88,17 +105,32 @@ describe("light client on a real devnet with a validator-set change", () => {
   it("verifies a balance and a transfer against verified headers; tampered answers are rejected", async () => {
     const lc = await create(rpcProvider(net.clients[0]), "skipping");
     const key = accountKey(decodeAddress(bob));
-    const q = await net.clients[0].call<any>("abci_query", { path: "/store", data: Buffer.from(key).toString("hex"), prove: true });
+    const q = await net.clients[0].call<any>("abci_query", {
+      path: "/store",
+      data: Buffer.from(key).toString("hex"),
+      prove: true,
+    });
     const r = await verifyStoreResponse(lc, q.response, key);
     const account = Account.deserialize(r.value);
     const stra = account.balances.find((c) => Buffer.from(c.denom).toString() === "stra")!.amount;
     expect(stra.toString()).toBe((await net.clients[0].balances(bob)).balances.stra);
     const t = await net.clients[0].call<any>("tx", { hash: txHash, prove: true });
-    expect(t.proof.root_hash).toBe((await net.clients[0].call<any>("block", { height: t.height })).block.header.data_hash);
+    expect(t.proof.root_hash).toBe(
+      (await net.clients[0].call<any>("block", { height: t.height })).block.header.data_hash,
+    );
     await verifyTxResponse(lc, t);
 
-    const kind = async (p: Promise<unknown>) => p.then(() => "accepted", (e) => (e instanceof LightClientError ? e.kind : String(e)));
-    const forgedValue = { ...q.response, value: Buffer.from(Account.serialize({ ...account, balances: account.balances.map((c) => ({ ...c, amount: c.amount * 2n })) })).toString("base64") };
+    const kind = async (p: Promise<unknown>) =>
+      p.then(
+        () => "accepted",
+        (e) => (e instanceof LightClientError ? e.kind : String(e)),
+      );
+    const forgedValue = {
+      ...q.response,
+      value: Buffer.from(
+        Account.serialize({ ...account, balances: account.balances.map((c) => ({ ...c, amount: c.amount * 2n })) }),
+      ).toString("base64"),
+    };
     expect(await kind(verifyStoreResponse(lc, forgedValue, key))).toBe("invalid_proof");
     expect(await kind(verifyTxResponse(lc, { ...t, index: t.index + 1 }))).toBe("invalid_proof");
     // a node that rewrites the app hash of one header: the real commit no longer signs it
@@ -119,15 +151,33 @@ describe("light client on a real devnet with a validator-set change", () => {
 
   it("strata query … --verify: verified from trust flags, then from the home's trusted store; a wrong trust hash is not", async () => {
     const home = mkdtempSync(join(tmpdir(), "strata-light-"));
-    const cli = (...args: string[]) => spawnSync(process.execPath, [STRATA, ...args, "--node", net.clients[0].url, "--home", home], { encoding: "utf8", timeout: 60_000 });
-    const first = cli("query", "bank", "balances", bob, "--verify", "--trust-height", "1", "--trust-hash", trustHash, "--output", "json");
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [STRATA, ...args, "--node", net.clients[0].url, "--home", home], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const first = cli(
+      "query",
+      "bank",
+      "balances",
+      bob,
+      "--verify",
+      "--trust-height",
+      "1",
+      "--trust-hash",
+      trustHash,
+      "--output",
+      "json",
+    );
     expect(first.status, first.stderr).toBe(0);
     const j = JSON.parse(first.stdout);
     expect(j.verified.ok).toBe(true);
     expect(j.balances.stra).toBe((await net.clients[0].balances(bob)).balances.stra);
     const again = cli("query", "tx", txHash, "--verify");
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/verified {2}yes: proven against header \d+ \([0-9A-F]{64}\), verified from trusted height \d+/);
+    expect(again.stdout).toMatch(
+      /verified {2}yes: proven against header \d+ \([0-9A-F]{64}\), verified from trusted height \d+/,
+    );
     const wrong = cli("query", "bank", "balances", bob, "--verify", "--trust-height", "2", "--trust-hash", trustHash);
     expect(wrong.status).not.toBe(0);
     expect(wrong.stdout).toMatch(/verified {2}NO \(forged_header\)/);

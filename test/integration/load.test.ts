@@ -26,7 +26,16 @@ describe("load with a validator restarted (kill -9)", () => {
 
   it("finalizes every accepted tx exactly once while node1 (30 % of the power) is killed and restarts", async () => {
     const urls = [0, 2, 3].map((i) => net.clients[i]!.url);
-    const load = runLoad({ rpcUrls: urls, wsUrl: urls[0]!.replace("http", "ws"), chainId: "strata-devnet", keys, txsPerAccount: PER_ACCOUNT, rate: 200, maxSeconds: 30, batch: 25 });
+    const load = runLoad({
+      rpcUrls: urls,
+      wsUrl: urls[0]!.replace("http", "ws"),
+      chainId: "strata-devnet",
+      keys,
+      txsPerAccount: PER_ACCOUNT,
+      rate: 200,
+      maxSeconds: 30,
+      batch: 25,
+    });
     await new Promise((r) => setTimeout(r, 2000));
     await net.kill(1, "SIGKILL");
     const [hKilled] = await net.heights();
@@ -47,7 +56,11 @@ describe("load with a validator restarted (kill -9)", () => {
     // exactly once: nonce = txs sent; balance = fund − fees (each account sends 1 and receives 1)
     for (const i of [0, 1]) {
       const c = net.clients[i]!;
-      await waitFor(`node${i} has every tx`, async () => (Number((await c.balances(keys[ACCOUNTS - 1]!.bech32)).nonce) === PER_ACCOUNT ? true : undefined), 30_000);
+      await waitFor(
+        `node${i} has every tx`,
+        async () => (Number((await c.balances(keys[ACCOUNTS - 1]!.bech32)).nonce) === PER_ACCOUNT ? true : undefined),
+        30_000,
+      );
       for (const k of keys) {
         const b = await c.balances(k.bech32);
         expect(b.nonce).toBe(String(PER_ACCOUNT));

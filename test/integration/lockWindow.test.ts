@@ -45,7 +45,11 @@ function lockedHeight(net: TestNet, i: number): number | undefined {
 /** Starts the nodes a failed step left down, so one failure does not cascade into the next test. */
 async function ensureAllRunning(net: TestNet): Promise<void> {
   for (let i = 0; i < 4; i++) if (!net.procs[i]) net.start(i);
-  await waitFor("all nodes answering", async () => ((await net.heights()).every((h) => h !== undefined) ? true : undefined), 60_000);
+  await waitFor(
+    "all nodes answering",
+    async () => ((await net.heights()).every((h) => h !== undefined) ? true : undefined),
+    60_000,
+  );
 }
 
 /**
@@ -66,7 +70,11 @@ async function crashNode0InLockWindow(net: TestNet): Promise<number> {
 async function tryCrashNode0(net: TestNet, at: number): Promise<number | undefined> {
   await net.kill(0);
   const p = net.start(0, { STRATA_TEST_CRASH_AFTER_PREVOTE: String(at) });
-  const code = await waitFor("node0 to crash after its prevote", async () => (p.proc.exitCode !== null || p.proc.signalCode !== null ? true : undefined), 90_000);
+  const code = await waitFor(
+    "node0 to crash after its prevote",
+    async () => (p.proc.exitCode !== null || p.proc.signalCode !== null ? true : undefined),
+    90_000,
+  );
   expect(code).toBe(true);
   expect(p.output.join("")).toContain("test hook: crashing after prevote");
   net.procs[0] = undefined;
@@ -75,10 +83,16 @@ async function tryCrashNode0(net: TestNet, at: number): Promise<number | undefin
   const stuck = Math.max(...hs.slice(1).map((h) => h ?? 0)) + 1;
   // inside the window: the survivors precommitted at the stuck height without committing it (with
   // 60 % of the power precommitting they wait there), and at least one of them locked on it
-  await waitFor(`survivors precommitted at height ${stuck}`, async () => {
-    const rs = await Promise.all([1, 2, 3].map((i) => roundState(net, i)));
-    return rs.every((r) => r && Number(r.height) === stuck && (r.step >= PRECOMMIT || r.round >= 1)) ? true : undefined;
-  }, 30_000);
+  await waitFor(
+    `survivors precommitted at height ${stuck}`,
+    async () => {
+      const rs = await Promise.all([1, 2, 3].map((i) => roundState(net, i)));
+      return rs.every((r) => r && Number(r.height) === stuck && (r.step >= PRECOMMIT || r.round >= 1))
+        ? true
+        : undefined;
+    },
+    30_000,
+  );
   return [1, 2, 3].some((i) => lockedHeight(net, i) === stuck) ? stuck : undefined;
 }
 
@@ -92,30 +106,41 @@ describe("a crash in the lock window never halts the chain", () => {
     await net?.stopAll();
   });
 
-  it(`node0 (40 %) killed after its prevote resumes within a few rounds, ${TRIES} of ${TRIES} tries`, async () => {
-    const results: { stuck: number; resumeMs: number }[] = [];
-    for (let t = 0; t < TRIES; t++) {
-      const stuck = await crashNode0InLockWindow(net);
-      const t0 = Date.now();
-      net.start(0);
-      try {
-        await waitAllAtLeast(net, stuck, [0, 1, 2, 3], RESUME_MS);
-      } catch (e) {
-        const rs = await Promise.all([0, 1, 2, 3].map((i) => roundState(net, i)));
-        throw new Error(`try ${t + 1}: chain did not commit height ${stuck} within ${RESUME_MS} ms of node0's restart (round states ${JSON.stringify(rs)}); node0 log:\n${net.procs[0]?.output.join("").slice(-3000)}`, { cause: e });
+  it(
+    `node0 (40 %) killed after its prevote resumes within a few rounds, ${TRIES} of ${TRIES} tries`,
+    async () => {
+      const results: { stuck: number; resumeMs: number }[] = [];
+      for (let t = 0; t < TRIES; t++) {
+        const stuck = await crashNode0InLockWindow(net);
+        const t0 = Date.now();
+        net.start(0);
+        try {
+          await waitAllAtLeast(net, stuck, [0, 1, 2, 3], RESUME_MS);
+        } catch (e) {
+          const rs = await Promise.all([0, 1, 2, 3].map((i) => roundState(net, i)));
+          throw new Error(
+            `try ${t + 1}: chain did not commit height ${stuck} within ${RESUME_MS} ms of node0's restart (round states ${JSON.stringify(rs)}); node0 log:\n${net.procs[0]?.output.join("").slice(-3000)}`,
+            { cause: e },
+          );
+        }
+        results.push({ stuck, resumeMs: Date.now() - t0 });
       }
-      results.push({ stuck, resumeMs: Date.now() - t0 });
-    }
-    console.log("lock-window tries", JSON.stringify(results));
-    expect(results.length).toBe(TRIES);
-  }, 120_000 * TRIES);
+      console.log("lock-window tries", JSON.stringify(results));
+      expect(results.length).toBe(TRIES);
+    },
+    120_000 * TRIES,
+  );
 
   it("node1 and node3 (40 % together) killed after their prevotes at one height resume", async () => {
     await ensureAllRunning(net);
     const at = Math.max(...(await net.heights()).map((h) => h ?? 0)) + 3;
     await Promise.all([1, 3].map((i) => net.kill(i)));
     const ps = [1, 3].map((i) => net.start(i, { STRATA_TEST_CRASH_AFTER_PREVOTE: String(at) }));
-    await waitFor("node1 and node3 to crash after their prevotes", async () => (ps.every((p) => p.proc.exitCode !== null || p.proc.signalCode !== null) ? true : undefined), 90_000);
+    await waitFor(
+      "node1 and node3 to crash after their prevotes",
+      async () => (ps.every((p) => p.proc.exitCode !== null || p.proc.signalCode !== null) ? true : undefined),
+      90_000,
+    );
     for (const p of ps) expect(p.output.join("")).toContain("test hook: crashing after prevote");
     net.procs[1] = net.procs[3] = undefined;
     const hs = await net.heights();

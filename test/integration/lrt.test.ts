@@ -37,7 +37,11 @@ describe("liquid restaking on a 4-validator devnet", () => {
     await submit(bob, [{ type: "lst/stake", value: { amount: 2000n * ONE } }]);
     await submit(bob, [{ type: "lrt/restake", value: { amount: 1000n * ONE } }]);
     expect(BigInt((await c.balances(bob.address)).balances.rststra)).toBeGreaterThanOrEqual(1000n * ONE);
-    await waitFor("allocated to the service", async () => (BigInt((await c.call<any>("lrt_state")).allocations[0].value) > 0n ? true : undefined), 30_000);
+    await waitFor(
+      "allocated to the service",
+      async () => (BigInt((await c.call<any>("lrt_state")).allocations[0].value) > 0n ? true : undefined),
+      30_000,
+    );
     const [l0, r0] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
     const [h] = await net.heights();
     await waitAllAtLeast(net, h! + 25, [0]);
@@ -51,7 +55,12 @@ describe("liquid restaking on a 4-validator devnet", () => {
   it("swaps ststra for stra in the pool (instant exit), respecting minOut", async () => {
     const bob = getKey(keys(), "bob");
     const before = BigInt((await c.balances(bob.address)).balances.stra);
-    await submit(bob, [{ type: "strategy/swap", value: { pool: "pool-ststra", denomIn: "ststra", amountIn: 10n * ONE, minOut: 9n * ONE } }]);
+    await submit(bob, [
+      {
+        type: "strategy/swap",
+        value: { pool: "pool-ststra", denomIn: "ststra", amountIn: 10n * ONE, minOut: 9n * ONE },
+      },
+    ]);
     expect(BigInt((await c.balances(bob.address)).balances.stra)).toBeGreaterThan(before);
   }, 60_000);
 
@@ -59,7 +68,13 @@ describe("liquid restaking on a 4-validator devnet", () => {
     const seed = validatorSeed(net.homes[1]!);
     const cons = addressFromPubkey(publicKeyFromSeed(seed));
     const [l0, r0] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
-    harness = await doubleSignUntil(net, 1, 5, "operator slashed in the service", async () => BigInt((await c.call<any>("lrt_state")).rate) < r0);
+    harness = await doubleSignUntil(
+      net,
+      1,
+      5,
+      "operator slashed in the service",
+      async () => BigInt((await c.call<any>("lrt_state")).rate) < r0,
+    );
     const [l1, r1] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
     const lstDrop = ONE - (l1 * ONE) / l0;
     const lrtDrop = ONE - (r1 * ONE) / r0;

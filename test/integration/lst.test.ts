@@ -15,7 +15,6 @@ import { waitForChainTime } from "../helpers/chainTime.ts";
 import { submitter, TEST_FEE as FEE } from "../helpers/submit.ts";
 import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
 
-
 describe("liquid staking on a 4-validator devnet", () => {
   let net: TestNet;
   let c: StrataClient;
@@ -47,14 +46,24 @@ describe("liquid staking on a 4-validator devnet", () => {
     const s0 = await lst();
     expect((s0.perValidator as any[]).length).toBe(4); // spread over the 4 validators
     // rewards booked since the stake already count; an epoch then compounds them into the rate
-    await waitFor("an epoch raised the rate", async () => {
-      const s = await lst();
-      return Number(s.epoch) > Number(s0.epoch) && BigInt(s.rate) > BigInt(s0.rate) && BigInt(s.history.at(-1).rate) > ONE ? true : undefined;
-    }, 60_000);
+    await waitFor(
+      "an epoch raised the rate",
+      async () => {
+        const s = await lst();
+        return Number(s.epoch) > Number(s0.epoch) &&
+          BigInt(s.rate) > BigInt(s0.rate) &&
+          BigInt(s.history.at(-1).rate) > ONE
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
     const s1 = await lst();
     expect(BigInt(s1.rate)).toBeGreaterThan(BigInt(s0.rate));
     expect(Number(s1.epoch)).toBeGreaterThan(Number(s0.epoch));
-    await submit(bob, [{ type: "bank/send", value: { to: decodeAddress(alice.address), denom: "ststra", amount: 10n * ONE } }]);
+    await submit(bob, [
+      { type: "bank/send", value: { to: decodeAddress(alice.address), denom: "ststra", amount: 10n * ONE } },
+    ]);
     expect(BigInt((await c.balances(alice.address)).balances.ststra)).toBeGreaterThanOrEqual(10n * ONE);
   }, 90_000);
 
@@ -67,7 +76,11 @@ describe("liquid staking on a 4-validator devnet", () => {
     const status = async () => ((await c.call<any>("lst_requests", { address: bob.address })).requests as any[])[0];
     expect(["queued", "unbonding"]).toContain(reqs[0].status);
     // claimableAt is known once the request's epoch has ended and its batch unbonds
-    const claimableAt = await waitFor("request unbonding", async () => (await status()).claimableAt ?? undefined, 60_000);
+    const claimableAt = await waitFor(
+      "request unbonding",
+      async () => (await status()).claimableAt ?? undefined,
+      60_000,
+    );
     await waitForChainTime(c, claimableAt, "request matured");
     expect((await status()).status).toBe("claimable"); // was: still "unbonding" once matured
     const before = BigInt((await c.balances(bob.address)).balances.stra);
@@ -83,12 +96,25 @@ describe("liquid staking on a 4-validator devnet", () => {
     const cons = addressFromPubkey(publicKeyFromSeed(seed));
     const before = BigInt((await lst()).rate);
     const op = encodeAddress(cons);
-    harness = await doubleSignUntil(net, 1, 3, "validator tombstoned", async () => ((await c.call<any>("staking_validators")).validators as any[]).find((x) => x.operator === op).tombstoned === true);
+    harness = await doubleSignUntil(
+      net,
+      1,
+      3,
+      "validator tombstoned",
+      async () =>
+        ((await c.call<any>("staking_validators")).validators as any[]).find((x) => x.operator === op).tombstoned ===
+        true,
+    );
     expect(BigInt((await lst()).rate)).toBeLessThan(before);
     await waitFor("breaker halts", async () => ((await lst()).halted ? true : undefined), 60_000);
     const bob = getKey(keys(), "bob");
     const n = BigInt((await c.balances(bob.address)).nonce);
-    const t = signTx(bob.seed, { chainId: "strata-devnet", nonce: n, fee: FEE, msgs: [{ type: "lst/stake", value: { amount: ONE } }] });
+    const t = signTx(bob.seed, {
+      chainId: "strata-devnet",
+      nonce: n,
+      fee: FEE,
+      msgs: [{ type: "lst/stake", value: { amount: ONE } }],
+    });
     await c.broadcastTxSync(t.bytes);
     expect((await c.waitForTx(t.hash)).tx_result.log).toMatch(/halted/);
   }, 120_000);

@@ -18,9 +18,13 @@ describe("the mempool keeps its promises", () => {
   let net: TestNet;
   let chainId: string;
   beforeAll(async () => {
-    net = await startTestNet(4, { extraAccounts: SENDERS.map((k) => ({ address: k.bech32, stra: 10n ** 24n })) }, (cfg) => {
-      cfg.mempool = { ...(cfg.mempool ?? {}), ttlNumBlocks: TTL_BLOCKS };
-    });
+    net = await startTestNet(
+      4,
+      { extraAccounts: SENDERS.map((k) => ({ address: k.bech32, stra: 10n ** 24n })) },
+      (cfg) => {
+        cfg.mempool = { ...(cfg.mempool ?? {}), ttlNumBlocks: TTL_BLOCKS };
+      },
+    );
     await waitAllAtLeast(net, 2, [0, 1, 2, 3]);
     chainId = (await net.clients[0]!.status()).node_info.network;
   }, 60_000);
@@ -28,7 +32,13 @@ describe("the mempool keeps its promises", () => {
     await net?.stopAll();
   });
 
-  const send = (k: (typeof SENDERS)[0], nonce: bigint) => signTx(k.seed, { chainId, nonce, fee: TEST_FEE, msgs: [{ type: "bank/send", value: { to: SENDERS[0]!.address, denom: "stra", amount: 1n } }] });
+  const send = (k: (typeof SENDERS)[0], nonce: bigint) =>
+    signTx(k.seed, {
+      chainId,
+      nonce,
+      fee: TEST_FEE,
+      msgs: [{ type: "bank/send", value: { to: SENDERS[0]!.address, denom: "stra", amount: 1n } }],
+    });
 
   it("txs accepted by a node that never gossiped them and was killed -9 are still included", async () => {
     await net.kill(3);
@@ -58,10 +68,14 @@ describe("the mempool keeps its promises", () => {
         return (e as RpcError).message;
       }
     };
-    const msgs = await waitFor("both to expire", async () => {
-      const m = await Promise.all(stuck.map((t) => why(t.hash)));
-      return m.every((x) => x.includes("expired")) ? m : undefined;
-    }, 60_000);
+    const msgs = await waitFor(
+      "both to expire",
+      async () => {
+        const m = await Promise.all(stuck.map((t) => why(t.hash)));
+        return m.every((x) => x.includes("expired")) ? m : undefined;
+      },
+      60_000,
+    );
     expect(msgs[0]).toContain("(ttl)");
     expect(msgs[1]).toContain("(dependency)");
     // a stable code a client can act on (resubmit), and waitForTx stops at once instead of timing out

@@ -43,6 +43,7 @@ describe("npx strata (real binary, the machine's own npm and node)", () => {
     expect(unknown.err).toMatch(/^error: unknown command 'nope'/);
     // where the system node is older (here: 20), the CLI itself does not run on it: the launcher's
     // fallback to the bundled Node is what answered above
-    if (!/ (strip|transform)$/.test(systemNode.out.trim())) expect(run("node", ["cli/strata.ts", "--version"]).err).toMatch(/ERR_UNKNOWN_FILE_EXTENSION/);
+    if (!/ (strip|transform)$/.test(systemNode.out.trim()))
+      expect(run("node", ["cli/strata.ts", "--version"]).err).toMatch(/ERR_UNKNOWN_FILE_EXTENSION/);
   }, 60_000);
 });

@@ -30,7 +30,8 @@ function parseScrape(text: string): Map<string, number> {
 describe("operating a devnet: dashboard, metrics, health", () => {
   let net: TestNet;
   let browser: Browser | undefined;
-  const metricsUrl = (i: number) => `http://127.0.0.1:${JSON.parse(readFileSync(homePaths(net.homes[i]!).config, "utf8")).metrics.port}/metrics`;
+  const metricsUrl = (i: number) =>
+    `http://127.0.0.1:${JSON.parse(readFileSync(homePaths(net.homes[i]!).config, "utf8")).metrics.port}/metrics`;
   const scrape = async (i: number) => parseScrape(await (await fetch(metricsUrl(i))).text());
 
   beforeAll(async () => {
@@ -50,7 +51,11 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(net.clients[0]!.url + "/");
     const height = async () => Number(await page.locator("[data-testid=height]").textContent());
-    await page.waitForFunction('/^\\d+$/.test(document.querySelector("[data-testid=height]")?.textContent ?? "")', undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      '/^\\d+$/.test(document.querySelector("[data-testid=height]")?.textContent ?? "")',
+      undefined,
+      { timeout: 15_000 },
+    );
     const h0 = await height();
     await waitFor("dashboard height advances", async () => ((await height()) >= h0 + 3 ? true : undefined), 20_000);
     await expect.poll(() => page.locator("#live").textContent(), { timeout: 10_000 }).toBe("live");
@@ -61,7 +66,8 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     expect(await page.locator("#blocks tbody tr").count()).toBeGreaterThan(3);
     expect(await page.locator("#proposers rect").count()).toBe(8); // proposed + expected, per validator
 
-    for (const id of ["lst-rate", "lrt-rate", "pool-price"]) expect(await page.locator(`[data-testid=${id}]`).textContent()).toMatch(/^\d+\.\d{9}$/);
+    for (const id of ["lst-rate", "lrt-rate", "pool-price"])
+      expect(await page.locator(`[data-testid=${id}]`).textContent()).toMatch(/^\d+\.\d{9}$/);
     expect(Number(await page.locator("[data-testid=lst-rate]").textContent())).toBeGreaterThanOrEqual(1);
     expect(await page.locator("#alloc tbody tr").count()).toBeGreaterThanOrEqual(2);
     // the rate chart draws once the LST has two epochs of history (epochs of 10 blocks: on a busy
@@ -85,7 +91,11 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     // search an account: its balances appear, and its LRT withdrawal request turns from pending
     // to claimable once its delay has passed (by block time), as docs/lrt.md names the statuses
     const alice = listKeys(join(net.dir, "keys")).find((k) => k.name === "alice")!;
-    for (const args of [["lst", "stake", "20stra"], ["lrt", "restake", "10ststra"], ["lrt", "withdraw", "1rststra"]]) {
+    for (const args of [
+      ["lst", "stake", "20stra"],
+      ["lrt", "restake", "10ststra"],
+      ["lrt", "withdraw", "1rststra"],
+    ]) {
       const r = strata(["tx", ...args, "--from", "alice", "--home", net.dir, "--node", net.clients[0]!.url, "--yes"]);
       expect(r.code, r.stderr).toBe(0);
     }
@@ -138,7 +148,9 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     const vals = (await c.call<any>("staking_validators")).validators as any[];
     for (const v of vals) {
       expect(m.get(`strata_validator_jailed{moniker="${v.moniker}",operator="${v.operator}"}`)).toBe(v.jailed ? 1 : 0);
-      expect(m.get(`strata_validator_missed_blocks{moniker="${v.moniker}",operator="${v.operator}"}`)).toBeGreaterThanOrEqual(0);
+      expect(
+        m.get(`strata_validator_missed_blocks{moniker="${v.moniker}",operator="${v.operator}"}`),
+      ).toBeGreaterThanOrEqual(0);
     }
     // libp2p's own metrics and the process's
     expect([...m.keys()].some((k) => k.startsWith("libp2p_"))).toBe(true);
@@ -152,14 +164,18 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     expect(await c.call("health")).toEqual({});
     await net.kill(0);
     await net.kill(1); // 70 % of the power gone: no more commits
-    const err = await waitFor("health fails", async () => {
-      try {
-        await c.call("health");
-        return undefined;
-      } catch (e) {
-        return e as Error;
-      }
-    }, 30_000);
+    const err = await waitFor(
+      "health fails",
+      async () => {
+        try {
+          await c.call("health");
+          return undefined;
+        } catch (e) {
+          return e as Error;
+        }
+      },
+      30_000,
+    );
     expect(err).toBeInstanceOf(RpcError);
     expect((err as RpcError).data).toMatchObject({ code: 505, name: "NoRecentBlock" });
     expect(err.message).toMatch(/no block committed/);
@@ -170,18 +186,27 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     net.start(0);
     net.start(1);
     try {
-      await waitFor("health recovers", async () => {
-        try {
-          return (await c.call("health")) ? true : undefined;
-        } catch {
-          return undefined;
-        }
-      }, 60_000);
+      await waitFor(
+        "health recovers",
+        async () => {
+          try {
+            return (await c.call("health")) ? true : undefined;
+          } catch {
+            return undefined;
+          }
+        },
+        60_000,
+      );
     } catch (e) {
       // say why in CI's log: heights, health, and each node's last lines
       const hs = await net.heights();
       const health = await c.call("health").catch((x: Error) => x.message);
-      console.log(`health never recovered: heights=${JSON.stringify(hs)} health=${JSON.stringify(health)}\n` + net.procs.map((p, i) => `--- node${i}\n${p?.output.join("").split("\n").slice(-25).join("\n") ?? "(stopped)"}`).join("\n"));
+      console.log(
+        `health never recovered: heights=${JSON.stringify(hs)} health=${JSON.stringify(health)}\n` +
+          net.procs
+            .map((p, i) => `--- node${i}\n${p?.output.join("").split("\n").slice(-25).join("\n") ?? "(stopped)"}`)
+            .join("\n"),
+      );
       throw e;
     }
     const ok = await fetch(`${c.url}/health`);
@@ -191,8 +216,16 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     const restarted = net.clients[0]!;
     await net.kill(0);
     net.start(0);
-    await waitFor("node0's RPC is up", async () => (await fetch(`${restarted.url}/health`).catch(() => undefined)) ?? undefined, 60_000);
-    await waitFor("node0 healthy again", async () => ((await fetch(`${restarted.url}/health`)).status === 200 ? true : undefined), 60_000);
+    await waitFor(
+      "node0's RPC is up",
+      async () => (await fetch(`${restarted.url}/health`).catch(() => undefined)) ?? undefined,
+      60_000,
+    );
+    await waitFor(
+      "node0 healthy again",
+      async () => ((await fetch(`${restarted.url}/health`)).status === 200 ? true : undefined),
+      60_000,
+    );
     const m = await scrape(3);
     expect(m.get("strata_height")).toBeGreaterThan(0);
   }, 180_000);

@@ -47,19 +47,29 @@ describe("p2p (libp2p 2.x, gossipsub, sync protocol)", () => {
     const b = await node("b", pb, [`/ip4/127.0.0.1/tcp/${pa}/p2p/${a.peerId}`], gotB);
     let c = await node("c", pc, [`/ip4/127.0.0.1/tcp/${pb}/p2p/${b.peerId}`], gotC);
     nodes.push(a, b, c);
-    await waitFor("line topology connected", async () => (a.peers().length >= 1 && c.peers().length >= 1 ? true : undefined));
+    await waitFor("line topology connected", async () =>
+      a.peers().length >= 1 && c.peers().length >= 1 ? true : undefined,
+    );
     // meshes form on heartbeats; publish until C (two hops away) hears A
     let seq = 0;
-    await waitFor("gossip from A reaches C via B", async () => {
-      await a.publish("vote", Uint8Array.of(1, 2, seq++ & 0xff));
-      return gotC.some((m) => m.topic === "vote" && m.data[0] === 1) ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      "gossip from A reaches C via B",
+      async () => {
+        await a.publish("vote", Uint8Array.of(1, 2, seq++ & 0xff));
+        return gotC.some((m) => m.topic === "vote" && m.data[0] === 1) ? true : undefined;
+      },
+      30_000,
+    );
     // rejected messages are not delivered and cost A score at B (applied on B's heartbeats, and
     // first outweighing the credit A earned for its valid messages: keep sending until it shows)
-    await waitFor("A's score at B turns negative", async () => {
-      await a.publish("vote", Uint8Array.of(0xff, seq++ & 0xff));
-      return b.score(a.peerId) < 0 ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      "A's score at B turns negative",
+      async () => {
+        await a.publish("vote", Uint8Array.of(0xff, seq++ & 0xff));
+        return b.score(a.peerId) < 0 ? true : undefined;
+      },
+      30_000,
+    );
     expect(gotB.some((m) => m.data[0] === 0xff)).toBe(false);
     expect(gotC.some((m) => m.data[0] === 0xff)).toBe(false);
     // request/response, and a handler failure is an error for the caller, not a crash
@@ -73,9 +83,13 @@ describe("p2p (libp2p 2.x, gossipsub, sync protocol)", () => {
     nodes.push(c);
     expect(c.peerId).toBe(idC);
     gotC.length = 0;
-    await waitFor("restarted C hears gossip", async () => {
-      await a.publish("tx", Uint8Array.of(9, Date.now() % 256));
-      return gotC.some((m) => m.topic === "tx") ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      "restarted C hears gossip",
+      async () => {
+        await a.publish("tx", Uint8Array.of(9, Date.now() % 256));
+        return gotC.some((m) => m.topic === "tx") ? true : undefined;
+      },
+      30_000,
+    );
   }, 60_000);
 });

@@ -42,14 +42,21 @@ describe.skipIf(!canNetns())("network partitions in namespaces", () => {
   const subnet = 10 + (process.pid % 200);
   const hub = `${tag}hub`;
   const dir = mkdtempSync(join(tmpdir(), "strata-netns-"));
-  const nodes: Node[] = [0, 1, 2, 3].map((i) => ({ ns: `${tag}n${i}`, addr: `10.77.${subnet}.${i + 1}`, log: [], blocks: new Map() }));
+  const nodes: Node[] = [0, 1, 2, 3].map((i) => ({
+    ns: `${tag}n${i}`,
+    addr: `10.77.${subnet}.${i + 1}`,
+    log: [],
+    blocks: new Map(),
+  }));
   let homes: string[] = [];
 
   const height = (n: Node) => Math.max(0, ...n.blocks.keys());
   const heights = () => nodes.map(height);
   const start = (i: number) => {
     const n = nodes[i]!;
-    const p = spawn("ip", ["netns", "exec", n.ns, process.execPath, STRATA, "start", "--home", homes[i]!], { stdio: ["ignore", "pipe", "pipe"] });
+    const p = spawn("ip", ["netns", "exec", n.ns, process.execPath, STRATA, "start", "--home", homes[i]!], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const onData = (d: Buffer) => {
       const s = String(d);
       n.log.push(s);
@@ -60,7 +67,11 @@ describe.skipIf(!canNetns())("network partitions in namespaces", () => {
     n.proc = p;
   };
   const atLeast = (which: number[], h: number, ms = 90_000) =>
-    waitFor(`nodes ${which.join(",")} at height ${h} (heights ${heights().join(",")})`, async () => (which.every((i) => height(nodes[i]!) >= h) ? true : undefined), ms);
+    waitFor(
+      `nodes ${which.join(",")} at height ${h} (heights ${heights().join(",")})`,
+      async () => (which.every((i) => height(nodes[i]!) >= h) ? true : undefined),
+      ms,
+    );
   /**
    * Observes for `ms` that no new block appears anywhere (the length of the window, not a wait
    * for a condition). A node still a block behind may fetch one the others already had, and a

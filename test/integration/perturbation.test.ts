@@ -38,7 +38,11 @@ describe("perturbations: crash, pause, restart all, corrupt data", () => {
   const rows: Row[] = [];
   const maxHeight = async () => Math.max(...(await net.heights()).map((h) => h ?? 0));
   const allAtLeast = (h: number, ms = RECOVER_MS) =>
-    waitFor(`all nodes at height ${h}`, async () => ((await net.heights()).every((x) => (x ?? 0) >= h) ? true : undefined), ms);
+    waitFor(
+      `all nodes at height ${h}`,
+      async () => ((await net.heights()).every((x) => (x ?? 0) >= h) ? true : undefined),
+      ms,
+    );
 
   /** Runs one perturbation, then waits for all four nodes to commit 3 more blocks. */
   async function perturb(name: string, node: string, act: () => Promise<void>): Promise<void> {
@@ -49,8 +53,18 @@ describe("perturbations: crash, pause, restart all, corrupt data", () => {
     try {
       await allAtLeast(target);
     } catch (e) {
-      const rs = await Promise.all(net.clients.map((c) => c.call<{ round_state: unknown }>("consensus_state").then((r) => r.round_state, () => "down")));
-      throw new Error(`${name} (${node}): no recovery to height ${target}; round states ${JSON.stringify(rs)}\n${net.procs.map((p, i) => `--- node${i}\n${p?.output.join("").slice(-1500)}`).join("\n")}`, { cause: e });
+      const rs = await Promise.all(
+        net.clients.map((c) =>
+          c.call<{ round_state: unknown }>("consensus_state").then(
+            (r) => r.round_state,
+            () => "down",
+          ),
+        ),
+      );
+      throw new Error(
+        `${name} (${node}): no recovery to height ${target}; round states ${JSON.stringify(rs)}\n${net.procs.map((p, i) => `--- node${i}\n${p?.output.join("").slice(-1500)}`).join("\n")}`,
+        { cause: e },
+      );
     }
     rows.push({ perturbation: name, node, recoveredMs: Date.now() - t0, heightAfter: target });
   }
@@ -69,7 +83,11 @@ describe("perturbations: crash, pause, restart all, corrupt data", () => {
     perturb("kill -9 in the lock window", "node0", async () => {
       await net.kill(0);
       const p = net.start(0, { STRATA_TEST_CRASH_AFTER_PREVOTE: String((await maxHeight()) + 2) });
-      await waitFor("node0 to crash after its prevote", async () => (p.proc.exitCode !== null || p.proc.signalCode !== null ? true : undefined), 90_000);
+      await waitFor(
+        "node0 to crash after its prevote",
+        async () => (p.proc.exitCode !== null || p.proc.signalCode !== null ? true : undefined),
+        90_000,
+      );
       net.procs[0] = undefined;
       net.start(0);
     });
@@ -93,7 +111,10 @@ describe("perturbations: crash, pause, restart all, corrupt data", () => {
   const tornWal = () =>
     perturb("torn last WAL record", "node1", async () => {
       await net.kill(1);
-      appendFileSync(join(homePaths(net.homes[1]!).data, "cs.wal"), Buffer.from([0, 0, 1, 0, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3]));
+      appendFileSync(
+        join(homePaths(net.homes[1]!).data, "cs.wal"),
+        Buffer.from([0, 0, 1, 0, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3]),
+      );
       net.start(1);
     });
 
@@ -109,14 +130,19 @@ describe("perturbations: crash, pause, restart all, corrupt data", () => {
       const aside = `${data}.corrupt-${Date.now()}`;
       renameSync(data, aside);
       mkdirSync(data);
-      for (const f of ["sign_state.json", "sign_state.json.lock.json", "cs.wal", "mempool.log"]) if (existsSync(join(aside, f))) cpSync(join(aside, f), join(data, f));
+      for (const f of ["sign_state.json", "sign_state.json.lock.json", "cs.wal", "mempool.log"])
+        if (existsSync(join(aside, f))) cpSync(join(aside, f), join(data, f));
       net.start(2);
     });
 
   beforeAll(async () => {
-    net = await startTestNet(4, { extraAccounts: SENDERS.map((k) => ({ address: k.bech32, stra: 10n ** 24n })) }, (cfg) => {
-      cfg.mempool = { ...(cfg.mempool ?? {}), ttlNumBlocks: 30, ttlDurationMs: 60_000 };
-    });
+    net = await startTestNet(
+      4,
+      { extraAccounts: SENDERS.map((k) => ({ address: k.bech32, stra: 10n ** 24n })) },
+      (cfg) => {
+        cfg.mempool = { ...(cfg.mempool ?? {}), ttlNumBlocks: 30, ttlDurationMs: 60_000 };
+      },
+    );
     await allAtLeast(2, 60_000);
     history = new History(net.clients, (await net.clients[0]!.status()).node_info.network, SENDERS);
     history.start();
@@ -126,38 +152,70 @@ describe("perturbations: crash, pause, restart all, corrupt data", () => {
     await net?.stopAll();
   });
 
-  it(`${PASSES} pass(es): every perturbation recovers; no tx lost or doubled; one chain; no tombstone`, async () => {
-    for (let pass = 0; pass < PASSES; pass++) {
-      await kill9Random();
-      await lockWindow();
-      await pause();
-      if (E2E) await kill9Random();
-      await restartAll();
-      await tornWal();
-      if (pass === 0) await deletedCurrent();
-      if (E2E) await kill9Random();
-    }
-    await history.stop();
-    const height = await maxHeight();
-    await allAtLeast(height, 60_000);
-    const report = await history.verdict(net.clients[0]!, height, 90_000);
+  it(
+    `${PASSES} pass(es): every perturbation recovers; no tx lost or doubled; one chain; no tombstone`,
+    async () => {
+      for (let pass = 0; pass < PASSES; pass++) {
+        await kill9Random();
+        await lockWindow();
+        await pause();
+        if (E2E) await kill9Random();
+        await restartAll();
+        await tornWal();
+        if (pass === 0) await deletedCurrent();
+        if (E2E) await kill9Random();
+      }
+      await history.stop();
+      const height = await maxHeight();
+      await allAtLeast(height, 60_000);
+      const report = await history.verdict(net.clients[0]!, height, 90_000);
 
-    // one chain: the same block id at every height on every node
-    const forks: number[] = [];
-    for (let h = 1; h <= height; h++) {
-      const ids = await Promise.all(net.clients.map((c) => c.block(h).then((b) => b.block_id.hash)));
-      if (new Set(ids).size !== 1) forks.push(h);
-    }
-    const vals = (await net.clients[0]!.call<{ validators: { tombstoned: boolean; moniker?: string }[] }>("staking_validators")).validators;
-    const evidence = await Promise.all(net.clients.map((c) => c.call<{ round_state: { evidence_observed: number } }>("consensus_state").then((r) => r.round_state.evidence_observed)));
+      // one chain: the same block id at every height on every node
+      const forks: number[] = [];
+      for (let h = 1; h <= height; h++) {
+        const ids = await Promise.all(net.clients.map((c) => c.block(h).then((b) => b.block_id.hash)));
+        if (new Set(ids).size !== 1) forks.push(h);
+      }
+      const vals = (
+        await net.clients[0]!.call<{ validators: { tombstoned: boolean; moniker?: string }[] }>("staking_validators")
+      ).validators;
+      const evidence = await Promise.all(
+        net.clients.map((c) =>
+          c
+            .call<{ round_state: { evidence_observed: number } }>("consensus_state")
+            .then((r) => r.round_state.evidence_observed),
+        ),
+      );
 
-    console.log(`perturbation results (${PASSES} pass(es))\n` + rows.map((r) => `| ${r.perturbation} | ${r.node} | recovered in ${(r.recoveredMs / 1000).toFixed(1)} s | to height ${r.heightAfter} |`).join("\n"));
-    console.log("history", JSON.stringify({ ...report, lost: report.lost.map((a) => `${a.hash.slice(0, 12)} node${a.node} nonce ${a.nonce}`) }), "height", height, "forks", forks.length, "evidence", evidence);
-    expect(report.lost.map((a) => `${a.hash} (accepted by node${a.node}, nonce ${a.nonce})`)).toEqual([]);
-    expect(report.duplicated).toEqual([]);
-    expect(report.accepted).toBeGreaterThan(0);
-    expect(forks).toEqual([]);
-    expect(vals.filter((v) => v.tombstoned)).toEqual([]);
-    expect(evidence).toEqual([0, 0, 0, 0]);
-  }, E2E ? 1_800_000 : 600_000);
+      console.log(
+        `perturbation results (${PASSES} pass(es))\n` +
+          rows
+            .map(
+              (r) =>
+                `| ${r.perturbation} | ${r.node} | recovered in ${(r.recoveredMs / 1000).toFixed(1)} s | to height ${r.heightAfter} |`,
+            )
+            .join("\n"),
+      );
+      console.log(
+        "history",
+        JSON.stringify({
+          ...report,
+          lost: report.lost.map((a) => `${a.hash.slice(0, 12)} node${a.node} nonce ${a.nonce}`),
+        }),
+        "height",
+        height,
+        "forks",
+        forks.length,
+        "evidence",
+        evidence,
+      );
+      expect(report.lost.map((a) => `${a.hash} (accepted by node${a.node}, nonce ${a.nonce})`)).toEqual([]);
+      expect(report.duplicated).toEqual([]);
+      expect(report.accepted).toBeGreaterThan(0);
+      expect(forks).toEqual([]);
+      expect(vals.filter((v) => v.tombstoned)).toEqual([]);
+      expect(evidence).toEqual([0, 0, 0, 0]);
+    },
+    E2E ? 1_800_000 : 600_000,
+  );
 });

@@ -58,11 +58,15 @@ describe("psql indexer", () => {
   beforeAll(async () => {
     pgs = await startPostgres();
     db = await pgs.client();
-    net = await startTestNet(4, { extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) }, (cfg, i) => {
-      if (i === PSQL) cfg.indexer = { kind: "psql", psql: { url: pgs.url } };
-      if (i === 2) cfg.indexer = { kind: "null" };
-      if (i === PSQL) metricsPort = cfg.metrics.port;
-    });
+    net = await startTestNet(
+      4,
+      { extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })) },
+      (cfg, i) => {
+        if (i === PSQL) cfg.indexer = { kind: "psql", psql: { url: pgs.url } };
+        if (i === 2) cfg.indexer = { kind: "null" };
+        if (i === PSQL) metricsPort = cfg.metrics.port;
+      },
+    );
     await waitAllAtLeast(net, 2, [0, 1, 2, 3]);
   }, 90_000);
   afterAll(async () => {
@@ -79,20 +83,38 @@ describe("psql indexer", () => {
     const alice = getKey(join(net.dir, "keys"), "alice");
     await submit(bob, [{ type: "lst/stake", value: { amount: 2000n * ONE } }]);
     await submit(bob, [{ type: "lrt/restake", value: { amount: 500n * ONE } }]);
-    await submit(alice, [{ type: "lst/stake", value: { amount: 7n * ONE } }, { type: "bank/send", value: { to: keys[0]!.address, denom: "stra", amount: 5n } }]);
+    await submit(alice, [
+      { type: "lst/stake", value: { amount: 7n * ONE } },
+      { type: "bank/send", value: { to: keys[0]!.address, denom: "stra", amount: 5n } },
+    ]);
 
     const urls = [0, 1, 2].map((i) => net.clients[i]!.url);
-    const load = runLoad({ rpcUrls: urls, wsUrl: urls[0]!.replace("http", "ws"), chainId: CHAIN, keys, txsPerAccount: PER_ACCOUNT, rate: 60, maxSeconds: 90, batch: 20 });
+    const load = runLoad({
+      rpcUrls: urls,
+      wsUrl: urls[0]!.replace("http", "ws"),
+      chainId: CHAIN,
+      keys,
+      txsPerAccount: PER_ACCOUNT,
+      rate: 60,
+      maxSeconds: 90,
+      batch: 20,
+    });
 
     // 1. PostgreSQL down: node3 commits on, the lag shows, then it catches up
     await waitFor("indexing started", async () => ((await indexed()) >= 3 ? true : undefined), 30_000);
     await db.end();
     await pgs.stop();
     const h0 = await heightOf(PSQL);
-    await waitFor("node3 commits while PostgreSQL is down", async () => ((await heightOf(PSQL)) >= h0 + 5 ? true : undefined), 60_000);
+    await waitFor(
+      "node3 commits while PostgreSQL is down",
+      async () => ((await heightOf(PSQL)) >= h0 + 5 ? true : undefined),
+      60_000,
+    );
     expect(await metric("strata_indexer_lag_blocks")).toBeGreaterThanOrEqual(4);
     expect(await metric("strata_indexer_up")).toBe(0);
-    await expect(net.clients[PSQL]!.call("tx_search", { query: "tx.height>0" })).rejects.toThrow(/indexer database cannot answer/);
+    await expect(net.clients[PSQL]!.call("tx_search", { query: "tx.height>0" })).rejects.toThrow(
+      /indexer database cannot answer/,
+    );
     await pgs.start();
     await reconnect();
     await waitFor("caught up after the outage", async () => ((await indexed()) >= h0 + 5 ? true : undefined), 60_000);
@@ -105,7 +127,10 @@ describe("psql indexer", () => {
     await crashing.exited;
     expect(crashing.proc.signalCode).toBe("SIGKILL");
     expect(await indexed()).toBe(crashAt - 1);
-    expect((await db.query("SELECT count(*) AS n FROM blocks WHERE chain_id = $1 AND height >= $2", [CHAIN, crashAt])).rows[0].n).toBe("0");
+    expect(
+      (await db.query("SELECT count(*) AS n FROM blocks WHERE chain_id = $1 AND height >= $2", [CHAIN, crashAt]))
+        .rows[0].n,
+    ).toBe("0");
     net.start(PSQL);
     await waitFor("past the crash height", async () => ((await indexed()) > crashAt + 2 ? true : undefined), 60_000);
 
@@ -122,13 +147,22 @@ describe("psql indexer", () => {
     const tip = await heightOf(KV);
     await waitFor("node3 at the tip", async () => ((await heightOf(PSQL)) >= tip ? true : undefined), 60_000);
     await waitFor("indexed to the tip", async () => ((await indexed()) >= tip ? true : undefined), 60_000);
-    await waitFor("lag metric within 2", async () => ((await metric("strata_indexer_lag_blocks")) <= 2 ? true : undefined), 30_000);
+    await waitFor(
+      "lag metric within 2",
+      async () => ((await metric("strata_indexer_lag_blocks")) <= 2 ? true : undefined),
+      30_000,
+    );
     expect(await metric("strata_indexer_up")).toBe(1);
 
     // exactly once, checked against node3's block store
     const top = await indexed();
-    const blocks = await db.query("SELECT height, count(*) AS n FROM blocks WHERE chain_id = $1 GROUP BY height ORDER BY height", [CHAIN]);
-    expect(blocks.rows.map((x) => [Number(x.height), Number(x.n)])).toEqual(Array.from({ length: top }, (_, i) => [i + 1, 1]));
+    const blocks = await db.query(
+      "SELECT height, count(*) AS n FROM blocks WHERE chain_id = $1 GROUP BY height ORDER BY height",
+      [CHAIN],
+    );
+    expect(blocks.rows.map((x) => [Number(x.height), Number(x.n)])).toEqual(
+      Array.from({ length: top }, (_, i) => [i + 1, 1]),
+    );
     const txs = await db.query(
       `SELECT b.height, t.index, t.tx_hash,
               (SELECT count(*) FROM events e WHERE e.tx_id = t.rowid) AS events,
@@ -139,7 +173,10 @@ describe("psql indexer", () => {
     const want: unknown[] = [];
     const s = net.clients[PSQL]!;
     for (let h = 1; h <= top; h++) {
-      const [blk, res] = await Promise.all([s.block(h), s.call<{ txs_results: { events: { attributes: unknown[] }[] }[] }>("block_results", { height: String(h) })]);
+      const [blk, res] = await Promise.all([
+        s.block(h),
+        s.call<{ txs_results: { events: { attributes: unknown[] }[] }[] }>("block_results", { height: String(h) }),
+      ]);
       blk.block.data.txs.forEach((tx, i) => {
         const ev = res.txs_results[i]!.events;
         const hash = createHash("sha256").update(Buffer.from(tx, "base64")).digest("hex").toUpperCase();
@@ -147,30 +184,61 @@ describe("psql indexer", () => {
         want.push([h, i, hash, ev.length + 1, ev.reduce((n, e) => n + e.attributes.length, 0) + 2]);
       });
     }
-    expect(txs.rows.map((x) => [Number(x.height), x.index, x.tx_hash, Number(x.events), Number(x.attributes)])).toEqual(want);
+    expect(txs.rows.map((x) => [Number(x.height), x.index, x.tx_hash, Number(x.events), Number(x.attributes)])).toEqual(
+      want,
+    );
     expect(want.length).toBeGreaterThanOrEqual(r.finalized);
-    const blockEvents = await db.query("SELECT count(*) AS n FROM block_events WHERE chain_id = $1 AND composite_key = 'block.height' AND height <= $2", [CHAIN, top]);
+    const blockEvents = await db.query(
+      "SELECT count(*) AS n FROM block_events WHERE chain_id = $1 AND composite_key = 'block.height' AND height <= $2",
+      [CHAIN, top],
+    );
     expect(Number(blockEvents.rows[0].n)).toBe(top);
 
     // Strata's tables: one token_stats row per height, and the set that signed each block: the
     // one its header's validators_hash commits to (recomputed from the rows)
-    const stats = await db.query("SELECT b.height, count(s.block_id) AS n FROM blocks b LEFT JOIN token_stats s ON s.block_id = b.rowid WHERE b.chain_id = $1 AND b.height <= $2 GROUP BY b.height ORDER BY b.height", [CHAIN, top]);
-    expect(stats.rows.map((x) => [Number(x.height), Number(x.n)])).toEqual(Array.from({ length: top }, (_, i) => [i + 1, 1]));
-    const sets = await db.query("SELECT b.height, v.pubkey, v.moniker, v.power FROM validator_sets v JOIN blocks b ON b.rowid = v.block_id WHERE b.chain_id = $1 AND b.height <= $2 ORDER BY b.height, v.index", [CHAIN, top]);
+    const stats = await db.query(
+      "SELECT b.height, count(s.block_id) AS n FROM blocks b LEFT JOIN token_stats s ON s.block_id = b.rowid WHERE b.chain_id = $1 AND b.height <= $2 GROUP BY b.height ORDER BY b.height",
+      [CHAIN, top],
+    );
+    expect(stats.rows.map((x) => [Number(x.height), Number(x.n)])).toEqual(
+      Array.from({ length: top }, (_, i) => [i + 1, 1]),
+    );
+    const sets = await db.query(
+      "SELECT b.height, v.pubkey, v.moniker, v.power FROM validator_sets v JOIN blocks b ON b.rowid = v.block_id WHERE b.chain_id = $1 AND b.height <= $2 ORDER BY b.height, v.index",
+      [CHAIN, top],
+    );
     const setAt = new Map<number, ValidatorEntryValue[]>();
     for (const x of sets.rows) {
       const h = Number(x.height);
       if (!setAt.has(h)) setAt.set(h, []);
-      setAt.get(h)!.push({ pubkey: new Uint8Array(Buffer.from(x.pubkey, "hex")), moniker: new TextEncoder().encode(x.moniker), power: Number(x.power) });
+      setAt.get(h)!.push({
+        pubkey: new Uint8Array(Buffer.from(x.pubkey, "hex")),
+        moniker: new TextEncoder().encode(x.moniker),
+        power: Number(x.power),
+      });
     }
     const hashes: [number, string][] = [];
     const headers: [number, string][] = [];
     for (let h = 1; h <= top; h++) {
-      hashes.push([h, Buffer.from(validatorsHash(setAt.get(h) ?? [])).toString("hex").toUpperCase()]);
-      headers.push([h, (await s.call<{ block: { header: { validators_hash: string } } }>("block", { height: String(h) })).block.header.validators_hash]);
+      hashes.push([
+        h,
+        Buffer.from(validatorsHash(setAt.get(h) ?? []))
+          .toString("hex")
+          .toUpperCase(),
+      ]);
+      headers.push([
+        h,
+        (await s.call<{ block: { header: { validators_hash: string } } }>("block", { height: String(h) })).block.header
+          .validators_hash,
+      ]);
     }
     expect(hashes).toEqual(headers);
-    const last = (await db.query("SELECT *, (rststra_supply * 1e18)::numeric(80, 0)::text AS rststra_raw FROM token_stats_by_height WHERE chain_id = $1 AND height = $2", [CHAIN, top])).rows[0];
+    const last = (
+      await db.query(
+        "SELECT *, (rststra_supply * 1e18)::numeric(80, 0)::text AS rststra_raw FROM token_stats_by_height WHERE chain_id = $1 AND height = $2",
+        [CHAIN, top],
+      )
+    ).rows[0];
     // no restake since the load began: the supply then is the supply now, to the last unit
     expect(last.rststra_raw).toBe((await s.call<{ supply: string }>("lrt_state")).supply);
     expect(Number(last.rststra_supply)).toBeGreaterThanOrEqual(400);
@@ -180,7 +248,10 @@ describe("psql indexer", () => {
   it("tx_search and block_search answer identically from the kv index and from PostgreSQL", async () => {
     const top = await indexed();
     // what the chain's events hold: keys, and values per key
-    const vocab = await db.query("SELECT composite_key, (array_agg(DISTINCT value))[1:30] AS vals FROM tx_events WHERE chain_id = $1 GROUP BY composite_key", [CHAIN]);
+    const vocab = await db.query(
+      "SELECT composite_key, (array_agg(DISTINCT value))[1:30] AS vals FROM tx_events WHERE chain_id = $1 GROUP BY composite_key",
+      [CHAIN],
+    );
     const valuesOf = new Map<string, string[]>(vocab.rows.map((x) => [x.composite_key as string, x.vals as string[]]));
     const keysList = [...valuesOf.keys(), "tm.event", "no.such", "block.height"];
     expect(keysList).toContain("message.sender");
@@ -188,13 +259,25 @@ describe("psql indexer", () => {
     const quote = (v: string) => `'${v.replaceAll("'", "")}'`;
     const condition = fc.constantFrom(...keysList).chain((key) => {
       const seen = valuesOf.get(key) ?? ["x"];
-      const num = key === "tx.height" ? fc.integer({ min: -1, max: top + 2 }) : fc.oneof(fc.integer({ min: -5, max: 1000 }), fc.constantFrom("0", "1", "7", "1000000000000000000", "2000000000000000000000"));
+      const num =
+        key === "tx.height"
+          ? fc.integer({ min: -1, max: top + 2 })
+          : fc.oneof(
+              fc.integer({ min: -5, max: 1000 }),
+              fc.constantFrom("0", "1", "7", "1000000000000000000", "2000000000000000000000"),
+            );
       return fc.oneof(
         fc.constantFrom(...seen).map((v) => `${key}=${quote(v)}`),
         num.map((n) => `${key}=${n}`),
         fc.tuple(fc.constantFrom("<", "<=", ">", ">="), num).map(([op, n]) => `${key}${op}${n}`),
         fc.tuple(fc.constantFrom("<", ">="), fc.constantFrom(...seen)).map(([op, v]) => `${key} ${op} ${quote(v)}`),
-        fc.constantFrom(...seen).chain((v) => fc.integer({ min: 0, max: Math.max(0, v.length - 1) }).map((i) => `${key} CONTAINS ${quote(v.slice(i, i + 4))}`)),
+        fc
+          .constantFrom(...seen)
+          .chain((v) =>
+            fc
+              .integer({ min: 0, max: Math.max(0, v.length - 1) })
+              .map((i) => `${key} CONTAINS ${quote(v.slice(i, i + 4))}`),
+          ),
         fc.constant(`${key} EXISTS`),
       );
     });
@@ -214,7 +297,12 @@ describe("psql indexer", () => {
     let nonEmpty = 0;
     await fc.assert(
       fc.asyncProperty(query, async (q) => {
-        const params = { query: q.conds.join(" AND "), page: String(q.page), per_page: String(q.perPage), order_by: q.desc ? "desc" : "asc" };
+        const params = {
+          query: q.conds.join(" AND "),
+          page: String(q.page),
+          per_page: String(q.perPage),
+          order_by: q.desc ? "desc" : "asc",
+        };
         const [kv, sql] = await Promise.all([answer(KV, "tx_search", params), answer(PSQL, "tx_search", params)]);
         expect(sql, params.query).toEqual(kv);
         if ((kv.ok as { total_count?: string } | undefined)?.total_count !== "0") nonEmpty++;
@@ -227,7 +315,12 @@ describe("psql indexer", () => {
     );
     expect(nonEmpty).toBeGreaterThan(10);
     // a few fixed ones, with known non-empty answers
-    for (const qtext of [`message.sender='${keys[5]!.bech32}'`, "message.action='lst/stake'", `tx.height>=3 AND tx.height<=${top}`, "transfer.amount CONTAINS 'stra' AND tx.height<10"]) {
+    for (const qtext of [
+      `message.sender='${keys[5]!.bech32}'`,
+      "message.action='lst/stake'",
+      `tx.height>=3 AND tx.height<=${top}`,
+      "transfer.amount CONTAINS 'stra' AND tx.height<10",
+    ]) {
       const p = { query: qtext, per_page: "100" };
       const [kv, sql] = await Promise.all([answer(KV, "tx_search", p), answer(PSQL, "tx_search", p)]);
       expect(sql, qtext).toEqual(kv);
@@ -246,7 +339,14 @@ describe("psql indexer", () => {
       cfg.indexer = { kind: "psql", psql: { url: pgs.url } };
     });
     try {
-      await waitFor("the other chain's node refuses", async () => (other.procs[0]!.output.join("").includes("holds another chain under chain id strata-devnet") ? true : undefined), 60_000);
+      await waitFor(
+        "the other chain's node refuses",
+        async () =>
+          other.procs[0]!.output.join("").includes("holds another chain under chain id strata-devnet")
+            ? true
+            : undefined,
+        60_000,
+      );
       expect(await indexed()).toBe(before);
       expect(await rows()).toBe(n0);
     } finally {

@@ -20,13 +20,22 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
   let url: string;
   let nonce = 0n;
   const post = async (body: unknown) => {
-    const r = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    const r = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
     return { status: r.status, json: r.status === 204 ? undefined : ((await r.json()) as any) };
   };
   const transfer = (amount: bigint) => {
     const alice = getKey(join(net.dir, "keys"), "alice");
     const bob = getKey(join(net.dir, "keys"), "bob");
-    return signTx(alice.seed, { chainId: "strata-devnet", nonce: nonce++, fee: FEE, msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount } }] });
+    return signTx(alice.seed, {
+      chainId: "strata-devnet",
+      nonce: nonce++,
+      fee: FEE,
+      msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount } }],
+    });
   };
 
   beforeAll(async () => {
@@ -73,16 +82,24 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     // the app hash that block produced (header H carries the root after executing H), not today's
     // (CosmJS 0.36 has no appHash on block results nor a header(): read them raw)
     const raw = net.clients[0];
-    const appHashAt = async (h: number) => Buffer.from((await raw.call<{ app_hash: string }>("block_results", { height: String(h) })).app_hash, "base64").toString("hex");
+    const appHashAt = async (h: number) =>
+      Buffer.from(
+        (await raw.call<{ app_hash: string }>("block_results", { height: String(h) })).app_hash,
+        "base64",
+      ).toString("hex");
     const atTx = await c.block(tx.height);
     expect(await appHashAt(tx.height)).toBe(Buffer.from(atTx.block.header.appHash).toString("hex"));
     expect(await appHashAt(1)).toBe(Buffer.from(b1.block.header.appHash).toString("hex"));
     const hdr = await raw.call<{ header: { height: string; app_hash: string } }>("header", { height: "2" });
     expect(hdr.header.height).toBe("2");
     expect(hdr.header.app_hash).toBe(Buffer.from(b2.block.header.appHash).toString("hex").toUpperCase());
-    const hb = await net.clients[0].call<{ header: { height: string } }>("header_by_hash", { hash: Buffer.from(b2.blockId.hash).toString("hex") });
+    const hb = await net.clients[0].call<{ header: { height: string } }>("header_by_hash", {
+      hash: Buffer.from(b2.blockId.hash).toString("hex"),
+    });
     expect(hb.header.height).toBe("2");
-    const chunk = await net.clients[0].call<{ chunk: string; total: string; data: string }>("genesis_chunked", { chunk: "0" });
+    const chunk = await net.clients[0].call<{ chunk: string; total: string; data: string }>("genesis_chunked", {
+      chunk: "0",
+    });
     expect(JSON.parse(Buffer.from(chunk.data, "base64").toString()).genesis.chain_id).toBe("strata-devnet");
     const search = await c.txSearch({ query: `tx.height=${tx.height}` });
     expect(search.txs.some((x) => Buffer.from(x.hash).toString("hex").toUpperCase() === t.hash)).toBe(true);
@@ -102,7 +119,10 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     expect((await c.txSearchAll({ query: `message.sender='${bob}'` })).totalCount).toBe(0);
     const async = await c.broadcastTxAsync({ tx: transfer(9n).bytes });
     expect(async.hash.length).toBe(32);
-    const q = await c.abciQuery({ path: "/bank/balances", data: new TextEncoder().encode(JSON.stringify({ address: getKey(join(net.dir, "keys"), "bob").address })) });
+    const q = await c.abciQuery({
+      path: "/bank/balances",
+      data: new TextEncoder().encode(JSON.stringify({ address: getKey(join(net.dir, "keys"), "bob").address })),
+    });
     expect(JSON.parse(Buffer.from(q.value).toString()).balances.stra).toBeDefined();
     c.disconnect();
   }, 60_000);
@@ -127,13 +147,18 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     expect(heights[1]).toBe(heights[0] + 1);
     // subscribeNewBlockHeader got nothing before: the event was never emitted
     const header = await new Promise<number>((resolve, reject) => {
-      const sub = c.subscribeNewBlockHeader().subscribe({ next: (h) => (sub.unsubscribe(), resolve(h.height)), error: reject });
+      const sub = c
+        .subscribeNewBlockHeader()
+        .subscribe({ next: (h) => (sub.unsubscribe(), resolve(h.height)), error: reject });
       setTimeout(() => reject(new Error("no NewBlockHeader events")), 30_000);
     });
     expect(header).toBeGreaterThan(heights[1]!);
     const t = transfer(3n);
     const got = new Promise<string>((resolve, reject) => {
-      c.subscribeTx(`tx.hash='${t.hash}'`).subscribe({ next: (e) => resolve(Buffer.from(e.hash).toString("hex").toUpperCase()), error: reject });
+      c.subscribeTx(`tx.hash='${t.hash}'`).subscribe({
+        next: (e) => resolve(Buffer.from(e.hash).toString("hex").toUpperCase()),
+        error: reject,
+      });
       setTimeout(() => reject(new Error("no Tx event")), 30_000);
     });
     // CosmJS does not surface the subscribe reply; the server handles one socket's requests in
@@ -153,14 +178,33 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     ws.on("message", (d) => msgs.push(JSON.parse(String(d))));
     const reply = (what: string, f: (m: any) => boolean) => waitFor(what, async () => msgs.find(f));
     const alice = getKey(join(net.dir, "keys"), "alice").address;
-    ws.send(JSON.stringify({ jsonrpc: "2.0", id: "s1", method: "subscribe", params: { query: `tm.event='Tx' AND message.sender='${alice}'` } }));
+    ws.send(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: "s1",
+        method: "subscribe",
+        params: { query: `tm.event='Tx' AND message.sender='${alice}'` },
+      }),
+    );
     await reply("subscribed", (m) => m.id === "s1");
     await net.clients[0].broadcastTxSync(transfer(4n).bytes);
     const ev = await reply("the Tx event", (m) => m.id === "s1" && m.result?.data?.type === "tendermint/event/Tx");
     expect(ev.result.events["message.sender"]).toContain(alice);
-    for (let i = 0; i < 12; i++) ws.send(JSON.stringify({ jsonrpc: "2.0", id: `x${i}`, method: "subscribe", params: { query: `block.height=${1000 + i}` } }));
-    await waitFor("every subscribe answered", async () => (msgs.filter((m) => typeof m.id === "string" && m.id.startsWith("x")).length === 12 ? true : undefined));
-    expect(msgs.some((m) => typeof m.id === "string" && m.id.startsWith("x") && m.error?.data?.name === "SubscriptionLimit")).toBe(true);
+    for (let i = 0; i < 12; i++)
+      ws.send(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: `x${i}`,
+          method: "subscribe",
+          params: { query: `block.height=${1000 + i}` },
+        }),
+      );
+    await waitFor("every subscribe answered", async () =>
+      msgs.filter((m) => typeof m.id === "string" && m.id.startsWith("x")).length === 12 ? true : undefined,
+    );
+    expect(
+      msgs.some((m) => typeof m.id === "string" && m.id.startsWith("x") && m.error?.data?.name === "SubscriptionLimit"),
+    ).toBe(true);
     ws.send(JSON.stringify({ jsonrpc: "2.0", id: "bad", method: "subscribe", params: { query: "tm.event=='x'" } }));
     expect((await reply("the bad query refused", (m) => m.id === "bad")).error.code).toBe(-32602);
     ws.close();
@@ -170,26 +214,41 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     expect((await post("{oops")).json.error.code).toBe(-32700);
     expect((await post({ jsonrpc: "1.0", id: 1, method: "status" })).json.error.code).toBe(-32600);
     expect((await post({ jsonrpc: "2.0", id: 1, method: "nope" })).json.error.code).toBe(-32601);
-    expect((await post({ jsonrpc: "2.0", id: 1, method: "block", params: { height: "abc" } })).json.error.code).toBe(-32602);
-    expect((await post({ jsonrpc: "2.0", id: 1, method: "bank_balances", params: { address: "cosmos1xyz" } })).json.error.code).toBe(-32602);
+    expect((await post({ jsonrpc: "2.0", id: 1, method: "block", params: { height: "abc" } })).json.error.code).toBe(
+      -32602,
+    );
+    expect(
+      (await post({ jsonrpc: "2.0", id: 1, method: "bank_balances", params: { address: "cosmos1xyz" } })).json.error
+        .code,
+    ).toBe(-32602);
     const app = (await post({ jsonrpc: "2.0", id: 1, method: "tx", params: { hash: "00".repeat(32) } })).json.error;
     expect(app.code).toBe(-32603);
     expect(app.data.name).toBe("TxNotFound");
-    const batch = await post([{ jsonrpc: "2.0", id: 1, method: "health" }, { jsonrpc: "2.0", method: "health" }, { jsonrpc: "2.0", id: 2, method: "nope" }]);
+    const batch = await post([
+      { jsonrpc: "2.0", id: 1, method: "health" },
+      { jsonrpc: "2.0", method: "health" },
+      { jsonrpc: "2.0", id: 2, method: "nope" },
+    ]);
     expect(batch.json.map((r: any) => r.id)).toEqual([1, 2]);
     expect((await post({ jsonrpc: "2.0", method: "health" })).status).toBe(204);
-    expect((await post(Array.from({ length: 101 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "health" })))).json.error.code).toBe(-32600);
+    expect(
+      (await post(Array.from({ length: 101 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "health" })))).json.error
+        .code,
+    ).toBe(-32600);
     const huge = await post({ jsonrpc: "2.0", id: 1, method: "health", params: { x: "a".repeat(2 << 20) } });
     expect(huge.status).toBe(413);
-    expect((await (await fetch(`${url}/block?height=1`)).json() as any).result.block.header.height).toBe("1");
+    expect(((await (await fetch(`${url}/block?height=1`)).json()) as any).result.block.header.height).toBe("1");
     expect((await fetch(`${url}/nope`)).status).toBe(404);
   });
 
   it("abci_query /store with prove returns a proof the client checks against the block's app hash", async () => {
     const bob = getKey(join(net.dir, "keys"), "bob");
     const key = Buffer.from(accountKey(decodeAddress(bob.address))).toString("hex");
-    const r = (await post({ jsonrpc: "2.0", id: 1, method: "abci_query", params: { path: "/store", data: key, prove: true } })).json.result.response;
-    const header = (await post({ jsonrpc: "2.0", id: 1, method: "block", params: { height: r.height } })).json.result.block.header;
+    const r = (
+      await post({ jsonrpc: "2.0", id: 1, method: "abci_query", params: { path: "/store", data: key, prove: true } })
+    ).json.result.response;
+    const header = (await post({ jsonrpc: "2.0", id: 1, method: "block", params: { height: r.height } })).json.result
+      .block.header;
     expect(verifyStoreProof(header.app_hash, r.key, r.value, r.proofOps)).toBe(true);
     const tampered = Buffer.from(r.value, "base64");
     tampered[tampered.length - 1] ^= 1;
@@ -199,7 +258,29 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
   it("rpc_discover lists every method with schemas", async () => {
     const d = (await post({ jsonrpc: "2.0", id: 1, method: "rpc_discover" })).json.result;
     const names = d.methods.map((m: any) => m.name);
-    for (const n of ["health", "status", "net_info", "genesis", "blockchain", "block", "block_by_hash", "block_results", "commit", "validators", "consensus_params", "unconfirmed_txs", "num_unconfirmed_txs", "broadcast_tx_async", "broadcast_tx_sync", "broadcast_tx_commit", "tx", "tx_search", "abci_info", "abci_query", "bank_balances"]) {
+    for (const n of [
+      "health",
+      "status",
+      "net_info",
+      "genesis",
+      "blockchain",
+      "block",
+      "block_by_hash",
+      "block_results",
+      "commit",
+      "validators",
+      "consensus_params",
+      "unconfirmed_txs",
+      "num_unconfirmed_txs",
+      "broadcast_tx_async",
+      "broadcast_tx_sync",
+      "broadcast_tx_commit",
+      "tx",
+      "tx_search",
+      "abci_info",
+      "abci_query",
+      "bank_balances",
+    ]) {
       expect(names).toContain(n);
     }
     expect(d.methods.find((m: any) => m.name === "bank_balances").params[0].name).toBe("address");
@@ -208,10 +289,20 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
   it("2,000 idle WebSockets do not stop the chain or other clients", async () => {
     const sockets: WebSocket[] = [];
     for (let i = 0; i < 2000; i++) sockets.push(new WebSocket(url.replace("http", "ws") + "/websocket"));
-    await Promise.all(sockets.map((s) => new Promise((r) => { s.once("open", r); s.once("error", r); })));
+    await Promise.all(
+      sockets.map(
+        (s) =>
+          new Promise((r) => {
+            s.once("open", r);
+            s.once("error", r);
+          }),
+      ),
+    );
     const [h] = await net.heights();
     await waitAllAtLeast(net, h! + 2, [0]);
-    expect((await post({ jsonrpc: "2.0", id: 1, method: "status" })).json.result.node_info.network).toBe("strata-devnet");
+    expect((await post({ jsonrpc: "2.0", id: 1, method: "status" })).json.result.node_info.network).toBe(
+      "strata-devnet",
+    );
     for (const s of sockets) s.terminate();
   }, 60_000);
 });

@@ -23,7 +23,12 @@ describe("URI arguments and net_info (3 real nodes)", () => {
   it("GET with 0x… bytes and quoted strings, as CometBFT clients send them", async () => {
     const alice = getKey(join(net.dir, "keys"), "alice");
     const bob = getKey(join(net.dir, "keys"), "bob");
-    const t = signTx(alice.seed, { chainId: "strata-devnet", nonce: 0n, fee: 100_000n * 1_000_000_000n, msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 5n } }] });
+    const t = signTx(alice.seed, {
+      chainId: "strata-devnet",
+      nonce: 0n,
+      fee: 100_000n * 1_000_000_000n,
+      msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 5n } }],
+    });
     const sent = await get(0, `/broadcast_tx_sync?tx=0x${Buffer.from(t.bytes).toString("hex")}`);
     expect(sent.result.code, JSON.stringify(sent)).toBe(0);
     const r = await net.clients[0].waitForTx(t.hash, 30_000);
@@ -31,7 +36,9 @@ describe("URI arguments and net_info (3 real nodes)", () => {
     const found = await get(0, `/tx_search?query=${encodeURIComponent(`"tx.height=${r.height}"`)}`);
     expect(found.result.txs.map((x: any) => x.hash)).toContain(t.hash);
     const block = await get(0, `/block?height=${r.height}`);
-    expect((await get(0, `/block_by_hash?hash=0x${block.result.block_id.hash}`)).result.block.header.height).toBe(r.height);
+    expect((await get(0, `/block_by_hash?hash=0x${block.result.block_id.hash}`)).result.block.header.height).toBe(
+      r.height,
+    );
     const key = Buffer.from(accountKey(decodeAddress(bob.address))).toString("hex");
     const q = await get(0, `/abci_query?path=${encodeURIComponent('"/store"')}&data=0x${key}`);
     expect(q.result.response.value).not.toBe("");
@@ -45,10 +52,14 @@ describe("URI arguments and net_info (3 real nodes)", () => {
     const ids = statuses.map((s) => s.node_info.id as string);
     expect(new Set(ids).size).toBe(3);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{40}$/);
-    const info = await waitFor("node0 knows both peers' monikers", async () => {
-      const n = await net.clients[0].call<any>("net_info");
-      return n.peers.length === 2 && n.peers.every((p: any) => p.node_info.moniker !== "") ? n : undefined;
-    }, 30_000);
+    const info = await waitFor(
+      "node0 knows both peers' monikers",
+      async () => {
+        const n = await net.clients[0].call<any>("net_info");
+        return n.peers.length === 2 && n.peers.every((p: any) => p.node_info.moniker !== "") ? n : undefined;
+      },
+      30_000,
+    );
     expect(info.n_peers).toBe("2");
     expect(info.listeners[0]).toMatch(/^Listener\(@tcp:\/\/127\.0\.0\.1:\d+\)$/);
     for (const p of info.peers) {

@@ -24,7 +24,17 @@ describe("single validator node (real process, LevelDB, HTTP)", () => {
 
   beforeAll(async () => {
     port = await freePort();
-    const init = strata(["init", "--chain-id", "strata-it", "--moniker", "it0", "--home", home, "--fund", `${alice.address}=1000stra`]);
+    const init = strata([
+      "init",
+      "--chain-id",
+      "strata-it",
+      "--moniker",
+      "it0",
+      "--home",
+      home,
+      "--fund",
+      `${alice.address}=1000stra`,
+    ]);
     expect(init.code, init.stderr).toBe(0);
     const cfgPath = join(home, "config.json");
     const cfg = JSON.parse(readFileSync(cfgPath, "utf8"));
@@ -43,7 +53,12 @@ describe("single validator node (real process, LevelDB, HTTP)", () => {
   });
 
   async function transfer(nonce: bigint, amount: bigint) {
-    const { bytes, hash } = signTx(alice.seed, { chainId: "strata-it", nonce, fee: FEE, msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount } }] });
+    const { bytes, hash } = signTx(alice.seed, {
+      chainId: "strata-it",
+      nonce,
+      fee: FEE,
+      msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount } }],
+    });
     const r = await client.broadcastTxSync(bytes);
     expect(r.code, r.log).toBe(0);
     return hash;
@@ -51,7 +66,10 @@ describe("single validator node (real process, LevelDB, HTTP)", () => {
 
   it("--log-format json: one record per line, one `time` each (the log's), the block's time as blockTime", async () => {
     await waitForHeight(client, 3);
-    const lines = node.output.join("").split("\n").filter((l) => l.startsWith("{"));
+    const lines = node.output
+      .join("")
+      .split("\n")
+      .filter((l) => l.startsWith("{"));
     expect(lines.length).toBeGreaterThan(3);
     for (const l of lines) expect(l.match(/"time":/g), l).toHaveLength(1); // JSON.parse would keep only the last of two
     const blocks = lines.map((l) => JSON.parse(l)).filter((r) => typeof r.blockTime === "string");
@@ -79,16 +97,31 @@ describe("single validator node (real process, LevelDB, HTTP)", () => {
   it("rejects bad input over RPC with specific codes", async () => {
     const garbage = await client.broadcastTxSync(Uint8Array.of(1, 2, 3, 4));
     expect(garbage.code).toBe(ErrorCode.TxMalformed);
-    const replay = signTx(alice.seed, { chainId: "strata-it", nonce: 0n, fee: FEE, msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 1n } }] });
+    const replay = signTx(alice.seed, {
+      chainId: "strata-it",
+      nonce: 0n,
+      fee: FEE,
+      msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 1n } }],
+    });
     expect((await client.broadcastTxSync(replay.bytes)).code).toBe(ErrorCode.NonceTooLow);
-    const wrongChain = signTx(alice.seed, { chainId: "other", nonce: 3n, fee: FEE, msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 1n } }] });
+    const wrongChain = signTx(alice.seed, {
+      chainId: "other",
+      nonce: 3n,
+      fee: FEE,
+      msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount: 1n } }],
+    });
     expect((await client.broadcastTxSync(wrongChain.bytes)).code).toBe(ErrorCode.WrongChainId);
     const res = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "{not json" });
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32700);
-    const unknown = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "nope" }) });
+    const unknown = await fetch(`http://127.0.0.1:${port}/`, {
+      method: "POST",
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "nope" }),
+    });
     expect(((await unknown.json()) as { error: { code: number } }).error.code).toBe(-32601);
     const uri = await fetch(`http://127.0.0.1:${port}/status`);
-    expect(((await uri.json()) as { result: { node_info: { network: string } } }).result.node_info.network).toBe("strata-it");
+    expect(((await uri.json()) as { result: { node_info: { network: string } } }).result.node_info.network).toBe(
+      "strata-it",
+    );
   });
 
   it("after kill -9 restarts at the last committed height with the same state root and keeps going", async () => {

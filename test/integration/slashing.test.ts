@@ -18,10 +18,13 @@ const FEE = 400_000n * 1_000_000_000n;
 describe("slashing on a 4-validator devnet", () => {
   let net: TestNet;
   let harness: DoubleSigner | undefined;
-  const validatorOf = async (c: StrataClient, operator: string) => ((await c.call<any>("staking_validators")).validators as any[]).find((v) => v.operator === operator);
+  const validatorOf = async (c: StrataClient, operator: string) =>
+    ((await c.call<any>("staking_validators")).validators as any[]).find((v) => v.operator === operator);
 
   beforeAll(async () => {
-    net = await startTestNet(4, { slashing: { signedBlocksWindow: "20", minSignedPerWindow: "500000000000000000", downtimeJailMs: "4000" } });
+    net = await startTestNet(4, {
+      slashing: { signedBlocksWindow: "20", minSignedPerWindow: "500000000000000000", downtimeJailMs: "4000" },
+    });
     await waitAllAtLeast(net, 3, [0, 1, 2, 3]);
   }, 60_000);
 
@@ -35,7 +38,11 @@ describe("slashing on a 4-validator devnet", () => {
     const op = encodeAddress(addressFromPubkey(publicKeyFromSeed(seed)));
     const before = await validatorOf(net.clients[0], op);
     await net.kill(3);
-    await waitFor("node3 jailed", async () => ((await validatorOf(net.clients[0], op)).jailed ? true : undefined), 60_000);
+    await waitFor(
+      "node3 jailed",
+      async () => ((await validatorOf(net.clients[0], op)).jailed ? true : undefined),
+      60_000,
+    );
     for (const i of [0, 1, 2]) {
       const v = await validatorOf(net.clients[i], op);
       expect(v.jailed).toBe(true);
@@ -48,22 +55,34 @@ describe("slashing on a 4-validator devnet", () => {
     const c = net.clients[0];
     await waitForChainTime(c, info.jailedUntil, "jail time over");
     const nonce = BigInt((await c.balances(op)).nonce);
-    const t = signTx(seed, { chainId: "strata-devnet", nonce, fee: FEE, msgs: [{ type: "slashing/unjail", value: {} }] });
+    const t = signTx(seed, {
+      chainId: "strata-devnet",
+      nonce,
+      fee: FEE,
+      msgs: [{ type: "slashing/unjail", value: {} }],
+    });
     expect((await c.broadcastTxSync(t.bytes)).code).toBe(0);
     expect((await c.waitForTx(t.hash)).tx_result.code).toBe(0);
     expect((await validatorOf(c, op)).jailed).toBe(false);
-    const cons = Buffer.from(addressFromPubkey(publicKeyFromSeed(seed))).toString("hex").toUpperCase();
+    const cons = Buffer.from(addressFromPubkey(publicKeyFromSeed(seed)))
+      .toString("hex")
+      .toUpperCase();
     // Every block since the unjail is looked at, not only the latest: a restarted node on a busy
     // machine first syncs, then its precommits may land late in some blocks and in time in others.
     let next = Number((await c.call<any>("status")).sync_info.latest_block_height) + 1;
-    await waitFor("node3 signs again", async () => {
-      const tip = Number((await c.call<any>("status")).sync_info.latest_block_height);
-      for (; next <= tip; next++) {
-        const b = await c.call<any>("block", { height: String(next) });
-        if (b.block.last_commit.signatures.some((s: any) => s.validator_address === cons && s.block_id_flag === 2)) return true;
-      }
-      return undefined;
-    }, 180_000);
+    await waitFor(
+      "node3 signs again",
+      async () => {
+        const tip = Number((await c.call<any>("status")).sync_info.latest_block_height);
+        for (; next <= tip; next++) {
+          const b = await c.call<any>("block", { height: String(next) });
+          if (b.block.last_commit.signatures.some((s: any) => s.validator_address === cons && s.block_id_flag === 2))
+            return true;
+        }
+        return undefined;
+      },
+      180_000,
+    );
   }, 300_000);
 
   it("double sign: slashed 5 %, jailed and tombstoned on every node", async () => {
@@ -76,7 +95,13 @@ describe("slashing on a 4-validator devnet", () => {
     // 5 % shows in the exchange rate whatever epochs ran meanwhile.
     const rate = (v: { tokens: string; shares: string }) => (BigInt(v.tokens) * 10n ** 18n) / BigInt(v.shares);
     const before = rate(await validatorOf(net.clients[0], op));
-    harness = await doubleSignUntil(net, 2, 1, "double sign punished", async () => (await validatorOf(net.clients[0], op)).tombstoned === true);
+    harness = await doubleSignUntil(
+      net,
+      2,
+      1,
+      "double sign punished",
+      async () => (await validatorOf(net.clients[0], op)).tombstoned === true,
+    );
     const [h] = await net.heights();
     await waitAllAtLeast(net, h! + 2, [0, 1, 3]);
     for (const i of [0, 1, 3]) {

@@ -34,8 +34,17 @@ function canFillDisk(): boolean {
 const N3 = 3;
 
 /** sign_state.json as the node writes it, with a valid checksum (privval.ts). */
-function signStateText(s: { height: number; round: number; step: number; blockId: string; timestamp: number; signature: string }): string {
-  const checksum = createHash("sha256").update(JSON.stringify([s.height, s.round, s.step, s.blockId, s.timestamp, s.signature])).digest("hex");
+function signStateText(s: {
+  height: number;
+  round: number;
+  step: number;
+  blockId: string;
+  timestamp: number;
+  signature: string;
+}): string {
+  const checksum = createHash("sha256")
+    .update(JSON.stringify([s.height, s.round, s.step, s.blockId, s.timestamp, s.signature]))
+    .digest("hex");
   return JSON.stringify({ ...s, checksum });
 }
 
@@ -56,7 +65,8 @@ describe("storage and sign_state faults stop the node with a clear message", () 
     }
     return { code, out: p.output.join("") };
   }
-  const noStack = (out: string) => expect(out).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)|Unhandled|UnhandledPromiseRejection/);
+  const noStack = (out: string) =>
+    expect(out).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)|Unhandled|UnhandledPromiseRejection/);
 
   beforeAll(async () => {
     // node3 is down for minutes in all (longer on a busy machine): it must not be jailed for
@@ -100,7 +110,13 @@ describe("storage and sign_state faults stop the node with a clear message", () 
         writeFileSync(join(data, f), b);
       }
       const r = await runToExit();
-      console.log("damaged tables:", r.out.split("\n").filter((l) => /ERROR|error/.test(l)).join("\n"));
+      console.log(
+        "damaged tables:",
+        r.out
+          .split("\n")
+          .filter((l) => /ERROR|error/.test(l))
+          .join("\n"),
+      );
       expect(r.code).toBe(FatalExit.DatabaseCorrupt);
       expect(r.out).toContain(data);
       noStack(r.out);
@@ -137,10 +153,18 @@ describe("storage and sign_state faults stop the node with a clear message", () 
     writeFileSync(paths().signState, signStateText({ ...j, height: j.height + 1000 }));
     const p = net.start(N3);
     try {
-      await waitFor("refusals at two heights", async () => {
-        const heights = new Set([...p.output.join("").matchAll(/refusing to sign: sign_state is ahead of the chain.*?height[=": ]+(\d+)/g)].map((m) => m[1]));
-        return heights.size >= 2 ? true : undefined;
-      }, 150_000); // it first syncs what the others committed meanwhile: slow on a busy machine
+      await waitFor(
+        "refusals at two heights",
+        async () => {
+          const heights = new Set(
+            [
+              ...p.output.join("").matchAll(/refusing to sign: sign_state is ahead of the chain.*?height[=": ]+(\d+)/g),
+            ].map((m) => m[1]),
+          );
+          return heights.size >= 2 ? true : undefined;
+        },
+        150_000,
+      ); // it first syncs what the others committed meanwhile: slow on a busy machine
       expect(p.output.join("")).toContain("sign_state is ahead of the chain: this validator will not sign");
       const port = JSON.parse(readFileSync(paths().config, "utf8")).metrics.port;
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -152,35 +176,58 @@ describe("storage and sign_state faults stop the node with a clear message", () 
     }
   }, 300_000);
 
-  it.skipIf(!canFillDisk())("disk full while running: exit 74, one line naming the file", async () => {
-    await net.kill(N3);
-    const mnt = mkdtempSync(join(tmpdir(), "strata-enospc-"));
-    // the mount exists only in the node's own mount namespace; the node runs from a copy of its home there
-    const script = `mount -t tmpfs -o size=64m tmpfs "$1" && cp -a "$2"/. "$1"/ && exec "$3" "$4" start --home "$1"`;
-    const p = spawn("unshare", ["-m", "--propagation", "private", "sh", "-c", script, "sh", mnt, net.homes[N3]!, process.execPath, STRATA], { stdio: ["ignore", "pipe", "pipe"] });
-    const out: string[] = [];
-    p.stdout!.on("data", (d) => out.push(String(d)));
-    p.stderr!.on("data", (d) => out.push(String(d)));
-    const exited = new Promise<number | null>((r) => p.on("exit", (c) => r(c)));
-    try {
-      await waitFor("node3 committing blocks from the tmpfs", async () => ((out.join("").match(/BLOCK/g)?.length ?? 0) >= 2 ? true : undefined), 60_000);
+  it.skipIf(!canFillDisk())(
+    "disk full while running: exit 74, one line naming the file",
+    async () => {
+      await net.kill(N3);
+      const mnt = mkdtempSync(join(tmpdir(), "strata-enospc-"));
+      // the mount exists only in the node's own mount namespace; the node runs from a copy of its home there
+      const script = `mount -t tmpfs -o size=64m tmpfs "$1" && cp -a "$2"/. "$1"/ && exec "$3" "$4" start --home "$1"`;
+      const p = spawn(
+        "unshare",
+        ["-m", "--propagation", "private", "sh", "-c", script, "sh", mnt, net.homes[N3]!, process.execPath, STRATA],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      const out: string[] = [];
+      p.stdout!.on("data", (d) => out.push(String(d)));
+      p.stderr!.on("data", (d) => out.push(String(d)));
+      const exited = new Promise<number | null>((r) => p.on("exit", (c) => r(c)));
       try {
-        execFileSync("nsenter", ["-t", String(p.pid), "-m", "sh", "-c", `cat /dev/zero > "${mnt}/fill"`], { stdio: "ignore" });
-      } catch {
-        /* cat ends with ENOSPC: the disk is full */
+        await waitFor(
+          "node3 committing blocks from the tmpfs",
+          async () => ((out.join("").match(/BLOCK/g)?.length ?? 0) >= 2 ? true : undefined),
+          60_000,
+        );
+        try {
+          execFileSync("nsenter", ["-t", String(p.pid), "-m", "sh", "-c", `cat /dev/zero > "${mnt}/fill"`], {
+            stdio: "ignore",
+          });
+        } catch {
+          /* cat ends with ENOSPC: the disk is full */
+        }
+        const code = await Promise.race([
+          exited,
+          new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 60_000)),
+        ]);
+        const text = out.join("");
+        expect(code, text.slice(-2000)).toBe(FatalExit.StorageIo);
+        console.log(
+          "disk full:",
+          text
+            .split("\n")
+            .filter((l) => /ERROR|error/.test(l))
+            .join("\n"),
+        );
+        expect(text).toMatch(/ENOSPC|no space/i);
+        expect(text).toContain(mnt);
+        noStack(text);
+      } finally {
+        p.kill("SIGKILL");
+        rmSync(mnt, { recursive: true, force: true });
       }
-      const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 60_000))]);
-      const text = out.join("");
-      expect(code, text.slice(-2000)).toBe(FatalExit.StorageIo);
-      console.log("disk full:", text.split("\n").filter((l) => /ERROR|error/.test(l)).join("\n"));
-      expect(text).toMatch(/ENOSPC|no space/i);
-      expect(text).toContain(mnt);
-      noStack(text);
-    } finally {
-      p.kill("SIGKILL");
-      rmSync(mnt, { recursive: true, force: true });
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 
   it("sign_state lowered below what the node signed: its own prevote in the WAL gives it away, exit 66", async () => {
     // node3 dies right after a prevote, so its WAL holds that prevote

@@ -40,7 +40,9 @@ describe("docs/operating.md walkthrough (real binary, live devnet)", () => {
   beforeAll(async () => {
     // a window short enough to be jailed in a test, long enough that the seconds of a key
     // switch (stop, copy, start, catch up) on a busy machine stay under half of it
-    net = await startTestNet(4, { slashing: { signedBlocksWindow: "80", minSignedPerWindow: "500000000000000000", downtimeJailMs: "5000" } });
+    net = await startTestNet(4, {
+      slashing: { signedBlocksWindow: "80", minSignedPerWindow: "500000000000000000", downtimeJailMs: "5000" },
+    });
     await waitAllAtLeast(net, 2, [0, 1, 2, 3]);
     ports = { p2p: await freePort(), rpc: await freePort() };
   }, 90_000);
@@ -59,7 +61,11 @@ describe("docs/operating.md walkthrough (real binary, live devnet)", () => {
       .replaceAll("26707", String(ports.rpc))
       .replaceAll("npx strata", `${JSON.stringify(process.execPath)} ${JSON.stringify(STRATA)}`);
   const sh = (line: string) => {
-    const r = spawnSync("bash", ["-c", local(line)], { encoding: "utf8", timeout: 90_000, env: { ...process.env, ...vars } });
+    const r = spawnSync("bash", ["-c", local(line)], {
+      encoding: "utf8",
+      timeout: 90_000,
+      env: { ...process.env, ...vars },
+    });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
   const ok = (line: string) => {
@@ -107,13 +113,22 @@ describe("docs/operating.md walkthrough (real binary, live devnet)", () => {
     );
     return behind503;
   };
-  const logged = (re: RegExp) => waitFor(`node0 logs ${re}`, async () => (re.test(net.procs[0]!.output.join("")) ? true : undefined), 30_000);
+  const logged = (re: RegExp) =>
+    waitFor(`node0 logs ${re}`, async () => (re.test(net.procs[0]!.output.join("")) ? true : undefined), 30_000);
   const signedBy = async (pubkeyHex: string): Promise<void> => {
-    const cons = Buffer.from(addressFromPubkey(new Uint8Array(Buffer.from(pubkeyHex, "hex")))).toString("hex").toUpperCase();
-    await waitFor("a commit signed by the key", async () => {
-      const b = await net.clients[0]!.call<any>("block");
-      return b.block.last_commit.signatures.some((s: any) => s.validator_address === cons && s.block_id_flag === 2) ? true : undefined;
-    }, 60_000);
+    const cons = Buffer.from(addressFromPubkey(new Uint8Array(Buffer.from(pubkeyHex, "hex"))))
+      .toString("hex")
+      .toUpperCase();
+    await waitFor(
+      "a commit signed by the key",
+      async () => {
+        const b = await net.clients[0]!.call<any>("block");
+        return b.block.last_commit.signatures.some((s: any) => s.validator_address === cons && s.block_id_flag === 2)
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
   };
 
   it("runs every command of the walkthrough, in order, and each prints what the doc says", async () => {
@@ -163,7 +178,11 @@ describe("docs/operating.md walkthrough (real binary, live devnet)", () => {
     // 3. down long enough to be jailed; status from another node
     await stop();
     const jailedLine = next("npx strata validator status --home ~/val5 --node $NODE");
-    await waitFor("val5 jailed", async () => (/status\s+jailed until/.test(sh(jailedLine).out) ? true : undefined), 90_000);
+    await waitFor(
+      "val5 jailed",
+      async () => (/status\s+jailed until/.test(sh(jailedLine).out) ? true : undefined),
+      90_000,
+    );
     const jailed = ok(jailedLine);
     await logged(/validator jailed .*until=/);
     await logged(/validator leaves the active set .*moniker=val5/);
@@ -180,7 +199,11 @@ describe("docs/operating.md walkthrough (real binary, live devnet)", () => {
     expect(ok(next("npx strata init --chain-id any --moniker next --home ~/next-key"))).toMatch(/initialised/);
     const rot = ok(next("npx strata tx staking rotate-cons-pubkey"));
     const effective = Number(/the new consensus key signs from height (\d+)/.exec(rot)![1]);
-    await waitFor("H+1 committed", async () => ((await height(net.clients[0]!)) >= effective - 1 ? true : undefined), 30_000);
+    await waitFor(
+      "H+1 committed",
+      async () => ((await height(net.clients[0]!)) >= effective - 1 ? true : undefined),
+      30_000,
+    );
     await stop();
     ok(next("cp ~/next-key/validator_key.json ~/val5/validator_key.json"));
     start(next("npx strata start"));

@@ -23,7 +23,10 @@ export const distributionModule = {
     // F1 records hold periods, not heights: carried as they are
     records: { prefix: Prefix.distribution },
   }),
-  params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseDistributionParams(json, getParams(ctx.store), field, fail)) },
+  params: {
+    update: (ctx, _signer, json, field, fail) =>
+      setParams(ctx.store, parseDistributionParams(json, getParams(ctx.store), field, fail)),
+  },
   beginBlock: (ctx, b) => allocateRewards(ctx, b.lastValidators, b.lastCommitSigners, b.lastBlockTime),
   invariants: distributionInvariants,
 } as const satisfies Module;

@@ -25,11 +25,18 @@ export function distributionInvariants(s: KVScanner): string[] {
     const commission = getCommission(s, op);
     owed += outstanding;
     const hex = Buffer.from(v.operator).toString("hex");
-    if (commission > outstanding) out.push(`distribution: validator ${hex} commission ${commission} exceeds its outstanding rewards ${outstanding}`);
+    if (commission > outstanding)
+      out.push(
+        `distribution: validator ${hex} commission ${commission} exceeds its outstanding rewards ${outstanding}`,
+      );
     const claims = claimable.get(hex) ?? 0n;
-    if (claims + commission > outstanding) out.push(`distribution: validator ${hex} owes delegators ${claims} and commission ${commission}, but has ${outstanding} outstanding`);
+    if (claims + commission > outstanding)
+      out.push(
+        `distribution: validator ${hex} owes delegators ${claims} and commission ${commission}, but has ${outstanding} outstanding`,
+      );
   }
   const dist = getBalance(s, DISTRIBUTION, "stra");
-  if (dist !== owed) out.push(`distribution: the account holds ${dist} but validators' outstanding rewards sum to ${owed}`);
+  if (dist !== owed)
+    out.push(`distribution: the account holds ${dist} but validators' outstanding rewards sum to ${owed}`);
   return out;
 }

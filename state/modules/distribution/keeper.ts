@@ -15,7 +15,22 @@ import { getDelegationShares, getValidator, operatorByConsensusAddress } from ".
 import { tokensFromShares } from "../staking/keeper.ts";
 import type { ValidatorEntryValue } from "../../validators.ts";
 import { addressFromPubkey } from "../../crypto/address.ts";
-import { addSlashEvent, getCommission, getCurrent, getHistorical, getHistoricalRecord, getOutstanding, getParams, getSlashEvents, getStarting, setCommission, setCurrent, setHistoricalRecord, setOutstanding, setStarting } from "./store.ts";
+import {
+  addSlashEvent,
+  getCommission,
+  getCurrent,
+  getHistorical,
+  getHistoricalRecord,
+  getOutstanding,
+  getParams,
+  getSlashEvents,
+  getStarting,
+  setCommission,
+  setCurrent,
+  setHistoricalRecord,
+  setOutstanding,
+  setStarting,
+} from "./store.ts";
 
 export const DISTRIBUTION = moduleAddress("distribution");
 export const COMMUNITY_POOL = moduleAddress("community_pool");
@@ -49,7 +64,10 @@ export function incrementPeriod(ctx: ExecContext, operator: Uint8Array): number 
   const v = getValidator(ctx.store, operator)!;
   const cur = getCurrent(ctx.store, operator) ?? { period: 1, rewards: 0n };
   const add = v.tokens === 0n ? 0n : (cur.rewards * RATIO_SCALE) / v.tokens;
-  setHistoricalRecord(ctx.store, operator, cur.period, { ratio: getHistorical(ctx.store, operator, cur.period - 1) + add, refs: 1 });
+  setHistoricalRecord(ctx.store, operator, cur.period, {
+    ratio: getHistorical(ctx.store, operator, cur.period - 1) + add,
+    refs: 1,
+  });
   release(ctx, operator, cur.period - 1); // the new current period reads the one just closed instead
   setCurrent(ctx.store, operator, { period: cur.period + 1, rewards: 0n });
   return cur.period;
@@ -60,7 +78,14 @@ export function incrementPeriod(ctx: ExecContext, operator: Uint8Array): number 
  * each, the stake that earns is cut by the slash fraction (Cosmos' calculateDelegationRewards).
  * PERF: O(slashes of this validator in the range).
  */
-function rewardsBetween(s: KVReader, operator: Uint8Array, start: number, end: number, stake: bigint, endRatio?: bigint): bigint {
+function rewardsBetween(
+  s: KVReader,
+  operator: Uint8Array,
+  start: number,
+  end: number,
+  stake: bigint,
+  endRatio?: bigint,
+): bigint {
   let total = 0n;
   let from = start;
   let st = stake;
@@ -92,7 +117,13 @@ export function settleDelegation(ctx: ExecContext, delegator: Uint8Array, operat
   if (amount > 0n) {
     setOutstanding(ctx.store, operator, getOutstanding(ctx.store, operator) - amount);
     send(ctx.store, DISTRIBUTION, delegator, "stra", amount);
-    ctx.events.push(event("withdraw_rewards", { delegator: encodeAddress(delegator), validator: encodeAddress(operator), amount: `${amount}stra` }));
+    ctx.events.push(
+      event("withdraw_rewards", {
+        delegator: encodeAddress(delegator),
+        validator: encodeAddress(operator),
+        amount: `${amount}stra`,
+      }),
+    );
   }
   return amount;
 }
@@ -112,12 +143,14 @@ export function pendingRewards(s: KVReader, delegator: Uint8Array, operator: Uin
   const v = getValidator(s, operator);
   const cur = getCurrent(s, operator);
   if (!start || !v || !cur) return 0n;
-  const ratioNow = getHistorical(s, operator, cur.period - 1) + (v.tokens === 0n ? 0n : (cur.rewards * RATIO_SCALE) / v.tokens);
+  const ratioNow =
+    getHistorical(s, operator, cur.period - 1) + (v.tokens === 0n ? 0n : (cur.rewards * RATIO_SCALE) / v.tokens);
   return rewardsBetween(s, operator, start.previousPeriod, cur.period - 1, start.stake, ratioNow);
 }
 
 export function withdrawCommission(ctx: ExecContext, operator: Uint8Array): bigint {
-  if (!getValidator(ctx.store, operator)) throw new StrataError(ErrorCode.NotValidatorOperator, `${encodeAddress(operator)} does not operate a validator`);
+  if (!getValidator(ctx.store, operator))
+    throw new StrataError(ErrorCode.NotValidatorOperator, `${encodeAddress(operator)} does not operate a validator`);
   const c = getCommission(ctx.store, operator);
   if (c > 0n) {
     setCommission(ctx.store, operator, 0n);
@@ -134,7 +167,12 @@ export function withdrawCommission(ctx: ExecContext, operator: Uint8Array): bigi
  * commit, pro rata to their power; each takes its commission, the rest goes to its period.
  * PERF: O(signers), independent of the number of delegators.
  */
-export function allocateRewards(ctx: ExecContext, lastValidators: readonly ValidatorEntryValue[], signers: readonly Uint8Array[], lastBlockTime: number): void {
+export function allocateRewards(
+  ctx: ExecContext,
+  lastValidators: readonly ValidatorEntryValue[],
+  signers: readonly Uint8Array[],
+  lastBlockTime: number,
+): void {
   const p = getParams(ctx.store);
   const dt = BigInt(Math.max(0, ctx.time - lastBlockTime));
   const minted = (getSupply(ctx.store, "stra") * p.inflationRate * dt) / (ONE * YEAR_MS);
@@ -148,7 +186,10 @@ export function allocateRewards(ctx: ExecContext, lastValidators: readonly Valid
     .map((v) => ({ consAddr: addressFromPubkey(v.pubkey), power: BigInt(v.power) }))
     .filter((v) => signed.has(Buffer.from(v.consAddr).toString("hex")))
     .map((v) => ({ ...v, operator: operatorByConsensusAddress(ctx.store, v.consAddr) }))
-    .filter((v): v is typeof v & { operator: Uint8Array } => v.operator !== undefined && getValidator(ctx.store, v.operator) !== undefined);
+    .filter(
+      (v): v is typeof v & { operator: Uint8Array } =>
+        v.operator !== undefined && getValidator(ctx.store, v.operator) !== undefined,
+    );
   const signedPower = paid.reduce((a, v) => a + v.power, 0n);
   const tax = (total * p.communityTax) / ONE;
   const forValidators = signedPower === 0n ? 0n : total - tax;

@@ -6,7 +6,10 @@ import { pendingRewards } from "./keeper.ts";
 import { getCommission, getOutstanding } from "./store.ts";
 
 export function queryRewards(s: KVReader, delegator: Uint8Array) {
-  const rewards = getDelegatorValidators(s, delegator).map((v) => ({ validator: encodeAddress(v), amount: pendingRewards(s, delegator, v).toString() }));
+  const rewards = getDelegatorValidators(s, delegator).map((v) => ({
+    validator: encodeAddress(v),
+    amount: pendingRewards(s, delegator, v).toString(),
+  }));
   return { rewards, total: rewards.reduce((a, r) => a + BigInt(r.amount), 0n).toString() };
 }
 

@@ -7,8 +7,14 @@ import type { KVReader } from "../../store/types.ts";
 import { record } from "../../store/record.ts";
 
 export const Uint256 = new UintBigintType(32);
-export const DistributionParams = new ContainerType({ communityTax: Uint128, inflationRate: Uint128 }, { typeName: "DistributionParams" });
-export const CurrentRewards = new ContainerType({ period: Uint64Num, rewards: Uint256 }, { typeName: "CurrentRewards" });
+export const DistributionParams = new ContainerType(
+  { communityTax: Uint128, inflationRate: Uint128 },
+  { typeName: "DistributionParams" },
+);
+export const CurrentRewards = new ContainerType(
+  { period: Uint64Num, rewards: Uint256 },
+  { typeName: "CurrentRewards" },
+);
 /**
  * A closed period's cumulative reward per token, with the number of things that still read it:
  * the validator's current period (its predecessor), each delegation that started after it, each
@@ -17,7 +23,10 @@ export const CurrentRewards = new ContainerType({ period: Uint64Num, rewards: Ui
  */
 export const HistoricalRewards = new ContainerType({ ratio: Uint256, refs: Uint32 }, { typeName: "HistoricalRewards" });
 export type HistoricalRewardsValue = ValueOf<typeof HistoricalRewards>;
-export const StartingInfo = new ContainerType({ previousPeriod: Uint64Num, stake: Uint128 }, { typeName: "StartingInfo" });
+export const StartingInfo = new ContainerType(
+  { previousPeriod: Uint64Num, stake: Uint128 },
+  { typeName: "StartingInfo" },
+);
 export type DistributionParamsValue = ValueOf<typeof DistributionParams>;
 export type CurrentRewardsValue = ValueOf<typeof CurrentRewards>;
 export type StartingInfoValue = ValueOf<typeof StartingInfo>;
@@ -25,7 +34,10 @@ export const SlashEvents = new ListCompositeType(new ContainerType({ period: Uin
 export type SlashEventValue = { period: number; fraction: bigint };
 
 /** 2 % community tax, 7 %/year inflation (18-decimal fixed point). */
-export const DEFAULT_DISTRIBUTION_PARAMS: DistributionParamsValue = { communityTax: 2n * 10n ** 16n, inflationRate: 7n * 10n ** 16n };
+export const DEFAULT_DISTRIBUTION_PARAMS: DistributionParamsValue = {
+  communityTax: 2n * 10n ** 16n,
+  inflationRate: 7n * 10n ** 16n,
+};
 
 const K = {
   params: Uint8Array.of(Prefix.distribution, 0x01),
@@ -62,7 +74,12 @@ export function getHistorical(s: KVReader, v: Uint8Array, period: number): bigin
   if (!r) throw new Error(`F1: no historical rewards for period ${period} (reference counting broken)`);
   return r.ratio;
 }
-export function setHistoricalRecord(s: Overlay, v: Uint8Array, period: number, r: HistoricalRewardsValue | undefined): void {
+export function setHistoricalRecord(
+  s: Overlay,
+  v: Uint8Array,
+  period: number,
+  r: HistoricalRewardsValue | undefined,
+): void {
   if (r) s.set(prefixed(K.historical, v, u64(period)), HistoricalRewards.serialize(r));
   else s.del(prefixed(K.historical, v, u64(period)));
 }
@@ -73,9 +90,11 @@ function getAmount(s: KVReader, key: Uint8Array): bigint {
   return b ? Uint128.deserialize(b) : 0n;
 }
 export const getCommission = (s: KVReader, v: Uint8Array) => getAmount(s, prefixed(K.commission, v));
-export const setCommission = (s: Overlay, v: Uint8Array, a: bigint) => s.set(prefixed(K.commission, v), Uint128.serialize(a));
+export const setCommission = (s: Overlay, v: Uint8Array, a: bigint) =>
+  s.set(prefixed(K.commission, v), Uint128.serialize(a));
 export const getOutstanding = (s: KVReader, v: Uint8Array) => getAmount(s, prefixed(K.outstanding, v));
-export const setOutstanding = (s: Overlay, v: Uint8Array, a: bigint) => s.set(prefixed(K.outstanding, v), Uint128.serialize(a));
+export const setOutstanding = (s: Overlay, v: Uint8Array, a: bigint) =>
+  s.set(prefixed(K.outstanding, v), Uint128.serialize(a));
 export function getStarting(s: KVReader, d: Uint8Array, v: Uint8Array): StartingInfoValue | undefined {
   const b = s.get(prefixed(K.starting, d, v));
   return b ? StartingInfo.deserialize(b) : undefined;

@@ -30,7 +30,10 @@ export const lrtModule = {
     // requests and history hold times and ids, not heights: carried as they are
     records: { prefix: Prefix.lrt },
   }),
-  params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLrtParams(json, getParams(ctx.store), serviceIds(ctx.store), field, fail)) },
+  params: {
+    update: (ctx, _signer, json, field, fail) =>
+      setParams(ctx.store, parseLrtParams(json, getParams(ctx.store), serviceIds(ctx.store), field, fail)),
+  },
   endBlock: maybeRunEpoch,
   invariants: lrtInvariants,
 } as const satisfies Module;

@@ -28,8 +28,13 @@ export function lrtInvariants(s: KVScanner): string[] {
     dueStra += r.stra;
     if (r.era === st.escrowEra) units += r.units;
   }
-  if (units !== st.escrowUnits) out.push(`lrt: pending requests hold ${units} escrow units, the record says ${st.escrowUnits}`);
-  if ((units * st.escrowMagnitude) / E18 > st.escrowStstra) out.push(`lrt: pending requests are owed ${(units * st.escrowMagnitude) / E18} ststra, the escrow holds ${st.escrowStstra}`);
-  if (dueStra > st.escrowStra) out.push(`lrt: pending requests are owed ${dueStra} stra, the escrow holds ${st.escrowStra}`);
+  if (units !== st.escrowUnits)
+    out.push(`lrt: pending requests hold ${units} escrow units, the record says ${st.escrowUnits}`);
+  if ((units * st.escrowMagnitude) / E18 > st.escrowStstra)
+    out.push(
+      `lrt: pending requests are owed ${(units * st.escrowMagnitude) / E18} ststra, the escrow holds ${st.escrowStstra}`,
+    );
+  if (dueStra > st.escrowStra)
+    out.push(`lrt: pending requests are owed ${dueStra} stra, the escrow holds ${st.escrowStra}`);
   return out;
 }

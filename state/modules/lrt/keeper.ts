@@ -14,11 +14,29 @@ import { burn, getSupply, mint, send } from "../bank/keeper.ts";
 import { redemptionRate, stake as lstStake } from "../lst/keeper.ts";
 import { getLastBlockTime } from "../../lastBlockTime.ts";
 import { getRegistry, strategyAccount, strategyName, StrategyKind, type StrategyDefValue } from "../strategy/keeper.ts";
-import { accruedReward, accrueService, depositService, exposure, hasActiveOperator, inactiveValue, serviceValue, withdrawService } from "../strategy/keeper.ts";
+import {
+  accruedReward,
+  accrueService,
+  depositService,
+  exposure,
+  hasActiveOperator,
+  inactiveValue,
+  serviceValue,
+  withdrawService,
+} from "../strategy/keeper.ts";
 import { DEAD_SHARES_HOLDER } from "../../moduleAccounts.ts";
 import { aprOf, DEAD_SHARES, quoteMint, shareRate } from "../../shareToken.ts";
 export { aprOf };
-import { getOwnerRequests, getParams, getRequest, getState, MIN_ESCROW_MAGNITUDE, setRequest, setState, type LrtStateValue } from "./store.ts";
+import {
+  getOwnerRequests,
+  getParams,
+  getRequest,
+  getState,
+  MIN_ESCROW_MAGNITUDE,
+  setRequest,
+  setState,
+  type LrtStateValue,
+} from "./store.ts";
 
 export const LRT = moduleAddress("lrt");
 export const LRT_ESCROW = moduleAddress("lrt_escrow");
@@ -70,8 +88,16 @@ export function restake(ctx: ExecContext, user: Uint8Array, amount: bigint): big
   const value = (amount * redemptionRate(ctx.store)) / E18;
   const q = quoteMint(getSupply(ctx.store, "rststra"), tvlForMint(ctx.store, ctx.time), value);
   if (!q.ok) {
-    if (q.reason === "NoBacking") throw new StrataError(ErrorCode.LrtNoBacking, "rststra is outstanding but its strategies were slashed to nothing: restaking takes no deposits until that is resolved");
-    if (q.reason === "FirstDepositTooSmall") throw new StrataError(ErrorCode.FirstRestakeTooSmall, `the first restake must be worth more than ${DEAD_SHARES} base units of stra (that many rststra are locked for good)`);
+    if (q.reason === "NoBacking")
+      throw new StrataError(
+        ErrorCode.LrtNoBacking,
+        "rststra is outstanding but its strategies were slashed to nothing: restaking takes no deposits until that is resolved",
+      );
+    if (q.reason === "FirstDepositTooSmall")
+      throw new StrataError(
+        ErrorCode.FirstRestakeTooSmall,
+        `the first restake must be worth more than ${DEAD_SHARES} base units of stra (that many rststra are locked for good)`,
+      );
     throw new StrataError(ErrorCode.InvalidAmount, `${amount}ststra is too little to mint any rststra`);
   }
   send(ctx.store, user, LRT, "ststra", amount);
@@ -79,7 +105,9 @@ export function restake(ctx: ExecContext, user: Uint8Array, amount: bigint): big
   if (q.dead > 0n) mint(ctx.store, DEAD_SHARES_HOLDER, "rststra", q.dead);
   mint(ctx.store, user, "rststra", q.minted);
   update(ctx, (st) => ({ issued: st.issued + q.dead + q.minted }));
-  ctx.events.push(event("lrt_restake", { restaker: encodeAddress(user), amount: `${amount}ststra`, minted: `${q.minted}rststra` }));
+  ctx.events.push(
+    event("lrt_restake", { restaker: encodeAddress(user), amount: `${amount}ststra`, minted: `${q.minted}rststra` }),
+  );
   return q.minted;
 }
 
@@ -93,7 +121,10 @@ function pullFromService(ctx: ExecContext, id: string, amount: bigint): bigint {
 
 /** Takes `need` ststra back from the services into the LRT's idle ststra, pro rata to their positions. */
 function unallocate(ctx: ExecContext, need: bigint): void {
-  const positions = services(ctx.store).map((d) => ({ id: strategyName(d), value: serviceValue(ctx.store, strategyName(d)) }));
+  const positions = services(ctx.store).map((d) => ({
+    id: strategyName(d),
+    value: serviceValue(ctx.store, strategyName(d)),
+  }));
   const total = positions.reduce((a, p) => a + p.value, 0n);
   if (total === 0n || need <= 0n) return;
   const want = need < total ? need : total;
@@ -109,19 +140,25 @@ function unallocate(ctx: ExecContext, need: bigint): void {
   }
 }
 
-export function requestWithdrawal(ctx: ExecContext, user: Uint8Array, amount: bigint): { id: number; ststra: bigint; stra: bigint } {
+export function requestWithdrawal(
+  ctx: ExecContext,
+  user: Uint8Array,
+  amount: bigint,
+): { id: number; ststra: bigint; stra: bigint } {
   const supply = getSupply(ctx.store, "rststra");
   if (supply === 0n) throw new StrataError(ErrorCode.InsufficientFunds, "nothing is restaked");
   // the request's share of each asset, rounded down: no valuation, so no rate can be gamed
   const outStstra = (amount * positionStstra(ctx.store)) / supply;
   const outStra = (amount * getState(ctx.store).idleStra) / supply;
-  if (outStstra === 0n && outStra === 0n) throw new StrataError(ErrorCode.InvalidAmount, `${amount}rststra is worth less than 1 base unit`);
+  if (outStstra === 0n && outStra === 0n)
+    throw new StrataError(ErrorCode.InvalidAmount, `${amount}rststra is worth less than 1 base unit`);
   burn(ctx.store, user, "rststra", amount);
   update(ctx, (st) => ({ issued: st.issued - amount }));
   const idle = getState(ctx.store).idleStstra;
   if (idle < outStstra) unallocate(ctx, outStstra - idle);
   let st = getState(ctx.store);
-  if (st.idleStstra < outStstra) throw new Error(`lrt: positions hold ${st.idleStstra} ststra after unallocating, owe ${outStstra}`); // records broken
+  if (st.idleStstra < outStstra)
+    throw new Error(`lrt: positions hold ${st.idleStstra} ststra after unallocating, owe ${outStstra}`); // records broken
   if (outStstra > 0n) send(ctx.store, LRT, LRT_ESCROW, "ststra", outStstra);
   if (outStra > 0n) send(ctx.store, LRT, LRT_ESCROW, "stra", outStra);
   const units = (outStstra * E18) / st.escrowMagnitude;
@@ -135,9 +172,25 @@ export function requestWithdrawal(ctx: ExecContext, user: Uint8Array, amount: bi
     escrowStra: x.escrowStra + outStra,
   }));
   const claimableAt = ctx.time + getParams(ctx.store).withdrawalDelayMs;
-  setRequest(ctx.store, { id, owner: user, ststra: outStstra, stra: outStra, units, era: st.escrowEra, claimableAt, claimed: false });
+  setRequest(ctx.store, {
+    id,
+    owner: user,
+    ststra: outStstra,
+    stra: outStra,
+    units,
+    era: st.escrowEra,
+    claimableAt,
+    claimed: false,
+  });
   ctx.events.push(
-    event("lrt_request_withdrawal", { owner: encodeAddress(user), burned: `${amount}rststra`, ststra: `${outStstra}ststra`, stra: `${outStra}stra`, request_id: String(id), claimable_at: new Date(claimableAt).toISOString() }),
+    event("lrt_request_withdrawal", {
+      owner: encodeAddress(user),
+      burned: `${amount}rststra`,
+      ststra: `${outStstra}ststra`,
+      stra: `${outStra}stra`,
+      request_id: String(id),
+      claimable_at: new Date(claimableAt).toISOString(),
+    }),
   );
   return { id, ststra: outStstra, stra: outStra };
 }
@@ -150,9 +203,14 @@ function dueStstra(st: LrtStateValue, r: { units: bigint; era: number }): bigint
 export function claim(ctx: ExecContext, user: Uint8Array, id: number): bigint {
   const r = getRequest(ctx.store, id);
   if (!r) throw new StrataError(ErrorCode.UnknownRequest, `no restaking withdrawal request ${id}`);
-  if (Buffer.compare(r.owner, user) !== 0) throw new StrataError(ErrorCode.NotRequestOwner, `request ${id} belongs to ${encodeAddress(r.owner)}`);
+  if (Buffer.compare(r.owner, user) !== 0)
+    throw new StrataError(ErrorCode.NotRequestOwner, `request ${id} belongs to ${encodeAddress(r.owner)}`);
   if (r.claimed) throw new StrataError(ErrorCode.AlreadyClaimed, `request ${id} was already paid`);
-  if (ctx.time < r.claimableAt) throw new StrataError(ErrorCode.RequestNotMature, `request ${id} is claimable from ${new Date(r.claimableAt).toISOString()}`);
+  if (ctx.time < r.claimableAt)
+    throw new StrataError(
+      ErrorCode.RequestNotMature,
+      `request ${id} is claimable from ${new Date(r.claimableAt).toISOString()}`,
+    );
   const st = getState(ctx.store);
   const due = dueStstra(st, r);
   const pay = due < st.escrowStstra ? due : st.escrowStstra;
@@ -170,7 +228,14 @@ export function claim(ctx: ExecContext, user: Uint8Array, id: number): bigint {
   }
   setState(ctx.store, { ...st, escrowUnits: units, escrowStstra, escrowStra: st.escrowStra - stra, idleStstra });
   setRequest(ctx.store, { ...r, claimed: true });
-  ctx.events.push(event("lrt_claim", { owner: encodeAddress(user), request_id: String(id), amount: `${pay}ststra`, stra: `${stra}stra` }));
+  ctx.events.push(
+    event("lrt_claim", {
+      owner: encodeAddress(user),
+      request_id: String(id),
+      amount: `${pay}ststra`,
+      stra: `${stra}stra`,
+    }),
+  );
   return pay;
 }
 
@@ -197,7 +262,9 @@ export function applyStrategyLossToRequests(ctx: ExecContext, before: bigint, to
   setState(ctx.store, { ...st, ...next, escrowStstra: st.escrowStstra - cut });
   if (cut > 0n) {
     send(ctx.store, LRT_ESCROW, to, "ststra", cut);
-    ctx.events.push(event("lrt_requests_cut", { fraction: (((before - after) * E18) / before).toString(), cut: `${cut}ststra` }));
+    ctx.events.push(
+      event("lrt_requests_cut", { fraction: (((before - after) * E18) / before).toString(), cut: `${cut}ststra` }),
+    );
   }
 }
 
@@ -237,7 +304,10 @@ export function maybeRunEpoch(ctx: ExecContext): void {
   const total = positionStstra(ctx.store);
   // a service the weights do not name (any more) has a target of 0: its position comes back
   const weightOf = (id: string) => p.weights.find((w) => Buffer.from(w.strategy).toString() === id)?.weight ?? 0n;
-  const targets = services(ctx.store).map((d) => ({ id: strategyName(d), target: (total * weightOf(strategyName(d))) / E18 }));
+  const targets = services(ctx.store).map((d) => ({
+    id: strategyName(d),
+    target: (total * weightOf(strategyName(d))) / E18,
+  }));
   for (const t of targets) {
     const v = serviceValue(ctx.store, t.id);
     if (v > t.target) {
@@ -273,7 +343,11 @@ export function queryLrtState(s: KVReader) {
     apr: aprOf(st.history),
     withdrawalDelayMs: p.withdrawalDelayMs,
     weights: p.weights.map((w) => ({ strategy: Buffer.from(w.strategy).toString(), weight: w.weight.toString() })),
-    allocations: services(s).map((d) => ({ strategy: strategyName(d), value: serviceValue(s, strategyName(d)).toString(), operators: exposure(s, strategyName(d)).map((e) => ({ ...e, value: e.value.toString() })) })),
+    allocations: services(s).map((d) => ({
+      strategy: strategyName(d),
+      value: serviceValue(s, strategyName(d)).toString(),
+      operators: exposure(s, strategyName(d)).map((e) => ({ ...e, value: e.value.toString() })),
+    })),
     history: st.history.slice(-20).map((x) => ({ time: new Date(x.time).toISOString(), rate: x.rate.toString() })),
   };
 }
@@ -285,6 +359,14 @@ export function queryLrtRequests(s: KVReader, owner: Uint8Array) {
     const r = getRequest(s, id)!;
     // `ststra`: what it pays now (strategy slashes since the request cut it pro rata)
     const status = r.claimed ? "claimed" : r.claimableAt <= now ? "claimable" : "pending";
-    return { id: String(id), ststra: (r.claimed ? r.ststra : dueStstra(st, r)).toString(), stra: r.stra.toString(), requested: r.ststra.toString(), claimableAt: new Date(r.claimableAt).toISOString(), claimed: r.claimed, status };
+    return {
+      id: String(id),
+      ststra: (r.claimed ? r.ststra : dueStstra(st, r)).toString(),
+      stra: r.stra.toString(),
+      requested: r.ststra.toString(),
+      claimableAt: new Date(r.claimableAt).toISOString(),
+      claimed: r.claimed,
+      status,
+    };
   });
 }

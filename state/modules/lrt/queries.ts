@@ -4,7 +4,10 @@ import { decodeAddress } from "../../crypto/address.ts";
 import { queryLrtRequests, queryLrtState } from "./keeper.ts";
 
 export const lrtQueries: Readonly<Record<string, QueryDef>> = {
-  state: { summary: "the liquid restaking pool: holdings, rststra supply, rate, allocations", run: (s) => queryLrtState(s) },
+  state: {
+    summary: "the liquid restaking pool: holdings, rststra supply, rate, allocations",
+    run: (s) => queryLrtState(s),
+  },
   requests: {
     summary: "an owner's withdrawal requests with their status",
     args: [{ name: "address", kind: "address" }],

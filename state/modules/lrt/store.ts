@@ -8,7 +8,13 @@ import { requestBook } from "../../store/requestBook.ts";
 const E18 = 10n ** 18n;
 export const Weight = new ContainerType({ strategy: new ByteListType(32), weight: Uint128 });
 export const LrtParams = new ContainerType(
-  { weights: new ListCompositeType(Weight, 64), withdrawalDelayMs: Uint64Num, fee: Uint128, epochBlocks: Uint32, treasury: Bytes20 },
+  {
+    weights: new ListCompositeType(Weight, 64),
+    withdrawalDelayMs: Uint64Num,
+    fee: Uint128,
+    epochBlocks: Uint32,
+    treasury: Bytes20,
+  },
   { typeName: "LrtParams" },
 );
 export const RatePoint = new ContainerType({ time: Uint64Num, rate: Uint128 });
@@ -45,7 +51,16 @@ export const MIN_ESCROW_MAGNITUDE = 10n ** 9n;
  * `units`: its share of the escrow's ststra in era `era` (stra in escrow is not exposed).
  */
 export const LrtRequest = new ContainerType(
-  { id: Uint64Num, owner: Bytes20, ststra: Uint128, stra: Uint128, units: Uint128, era: Uint64Num, claimableAt: Uint64Num, claimed: new BooleanType() },
+  {
+    id: Uint64Num,
+    owner: Bytes20,
+    ststra: Uint128,
+    stra: Uint128,
+    units: Uint128,
+    era: Uint64Num,
+    claimableAt: Uint64Num,
+    claimed: new BooleanType(),
+  },
   { typeName: "LrtRequest" },
 );
 export type LrtStateValue = ValueOf<typeof LrtState>;
@@ -53,14 +68,36 @@ export type LrtParamsValue = ValueOf<typeof LrtParams>;
 export type LrtRequestValue = ValueOf<typeof LrtRequest>;
 
 /** 14 days like EigenLayer's withdrawal delay; 10 % fee on strategy yield; epochs of 10 blocks. */
-export const DEFAULT_LRT_PARAMS: LrtParamsValue = { weights: [], withdrawalDelayMs: 14 * 86_400_000, fee: E18 / 10n, epochBlocks: 10, treasury: new Uint8Array(20) };
+export const DEFAULT_LRT_PARAMS: LrtParamsValue = {
+  weights: [],
+  withdrawalDelayMs: 14 * 86_400_000,
+  fee: E18 / 10n,
+  epochBlocks: 10,
+  treasury: new Uint8Array(20),
+};
 
-const K = { params: Uint8Array.of(Prefix.lrt, 0x01), state: Uint8Array.of(Prefix.lrt, 0x02), request: Uint8Array.of(Prefix.lrt, 0x03), owner: Uint8Array.of(Prefix.lrt, 0x04) };
+const K = {
+  params: Uint8Array.of(Prefix.lrt, 0x01),
+  state: Uint8Array.of(Prefix.lrt, 0x02),
+  request: Uint8Array.of(Prefix.lrt, 0x03),
+  owner: Uint8Array.of(Prefix.lrt, 0x04),
+};
 
 const params = record(K.params, LrtParams, () => DEFAULT_LRT_PARAMS);
 export const getParams = params.get;
 export const setParams = params.set;
-const state = record<LrtStateValue>(K.state, LrtState, () => ({ nextRequestId: 1, history: [], escrowMagnitude: E18, escrowUnits: 0n, escrowEra: 0, idleStstra: 0n, idleStra: 0n, escrowStstra: 0n, escrowStra: 0n, issued: 0n }));
+const state = record<LrtStateValue>(K.state, LrtState, () => ({
+  nextRequestId: 1,
+  history: [],
+  escrowMagnitude: E18,
+  escrowUnits: 0n,
+  escrowEra: 0,
+  idleStstra: 0n,
+  idleStra: 0n,
+  escrowStstra: 0n,
+  escrowStra: 0n,
+  issued: 0n,
+}));
 export const getState = state.get;
 export const setState = state.set;
 

@@ -28,7 +28,10 @@ export const lstModule = {
     export: (s) => paramsJson(getParams(s)),
     records: lstRecords,
   }),
-  params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseLstParams(json, getParams(ctx.store), field, fail)) },
+  params: {
+    update: (ctx, _signer, json, field, fail) =>
+      setParams(ctx.store, parseLstParams(json, getParams(ctx.store), field, fail)),
+  },
   endBlock: maybeRunEpoch,
   invariants: lstInvariants,
 } as const satisfies Module;

@@ -21,6 +21,7 @@ export function lstInvariants(s: KVScanner): string[] {
   const owed = st.openBatches.reduce((a, b) => a + batchOwed(b), 0n);
   const assets = getBalance(s, LST, "stra") + unbonding;
   // batches owed are rounded up per batch: allow one base unit per batch
-  if (assets + BigInt(st.openBatches.length) < st.idle + owed) out.push(`lst: holds ${assets} stra (balance + unbonding) but owes ${st.idle} idle + ${owed} to claimers`);
+  if (assets + BigInt(st.openBatches.length) < st.idle + owed)
+    out.push(`lst: holds ${assets} stra (balance + unbonding) but owes ${st.idle} idle + ${owed} to claimers`);
   return out;
 }

@@ -20,7 +20,16 @@ import { ValidatorStatus, type ValidatorValue } from "../staking/types.ts";
 import { initializeDelegation, pendingRewards, settleDelegation } from "../distribution/keeper.ts";
 import { DEAD_SHARES_HOLDER } from "../../moduleAccounts.ts";
 import { aprOf, DEAD_SHARES, quoteMint, shareRate } from "../../shareToken.ts";
-import { getOwnerRequests, getParams, getRequest, getState, setRequest, setState, type LstStateValue, type OpenBatchValue } from "./store.ts";
+import {
+  getOwnerRequests,
+  getParams,
+  getRequest,
+  getState,
+  setRequest,
+  setState,
+  type LstStateValue,
+  type OpenBatchValue,
+} from "./store.ts";
 
 export const LST = moduleAddress("lst");
 const E18 = 10n ** 18n;
@@ -62,7 +71,8 @@ export function pooledStake(s: KVReader, roundUp = false): bigint {
 export function backingForMint(s: KVReader): bigint {
   const st = getState(s);
   let pending = 0n;
-  for (const op of getValidatorOperators(s)) if (getDelegationShares(s, LST, op) > 0n) pending += pendingRewards(s, LST, op);
+  for (const op of getValidatorOperators(s))
+    if (getDelegationShares(s, LST, op) > 0n) pending += pendingRewards(s, LST, op);
   const fee = ((pending + st.rewardsSinceEpoch) * getParams(s).protocolFee + E18 - 1n) / E18;
   const b = pooledStake(s, true) + pending - fee;
   return b > 0n ? b : 0n;
@@ -123,22 +133,39 @@ function delegateByWeights(ctx: ExecContext, amount: bigint): void {
 }
 
 function requireRunning(st: LstStateValue): void {
-  if (st.halted) throw new StrataError(ErrorCode.LstHalted, "liquid staking is halted by the circuit breaker until the authority resumes it");
+  if (st.halted)
+    throw new StrataError(
+      ErrorCode.LstHalted,
+      "liquid staking is halted by the circuit breaker until the authority resumes it",
+    );
 }
 
 export function stake(ctx: ExecContext, user: Uint8Array, amount: bigint): bigint {
   requireRunning(getState(ctx.store));
   const q = quoteMint(getSupply(ctx.store, "ststra"), backingForMint(ctx.store), amount);
   if (!q.ok) {
-    if (q.reason === "NoBacking") throw new StrataError(ErrorCode.NoBacking, "ststra is outstanding but nothing backs it (its stake was slashed away): liquid staking takes no deposits until that is resolved");
-    if (q.reason === "FirstDepositTooSmall") throw new StrataError(ErrorCode.FirstDepositTooSmall, `the first deposit must exceed ${DEAD_SHARES} base units (that many ststra are locked for good)`);
-    throw new StrataError(ErrorCode.InvalidAmount, `${amount}stra is too little to mint any ststra at the current rate`);
+    if (q.reason === "NoBacking")
+      throw new StrataError(
+        ErrorCode.NoBacking,
+        "ststra is outstanding but nothing backs it (its stake was slashed away): liquid staking takes no deposits until that is resolved",
+      );
+    if (q.reason === "FirstDepositTooSmall")
+      throw new StrataError(
+        ErrorCode.FirstDepositTooSmall,
+        `the first deposit must exceed ${DEAD_SHARES} base units (that many ststra are locked for good)`,
+      );
+    throw new StrataError(
+      ErrorCode.InvalidAmount,
+      `${amount}stra is too little to mint any ststra at the current rate`,
+    );
   }
   send(ctx.store, user, LST, "stra", amount);
   delegateByWeights(ctx, amount);
   if (q.dead > 0n) issue(ctx, DEAD_SHARES_HOLDER, q.dead);
   issue(ctx, user, q.minted);
-  ctx.events.push(event("lst_stake", { staker: encodeAddress(user), amount: `${amount}stra`, minted: `${q.minted}ststra` }));
+  ctx.events.push(
+    event("lst_stake", { staker: encodeAddress(user), amount: `${amount}stra`, minted: `${q.minted}ststra` }),
+  );
   return q.minted;
 }
 
@@ -148,12 +175,28 @@ export function unstake(ctx: ExecContext, user: Uint8Array, amount: bigint): { i
   const now = redemptionRate(ctx.store);
   const rate = now < lastEpochRate(st) ? now : lastEpochRate(st);
   const value = (amount * rate) / E18;
-  if (value === 0n) throw new StrataError(ErrorCode.InvalidAmount, `${amount}ststra is worth less than 1 base unit of stra`);
+  if (value === 0n)
+    throw new StrataError(ErrorCode.InvalidAmount, `${amount}ststra is worth less than 1 base unit of stra`);
   send(ctx.store, user, LST, "ststra", amount); // escrow until the epoch ends
   const id = st.nextRequestId;
   setState(ctx.store, { ...st, nextRequestId: id + 1 });
-  setRequest(ctx.store, { id, owner: user, amount: value, shares: amount, epoch: st.epoch, requestedAt: ctx.time, claimed: false });
-  ctx.events.push(event("lst_unstake", { owner: encodeAddress(user), burned: `${amount}ststra`, value: `${value}stra`, request_id: String(id) }));
+  setRequest(ctx.store, {
+    id,
+    owner: user,
+    amount: value,
+    shares: amount,
+    epoch: st.epoch,
+    requestedAt: ctx.time,
+    claimed: false,
+  });
+  ctx.events.push(
+    event("lst_unstake", {
+      owner: encodeAddress(user),
+      burned: `${amount}ststra`,
+      value: `${value}stra`,
+      request_id: String(id),
+    }),
+  );
   return { id, value };
 }
 
@@ -165,12 +208,18 @@ export function batchOwed(b: OpenBatchValue): bigint {
 export function claim(ctx: ExecContext, user: Uint8Array, id: number): bigint {
   const r = getRequest(ctx.store, id);
   if (!r) throw new StrataError(ErrorCode.UnknownRequest, `no withdrawal request ${id}`);
-  if (Buffer.compare(r.owner, user) !== 0) throw new StrataError(ErrorCode.NotRequestOwner, `request ${id} belongs to ${encodeAddress(r.owner)}`);
+  if (Buffer.compare(r.owner, user) !== 0)
+    throw new StrataError(ErrorCode.NotRequestOwner, `request ${id} belongs to ${encodeAddress(r.owner)}`);
   if (r.claimed) throw new StrataError(ErrorCode.AlreadyClaimed, `request ${id} was already paid`);
   const st = getState(ctx.store);
   const b = st.openBatches.find((x) => x.epoch === r.epoch);
   if (!b || b.completionTime > ctx.time) {
-    throw new StrataError(ErrorCode.RequestNotMature, b ? `request ${id} is claimable from ${new Date(b.completionTime).toISOString()}` : `request ${id} is queued: it unbonds at the end of epoch ${r.epoch}`);
+    throw new StrataError(
+      ErrorCode.RequestNotMature,
+      b
+        ? `request ${id} is claimable from ${new Date(b.completionTime).toISOString()}`
+        : `request ${id} is queued: it unbonds at the end of epoch ${r.epoch}`,
+    );
   }
   // a batch cut while unbonding pays every claim of it the same fraction; never more than the
   // module holds beyond the stakers' idle stra
@@ -180,7 +229,10 @@ export function claim(ctx: ExecContext, user: Uint8Array, id: number): bigint {
   const pay = due < have ? due : have;
   if (pay > 0n) send(ctx.store, LST, user, "stra", pay);
   setRequest(ctx.store, { ...r, claimed: true });
-  setState(ctx.store, { ...st, openBatches: st.openBatches.map((x) => (x.epoch === r.epoch ? { ...x, claimed: x.claimed + r.amount } : x)) });
+  setState(ctx.store, {
+    ...st,
+    openBatches: st.openBatches.map((x) => (x.epoch === r.epoch ? { ...x, claimed: x.claimed + r.amount } : x)),
+  });
   ctx.events.push(event("lst_claim", { owner: encodeAddress(user), request_id: String(id), amount: `${pay}stra` }));
   return pay;
 }
@@ -217,7 +269,10 @@ export function maybeRunEpoch(ctx: ExecContext): void {
   // 4. unbond this epoch's withdrawals, pro rata to the pool's stake per validator; what the
   // stake cannot cover (rounding, or stake that sits idle) is set aside from the idle stra
   if (st.pendingUnbond > 0n) {
-    const held = getValidatorOperators(ctx.store).map((op) => getValidator(ctx.store, op)!).map((v) => ({ v, stake: stakeAt(ctx.store, v) })).filter((x) => x.stake > 0n);
+    const held = getValidatorOperators(ctx.store)
+      .map((op) => getValidator(ctx.store, op)!)
+      .map((v) => ({ v, stake: stakeAt(ctx.store, v) }))
+      .filter((x) => x.stake > 0n);
     const total = held.reduce((a, x) => a + x.stake, 0n);
     const fromStake = st.pendingUnbond < total ? st.pendingUnbond : total;
     let left = fromStake;
@@ -232,7 +287,15 @@ export function maybeRunEpoch(ctx: ExecContext): void {
     const fromIdle = short < st.idle ? short : st.idle;
     const amount = fromStake - left + fromIdle;
     const completionTime = ctx.time + getStakingParams(ctx.store).unbondingTimeMs;
-    st = { ...st, idle: st.idle - fromIdle, pendingUnbond: 0n, openBatches: [...st.openBatches, { epoch: st.epoch, completionTime, amount, claimed: 0n, creationHeight: ctx.height, slashed: 0n }] };
+    st = {
+      ...st,
+      idle: st.idle - fromIdle,
+      pendingUnbond: 0n,
+      openBatches: [
+        ...st.openBatches,
+        { epoch: st.epoch, completionTime, amount, claimed: 0n, creationHeight: ctx.height, slashed: 0n },
+      ],
+    };
     setState(ctx.store, st);
   }
   // 5. compound: delegate the idle stra
@@ -267,8 +330,21 @@ export function maybeRunEpoch(ctx: ExecContext): void {
     ctx.events.push(event("lst_halted", { previous_rate: prev.toString(), rate: rate.toString() }));
   }
   const history = [...st.history, { epoch: st.epoch, time: ctx.time, rate }].slice(-64);
-  setState(ctx.store, { ...st, epoch: st.epoch + 1, halted, history, openBatches: st.openBatches.filter((b) => b.claimed < b.amount) });
-  ctx.events.push(event("lst_epoch", { epoch: String(st.epoch), rate: rate.toString(), rewards: `${rewards}stra`, fee: `${fee}stra` }));
+  setState(ctx.store, {
+    ...st,
+    epoch: st.epoch + 1,
+    halted,
+    history,
+    openBatches: st.openBatches.filter((b) => b.claimed < b.amount),
+  });
+  ctx.events.push(
+    event("lst_epoch", {
+      epoch: String(st.epoch),
+      rate: rate.toString(),
+      rewards: `${rewards}stra`,
+      fee: `${fee}stra`,
+    }),
+  );
 }
 
 /**
@@ -288,7 +364,9 @@ function finalizeRequests(ctx: ExecContext): LstStateValue {
     const worth = supply === 0n ? 0n : (r.shares * pooled) / supply;
     if (worth < r.amount) {
       setRequest(ctx.store, { ...r, amount: worth });
-      ctx.events.push(event("lst_request_cut", { request_id: String(id), promised: `${r.amount}stra`, value: `${worth}stra` }));
+      ctx.events.push(
+        event("lst_request_cut", { request_id: String(id), promised: `${r.amount}stra`, value: `${worth}stra` }),
+      );
     }
     total += worth < r.amount ? worth : r.amount;
     escrow += r.shares;
@@ -305,14 +383,23 @@ export function onUnbondingSlashed(ctx: ExecContext, delegator: Uint8Array, crea
   if (Buffer.compare(delegator, LST) !== 0 || cut === 0n) return;
   const st = getState(ctx.store);
   if (!st.openBatches.some((b) => b.creationHeight === creationHeight)) return;
-  setState(ctx.store, { ...st, openBatches: st.openBatches.map((b) => (b.creationHeight === creationHeight ? { ...b, slashed: b.slashed + cut } : b)) });
+  setState(ctx.store, {
+    ...st,
+    openBatches: st.openBatches.map((b) =>
+      b.creationHeight === creationHeight ? { ...b, slashed: b.slashed + cut } : b,
+    ),
+  });
 }
 
 export function resume(ctx: ExecContext): void {
   const st = getState(ctx.store);
   const rate = redemptionRate(ctx.store);
   // the current rate becomes the new baseline of the breaker
-  setState(ctx.store, { ...st, halted: false, history: [...st.history, { epoch: st.epoch, time: ctx.time, rate }].slice(-64) });
+  setState(ctx.store, {
+    ...st,
+    halted: false,
+    history: [...st.history, { epoch: st.epoch, time: ctx.time, rate }].slice(-64),
+  });
   ctx.events.push(event("lst_resumed", { rate: rate.toString() }));
 }
 
@@ -321,7 +408,11 @@ export function queryLstState(s: KVReader) {
   const p = getParams(s);
   const perValidator = getValidatorOperators(s)
     .map((op) => getValidator(s, op)!)
-    .map((v) => ({ validator: encodeAddress(v.operator), moniker: Buffer.from(v.moniker).toString(), stake: stakeAt(s, v).toString() }))
+    .map((v) => ({
+      validator: encodeAddress(v.operator),
+      moniker: Buffer.from(v.moniker).toString(),
+      stake: stakeAt(s, v).toString(),
+    }))
     .filter((x) => x.stake !== "0");
   const h = st.history;
   const apr = aprOf(h);
@@ -340,7 +431,9 @@ export function queryLstState(s: KVReader) {
     halted: st.halted,
     apr,
     perValidator,
-    history: h.slice(-20).map((x) => ({ epoch: String(x.epoch), time: new Date(x.time).toISOString(), rate: x.rate.toString() })),
+    history: h
+      .slice(-20)
+      .map((x) => ({ epoch: String(x.epoch), time: new Date(x.time).toISOString(), rate: x.rate.toString() })),
   };
 }
 
@@ -353,7 +446,21 @@ export function queryLstRequests(s: KVReader, owner: Uint8Array) {
     // queued: escrowed until its epoch ends (amount is the most it will be); then unbonding
     // until claimableAt (a slash of the batch meanwhile pays every claim of it pro rata)
     // "now" for a query is the last block's time (the state machine has no other clock)
-    const status = r.claimed ? "claimed" : id >= st.firstPendingId ? "queued" : b && b.completionTime <= now ? "claimable" : "unbonding";
-    return { id: String(id), amount: r.amount.toString(), escrowedStstra: r.shares.toString(), status, epoch: String(r.epoch), claimed: r.claimed, claimableAt: b ? new Date(b.completionTime).toISOString() : null };
+    const status = r.claimed
+      ? "claimed"
+      : id >= st.firstPendingId
+        ? "queued"
+        : b && b.completionTime <= now
+          ? "claimable"
+          : "unbonding";
+    return {
+      id: String(id),
+      amount: r.amount.toString(),
+      escrowedStstra: r.shares.toString(),
+      status,
+      epoch: String(r.epoch),
+      claimed: r.claimed,
+      claimableAt: b ? new Date(b.completionTime).toISOString() : null,
+    };
   });
 }

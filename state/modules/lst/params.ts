@@ -8,9 +8,11 @@ export function parseLstParams(v: unknown, cur: LstParamsValue, field: string, f
   const o = r.obj(v ?? {}, field);
   r.onlyKeys(o, ["epochBlocks", "protocolFee", "maxValidatorShare", "maxRateDrop", "maxRateRise", "treasury"], field);
   const frac = (k: "protocolFee" | "maxRateDrop") => (o[k] === undefined ? cur[k] : r.fraction(o[k], `${field}.${k}`));
-  const upTo1 = (k: "maxValidatorShare" | "maxRateRise") => (o[k] === undefined ? cur[k] : r.uint(o[k], `${field}.${k}`, E18));
+  const upTo1 = (k: "maxValidatorShare" | "maxRateRise") =>
+    o[k] === undefined ? cur[k] : r.uint(o[k], `${field}.${k}`, E18);
   const p: LstParamsValue = {
-    epochBlocks: o.epochBlocks === undefined ? cur.epochBlocks : Number(r.uint(o.epochBlocks, `${field}.epochBlocks`, 1_000_000n)),
+    epochBlocks:
+      o.epochBlocks === undefined ? cur.epochBlocks : Number(r.uint(o.epochBlocks, `${field}.epochBlocks`, 1_000_000n)),
     protocolFee: frac("protocolFee"),
     maxValidatorShare: upTo1("maxValidatorShare"),
     maxRateDrop: frac("maxRateDrop"),

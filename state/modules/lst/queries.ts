@@ -4,7 +4,10 @@ import { decodeAddress } from "../../crypto/address.ts";
 import { queryLstRequests, queryLstState } from "./keeper.ts";
 
 export const lstQueries: Readonly<Record<string, QueryDef>> = {
-  state: { summary: "the liquid staking pool: backing, ststra supply, redemption rate, APR, epoch", run: (s) => queryLstState(s) },
+  state: {
+    summary: "the liquid staking pool: backing, ststra supply, redemption rate, APR, epoch",
+    run: (s) => queryLstState(s),
+  },
   requests: {
     summary: "an owner's unstake requests with their status",
     args: [{ name: "address", kind: "address" }],

@@ -7,7 +7,14 @@ import { requestBook } from "../../store/requestBook.ts";
 
 const E18 = 10n ** 18n;
 export const LstParams = new ContainerType(
-  { epochBlocks: Uint32, protocolFee: Uint128, maxValidatorShare: Uint128, maxRateDrop: Uint128, maxRateRise: Uint128, treasury: Bytes20 },
+  {
+    epochBlocks: Uint32,
+    protocolFee: Uint128,
+    maxValidatorShare: Uint128,
+    maxRateDrop: Uint128,
+    maxRateRise: Uint128,
+    treasury: Bytes20,
+  },
   { typeName: "LstParams" },
 );
 export const RatePoint = new ContainerType({ epoch: Uint64Num, time: Uint64Num, rate: Uint128 });
@@ -16,7 +23,14 @@ export const RatePoint = new ContainerType({ epoch: Uint64Num, time: Uint64Num, 
  * `slashed` of it was cut on the way (claims of the batch are paid pro rata); `claimed` sums the
  * nominal amounts of the requests already paid.
  */
-export const OpenBatch = new ContainerType({ epoch: Uint64Num, completionTime: Uint64Num, amount: Uint128, claimed: Uint128, creationHeight: Uint64Num, slashed: Uint128 });
+export const OpenBatch = new ContainerType({
+  epoch: Uint64Num,
+  completionTime: Uint64Num,
+  amount: Uint128,
+  claimed: Uint128,
+  creationHeight: Uint64Num,
+  slashed: Uint128,
+});
 /**
  * `firstPendingId`..`nextRequestId` − 1 are this epoch's requests, not yet finalized: their ststra
  * is held in escrow by the module and still shares the pool's gains and losses until the epoch
@@ -43,7 +57,18 @@ export const LstState = new ContainerType(
   { typeName: "LstState" },
 );
 /** `amount`: stra owed (before finalizing: the most it can be); `shares`: ststra escrowed for it. */
-export const Request = new ContainerType({ id: Uint64Num, owner: Bytes20, amount: Uint128, shares: Uint128, epoch: Uint64Num, requestedAt: Uint64Num, claimed: new BooleanType() }, { typeName: "LstRequest" });
+export const Request = new ContainerType(
+  {
+    id: Uint64Num,
+    owner: Bytes20,
+    amount: Uint128,
+    shares: Uint128,
+    epoch: Uint64Num,
+    requestedAt: Uint64Num,
+    claimed: new BooleanType(),
+  },
+  { typeName: "LstRequest" },
+);
 
 export type LstParamsValue = ValueOf<typeof LstParams>;
 export type LstStateValue = ValueOf<typeof LstState>;
@@ -51,7 +76,14 @@ export type OpenBatchValue = ValueOf<typeof OpenBatch>;
 export type RequestValue = ValueOf<typeof Request>;
 
 /** Devnet-friendly epoch of 10 blocks; 10 % fee; no per-validator cap; breaker at −1 % / +0.5 %. */
-export const DEFAULT_LST_PARAMS: LstParamsValue = { epochBlocks: 10, protocolFee: E18 / 10n, maxValidatorShare: E18, maxRateDrop: E18 / 100n, maxRateRise: E18 / 200n, treasury: new Uint8Array(20) };
+export const DEFAULT_LST_PARAMS: LstParamsValue = {
+  epochBlocks: 10,
+  protocolFee: E18 / 10n,
+  maxValidatorShare: E18,
+  maxRateDrop: E18 / 100n,
+  maxRateRise: E18 / 200n,
+  treasury: new Uint8Array(20),
+};
 
 const K = {
   params: Uint8Array.of(Prefix.lst, 0x01),
@@ -66,7 +98,18 @@ export const LST_STATE_KEY = K.state;
 const params = record(K.params, LstParams, () => DEFAULT_LST_PARAMS);
 export const getParams = params.get;
 export const setParams = params.set;
-const state = record<LstStateValue>(K.state, LstState, () => ({ epoch: 0, pendingUnbond: 0n, halted: false, nextRequestId: 1, firstPendingId: 1, history: [], openBatches: [], idle: 0n, rewardsSinceEpoch: 0n, issued: 0n }));
+const state = record<LstStateValue>(K.state, LstState, () => ({
+  epoch: 0,
+  pendingUnbond: 0n,
+  halted: false,
+  nextRequestId: 1,
+  firstPendingId: 1,
+  history: [],
+  openBatches: [],
+  idle: 0n,
+  rewardsSinceEpoch: 0n,
+  issued: 0n,
+}));
 export const getState = state.get;
 export const setState = state.set;
 const requests = requestBook<RequestValue>(K.request, K.owner, Request);

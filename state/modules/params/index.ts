@@ -13,13 +13,29 @@ export const CHAIN_PARAM_SPACES: ReadonlyMap<string, ParamsDef> = new Map([
     {
       update: (ctx, _signer, json, field, fail) => {
         const tx = parseTxParams(json, getTxParams(ctx.store), field, fail);
-        if (getBlockParams(ctx.store).maxBytes < tx.maxTxBytes) fail(`${field}.maxTxBytes`, "must not exceed params.block.maxBytes");
+        if (getBlockParams(ctx.store).maxBytes < tx.maxTxBytes)
+          fail(`${field}.maxTxBytes`, "must not exceed params.block.maxBytes");
         setTxParams(ctx.store, tx);
       },
     },
   ],
-  ["block", { update: (ctx, _signer, json, field, fail) => setBlockParams(ctx.store, parseBlockParams(json, getBlockParams(ctx.store), getTxParams(ctx.store).maxTxBytes, field, fail)) }],
-  ["evidence", { update: (ctx, _signer, json, field, fail) => setEvidenceParams(ctx.store, parseEvidenceParams(json, getEvidenceParams(ctx.store), field, fail)) }],
+  [
+    "block",
+    {
+      update: (ctx, _signer, json, field, fail) =>
+        setBlockParams(
+          ctx.store,
+          parseBlockParams(json, getBlockParams(ctx.store), getTxParams(ctx.store).maxTxBytes, field, fail),
+        ),
+    },
+  ],
+  [
+    "evidence",
+    {
+      update: (ctx, _signer, json, field, fail) =>
+        setEvidenceParams(ctx.store, parseEvidenceParams(json, getEvidenceParams(ctx.store), field, fail)),
+    },
+  ],
 ]);
 
 /** The params module, given the app's module list (read when a tx runs, after the app is built). */

@@ -8,5 +8,8 @@ import { SIGNING_INFO_PREFIX, SigningInfo } from "./store.ts";
 
 export const slashingRecords: RecordsDef = {
   prefix: Prefix.slashing,
-  restart: (key, value) => (hasPrefix(key, SIGNING_INFO_PREFIX) ? SigningInfo.serialize({ ...SigningInfo.deserialize(value), startHeight: 0 }) : value),
+  restart: (key, value) =>
+    hasPrefix(key, SIGNING_INFO_PREFIX)
+      ? SigningInfo.serialize({ ...SigningInfo.deserialize(value), startHeight: 0 })
+      : value,
 };

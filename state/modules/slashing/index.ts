@@ -24,7 +24,8 @@ export const slashingModule = {
     update: (ctx, _signer, json, field, fail) => {
       const cur = getParams(ctx.store);
       const p = parseSlashingParams(json, cur, field, fail);
-      if (p.signedBlocksWindow !== cur.signedBlocksWindow) fail(`${field}.signedBlocksWindow`, "is fixed at genesis (every validator's signing bitmap is sized by it)");
+      if (p.signedBlocksWindow !== cur.signedBlocksWindow)
+        fail(`${field}.signedBlocksWindow`, "is fixed at genesis (every validator's signing bitmap is sized by it)");
       setParams(ctx.store, p);
     },
   },

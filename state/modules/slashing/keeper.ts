@@ -18,7 +18,11 @@ const E18 = 10n ** 18n;
  * that missed more than the window allows (after a full window since it started) is slashed
  * for downtime and jailed. PERF: O(validators) per block.
  */
-export function trackLiveness(ctx: ExecContext, lastValidators: readonly ValidatorEntryValue[], signers: readonly Uint8Array[]): void {
+export function trackLiveness(
+  ctx: ExecContext,
+  lastValidators: readonly ValidatorEntryValue[],
+  signers: readonly Uint8Array[],
+): void {
   if (ctx.height <= 1) return;
   const p = getParams(ctx.store);
   const signed = new Set(signers.map((a) => Buffer.from(a).toString("hex")));
@@ -29,8 +33,16 @@ export function trackLiveness(ctx: ExecContext, lastValidators: readonly Validat
     if (!op) continue;
     const val = getValidator(ctx.store, op);
     if (!val || val.jailed) continue;
-    const info = getSigningInfo(ctx.store, cons) ?? { startHeight: ctx.height, indexOffset: 0, missedCounter: 0, missed: new Uint8Array(Math.ceil(p.signedBlocksWindow / 8)) };
-    const bits = info.missed.length * 8 >= p.signedBlocksWindow ? Uint8Array.from(info.missed) : new Uint8Array(Math.ceil(p.signedBlocksWindow / 8));
+    const info = getSigningInfo(ctx.store, cons) ?? {
+      startHeight: ctx.height,
+      indexOffset: 0,
+      missedCounter: 0,
+      missed: new Uint8Array(Math.ceil(p.signedBlocksWindow / 8)),
+    };
+    const bits =
+      info.missed.length * 8 >= p.signedBlocksWindow
+        ? Uint8Array.from(info.missed)
+        : new Uint8Array(Math.ceil(p.signedBlocksWindow / 8));
     const idx = info.indexOffset % p.signedBlocksWindow;
     const was = (bits[idx >> 3] >> (idx & 7)) & 1;
     const missed = signed.has(Buffer.from(cons).toString("hex")) ? 0 : 1;
@@ -82,6 +94,8 @@ export function handleMisbehaviour(ctx: ExecContext, list: readonly Misbehaviour
     // lose the same fraction as the LRT's holders
     punishInServices(ctx, op, "double_sign");
     jail(ctx, op, Number.MAX_SAFE_INTEGER, true);
-    ctx.events.push(event("double_sign", { validator: encodeAddress(op), height: String(m.height), power: String(m.power) }));
+    ctx.events.push(
+      event("double_sign", { validator: encodeAddress(op), height: String(m.height), power: String(m.power) }),
+    );
   }
 }

@@ -8,7 +8,13 @@ import type { KVReader } from "../../store/types.ts";
 import { record } from "../../store/record.ts";
 
 export const SlashingParams = new ContainerType(
-  { signedBlocksWindow: Uint32, minSignedPerWindow: Uint128, downtimeJailMs: Uint64Num, slashFractionDoubleSign: Uint128, slashFractionDowntime: Uint128 },
+  {
+    signedBlocksWindow: Uint32,
+    minSignedPerWindow: Uint128,
+    downtimeJailMs: Uint64Num,
+    slashFractionDoubleSign: Uint128,
+    slashFractionDowntime: Uint128,
+  },
   { typeName: "SlashingParams" },
 );
 export const SigningInfo = new ContainerType(

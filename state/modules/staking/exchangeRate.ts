@@ -14,7 +14,10 @@ export function hasValidExchangeRate(v: ValidatorValue): boolean {
 /** Shares that `amount` tokens buy, rounded down (against the buyer). Throws when undefined. */
 export function sharesToIssue(v: ValidatorValue, amount: bigint): bigint {
   if (!hasValidExchangeRate(v)) {
-    throw new StrataError(ErrorCode.InvalidExchangeRate, `validator ${encodeAddress(v.operator)} has shares but no tokens (slashed to zero): it accepts no new stake`);
+    throw new StrataError(
+      ErrorCode.InvalidExchangeRate,
+      `validator ${encodeAddress(v.operator)} has shares but no tokens (slashed to zero): it accepts no new stake`,
+    );
   }
   return v.shares === 0n ? amount : (amount * v.shares) / v.tokens;
 }

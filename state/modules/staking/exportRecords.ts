@@ -15,7 +15,8 @@ export const stakingRecords: RecordsDef = {
       const u = Unbonding.deserialize(value);
       return Unbonding.serialize({ entries: u.entries.map((e) => ({ ...e, creationHeight: 0 })) });
     }
-    if (hasPrefix(key, REDELEGATION_PREFIX)) return Redelegations.serialize(Redelegations.deserialize(value).map((e) => ({ ...e, creationHeight: 0 })));
+    if (hasPrefix(key, REDELEGATION_PREFIX))
+      return Redelegations.serialize(Redelegations.deserialize(value).map((e) => ({ ...e, creationHeight: 0 })));
     return value;
   },
 };

@@ -16,4 +16,10 @@ export type StakingHooks = {
 };
 
 /** Hooks that do nothing: a context that runs no staking code (tests of other steps). */
-export const NO_STAKING_HOOKS: StakingHooks = { afterValidatorCreated() {}, beforeDelegationModified() {}, afterDelegationModified() {}, beforeValidatorSlashed() {}, afterUnbondingSlashed() {} };
+export const NO_STAKING_HOOKS: StakingHooks = {
+  afterValidatorCreated() {},
+  beforeDelegationModified() {},
+  afterDelegationModified() {},
+  beforeValidatorSlashed() {},
+  afterUnbondingSlashed() {},
+};

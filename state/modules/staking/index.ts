@@ -19,7 +19,14 @@ import { rotateConsPubkeyMsg } from "./msgs/rotateConsPubkey.ts";
 export const stakingModule = {
   name: "staking",
   queries: stakingQueries,
-  msgs: { create_validator: createValidatorMsg, edit_validator: editValidatorMsg, delegate: delegateMsg, undelegate: undelegateMsg, redelegate: redelegateMsg, rotate_cons_pubkey: rotateConsPubkeyMsg },
+  msgs: {
+    create_validator: createValidatorMsg,
+    edit_validator: editValidatorMsg,
+    delegate: delegateMsg,
+    undelegate: undelegateMsg,
+    redelegate: redelegateMsg,
+    rotate_cons_pubkey: rotateConsPubkeyMsg,
+  },
   // a new unbonding time applies to entries begun from now on (the queues stay in order)
   genesis: genesisDef({
     key: "staking",
@@ -28,7 +35,10 @@ export const stakingModule = {
     export: (s) => paramsJson(getParams(s)),
     records: stakingRecords,
   }),
-  params: { update: (ctx, _signer, json, field, fail) => setParams(ctx.store, parseStakingParams(json, getParams(ctx.store), field, fail)) },
+  params: {
+    update: (ctx, _signer, json, field, fail) =>
+      setParams(ctx.store, parseStakingParams(json, getParams(ctx.store), field, fail)),
+  },
   endBlock: (ctx) => {
     completeUnbondings(ctx);
     completeRedelegations(ctx);

@@ -18,11 +18,15 @@ export function stakingInvariants(s: KVScanner): string[] {
     else unbondedTokens += v.tokens;
   }
   let unbonding = 0n;
-  for (const [, b] of s.scan(UNBONDING_PREFIX)) for (const e of Unbonding.deserialize(b).entries) unbonding += e.balance;
+  for (const [, b] of s.scan(UNBONDING_PREFIX))
+    for (const e of Unbonding.deserialize(b).entries) unbonding += e.balance;
   const bp = getBalance(s, BONDED_POOL, "stra");
   const nbp = getBalance(s, NOT_BONDED_POOL, "stra");
   if (bp !== bonded) out.push(`staking: bonded pool holds ${bp}, bonded validators' tokens sum to ${bonded}`);
-  if (nbp !== unbondedTokens + unbonding) out.push(`staking: not-bonded pool holds ${nbp}, unbonded tokens + unbonding entries sum to ${unbondedTokens + unbonding}`);
+  if (nbp !== unbondedTokens + unbonding)
+    out.push(
+      `staking: not-bonded pool holds ${nbp}, unbonded tokens + unbonding entries sum to ${unbondedTokens + unbonding}`,
+    );
   const shares = new Map<string, bigint>();
   const n = DELEGATION_PREFIX.length;
   for (const [k, b] of s.scan(DELEGATION_PREFIX)) {
@@ -31,7 +35,10 @@ export function stakingInvariants(s: KVScanner): string[] {
   }
   for (const v of vals) {
     const sum = shares.get(Buffer.from(v.operator).toString("hex")) ?? 0n;
-    if (sum !== v.shares) out.push(`staking: validator ${Buffer.from(v.operator).toString("hex")} has ${v.shares} shares, its delegations sum to ${sum}`);
+    if (sum !== v.shares)
+      out.push(
+        `staking: validator ${Buffer.from(v.operator).toString("hex")} has ${v.shares} shares, its delegations sum to ${sum}`,
+      );
   }
   return out;
 }

@@ -30,7 +30,18 @@ import { ValidatorStatus, type ValidatorValue } from "./types.ts";
 import { sharesToBurn, sharesToIssue, tokensFromShares } from "./exchangeRate.ts";
 
 // What other modules may read of staking: they call this keeper, never staking's storage.
-export { consensusAddress, consensusKeyOf, getValidator, getValidatorOperators, getDelegationShares, getDelegatorValidators, getUnbonding, operatorByConsensusAddress, DELEGATION_PREFIX, UNBONDING_PREFIX } from "./store.ts";
+export {
+  consensusAddress,
+  consensusKeyOf,
+  getValidator,
+  getValidatorOperators,
+  getDelegationShares,
+  getDelegatorValidators,
+  getUnbonding,
+  operatorByConsensusAddress,
+  DELEGATION_PREFIX,
+  UNBONDING_PREFIX,
+} from "./store.ts";
 export { getParams as getStakingParams } from "./store.ts";
 
 export const BONDED_POOL = moduleAddress("bonded_pool");
@@ -71,9 +82,14 @@ export function requireValidator(s: KVReader, operator: Uint8Array): ValidatorVa
 /** Moves `amount` from the delegator into the validator's pool and mints shares for it. */
 export function delegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array, amount: bigint): bigint {
   const v = requireValidator(ctx.store, operator);
-  if (v.tombstoned) throw new StrataError(ErrorCode.ValidatorTombstoned, `validator ${encodeAddress(operator)} is tombstoned and cannot receive delegations`);
+  if (v.tombstoned)
+    throw new StrataError(
+      ErrorCode.ValidatorTombstoned,
+      `validator ${encodeAddress(operator)} is tombstoned and cannot receive delegations`,
+    );
   const shares = sharesToIssue(v, amount);
-  if (shares === 0n) throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of this validator`);
+  if (shares === 0n)
+    throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of this validator`);
   ctx.hooks.beforeDelegationModified(ctx, delegator, operator);
   send(ctx.store, delegator, poolOf(v), "stra", amount);
   setValidator(ctx.store, { ...v, tokens: v.tokens + amount, shares: v.shares + shares });
@@ -86,7 +102,14 @@ export function delegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint
  * Takes `shares` (worth `tokens`) out of `delegator`'s delegation to `v`, which holds `held`,
  * with the reward hooks around it; the caller moves or burns the tokens from the pool.
  */
-function removeShares(ctx: ExecContext, delegator: Uint8Array, v: ValidatorValue, held: bigint, shares: bigint, tokens: bigint): void {
+function removeShares(
+  ctx: ExecContext,
+  delegator: Uint8Array,
+  v: ValidatorValue,
+  held: bigint,
+  shares: bigint,
+  tokens: bigint,
+): void {
   const hooks = ctx.hooks;
   hooks.beforeDelegationModified(ctx, delegator, v.operator);
   setValidator(ctx.store, { ...v, tokens: v.tokens - tokens, shares: v.shares - shares });
@@ -95,24 +118,42 @@ function removeShares(ctx: ExecContext, delegator: Uint8Array, v: ValidatorValue
 }
 
 /** Burns the shares worth `amount` and starts an unbonding entry that pays out after the unbonding time. */
-export function undelegate(ctx: ExecContext, delegator: Uint8Array, operator: Uint8Array, amount: bigint, opts: { moduleAccount?: boolean } = {}): { completionTime: number } {
+export function undelegate(
+  ctx: ExecContext,
+  delegator: Uint8Array,
+  operator: Uint8Array,
+  amount: bigint,
+  opts: { moduleAccount?: boolean } = {},
+): { completionTime: number } {
   const v = requireValidator(ctx.store, operator);
   const have = getDelegationShares(ctx.store, delegator, operator);
-  if (have === 0n) throw new StrataError(ErrorCode.NoDelegation, `${encodeAddress(delegator)} has no delegation to ${encodeAddress(operator)}`);
+  if (have === 0n)
+    throw new StrataError(
+      ErrorCode.NoDelegation,
+      `${encodeAddress(delegator)} has no delegation to ${encodeAddress(operator)}`,
+    );
   const need = sharesToBurn(v, amount);
   if (need === undefined || need > have || amount > v.tokens) {
-    throw new StrataError(ErrorCode.InsufficientShares, `delegation is worth ${tokensFromShares(v, have)}stra, cannot undelegate ${amount}stra`);
+    throw new StrataError(
+      ErrorCode.InsufficientShares,
+      `delegation is worth ${tokensFromShares(v, have)}stra, cannot undelegate ${amount}stra`,
+    );
   }
   const params = getParams(ctx.store);
   const ub = getUnbonding(ctx.store, delegator, operator);
   // module accounts (lst) batch their undelegations per epoch and are not bound by the per-pair cap
   if (!opts.moduleAccount && ub.entries.length >= params.maxEntries) {
-    throw new StrataError(ErrorCode.TooManyUnbondingEntries, `already ${ub.entries.length} unbonding entries with this validator (max ${params.maxEntries}); wait for one to mature`);
+    throw new StrataError(
+      ErrorCode.TooManyUnbondingEntries,
+      `already ${ub.entries.length} unbonding entries with this validator (max ${params.maxEntries}); wait for one to mature`,
+    );
   }
   removeShares(ctx, delegator, v, have, need, amount);
   if (v.status === ValidatorStatus.Bonded) send(ctx.store, BONDED_POOL, NOT_BONDED_POOL, "stra", amount);
   const completionTime = ctx.time + params.unbondingTimeMs;
-  setUnbonding(ctx.store, delegator, operator, { entries: [...ub.entries, { creationHeight: ctx.height, completionTime, initialBalance: amount, balance: amount }] });
+  setUnbonding(ctx.store, delegator, operator, {
+    entries: [...ub.entries, { creationHeight: ctx.height, completionTime, initialBalance: amount, balance: amount }],
+  });
   setQueue(ctx.store, inCompletionOrder(getQueue(ctx.store), { completionTime, delegator, validator: operator }));
   return { completionTime };
 }
@@ -128,7 +169,13 @@ export function completeUnbondings(ctx: ExecContext): void {
     for (const e of ub.entries) {
       if (e.completionTime > ctx.time || e.balance === 0n) continue;
       send(ctx.store, NOT_BONDED_POOL, delegator, "stra", e.balance);
-      ctx.events.push(event("complete_unbonding", { delegator: encodeAddress(delegator), validator: encodeAddress(validator), amount: `${e.balance}stra` }));
+      ctx.events.push(
+        event("complete_unbonding", {
+          delegator: encodeAddress(delegator),
+          validator: encodeAddress(validator),
+          amount: `${e.balance}stra`,
+        }),
+      );
     }
     setUnbonding(ctx.store, delegator, validator, { entries: keep });
     i++;
@@ -145,17 +192,23 @@ export function updateActiveSet(ctx: ExecContext): ValidatorEntryValue[] {
   const params = getParams(ctx.store);
   const all = getValidatorOperators(ctx.store).map((op) => getValidator(ctx.store, op)!);
   const eligible = all.filter((v) => !v.jailed && powerOf(v) >= 1);
-  eligible.sort((a, b) => (a.tokens === b.tokens ? Buffer.compare(a.operator, b.operator) : a.tokens > b.tokens ? -1 : 1));
+  eligible.sort((a, b) =>
+    a.tokens === b.tokens ? Buffer.compare(a.operator, b.operator) : a.tokens > b.tokens ? -1 : 1,
+  );
   const active = new Set(eligible.slice(0, params.maxValidators).map((v) => Buffer.from(v.operator).toString("hex")));
   for (const v of all) {
-    const want = active.has(Buffer.from(v.operator).toString("hex")) ? ValidatorStatus.Bonded : ValidatorStatus.Unbonded;
+    const want = active.has(Buffer.from(v.operator).toString("hex"))
+      ? ValidatorStatus.Bonded
+      : ValidatorStatus.Unbonded;
     if (v.status === want) continue;
     const from = poolOf(v);
     const moved = { ...v, status: want };
     if (v.tokens > 0n) send(ctx.store as Overlay, from, poolOf(moved), "stra", v.tokens);
     setValidator(ctx.store, moved);
   }
-  return eligible.slice(0, params.maxValidators).map((v) => ({ pubkey: v.consensusPubkey, power: powerOf(v), moniker: v.moniker }));
+  return eligible
+    .slice(0, params.maxValidators)
+    .map((v) => ({ pubkey: v.consensusPubkey, power: powerOf(v), moniker: v.moniker }));
 }
 
 /**
@@ -197,7 +250,9 @@ export function slash(ctx: ExecContext, operator: Uint8Array, fraction: bigint, 
     if (changed) setUnbonding(ctx.store, q.delegator, operator, { entries });
   }
   burned += slashRedelegations(ctx, operator, fraction, infractionHeight);
-  ctx.events.push(event("slash", { validator: encodeAddress(operator), fraction: fraction.toString(), burned: `${burned}stra` }));
+  ctx.events.push(
+    event("slash", { validator: encodeAddress(operator), fraction: fraction.toString(), burned: `${burned}stra` }),
+  );
   return burned;
 }
 
@@ -207,7 +262,12 @@ export function slash(ctx: ExecContext, operator: Uint8Array, fraction: bigint, 
  * taken as destination shares (never more than the entry bought or the delegator still holds)
  * and burned from the destination's pool. PERF: O(immature redelegations) reads.
  */
-function slashRedelegations(ctx: ExecContext, operator: Uint8Array, fraction: bigint, infractionHeight: number): bigint {
+function slashRedelegations(
+  ctx: ExecContext,
+  operator: Uint8Array,
+  fraction: bigint,
+  infractionHeight: number,
+): bigint {
   let burned = 0n;
   const seen = new Set<string>();
   for (const q of getRedelegationQueue(ctx.store)) {
@@ -218,7 +278,13 @@ function slashRedelegations(ctx: ExecContext, operator: Uint8Array, fraction: bi
     const list = getRedelegationsInto(ctx.store, q.delegator, q.to);
     let changed = false;
     const entries = list.map((e) => {
-      if (Buffer.compare(e.from, operator) !== 0 || e.creationHeight < infractionHeight || e.completionTime <= ctx.time || e.sharesDst === 0n) return e;
+      if (
+        Buffer.compare(e.from, operator) !== 0 ||
+        e.creationHeight < infractionHeight ||
+        e.completionTime <= ctx.time ||
+        e.sharesDst === 0n
+      )
+        return e;
       const dst = getValidator(ctx.store, q.to);
       if (!dst || dst.tokens === 0n || dst.shares === 0n) return e;
       const owed = (e.initialBalance * fraction + ONE - 1n) / ONE;
@@ -232,7 +298,14 @@ function slashRedelegations(ctx: ExecContext, operator: Uint8Array, fraction: bi
       if (tokens > 0n) burn(ctx.store, poolOf(dst), "stra", tokens);
       burned += tokens;
       changed = true;
-      ctx.events.push(event("slash_redelegation", { delegator: encodeAddress(q.delegator), from: encodeAddress(operator), to: encodeAddress(q.to), burned: `${tokens}stra` }));
+      ctx.events.push(
+        event("slash_redelegation", {
+          delegator: encodeAddress(q.delegator),
+          from: encodeAddress(operator),
+          to: encodeAddress(q.to),
+          burned: `${tokens}stra`,
+        }),
+      );
       return { ...e, sharesDst: e.sharesDst - shares };
     });
     if (changed) setRedelegationsInto(ctx.store, q.delegator, q.to, entries);
@@ -246,7 +319,12 @@ export function completeRedelegations(ctx: ExecContext): void {
   let i = 0;
   while (i < q.length && q[i].completionTime <= ctx.time) {
     const { delegator, to } = q[i];
-    setRedelegationsInto(ctx.store, delegator, to, getRedelegationsInto(ctx.store, delegator, to).filter((e) => e.completionTime > ctx.time));
+    setRedelegationsInto(
+      ctx.store,
+      delegator,
+      to,
+      getRedelegationsInto(ctx.store, delegator, to).filter((e) => e.completionTime > ctx.time),
+    );
     i++;
   }
   if (i > 0) setRedelegationQueue(ctx.store, q.slice(i));
@@ -259,10 +337,21 @@ export function unjailValidator(ctx: ExecContext, operator: Uint8Array): void {
 
 export function jail(ctx: ExecContext, operator: Uint8Array, until: number, tombstone = false): void {
   const v = requireValidator(ctx.store, operator);
-  setValidator(ctx.store, { ...v, jailed: true, jailedUntil: Math.max(v.jailedUntil, until), tombstoned: v.tombstoned || tombstone });
+  setValidator(ctx.store, {
+    ...v,
+    jailed: true,
+    jailedUntil: Math.max(v.jailedUntil, until),
+    tombstoned: v.tombstoned || tombstone,
+  });
   // a tombstone jails for good (until = MAX_SAFE_INTEGER, past what a Date can print)
   const forever = until > 8.64e15;
-  ctx.events.push(event("jail", { validator: encodeAddress(operator), until: forever ? "forever" : new Date(until).toISOString(), tombstoned: String(v.tombstoned || tombstone) }));
+  ctx.events.push(
+    event("jail", {
+      validator: encodeAddress(operator),
+      until: forever ? "forever" : new Date(until).toISOString(),
+      tombstoned: String(v.tombstoned || tombstone),
+    }),
+  );
 }
 
 /**
@@ -270,23 +359,52 @@ export function jail(ctx: ExecContext, operator: Uint8Array, until: number, tomb
  * delegator has an immature redelegation into `from` (no transitive hops: a stake must not
  * escape a slash by hopping on before the first move matures).
  */
-export function redelegate(ctx: ExecContext, delegator: Uint8Array, from: Uint8Array, to: Uint8Array, amount: bigint): { completionTime: number } {
+export function redelegate(
+  ctx: ExecContext,
+  delegator: Uint8Array,
+  from: Uint8Array,
+  to: Uint8Array,
+  amount: bigint,
+): { completionTime: number } {
   const src = requireValidator(ctx.store, from);
   const dst = requireValidator(ctx.store, to);
-  if (dst.tombstoned) throw new StrataError(ErrorCode.ValidatorTombstoned, `validator ${encodeAddress(to)} is tombstoned and cannot receive delegations`);
+  if (dst.tombstoned)
+    throw new StrataError(
+      ErrorCode.ValidatorTombstoned,
+      `validator ${encodeAddress(to)} is tombstoned and cannot receive delegations`,
+    );
   const hops = getRedelegationsInto(ctx.store, delegator, from).filter((r) => r.completionTime > ctx.time);
   if (hops.length > 0) {
-    throw new StrataError(ErrorCode.TransitiveRedelegation, `stake redelegated into ${encodeAddress(from)} cannot move again until ${new Date(hops[0].completionTime).toISOString()}`);
+    throw new StrataError(
+      ErrorCode.TransitiveRedelegation,
+      `stake redelegated into ${encodeAddress(from)} cannot move again until ${new Date(hops[0].completionTime).toISOString()}`,
+    );
   }
   const have = getDelegationShares(ctx.store, delegator, from);
-  if (have === 0n) throw new StrataError(ErrorCode.NoDelegation, `${encodeAddress(delegator)} has no delegation to ${encodeAddress(from)}`);
+  if (have === 0n)
+    throw new StrataError(
+      ErrorCode.NoDelegation,
+      `${encodeAddress(delegator)} has no delegation to ${encodeAddress(from)}`,
+    );
   const need = sharesToBurn(src, amount);
-  if (need === undefined || need > have || amount > src.tokens) throw new StrataError(ErrorCode.InsufficientShares, `delegation is worth ${tokensFromShares(src, have)}stra, cannot redelegate ${amount}stra`);
+  if (need === undefined || need > have || amount > src.tokens)
+    throw new StrataError(
+      ErrorCode.InsufficientShares,
+      `delegation is worth ${tokensFromShares(src, have)}stra, cannot redelegate ${amount}stra`,
+    );
   const params = getParams(ctx.store);
   const existing = getRedelegationsInto(ctx.store, delegator, to).filter((r) => r.completionTime > ctx.time);
-  if (existing.length >= params.maxEntries) throw new StrataError(ErrorCode.TooManyUnbondingEntries, `already ${existing.length} immature redelegations into this validator (max ${params.maxEntries})`);
+  if (existing.length >= params.maxEntries)
+    throw new StrataError(
+      ErrorCode.TooManyUnbondingEntries,
+      `already ${existing.length} immature redelegations into this validator (max ${params.maxEntries})`,
+    );
   const shares = sharesToIssue(dst, amount);
-  if (shares === 0n) throw new StrataError(ErrorCode.InvalidAmount, `amount ${amount} is too small to buy a share of ${encodeAddress(to)}`);
+  if (shares === 0n)
+    throw new StrataError(
+      ErrorCode.InvalidAmount,
+      `amount ${amount} is too small to buy a share of ${encodeAddress(to)}`,
+    );
   removeShares(ctx, delegator, src, have, need, amount);
   const hooks = ctx.hooks;
   hooks.beforeDelegationModified(ctx, delegator, to);
@@ -296,7 +414,13 @@ export function redelegate(ctx: ExecContext, delegator: Uint8Array, from: Uint8A
   setDelegationShares(ctx.store, delegator, to, getDelegationShares(ctx.store, delegator, to) + shares);
   hooks.afterDelegationModified(ctx, delegator, to);
   const completionTime = ctx.time + params.unbondingTimeMs;
-  setRedelegationsInto(ctx.store, delegator, to, [...existing, { completionTime, from, creationHeight: ctx.height, initialBalance: amount, sharesDst: shares }]);
-  setRedelegationQueue(ctx.store, inCompletionOrder(getRedelegationQueue(ctx.store), { completionTime, delegator, from, to }));
+  setRedelegationsInto(ctx.store, delegator, to, [
+    ...existing,
+    { completionTime, from, creationHeight: ctx.height, initialBalance: amount, sharesDst: shares },
+  ]);
+  setRedelegationQueue(
+    ctx.store,
+    inCompletionOrder(getRedelegationQueue(ctx.store), { completionTime, delegator, from, to }),
+  );
   return { completionTime };
 }

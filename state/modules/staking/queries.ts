@@ -1,7 +1,14 @@
 import type { QueryDef } from "../../module.ts";
 import type { KVReader } from "../../store/types.ts";
 import { addressFromPubkey, decodeAddress, encodeAddress } from "../../crypto/address.ts";
-import { getDelegationShares, getDelegatorValidators, getParams, getUnbonding, getValidator, getValidatorOperators } from "./store.ts";
+import {
+  getDelegationShares,
+  getDelegatorValidators,
+  getParams,
+  getUnbonding,
+  getValidator,
+  getValidatorOperators,
+} from "./store.ts";
 import { powerOf, tokensFromShares } from "./keeper.ts";
 import { ValidatorStatus, type ValidatorValue } from "./types.ts";
 
@@ -40,18 +47,31 @@ export function queryDelegations(s: KVReader, delegator: Uint8Array) {
 
 export function queryUnbondings(s: KVReader, delegator: Uint8Array) {
   return getValidatorOperators(s).flatMap((op) =>
-    getUnbonding(s, delegator, op).entries.map((e) => ({ validator: encodeAddress(op), balance: e.balance.toString(), creationHeight: String(e.creationHeight), completionTime: new Date(e.completionTime).toISOString() })),
+    getUnbonding(s, delegator, op).entries.map((e) => ({
+      validator: encodeAddress(op),
+      balance: e.balance.toString(),
+      creationHeight: String(e.creationHeight),
+      completionTime: new Date(e.completionTime).toISOString(),
+    })),
   );
 }
 
 export function queryStakingParams(s: KVReader) {
   const p = getParams(s);
-  return { unbondingTimeMs: p.unbondingTimeMs, maxValidators: p.maxValidators, maxEntries: p.maxEntries, minSelfStake: p.minSelfStake.toString() };
+  return {
+    unbondingTimeMs: p.unbondingTimeMs,
+    maxValidators: p.maxValidators,
+    maxEntries: p.maxEntries,
+    minSelfStake: p.minSelfStake.toString(),
+  };
 }
 
 /** staking's queries, registered in its manifest (staking_validator, which adds distribution's figures, is the app's). */
 export const stakingQueries: Readonly<Record<string, QueryDef>> = {
-  validators: { summary: "every validator with its tokens, shares, status and commission", run: (s) => ({ validators: queryValidators(s) }) },
+  validators: {
+    summary: "every validator with its tokens, shares, status and commission",
+    run: (s) => ({ validators: queryValidators(s) }),
+  },
   delegations: {
     summary: "a delegator's delegations with their current value",
     args: [{ name: "address", kind: "address" }],

@@ -7,7 +7,23 @@ import type { KVReader } from "../../store/types.ts";
 import { record } from "../../store/record.ts";
 import { ContainerType, type ValueOf } from "@chainsafe/ssz";
 import { Uint64Num } from "../../encoding/types.ts";
-import { Redelegations, RedelegationQueue, type RedelegationEntryValue, type RedelegationQueueItemValue, AddressList, Delegation, StakingParams, Unbonding, UnbondingQueue, Validator, DEFAULT_STAKING_PARAMS, type QueueItemValue, type StakingParamsValue, type UnbondingValue, type ValidatorValue } from "./types.ts";
+import {
+  Redelegations,
+  RedelegationQueue,
+  type RedelegationEntryValue,
+  type RedelegationQueueItemValue,
+  AddressList,
+  Delegation,
+  StakingParams,
+  Unbonding,
+  UnbondingQueue,
+  Validator,
+  DEFAULT_STAKING_PARAMS,
+  type QueueItemValue,
+  type StakingParamsValue,
+  type UnbondingValue,
+  type ValidatorValue,
+} from "./types.ts";
 
 const K = {
   params: Uint8Array.of(Prefix.staking, 0x01),
@@ -92,7 +108,11 @@ export function setDelegationShares(s: Overlay, delegator: Uint8Array, validator
   const has = idx.some((v) => Buffer.compare(v, validator) === 0);
   if (shares === 0n) {
     s.del(key);
-    if (has) s.set(prefixed(K.delegatorIndex, delegator), AddressList.serialize(idx.filter((v) => Buffer.compare(v, validator) !== 0)));
+    if (has)
+      s.set(
+        prefixed(K.delegatorIndex, delegator),
+        AddressList.serialize(idx.filter((v) => Buffer.compare(v, validator) !== 0)),
+      );
     return;
   }
   s.set(key, Delegation.serialize({ shares }));
@@ -126,7 +146,12 @@ export function getRedelegationsInto(s: KVReader, delegator: Uint8Array, to: Uin
   const b = s.get(prefixed(K.redelegations, delegator, to));
   return b ? Redelegations.deserialize(b) : [];
 }
-export function setRedelegationsInto(s: Overlay, delegator: Uint8Array, to: Uint8Array, list: RedelegationEntryValue[]): void {
+export function setRedelegationsInto(
+  s: Overlay,
+  delegator: Uint8Array,
+  to: Uint8Array,
+  list: RedelegationEntryValue[],
+): void {
   const key = prefixed(K.redelegations, delegator, to);
   if (list.length === 0) s.del(key);
   else s.set(key, Redelegations.serialize(list));

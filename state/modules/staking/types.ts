@@ -5,7 +5,14 @@ import { Bytes20, Bytes32, Uint128, Uint64Num, Uint8, Uint32 } from "../../encod
 export const ValidatorStatus = { Unbonded: 1, Bonded: 3 } as const;
 
 export const StakingParams = new ContainerType(
-  { unbondingTimeMs: Uint64Num, maxValidators: Uint32, maxEntries: Uint32, minSelfStake: Uint128, commissionChangeIntervalMs: Uint64Num, maxCommissionChange: Uint128 },
+  {
+    unbondingTimeMs: Uint64Num,
+    maxValidators: Uint32,
+    maxEntries: Uint32,
+    minSelfStake: Uint128,
+    commissionChangeIntervalMs: Uint64Num,
+    maxCommissionChange: Uint128,
+  },
   { typeName: "StakingParams" },
 );
 
@@ -29,9 +36,18 @@ export const Validator = new ContainerType(
 
 export const AddressList = new ListCompositeType(Bytes20, 1 << 20);
 export const Delegation = new ContainerType({ shares: Uint128 }, { typeName: "Delegation" });
-export const UnbondingEntry = new ContainerType({ creationHeight: Uint64Num, completionTime: Uint64Num, initialBalance: Uint128, balance: Uint128 }, { typeName: "UnbondingEntry" });
-export const Unbonding = new ContainerType({ entries: new ListCompositeType(UnbondingEntry, 4096) }, { typeName: "Unbonding" });
-export const QueueItem = new ContainerType({ completionTime: Uint64Num, delegator: Bytes20, validator: Bytes20 }, { typeName: "QueueItem" });
+export const UnbondingEntry = new ContainerType(
+  { creationHeight: Uint64Num, completionTime: Uint64Num, initialBalance: Uint128, balance: Uint128 },
+  { typeName: "UnbondingEntry" },
+);
+export const Unbonding = new ContainerType(
+  { entries: new ListCompositeType(UnbondingEntry, 4096) },
+  { typeName: "Unbonding" },
+);
+export const QueueItem = new ContainerType(
+  { completionTime: Uint64Num, delegator: Bytes20, validator: Bytes20 },
+  { typeName: "QueueItem" },
+);
 export const UnbondingQueue = new ListCompositeType(QueueItem, 1 << 20);
 
 export type StakingParamsValue = ValueOf<typeof StakingParams>;
@@ -41,7 +57,14 @@ export type QueueItemValue = ValueOf<typeof QueueItem>;
 
 const DAY = 86_400_000;
 /** Commission may change once a day by at most 1 percentage point (Cosmos' max change rate). */
-export const DEFAULT_STAKING_PARAMS: StakingParamsValue = { unbondingTimeMs: 21 * DAY, maxValidators: 100, maxEntries: 7, minSelfStake: 10n ** 18n, commissionChangeIntervalMs: DAY, maxCommissionChange: 10n ** 16n };
+export const DEFAULT_STAKING_PARAMS: StakingParamsValue = {
+  unbondingTimeMs: 21 * DAY,
+  maxValidators: 100,
+  maxEntries: 7,
+  minSelfStake: 10n ** 18n,
+  commissionChangeIntervalMs: DAY,
+  maxCommissionChange: 10n ** 16n,
+};
 /**
  * A delegator's immature redelegations into one validator. Each entry remembers where the stake
  * came from, when, how much, and the destination shares it bought: if the source validator is
@@ -53,7 +76,10 @@ export const RedelegationEntry = new ContainerType(
 );
 export const Redelegations = new ListCompositeType(RedelegationEntry, 64);
 /** Immature redelegations in completion order, for slashing by source and for pruning. */
-export const RedelegationQueueItem = new ContainerType({ completionTime: Uint64Num, delegator: Bytes20, from: Bytes20, to: Bytes20 }, { typeName: "RedelegationQueueItem" });
+export const RedelegationQueueItem = new ContainerType(
+  { completionTime: Uint64Num, delegator: Bytes20, from: Bytes20, to: Bytes20 },
+  { typeName: "RedelegationQueueItem" },
+);
 export const RedelegationQueue = new ListCompositeType(RedelegationQueueItem, 1 << 20);
 export type RedelegationEntryValue = ValueOf<typeof RedelegationEntry>;
 export type RedelegationQueueItemValue = ValueOf<typeof RedelegationQueueItem>;

@@ -13,11 +13,22 @@ import { setRegistry, strategyAccount, StrategyKind } from "./store.ts";
 import { strategiesJson } from "../../paramsQuery.ts";
 import { Prefix } from "../../keys.ts";
 
-export type GenesisStrategy = { id: string; kind: "service" | "pool"; rewardRate: bigint; slashFraction: bigint; downtimeSlashFraction: bigint; rewardPool: bigint; liquidityStra: bigint; optInGenesisValidators: boolean };
+export type GenesisStrategy = {
+  id: string;
+  kind: "service" | "pool";
+  rewardRate: bigint;
+  slashFraction: bigint;
+  downtimeSlashFraction: bigint;
+  rewardPool: bigint;
+  liquidityStra: bigint;
+  optInGenesisValidators: boolean;
+};
 
 /** Service ids named in a raw `params.strategies` (the LRT's weights may name only these). */
 export function genesisServiceIds(raw: unknown): string[] {
-  return Array.isArray(raw) ? raw.filter((x) => x?.kind === "service" && typeof x.id === "string").map((x) => x.id as string) : [];
+  return Array.isArray(raw)
+    ? raw.filter((x) => x?.kind === "service" && typeof x.id === "string").map((x) => x.id as string)
+    : [];
 }
 
 export const strategyGenesis = genesisDef<GenesisStrategy[]>({
@@ -28,7 +39,20 @@ export const strategyGenesis = genesisDef<GenesisStrategy[]>({
     const list = ((json ?? []) as unknown[]).map((x, i): GenesisStrategy => {
       const f = `${field}[${i}]`;
       const o = r.obj(x, f);
-      r.onlyKeys(o, ["id", "kind", "rewardRate", "slashFraction", "downtimeSlashFraction", "rewardPool", "liquidityStra", "optInGenesisValidators"], f);
+      r.onlyKeys(
+        o,
+        [
+          "id",
+          "kind",
+          "rewardRate",
+          "slashFraction",
+          "downtimeSlashFraction",
+          "rewardPool",
+          "liquidityStra",
+          "optInGenesisValidators",
+        ],
+        f,
+      );
       const id = r.str(o.id, `${f}.id`);
       if (!/^[a-z0-9-]{1,32}$/.test(id)) fail(`${f}.id`, "must be 1-32 of [a-z0-9-]");
       const kind = r.str(o.kind, `${f}.kind`);
@@ -52,7 +76,16 @@ export const strategyGenesis = genesisDef<GenesisStrategy[]>({
    */
   init: (ctx, strategies, g) => {
     const enc = new TextEncoder();
-    setRegistry(ctx.store, strategies.map((x) => ({ id: enc.encode(x.id), kind: x.kind === "service" ? StrategyKind.Service : StrategyKind.Pool, rewardRate: x.rewardRate, slashFraction: x.slashFraction, downtimeSlashFraction: x.downtimeSlashFraction })));
+    setRegistry(
+      ctx.store,
+      strategies.map((x) => ({
+        id: enc.encode(x.id),
+        kind: x.kind === "service" ? StrategyKind.Service : StrategyKind.Pool,
+        rewardRate: x.rewardRate,
+        slashFraction: x.slashFraction,
+        downtimeSlashFraction: x.downtimeSlashFraction,
+      })),
+    );
     for (const x of strategies) {
       const acct = strategyAccount(x.id);
       if (x.kind === "service") {

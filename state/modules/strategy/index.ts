@@ -13,7 +13,13 @@ import { removeLiquidityMsg } from "./msgs/removeLiquidity.ts";
 export const strategyModule = {
   name: "strategy",
   queries: strategyQueries,
-  msgs: { opt_in: optInMsg, opt_out: optOutMsg, swap: swapMsg, add_liquidity: addLiquidityMsg, remove_liquidity: removeLiquidityMsg },
+  msgs: {
+    opt_in: optInMsg,
+    opt_out: optOutMsg,
+    swap: swapMsg,
+    add_liquidity: addLiquidityMsg,
+    remove_liquidity: removeLiquidityMsg,
+  },
   genesis: strategyGenesis,
   params: { update: addStrategies },
   invariants: strategyInvariants,

@@ -13,11 +13,15 @@ export function strategyInvariants(s: KVScanner): string[] {
       const p = getPool(s, id);
       const stra = getBalance(s, acct, "stra");
       const ststra = getBalance(s, acct, "ststra");
-      if (stra !== p.reserveStra || ststra !== p.reserveStstra) out.push(`strategy: pool "${id}" holds ${stra} stra / ${ststra} ststra, its reserves say ${p.reserveStra} / ${p.reserveStstra}`);
+      if (stra !== p.reserveStra || ststra !== p.reserveStstra)
+        out.push(
+          `strategy: pool "${id}" holds ${stra} stra / ${ststra} ststra, its reserves say ${p.reserveStra} / ${p.reserveStstra}`,
+        );
     } else {
       const alloc = getService(s, id).operators.reduce((a, o) => a + o.alloc, 0n);
       const held = getBalance(s, acct, "ststra");
-      if (held !== alloc) out.push(`strategy: service "${id}" holds ${held} ststra, its operators' allocations sum to ${alloc}`);
+      if (held !== alloc)
+        out.push(`strategy: service "${id}" holds ${held} ststra, its operators' allocations sum to ${alloc}`);
     }
   }
   return out;

@@ -22,7 +22,11 @@ export function addStrategies(ctx: ExecContext, signer: Uint8Array, json: unknow
     if (reg.some((d) => strategyName(d) === id)) fail(`${f}.id`, `strategy "${id}" exists`);
     const kind = r.str(so.kind, `${f}.kind`);
     if (kind !== "service" && kind !== "pool") fail(`${f}.kind`, 'must be "service" or "pool"');
-    reg.push({ id: enc.encode(id), kind: kind === "service" ? StrategyKind.Service : StrategyKind.Pool, ...parseStrategyFractions(so, f, fail) });
+    reg.push({
+      id: enc.encode(id),
+      kind: kind === "service" ? StrategyKind.Service : StrategyKind.Pool,
+      ...parseStrategyFractions(so, f, fail),
+    });
     const pool = so.rewardPool === undefined ? 0n : r.uint(so.rewardPool, `${f}.rewardPool`, MAX_AMOUNT);
     if (pool > 0n) send(ctx.store, signer, strategyAccount(id), "stra", pool);
   }
@@ -30,11 +34,18 @@ export function addStrategies(ctx: ExecContext, signer: Uint8Array, json: unknow
 }
 
 /** A strategy's fault fractions: in [0, 1), so an operator's allocation is never cut to a zero magnitude. */
-export function parseStrategyFractions(o: Record<string, unknown>, field: string, fail: Fail): { slashFraction: bigint; downtimeSlashFraction: bigint; rewardRate: bigint } {
+export function parseStrategyFractions(
+  o: Record<string, unknown>,
+  field: string,
+  fail: Fail,
+): { slashFraction: bigint; downtimeSlashFraction: bigint; rewardRate: bigint } {
   const r = makeReaders(fail);
   return {
     rewardRate: o.rewardRate === undefined ? 0n : r.uint(o.rewardRate, `${field}.rewardRate`, E18),
     slashFraction: o.slashFraction === undefined ? 0n : r.fraction(o.slashFraction, `${field}.slashFraction`),
-    downtimeSlashFraction: o.downtimeSlashFraction === undefined ? 0n : r.fraction(o.downtimeSlashFraction, `${field}.downtimeSlashFraction`),
+    downtimeSlashFraction:
+      o.downtimeSlashFraction === undefined
+        ? 0n
+        : r.fraction(o.downtimeSlashFraction, `${field}.downtimeSlashFraction`),
   };
 }

@@ -6,7 +6,16 @@ import { ErrorCode, StrataError } from "../../errors.ts";
 import { encodeAddress } from "../../crypto/address.ts";
 import { event } from "../../events.ts";
 import { send } from "../bank/keeper.ts";
-import { findStrategy, getLp, getPool, setLp, setPool, strategyAccount, StrategyKind, type PoolStateValue } from "./store.ts";
+import {
+  findStrategy,
+  getLp,
+  getPool,
+  setLp,
+  setPool,
+  strategyAccount,
+  StrategyKind,
+  type PoolStateValue,
+} from "./store.ts";
 
 const FEE_BPS = 30n;
 const E18 = 10n ** 18n;
@@ -23,9 +32,17 @@ export function quoteOut(reserveIn: bigint, reserveOut: bigint, amountIn: bigint
   return (reserveOut * inAfterFee) / (reserveIn * 10_000n + inAfterFee);
 }
 
-export function swap(ctx: ExecContext, trader: Uint8Array, id: string, denomIn: string, amountIn: bigint, minOut: bigint): bigint {
+export function swap(
+  ctx: ExecContext,
+  trader: Uint8Array,
+  id: string,
+  denomIn: string,
+  amountIn: bigint,
+  minOut: bigint,
+): bigint {
   const p = requirePool(ctx.store, id);
-  if (denomIn !== "stra" && denomIn !== "ststra") throw new StrataError(ErrorCode.UnknownDenom, `the pool trades stra and ststra, not ${denomIn}`);
+  if (denomIn !== "stra" && denomIn !== "ststra")
+    throw new StrataError(ErrorCode.UnknownDenom, `the pool trades stra and ststra, not ${denomIn}`);
   const straIn = denomIn === "stra";
   const [rin, rout] = straIn ? [p.reserveStra, p.reserveStstra] : [p.reserveStstra, p.reserveStra];
   if (rin === 0n || rout === 0n) throw new StrataError(ErrorCode.NoLiquidity, `pool "${id}" has no liquidity`);
@@ -36,13 +53,32 @@ export function swap(ctx: ExecContext, trader: Uint8Array, id: string, denomIn: 
   const acct = strategyAccount(id);
   send(ctx.store, trader, acct, denomIn, amountIn);
   send(ctx.store, acct, trader, straIn ? "ststra" : "stra", out);
-  setPool(ctx.store, id, straIn ? { ...p, reserveStra: p.reserveStra + amountIn, reserveStstra: p.reserveStstra - out } : { ...p, reserveStstra: p.reserveStstra + amountIn, reserveStra: p.reserveStra - out });
-  ctx.events.push(event("swap", { pool: id, trader: encodeAddress(trader), in: `${amountIn}${denomIn}`, out: `${out}${straIn ? "ststra" : "stra"}` }));
+  setPool(
+    ctx.store,
+    id,
+    straIn
+      ? { ...p, reserveStra: p.reserveStra + amountIn, reserveStstra: p.reserveStstra - out }
+      : { ...p, reserveStstra: p.reserveStstra + amountIn, reserveStra: p.reserveStra - out },
+  );
+  ctx.events.push(
+    event("swap", {
+      pool: id,
+      trader: encodeAddress(trader),
+      in: `${amountIn}${denomIn}`,
+      out: `${out}${straIn ? "ststra" : "stra"}`,
+    }),
+  );
   return out;
 }
 
 /** Adds liquidity at the pool's ratio: takes the largest proportional amounts of both. */
-export function addLiquidity(ctx: ExecContext, who: Uint8Array, id: string, maxStra: bigint, maxStstra: bigint): bigint {
+export function addLiquidity(
+  ctx: ExecContext,
+  who: Uint8Array,
+  id: string,
+  maxStra: bigint,
+  maxStstra: bigint,
+): bigint {
   const p = requirePool(ctx.store, id);
   let stra = maxStra;
   let ststra = maxStstra;
@@ -59,13 +95,22 @@ export function addLiquidity(ctx: ExecContext, who: Uint8Array, id: string, maxS
   const acct = strategyAccount(id);
   send(ctx.store, who, acct, "stra", stra);
   send(ctx.store, who, acct, "ststra", ststra);
-  setPool(ctx.store, id, { reserveStra: p.reserveStra + stra, reserveStstra: p.reserveStstra + ststra, lpSupply: p.lpSupply + shares });
+  setPool(ctx.store, id, {
+    reserveStra: p.reserveStra + stra,
+    reserveStstra: p.reserveStstra + ststra,
+    lpSupply: p.lpSupply + shares,
+  });
   setLp(ctx.store, id, who, getLp(ctx.store, id, who) + shares);
   ctx.events.push(event("add_liquidity", { pool: id, provider: encodeAddress(who), shares: shares.toString() }));
   return shares;
 }
 
-export function removeLiquidity(ctx: ExecContext, who: Uint8Array, id: string, shares: bigint): { stra: bigint; ststra: bigint } {
+export function removeLiquidity(
+  ctx: ExecContext,
+  who: Uint8Array,
+  id: string,
+  shares: bigint,
+): { stra: bigint; ststra: bigint } {
   const p = requirePool(ctx.store, id);
   const have = getLp(ctx.store, id, who);
   if (shares > have) throw new StrataError(ErrorCode.InsufficientShares, `holds ${have} pool shares, asked ${shares}`);
@@ -74,7 +119,11 @@ export function removeLiquidity(ctx: ExecContext, who: Uint8Array, id: string, s
   const acct = strategyAccount(id);
   send(ctx.store, acct, who, "stra", stra);
   send(ctx.store, acct, who, "ststra", ststra);
-  setPool(ctx.store, id, { reserveStra: p.reserveStra - stra, reserveStstra: p.reserveStstra - ststra, lpSupply: p.lpSupply - shares });
+  setPool(ctx.store, id, {
+    reserveStra: p.reserveStra - stra,
+    reserveStstra: p.reserveStstra - ststra,
+    lpSupply: p.lpSupply - shares,
+  });
   setLp(ctx.store, id, who, have - shares);
   ctx.events.push(event("remove_liquidity", { pool: id, provider: encodeAddress(who), shares: shares.toString() }));
   return { stra, ststra };

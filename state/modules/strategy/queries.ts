@@ -44,5 +44,9 @@ export const strategyQueries: Readonly<Record<string, QueryDef>> = {
       }),
     }),
   },
-  pool: { summary: "one pool's reserves, price and depeg", args: [{ name: "id", kind: "string", maxLength: 64 }], run: (s, a) => ({ id: a.id, ...poolJson(s, a.id!) }) },
+  pool: {
+    summary: "one pool's reserves, price and depeg",
+    args: [{ name: "id", kind: "string", maxLength: 64 }],
+    run: (s, a) => ({ id: a.id, ...poolJson(s, a.id!) }),
+  },
 };

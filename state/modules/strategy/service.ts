@@ -15,24 +15,37 @@ import { getBalance, send } from "../bank/keeper.ts";
 import { getValidator } from "../staking/keeper.ts";
 import { ValidatorStatus } from "../staking/types.ts";
 import { COMMUNITY_POOL } from "../distribution/keeper.ts";
-import { findStrategy, getRegistry, getService, setService, strategyAccount, strategyName, StrategyKind, type StrategyDefValue } from "./store.ts";
+import {
+  findStrategy,
+  getRegistry,
+  getService,
+  setService,
+  strategyAccount,
+  strategyName,
+  StrategyKind,
+  type StrategyDefValue,
+} from "./store.ts";
 
 const E18 = 10n ** 18n;
 
 function requireService(s: KVReader, id: string): StrategyDefValue {
   const d = findStrategy(s, id);
-  if (!d || d.kind !== StrategyKind.Service) throw new StrataError(ErrorCode.UnknownStrategy, `no service strategy "${id}"`);
+  if (!d || d.kind !== StrategyKind.Service)
+    throw new StrataError(ErrorCode.UnknownStrategy, `no service strategy "${id}"`);
   return d;
 }
 
 export function optIn(ctx: ExecContext, operator: Uint8Array, id: string): void {
   requireService(ctx.store, id);
   const v = getValidator(ctx.store, operator);
-  if (!v || v.status !== ValidatorStatus.Bonded || v.jailed) throw new StrataError(ErrorCode.NotAnOperator, `${encodeAddress(operator)} is not an active validator operator`);
+  if (!v || v.status !== ValidatorStatus.Bonded || v.jailed)
+    throw new StrataError(ErrorCode.NotAnOperator, `${encodeAddress(operator)} is not an active validator operator`);
   const st = getService(ctx.store, id);
   const cur = st.operators.find((o) => Buffer.compare(o.operator, operator) === 0);
   if (cur?.active) throw new StrataError(ErrorCode.AlreadyOptedIn, `already an operator of "${id}"`);
-  const operators = cur ? st.operators.map((o) => (o === cur ? { ...o, active: true } : o)) : [...st.operators, { operator, alloc: 0n, magnitude: E18, active: true }];
+  const operators = cur
+    ? st.operators.map((o) => (o === cur ? { ...o, active: true } : o))
+    : [...st.operators, { operator, alloc: 0n, magnitude: E18, active: true }];
   setService(ctx.store, id, { ...st, operators });
   ctx.events.push(event("opt_in", { service: id, operator: encodeAddress(operator) }));
 }
@@ -49,7 +62,9 @@ export function optOut(ctx: ExecContext, operator: Uint8Array, id: string): void
 
 /** Ids of the registered service strategies (the LRT's weights may name only these). */
 export function serviceIds(s: KVReader): string[] {
-  return getRegistry(s).filter((d) => d.kind === StrategyKind.Service).map(strategyName);
+  return getRegistry(s)
+    .filter((d) => d.kind === StrategyKind.Service)
+    .map(strategyName);
 }
 
 /** ststra value of the service's position: Σ alloc. */
@@ -58,7 +73,9 @@ export function serviceValue(s: KVReader, id: string): bigint {
 }
 
 export function exposure(s: KVReader, id: string): { operator: string; value: bigint }[] {
-  return getService(s, id).operators.filter((o) => o.alloc > 0n).map((o) => ({ operator: encodeAddress(o.operator), value: o.alloc }));
+  return getService(s, id)
+    .operators.filter((o) => o.alloc > 0n)
+    .map((o) => ({ operator: encodeAddress(o.operator), value: o.alloc }));
 }
 
 /** True when the service has an operator that can take a deposit. */
@@ -162,8 +179,13 @@ export function onOperatorSlashed(ctx: ExecContext, operator: Uint8Array, fault:
     const c = (o.alloc * fraction + E18 - 1n) / E18; // rounded up: against the offender
     const cut = c < o.alloc ? c : o.alloc;
     const magnitude = (o.magnitude * (E18 - fraction)) / E18;
-    setService(ctx.store, id, { ...st, operators: st.operators.map((x) => (x === o ? { ...x, alloc: o.alloc - cut, magnitude } : x)) });
+    setService(ctx.store, id, {
+      ...st,
+      operators: st.operators.map((x) => (x === o ? { ...x, alloc: o.alloc - cut, magnitude } : x)),
+    });
     if (cut > 0n) send(ctx.store, strategyAccount(id), COMMUNITY_POOL, "ststra", cut);
-    ctx.events.push(event("service_slash", { service: id, operator: encodeAddress(operator), fault, slashed: `${cut}ststra` }));
+    ctx.events.push(
+      event("service_slash", { service: id, operator: encodeAddress(operator), fault, slashed: `${cut}ststra` }),
+    );
   }
 }

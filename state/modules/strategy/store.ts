@@ -12,13 +12,30 @@ export const StrategyKind = { Service: 1, Pool: 2 } as const;
 export const StrategyDef = new ContainerType(
   // slashFraction: cut of an operator's allocation when it double signs; downtimeSlashFraction:
   // the service's fault rule for an operator jailed for downtime (0 = the service ignores it)
-  { id: new ByteListType(32), kind: Uint8, rewardRate: Uint128, slashFraction: Uint128, downtimeSlashFraction: Uint128 },
+  {
+    id: new ByteListType(32),
+    kind: Uint8,
+    rewardRate: Uint128,
+    slashFraction: Uint128,
+    downtimeSlashFraction: Uint128,
+  },
   { typeName: "StrategyDef" },
 );
 export const Registry = new ListCompositeType(StrategyDef, 64);
-export const OperatorAlloc = new ContainerType({ operator: Bytes20, alloc: Uint128, magnitude: Uint128, active: new BooleanType() });
-export const ServiceState = new ContainerType({ operators: new ListCompositeType(OperatorAlloc, 256), lastAccrual: Uint64Num }, { typeName: "ServiceState" });
-export const PoolState = new ContainerType({ reserveStra: Uint128, reserveStstra: Uint128, lpSupply: Uint128 }, { typeName: "PoolState" });
+export const OperatorAlloc = new ContainerType({
+  operator: Bytes20,
+  alloc: Uint128,
+  magnitude: Uint128,
+  active: new BooleanType(),
+});
+export const ServiceState = new ContainerType(
+  { operators: new ListCompositeType(OperatorAlloc, 256), lastAccrual: Uint64Num },
+  { typeName: "ServiceState" },
+);
+export const PoolState = new ContainerType(
+  { reserveStra: Uint128, reserveStstra: Uint128, lpSupply: Uint128 },
+  { typeName: "PoolState" },
+);
 
 export type StrategyDefValue = ValueOf<typeof StrategyDef>;
 export type ServiceStateValue = ValueOf<typeof ServiceState>;

@@ -5,14 +5,23 @@ import { describe, expect, it } from "vitest";
 import { Command } from "commander";
 import { COMMAND_MODULES, moduleFor, registerCommands } from "#cli/commands.ts";
 
-const shape = (p: Command) => p.commands.map((c) => ({ name: c.name(), summary: c.description(), aliases: c.aliases() }));
+const shape = (p: Command) =>
+  p.commands.map((c) => ({ name: c.name(), summary: c.description(), aliases: c.aliases() }));
 
 describe("strata's command table", () => {
   it("names each module's top-level commands with the module's own descriptions and aliases", async () => {
     for (const m of COMMAND_MODULES) {
       const p = new Command();
       (await m.load())(p);
-      expect(shape(p)).toEqual(Object.entries(m.commands).map(([name, summary]) => ({ name, summary, aliases: Object.entries(m.aliases ?? {}).filter(([, of]) => of === name).map(([a]) => a) })));
+      expect(shape(p)).toEqual(
+        Object.entries(m.commands).map(([name, summary]) => ({
+          name,
+          summary,
+          aliases: Object.entries(m.aliases ?? {})
+            .filter(([, of]) => of === name)
+            .map(([a]) => a),
+        })),
+      );
     }
   });
 

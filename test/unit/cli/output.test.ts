@@ -11,8 +11,12 @@ describe("CLI text output", () => {
   });
 
   it("shows base-unit amounts in whole tokens, every denom", () => {
-    expect(humanUnits("strata1x has 49893481741474066486787stra, needs 5000000000000000000000stra")).toBe("strata1x has 49893.481741474066486787 stra, needs 5000 stra");
-    expect(humanUnits("burned 1000000000000000000ststra and 1rststra")).toBe("burned 1 ststra and 0.000000000000000001 rststra");
+    expect(humanUnits("strata1x has 49893481741474066486787stra, needs 5000000000000000000000stra")).toBe(
+      "strata1x has 49893.481741474066486787 stra, needs 5000 stra",
+    );
+    expect(humanUnits("burned 1000000000000000000ststra and 1rststra")).toBe(
+      "burned 1 ststra and 0.000000000000000001 rststra",
+    );
   });
 });
 
@@ -20,7 +24,10 @@ import { describeEvents } from "#cli/txResult.ts";
 
 describe("tx results in words", () => {
   it("says what lst, lrt and swap txs minted, paid or queued, in whole tokens", () => {
-    const ev = (type: string, attrs: Record<string, string>) => ({ type, attributes: Object.entries(attrs).map(([key, value]) => ({ key, value })) });
+    const ev = (type: string, attrs: Record<string, string>) => ({
+      type,
+      attributes: Object.entries(attrs).map(([key, value]) => ({ key, value })),
+    });
     expect(
       describeEvents([
         ev("message", { action: "lst/stake" }),
@@ -38,7 +45,14 @@ describe("tx results in words", () => {
 
 describe("tx results in words: whose rewards", () => {
   it("shows rewards paid to the signer, not those the lst pool collected along the way", () => {
-    const ev = (delegator: string) => ({ type: "withdraw_rewards", attributes: [{ key: "delegator", value: delegator }, { key: "validator", value: "strata1v" }, { key: "amount", value: "1000000000000000000stra" }] });
+    const ev = (delegator: string) => ({
+      type: "withdraw_rewards",
+      attributes: [
+        { key: "delegator", value: delegator },
+        { key: "validator", value: "strata1v" },
+        { key: "amount", value: "1000000000000000000stra" },
+      ],
+    });
     expect(describeEvents([ev("strata1pool"), ev("strata1me")], "strata1me")).toEqual(["rewards 1 stra from strata1v"]);
   });
 });

@@ -16,8 +16,10 @@ describe("amounts", () => {
     expect(() => parseAmount("stra")).toThrow(/invalid amount/);
   });
   it("format and parse round-trip", () => {
-    fc.assert(fc.property(fc.bigInt({ min: 1n, max: (1n << 128n) - 1n }), (n) => {
-      expect(parseAmount(formatUnits(n) + "stra").amount).toBe(n);
-    }));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: (1n << 128n) - 1n }), (n) => {
+        expect(parseAmount(formatUnits(n) + "stra").amount).toBe(n);
+      }),
+    );
   });
 });

@@ -18,7 +18,11 @@ import type { ProposalValue } from "#consensus/proposal.ts";
 import { RoundStep, type ValidatorInfo } from "#consensus/types.ts";
 
 const addr = (i: number) => new Uint8Array(20).fill(i + 1);
-const VALS: ValidatorInfo[] = [40n, 30n, 20n, 10n].map((p, i) => ({ address: addr(i), pubkey: new Uint8Array(32).fill(i + 1), power: p }));
+const VALS: ValidatorInfo[] = [40n, 30n, 20n, 10n].map((p, i) => ({
+  address: addr(i),
+  pubkey: new Uint8Array(32).fill(i + 1),
+  power: p,
+}));
 const id = (s: string) => {
   const b = new Uint8Array(32);
   b.set(new TextEncoder().encode(s).subarray(0, 32));
@@ -53,7 +57,10 @@ function harness(me: number, opts: { invalid?: string[]; proposer?: (round: numb
     body: { height: 1, round, polRoundPlusOne: pol + 1, blockId: block, timestamp: 1, proposer: addr(from) },
     signature: SIG,
   });
-  const myVotes = (type: number) => effects.filter((e): e is Extract<CoreEffect, { kind: "vote" }> => e.kind === "vote" && e.vote.body.type === type).map((e) => e.vote);
+  const myVotes = (type: number) =>
+    effects
+      .filter((e): e is Extract<CoreEffect, { kind: "vote" }> => e.kind === "vote" && e.vote.body.type === type)
+      .map((e) => e.vote);
   const lastVote = (type: number) => {
     const v = myVotes(type);
     return v[v.length - 1];

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { txsHashOf } from "#consensus/blockHashes.ts";
 import { proveTx, verifyTxProof } from "#consensus/txProof.ts";
 
-const txs = (n: number) => Array.from({ length: n }, (_, i) => Uint8Array.from({ length: 10 + (i % 70) }, (_, j) => (i * 31 + j) & 0xff));
+const txs = (n: number) =>
+  Array.from({ length: n }, (_, i) => Uint8Array.from({ length: 10 + (i % 70) }, (_, j) => (i * 31 + j) & 0xff));
 
 describe("tx proofs", () => {
   it("every tx of lists of 1, 2, 3, 8 and 33 txs verifies against txsHashOf", () => {

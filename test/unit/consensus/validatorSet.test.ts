@@ -22,7 +22,11 @@ import {
 const MAX = (1n << 63n) - 1n;
 const MIN = -(1n << 63n);
 const enc = (s: string) => new TextEncoder().encode(s);
-const v = (name: string | Uint8Array, power: bigint) => ({ address: typeof name === "string" ? enc(name) : name, pubkey: new Uint8Array(32), power });
+const v = (name: string | Uint8Array, power: bigint) => ({
+  address: typeof name === "string" ? enc(name) : name,
+  pubkey: new Uint8Array(32),
+  power,
+});
 const name = (x: Validator) => Buffer.from(x.address).toString();
 const raw = (vals: { address: Uint8Array; power: bigint; priority: bigint }[]): ValidatorSet => ({
   validators: vals.map((x) => ({ ...x, pubkey: new Uint8Array(32) })),
@@ -90,7 +94,8 @@ describe("validator set: CometBFT proposer selection", () => {
   });
 
   it("TestAvgProposerPriority", () => {
-    const p = (xs: bigint[]) => xs.map((priority, i) => ({ address: Uint8Array.of(i), pubkey: new Uint8Array(32), power: 0n, priority }));
+    const p = (xs: bigint[]) =>
+      xs.map((priority, i) => ({ address: Uint8Array.of(i), pubkey: new Uint8Array(32), power: 0n, priority }));
     expect(computeAvgProposerPriority(p([0n, 0n, 0n]))).toBe(0n);
     expect(computeAvgProposerPriority(p([MAX, 0n, 0n]))).toBe(MAX / 3n);
     expect(computeAvgProposerPriority(p([MAX, 0n]))).toBe(MAX / 2n);
@@ -108,7 +113,8 @@ describe("validator set: CometBFT proposer selection", () => {
     for (const [prios, times, avg] of cases) {
       const vs = raw(prios.map((priority, i) => ({ address: enc("abc"[i]), power: 0n, priority })));
       const next = copyIncrementProposerPriority(vs, times);
-      for (const val of vs.validators) expect(getByAddress(next, val.address)!.validator.priority).toBe(val.priority - avg);
+      for (const val of vs.validators)
+        expect(getByAddress(next, val.address)!.validator.priority).toBe(val.priority - avg);
     }
   });
 
@@ -154,18 +160,43 @@ describe("validator set: CometBFT proposer selection", () => {
   it("TestValSetUpdates*Errors: duplicates, overflow, negative, unknown removal, empty result", () => {
     const base = (n: number, p: bigint) => newValidatorSet(Array.from({ length: n }, (_, i) => v(`v${i + 1}`, p)));
     const bad: [ValidatorSet, [string, bigint][]][] = [
-      [base(2, 10n), [["v1", 11n], ["v1", 22n]]],
-      [base(2, 10n), [["v1", 0n], ["v2", 20n], ["v1", 30n]]],
+      [
+        base(2, 10n),
+        [
+          ["v1", 11n],
+          ["v1", 22n],
+        ],
+      ],
+      [
+        base(2, 10n),
+        [
+          ["v1", 0n],
+          ["v2", 20n],
+          ["v1", 30n],
+        ],
+      ],
       [base(2, 10n), [["v1", MAX]]],
       [base(1, MAX_TOTAL_VOTING_POWER - 1n), [["v2", 5n]]],
       [base(2, MAX_TOTAL_VOTING_POWER / 3n), [["v3", MAX_TOTAL_VOTING_POWER / 2n]]],
       [base(2, 10n), [["v1", -123n]]],
       [base(2, 10n), [["v3", 0n]]],
-      [newValidatorSet([v("v1", 10n), v("v2", 20n), v("v3", 30n)]), [["v1", 0n], ["v2", 0n], ["v3", 0n]]],
+      [
+        newValidatorSet([v("v1", 10n), v("v2", 20n), v("v3", 30n)]),
+        [
+          ["v1", 0n],
+          ["v2", 0n],
+          ["v3", 0n],
+        ],
+      ],
     ];
     for (const [set, changes] of bad) {
       const before = JSON.stringify(set, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
-      expect(() => updateWithChangeSet(set, changes.map(([n, p]) => v(n, p)))).toThrow();
+      expect(() =>
+        updateWithChangeSet(
+          set,
+          changes.map(([n, p]) => v(n, p)),
+        ),
+      ).toThrow();
       expect(JSON.stringify(set, (_k, x) => (typeof x === "bigint" ? x.toString() : x))).toBe(before);
     }
   });
@@ -175,7 +206,10 @@ describe("validator set: CometBFT proposer selection", () => {
     const before = s.validators.map((x) => x.priority);
     const next = updateWithChangeSet(s, [v("v3", 200n)]);
     // raw entry priority −(400 + 400>>3) = −450, then the set is centred on its average
-    const avg = computeAvgProposerPriority([...s.validators, { address: enc("v3"), pubkey: new Uint8Array(32), power: 200n, priority: -450n }]);
+    const avg = computeAvgProposerPriority([
+      ...s.validators,
+      { address: enc("v3"), pubkey: new Uint8Array(32), power: 200n, priority: -450n },
+    ]);
     expect(getByAddress(next, enc("v3"))!.validator.priority).toBe(-450n - avg);
     expect(getByAddress(next, enc("v1"))!.validator.priority).toBe(before[0] - avg);
     expect(next.validators.map(name)).toEqual(["v3", "v1", "v2"]); // by power, then address
@@ -185,17 +219,21 @@ describe("validator set: CometBFT proposer selection", () => {
 
   it("property: over total-power × k heights each validator proposes exactly in proportion to its power", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (powers, k) => {
-        const s = newValidatorSet(powers.map((p, i) => v(`val${i}`, BigInt(p))));
-        const total = powers.reduce((a, b) => a + b, 0);
-        const count = new Map<string, number>();
-        for (let i = 0; i < total * k; i++) {
-          const p = name(getProposer(s)!);
-          count.set(p, (count.get(p) ?? 0) + 1);
-          incrementProposerPriority(s, 1);
-        }
-        powers.forEach((p, i) => expect(count.get(`val${i}`) ?? 0).toBe(p * k));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 3 }),
+        (powers, k) => {
+          const s = newValidatorSet(powers.map((p, i) => v(`val${i}`, BigInt(p))));
+          const total = powers.reduce((a, b) => a + b, 0);
+          const count = new Map<string, number>();
+          for (let i = 0; i < total * k; i++) {
+            const p = name(getProposer(s)!);
+            count.set(p, (count.get(p) ?? 0) + 1);
+            incrementProposerPriority(s, 1);
+          }
+          powers.forEach((p, i) => expect(count.get(`val${i}`) ?? 0).toBe(p * k));
+        },
+      ),
       { numRuns: 100 },
     );
   });

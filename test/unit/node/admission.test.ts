@@ -35,18 +35,30 @@ describe("admission control", () => {
     // a deeper backlog, a longer wait; never below a quarter second
     expect(refusal(() => checkAdmission(none(1000n), 50n, FROM_CLIENT, limits(800)))!.retryAfterMs).toBe(7 * 800);
     expect(refusal(() => checkAdmission(none(400n), 1n, FROM_CLIENT, limits(10)))!.retryAfterMs).toBe(250);
-    expect(refusal(() => checkAdmission(none(10n ** 30n), 1n, FROM_CLIENT, { ...limits(), maxPendingBlocks: 0 }))).toBeUndefined(); // 0: off
+    expect(
+      refusal(() => checkAdmission(none(10n ** 30n), 1n, FROM_CLIENT, { ...limits(), maxPendingBlocks: 0 })),
+    ).toBeUndefined(); // 0: off
   });
 
   it("takes a peer's txs up to twice the budget, one source up to 3/4 of it, one sender up to 1/4", () => {
     const peer: TxOrigin = { kind: "peer", peer: "P" };
     expect(refusal(() => checkAdmission(none(799n), 1n, peer, limits()))).toBeUndefined();
     expect(refusal(() => checkAdmission(none(800n), 1n, peer, limits()))).toBeDefined();
-    expect(refusal(() => checkAdmission({ total: 300n, origin: 299n, sender: 0n }, 1n, peer, limits()))).toBeUndefined();
-    expect(refusal(() => checkAdmission({ total: 300n, origin: 300n, sender: 0n }, 1n, peer, limits()))!.message).toMatch(/from this peer/);
-    expect(refusal(() => checkAdmission({ total: 300n, origin: 300n, sender: 0n }, 1n, FROM_CLIENT, limits()))!.message).toMatch(/from its RPC clients/);
-    expect(refusal(() => checkAdmission({ total: 100n, origin: 100n, sender: 99n }, 1n, FROM_CLIENT, limits()))).toBeUndefined();
-    expect(refusal(() => checkAdmission({ total: 100n, origin: 100n, sender: 100n }, 1n, FROM_CLIENT, limits()))!.message).toMatch(/from this sender/);
+    expect(
+      refusal(() => checkAdmission({ total: 300n, origin: 299n, sender: 0n }, 1n, peer, limits())),
+    ).toBeUndefined();
+    expect(
+      refusal(() => checkAdmission({ total: 300n, origin: 300n, sender: 0n }, 1n, peer, limits()))!.message,
+    ).toMatch(/from this peer/);
+    expect(
+      refusal(() => checkAdmission({ total: 300n, origin: 300n, sender: 0n }, 1n, FROM_CLIENT, limits()))!.message,
+    ).toMatch(/from its RPC clients/);
+    expect(
+      refusal(() => checkAdmission({ total: 100n, origin: 100n, sender: 99n }, 1n, FROM_CLIENT, limits())),
+    ).toBeUndefined();
+    expect(
+      refusal(() => checkAdmission({ total: 100n, origin: 100n, sender: 100n }, 1n, FROM_CLIENT, limits()))!.message,
+    ).toMatch(/from this sender/);
   });
 
   describe("on a node (real chain and mempool)", () => {
@@ -61,7 +73,9 @@ describe("admission control", () => {
     const senderCap = Number(10_000_000n / 4n / gas); // one sender
     beforeAll(async () => {
       const g = testGenesisJson(400, undefined, { block: { maxGas: "10000000" } });
-      chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), { mempool: { ...DEFAULT_MEMPOOL, maxPendingBlocks: 1 } });
+      chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), {
+        mempool: { ...DEFAULT_MEMPOOL, maxPendingBlocks: 1 },
+      });
     });
     afterAll(async () => {
       await chain?.close();

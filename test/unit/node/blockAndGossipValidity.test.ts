@@ -30,11 +30,22 @@ describe("block and gossip validity", () => {
 
   beforeAll(async () => {
     const g = testGenesisJson(2);
-    g.validators = vals.map((v, i) => ({ pubkey: Buffer.from(v.pubkey).toString("hex"), power: String(40 - i * 10), moniker: `v${i}` }));
+    g.validators = vals.map((v, i) => ({
+      pubkey: Buffer.from(v.pubkey).toString("hex"),
+      power: String(40 - i * 10),
+      moniker: `v${i}`,
+    }));
     const bytes = new TextEncoder().encode(JSON.stringify(g));
     chain = await Chain.open(dir, parseGenesis(g), bytes, { mempool: DEFAULT_MEMPOOL });
     const net = { publish: async () => {}, request: async () => new Uint8Array(), peers: () => [] };
-    driver = new ConsensusDriver(chain, undefined, net, ProposerSchedule.open(chain.validators(), chain.height + 1), DEFAULT_DRIVER, silent);
+    driver = new ConsensusDriver(
+      chain,
+      undefined,
+      net,
+      ProposerSchedule.open(chain.validators(), chain.height + 1),
+      DEFAULT_DRIVER,
+      silent,
+    );
     driver.start();
   });
 
@@ -44,8 +55,15 @@ describe("block and gossip validity", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const voteMsg = (signer: typeof vals[0], height: number, tamper = false) => {
-    const body = { type: VoteType.Prevote, height, round: 0, blockId: new Uint8Array(32), timestamp: 1, validator: signer.address };
+  const voteMsg = (signer: (typeof vals)[0], height: number, tamper = false) => {
+    const body = {
+      type: VoteType.Prevote,
+      height,
+      round: 0,
+      blockId: new Uint8Array(32),
+      timestamp: 1,
+      validator: signer.address,
+    };
     const signature = signMessage(signer.seed, voteSignBytes(chain.chainId, body));
     if (tamper) signature[0] ^= 1;
     return VoteMsg.serialize({ vote: { body, signature }, nonce: 0 });
@@ -54,7 +72,14 @@ describe("block and gossip validity", () => {
   it("a driver not yet started acts on no gossip: a future-height vote asks no peer for blocks", async () => {
     let requests = 0;
     const net = { publish: async () => {}, request: async () => (requests++, new Uint8Array()), peers: () => ["peer"] };
-    const idle = new ConsensusDriver(chain, undefined, net, ProposerSchedule.open(chain.validators(), chain.height + 1), DEFAULT_DRIVER, silent);
+    const idle = new ConsensusDriver(
+      chain,
+      undefined,
+      net,
+      ProposerSchedule.open(chain.validators(), chain.height + 1),
+      DEFAULT_DRIVER,
+      silent,
+    );
     idle.onGossip("vote", voteMsg(vals[1], chain.height + 5));
     await idle.maybeSync();
     await new Promise((r) => setImmediate(r));
@@ -66,7 +91,8 @@ describe("block and gossip validity", () => {
     expect(driver.validate("vote", voteMsg(vals[1], 1))).toBe("accept");
   });
   it("rejects garbage on every topic", () => {
-    for (const t of ["vote", "proposal", "tx"] as const) expect(driver.validate(t, Uint8Array.of(1, 2, 3))).toBe("reject");
+    for (const t of ["vote", "proposal", "tx"] as const)
+      expect(driver.validate(t, Uint8Array.of(1, 2, 3))).toBe("reject");
   });
   it("rejects a vote with a bad signature and one from a non-validator", () => {
     expect(driver.validate("vote", voteMsg(vals[1], 1, true))).toBe("reject");
@@ -78,9 +104,21 @@ describe("block and gossip validity", () => {
   });
   it("rejects a proposal signed by someone other than the named proposer", () => {
     const p = chain.propose(vals[0].address);
-    const body = { height: 1, round: 0, polRoundPlusOne: 0, blockId: p.blockId, timestamp: 1, proposer: vals[0].address };
+    const body = {
+      height: 1,
+      round: 0,
+      polRoundPlusOne: 0,
+      blockId: p.blockId,
+      timestamp: 1,
+      proposer: vals[0].address,
+    };
     const signature = signMessage(vals[1].seed, proposalSignBytes(chain.chainId, body));
-    expect(driver.validate("proposal", ProposalMsg.serialize({ proposal: { body, signature }, block: toCompact(p.block), nonce: 0 }))).toBe("reject");
+    expect(
+      driver.validate(
+        "proposal",
+        ProposalMsg.serialize({ proposal: { body, signature }, block: toCompact(p.block), nonce: 0 }),
+      ),
+    ).toBe("reject");
   });
 
   function tampered(f: (b: ReturnType<typeof Block.deserialize>) => void) {
@@ -102,12 +140,21 @@ describe("block and gossip validity", () => {
     const h = tampered((b) => (b.header.height = 5));
     expect(chain.validateBlock(h.id, h.bytes)).toMatchObject({ ok: false, reason: expect.stringMatching(/height/) });
     const good = tampered(() => {});
-    expect(chain.validateBlock(new Uint8Array(32), good.bytes)).toMatchObject({ ok: false, reason: expect.stringMatching(/block id/) });
-    expect(chain.validateBlock(new Uint8Array(32), Uint8Array.of(9, 9))).toMatchObject({ ok: false, reason: expect.stringMatching(/decode/) });
+    expect(chain.validateBlock(new Uint8Array(32), good.bytes)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/block id/),
+    });
+    expect(chain.validateBlock(new Uint8Array(32), Uint8Array.of(9, 9))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/decode/),
+    });
   });
   it("a block whose time is not the BFT time fails: a proposer cannot choose it", () => {
     const later = tampered((b) => (b.header.time += 365 * 86_400_000)); // a year of inflation
-    expect(chain.validateBlock(later.id, later.bytes)).toMatchObject({ ok: false, reason: expect.stringMatching(/BFT time/) });
+    expect(chain.validateBlock(later.id, later.bytes)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/BFT time/),
+    });
     expect(chain.validateBlock(tampered(() => {}).id, tampered(() => {}).bytes).ok).toBe(true);
   });
   it("a block whose txs do not match txsHash fails", () => {

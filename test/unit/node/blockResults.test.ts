@@ -17,7 +17,14 @@ afterEach(async () => {
   solo = undefined;
 });
 
-type Results = { height: string; txs_results: { code: number }[]; finalize_block_events: { type: string; attributes: { key: string; value: string }[] }[]; validator_updates: { pub_key: { Sum: { value: { ed25519: string } } }; power: string }[]; consensus_param_updates: { block: { max_bytes: string } } | null; app_hash: string };
+type Results = {
+  height: string;
+  txs_results: { code: number }[];
+  finalize_block_events: { type: string; attributes: { key: string; value: string }[] }[];
+  validator_updates: { pub_key: { Sum: { value: { ed25519: string } } }; power: string }[];
+  consensus_param_updates: { block: { max_bytes: string } } | null;
+  app_hash: string;
+};
 
 describe("block results", () => {
   it("every height keeps its txs, events, validator updates, param updates and app hash", async () => {
@@ -25,7 +32,9 @@ describe("block results", () => {
     const roots: string[] = [];
     const b1 = await solo.block();
     roots[1] = Buffer.from(b1.header.stateRoot).toString("base64");
-    const b2 = await solo.block([tx(bob, [{ type: "staking/delegate", value: { validator: v0.address, amount: 5n * ONE } }], 0n)]);
+    const b2 = await solo.block([
+      tx(bob, [{ type: "staking/delegate", value: { validator: v0.address, amount: 5n * ONE } }], 0n),
+    ]);
     roots[2] = Buffer.from(b2.header.stateRoot).toString("base64");
     const b3 = await solo.block([
       tx(alice, [{ type: "params/update", value: { module: "block", params: { maxBytes: "2000000" } } }], 0n),
@@ -45,7 +54,17 @@ describe("block results", () => {
 
     const r2 = await at(2);
     expect(r2.txs_results.map((t) => t.code)).toEqual([0]);
-    expect(r2.validator_updates).toEqual([{ pub_key: { Sum: { type: "tendermint.crypto.PublicKey_Ed25519", value: { ed25519: Buffer.from(v0.pubkey).toString("base64") } } }, power: "15" }]);
+    expect(r2.validator_updates).toEqual([
+      {
+        pub_key: {
+          Sum: {
+            type: "tendermint.crypto.PublicKey_Ed25519",
+            value: { ed25519: Buffer.from(v0.pubkey).toString("base64") },
+          },
+        },
+        power: "15",
+      },
+    ]);
     expect(r2.consensus_param_updates).toBeNull();
     expect(r2.app_hash).toBe(roots[2]);
     expect(r2.app_hash).not.toBe(roots[1]);
@@ -57,7 +76,11 @@ describe("block results", () => {
     // block events: what the block's own steps emitted
     const r4 = await at(4);
     expect(r4.finalize_block_events.map((e) => e.type)).toContain("complete_unbonding");
-    expect(JSON.stringify(r4.finalize_block_events)).toBe(JSON.stringify(b4.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ ...a, index: true })) }))));
+    expect(JSON.stringify(r4.finalize_block_events)).toBe(
+      JSON.stringify(
+        b4.events.map((e) => ({ type: e.type, attributes: e.attributes.map((a) => ({ ...a, index: true })) })),
+      ),
+    );
     expect(r3.finalize_block_events).toEqual([]);
     expect(r4.consensus_param_updates).toBeNull();
   });

@@ -23,7 +23,14 @@ const GENESIS = testGenesisJson(2, undefined, { evidence: { maxAgeNumBlocks: "4"
 
 function evidence(k: TestKey, height: number, chainId = CHAIN_ID): Uint8Array {
   const vote = (fill: number) => {
-    const body = { type: VoteType.Prevote, height, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: 5, validator: k.address };
+    const body = {
+      type: VoteType.Prevote,
+      height,
+      round: 0,
+      blockId: new Uint8Array(32).fill(fill),
+      timestamp: 5,
+      validator: k.address,
+    };
     return { body, signature: signMessage(k.seed, voteSignBytes(chainId, body)) };
   };
   return encodeEvidence(vote(1), vote(2));
@@ -43,7 +50,17 @@ describe("evidence in a node's chain", () => {
     const h = chain.height + 1;
     const p = chain.propose(sched.proposer(h, 0));
     const ts = p.block.header.time + 10;
-    const sig = signMessage(val.seed, voteSignBytes(CHAIN_ID, { type: VoteType.Precommit, height: h, round: 0, blockId: p.blockId, timestamp: ts, validator: val.address }));
+    const sig = signMessage(
+      val.seed,
+      voteSignBytes(CHAIN_ID, {
+        type: VoteType.Precommit,
+        height: h,
+        round: 0,
+        blockId: p.blockId,
+        timestamp: ts,
+        validator: val.address,
+      }),
+    );
     const n = sched.prepareNext(p.nextValidators);
     await chain.commit(p, soloCommit(h, p.blockId, val.address, ts, sig), n.serialized);
     sched.advance(n);

@@ -63,7 +63,9 @@ describe("database integrity on open", () => {
     await db.close();
     expect((await fatalOf(open(dir))).message).toContain("state tree's root");
     const db2 = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
-    await db2.sublevel<Uint8Array, Uint8Array>("meta", { keyEncoding: "view", valueEncoding: "view" }).del(Uint8Array.of(1));
+    await db2
+      .sublevel<Uint8Array, Uint8Array>("meta", { keyEncoding: "view", valueEncoding: "view" })
+      .del(Uint8Array.of(1));
     await db2.close();
     expect((await fatalOf(open(dir))).message).toContain("no meta record");
     expect(existsSync(dir)).toBe(true);

@@ -16,7 +16,8 @@ describe("compact blocks", () => {
         const pool = new Map(txs.map((t) => [txKey(sha256(t)), t]));
         const r = fromCompact(wire, (k) => pool.get(k));
         expect("block" in r).toBe(true);
-        if ("block" in r) expect(Buffer.from(Block.serialize(r.block)).equals(Buffer.from(Block.serialize(block)))).toBe(true);
+        if ("block" in r)
+          expect(Buffer.from(Block.serialize(r.block)).equals(Buffer.from(Block.serialize(block)))).toBe(true);
       }),
       { numRuns: 100 },
     );
@@ -31,6 +32,8 @@ describe("compact blocks", () => {
 
   it("is smaller on the wire than the block once txs are bigger than their hash", () => {
     const txs = Array.from({ length: 100 }, (_, i) => new Uint8Array(250).fill(i));
-    expect(CompactBlock.serialize(toCompact(blockOf(txs))).length * 5).toBeLessThan(Block.serialize(blockOf(txs)).length);
+    expect(CompactBlock.serialize(toCompact(blockOf(txs))).length * 5).toBeLessThan(
+      Block.serialize(blockOf(txs)).length,
+    );
   });
 });

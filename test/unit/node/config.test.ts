@@ -20,7 +20,10 @@ describe("node config", () => {
     expect(c.txIndex.events).toBe(false);
     expect(c.indexer).toEqual({ kind: "kv", psql: { url: "" } });
     write({ indexer: { kind: "psql", psql: { url: "postgresql://strata@127.0.0.1:5432/strata" } } });
-    expect(loadConfig(home).indexer).toEqual({ kind: "psql", psql: { url: "postgresql://strata@127.0.0.1:5432/strata" } });
+    expect(loadConfig(home).indexer).toEqual({
+      kind: "psql",
+      psql: { url: "postgresql://strata@127.0.0.1:5432/strata" },
+    });
   });
 
   it("a bad value is refused naming the field", () => {
@@ -39,18 +42,35 @@ describe("node config", () => {
       [{ indexer: { kind: "psql", psql: { url: "localhost:5432" } } }, "indexer.psql.url"],
     ] as const) {
       write(c);
-      expect(() => loadConfig(home)).toThrow(expect.objectContaining({ code: ErrorCode.InvalidConfig, message: expect.stringContaining(`config.${field}`) }));
+      expect(() => loadConfig(home)).toThrow(
+        expect.objectContaining({ code: ErrorCode.InvalidConfig, message: expect.stringContaining(`config.${field}`) }),
+      );
     }
     write("{ not json");
     expect(() => loadConfig(home)).toThrow(/not valid JSON/);
   });
 
   it("pruning: the strategies fix keepRecent and interval, custom takes them (SDK semantics)", () => {
-    expect(pruningOf(loadConfig(home + "-none"))).toEqual({ pruning: "default", keepRecent: 362_880, interval: 10, minRetainBlocks: 0 });
+    expect(pruningOf(loadConfig(home + "-none"))).toEqual({
+      pruning: "default",
+      keepRecent: 362_880,
+      interval: 10,
+      minRetainBlocks: 0,
+    });
     write({ pruning: "everything", pruningKeepRecent: 99, minRetainBlocks: 100 });
-    expect(pruningOf(loadConfig(home))).toEqual({ pruning: "everything", keepRecent: 2, interval: 10, minRetainBlocks: 100 });
+    expect(pruningOf(loadConfig(home))).toEqual({
+      pruning: "everything",
+      keepRecent: 2,
+      interval: 10,
+      minRetainBlocks: 100,
+    });
     write({ pruning: "custom", pruningKeepRecent: 100, pruningInterval: 5 });
-    expect(pruningOf(loadConfig(home))).toEqual({ pruning: "custom", keepRecent: 100, interval: 5, minRetainBlocks: 0 });
+    expect(pruningOf(loadConfig(home))).toEqual({
+      pruning: "custom",
+      keepRecent: 100,
+      interval: 5,
+      minRetainBlocks: 0,
+    });
     write({ pruning: "nothing" });
     expect(pruningOf(loadConfig(home)).keepRecent).toBe(Number.MAX_SAFE_INTEGER);
   });

@@ -11,11 +11,31 @@ import { VoteType } from "#consensus/vote.ts";
 
 const vote = (height: number, round: number, v: number): WalMessage => ({
   kind: "vote",
-  vote: { body: { type: VoteType.Prevote, height, round, blockId: new Uint8Array(32).fill(7), timestamp: 5, validator: new Uint8Array(20).fill(v) }, signature: new Uint8Array(64).fill(v) },
+  vote: {
+    body: {
+      type: VoteType.Prevote,
+      height,
+      round,
+      blockId: new Uint8Array(32).fill(7),
+      timestamp: 5,
+      validator: new Uint8Array(20).fill(v),
+    },
+    signature: new Uint8Array(64).fill(v),
+  },
 });
 const proposal = (height: number, round: number): WalMessage => ({
   kind: "proposal",
-  proposal: { body: { height, round, polRoundPlusOne: 0, blockId: new Uint8Array(32).fill(9), timestamp: 3, proposer: new Uint8Array(20).fill(1) }, signature: new Uint8Array(64).fill(2) },
+  proposal: {
+    body: {
+      height,
+      round,
+      polRoundPlusOne: 0,
+      blockId: new Uint8Array(32).fill(9),
+      timestamp: 3,
+      proposer: new Uint8Array(20).fill(1),
+    },
+    signature: new Uint8Array(64).fill(2),
+  },
   block: Uint8Array.of(1, 2, 3, 4),
 });
 const walPath = () => join(mkdtempSync(join(tmpdir(), "wal-")), "cs.wal");
@@ -25,7 +45,12 @@ describe("ConsensusWal", () => {
     const path = walPath();
     const w = ConsensusWal.open(path);
     w.startHeight(5);
-    const msgs: WalMessage[] = [proposal(5, 0), vote(5, 0, 1), { kind: "timeout", height: 5, round: 0, step: "precommit" }, vote(5, 1, 2)];
+    const msgs: WalMessage[] = [
+      proposal(5, 0),
+      vote(5, 0, 1),
+      { kind: "timeout", height: 5, round: 0, step: "precommit" },
+      vote(5, 1, 2),
+    ];
     for (const m of msgs) w.append(m);
     w.close();
     const r = ConsensusWal.open(path);
@@ -80,7 +105,9 @@ describe("ConsensusWal", () => {
       if (tear === "garbage-length") appendFileSync(path, Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2]));
       const r = ConsensusWal.open(path);
       expect(r.tornBytes, tear).toBeGreaterThan(0);
-      expect(r.recoveredFor(5), tear).toEqual(tear === "garbage-length" ? [vote(5, 0, 1), vote(5, 0, 2)] : [vote(5, 0, 1)]);
+      expect(r.recoveredFor(5), tear).toEqual(
+        tear === "garbage-length" ? [vote(5, 0, 1), vote(5, 0, 2)] : [vote(5, 0, 1)],
+      );
       // the tail is gone from disk too, so new records follow the good ones
       r.startHeight(5);
       r.append(vote(5, 1, 3));

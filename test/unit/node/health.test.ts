@@ -15,7 +15,9 @@ describe("health", () => {
   let chain: Chain;
   beforeAll(async () => {
     const g = testGenesisJson(1);
-    chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), { mempool: DEFAULT_MEMPOOL });
+    chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), {
+      mempool: DEFAULT_MEMPOOL,
+    });
   });
   afterAll(async () => {
     await chain.close();
@@ -34,7 +36,14 @@ describe("health", () => {
 
   it("is healthy within staleBlocks × block time of start, then reports NoRecentBlock", () => {
     let now = 1_000_000;
-    const check = healthCheck({ chain, catchingUp: () => false, peerHeight: () => 0, minBlockTimeMs: 1000, staleBlocks: 10, now: () => now });
+    const check = healthCheck({
+      chain,
+      catchingUp: () => false,
+      peerHeight: () => 0,
+      minBlockTimeMs: 1000,
+      staleBlocks: 10,
+      now: () => now,
+    });
     expect(codeOf(check)).toBeUndefined();
     now += 9_999;
     expect(codeOf(check)).toBeUndefined();
@@ -44,7 +53,13 @@ describe("health", () => {
 
   it("reports NodeCatchingUp while syncing, whatever the block age", () => {
     let syncing = true;
-    const check = healthCheck({ chain, catchingUp: () => syncing, peerHeight: () => 0, minBlockTimeMs: 1000, staleBlocks: 10 });
+    const check = healthCheck({
+      chain,
+      catchingUp: () => syncing,
+      peerHeight: () => 0,
+      minBlockTimeMs: 1000,
+      staleBlocks: 10,
+    });
     expect(codeOf(check)).toBe(ErrorCode.NodeCatchingUp);
     syncing = false;
     expect(codeOf(check)).toBeUndefined();
@@ -52,7 +67,13 @@ describe("health", () => {
 
   it("is not healthy after a start until in step: peers not asked yet, or peers ahead; then a committed block settles it", () => {
     let peers: number | undefined;
-    const check = healthCheck({ chain, catchingUp: () => false, peerHeight: () => peers, minBlockTimeMs: 1000, staleBlocks: 10 });
+    const check = healthCheck({
+      chain,
+      catchingUp: () => false,
+      peerHeight: () => peers,
+      minBlockTimeMs: 1000,
+      staleBlocks: 10,
+    });
     expect(codeOf(check)).toBe(ErrorCode.NodeCatchingUp); // was: ok at height 0, right after start
     peers = chain.height + 40;
     expect(codeOf(check)).toBe(ErrorCode.NodeCatchingUp); // was: ok while 40 blocks behind

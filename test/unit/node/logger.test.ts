@@ -30,7 +30,9 @@ describe("logger", () => {
     const { lines, log } = capture("pretty");
     log.info("rpc listening", { url: "http://127.0.0.1:26657", note: "two words" });
     log.block({ height: 42, proposer: "strata1abcdefghijklmnopqrstuvwxyz", txs: 7, round: 0 });
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  \[node\] rpc listening url=http:\/\/127\.0\.0\.1:26657 note="two words"$/);
+    expect(lines[0]).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} INFO  \[node\] rpc listening url=http:\/\/127\.0\.0\.1:26657 note="two words"$/,
+    );
     expect(lines[1]).toMatch(/ BLOCK \[node\] height=42 proposer=strata1abcdefg… txs=7 round=0$/);
     expect(/ BLOCK .*height=(\d+)/.exec(lines[1]!)?.[1]).toBe("42");
   });
@@ -38,7 +40,13 @@ describe("logger", () => {
   it("JSON block records carry the fields, not a formatted string", () => {
     const { lines, log } = capture("json");
     log.block({ height: 3, proposer: "strata1x", txs: 0 });
-    expect(JSON.parse(lines[0]!)).toMatchObject({ event: "block", height: 3, proposer: "strata1x", txs: 0, msg: "committed block" });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      event: "block",
+      height: 3,
+      proposer: "strata1x",
+      txs: 0,
+      msg: "committed block",
+    });
   });
 
   it("one timestamp per record: the log time; a block's own time travels as blockTime, and a stray time field is renamed", () => {
@@ -46,7 +54,10 @@ describe("logger", () => {
     log.block({ height: 5, proposer: "strata1x", txs: 0, blockTime: "2020-01-01T00:00:00.000Z" });
     log.info("x", { time: "2020-01-01T00:00:00.000Z", level: "fake" });
     const [b, x] = lines.map((l) => JSON.parse(l));
-    for (const [line, r] of [[lines[0]!, b], [lines[1]!, x]] as const) {
+    for (const [line, r] of [
+      [lines[0]!, b],
+      [lines[1]!, x],
+    ] as const) {
       expect(line.match(/"time":/g)).toHaveLength(1);
       expect(Math.abs(Date.parse(r.time) - Date.now())).toBeLessThan(60_000); // the log time, not 2020
     }
@@ -60,6 +71,8 @@ describe("logger", () => {
   });
 
   it("prettyLine shows nested fields as JSON", () => {
-    expect(prettyLine({ time: "2026-01-01T00:00:00.000Z", level: "info", module: "m", msg: "x", o: { a: 1 } })).toBe('00:00:00.000 INFO  [m] x o={"a":1}');
+    expect(prettyLine({ time: "2026-01-01T00:00:00.000Z", level: "info", module: "m", msg: "x", o: { a: 1 } })).toBe(
+      '00:00:00.000 INFO  [m] x o={"a":1}',
+    );
   });
 });

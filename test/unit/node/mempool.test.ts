@@ -7,8 +7,21 @@ let counter = 0;
 function tx(sender: string, nonce: number, fee = 100n, size = 100, gas = 10n): MempoolTx {
   return { hash: `H${counter++}`, bytes: new Uint8Array(size), sender, nonce: BigInt(nonce), fee, gas };
 }
-function pool(nonces: Record<string, number> = {}, opts: Partial<{ maxTxs: number; maxBytes: number; maxPerSender: number; maxNonceGap: number; ttlNumBlocks: number; ttlDurationMs: number }> = {}) {
-  return new Mempool({ maxTxs: 1000, maxBytes: 1 << 20, maxPerSender: 100, maxNonceGap: 50, ...opts }, { accountNonce: (s) => BigInt(nonces[s] ?? 0) });
+function pool(
+  nonces: Record<string, number> = {},
+  opts: Partial<{
+    maxTxs: number;
+    maxBytes: number;
+    maxPerSender: number;
+    maxNonceGap: number;
+    ttlNumBlocks: number;
+    ttlDurationMs: number;
+  }> = {},
+) {
+  return new Mempool(
+    { maxTxs: 1000, maxBytes: 1 << 20, maxPerSender: 100, maxNonceGap: 50, ...opts },
+    { accountNonce: (s) => BigInt(nonces[s] ?? 0) },
+  );
 }
 function code(f: () => void): number {
   try {
@@ -88,7 +101,12 @@ describe("mempool", () => {
     m.add(tx("b", 0, 10n));
     expect(code(() => m.add(tx("c", 0, 10n)))).toBe(ErrorCode.MempoolFull);
     m.add(tx("c", 0, 50n));
-    expect(m.reap(10, 1 << 20).map((t) => t.sender).sort()).toEqual(["a", "c"]);
+    expect(
+      m
+        .reap(10, 1 << 20)
+        .map((t) => t.sender)
+        .sort(),
+    ).toEqual(["a", "c"]);
   });
 
   it("enforces the byte cap", () => {
@@ -144,7 +162,15 @@ describe("mempool", () => {
   it("property: reaped txs are contiguous per sender from the account nonce, within limits, and size/bytes add up", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ s: fc.constantFrom("a", "b", "c", "d"), n: fc.nat(8), fee: fc.bigInt({ min: 1n, max: 1000n }), size: fc.integer({ min: 1, max: 300 }) }), { maxLength: 60 }),
+        fc.array(
+          fc.record({
+            s: fc.constantFrom("a", "b", "c", "d"),
+            n: fc.nat(8),
+            fee: fc.bigInt({ min: 1n, max: 1000n }),
+            size: fc.integer({ min: 1, max: 300 }),
+          }),
+          { maxLength: 60 },
+        ),
         fc.integer({ min: 1, max: 30 }),
         fc.integer({ min: 100, max: 5000 }),
         (adds, maxTxs, maxBytes) => {
@@ -178,7 +204,10 @@ describe("mempool", () => {
 
   it("TTL in blocks: a stuck tx expires with the later nonces of its sender, and says so", () => {
     const nonces: Record<string, number> = { a: 0, b: 0 };
-    const m = new Mempool({ maxTxs: 100, maxBytes: 1 << 20, maxPerSender: 100, maxNonceGap: 50, ttlNumBlocks: 5 }, { accountNonce: (s) => BigInt(nonces[s] ?? 0) });
+    const m = new Mempool(
+      { maxTxs: 100, maxBytes: 1 << 20, maxPerSender: 100, maxNonceGap: 50, ttlNumBlocks: 5 },
+      { accountNonce: (s) => BigInt(nonces[s] ?? 0) },
+    );
     const a1 = tx("a", 1); // nonce 0 never arrived: a1 and a2 are stuck
     const a2 = tx("a", 2);
     const b0 = tx("b", 0);

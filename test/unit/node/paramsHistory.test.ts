@@ -20,7 +20,9 @@ describe("consensus params history", () => {
     const before = getBlockParams(solo.chain.db);
     await solo.block();
     await solo.block();
-    const upd = await solo.block([tx(alice, [{ type: "params/update", value: { module: "block", params: { maxTxs: "77" } } }], 0n)]);
+    const upd = await solo.block([
+      tx(alice, [{ type: "params/update", value: { module: "block", params: { maxTxs: "77" } } }], 0n),
+    ]);
     expect(upd.results[0]?.code).toBe(0);
     await solo.block();
     await solo.reopen();

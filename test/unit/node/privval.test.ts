@@ -14,7 +14,14 @@ const seed = new Uint8Array(32).fill(3);
 const pubkey = publicKeyFromSeed(seed);
 const key = { pubkey, address: addressFromPubkey(pubkey), sign: (m: Uint8Array) => signMessage(seed, m) };
 const id = (n: number) => new Uint8Array(32).fill(n);
-const vote = (height: number, round: number, type: number, block: number, ts = 1): VoteBodyValue => ({ type, height, round, blockId: id(block), timestamp: ts, validator: key.address });
+const vote = (height: number, round: number, type: number, block: number, ts = 1): VoteBodyValue => ({
+  type,
+  height,
+  round,
+  blockId: id(block),
+  timestamp: ts,
+  validator: key.address,
+});
 
 function fresh() {
   const path = join(mkdtempSync(join(tmpdir(), "pv-")), "sign_state.json");

@@ -32,9 +32,20 @@ const storeKey = Buffer.from(ChainKey.lastBlockTime).toString("hex"); // changes
 async function observe(m: Map<string, Method>, h?: number): Promise<Seen> {
   const height = h === undefined ? {} : { height: String(h) };
   const call = (name: string, p: Record<string, unknown>) => m.get(name)!(p);
-  const abciApp = ((await call("abci_query", { path: "/bank/balances", data: hexJson({ address: bob.bech32 }), ...height })) as { response: unknown }).response;
-  const store = ((await call("abci_query", { path: "/store", data: storeKey, ...height })) as { response: unknown }).response;
-  return { balances: await call("bank_balances", { address: bob.bech32, ...height }), abciApp, store, block: await call("block", height), validators: await call("validators", height) };
+  const abciApp = (
+    (await call("abci_query", { path: "/bank/balances", data: hexJson({ address: bob.bech32 }), ...height })) as {
+      response: unknown;
+    }
+  ).response;
+  const store = ((await call("abci_query", { path: "/store", data: storeKey, ...height })) as { response: unknown })
+    .response;
+  return {
+    balances: await call("bank_balances", { address: bob.bech32, ...height }),
+    abciApp,
+    store,
+    block: await call("block", height),
+    validators: await call("validators", height),
+  };
 }
 
 /** The StrataError a call ends with (thrown at once or rejected). */
@@ -82,12 +93,18 @@ describe("versioned state and pruning", () => {
         expect(e.code, `height ${h}`).toBe(ErrorCode.HeightNotRetained);
         expect(e.message).toContain("heights 16 to 20");
         expect(e.message).toContain('pruning "custom", keepRecent 4');
-        expect((await refusal(() => m.get("abci_query")!({ path: "/store", data: storeKey, height: String(h) }))).code).toBe(ErrorCode.HeightNotRetained);
+        expect(
+          (await refusal(() => m.get("abci_query")!({ path: "/store", data: storeKey, height: String(h) }))).code,
+        ).toBe(ErrorCode.HeightNotRetained);
       }
       // the future is not a window question
-      expect((await refusal(() => m.get("bank_balances")!({ address: bob.bech32, height: "21" }))).code).toBe(ErrorCode.BlockNotFound);
+      expect((await refusal(() => m.get("bank_balances")!({ address: bob.bech32, height: "21" }))).code).toBe(
+        ErrorCode.BlockNotFound,
+      );
       // proofs: the latest height only
-      expect((await refusal(() => m.get("abci_query")!({ path: "/store", data: storeKey, height: "18", prove: true }))).code).toBe(ErrorCode.ProofNotAvailable);
+      expect(
+        (await refusal(() => m.get("abci_query")!({ path: "/store", data: storeKey, height: "18", prove: true }))).code,
+      ).toBe(ErrorCode.ProofNotAvailable);
       // blocks: the latest 6 (15..20)
       const status = (await m.get("status")!({})) as { sync_info: { earliest_block_height: string } };
       expect(status.sync_info.earliest_block_height).toBe("15");
@@ -131,15 +148,24 @@ describe("versioned state and pruning", () => {
   });
 
   it("nothing: every height answers as it did, also after a restart", async () => {
-    const seen = await runChain(resolvePruning({ pruning: "nothing", keepRecent: 0, interval: 0, minRetainBlocks: 0 }), 12);
+    const seen = await runChain(
+      resolvePruning({ pruning: "nothing", keepRecent: 0, interval: 0, minRetainBlocks: 0 }),
+      12,
+    );
     await solo!.reopen();
     const m = buildMethods({ chain: solo!.chain, moniker: "t", rpcAddress: "x" });
     for (const [h, s] of seen) expect(await observe(m, h), `height ${h}`).toEqual(s);
-    expect(((await m.get("status")!({})) as { sync_info: { earliest_block_height: string } }).sync_info.earliest_block_height).toBe("1");
+    expect(
+      ((await m.get("status")!({})) as { sync_info: { earliest_block_height: string } }).sync_info
+        .earliest_block_height,
+    ).toBe("1");
   });
 
   it("everything: the latest and the 2 before it", async () => {
-    const seen = await runChain(resolvePruning({ pruning: "everything", keepRecent: 0, interval: 0, minRetainBlocks: 0 }), 12);
+    const seen = await runChain(
+      resolvePruning({ pruning: "everything", keepRecent: 0, interval: 0, minRetainBlocks: 0 }),
+      12,
+    );
     const m = buildMethods({ chain: solo!.chain, moniker: "t", rpcAddress: "x" });
     for (const h of [10, 11, 12]) expect((await observe(m, h)).balances).toEqual(seen.get(h)!.balances);
     const e = await refusal(() => m.get("bank_balances")!({ address: bob.bech32, height: "9" }));

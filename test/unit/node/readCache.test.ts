@@ -13,7 +13,10 @@ describe("ReadCache", () => {
     expect(c.get(k("b"), load)).toBeUndefined();
     expect(c.get(k("b"), load)).toBeUndefined();
     expect(loads).toBe(2);
-    c.setAll([{ key: k("a"), value: null }, { key: k("b"), value: 7 }]);
+    c.setAll([
+      { key: k("a"), value: null },
+      { key: k("b"), value: 7 },
+    ]);
     expect(c.get(k("a"), load)).toBeUndefined();
     expect(c.get(k("b"), load)).toBe(7);
     expect(loads).toBe(2);

@@ -11,7 +11,13 @@ const dec = (b: Uint8Array | undefined) => (b === undefined ? undefined : new Te
 
 describe("state history encoding", () => {
   it("orders one key's entries by height, and a key's entries never mix with a longer key's", () => {
-    const keys = [histKey(enc("ab"), 7), histKey(enc("ab"), 300), histKey(enc("ab\x00"), 1), histKey(enc("b"), 5), histKey(enc("ab"), 2)];
+    const keys = [
+      histKey(enc("ab"), 7),
+      histKey(enc("ab"), 300),
+      histKey(enc("ab\x00"), 1),
+      histKey(enc("b"), 5),
+      histKey(enc("ab"), 2),
+    ];
     const sorted = [...keys].sort(Buffer.compare);
     // all "ab" entries are contiguous and ascending; "ab\0" (a longer key) is not among them
     const ab = sorted.filter((k) => k.length === 2 + 2 + 8 && Buffer.from(k.subarray(2, 4)).toString() === "ab");
@@ -24,7 +30,11 @@ describe("state history encoding", () => {
     expect(decodeOld(encodeOld(undefined))).toBeUndefined();
     expect(decodeOld(encodeOld(new Uint8Array()))).toEqual(new Uint8Array());
     expect(dec(decodeOld(encodeOld(enc("xyz"))))).toBe("xyz");
-    const changes = [{ key: enc("a"), value: null }, { key: new Uint8Array(300).fill(7), value: enc("v") }, { key: enc(""), value: null }];
+    const changes = [
+      { key: enc("a"), value: null },
+      { key: new Uint8Array(300).fill(7), value: enc("v") },
+      { key: enc(""), value: null },
+    ];
     expect(decodeKeyList(encodeKeyList(changes))).toEqual(changes.map((c) => c.key));
   });
 });
@@ -54,7 +64,8 @@ describe("runAtHeight", () => {
     { head: "x2", x2: "y2", y2: "newer", x1: "y1", y1: "old answer" },
     { head: "x2", x2: "y3", y3: "newest" },
   ];
-  const follow = (s: { get(k: Uint8Array): Uint8Array | undefined }) => dec(s.get(enc(dec(s.get(enc(dec(s.get(enc("head")))!)))!)));
+  const follow = (s: { get(k: Uint8Array): Uint8Array | undefined }) =>
+    dec(s.get(enc(dec(s.get(enc(dec(s.get(enc("head")))!)))!)));
 
   it("follows the chain of the past state, not the current one", async () => {
     for (const [h, want] of [

@@ -26,12 +26,28 @@ describe("tx event index", () => {
     const other = encodeAddress(new Uint8Array(20).fill(9));
     const keys = txEventKeys(
       [
-        { type: "message", attributes: [{ key: "action", value: "bank/send" }, { key: "sender", value: addr }] },
-        { type: "transfer", attributes: [{ key: "sender", value: addr }, { key: "recipient", value: other }, { key: "amount", value: "1stra" }] },
+        {
+          type: "message",
+          attributes: [
+            { key: "action", value: "bank/send" },
+            { key: "sender", value: addr },
+          ],
+        },
+        {
+          type: "transfer",
+          attributes: [
+            { key: "sender", value: addr },
+            { key: "recipient", value: other },
+            { key: "amount", value: "1stra" },
+          ],
+        },
       ],
       5,
       1,
     );
-    expect(keys.map((k) => Buffer.from(k.subarray(1, 21)).toString("hex"))).toEqual([Buffer.from(raw).toString("hex"), "09".repeat(20)]);
+    expect(keys.map((k) => Buffer.from(k.subarray(1, 21)).toString("hex"))).toEqual([
+      Buffer.from(raw).toString("hex"),
+      "09".repeat(20),
+    ]);
   });
 });

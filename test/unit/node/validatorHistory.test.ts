@@ -17,9 +17,14 @@ import { testGenesisJson, testKey } from "#test/fixtures/memChain.ts";
 import type { ValidatorEntryValue } from "#state/validators.ts";
 
 const keys = Array.from({ length: 6 }, (_, i) => testKey(400 + i));
-const entry = (i: number, power: number): ValidatorEntryValue => ({ pubkey: keys[i]!.pubkey, power, moniker: new Uint8Array() });
+const entry = (i: number, power: number): ValidatorEntryValue => ({
+  pubkey: keys[i]!.pubkey,
+  power,
+  moniker: new Uint8Array(),
+});
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const shape = (s: ValidatorSet | undefined) => s && { vals: s.validators.map((v) => [hex(v.address), v.power, v.priority]), proposer: hex(getProposer(s)!.address) };
+const shape = (s: ValidatorSet | undefined) =>
+  s && { vals: s.validators.map((v) => [hex(v.address), v.power, v.priority]), proposer: hex(getProposer(s)!.address) };
 
 class MapReader {
   readonly m = new Map<number, Uint8Array>();
@@ -47,16 +52,25 @@ function run(heights: number, changes: Map<number, ValidatorEntryValue[]>, db: M
 describe("validator history", () => {
   it("answers every height with the schedule's set and priorities, over random set changes", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ height: fc.integer({ min: 1, max: 80 }), powers: fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 6, maxLength: 6 }) }), { maxLength: 12 }), (ups) => {
-        const changes = new Map<number, ValidatorEntryValue[]>();
-        for (const u of ups) {
-          const set = u.powers.map((p, i) => (p > 0 ? entry(i, p) : undefined)).filter((e) => e !== undefined);
-          if (set.length) changes.set(u.height, set);
-        }
-        const db = new MapReader();
-        const seen = run(90, changes, db);
-        for (const [h, s] of seen) expect(shape(validatorSetAt(db, h)), `height ${h}`).toEqual(shape(s));
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            height: fc.integer({ min: 1, max: 80 }),
+            powers: fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 6, maxLength: 6 }),
+          }),
+          { maxLength: 12 },
+        ),
+        (ups) => {
+          const changes = new Map<number, ValidatorEntryValue[]>();
+          for (const u of ups) {
+            const set = u.powers.map((p, i) => (p > 0 ? entry(i, p) : undefined)).filter((e) => e !== undefined);
+            if (set.length) changes.set(u.height, set);
+          }
+          const db = new MapReader();
+          const seen = run(90, changes, db);
+          for (const [h, s] of seen) expect(shape(validatorSetAt(db, h)), `height ${h}`).toEqual(shape(s));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -110,7 +124,11 @@ describe("validator history on a node's database", () => {
       seen.set(h, shape(sched.setAt(h)));
       const p = chain.propose(sched.proposer(h, 0));
       const next = sched.prepareNext(p.nextValidators);
-      await chain.commit(p, soloCommit(h, p.blockId, sched.proposer(h, 0), p.block.header.time, new Uint8Array(64)), next.serialized);
+      await chain.commit(
+        p,
+        soloCommit(h, p.blockId, sched.proposer(h, 0), p.block.header.time, new Uint8Array(64)),
+        next.serialized,
+      );
       sched.advance(next);
     }
     seen.set(7, shape(sched.setAt(7)));

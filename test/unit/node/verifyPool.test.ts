@@ -19,7 +19,10 @@ describe("verify pool", () => {
   beforeAll(async () => {
     pool = VerifyPool.start(2)!;
     const g = testGenesisJson(3);
-    chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), { mempool: DEFAULT_MEMPOOL, verifier: pool });
+    chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), {
+      mempool: DEFAULT_MEMPOOL,
+      verifier: pool,
+    });
   });
   afterAll(async () => {
     await chain.close();

@@ -27,7 +27,11 @@ describe("vote gossip by pull", () => {
 
   beforeAll(async () => {
     const g = testGenesisJson(2);
-    g.validators = vals.map((v, i) => ({ pubkey: Buffer.from(v.pubkey).toString("hex"), power: String(40 - i * 10), moniker: `v${i}` }));
+    g.validators = vals.map((v, i) => ({
+      pubkey: Buffer.from(v.pubkey).toString("hex"),
+      power: String(40 - i * 10),
+      moniker: `v${i}`,
+    }));
     const bytes = new TextEncoder().encode(JSON.stringify(g));
     for (let i = 0; i < 2; i++) {
       const dir = mkdtempSync(join(tmpdir(), "strata-pull-"));
@@ -36,10 +40,28 @@ describe("vote gossip by pull", () => {
     }
     for (let i = 0; i < 2; i++) {
       const other = 1 - i;
-      const net = { publish: async () => {}, request: async (_p: string, req: Uint8Array) => drivers[other]!.serveSync(req), peers: () => [`peer${other}`] };
+      const net = {
+        publish: async () => {},
+        request: async (_p: string, req: Uint8Array) => drivers[other]!.serveSync(req),
+        peers: () => [`peer${other}`],
+      };
       // long timeouts: the test, not the clock, moves these cores
-      const opts = { ...DEFAULT_DRIVER, rebroadcastMs: i === 1 ? 50 : 60_000, syncCheckMs: 60_000, timeouts: { ...DEFAULT_DRIVER.timeouts, proposeMs: 60_000, prevoteMs: 60_000, precommitMs: 60_000 } };
-      drivers.push(new ConsensusDriver(chains[i]!, undefined, net, ProposerSchedule.open(chains[i]!.validators(), 1), opts, silent));
+      const opts = {
+        ...DEFAULT_DRIVER,
+        rebroadcastMs: i === 1 ? 50 : 60_000,
+        syncCheckMs: 60_000,
+        timeouts: { ...DEFAULT_DRIVER.timeouts, proposeMs: 60_000, prevoteMs: 60_000, precommitMs: 60_000 },
+      };
+      drivers.push(
+        new ConsensusDriver(
+          chains[i]!,
+          undefined,
+          net,
+          ProposerSchedule.open(chains[i]!.validators(), 1),
+          opts,
+          silent,
+        ),
+      );
     }
     drivers[0]!.start(); // only node 0 is fed; node 1 pulls from it
   });
@@ -51,17 +73,34 @@ describe("vote gossip by pull", () => {
   });
 
   const vote = (v: number, round: number, type: number) => {
-    const body = { type, height: 1, round, blockId: new Uint8Array(32).fill(round + 1), timestamp: 1, validator: vals[v]!.address };
-    return VoteMsg.serialize({ vote: { body, signature: signMessage(vals[v]!.seed, voteSignBytes(chains[0]!.chainId, body)) }, nonce: 0 });
+    const body = {
+      type,
+      height: 1,
+      round,
+      blockId: new Uint8Array(32).fill(round + 1),
+      timestamp: 1,
+      validator: vals[v]!.address,
+    };
+    return VoteMsg.serialize({
+      vote: { body, signature: signMessage(vals[v]!.seed, voteSignBytes(chains[0]!.chainId, body)) },
+      nonce: 0,
+    });
   };
   const ask = (driver: ConsensusDriver, rounds: { round: number; held: boolean[] }[]) =>
-    driver.serveSync(
-      VotesRequest.serialize({
-        kind: SyncKind.Votes,
-        height: 1,
-        rounds: rounds.map((r) => ({ round: r.round, prevotes: BitArray.fromBoolArray(r.held), precommits: BitArray.fromBoolArray([false, false, false, false]), proposal: false })),
-      }),
-    ).then((b) => VotesResponse.deserialize(b).votes.map((m) => [m.vote.body.round, m.vote.body.validator[0]]));
+    driver
+      .serveSync(
+        VotesRequest.serialize({
+          kind: SyncKind.Votes,
+          height: 1,
+          rounds: rounds.map((r) => ({
+            round: r.round,
+            prevotes: BitArray.fromBoolArray(r.held),
+            precommits: BitArray.fromBoolArray([false, false, false, false]),
+            proposal: false,
+          })),
+        }),
+      )
+      .then((b) => VotesResponse.deserialize(b).votes.map((m) => [m.vote.body.round, m.vote.body.validator[0]]));
 
   it("a peer answers with the votes the asker lacks, of every round, and nothing it holds", async () => {
     // round 0: a proof-of-lock (prevotes of 40+30+20 %), round 2: 30 % prevotes
@@ -70,12 +109,19 @@ describe("vote gossip by pull", () => {
     const all = await ask(drivers[0]!, []);
     expect(all.length).toBe(4);
     const some = await ask(drivers[0]!, [{ round: 0, held: [true, false, true, false] }]);
-    expect(some).toEqual([[0, vals[1]!.address[0]], [2, vals[1]!.address[0]]]);
+    expect(some).toEqual([
+      [0, vals[1]!.address[0]],
+      [2, vals[1]!.address[0]],
+    ]);
   });
 
   it("a node that lacked them pulls them and then holds the proof-of-lock round (served on in turn)", async () => {
     drivers[1]!.start();
-    await waitFor("node 1 to pull the votes", async () => ((await ask(drivers[1]!, [])).length === 4 ? true : undefined), 10_000);
+    await waitFor(
+      "node 1 to pull the votes",
+      async () => ((await ask(drivers[1]!, [])).length === 4 ? true : undefined),
+      10_000,
+    );
     expect((await ask(drivers[1]!, [])).map((x) => x[0]).sort()).toEqual([0, 0, 0, 2]);
   });
 });

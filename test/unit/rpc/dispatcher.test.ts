@@ -26,7 +26,12 @@ const call = async (d: Dispatcher, body: unknown) => {
   const o = await d.handleText(typeof body === "string" ? body : JSON.stringify(body), { ip: "1.2.3.4" });
   return { status: o.status, json: o.text === undefined ? undefined : JSON.parse(o.text) };
 };
-const req = (method: string, params?: unknown, id: unknown = 1) => ({ jsonrpc: "2.0", id, method, ...(params === undefined ? {} : { params }) });
+const req = (method: string, params?: unknown, id: unknown = 1) => ({
+  jsonrpc: "2.0",
+  id,
+  method,
+  ...(params === undefined ? {} : { params }),
+});
 
 describe("rpc dispatcher", () => {
   it("refuses to start with a method that declares no params", () => {
@@ -36,7 +41,7 @@ describe("rpc dispatcher", () => {
   it("checks nesting depth on the raw text, ignoring brackets inside strings", async () => {
     expect(exceedsDepth("[".repeat(33) + "]".repeat(33), 32)).toBe(true);
     expect(exceedsDepth("[".repeat(32) + "]".repeat(32), 32)).toBe(false);
-    expect(exceedsDepth(JSON.stringify({ s: "[[[[[[[[[[\\\"[[[[" }), 2)).toBe(false);
+    expect(exceedsDepth(JSON.stringify({ s: '[[[[[[[[[[\\"[[[[' }), 2)).toBe(false);
     const deep = `{"jsonrpc":"2.0","id":1,"method":"tx_search","params":{"query":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`;
     const r = await call(dispatcher(), deep);
     expect(r.json.error).toMatchObject({ code: -32600, data: { name: "TooDeep" } });
@@ -47,7 +52,8 @@ describe("rpc dispatcher", () => {
     expect((await call(d, "{oops")).json.error.code).toBe(-32700);
     expect((await call(d, { ...req("health"), jsonrpc: "1.0" })).json.error.code).toBe(-32600);
     expect((await call(d, { ...req("health"), method: { toString: 1 } })).json.error.code).toBe(-32600);
-    for (const id of [{ a: 1 }, [1], true]) expect((await call(d, req("health", undefined, id))).json).toMatchObject({ id: null, error: { code: -32600 } });
+    for (const id of [{ a: 1 }, [1], true])
+      expect((await call(d, req("health", undefined, id))).json).toMatchObject({ id: null, error: { code: -32600 } });
     expect((await call(d, req("health", undefined, "x".repeat(300)))).json.error.code).toBe(-32600);
     expect((await call(d, req("nope"))).json.error.code).toBe(-32601);
     expect((await call(d, req("toString"))).json.error.code).toBe(-32601);
@@ -59,10 +65,17 @@ describe("rpc dispatcher", () => {
   it("batch errors: empty and oversized batches are JSON-RPC errors, checked before the rate limit", async () => {
     const d = dispatcher([], { maxRequestsPerSecond: 10 });
     expect((await call(d, [])).json.error.data.name).toBe("EmptyBatch");
-    const big = await call(d, Array.from({ length: 200_000 }, () => req("health")));
+    const big = await call(
+      d,
+      Array.from({ length: 200_000 }, () => req("health")),
+    );
     expect(big.status).toBe(200);
     expect(big.json.error).toMatchObject({ code: -32600, data: { name: "BatchTooLarge" } });
-    const ok = await call(d, [req("health", undefined, 1), { jsonrpc: "2.0", method: "health" }, req("nope", undefined, 2)]);
+    const ok = await call(d, [
+      req("health", undefined, 1),
+      { jsonrpc: "2.0", method: "health" },
+      req("nope", undefined, 2),
+    ]);
     expect(ok.json.map((r: { id: number }) => r.id)).toEqual([1, 2]);
   });
 
@@ -110,15 +123,35 @@ describe("rpc dispatcher", () => {
   it("turns anything a method throws into a JSON-RPC error, and stops work past its time budget", async () => {
     let scanned = 0;
     const d = dispatcher([
-      ["status", () => { throw Object.assign(new Error("boom"), { toString: 1 }); }],
-      ["num_unconfirmed_txs", () => { throw { weird: true }; }],
-      ["block_search", async () => { for (;;) { await checkpoint(); scanned++; } }],
+      [
+        "status",
+        () => {
+          throw Object.assign(new Error("boom"), { toString: 1 });
+        },
+      ],
+      [
+        "num_unconfirmed_txs",
+        () => {
+          throw { weird: true };
+        },
+      ],
+      [
+        "block_search",
+        async () => {
+          for (;;) {
+            await checkpoint();
+            scanned++;
+          }
+        },
+      ],
       ["genesis", () => ({ big: 10n })],
     ]);
     expect((await call(d, req("status"))).json.error).toMatchObject({ code: -32603, data: "boom" });
     expect((await call(d, req("num_unconfirmed_txs"))).json.error.code).toBe(-32603);
     const t0 = performance.now();
-    expect((await call(d, req("block_search", { query: "block.height>1" }))).json.error.data.name).toBe("TimeBudgetExceeded");
+    expect((await call(d, req("block_search", { query: "block.height>1" }))).json.error.data.name).toBe(
+      "TimeBudgetExceeded",
+    );
     expect(performance.now() - t0).toBeLessThan(2000);
     const n = scanned;
     await new Promise((r) => setTimeout(r, 50));
@@ -128,10 +161,18 @@ describe("rpc dispatcher", () => {
 
   it("subscribe/unsubscribe are WebSocket-only; a session gets validated params", async () => {
     const d = dispatcher();
-    expect((await call(d, req("subscribe", { query: "tm.event='NewBlock'" }))).json.error.data.name).toBe("WebsocketOnly");
+    expect((await call(d, req("subscribe", { query: "tm.event='NewBlock'" }))).json.error.data.name).toBe(
+      "WebsocketOnly",
+    );
     const calls: unknown[] = [];
     let inFlight = 0;
-    const session = { tryEnter: () => (inFlight++, true), leave: () => void inFlight--, subscribe: (q: string, id: unknown) => void calls.push([q, id]), unsubscribe: (q: string) => void calls.push(q), unsubscribeAll: () => {} };
+    const session = {
+      tryEnter: () => (inFlight++, true),
+      leave: () => void inFlight--,
+      subscribe: (q: string, id: unknown) => void calls.push([q, id]),
+      unsubscribe: (q: string) => void calls.push(q),
+      unsubscribeAll: () => {},
+    };
     const o = await d.handleText(JSON.stringify(req("unsubscribe", { query: { toString: 1 } })), { ip: "w", session });
     expect(JSON.parse(o.text!).error.code).toBe(-32602);
     await d.handleText(JSON.stringify(req("subscribe", { query: "tm.event='Tx'" }, "s")), { ip: "w", session });
@@ -140,7 +181,8 @@ describe("rpc dispatcher", () => {
   });
 
   it("every method of a node has declared params", () => {
-    for (const [name, specs] of Object.entries(METHOD_PARAMS)) for (const s of specs) expect(typeof s.name, name).toBe("string");
+    for (const [name, specs] of Object.entries(METHOD_PARAMS))
+      for (const s of specs) expect(typeof s.name, name).toBe("string");
   });
 
   it("app queries are declared from their module manifests, not by hand", () => {
@@ -148,7 +190,10 @@ describe("rpc dispatcher", () => {
       const specs = METHOD_PARAMS[name];
       expect(specs, name).toBeDefined();
       // …plus the height every app query takes (past states, rpc/appMethods.ts), last
-      expect(specs!.map((s) => [s.name, s.required ?? false]), name).toEqual([...(q.args ?? []).map((a) => [a.name, !a.optional]), ["height", false]]);
+      expect(
+        specs!.map((s) => [s.name, s.required ?? false]),
+        name,
+      ).toEqual([...(q.args ?? []).map((a) => [a.name, !a.optional]), ["height", false]]);
     }
   });
 });

@@ -10,7 +10,14 @@ import { testKey } from "#test/fixtures/memChain.ts";
 
 const k = testKey(1);
 function vote(fill: number): VoteValue {
-  const body = { type: VoteType.Precommit, height: 7, round: 2, blockId: new Uint8Array(32).fill(fill), timestamp: Date.parse("2026-01-01T00:00:00.123Z"), validator: k.address };
+  const body = {
+    type: VoteType.Precommit,
+    height: 7,
+    round: 2,
+    blockId: new Uint8Array(32).fill(fill),
+    timestamp: Date.parse("2026-01-01T00:00:00.123Z"),
+    validator: k.address,
+  };
   return { body, signature: signMessage(k.seed, voteSignBytes("c", body)) };
 }
 
@@ -34,6 +41,8 @@ describe("evidence JSON", () => {
     expect(bad((v) => (v.vote_a.validator_address = 5))).toThrow(/vote_a.validator_address/);
     expect(bad((v) => (v.vote_b.signature = "AAAA"))).toThrow(/vote_b.signature/);
     expect(bad((v) => (v.vote_b.timestamp = "yesterday"))).toThrow(/vote_b.timestamp/);
-    expect(() => evidenceFromJson({ type: "tendermint/LightClientAttackEvidence", value: {} })).toThrow(/not supported/);
+    expect(() => evidenceFromJson({ type: "tendermint/LightClientAttackEvidence", value: {} })).toThrow(
+      /not supported/,
+    );
   });
 });

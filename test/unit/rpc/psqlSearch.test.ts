@@ -6,16 +6,23 @@ import { parseQuery } from "#rpc/query.ts";
 describe("psql search SQL", () => {
   it("sends keys and values only as parameters: no query text reaches the SQL", () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9_.\-]{1,20}$/), fc.string({ maxLength: 30 }).filter((v) => !v.includes("'")).map((v) => `§${v}`), (key, value) => {
-        const q = parseQuery(`${key}='${value}' AND ${key} CONTAINS '${value}' AND ${key} EXISTS AND ${key}>5`);
-        for (const target of ["tx", "block"] as const) {
-          const sql = searchSql(target, "chain'; DROP TABLE blocks; --", q.conditions, 2, 30, true);
-          expect(sql.text).not.toContain("DROP");
-          expect(sql.text).not.toContain("§");
-          expect(sql.values).toContain(key);
-          expect(sql.values).toContain(value.replaceAll("\u0000", "\uFFFD"));
-        }
-      }),
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9_.\-]{1,20}$/),
+        fc
+          .string({ maxLength: 30 })
+          .filter((v) => !v.includes("'"))
+          .map((v) => `§${v}`),
+        (key, value) => {
+          const q = parseQuery(`${key}='${value}' AND ${key} CONTAINS '${value}' AND ${key} EXISTS AND ${key}>5`);
+          for (const target of ["tx", "block"] as const) {
+            const sql = searchSql(target, "chain'; DROP TABLE blocks; --", q.conditions, 2, 30, true);
+            expect(sql.text).not.toContain("DROP");
+            expect(sql.text).not.toContain("§");
+            expect(sql.values).toContain(key);
+            expect(sql.values).toContain(value.replaceAll("\u0000", "\uFFFD"));
+          }
+        },
+      ),
     );
   });
 

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { eventMap, matches, parseQuery } from "#rpc/query.ts";
 
-const ev = eventMap([{ type: "transfer", attributes: [{ key: "amount", value: "5stra" }, { key: "recipient", value: "strata1abc" }] }, { type: "message", attributes: [{ key: "sender", value: "strata1xyz" }] }], { "tm.event": "Tx", "tx.height": "12" });
+const ev = eventMap(
+  [
+    {
+      type: "transfer",
+      attributes: [
+        { key: "amount", value: "5stra" },
+        { key: "recipient", value: "strata1abc" },
+      ],
+    },
+    { type: "message", attributes: [{ key: "sender", value: "strata1xyz" }] },
+  ],
+  { "tm.event": "Tx", "tx.height": "12" },
+);
 
 describe("event queries", () => {
   it("matches equality, numeric comparisons, CONTAINS, EXISTS and AND", () => {

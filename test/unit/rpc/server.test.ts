@@ -9,7 +9,14 @@ describe("rpc server limits", () => {
   let url: string;
   beforeAll(async () => {
     const port = await freePort();
-    app = await startRpcServer(new Map([["health", () => ({})]]), { host: "127.0.0.1", port, maxBodyBytes: 4096, maxBatch: 10, corsOrigins: ["http://ok.example"], maxRequestsPerSecond: 20 });
+    app = await startRpcServer(new Map([["health", () => ({})]]), {
+      host: "127.0.0.1",
+      port,
+      maxBodyBytes: 4096,
+      maxBatch: 10,
+      corsOrigins: ["http://ok.example"],
+      maxRequestsPerSecond: 20,
+    });
     url = `http://127.0.0.1:${port}/`;
   });
   afterAll(async () => app.close());
@@ -17,11 +24,20 @@ describe("rpc server limits", () => {
   it("answers 429 with a JSON-RPC error once a client exceeds its request rate", async () => {
     // 40 at once, so that they fall in one rate window even on a slow machine (one by one they
     // could spread over several windows and never exceed the rate)
-    const codes = await Promise.all(Array.from({ length: 40 }, async (_, i) => (await fetch(url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: i, method: "health" }) })).status));
+    const codes = await Promise.all(
+      Array.from(
+        { length: 40 },
+        async (_, i) =>
+          (await fetch(url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: i, method: "health" }) }))
+            .status,
+      ),
+    );
     expect(codes.filter((c) => c === 200).length).toBeGreaterThanOrEqual(20);
     expect(codes).toContain(429);
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await fetch(url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "health" }) })).status).toBe(200);
+    expect(
+      (await fetch(url, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "health" }) })).status,
+    ).toBe(200);
   });
 
   it("sends CORS headers only to configured origins", async () => {

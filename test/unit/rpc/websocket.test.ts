@@ -17,7 +17,22 @@ describe("rpc websocket limits", () => {
     const port = await freePort();
     const bus = new EventBus({ on() {} } as unknown as Chain);
     const slow = () => new Promise((r) => (release = () => r({})));
-    app = await startRpcServer(new Map([["health", () => ({})], ["net_info", slow]]), { host: "127.0.0.1", port, maxBodyBytes: 4096, maxBatch: 10, corsOrigins: [], maxWebsocketConnections: 2, maxInFlightPerConnection: 1 }, bus);
+    app = await startRpcServer(
+      new Map([
+        ["health", () => ({})],
+        ["net_info", slow],
+      ]),
+      {
+        host: "127.0.0.1",
+        port,
+        maxBodyBytes: 4096,
+        maxBatch: 10,
+        corsOrigins: [],
+        maxWebsocketConnections: 2,
+        maxInFlightPerConnection: 1,
+      },
+      bus,
+    );
     url = `ws://127.0.0.1:${port}/websocket`;
   });
   afterAll(async () => app.close());
@@ -28,7 +43,10 @@ describe("rpc websocket limits", () => {
       ws.once("open", () => resolve({ ws, status: 101 }));
       ws.once("unexpected-response", (_req, res) => resolve({ ws, status: res.statusCode ?? 0 }));
     });
-  const next = (ws: WebSocket) => new Promise<{ id: unknown; error?: { code: number; data?: { name?: string } } }>((r) => ws.once("message", (d) => r(JSON.parse(String(d)))));
+  const next = (ws: WebSocket) =>
+    new Promise<{ id: unknown; error?: { code: number; data?: { name?: string } } }>((r) =>
+      ws.once("message", (d) => r(JSON.parse(String(d)))),
+    );
 
   it("answers hostile messages, limits messages in flight per connection, refuses upgrades past the limit with 503", async () => {
     const a = await open(url);

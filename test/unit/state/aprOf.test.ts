@@ -8,7 +8,8 @@ const E18 = 10n ** 18n;
 const YEAR = 31_536_000_000;
 const MIN = 60_000;
 /** one point per `stepMs`, rate from `rates` */
-const history = (rates: bigint[], stepMs: number, t0 = 1_000_000) => rates.map((rate, i) => ({ time: t0 + i * stepMs, rate }));
+const history = (rates: bigint[], stepMs: number, t0 = 1_000_000) =>
+  rates.map((rate, i) => ({ time: t0 + i * stepMs, rate }));
 /** the APR as a fraction per year (1 = 100 %) */
 const pct = (apr: string | null) => (apr === null ? null : Number(BigInt(apr) / 10n ** 12n) / 1e6);
 

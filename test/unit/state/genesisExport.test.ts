@@ -25,7 +25,14 @@ const PARAMS = {
   lst: { epochBlocks: "3" },
   lrt: { epochBlocks: "3", withdrawalDelayMs: "5000", weights: [{ strategy: "avs", weight: ONE.toString() }] },
   strategies: [
-    { id: "avs", kind: "service", rewardRate: (ONE / 2n).toString(), slashFraction: (ONE / 10n).toString(), rewardPool: (10_000n * ONE).toString(), optInGenesisValidators: true },
+    {
+      id: "avs",
+      kind: "service",
+      rewardRate: (ONE / 2n).toString(),
+      slashFraction: (ONE / 10n).toString(),
+      rewardPool: (10_000n * ONE).toString(),
+      optInGenesisValidators: true,
+    },
     { id: "pool", kind: "pool", liquidityStra: (1000n * ONE).toString() },
   ],
 };
@@ -38,14 +45,27 @@ function run(c: MemChain, who: typeof alice, msgs: AnyMsg[]): void {
 /** A chain with something in every module's records. */
 function busyChain(): MemChain {
   const c = new MemChain(testGenesisJson(3, 1_000_000n * ONE, PARAMS));
-  run(c, carol, [{ type: "staking/create_validator", value: { consensusPubkey: cons.pubkey, moniker: "carol", commissionRate: ONE / 20n, maxCommissionRate: ONE / 2n, selfStake: 20n * ONE } }]);
+  run(c, carol, [
+    {
+      type: "staking/create_validator",
+      value: {
+        consensusPubkey: cons.pubkey,
+        moniker: "carol",
+        commissionRate: ONE / 20n,
+        maxCommissionRate: ONE / 2n,
+        selfStake: 20n * ONE,
+      },
+    },
+  ]);
   c.block([]);
   run(c, alice, [{ type: "lst/stake", value: { amount: 500n * ONE } }]);
   run(c, bob, [{ type: "lst/stake", value: { amount: 300n * ONE } }]);
   run(c, bob, [{ type: "lrt/restake", value: { amount: 100n * ONE } }]);
   run(c, bob, [{ type: "staking/delegate", value: { validator: carol.address, amount: 40n * ONE } }]);
   run(c, bob, [{ type: "staking/undelegate", value: { validator: carol.address, amount: 5n * ONE } }]);
-  run(c, bob, [{ type: "staking/redelegate", value: { from: carol.address, to: genesisVal.address, amount: 5n * ONE } }]);
+  run(c, bob, [
+    { type: "staking/redelegate", value: { from: carol.address, to: genesisVal.address, amount: 5n * ONE } },
+  ]);
   run(c, alice, [{ type: "lst/unstake", value: { amount: 50n * ONE } }]);
   run(c, bob, [{ type: "lrt/request_withdrawal", value: { amount: 10n * ONE } }]);
   for (let i = 0; i < 4; i++) c.block([]);
@@ -75,15 +95,29 @@ describe("strata export: state → genesis → a new chain", () => {
     const old = busyChain();
     const exported = exportGenesis(old.store, { height: old.height });
     expect(exported.state.height).toBe(String(old.height));
-    expect(Object.keys(exported.state.records).sort()).toEqual(["distribution", "lrt", "lst", "slashing", "staking", "strategy"]);
+    expect(Object.keys(exported.state.records).sort()).toEqual([
+      "distribution",
+      "lrt",
+      "lst",
+      "slashing",
+      "staking",
+      "strategy",
+    ]);
     // the set staking decided last is the new chain's first
-    expect(exported.validators.map((v) => v.pubkey).sort()).toEqual(getPendingValidators(old.store).map((v) => Buffer.from(v.pubkey).toString("hex")).sort());
+    expect(exported.validators.map((v) => v.pubkey).sort()).toEqual(
+      getPendingValidators(old.store)
+        .map((v) => Buffer.from(v.pubkey).toString("hex"))
+        .sort(),
+    );
     expect(exported.validators).toHaveLength(2);
 
     const fresh = fromJson(exported);
     expect(brokenInvariants(fresh.store)).toEqual([]);
     const a = observe(old.store);
-    expect(observe(fresh.store)).toEqual({ ...a, validators: getPendingValidators(old.store).map((v) => [Buffer.from(v.pubkey).toString("hex"), v.power]) });
+    expect(observe(fresh.store)).toEqual({
+      ...a,
+      validators: getPendingValidators(old.store).map((v) => [Buffer.from(v.pubkey).toString("hex"), v.power]),
+    });
     expect(a.supply[1]).toBeGreaterThan(0n);
     expect(a.supply[2]).toBeGreaterThan(0n);
     // nonces travel with the accounts: the old chain's signed txs cannot be replayed
@@ -107,7 +141,14 @@ describe("strata export: state → genesis → a new chain", () => {
     const old = busyChain();
     const exported = exportGenesis(old.store, { height: old.height, chainId: "strata-2" });
     expect(exported.chainId).toBe("strata-2");
-    const g = parseGenesis(JSON.parse(JSON.stringify({ ...exported, params: { ...exported.params, lst: { ...(exported.params.lst as object), epochBlocks: 7 } } })));
+    const g = parseGenesis(
+      JSON.parse(
+        JSON.stringify({
+          ...exported,
+          params: { ...exported.params, lst: { ...(exported.params.lst as object), epochBlocks: 7 } },
+        }),
+      ),
+    );
     const store = new MemoryStore();
     const o = new Overlay(store);
     initChain(o, g);

@@ -23,7 +23,14 @@ const PARAMS = {
   lst: { epochBlocks: "3" },
   lrt: { epochBlocks: "3", withdrawalDelayMs: "2000", weights: [{ strategy: "avs", weight: ONE.toString() }] },
   strategies: [
-    { id: "avs", kind: "service", rewardRate: (ONE / 10n).toString(), slashFraction: (ONE / 10n).toString(), rewardPool: (1000n * ONE).toString(), optInGenesisValidators: true },
+    {
+      id: "avs",
+      kind: "service",
+      rewardRate: (ONE / 10n).toString(),
+      slashFraction: (ONE / 10n).toString(),
+      rewardPool: (1000n * ONE).toString(),
+      optInGenesisValidators: true,
+    },
     { id: "pool", kind: "pool", liquidityStra: (100n * ONE).toString() },
   ],
 };
@@ -62,23 +69,83 @@ describe("state invariants", () => {
   });
 
   const cases: [string, (o: Overlay) => void, RegExp][] = [
-    ["stra supply raised by 1e30", (o) => writeSupply(o, "stra", readSupply(o, "stra") + 10n ** 30n), /bank: stra supply/],
-    ["a supply lowered without balances", (o) => writeSupply(o, "ststra", readSupply(o, "ststra") - 1n), /bank: ststra supply/],
-    ["1M unbacked ststra minted", (o) => mint(o, alice.address, "ststra", 1_000_000n * ONE), /lst: ststra supply .* issued/],
-    ["1M unbacked rststra minted", (o) => mint(o, alice.address, "rststra", 1_000_000n * ONE), /lrt: rststra supply .* issued/],
-    ["5 stra taken from the bonded pool", (o) => send(o, BONDED_POOL, alice.address, "stra", 5n * ONE), /staking: bonded pool/],
-    ["a validator's shares inflated", (o) => setValidator(o, { ...getValidator(o, v0)!, shares: getValidator(o, v0)!.shares + 1n }), /staking: validator .* shares/],
-    ["a delegation's shares inflated", (o) => setDelegationShares(o, bob.address, v0, getDelegationShares(o, bob.address, v0) + ONE), /staking: validator .* shares/],
-    ["stra taken from the distribution account", (o) => send(o, DISTRIBUTION, alice.address, "stra", 1n), /distribution: the account holds/],
-    ["the LRT escrow emptied", (o) => send(o, LRT_ESCROW, alice.address, "ststra", getLrtState(o).escrowStstra), /lrt: the escrow's ststra/],
-    ["the LRT's idle record inflated", (o) => setLrtState(o, { ...getLrtState(o), idleStstra: getLrtState(o).idleStstra + 1n }), /lrt: the LRT account's ststra/],
+    [
+      "stra supply raised by 1e30",
+      (o) => writeSupply(o, "stra", readSupply(o, "stra") + 10n ** 30n),
+      /bank: stra supply/,
+    ],
+    [
+      "a supply lowered without balances",
+      (o) => writeSupply(o, "ststra", readSupply(o, "ststra") - 1n),
+      /bank: ststra supply/,
+    ],
+    [
+      "1M unbacked ststra minted",
+      (o) => mint(o, alice.address, "ststra", 1_000_000n * ONE),
+      /lst: ststra supply .* issued/,
+    ],
+    [
+      "1M unbacked rststra minted",
+      (o) => mint(o, alice.address, "rststra", 1_000_000n * ONE),
+      /lrt: rststra supply .* issued/,
+    ],
+    [
+      "5 stra taken from the bonded pool",
+      (o) => send(o, BONDED_POOL, alice.address, "stra", 5n * ONE),
+      /staking: bonded pool/,
+    ],
+    [
+      "a validator's shares inflated",
+      (o) => setValidator(o, { ...getValidator(o, v0)!, shares: getValidator(o, v0)!.shares + 1n }),
+      /staking: validator .* shares/,
+    ],
+    [
+      "a delegation's shares inflated",
+      (o) => setDelegationShares(o, bob.address, v0, getDelegationShares(o, bob.address, v0) + ONE),
+      /staking: validator .* shares/,
+    ],
+    [
+      "stra taken from the distribution account",
+      (o) => send(o, DISTRIBUTION, alice.address, "stra", 1n),
+      /distribution: the account holds/,
+    ],
+    [
+      "the LRT escrow emptied",
+      (o) => send(o, LRT_ESCROW, alice.address, "ststra", getLrtState(o).escrowStstra),
+      /lrt: the escrow's ststra/,
+    ],
+    [
+      "the LRT's idle record inflated",
+      (o) => setLrtState(o, { ...getLrtState(o), idleStstra: getLrtState(o).idleStstra + 1n }),
+      /lrt: the LRT account's ststra/,
+    ],
     ["escrow units lost", (o) => setLrtState(o, { ...getLrtState(o), escrowUnits: 0n }), /lrt: pending requests hold/],
     ["stra donated to the LRT account", (o) => send(o, alice.address, LRT, "stra", 1n), /lrt: the LRT account's stra/],
     ["ststra donated to the LST account", (o) => send(o, bob.address, LST, "ststra", 1n), /lst: holds .* ststra/],
-    ["the LST's idle record inflated", (o) => setLstState(o, { ...getLstState(o), idle: getLstState(o).idle + 10n ** 24n }), /lst: holds .* stra \(balance/],
-    ["a pool's reserve inflated", (o) => setPool(o, "pool", { ...getPool(o, "pool"), reserveStra: getPool(o, "pool").reserveStra + 1n }), /strategy: pool "pool"/],
-    ["a service account drained", (o) => send(o, strategyAccount("avs"), alice.address, "ststra", 1n), /strategy: service "avs"/],
-    ["an allocation inflated", (o) => setService(o, "avs", { ...getService(o, "avs"), operators: getService(o, "avs").operators.map((x, i) => (i === 0 ? { ...x, alloc: x.alloc + 1n } : x)) }), /strategy: service "avs"/],
+    [
+      "the LST's idle record inflated",
+      (o) => setLstState(o, { ...getLstState(o), idle: getLstState(o).idle + 10n ** 24n }),
+      /lst: holds .* stra \(balance/,
+    ],
+    [
+      "a pool's reserve inflated",
+      (o) => setPool(o, "pool", { ...getPool(o, "pool"), reserveStra: getPool(o, "pool").reserveStra + 1n }),
+      /strategy: pool "pool"/,
+    ],
+    [
+      "a service account drained",
+      (o) => send(o, strategyAccount("avs"), alice.address, "ststra", 1n),
+      /strategy: service "avs"/,
+    ],
+    [
+      "an allocation inflated",
+      (o) =>
+        setService(o, "avs", {
+          ...getService(o, "avs"),
+          operators: getService(o, "avs").operators.map((x, i) => (i === 0 ? { ...x, alloc: x.alloc + 1n } : x)),
+        }),
+      /strategy: service "avs"/,
+    ],
   ];
   for (const [what, f, expected] of cases) {
     it(`catch: ${what}`, () => {

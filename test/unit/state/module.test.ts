@@ -30,12 +30,17 @@ const memoModule: Module = {
       validateBasic: (m) => {
         if (m.text.length === 0) throw new StrataError(ErrorCode.TxMalformed, "text must not be empty");
       },
-      verify: (_ctx, _signer, m) => (text(m.text) === "forbidden" ? new StrataError(ErrorCode.Unauthorized, "that note is not allowed") : undefined),
+      verify: (_ctx, _signer, m) =>
+        text(m.text) === "forbidden" ? new StrataError(ErrorCode.Unauthorized, "that note is not allowed") : undefined,
       execute: (ctx, _signer, m) => void ctx.events.push(event("note", { text: text(m.text) })),
     }),
   },
   queries: {
-    echo: { summary: "says what it was asked", args: [{ name: "text", kind: "string", maxLength: 16 }], run: (_s, a) => ({ text: a.text }) },
+    echo: {
+      summary: "says what it was asked",
+      args: [{ name: "text", kind: "string", maxLength: 16 }],
+      run: (_s, a) => ({ text: a.text }),
+    },
   },
 };
 
@@ -46,7 +51,12 @@ function signed(note: string, nonce: bigint): Uint8Array {
     signer: k.pubkey,
     nonce,
     fee: 100_000n * MIN_GAS_PRICE,
-    msgs: [{ type: new TextEncoder().encode("memo/note"), value: MsgNote.serialize({ text: new TextEncoder().encode(note) }) }],
+    msgs: [
+      {
+        type: new TextEncoder().encode("memo/note"),
+        value: MsgNote.serialize({ text: new TextEncoder().encode(note) }),
+      },
+    ],
     memo: new Uint8Array(0),
   };
   return SignedTx.serialize({ body, signature: signMessage(k.seed, txSignBytes(body)) });
@@ -60,10 +70,20 @@ describe("module manifests", () => {
     const tx = decodeTx(signed("hi", 0n), app.msgs);
     expect(tx.gas).toBe(TX_BASE_GAS + GAS_PER_BYTE * BigInt(tx.bytes.length) + 7_000n);
     const c = new MemChain();
-    const ok = executeBlock(c.store, { chainId: CHAIN_ID, height: 1, time: c.time + 1000, txs: [tx] }, () => false, app);
+    const ok = executeBlock(
+      c.store,
+      { chainId: CHAIN_ID, height: 1, time: c.time + 1000, txs: [tx] },
+      () => false,
+      app,
+    );
     expect(ok.results[0].code, ok.results[0].log).toBe(0);
     expect(ok.results[0].events.find((e) => e.type === "note")?.attributes[0].value).toBe("hi");
-    const refused = executeBlock(c.store, { chainId: CHAIN_ID, height: 1, time: c.time + 1000, txs: [decodeTx(signed("forbidden", 0n), app.msgs)] }, () => false, app);
+    const refused = executeBlock(
+      c.store,
+      { chainId: CHAIN_ID, height: 1, time: c.time + 1000, txs: [decodeTx(signed("forbidden", 0n), app.msgs)] },
+      () => false,
+      app,
+    );
     expect(refused.results[0].code).toBe(ErrorCode.Unauthorized); // verify's named reason
     expect(() => decodeTx(signed("", 0n), app.msgs)).toThrow(/text must not be empty/);
   });
@@ -72,23 +92,57 @@ describe("module manifests", () => {
     const app = buildApp([...APP.modules, memoModule]);
     expect(APP.queries.has("memo_echo")).toBe(false);
     expect(app.queries.get("memo_echo")?.run(new MemChain().store, { text: "hi" })).toEqual({ text: "hi" });
-    for (const name of ["bank_balances", "staking_validators", "lst_state", "lrt_requests", "strategy_pool", "staking_validator", "chain_yields", "params"]) {
+    for (const name of [
+      "bank_balances",
+      "staking_validators",
+      "lst_state",
+      "lrt_requests",
+      "strategy_pool",
+      "staking_validator",
+      "chain_yields",
+      "params",
+    ]) {
       expect(APP.queries.has(name), name).toBe(true);
     }
-    expect(() => buildApp([...APP.modules], undefined, { bank_supply: memoModule.queries!.echo! })).toThrow(/query "bank_supply" is registered twice/);
+    expect(() => buildApp([...APP.modules], undefined, { bank_supply: memoModule.queries!.echo! })).toThrow(
+      /query "bank_supply" is registered twice/,
+    );
   });
 
   it("the client's message types are derived from the manifests: the same 23 kinds, typed from their codecs", () => {
     // tsc fails here if the derived union gains or loses a kind; the test fails if the registry differs
     const kinds: Record<AnyMsg["type"], true> = {
-      "bank/send": true, "staking/create_validator": true, "staking/edit_validator": true, "staking/delegate": true, "staking/undelegate": true,
-      "staking/redelegate": true, "staking/rotate_cons_pubkey": true, "distribution/withdraw_rewards": true, "distribution/withdraw_commission": true,
-      "slashing/unjail": true, "lst/stake": true, "lst/unstake": true, "lst/claim": true, "lst/resume": true, "lrt/restake": true,
-      "lrt/request_withdrawal": true, "lrt/claim": true, "strategy/opt_in": true, "strategy/opt_out": true, "strategy/swap": true,
-      "strategy/add_liquidity": true, "strategy/remove_liquidity": true, "params/update": true,
+      "bank/send": true,
+      "staking/create_validator": true,
+      "staking/edit_validator": true,
+      "staking/delegate": true,
+      "staking/undelegate": true,
+      "staking/redelegate": true,
+      "staking/rotate_cons_pubkey": true,
+      "distribution/withdraw_rewards": true,
+      "distribution/withdraw_commission": true,
+      "slashing/unjail": true,
+      "lst/stake": true,
+      "lst/unstake": true,
+      "lst/claim": true,
+      "lst/resume": true,
+      "lrt/restake": true,
+      "lrt/request_withdrawal": true,
+      "lrt/claim": true,
+      "strategy/opt_in": true,
+      "strategy/opt_out": true,
+      "strategy/swap": true,
+      "strategy/add_liquidity": true,
+      "strategy/remove_liquidity": true,
+      "params/update": true,
     };
     expect(Object.keys(kinds).sort()).toEqual([...APP.msgs.keys()].sort());
-    expectTypeOf<Extract<AnyMsg, { type: "strategy/swap" }>["value"]>().toEqualTypeOf<{ pool: string; denomIn: string; amountIn: bigint; minOut: bigint }>();
+    expectTypeOf<Extract<AnyMsg, { type: "strategy/swap" }>["value"]>().toEqualTypeOf<{
+      pool: string;
+      denomIn: string;
+      amountIn: bigint;
+      minOut: bigint;
+    }>();
     expectTypeOf<Extract<AnyMsg, { type: "lst/claim" }>["value"]>().toEqualTypeOf<{ requestId: number }>();
   });
 

@@ -21,7 +21,12 @@ const cases: Case[] = [
   // state/: pure and deterministic
   { file: "state/probe.ts", source: "../node/config.ts", rule: RESTRICTED, says: "state/ imports nothing from node/" },
   { file: "state/probe.ts", source: "#node/config.ts", rule: RESTRICTED, says: "state/ imports nothing from node/" },
-  { file: "state/probe.ts", source: "../consensus/core.ts", rule: RESTRICTED, says: "state/ imports nothing from consensus/" },
+  {
+    file: "state/probe.ts",
+    source: "../consensus/core.ts",
+    rule: RESTRICTED,
+    says: "state/ imports nothing from consensus/",
+  },
   { file: "state/probe.ts", source: "../rpc/server.ts", rule: RESTRICTED, says: "state/ imports nothing from rpc/" },
   { file: "state/probe.ts", source: "../cli/strata.ts", rule: RESTRICTED, says: "state/ imports nothing from cli/" },
   { file: "state/probe.ts", source: "level", rule: RESTRICTED },
@@ -32,12 +37,27 @@ const cases: Case[] = [
   { file: "state/probe.ts", source: "node:crypto", rule: NODE_BUILTIN },
   { file: "state/probe.ts", source: "./store/types.ts" },
   { file: "state/probe.ts", source: "@chainsafe/ssz" },
-  { file: "state/modules/bank/probe.ts", source: "../../../node/config.ts", rule: RESTRICTED, says: "state/ imports nothing from node/" },
+  {
+    file: "state/modules/bank/probe.ts",
+    source: "../../../node/config.ts",
+    rule: RESTRICTED,
+    says: "state/ imports nothing from node/",
+  },
   { file: "state/modules/bank/probe.ts", source: "../../../consensus/vote.ts", rule: RESTRICTED },
   { file: "state/modules/bank/probe.ts", source: "node:net", rule: NODE_BUILTIN },
   // modules: another module's state only through its keeper, never its store
-  { file: "state/modules/lrt/probe.ts", source: "../strategy/store.ts", rule: RESTRICTED, says: "only through that module's keeper.ts" },
-  { file: "state/modules/lrt/msgs/probe.ts", source: "../../staking/store.ts", rule: RESTRICTED, says: "only through that module's keeper.ts" },
+  {
+    file: "state/modules/lrt/probe.ts",
+    source: "../strategy/store.ts",
+    rule: RESTRICTED,
+    says: "only through that module's keeper.ts",
+  },
+  {
+    file: "state/modules/lrt/msgs/probe.ts",
+    source: "../../staking/store.ts",
+    rule: RESTRICTED,
+    says: "only through that module's keeper.ts",
+  },
   { file: "state/modules/lrt/probe.ts", source: "../strategy/keeper.ts" },
   { file: "state/modules/lrt/msgs/probe.ts", source: "../store.ts" },
   { file: "state/modules/lrt/probe.ts", source: "./store.ts" },
@@ -47,11 +67,25 @@ const cases: Case[] = [
   { file: "state/crypto/probe.ts", source: "node:fs/promises", rule: RESTRICTED },
   { file: "state/crypto/probe.ts", source: "../../node/config.ts", rule: RESTRICTED },
   // no allowlist left (issue 18): slashing receives verified misbehaviour, consensus/ checks the evidence
-  { file: "state/modules/slashing/probe.ts", source: "../../../consensus/vote.ts", rule: RESTRICTED, says: "state/ imports nothing from consensus/" },
-  { file: "state/modules/slashing/probe.ts", source: "../../../consensus/evidence/verifyEvidence.ts", rule: RESTRICTED },
+  {
+    file: "state/modules/slashing/probe.ts",
+    source: "../../../consensus/vote.ts",
+    rule: RESTRICTED,
+    says: "state/ imports nothing from consensus/",
+  },
+  {
+    file: "state/modules/slashing/probe.ts",
+    source: "../../../consensus/evidence/verifyEvidence.ts",
+    rule: RESTRICTED,
+  },
   { file: "state/modules/slashing/probe.ts", source: "#consensus/vote.ts", rule: RESTRICTED },
   // consensus/: the state machine of Tendermint, driven by node/
-  { file: "consensus/probe.ts", source: "../node/config.ts", rule: RESTRICTED, says: "consensus/ imports nothing from node/" },
+  {
+    file: "consensus/probe.ts",
+    source: "../node/config.ts",
+    rule: RESTRICTED,
+    says: "consensus/ imports nothing from node/",
+  },
   { file: "consensus/probe.ts", source: "../rpc/server.ts", rule: RESTRICTED },
   { file: "consensus/probe.ts", source: "../cli/strata.ts", rule: RESTRICTED },
   { file: "consensus/probe.ts", source: "fastify", rule: RESTRICTED },
@@ -61,7 +95,12 @@ const cases: Case[] = [
   { file: "consensus/probe.ts", source: "node:fs", rule: NODE_BUILTIN },
   { file: "consensus/probe.ts", source: "../state/encoding/types.ts" },
   // client/: no node internals
-  { file: "client/probe.ts", source: "../node/config.ts", rule: RESTRICTED, says: "client/ imports nothing from node/" },
+  {
+    file: "client/probe.ts",
+    source: "../node/config.ts",
+    rule: RESTRICTED,
+    says: "client/ imports nothing from node/",
+  },
   { file: "client/probe.ts", source: "#node/config.ts", rule: RESTRICTED, says: "client/ imports nothing from node/" },
   { file: "client/probe.ts", source: "../rpc/server.ts", rule: RESTRICTED },
   { file: "client/probe.ts", source: "level", rule: RESTRICTED },
@@ -103,7 +142,10 @@ describe("folder import boundaries (biome.jsonc, run by npm test)", () => {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
       writeFileSync(join(dir, file), `${lines.join("\n")}\nexport { ${names.join(", ")} };\n`);
     }
-    const r = spawnSync(BIOME, ["lint", "--reporter=json", "--max-diagnostics=none", "."], { cwd: dir, encoding: "utf8" });
+    const r = spawnSync(BIOME, ["lint", "--reporter=json", "--max-diagnostics=none", "."], {
+      cwd: dir,
+      encoding: "utf8",
+    });
     status = r.status;
     diagnostics = (JSON.parse(r.stdout) as { diagnostics: Diagnostic[] }).diagnostics;
   });

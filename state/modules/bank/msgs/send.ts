@@ -16,7 +16,10 @@ import { decodeDenom, MsgSend, validateSend, type MsgSendValue } from "../schema
 export function processSend(ctx: ExecContext, signer: Uint8Array, msg: MsgSendValue): void {
   const denom = decodeDenom(msg.denom);
   if (isBlockedAddress(ctx.store, msg.to)) {
-    throw new StrataError(ErrorCode.SendToModuleAccount, `${encodeAddress(msg.to)} is a module account: it accepts no transfers (modules account for their funds from their own records)`);
+    throw new StrataError(
+      ErrorCode.SendToModuleAccount,
+      `${encodeAddress(msg.to)} is a module account: it accepts no transfers (modules account for their funds from their own records)`,
+    );
   }
   send(ctx.store, signer, msg.to, denom, msg.amount);
   ctx.events.push(

@@ -11,10 +11,18 @@ import { initializeDelegation, settleDelegation } from "../keeper.ts";
 export function processWithdrawRewards(ctx: ExecContext, delegator: Uint8Array, m: MsgWithdrawRewardsValue): void {
   requireValidator(ctx.store, m.validator);
   if (getDelegationShares(ctx.store, delegator, m.validator) === 0n) {
-    throw new StrataError(ErrorCode.NoDelegation, `${encodeAddress(delegator)} has no delegation to ${encodeAddress(m.validator)}`);
+    throw new StrataError(
+      ErrorCode.NoDelegation,
+      `${encodeAddress(delegator)} has no delegation to ${encodeAddress(m.validator)}`,
+    );
   }
   settleDelegation(ctx, delegator, m.validator);
   initializeDelegation(ctx, delegator, m.validator);
 }
 
-export const withdrawRewardsMsg = msgDef({ schema: MsgWithdrawRewards, gas: 60_000n, validateBasic: () => {}, execute: processWithdrawRewards });
+export const withdrawRewardsMsg = msgDef({
+  schema: MsgWithdrawRewards,
+  gas: 60_000n,
+  validateBasic: () => {},
+  execute: processWithdrawRewards,
+});

@@ -8,4 +8,9 @@ export function processLstClaim(ctx: ExecContext, user: Uint8Array, m: MsgLstCla
   claim(ctx, user, m.requestId);
 }
 
-export const claimMsg = msgDef({ schema: MsgLstClaim, gas: 50_000n, validateBasic: validateClaim, execute: processLstClaim });
+export const claimMsg = msgDef({
+  schema: MsgLstClaim,
+  gas: 50_000n,
+  validateBasic: validateClaim,
+  execute: processLstClaim,
+});

@@ -8,4 +8,9 @@ export function processLstStake(ctx: ExecContext, user: Uint8Array, m: MsgAmount
   stake(ctx, user, m.amount);
 }
 
-export const stakeMsg = msgDef({ schema: MsgLstStake, gas: 150_000n, validateBasic: validateLstAmount, execute: processLstStake });
+export const stakeMsg = msgDef({
+  schema: MsgLstStake,
+  gas: 150_000n,
+  validateBasic: validateLstAmount,
+  execute: processLstStake,
+});

@@ -8,4 +8,9 @@ export function processLstUnstake(ctx: ExecContext, user: Uint8Array, m: MsgAmou
   unstake(ctx, user, m.amount);
 }
 
-export const unstakeMsg = msgDef({ schema: MsgLstUnstake, gas: 80_000n, validateBasic: validateLstAmount, execute: processLstUnstake });
+export const unstakeMsg = msgDef({
+  schema: MsgLstUnstake,
+  gas: 80_000n,
+  validateBasic: validateLstAmount,
+  execute: processLstUnstake,
+});

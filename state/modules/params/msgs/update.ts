@@ -20,7 +20,8 @@ const fail: Fail = (field, why) => {
 export function updateMsgFor(spaces: () => ReadonlyMap<string, ParamsDef>) {
   const execute = (ctx: ExecContext, signer: Uint8Array, m: MsgParamsUpdateValue): void => {
     const authority = ctx.store.get(ChainKey.authority);
-    if (!authority || Buffer.compare(authority, signer) !== 0) throw new StrataError(ErrorCode.Unauthorized, "only the chain authority can update parameters");
+    if (!authority || Buffer.compare(authority, signer) !== 0)
+      throw new StrataError(ErrorCode.Unauthorized, "only the chain authority can update parameters");
     const module = Buffer.from(m.module).toString();
     let json: unknown;
     try {
@@ -29,7 +30,11 @@ export function updateMsgFor(spaces: () => ReadonlyMap<string, ParamsDef>) {
       throw new StrataError(ErrorCode.InvalidParams, "params is not valid JSON");
     }
     const space = spaces().get(module);
-    if (!space) throw new StrataError(ErrorCode.InvalidParams, `module "${module}" has no updatable params (${[...spaces().keys()].join(", ")})`);
+    if (!space)
+      throw new StrataError(
+        ErrorCode.InvalidParams,
+        `module "${module}" has no updatable params (${[...spaces().keys()].join(", ")})`,
+      );
     space.update(ctx, signer, json, `params.${module}`, fail);
     ctx.events.push(event("params_update", { module }));
   };

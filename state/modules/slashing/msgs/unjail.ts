@@ -8,16 +8,25 @@ import { requireValidator, unjailValidator } from "../../staking/keeper.ts";
 import { getDelegationShares, getStakingParams } from "../../staking/keeper.ts";
 import { tokensFromShares } from "../../staking/keeper.ts";
 
-
 /** slashing/unjail: the signer's validator returns to the candidates after its jail time. */
 export function processUnjail(ctx: ExecContext, operator: Uint8Array, _m: MsgUnjailValue): void {
   const v = requireValidator(ctx.store, operator);
-  if (v.tombstoned) throw new StrataError(ErrorCode.ValidatorTombstoned, `validator ${encodeAddress(operator)} is tombstoned (double sign) and can never be unjailed`);
-  if (!v.jailed) throw new StrataError(ErrorCode.ValidatorNotJailed, `validator ${encodeAddress(operator)} is not jailed`);
-  if (ctx.time < v.jailedUntil) throw new StrataError(ErrorCode.JailPeriodNotOver, `jailed until ${new Date(v.jailedUntil).toISOString()}`);
+  if (v.tombstoned)
+    throw new StrataError(
+      ErrorCode.ValidatorTombstoned,
+      `validator ${encodeAddress(operator)} is tombstoned (double sign) and can never be unjailed`,
+    );
+  if (!v.jailed)
+    throw new StrataError(ErrorCode.ValidatorNotJailed, `validator ${encodeAddress(operator)} is not jailed`);
+  if (ctx.time < v.jailedUntil)
+    throw new StrataError(ErrorCode.JailPeriodNotOver, `jailed until ${new Date(v.jailedUntil).toISOString()}`);
   const self = tokensFromShares(v, getDelegationShares(ctx.store, operator, operator));
   const min = getStakingParams(ctx.store).minSelfStake;
-  if (self < min) throw new StrataError(ErrorCode.SelfStakeTooLow, `self stake ${self} is below the minimum ${min}; delegate more first`);
+  if (self < min)
+    throw new StrataError(
+      ErrorCode.SelfStakeTooLow,
+      `self stake ${self} is below the minimum ${min}; delegate more first`,
+    );
   unjailValidator(ctx, operator);
   ctx.events.push(event("unjail", { validator: encodeAddress(operator) }));
 }

@@ -11,11 +11,15 @@ import { msgDef } from "../../../module.ts";
 
 /** The checks of staking/create_validator that need state; throws the rule broken. */
 export function getCreateValidatorValidity(ctx: ExecContext, operator: Uint8Array, m: MsgCreateValidatorValue): void {
-  if (getValidator(ctx.store, operator)) throw new StrataError(ErrorCode.ValidatorExists, `${encodeAddress(operator)} already operates a validator`);
-  if (!isValidPublicKey(m.consensusPubkey)) throw new StrataError(ErrorCode.BadPublicKey, "consensusPubkey is not a valid ed25519 public key");
-  if (operatorByConsensusAddress(ctx.store, consensusAddress(m.consensusPubkey))) throw new StrataError(ErrorCode.ConsensusKeyInUse, "consensusPubkey is already used by another validator");
+  if (getValidator(ctx.store, operator))
+    throw new StrataError(ErrorCode.ValidatorExists, `${encodeAddress(operator)} already operates a validator`);
+  if (!isValidPublicKey(m.consensusPubkey))
+    throw new StrataError(ErrorCode.BadPublicKey, "consensusPubkey is not a valid ed25519 public key");
+  if (operatorByConsensusAddress(ctx.store, consensusAddress(m.consensusPubkey)))
+    throw new StrataError(ErrorCode.ConsensusKeyInUse, "consensusPubkey is already used by another validator");
   const min = getParams(ctx.store).minSelfStake;
-  if (m.selfStake < min) throw new StrataError(ErrorCode.SelfStakeTooLow, `selfStake ${m.selfStake} is below the minimum ${min}`);
+  if (m.selfStake < min)
+    throw new StrataError(ErrorCode.SelfStakeTooLow, `selfStake ${m.selfStake} is below the minimum ${min}`);
 }
 
 /**
@@ -45,4 +49,9 @@ export function processCreateValidator(ctx: ExecContext, operator: Uint8Array, m
   ctx.events.push(event("create_validator", { validator: encodeAddress(operator), amount: `${m.selfStake}stra` }));
 }
 
-export const createValidatorMsg = msgDef({ schema: MsgCreateValidator, gas: 200_000n, validateBasic: validateCreateValidator, execute: processCreateValidator });
+export const createValidatorMsg = msgDef({
+  schema: MsgCreateValidator,
+  gas: 200_000n,
+  validateBasic: validateCreateValidator,
+  execute: processCreateValidator,
+});

@@ -17,17 +17,41 @@ export function processEditValidator(ctx: ExecContext, operator: Uint8Array, m: 
   let { commissionRate, commissionUpdatedAt } = v;
   if (m.setCommission) {
     const p = getParams(ctx.store);
-    if (m.commissionRate > v.maxCommissionRate) throw new StrataError(ErrorCode.InvalidCommission, `commission ${m.commissionRate} is above this validator's maximum ${v.maxCommissionRate}`);
-    const delta = m.commissionRate > v.commissionRate ? m.commissionRate - v.commissionRate : v.commissionRate - m.commissionRate;
-    if (delta > p.maxCommissionChange) throw new StrataError(ErrorCode.InvalidCommission, `commission may change by at most ${p.maxCommissionChange} at a time, asked ${delta}`);
+    if (m.commissionRate > v.maxCommissionRate)
+      throw new StrataError(
+        ErrorCode.InvalidCommission,
+        `commission ${m.commissionRate} is above this validator's maximum ${v.maxCommissionRate}`,
+      );
+    const delta =
+      m.commissionRate > v.commissionRate ? m.commissionRate - v.commissionRate : v.commissionRate - m.commissionRate;
+    if (delta > p.maxCommissionChange)
+      throw new StrataError(
+        ErrorCode.InvalidCommission,
+        `commission may change by at most ${p.maxCommissionChange} at a time, asked ${delta}`,
+      );
     if (ctx.time < v.commissionUpdatedAt + p.commissionChangeIntervalMs) {
-      throw new StrataError(ErrorCode.CommissionChangeTooSoon, `commission was changed at ${new Date(v.commissionUpdatedAt).toISOString()}; next change allowed at ${new Date(v.commissionUpdatedAt + p.commissionChangeIntervalMs).toISOString()}`);
+      throw new StrataError(
+        ErrorCode.CommissionChangeTooSoon,
+        `commission was changed at ${new Date(v.commissionUpdatedAt).toISOString()}; next change allowed at ${new Date(v.commissionUpdatedAt + p.commissionChangeIntervalMs).toISOString()}`,
+      );
     }
     commissionRate = m.commissionRate;
     commissionUpdatedAt = ctx.time;
   }
-  setValidator(ctx.store, { ...v, moniker: m.moniker.length ? m.moniker : v.moniker, commissionRate, commissionUpdatedAt });
-  ctx.events.push(event("edit_validator", { validator: encodeAddress(operator), commission_rate: commissionRate.toString() }));
+  setValidator(ctx.store, {
+    ...v,
+    moniker: m.moniker.length ? m.moniker : v.moniker,
+    commissionRate,
+    commissionUpdatedAt,
+  });
+  ctx.events.push(
+    event("edit_validator", { validator: encodeAddress(operator), commission_rate: commissionRate.toString() }),
+  );
 }
 
-export const editValidatorMsg = msgDef({ schema: MsgEditValidator, gas: 50_000n, validateBasic: validateEditValidator, execute: processEditValidator });
+export const editValidatorMsg = msgDef({
+  schema: MsgEditValidator,
+  gas: 50_000n,
+  validateBasic: validateEditValidator,
+  execute: processEditValidator,
+});

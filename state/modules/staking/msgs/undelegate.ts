@@ -8,7 +8,19 @@ import { msgDef } from "../../../module.ts";
 /** staking/undelegate: unbonds `amount`; it is paid out automatically after the unbonding time. */
 export function processUndelegate(ctx: ExecContext, delegator: Uint8Array, m: MsgDelegateValue): void {
   const { completionTime } = undelegate(ctx, delegator, m.validator, m.amount);
-  ctx.events.push(event("unbond", { delegator: encodeAddress(delegator), validator: encodeAddress(m.validator), amount: `${m.amount}stra`, completion_time: new Date(completionTime).toISOString() }));
+  ctx.events.push(
+    event("unbond", {
+      delegator: encodeAddress(delegator),
+      validator: encodeAddress(m.validator),
+      amount: `${m.amount}stra`,
+      completion_time: new Date(completionTime).toISOString(),
+    }),
+  );
 }
 
-export const undelegateMsg = msgDef({ schema: MsgDelegate, gas: 100_000n, validateBasic: validateDelegate, execute: processUndelegate });
+export const undelegateMsg = msgDef({
+  schema: MsgDelegate,
+  gas: 100_000n,
+  validateBasic: validateDelegate,
+  execute: processUndelegate,
+});

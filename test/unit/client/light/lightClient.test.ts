@@ -14,7 +14,15 @@ import { txsHashOf } from "#consensus/blockHashes.ts";
 import { proveTx } from "#consensus/txProof.ts";
 import { sha256 } from "#state/crypto/hash.ts";
 import { computeCommitment, MemoryCommitment, proveKey } from "#state/store/commitment.ts";
-import { buildLightChain, LIGHT_CHAIN, serve, signCommit, T0, withHeader, type Member } from "#test/fixtures/lightChain.ts";
+import {
+  buildLightChain,
+  LIGHT_CHAIN,
+  serve,
+  signCommit,
+  T0,
+  withHeader,
+  type Member,
+} from "#test/fixtures/lightChain.ts";
 import { testKey } from "#test/fixtures/memChain.ts";
 
 const set = (base: number): Member[] => [4, 3, 2, 1].map((power, i) => ({ key: testKey(base + i), power }));
@@ -22,9 +30,18 @@ const A = set(100);
 const B = set(200);
 const C = set(300);
 const DAY = 86_400_000;
-const opts = (o: Partial<LightClientOptions> = {}): LightClientOptions => ({ chainId: LIGHT_CHAIN, now: () => T0 + 60_000, ...o });
+const opts = (o: Partial<LightClientOptions> = {}): LightClientOptions => ({
+  chainId: LIGHT_CHAIN,
+  now: () => T0 + 60_000,
+  ...o,
+});
 
-async function client(chain: LightBlock[], provider: LightProvider, o: Partial<LightClientOptions> = {}, trustingPeriodMs = DAY) {
+async function client(
+  chain: LightBlock[],
+  provider: LightProvider,
+  o: Partial<LightClientOptions> = {},
+  trustingPeriodMs = DAY,
+) {
   const lc = await LightClient.create(provider, { height: 1, hash: chain[0].hash, trustingPeriodMs }, opts(o));
   const trace: string[] = [];
   lc.trace = (h, how) => trace.push(`${how}:${h}`);
@@ -70,7 +87,9 @@ describe("light client: headers", () => {
   });
 
   it("rejects a trust hash the node's header does not match", async () => {
-    await expect(LightClient.create(serve(steady), { height: 1, hash: steady[1].hash, trustingPeriodMs: DAY }, opts())).rejects.toMatchObject({ kind: "forged_header" });
+    await expect(
+      LightClient.create(serve(steady), { height: 1, hash: steady[1].hash, trustingPeriodMs: DAY }, opts()),
+    ).rejects.toMatchObject({ kind: "forged_header" });
   });
 
   it("rejects a forged header (another app hash under the real commit), sequentially and by skipping", async () => {
@@ -83,30 +102,50 @@ describe("light client: headers", () => {
 
   it("rejects a header whose stated hash is not its hash, and one not linked to its predecessor", async () => {
     const misstated = { ...steady[4], hash: steady[5].hash };
-    expect(await kindOf((await client(steady, serve(steady, new Map([[5, misstated]])), { mode: "sequential" })).lc.verifyHeight(5))).toBe("forged_header");
+    expect(
+      await kindOf(
+        (await client(steady, serve(steady, new Map([[5, misstated]])), { mode: "sequential" })).lc.verifyHeight(5),
+      ),
+    ).toBe("forged_header");
     // re-signed by the real set (as if they signed two chains): the hash link to 4 still fails
     const unlinked = withHeader(steady[4], { lastBlockId: new Uint8Array(32).fill(9) });
     const resigned = { ...unlinked, commit: signCommit(unlinked.header, A) };
-    expect(await kindOf((await client(steady, serve(steady, new Map([[5, resigned]])), { mode: "sequential" })).lc.verifyHeight(5))).toBe("forged_header");
+    expect(
+      await kindOf(
+        (await client(steady, serve(steady, new Map([[5, resigned]])), { mode: "sequential" })).lc.verifyHeight(5),
+      ),
+    ).toBe("forged_header");
   });
 
   it("rejects a forged commit: a bad signature, a signer outside the set, too little power", async () => {
     const bad = structuredClone(steady[4]);
     bad.commit.signatures[1].signature[3] ^= 1;
-    expect(await kindOf((await client(steady, serve(steady, new Map([[5, bad]])))).lc.verifyHeight(5))).toBe("bad_commit");
+    expect(await kindOf((await client(steady, serve(steady, new Map([[5, bad]])))).lc.verifyHeight(5))).toBe(
+      "bad_commit",
+    );
     // C's key signs in the place of A[3], naming its own address
     const outsider = { ...steady[4], commit: signCommit(steady[4].header, [...A.slice(0, 3), C[3]]) };
-    expect(await kindOf((await client(steady, serve(steady, new Map([[5, outsider]])))).lc.verifyHeight(5))).toBe("bad_commit");
+    expect(await kindOf((await client(steady, serve(steady, new Map([[5, outsider]])))).lc.verifyHeight(5))).toBe(
+      "bad_commit",
+    );
     // only A[0] (4 of 10): enough to skip on trust (> 1/3), not enough to commit (> 2/3)
     const weak = { ...steady[19], commit: signCommit(steady[19].header, A, [A[0]]) };
-    expect(await kindOf((await client(steady, serve(steady, new Map([[20, weak]])))).lc.verifyHeight(20))).toBe("not_enough_power");
+    expect(await kindOf((await client(steady, serve(steady, new Map([[20, weak]])))).lc.verifyHeight(20))).toBe(
+      "not_enough_power",
+    );
     const weakAdjacent = { ...steady[1], commit: signCommit(steady[1].header, A, [A[0], A[3]]) };
-    expect(await kindOf((await client(steady, serve(steady, new Map([[2, weakAdjacent]])))).lc.verifyHeight(2))).toBe("not_enough_power");
+    expect(await kindOf((await client(steady, serve(steady, new Map([[2, weakAdjacent]])))).lc.verifyHeight(2))).toBe(
+      "not_enough_power",
+    );
   });
 
   it("rejects a fork signed by a set the chain never handed over to (C at 30, honest below)", async () => {
     const forged = withHeader(steady[29], { validatorsHash: buildLightChain(1, () => C)[0].header.validatorsHash });
-    const fork = { ...forged, commit: signCommit(forged.header, C), validators: C.map((m) => ({ pubkey: m.key.pubkey, power: m.power })) };
+    const fork = {
+      ...forged,
+      commit: signCommit(forged.header, C),
+      validators: C.map((m) => ({ pubkey: m.key.pubkey, power: m.power })),
+    };
     const { lc, trace } = await client(steady, serve(steady, new Map([[30, fork]])));
     expect(await kindOf(lc.verifyHeight(30))).toBe("wrong_validator_set");
     expect(trace).not.toContain("skipping:30");
@@ -115,7 +154,9 @@ describe("light client: headers", () => {
 
   it("a set served with a header that it does not hash to is refused", async () => {
     const wrongSet = { ...steady[4], validators: B.map((m) => ({ pubkey: m.key.pubkey, power: m.power })) };
-    expect(await kindOf((await client(steady, serve(steady, new Map([[5, wrongSet]])))).lc.verifyHeight(5))).toBe("wrong_validator_set");
+    expect(await kindOf((await client(steady, serve(steady, new Map([[5, wrongSet]])))).lc.verifyHeight(5))).toBe(
+      "wrong_validator_set",
+    );
   });
 
   it("refuses to go on from a trusted header older than the trusting period, or to a header from the future", async () => {
@@ -133,20 +174,44 @@ describe("light client: proofs against verified headers", () => {
   const u = computeCommitment(mem, kv);
   mem.apply(u);
   const txs = [Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5), Uint8Array.of(6)];
-  const chain = buildLightChain(12, () => A, { stateRoot: (h) => (h === 7 ? u.root : new Uint8Array(32)), txsHash: (h) => (h === 9 ? txsHashOf(txs) : txsHashOf([])) });
+  const chain = buildLightChain(12, () => A, {
+    stateRoot: (h) => (h === 7 ? u.root : new Uint8Array(32)),
+    txsHash: (h) => (h === 9 ? txsHashOf(txs) : txsHashOf([])),
+  });
 
   const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
-  function storeAnswer(i: number, tamper?: (j: { index: number; leafCount: number; siblings: string[] }) => void, value = kv[i].value) {
+  function storeAnswer(
+    i: number,
+    tamper?: (j: { index: number; leafCount: number; siblings: string[] }) => void,
+    value = kv[i].value,
+  ) {
     const p = proveKey(mem, kv[i].key)!;
     const j = { index: p.index, leafCount: p.leafCount, siblings: p.siblings.map(b64) };
     tamper?.(j);
-    return { key: b64(kv[i].key), value: b64(value), height: "7", proofOps: { ops: [{ type: "strata/smt/v1", key: b64(kv[i].key), data: b64(new TextEncoder().encode(JSON.stringify(j))) }] } };
+    return {
+      key: b64(kv[i].key),
+      value: b64(value),
+      height: "7",
+      proofOps: {
+        ops: [{ type: "strata/smt/v1", key: b64(kv[i].key), data: b64(new TextEncoder().encode(JSON.stringify(j))) }],
+      },
+    };
   }
   function txAnswer(i: number, tx = txs[i], tamper?: (aunts: string[]) => void) {
     const p = proveTx(txs, i);
     const aunts = p.aunts.map(b64);
     tamper?.(aunts);
-    return { hash: Buffer.from(sha256(tx)).toString("hex").toUpperCase(), height: "9", index: i, tx: b64(tx), proof: { root_hash: "", data: b64(tx), proof: { total: String(p.total), index: String(i), leaf_hash: b64(p.leafHash), aunts } } };
+    return {
+      hash: Buffer.from(sha256(tx)).toString("hex").toUpperCase(),
+      height: "9",
+      index: i,
+      tx: b64(tx),
+      proof: {
+        root_hash: "",
+        data: b64(tx),
+        proof: { total: String(p.total), index: String(i), leaf_hash: b64(p.leafHash), aunts },
+      },
+    };
   }
 
   it("a store value with its proof is verified against the verified header of its height", async () => {
@@ -157,9 +222,25 @@ describe("light client: proofs against verified headers", () => {
 
   it("a tampered value, sibling or leaf count, an answer for another key, and an absent key are refused", async () => {
     const { lc } = await client(chain, serve(chain));
-    expect(await kindOf(verifyStoreResponse(lc, storeAnswer(1, undefined, Uint8Array.of(9, 9, 9))))).toBe("invalid_proof");
-    expect(await kindOf(verifyStoreResponse(lc, storeAnswer(1, (j) => (j.siblings[0] = b64(new Uint8Array(32).fill(5))))))).toBe("invalid_proof");
-    expect(await kindOf(verifyStoreResponse(lc, storeAnswer(1, (j) => (j.leafCount += 1))))).toBe("invalid_proof");
+    expect(await kindOf(verifyStoreResponse(lc, storeAnswer(1, undefined, Uint8Array.of(9, 9, 9))))).toBe(
+      "invalid_proof",
+    );
+    expect(
+      await kindOf(
+        verifyStoreResponse(
+          lc,
+          storeAnswer(1, (j) => (j.siblings[0] = b64(new Uint8Array(32).fill(5)))),
+        ),
+      ),
+    ).toBe("invalid_proof");
+    expect(
+      await kindOf(
+        verifyStoreResponse(
+          lc,
+          storeAnswer(1, (j) => (j.leafCount += 1)),
+        ),
+      ),
+    ).toBe("invalid_proof");
     expect(await kindOf(verifyStoreResponse(lc, storeAnswer(2), kv[1].key))).toBe("invalid_proof");
     expect(await kindOf(verifyStoreResponse(lc, { ...storeAnswer(1), value: "" }))).toBe("unprovable");
     // the right proof against another height's root
@@ -168,7 +249,10 @@ describe("light client: proofs against verified headers", () => {
 
   it("a block is verified when its id is the verified header's and its txs are the ones data_hash commits to", async () => {
     const { lc } = await client(chain, serve(chain));
-    const answer = (id: Uint8Array, list: Uint8Array[]) => ({ block_id: { hash: Buffer.from(id).toString("hex").toUpperCase() }, block: { header: { height: "9" }, data: { txs: list.map(b64) } } });
+    const answer = (id: Uint8Array, list: Uint8Array[]) => ({
+      block_id: { hash: Buffer.from(id).toString("hex").toUpperCase() },
+      block: { header: { height: "9" }, data: { txs: list.map(b64) } },
+    });
     expect(await verifyBlockResponse(lc, answer(chain[8].hash, txs))).toEqual({ height: 9 });
     expect(await kindOf(verifyBlockResponse(lc, answer(chain[8].hash, txs.slice(1))))).toBe("invalid_proof");
     expect(await kindOf(verifyBlockResponse(lc, answer(chain[7].hash, txs)))).toBe("forged_header");
@@ -178,7 +262,14 @@ describe("light client: proofs against verified headers", () => {
     const { lc } = await client(chain, serve(chain));
     expect(await verifyTxResponse(lc, txAnswer(2))).toEqual({ height: 9 });
     expect(await kindOf(verifyTxResponse(lc, txAnswer(2, Uint8Array.of(7))))).toBe("invalid_proof");
-    expect(await kindOf(verifyTxResponse(lc, txAnswer(1, undefined, (a) => (a[0] = a[1]))))).toBe("invalid_proof");
+    expect(
+      await kindOf(
+        verifyTxResponse(
+          lc,
+          txAnswer(1, undefined, (a) => (a[0] = a[1])),
+        ),
+      ),
+    ).toBe("invalid_proof");
     expect(await kindOf(verifyTxResponse(lc, { ...txAnswer(1), height: "10" }))).toBe("invalid_proof");
     expect(await kindOf(verifyTxResponse(lc, { ...txAnswer(1), proof: undefined }))).toBe("invalid_proof");
   });

@@ -14,7 +14,14 @@ const [v1, v2, outsider] = [testKey(1), testKey(2), testKey(3)];
 
 function evidence(k: TestKey, height: number, fill = 1): Uint8Array {
   const v = (f: number): VoteValue => {
-    const body = { type: VoteType.Precommit, height, round: 0, blockId: new Uint8Array(32).fill(f), timestamp: 0, validator: k.address };
+    const body = {
+      type: VoteType.Precommit,
+      height,
+      round: 0,
+      blockId: new Uint8Array(32).fill(f),
+      timestamp: 0,
+      validator: k.address,
+    };
     return { body, signature: signMessage(k.seed, voteSignBytes(CHAIN, body)) };
   };
   return encodeEvidence(v(fill), v(fill + 1));
@@ -26,7 +33,10 @@ const ctx = (height: number): EvidenceContext => ({
   height,
   time: height * 1000,
   params: { maxAgeNumBlocks: 10, maxAgeDurationMs: 10_000 },
-  validatorSetAt: () => [{ pubkey: v1.pubkey, power: 1 }, { pubkey: v2.pubkey, power: 1 }],
+  validatorSetAt: () => [
+    { pubkey: v1.pubkey, power: 1 },
+    { pubkey: v2.pubkey, power: 1 },
+  ],
   blockTimeAt: (h) => (h < height ? h * 1000 : undefined),
 });
 

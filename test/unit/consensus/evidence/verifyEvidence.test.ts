@@ -2,7 +2,12 @@
 // breaks exactly it: real ed25519 keys, real sign bytes, a chain history given as the context.
 import { describe, expect, it } from "vitest";
 import { encodeEvidence, DuplicateVoteEvidence } from "#consensus/evidence/duplicateVoteEvidence.ts";
-import { EvidenceRule, verifyBlockEvidence, verifyEvidence, type EvidenceContext } from "#consensus/evidence/verifyEvidence.ts";
+import {
+  EvidenceRule,
+  verifyBlockEvidence,
+  verifyEvidence,
+  type EvidenceContext,
+} from "#consensus/evidence/verifyEvidence.ts";
 import { VoteType, voteSignBytes, type VoteValue } from "#consensus/vote.ts";
 import { signMessage } from "#state/crypto/ed25519.ts";
 import { testKey, type TestKey } from "#test/fixtures/memChain.ts";
@@ -12,7 +17,15 @@ const [v1, v2, outsider, rotatedTo] = [testKey(1), testKey(2), testKey(3), testK
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 
 function vote(k: TestKey, fill: number, over: Partial<VoteValue["body"]> = {}, chainId = CHAIN): VoteValue {
-  const body = { type: VoteType.Prevote, height: 80, round: 0, blockId: new Uint8Array(32).fill(fill), timestamp: T0, validator: k.address, ...over };
+  const body = {
+    type: VoteType.Prevote,
+    height: 80,
+    round: 0,
+    blockId: new Uint8Array(32).fill(fill),
+    timestamp: T0,
+    validator: k.address,
+    ...over,
+  };
   return { body, signature: signMessage(k.seed, voteSignBytes(chainId, body)) };
 }
 
@@ -23,7 +36,13 @@ function ctx(over: Partial<EvidenceContext> = {}): EvidenceContext {
     height: 101,
     time: T0 + 101_000,
     params: { maxAgeNumBlocks: 50, maxAgeDurationMs: 60_000 },
-    validatorSetAt: (h) => (h >= 1 && h <= 101 ? [{ pubkey: v1.pubkey, power: 7 }, { pubkey: v2.pubkey, power: 3 }] : undefined),
+    validatorSetAt: (h) =>
+      h >= 1 && h <= 101
+        ? [
+            { pubkey: v1.pubkey, power: 7 },
+            { pubkey: v2.pubkey, power: 3 },
+          ]
+        : undefined,
     blockTimeAt: (h) => (h >= 1 && h <= 100 ? T0 + h * 1000 : undefined),
     ...over,
   };
@@ -37,7 +56,10 @@ const rule = (raw: Uint8Array, c = ctx()) => {
 describe("duplicate vote evidence", () => {
   it("valid evidence becomes misbehaviour with the power and block time of its height", () => {
     const v = verifyEvidence(encodeEvidence(vote(v1, 1, { height: 60 }), vote(v1, 2, { height: 60 })), ctx());
-    expect(v).toEqual({ ok: true, misbehaviour: { kind: "duplicate_vote", validator: v1.address, height: 60, time: T0 + 60_000, power: 7 } });
+    expect(v).toEqual({
+      ok: true,
+      misbehaviour: { kind: "duplicate_vote", validator: v1.address, height: 60, time: T0 + 60_000, power: 7 },
+    });
   });
 
   it("encodeEvidence is canonical: the order the votes were seen in does not matter", () => {
@@ -63,7 +85,9 @@ describe("duplicate vote evidence", () => {
   });
 
   it("votes signed for another chain", () => {
-    expect(rule(encodeEvidence(vote(v1, 1, {}, "other-chain"), vote(v1, 2, {}, "other-chain")))).toBe(EvidenceRule.BadSignature);
+    expect(rule(encodeEvidence(vote(v1, 1, {}, "other-chain"), vote(v1, 2, {}, "other-chain")))).toBe(
+      EvidenceRule.BadSignature,
+    );
   });
 
   it("a vote re-labelled with another validator's address (signed by someone else)", () => {
@@ -82,26 +106,45 @@ describe("duplicate vote evidence", () => {
   });
 
   it("two votes for the same block, or votes out of canonical order", () => {
-    expect(rule(DuplicateVoteEvidence.serialize({ voteA: vote(v1, 1), voteB: vote(v1, 1, { timestamp: T0 + 5 }) }))).toBe(EvidenceRule.SameBlock);
+    expect(
+      rule(DuplicateVoteEvidence.serialize({ voteA: vote(v1, 1), voteB: vote(v1, 1, { timestamp: T0 + 5 }) })),
+    ).toBe(EvidenceRule.SameBlock);
     expect(rule(DuplicateVoteEvidence.serialize({ voteA: vote(v1, 2), voteB: vote(v1, 1) }))).toBe(EvidenceRule.Order);
   });
 
   it("a signer that was not in the set of that height, though its signatures are good", () => {
     expect(rule(encodeEvidence(vote(outsider, 1), vote(outsider, 2)))).toBe(EvidenceRule.NotMember);
     // v2 is in today's set but was not at height 80
-    const c = ctx({ validatorSetAt: (h) => (h === 80 ? [{ pubkey: v1.pubkey, power: 7 }] : [{ pubkey: v1.pubkey, power: 7 }, { pubkey: v2.pubkey, power: 3 }]) });
+    const c = ctx({
+      validatorSetAt: (h) =>
+        h === 80
+          ? [{ pubkey: v1.pubkey, power: 7 }]
+          : [
+              { pubkey: v1.pubkey, power: 7 },
+              { pubkey: v2.pubkey, power: 3 },
+            ],
+    });
     expect(rule(encodeEvidence(vote(v2, 1), vote(v2, 2)), c)).toBe(EvidenceRule.NotMember);
   });
 
   it("a height not committed yet (or the current one), and a height whose set this node does not know", () => {
-    expect(rule(encodeEvidence(vote(v1, 1, { height: 101 }), vote(v1, 2, { height: 101 })))).toBe(EvidenceRule.FutureHeight);
-    expect(rule(encodeEvidence(vote(v1, 1, { height: 500 }), vote(v1, 2, { height: 500 })))).toBe(EvidenceRule.FutureHeight);
-    expect(rule(encodeEvidence(vote(v1, 1), vote(v1, 2)), ctx({ validatorSetAt: () => undefined }))).toBe(EvidenceRule.UnknownSet);
-    expect(rule(encodeEvidence(vote(v1, 1), vote(v1, 2)), ctx({ blockTimeAt: () => undefined }))).toBe(EvidenceRule.NotRetained);
+    expect(rule(encodeEvidence(vote(v1, 1, { height: 101 }), vote(v1, 2, { height: 101 })))).toBe(
+      EvidenceRule.FutureHeight,
+    );
+    expect(rule(encodeEvidence(vote(v1, 1, { height: 500 }), vote(v1, 2, { height: 500 })))).toBe(
+      EvidenceRule.FutureHeight,
+    );
+    expect(rule(encodeEvidence(vote(v1, 1), vote(v1, 2)), ctx({ validatorSetAt: () => undefined }))).toBe(
+      EvidenceRule.UnknownSet,
+    );
+    expect(rule(encodeEvidence(vote(v1, 1), vote(v1, 2)), ctx({ blockTimeAt: () => undefined }))).toBe(
+      EvidenceRule.NotRetained,
+    );
   });
 
   it("expires only when older than both the block and the time limit (CometBFT IsEvidenceExpired)", () => {
-    const at = (h: number, c: EvidenceContext) => rule(encodeEvidence(vote(v1, 1, { height: h }), vote(v1, 2, { height: h })), c);
+    const at = (h: number, c: EvidenceContext) =>
+      rule(encodeEvidence(vote(v1, 1, { height: h }), vote(v1, 2, { height: h })), c);
     // 100 blocks and 100 s old: both limits (50 blocks, 60 s) passed
     expect(at(1, ctx())).toBe(EvidenceRule.Expired);
     // exactly at the limits: still valid
@@ -114,13 +157,20 @@ describe("duplicate vote evidence", () => {
 
   it("a rotated-out key: judged by the set of the evidence height, whatever the key is today", () => {
     // at heights ≤ 50 v1 signed with its old key; from 51 it signs with `rotatedTo`
-    const c = ctx({ params: { maxAgeNumBlocks: 1000, maxAgeDurationMs: 1000_000 }, validatorSetAt: (h) => [{ pubkey: h <= 50 ? v1.pubkey : rotatedTo.pubkey, power: 7 }] });
+    const c = ctx({
+      params: { maxAgeNumBlocks: 1000, maxAgeDurationMs: 1000_000 },
+      validatorSetAt: (h) => [{ pubkey: h <= 50 ? v1.pubkey : rotatedTo.pubkey, power: 7 }],
+    });
     const old = verifyEvidence(encodeEvidence(vote(v1, 1, { height: 40 }), vote(v1, 2, { height: 40 })), c);
     expect(old.ok && old.misbehaviour.validator).toEqual(v1.address);
     // the old key after its rotation signed nothing that counts: not a member then
-    expect(rule(encodeEvidence(vote(v1, 1, { height: 60 }), vote(v1, 2, { height: 60 })), c)).toBe(EvidenceRule.NotMember);
+    expect(rule(encodeEvidence(vote(v1, 1, { height: 60 }), vote(v1, 2, { height: 60 })), c)).toBe(
+      EvidenceRule.NotMember,
+    );
     // the new key before it was in office, likewise
-    expect(rule(encodeEvidence(vote(rotatedTo, 1, { height: 40 }), vote(rotatedTo, 2, { height: 40 })), c)).toBe(EvidenceRule.NotMember);
+    expect(rule(encodeEvidence(vote(rotatedTo, 1, { height: 40 }), vote(rotatedTo, 2, { height: 40 })), c)).toBe(
+      EvidenceRule.NotMember,
+    );
     expect(rule(encodeEvidence(vote(rotatedTo, 1, { height: 60 }), vote(rotatedTo, 2, { height: 60 })), c)).toBe("ok");
   });
 
@@ -131,6 +181,9 @@ describe("duplicate vote evidence", () => {
     expect(ok.ok && ok.misbehaviour.map((m) => m.power)).toEqual([7, 3]);
     expect(verifyBlockEvidence([e1, e1], ctx())).toMatchObject({ ok: false, reason: expect.stringContaining("twice") });
     const bad = encodeEvidence(vote(outsider, 1), vote(outsider, 2));
-    expect(verifyBlockEvidence([e1, bad], ctx())).toMatchObject({ ok: false, reason: expect.stringContaining(EvidenceRule.NotMember) });
+    expect(verifyBlockEvidence([e1, bad], ctx())).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining(EvidenceRule.NotMember),
+    });
   });
 });

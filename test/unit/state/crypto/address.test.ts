@@ -31,7 +31,9 @@ describe("addresses", () => {
     );
   });
   it("module addresses are derived from the name", () => {
-    expect(moduleAddress("fee_collector")).toEqual(sha256(new TextEncoder().encode("module:fee_collector")).subarray(0, 20));
+    expect(moduleAddress("fee_collector")).toEqual(
+      sha256(new TextEncoder().encode("module:fee_collector")).subarray(0, 20),
+    );
     expect(moduleAddress("a")).not.toEqual(moduleAddress("b"));
   });
   it("rejects wrong prefix, bad checksum, wrong length, mixed case, garbage", () => {

@@ -6,7 +6,15 @@ import fc from "fast-check";
 import { ed25519, ED25519_TORSION_SUBGROUP } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { signFast } from "#client/sign.ts";
-import { isCanonicalPointEncoding, isCanonicalPointEncodingBigint, isValidPublicKey, publicKeyFromSeed, signMessage, verifySignature, verifySignaturePure } from "#state/crypto/ed25519.ts";
+import {
+  isCanonicalPointEncoding,
+  isCanonicalPointEncodingBigint,
+  isValidPublicKey,
+  publicKeyFromSeed,
+  signMessage,
+  verifySignature,
+  verifySignaturePure,
+} from "#state/crypto/ed25519.ts";
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, "hex"));
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
@@ -61,20 +69,26 @@ describe("ed25519: fast (OpenSSL) and pure (noble) paths agree", () => {
 
   it("random keys and messages: valid signatures verify, any bit flip fails, on both paths", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 200 }), fc.nat(), fc.constantFrom("sig", "msg", "key"), (seed, msg, bit, where) => {
-        const pk = publicKeyFromSeed(seed);
-        const sig = signMessage(seed, msg);
-        expect(both(pk, msg, sig)).toBe(true);
-        const flip = (b: Uint8Array) => {
-          const c = Uint8Array.from(b);
-          if (c.length === 0) return Uint8Array.of(1);
-          c[bit % c.length] ^= 1 << (bit % 8);
-          return c;
-        };
-        if (where === "sig") expect(both(pk, msg, flip(sig))).toBe(false);
-        if (where === "msg") expect(both(pk, flip(msg), sig)).toBe(false);
-        if (where === "key") both(flip(pk), msg, sig); // may be an invalid key: only agreement matters
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.nat(),
+        fc.constantFrom("sig", "msg", "key"),
+        (seed, msg, bit, where) => {
+          const pk = publicKeyFromSeed(seed);
+          const sig = signMessage(seed, msg);
+          expect(both(pk, msg, sig)).toBe(true);
+          const flip = (b: Uint8Array) => {
+            const c = Uint8Array.from(b);
+            if (c.length === 0) return Uint8Array.of(1);
+            c[bit % c.length] ^= 1 << (bit % 8);
+            return c;
+          };
+          if (where === "sig") expect(both(pk, msg, flip(sig))).toBe(false);
+          if (where === "msg") expect(both(pk, flip(msg), sig)).toBe(false);
+          if (where === "key") both(flip(pk), msg, sig); // may be an invalid key: only agreement matters
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -82,7 +96,9 @@ describe("ed25519: fast (OpenSSL) and pure (noble) paths agree", () => {
   it("node:crypto signing (client) produces noble's signatures byte for byte", () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 100 }), (seed, msg) => {
-        expect(Buffer.from(signFast(seed, msg)).toString("hex")).toBe(Buffer.from(signMessage(seed, msg)).toString("hex"));
+        expect(Buffer.from(signFast(seed, msg)).toString("hex")).toBe(
+          Buffer.from(signMessage(seed, msg)).toString("hex"),
+        );
       }),
       { numRuns: 100 },
     );
@@ -148,7 +164,10 @@ describe("ed25519: fast (OpenSSL) and pure (noble) paths agree", () => {
 
   it("rejects the x = 0 small-order points written with the sign bit set, on both paths", () => {
     const sig = Uint8Array.from([...ed25519.Point.ZERO.toBytes(), ...new Uint8Array(32)]);
-    for (const h of ["0100000000000000000000000000000000000000000000000000000000000080", "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"]) {
+    for (const h of [
+      "0100000000000000000000000000000000000000000000000000000000000080",
+      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    ]) {
       expect(isValidPublicKey(hex(h))).toBe(false);
       expect(both(hex(h), Uint8Array.of(7), sig)).toBe(false);
     }

@@ -36,11 +36,29 @@ describe("SSZ hasher", () => {
 
   it("header roots (block ids) equal noble's", () => {
     fc.assert(
-      fc.property(fc.nat(), fc.nat(), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 20, maxLength: 20 }), (height, time, h32, addr) => {
-        const header = { chainId: new TextEncoder().encode("c"), height, time, lastBlockId: h32, lastCommitHash: h32, txsHash: h32, stateRoot: h32, validatorsHash: h32, nextValidatorsHash: h32, evidenceHash: h32, proposer: addr };
-        const [ref, got] = both(() => Buffer.from(blockIdOf(header)).toString("hex"));
-        expect(got).toBe(ref);
-      }),
+      fc.property(
+        fc.nat(),
+        fc.nat(),
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.uint8Array({ minLength: 20, maxLength: 20 }),
+        (height, time, h32, addr) => {
+          const header = {
+            chainId: new TextEncoder().encode("c"),
+            height,
+            time,
+            lastBlockId: h32,
+            lastCommitHash: h32,
+            txsHash: h32,
+            stateRoot: h32,
+            validatorsHash: h32,
+            nextValidatorsHash: h32,
+            evidenceHash: h32,
+            proposer: addr,
+          };
+          const [ref, got] = both(() => Buffer.from(blockIdOf(header)).toString("hex"));
+          expect(got).toBe(ref);
+        },
+      ),
       { numRuns: 100 },
     );
   });

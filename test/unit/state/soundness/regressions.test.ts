@@ -28,12 +28,30 @@ const PARAMS = {
   staking: { unbondingTimeMs: "3000" },
   lst: { epochBlocks: "5" },
   lrt: { epochBlocks: "5", withdrawalDelayMs: "3000", weights: [{ strategy: "avs", weight: ONE.toString() }] },
-  strategies: [{ id: "avs", kind: "service", rewardRate: (ONE / 2n).toString(), slashFraction: (ONE / 10n).toString(), rewardPool: (100_000n * ONE).toString(), optInGenesisValidators: true }],
+  strategies: [
+    {
+      id: "avs",
+      kind: "service",
+      rewardRate: (ONE / 2n).toString(),
+      slashFraction: (ONE / 10n).toString(),
+      rewardPool: (100_000n * ONE).toString(),
+      optInGenesisValidators: true,
+    },
+  ],
 };
 const chain = (params: Record<string, unknown> = PARAMS) => new MemChain(testGenesisJson(4, 1_000_000n * ONE, params));
 const run = (c: MemChain, who: typeof alice, m: Parameters<typeof tx>[1]) => c.block([tx(who, m, c.nonce(who))])[0];
-const attr = (r: { events: { type: string; attributes: { key: string; value: string }[] }[] }, type: string, key: string) =>
-  BigInt(r.events.find((e) => e.type === type)!.attributes.find((a) => a.key === key)!.value.replace(/[a-z]+$/, ""));
+const attr = (
+  r: { events: { type: string; attributes: { key: string; value: string }[] }[] },
+  type: string,
+  key: string,
+) =>
+  BigInt(
+    r.events
+      .find((e) => e.type === type)!
+      .attributes.find((a) => a.key === key)!
+      .value.replace(/[a-z]+$/, ""),
+  );
 /** Runs empty blocks until the next block is an epoch block (height % n === 0). */
 const toEpochBlock = (c: MemChain, n: number) => {
   while ((c.height + 1) % n !== 0) c.block([]);
@@ -46,16 +64,31 @@ function doubleSign(c: MemChain) {
 describe("1. a validator with shares and no tokens", () => {
   it("redelegating away from it or delegating to it fails the tx with a code; the chain goes on", () => {
     const c = chain();
-    const cv = run(c, carol, [{ type: "staking/create_validator", value: { consensusPubkey: cons.pubkey, moniker: "c", commissionRate: 0n, maxCommissionRate: ONE, selfStake: ONE } }]);
+    const cv = run(c, carol, [
+      {
+        type: "staking/create_validator",
+        value: {
+          consensusPubkey: cons.pubkey,
+          moniker: "c",
+          commissionRate: 0n,
+          maxCommissionRate: ONE,
+          selfStake: ONE,
+        },
+      },
+    ]);
     expect(cv.code, cv.log).toBe(0);
-    expect(run(c, carol, [{ type: "staking/undelegate", value: { validator: carol.address, amount: ONE - 1n } }]).code).toBe(0);
+    expect(
+      run(c, carol, [{ type: "staking/undelegate", value: { validator: carol.address, amount: ONE - 1n } }]).code,
+    ).toBe(0);
     doubleSign(c); // the 5 % cut of 1 base unit rounds up to 1: tokens 0, shares left
     const v = getValidator(c.store, carol.address)!;
     expect(v.tokens).toBe(0n);
     expect(v.shares).toBeGreaterThan(0n);
     const re = run(c, carol, [{ type: "staking/redelegate", value: { from: carol.address, to: v0, amount: 1n } }]);
     expect(re.code).toBe(ErrorCode.InsufficientShares); // was: RangeError out of executeBlock
-    expect(run(c, bob, [{ type: "staking/delegate", value: { validator: carol.address, amount: ONE } }]).code).toBe(ErrorCode.ValidatorTombstoned);
+    expect(run(c, bob, [{ type: "staking/delegate", value: { validator: carol.address, amount: ONE } }]).code).toBe(
+      ErrorCode.ValidatorTombstoned,
+    );
     c.block([]);
     expect(c.height).toBeGreaterThan(5);
   });
@@ -73,7 +106,9 @@ describe("2. LRT donation / first depositor", () => {
     const before = getBalance(c.store, bob.address, "ststra");
     const r = run(c, bob, [{ type: "lrt/restake", value: { amount: 1000n * ONE } }]);
     expect(r.code, r.log).toBe(0);
-    const w = run(c, bob, [{ type: "lrt/request_withdrawal", value: { amount: getBalance(c.store, bob.address, "rststra") } }]);
+    const w = run(c, bob, [
+      { type: "lrt/request_withdrawal", value: { amount: getBalance(c.store, bob.address, "rststra") } },
+    ]);
     expect(w.code, w.log).toBe(0);
     for (let i = 0; i < 4; i++) c.block([]);
     expect(run(c, bob, [{ type: "lrt/claim", value: { requestId: 1 } }]).code).toBe(0);
@@ -101,10 +136,23 @@ describe("3. full slashes and zero backing", () => {
     const bad = { ...PARAMS, strategies: [{ ...PARAMS.strategies[0], slashFraction: ONE.toString() }] };
     expect(() => parseGenesis(testGenesisJson(2, ONE, bad))).toThrow(/slashFraction: must be a fraction below/);
     const c = chain();
-    const upd = run(c, alice, [{ type: "params/update", value: { module: "strategy", params: { add: [{ id: "x", kind: "service", downtimeSlashFraction: ONE.toString() }] } } }]);
+    const upd = run(c, alice, [
+      {
+        type: "params/update",
+        value: {
+          module: "strategy",
+          params: { add: [{ id: "x", kind: "service", downtimeSlashFraction: ONE.toString() }] },
+        },
+      },
+    ]);
     expect(upd.code).toBe(ErrorCode.InvalidParams);
     expect(upd.log).toMatch(/downtimeSlashFraction/);
-    for (const [module, params] of [["lst", { protocolFee: ONE.toString() }], ["lrt", { fee: ONE.toString() }], ["slashing", { slashFractionDoubleSign: ONE.toString() }], ["distribution", { communityTax: ONE.toString() }]] as const) {
+    for (const [module, params] of [
+      ["lst", { protocolFee: ONE.toString() }],
+      ["lrt", { fee: ONE.toString() }],
+      ["slashing", { slashFractionDoubleSign: ONE.toString() }],
+      ["distribution", { communityTax: ONE.toString() }],
+    ] as const) {
       expect(run(c, alice, [{ type: "params/update", value: { module, params } }]).code).toBe(ErrorCode.InvalidParams);
     }
   });
@@ -118,7 +166,19 @@ describe("3. full slashes and zero backing", () => {
     // the position of every service goes (a loss from `before` to almost nothing)
     const o = new Overlay(c.store);
     const st = getLrtState(o);
-    applyStrategyLossToRequests({ store: o, chainId: CHAIN_ID, height: c.height, time: c.time, txParams: {} as never, events: [], hooks: STAKING_HOOKS }, st.idleStstra + 10n ** 40n, COMMUNITY_POOL);
+    applyStrategyLossToRequests(
+      {
+        store: o,
+        chainId: CHAIN_ID,
+        height: c.height,
+        time: c.time,
+        txParams: {} as never,
+        events: [],
+        hooks: STAKING_HOOKS,
+      },
+      st.idleStstra + 10n ** 40n,
+      COMMUNITY_POOL,
+    );
     const after = getLrtState(o);
     expect(after.escrowEra).toBe(st.escrowEra + 1);
     expect(after.escrowUnits).toBe(0n);
@@ -129,7 +189,9 @@ describe("3. full slashes and zero backing", () => {
     expect(w.code, w.log).toBe(0);
     for (let i = 0; i < 4; i++) c.block([]);
     expect(attr(run(c, bob, [{ type: "lrt/claim", value: { requestId: 1 } }]), "lrt_claim", "amount")).toBe(0n);
-    expect(attr(run(c, bob, [{ type: "lrt/claim", value: { requestId: 2 } }]), "lrt_claim", "amount")).toBeGreaterThan(0n);
+    expect(attr(run(c, bob, [{ type: "lrt/claim", value: { requestId: 2 } }]), "lrt_claim", "amount")).toBeGreaterThan(
+      0n,
+    );
   });
 
   it("with supply outstanding and no backing, deposits are refused (not minted 1:1)", () => {
@@ -142,13 +204,18 @@ describe("3. full slashes and zero backing", () => {
 
 describe("4. genesis time", () => {
   it("a genesisTime without an offset is refused, naming the field; offsets give one instant in every zone", () => {
-    expect(() => parseGenesis({ ...testGenesisJson(1), genesisTime: "2026-01-01T00:00:00" })).toThrow(/genesis\.genesisTime: .*offset/);
+    expect(() => parseGenesis({ ...testGenesisJson(1), genesisTime: "2026-01-01T00:00:00" })).toThrow(
+      /genesis\.genesisTime: .*offset/,
+    );
     expect(() => parseGenesis({ ...testGenesisJson(1), genesisTime: "2026-01-01" })).toThrow(/genesisTime/);
     const tz = process.env.TZ;
     try {
       const times = ["UTC", "Asia/Tokyo", "America/New_York"].map((zone) => {
         process.env.TZ = zone;
-        return [parseGenesis({ ...testGenesisJson(1), genesisTime: "2026-01-01T09:00:00+09:00" }).genesisTime, parseGenesis(testGenesisJson(1)).genesisTime];
+        return [
+          parseGenesis({ ...testGenesisJson(1), genesisTime: "2026-01-01T09:00:00+09:00" }).genesisTime,
+          parseGenesis(testGenesisJson(1)).genesisTime,
+        ];
       });
       expect(new Set(times.map((t) => t.join()))).toEqual(new Set([`${Date.UTC(2026, 0, 1)},${Date.UTC(2026, 0, 1)}`]));
     } finally {
@@ -160,7 +227,18 @@ describe("4. genesis time", () => {
 describe("5. donations to module accounts", () => {
   it("bank/send to every module account is refused, strategy accounts included", () => {
     const c = chain();
-    for (const to of [LST, LRT, LRT_ESCROW, DISTRIBUTION, COMMUNITY_POOL, BONDED_POOL, NOT_BONDED_POOL, FEE_COLLECTOR, DEAD_SHARES_HOLDER, strategyAccount("avs")]) {
+    for (const to of [
+      LST,
+      LRT,
+      LRT_ESCROW,
+      DISTRIBUTION,
+      COMMUNITY_POOL,
+      BONDED_POOL,
+      NOT_BONDED_POOL,
+      FEE_COLLECTOR,
+      DEAD_SHARES_HOLDER,
+      strategyAccount("avs"),
+    ]) {
       const r = run(c, alice, [{ type: "bank/send", value: { to, denom: "stra", amount: 60n * ONE } }]);
       expect(r.code, r.log).toBe(ErrorCode.SendToModuleAccount);
     }
@@ -227,7 +305,18 @@ describe("8. LRT allocation", () => {
     const o = new Overlay(c.store);
     bankSend(o, alice.address, testKey(10_000).address, "stra", 100n * ONE); // fees for v0's operator
     c.store.apply(o.changes());
-    run(c, carol, [{ type: "staking/create_validator", value: { consensusPubkey: cons.pubkey, moniker: "c", commissionRate: 0n, maxCommissionRate: ONE, selfStake: 10n * ONE } }]);
+    run(c, carol, [
+      {
+        type: "staking/create_validator",
+        value: {
+          consensusPubkey: cons.pubkey,
+          moniker: "c",
+          commissionRate: 0n,
+          maxCommissionRate: ONE,
+          selfStake: 10n * ONE,
+        },
+      },
+    ]);
     c.block([]);
     c.block([]);
     expect(run(c, carol, [{ type: "strategy/opt_in", value: { service: "avs" } }]).code).toBe(0);
@@ -264,7 +353,12 @@ describe("8. LRT allocation", () => {
 
   it("duplicate strategy weights are refused", () => {
     const c = chain();
-    const dup = { weights: [{ strategy: "avs", weight: (ONE / 2n).toString() }, { strategy: "avs", weight: (ONE / 2n).toString() }] };
+    const dup = {
+      weights: [
+        { strategy: "avs", weight: (ONE / 2n).toString() },
+        { strategy: "avs", weight: (ONE / 2n).toString() },
+      ],
+    };
     const r = run(c, alice, [{ type: "params/update", value: { module: "lrt", params: dup } }]);
     expect(r.code).toBe(ErrorCode.InvalidParams);
     expect(r.log).toMatch(/named twice/);
@@ -278,7 +372,9 @@ describe("8. LRT allocation", () => {
     run(c, alice, [{ type: "params/update", value: { module: "lst", params: { maxRateRise: "0" } } }]);
     for (let i = 0; i < 12; i++) c.block([]);
     expect(getLrtState(c.store).idleStra).toBeGreaterThan(0n);
-    const w = run(c, bob, [{ type: "lrt/request_withdrawal", value: { amount: getBalance(c.store, bob.address, "rststra") } }]);
+    const w = run(c, bob, [
+      { type: "lrt/request_withdrawal", value: { amount: getBalance(c.store, bob.address, "rststra") } },
+    ]);
     expect(w.code, w.log).toBe(0);
     expect(attr(w, "lrt_request_withdrawal", "stra")).toBeGreaterThan(0n);
     for (let i = 0; i < 4; i++) c.block([]);
@@ -296,10 +392,34 @@ describe("no transaction can halt the chain", () => {
     const { processTx } = await import("#state/tx/processTx.ts");
     const { getTxParams } = await import("#state/params.ts");
     const c = chain();
-    const decoded = decodeTx(tx(alice, [{ type: "bank/send", value: { to: bob.address, denom: "stra", amount: ONE } }], 0n));
-    const broken = { ...decoded, msgs: decoded.msgs.map((m) => ({ ...m, kind: { ...m.kind, execute: () => { throw new RangeError("Division by zero"); } } })) };
+    const decoded = decodeTx(
+      tx(alice, [{ type: "bank/send", value: { to: bob.address, denom: "stra", amount: ONE } }], 0n),
+    );
+    const broken = {
+      ...decoded,
+      msgs: decoded.msgs.map((m) => ({
+        ...m,
+        kind: {
+          ...m.kind,
+          execute: () => {
+            throw new RangeError("Division by zero");
+          },
+        },
+      })),
+    };
     const o = new Overlay(c.store);
-    const r = processTx({ store: o, chainId: CHAIN_ID, height: 1, time: c.time, txParams: getTxParams(o), events: [], hooks: STAKING_HOOKS }, broken);
+    const r = processTx(
+      {
+        store: o,
+        chainId: CHAIN_ID,
+        height: 1,
+        time: c.time,
+        txParams: getTxParams(o),
+        events: [],
+        hooks: STAKING_HOOKS,
+      },
+      broken,
+    );
     expect(r.code).toBe(ErrorCode.Internal);
     expect(r.log).toMatch(/internal error: RangeError: Division by zero/);
     expect(r.charged).toBe(true);
@@ -312,7 +432,15 @@ describe("no transaction can halt the chain", () => {
     const c = chain();
     const o = new Overlay(c.store);
     const events: { type: string; attributes: { key: string; value: string }[] }[] = [];
-    const ctx = { store: o, chainId: CHAIN_ID, height: 7, time: c.time, txParams: {} as never, events, hooks: STAKING_HOOKS };
+    const ctx = {
+      store: o,
+      chainId: CHAIN_ID,
+      height: 7,
+      time: c.time,
+      txParams: {} as never,
+      events,
+      hooks: STAKING_HOOKS,
+    };
     const out = guardedStep(ctx, "lst/epoch", (x) => {
       bankSend(x.store, alice.address, bob.address, "stra", ONE);
       throw new StrataError(ErrorCode.Internal, "boom");

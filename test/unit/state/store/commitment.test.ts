@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { computeCommitment, MemoryCommitment, proveKey, verifyProof, ZERO_HASHES, TREE_DEPTH, hashRoot, hashInner, hashLeaf } from "#state/store/commitment.ts";
+import {
+  computeCommitment,
+  MemoryCommitment,
+  proveKey,
+  verifyProof,
+  ZERO_HASHES,
+  TREE_DEPTH,
+  hashRoot,
+  hashInner,
+  hashLeaf,
+} from "#state/store/commitment.ts";
 import type { Change } from "#state/store/types.ts";
 
 const k = (s: string) => new TextEncoder().encode(s);
@@ -29,7 +39,13 @@ describe("state commitment (indexed sparse Merkle tree)", () => {
     };
     fc.assert(
       fc.property(
-        fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.option(fc.uint8Array({ minLength: 1, maxLength: 8 }))), { maxLength: 20 }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.array(
+            fc.tuple(fc.integer({ min: 0, max: 40 }), fc.option(fc.uint8Array({ minLength: 1, maxLength: 8 }))),
+            { maxLength: 20 },
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
         (blocks) => {
           const inc = new MemoryCommitment();
           const index = new Map<string, number>();
@@ -45,7 +61,9 @@ describe("state commitment (indexed sparse Merkle tree)", () => {
               const i = index.get(Buffer.from(c.key).toString());
               if (i !== undefined) leaves.set(i, hashLeaf(c.key, c.value));
             }
-            expect(Buffer.from(u.root).toString("hex")).toBe(Buffer.from(reference(leaves, inc.leafCount())).toString("hex"));
+            expect(Buffer.from(u.root).toString("hex")).toBe(
+              Buffer.from(reference(leaves, inc.leafCount())).toString("hex"),
+            );
           }
         },
       ),
@@ -56,8 +74,14 @@ describe("state commitment (indexed sparse Merkle tree)", () => {
   it("the root depends on every value and on nothing else", () => {
     const a = new MemoryCommitment();
     const b = new MemoryCommitment();
-    const ua = computeCommitment(a, [{ key: k("x"), value: k("1") }, { key: k("y"), value: k("2") }]);
-    const ub = computeCommitment(b, [{ key: k("x"), value: k("1") }, { key: k("y"), value: k("3") }]);
+    const ua = computeCommitment(a, [
+      { key: k("x"), value: k("1") },
+      { key: k("y"), value: k("2") },
+    ]);
+    const ub = computeCommitment(b, [
+      { key: k("x"), value: k("1") },
+      { key: k("y"), value: k("3") },
+    ]);
     expect(Buffer.compare(ua.root, ub.root)).not.toBe(0);
     a.apply(ua);
     const again = computeCommitment(a, [{ key: k("y"), value: k("2") }]);

@@ -6,7 +6,10 @@ const k = (s: string) => new TextEncoder().encode(s);
 describe("Overlay", () => {
   it("reads through to the parent and shadows it with writes and deletes", () => {
     const base = new MemoryStore();
-    base.apply([{ key: k("a"), value: k("1") }, { key: k("b"), value: k("2") }]);
+    base.apply([
+      { key: k("a"), value: k("1") },
+      { key: k("b"), value: k("2") },
+    ]);
     const o = new Overlay(base);
     o.set(k("a"), k("9"));
     o.del(k("b"));
@@ -34,10 +37,12 @@ describe("Overlay", () => {
     o.set(k("a"), k("1"));
     o.set(k("b"), k("2"));
     o.del(k("c"));
-    expect(o.changes().map((c) => [Buffer.from(c.key).toString(), c.value && Buffer.from(c.value).toString()])).toEqual([
-      ["a", "1"],
-      ["b", "2"],
-      ["c", null],
-    ]);
+    expect(o.changes().map((c) => [Buffer.from(c.key).toString(), c.value && Buffer.from(c.value).toString()])).toEqual(
+      [
+        ["a", "1"],
+        ["b", "2"],
+        ["c", null],
+      ],
+    );
   });
 });

@@ -17,7 +17,10 @@ const FEE = 100_000n * MIN_GAS_PRICE;
  * records its time, so "unchanged" means: equal to a twin chain that ran the same history and
  * then an empty block).
  */
-function expectSameAsEmptyBlock(build: (c: MemChain) => Uint8Array, check: (r: ReturnType<MemChain["block"]>[number]) => void) {
+function expectSameAsEmptyBlock(
+  build: (c: MemChain) => Uint8Array,
+  check: (r: ReturnType<MemChain["block"]>[number]) => void,
+) {
   const c = new MemChain();
   const twin = new MemChain();
   const tx = build(c);
@@ -46,9 +49,17 @@ describe("processTx: envelope rules", () => {
     ["malformed bytes", () => Uint8Array.of(1, 2, 3), ErrorCode.TxMalformed],
     ["oversized tx", () => new Uint8Array(70_000), ErrorCode.TxTooLarge],
     ["wrong chain id", () => send(alice, bob.address, 1n, 0n, { chainId: "other-chain" }), ErrorCode.WrongChainId],
-    ["replayed nonce", (c) => (c.block([send(alice, bob.address, 1n, 0n)]), send(alice, bob.address, 1n, 0n)), ErrorCode.NonceTooLow],
+    [
+      "replayed nonce",
+      (c) => (c.block([send(alice, bob.address, 1n, 0n)]), send(alice, bob.address, 1n, 0n)),
+      ErrorCode.NonceTooLow,
+    ],
     ["future nonce", () => send(alice, bob.address, 1n, 5n), ErrorCode.NonceTooHigh],
-    ["fee below gas × min gas price", () => send(alice, bob.address, 1n, 0n, { fee: 1000n }), ErrorCode.InsufficientFee],
+    [
+      "fee below gas × min gas price",
+      () => send(alice, bob.address, 1n, 0n, { fee: 1000n }),
+      ErrorCode.InsufficientFee,
+    ],
     ["fee above balance", () => send(testKey(99), bob.address, 1n, 0n), ErrorCode.InsufficientFunds],
     ["zero amount", () => send(alice, bob.address, 0n, 0n), ErrorCode.InvalidAmount],
     ["unknown denom", () => send(alice, bob.address, 1n, 0n, { denom: "atom" }), ErrorCode.UnknownDenom],
@@ -81,7 +92,11 @@ describe("processTx: envelope rules", () => {
       },
       ErrorCode.TxMalformed,
     ],
-    ["no messages", () => signTx(alice.seed, { chainId: CHAIN_ID, nonce: 0n, fee: FEE, msgs: [] }).bytes, ErrorCode.NoMessages],
+    [
+      "no messages",
+      () => signTx(alice.seed, { chainId: CHAIN_ID, nonce: 0n, fee: FEE, msgs: [] }).bytes,
+      ErrorCode.NoMessages,
+    ],
   ];
 
   for (const [name, build, code] of rejected) {

@@ -14,10 +14,18 @@ describe("simulateTx", () => {
     const before = [getBalance(c.store, alice.address, "stra"), getNonce(c.store, alice.address)];
     const claim = simulateTx(c.store, at, tx(alice, [{ type: "lst/claim", value: { requestId: 7 } }], 0n));
     expect(claim).toMatchObject({ code: ErrorCode.UnknownRequest, charged: true });
-    const send = simulateTx(c.store, at, tx(alice, [{ type: "bank/send", value: { to: bob.address, denom: "stra", amount: ONE } }], 0n));
+    const send = simulateTx(
+      c.store,
+      at,
+      tx(alice, [{ type: "bank/send", value: { to: bob.address, denom: "stra", amount: ONE } }], 0n),
+    );
     expect(send.code).toBe(0);
     expect(send.events.map((e) => e.type)).toContain("transfer");
-    const stale = simulateTx(c.store, at, tx(alice, [{ type: "bank/send", value: { to: bob.address, denom: "stra", amount: ONE } }], 5n));
+    const stale = simulateTx(
+      c.store,
+      at,
+      tx(alice, [{ type: "bank/send", value: { to: bob.address, denom: "stra", amount: ONE } }], 5n),
+    );
     expect(stale).toMatchObject({ code: ErrorCode.NonceTooHigh, charged: false });
     expect(simulateTx(c.store, at, new Uint8Array([1, 2, 3])).code).toBe(ErrorCode.TxMalformed);
     expect([getBalance(c.store, alice.address, "stra"), getNonce(c.store, alice.address)]).toEqual(before);

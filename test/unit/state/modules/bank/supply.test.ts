@@ -17,7 +17,15 @@ describe("bank: total supply is conserved", () => {
     fc.assert(
       fc.property(
         fc.array(
-          fc.array(fc.record({ from: fc.nat(N - 1), to: fc.nat(N - 1), amount: fc.bigInt({ min: 1n, max: 3n * ONE }), skipNonce: fc.boolean() }), { maxLength: 8 }),
+          fc.array(
+            fc.record({
+              from: fc.nat(N - 1),
+              to: fc.nat(N - 1),
+              amount: fc.bigInt({ min: 1n, max: 3n * ONE }),
+              skipNonce: fc.boolean(),
+            }),
+            { maxLength: 8 },
+          ),
           { minLength: 1, maxLength: 5 },
         ),
         (blocks) => {
@@ -36,7 +44,16 @@ describe("bank: total supply is conserved", () => {
             void results;
           }
           let sum = 0n;
-          for (const a of [FEE_COLLECTOR, BONDED_POOL, NOT_BONDED_POOL, DISTRIBUTION, COMMUNITY_POOL, testKey(10_000).address, ...keys.map((k) => k.address)]) sum += getBalance(c.store, a, "stra");
+          for (const a of [
+            FEE_COLLECTOR,
+            BONDED_POOL,
+            NOT_BONDED_POOL,
+            DISTRIBUTION,
+            COMMUNITY_POOL,
+            testKey(10_000).address,
+            ...keys.map((k) => k.address),
+          ])
+            sum += getBalance(c.store, a, "stra");
           // supply = genesis + inflation minted by blocks, and every unit of it is in some balance
           expect(sum).toBe(getSupply(c.store, "stra"));
           expect(getSupply(c.store, "stra")).toBeGreaterThanOrEqual(genesisSupply);

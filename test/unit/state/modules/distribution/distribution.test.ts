@@ -19,7 +19,24 @@ const v0 = testKey(10_000);
 function twoValidators() {
   // a long year of inflation per block so rewards are visible: 1 s blocks on a 1e24 supply
   const c = new MemChain(testGenesisJson(3, 1_000_000n * ONE));
-  c.block([tx(alice, [{ type: "staking/create_validator", value: { consensusPubkey: testKey(20_000).pubkey, moniker: "a", commissionRate: 0n, maxCommissionRate: ONE / 5n, selfStake: 30n * ONE } }], 0n)]);
+  c.block([
+    tx(
+      alice,
+      [
+        {
+          type: "staking/create_validator",
+          value: {
+            consensusPubkey: testKey(20_000).pubkey,
+            moniker: "a",
+            commissionRate: 0n,
+            maxCommissionRate: ONE / 5n,
+            selfStake: 30n * ONE,
+          },
+        },
+      ],
+      0n,
+    ),
+  ]);
   c.block([]);
   c.block([]);
   return c;
@@ -34,7 +51,9 @@ describe("distribution", () => {
     };
     c.block([tx(bob, [{ type: "staking/delegate", value: { validator: alice.address, amount: 5n * ONE } }], 0n)]);
     for (let i = 1; i <= 30; i++) {
-      const [r] = c.block([tx(bob, [{ type: "distribution/withdraw_rewards", value: { validator: alice.address } }], BigInt(i))]);
+      const [r] = c.block([
+        tx(bob, [{ type: "distribution/withdraw_rewards", value: { validator: alice.address } }], BigInt(i)),
+      ]);
       expect(r.code, r.log).toBe(0);
     }
     // 31 delegation changes closed 31+ periods; alive: the current period's predecessor, alice's
@@ -72,9 +91,20 @@ describe("distribution", () => {
     const pending = pendingRewards(c.store, bob.address, alice.address);
     expect(pending).toBeGreaterThan(0n);
     const bal = getBalance(c.store, bob.address, "stra");
-    const [r] = c.block([tx(bob, [{ type: "distribution/withdraw_rewards", value: { validator: alice.address } }, { type: "distribution/withdraw_rewards", value: { validator: alice.address } }], 1n)]);
+    const [r] = c.block([
+      tx(
+        bob,
+        [
+          { type: "distribution/withdraw_rewards", value: { validator: alice.address } },
+          { type: "distribution/withdraw_rewards", value: { validator: alice.address } },
+        ],
+        1n,
+      ),
+    ]);
     expect(r.code, r.log).toBe(0);
-    const paid = r.events.filter((e) => e.type === "withdraw_rewards").map((e) => BigInt(e.attributes.find((a) => a.key === "amount")!.value.replace("stra", "")));
+    const paid = r.events
+      .filter((e) => e.type === "withdraw_rewards")
+      .map((e) => BigInt(e.attributes.find((a) => a.key === "amount")!.value.replace("stra", "")));
     // the first withdrawal includes this block's allocation, the second finds nothing new
     expect(paid[0]).toBeGreaterThanOrEqual(pending);
     expect(paid.length).toBe(1);
@@ -84,7 +114,9 @@ describe("distribution", () => {
   it("withdraw_commission pays the operator and only the operator", () => {
     const c = twoValidators();
     for (let i = 0; i < 3; i++) c.block([]);
-    const [bad] = c.block([tx(bob, [{ type: "distribution/withdraw_commission", value: { validator: v0.address } }], 0n)]);
+    const [bad] = c.block([
+      tx(bob, [{ type: "distribution/withdraw_commission", value: { validator: v0.address } }], 0n),
+    ]);
     expect(bad.code).not.toBe(0);
   });
 
@@ -112,7 +144,10 @@ describe("distribution", () => {
             const m =
               op.kind === "withdraw"
                 ? { type: "distribution/withdraw_rewards" as const, value: { validator: vals[op.val] } }
-                : { type: `staking/${op.kind}` as "staking/delegate", value: { validator: vals[op.val], amount: op.amount } };
+                : {
+                    type: `staking/${op.kind}` as "staking/delegate",
+                    value: { validator: vals[op.val], amount: op.amount },
+                  };
             const signers = op.signers === "all" ? undefined : op.signers === "v0" ? [v0.address] : [];
             c.block([tx(a, [m], nonces[op.who])], false, signers);
             nonces[op.who] = c.nonce(a);
@@ -120,14 +155,26 @@ describe("distribution", () => {
           }
           // 1. supply = every balance (accounts and module accounts)
           let sum = 0n;
-          for (const x of [FEE_COLLECTOR, BONDED_POOL, NOT_BONDED_POOL, DISTRIBUTION, COMMUNITY_POOL, v0.address, ...actors.map((k) => k.address)]) sum += getBalance(c.store, x, "stra");
+          for (const x of [
+            FEE_COLLECTOR,
+            BONDED_POOL,
+            NOT_BONDED_POOL,
+            DISTRIBUTION,
+            COMMUNITY_POOL,
+            v0.address,
+            ...actors.map((k) => k.address),
+          ])
+            sum += getBalance(c.store, x, "stra");
           expect(sum).toBe(getSupply(c.store, "stra"));
           // 2. bonded pool = Σ tokens of bonded validators; not-bonded = unbonded tokens + unbonding balances
           const all = getValidatorOperators(c.store).map((op) => getValidator(c.store, op)!);
           const bonded = all.filter((v) => v.status === ValidatorStatus.Bonded).reduce((s, v) => s + v.tokens, 0n);
-          const unbondedTokens = all.filter((v) => v.status !== ValidatorStatus.Bonded).reduce((s, v) => s + v.tokens, 0n);
+          const unbondedTokens = all
+            .filter((v) => v.status !== ValidatorStatus.Bonded)
+            .reduce((s, v) => s + v.tokens, 0n);
           let unbonding = 0n;
-          for (const k of [...actors, v0]) for (const op of vals) for (const e of getUnbonding(c.store, k.address, op).entries) unbonding += e.balance;
+          for (const k of [...actors, v0])
+            for (const op of vals) for (const e of getUnbonding(c.store, k.address, op).entries) unbonding += e.balance;
           expect(getBalance(c.store, BONDED_POOL, "stra")).toBe(bonded);
           expect(getBalance(c.store, NOT_BONDED_POOL, "stra")).toBe(unbondedTokens + unbonding);
           expect(getQueue(c.store).length).toBeGreaterThanOrEqual(0);

@@ -21,14 +21,38 @@ const PARAMS = {
   lst: { epochBlocks: "3" },
   lrt: { epochBlocks: "3", withdrawalDelayMs: "5000", weights: [{ strategy: "avs", weight: ONE.toString() }] },
   strategies: [
-    { id: "avs", kind: "service", rewardRate: (ONE / 2n).toString(), slashFraction: (ONE / 10n).toString(), rewardPool: (10_000n * ONE).toString(), optInGenesisValidators: true },
+    {
+      id: "avs",
+      kind: "service",
+      rewardRate: (ONE / 2n).toString(),
+      slashFraction: (ONE / 10n).toString(),
+      rewardPool: (10_000n * ONE).toString(),
+      optInGenesisValidators: true,
+    },
     { id: "pool", kind: "pool", liquidityStra: (1000n * ONE).toString() },
   ],
 };
 
 function chain(params: Record<string, unknown> = PARAMS) {
   const c = new MemChain(testGenesisJson(3, 1_000_000n * ONE, params));
-  c.block([tx(carol, [{ type: "staking/create_validator", value: { consensusPubkey: cons.pubkey, moniker: "c", commissionRate: 0n, maxCommissionRate: ONE, selfStake: 10n * ONE } }], 0n)]);
+  c.block([
+    tx(
+      carol,
+      [
+        {
+          type: "staking/create_validator",
+          value: {
+            consensusPubkey: cons.pubkey,
+            moniker: "c",
+            commissionRate: 0n,
+            maxCommissionRate: ONE,
+            selfStake: 10n * ONE,
+          },
+        },
+      ],
+      0n,
+    ),
+  ]);
   c.block([]);
   c.block([]);
   return c;
@@ -42,31 +66,54 @@ describe("strategy: pool", () => {
     expect(p.reserveStra).toBe(1000n * ONE);
     expect(p.reserveStstra).toBeGreaterThan(0n);
     const out = quoteOut(p.reserveStra, p.reserveStstra, 10n * ONE);
-    expect(run(c, bob, [{ type: "strategy/swap", value: { pool: "pool", denomIn: "stra", amountIn: 10n * ONE, minOut: out + 1n } }]).code).toBe(ErrorCode.SlippageExceeded);
-    const ok = run(c, bob, [{ type: "strategy/swap", value: { pool: "pool", denomIn: "stra", amountIn: 10n * ONE, minOut: out } }]);
+    expect(
+      run(c, bob, [
+        { type: "strategy/swap", value: { pool: "pool", denomIn: "stra", amountIn: 10n * ONE, minOut: out + 1n } },
+      ]).code,
+    ).toBe(ErrorCode.SlippageExceeded);
+    const ok = run(c, bob, [
+      { type: "strategy/swap", value: { pool: "pool", denomIn: "stra", amountIn: 10n * ONE, minOut: out } },
+    ]);
     expect(ok.code, ok.log).toBe(0);
     expect(getBalance(c.store, bob.address, "ststra")).toBe(out);
-    expect(run(c, bob, [{ type: "strategy/swap", value: { pool: "nope", denomIn: "stra", amountIn: ONE, minOut: 0n } }]).code).toBe(ErrorCode.UnknownStrategy);
-    expect(run(c, bob, [{ type: "strategy/swap", value: { pool: "pool", denomIn: "rststra", amountIn: ONE, minOut: 0n } }]).code).toBe(ErrorCode.UnknownDenom);
+    expect(
+      run(c, bob, [{ type: "strategy/swap", value: { pool: "nope", denomIn: "stra", amountIn: ONE, minOut: 0n } }])
+        .code,
+    ).toBe(ErrorCode.UnknownStrategy);
+    expect(
+      run(c, bob, [{ type: "strategy/swap", value: { pool: "pool", denomIn: "rststra", amountIn: ONE, minOut: 0n } }])
+        .code,
+    ).toBe(ErrorCode.UnknownDenom);
   });
 
   it("property: x·y never decreases on a swap; output never reaches the reserve", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 10n ** 30n }), fc.bigInt({ min: 1n, max: 10n ** 30n }), fc.bigInt({ min: 1n, max: 10n ** 31n }), (x, y, a) => {
-        const out = quoteOut(x, y, a);
-        expect(out).toBeLessThan(y);
-        expect((x + a) * (y - out)).toBeGreaterThanOrEqual(x * y);
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: 10n ** 30n }),
+        fc.bigInt({ min: 1n, max: 10n ** 30n }),
+        fc.bigInt({ min: 1n, max: 10n ** 31n }),
+        (x, y, a) => {
+          const out = quoteOut(x, y, a);
+          expect(out).toBeLessThan(y);
+          expect((x + a) * (y - out)).toBeGreaterThanOrEqual(x * y);
+        },
+      ),
     );
   });
 
   it("add and remove liquidity at the pool ratio", () => {
     const c = chain();
     run(c, bob, [{ type: "lst/stake", value: { amount: 50n * ONE } }]);
-    const add = run(c, bob, [{ type: "strategy/add_liquidity", value: { pool: "pool", maxStra: 20n * ONE, maxStstra: 20n * ONE } }]);
+    const add = run(c, bob, [
+      { type: "strategy/add_liquidity", value: { pool: "pool", maxStra: 20n * ONE, maxStstra: 20n * ONE } },
+    ]);
     expect(add.code, add.log).toBe(0);
-    const shares = BigInt(add.events.find((e) => e.type === "add_liquidity")!.attributes.find((a) => a.key === "shares")!.value);
-    expect(run(c, bob, [{ type: "strategy/remove_liquidity", value: { pool: "pool", shares: shares + 1n } }]).code).toBe(ErrorCode.InsufficientShares);
+    const shares = BigInt(
+      add.events.find((e) => e.type === "add_liquidity")!.attributes.find((a) => a.key === "shares")!.value,
+    );
+    expect(
+      run(c, bob, [{ type: "strategy/remove_liquidity", value: { pool: "pool", shares: shares + 1n } }]).code,
+    ).toBe(ErrorCode.InsufficientShares);
     expect(run(c, bob, [{ type: "strategy/remove_liquidity", value: { pool: "pool", shares } }]).code).toBe(0);
   });
 });
@@ -77,7 +124,9 @@ describe("strategy: service operators", () => {
     expect(run(c, bob, [{ type: "strategy/opt_in", value: { service: "avs" } }]).code).toBe(ErrorCode.NotAnOperator);
     expect(run(c, carol, [{ type: "strategy/opt_in", value: { service: "avs" } }]).code).toBe(0);
     expect(run(c, carol, [{ type: "strategy/opt_in", value: { service: "avs" } }]).code).toBe(ErrorCode.AlreadyOptedIn);
-    expect(run(c, carol, [{ type: "strategy/opt_in", value: { service: "nope" } }]).code).toBe(ErrorCode.UnknownStrategy);
+    expect(run(c, carol, [{ type: "strategy/opt_in", value: { service: "nope" } }]).code).toBe(
+      ErrorCode.UnknownStrategy,
+    );
     expect(run(c, carol, [{ type: "strategy/opt_out", value: { service: "avs" } }]).code).toBe(0);
   });
 });
@@ -113,7 +162,9 @@ describe("lrt", () => {
     const c = restaked();
     for (let i = 0; i < 3; i++) c.block([]);
     const held = getBalance(c.store, bob.address, "rststra");
-    expect(run(c, bob, [{ type: "lrt/request_withdrawal", value: { amount: held + 1n } }]).code).toBe(ErrorCode.InsufficientFunds);
+    expect(run(c, bob, [{ type: "lrt/request_withdrawal", value: { amount: held + 1n } }]).code).toBe(
+      ErrorCode.InsufficientFunds,
+    );
     const r = run(c, bob, [{ type: "lrt/request_withdrawal", value: { amount: held / 2n } }]);
     expect(r.code, r.log).toBe(0);
     expect(run(c, bob, [{ type: "lrt/claim", value: { requestId: 1 } }]).code).toBe(ErrorCode.RequestNotMature);
@@ -171,7 +222,8 @@ describe("lrt", () => {
       const c = restaked(withRule(fraction));
       for (let i = 0; i < 3; i++) c.block([]); // allocated to the service, half behind carol
       const v0Signs = () => c.block([], true, [v0.address]); // carol's validator misses
-      const magnitude = () => getService(c.store, "avs").operators.find((o) => Buffer.compare(o.operator, carol.address) === 0)!.magnitude;
+      const magnitude = () =>
+        getService(c.store, "avs").operators.find((o) => Buffer.compare(o.operator, carol.address) === 0)!.magnitude;
       expect(magnitude()).toBe(ONE);
       let events: typeof c.lastBlockEvents = [];
       for (let i = 0; i < 14 && !events.some((e) => e.type === "liveness"); i++) {
@@ -193,16 +245,40 @@ describe("lrt", () => {
 
   it("property: rate × supply ≤ TVL through random restakes, withdrawals and epochs", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ kind: fc.constantFrom("restake", "withdraw", "wait"), amount: fc.bigInt({ min: 1n, max: 30n * ONE }) }), { maxLength: 12 }), (ops) => {
-        const c = chain();
-        run(c, carol, [{ type: "strategy/opt_in", value: { service: "avs" } }]);
-        run(c, bob, [{ type: "lst/stake", value: { amount: 500n * ONE } }]);
-        for (const op of ops) {
-          if (op.kind === "wait") c.block([]);
-          else c.block([tx(bob, [{ type: op.kind === "restake" ? "lrt/restake" : "lrt/request_withdrawal", value: { amount: op.amount } }], c.nonce(bob))], false);
-          expect((lrtRate(c.store) * getSupply(c.store, "rststra")) / ONE).toBeLessThanOrEqual(tvl(c.store));
-        }
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom("restake", "withdraw", "wait"),
+            amount: fc.bigInt({ min: 1n, max: 30n * ONE }),
+          }),
+          { maxLength: 12 },
+        ),
+        (ops) => {
+          const c = chain();
+          run(c, carol, [{ type: "strategy/opt_in", value: { service: "avs" } }]);
+          run(c, bob, [{ type: "lst/stake", value: { amount: 500n * ONE } }]);
+          for (const op of ops) {
+            if (op.kind === "wait") c.block([]);
+            else
+              c.block(
+                [
+                  tx(
+                    bob,
+                    [
+                      {
+                        type: op.kind === "restake" ? "lrt/restake" : "lrt/request_withdrawal",
+                        value: { amount: op.amount },
+                      },
+                    ],
+                    c.nonce(bob),
+                  ),
+                ],
+                false,
+              );
+            expect((lrtRate(c.store) * getSupply(c.store, "rststra")) / ONE).toBeLessThanOrEqual(tvl(c.store));
+          }
+        },
+      ),
       { numRuns: 25 },
     );
   });
@@ -217,13 +293,29 @@ describe("lrt", () => {
 describe("params/update", () => {
   it("only the authority updates; weights must sum to 100 %; new strategies can be added and weighted", () => {
     const c = chain();
-    const upd = (who: typeof alice, module: string, params: unknown) => run(c, who, [{ type: "params/update", value: { module, params } }]);
+    const upd = (who: typeof alice, module: string, params: unknown) =>
+      run(c, who, [{ type: "params/update", value: { module, params } }]);
     expect(upd(bob, "lrt", { fee: "0" }).code).toBe(ErrorCode.Unauthorized);
     expect(upd(alice, "lrt", { weights: [{ strategy: "avs", weight: "1" }] }).code).toBe(ErrorCode.InvalidParams);
     expect(upd(alice, "nope", {}).code).toBe(ErrorCode.InvalidParams);
-    const add = upd(alice, "strategy", { add: [{ id: "avs-2", kind: "service", rewardRate: (ONE / 10n).toString(), slashFraction: (ONE / 5n).toString(), rewardPool: (100n * ONE).toString() }] });
+    const add = upd(alice, "strategy", {
+      add: [
+        {
+          id: "avs-2",
+          kind: "service",
+          rewardRate: (ONE / 10n).toString(),
+          slashFraction: (ONE / 5n).toString(),
+          rewardPool: (100n * ONE).toString(),
+        },
+      ],
+    });
     expect(add.code, add.log).toBe(0);
-    const w = upd(alice, "lrt", { weights: [{ strategy: "avs", weight: (ONE / 2n).toString() }, { strategy: "avs-2", weight: (ONE / 2n).toString() }] });
+    const w = upd(alice, "lrt", {
+      weights: [
+        { strategy: "avs", weight: (ONE / 2n).toString() },
+        { strategy: "avs-2", weight: (ONE / 2n).toString() },
+      ],
+    });
     expect(w.code, w.log).toBe(0);
     expect(upd(alice, "lst", { epochBlocks: "0" }).log).toMatch(/params.lst.epochBlocks/);
     expect(upd(alice, "tx", { minGasPrice: "2000000000" }).code).toBe(0);

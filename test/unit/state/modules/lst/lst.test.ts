@@ -20,7 +20,24 @@ const P = { lst: { epochBlocks: "3" }, staking: { unbondingTimeMs: "6000" } };
 function chain() {
   const c = new MemChain(testGenesisJson(3, 1_000_000n * ONE, P));
   // a second validator so the pool spreads and a slash of one moves the rate partly
-  c.block([tx(carol, [{ type: "staking/create_validator", value: { consensusPubkey: cons.pubkey, moniker: "c", commissionRate: 0n, maxCommissionRate: ONE, selfStake: 10n * ONE } }], 0n)]);
+  c.block([
+    tx(
+      carol,
+      [
+        {
+          type: "staking/create_validator",
+          value: {
+            consensusPubkey: cons.pubkey,
+            moniker: "c",
+            commissionRate: 0n,
+            maxCommissionRate: ONE,
+            selfStake: 10n * ONE,
+          },
+        },
+      ],
+      0n,
+    ),
+  ]);
   c.block([]);
   c.block([]);
   return c;
@@ -55,7 +72,9 @@ describe("lst", () => {
   it("unstake → request; claim rules: immature, foreign, double", () => {
     const c = chain();
     code(c, bob, [{ type: "lst/stake", value: { amount: 50n * ONE } }]);
-    expect(code(c, bob, [{ type: "lst/unstake", value: { amount: 60n * ONE } }]).code).toBe(ErrorCode.InsufficientFunds);
+    expect(code(c, bob, [{ type: "lst/unstake", value: { amount: 60n * ONE } }]).code).toBe(
+      ErrorCode.InsufficientFunds,
+    );
     const u = code(c, bob, [{ type: "lst/unstake", value: { amount: 20n * ONE } }]);
     expect(u.code, u.log).toBe(0);
     expect(code(c, bob, [{ type: "lst/claim", value: { requestId: 1 } }]).code).toBe(ErrorCode.RequestNotMature);
@@ -65,7 +84,12 @@ describe("lst", () => {
     const before = getBalance(c.store, bob.address, "stra");
     const cl = code(c, bob, [{ type: "lst/claim", value: { requestId: 1 } }]);
     expect(cl.code, cl.log).toBe(0);
-    const paid = BigInt(cl.events.find((e) => e.type === "lst_claim")!.attributes.find((a) => a.key === "amount")!.value.replace("stra", ""));
+    const paid = BigInt(
+      cl.events
+        .find((e) => e.type === "lst_claim")!
+        .attributes.find((a) => a.key === "amount")!
+        .value.replace("stra", ""),
+    );
     expect(paid).toBe(20n * ONE); // rate was exactly 1.0 when unstaking in the first epoch
     expect(getBalance(c.store, bob.address, "stra")).toBeGreaterThan(before);
     expect(code(c, bob, [{ type: "lst/claim", value: { requestId: 1 } }]).code).toBe(ErrorCode.AlreadyClaimed);
@@ -127,7 +151,9 @@ describe("lst", () => {
     expect(final).toBeLessThan(promised);
     const kept = (final * ONE) / promised;
     const holders = (rateAfter * ONE) / rateBefore;
-    expect(kept - holders < ONE / 10_000n && holders - kept < ONE / 10_000n, `kept ${kept} vs holders ${holders}`).toBe(true);
+    expect(kept - holders < ONE / 10_000n && holders - kept < ONE / 10_000n, `kept ${kept} vs holders ${holders}`).toBe(
+      true,
+    );
     expect(getBalance(c.store, LST, "ststra")).toBe(0n); // escrow burned at finalization
     expect(getState(c.store).firstPendingId).toBe(2);
     expect(brokenInvariants(c.store)).toEqual([]);
@@ -151,7 +177,13 @@ describe("lst", () => {
     const [ra, rb] = [getRequest(c.store, 1)!, getRequest(c.store, 2)!];
     const pa = code(c, alice, [{ type: "lst/claim", value: { requestId: 1 } }]);
     const pb = code(c, bob, [{ type: "lst/claim", value: { requestId: 2 } }]);
-    const paid = (r: typeof pa) => BigInt(r.events.find((e) => e.type === "lst_claim")!.attributes.find((a) => a.key === "amount")!.value.replace("stra", ""));
+    const paid = (r: typeof pa) =>
+      BigInt(
+        r.events
+          .find((e) => e.type === "lst_claim")!
+          .attributes.find((a) => a.key === "amount")!
+          .value.replace("stra", ""),
+      );
     expect(paid(pa)).toBe((ra.amount * (batch.amount - cut)) / batch.amount);
     expect(paid(pb)).toBe((rb.amount * (batch.amount - cut)) / batch.amount);
     expect(paid(pb)).toBeLessThan(rb.amount); // the second claimer is not the one left short
@@ -162,13 +194,24 @@ describe("lst", () => {
     const actors = [alice, bob, carol];
     fc.assert(
       fc.property(
-        fc.array(fc.record({ who: fc.nat(2), kind: fc.constantFrom("stake", "unstake", "wait"), amount: fc.bigInt({ min: 1n, max: 50n * ONE }) }), { maxLength: 20 }),
+        fc.array(
+          fc.record({
+            who: fc.nat(2),
+            kind: fc.constantFrom("stake", "unstake", "wait"),
+            amount: fc.bigInt({ min: 1n, max: 50n * ONE }),
+          }),
+          { maxLength: 20 },
+        ),
         (ops) => {
           const c = chain();
           for (const op of ops) {
             const a = actors[op.who];
             if (op.kind === "wait") c.block([]);
-            else c.block([tx(a, [{ type: `lst/${op.kind}` as "lst/stake", value: { amount: op.amount } }], c.nonce(a))], false);
+            else
+              c.block(
+                [tx(a, [{ type: `lst/${op.kind}` as "lst/stake", value: { amount: op.amount } }], c.nonce(a))],
+                false,
+              );
             const supply = getSupply(c.store, "ststra");
             expect((redemptionRate(c.store) * supply) / ONE).toBeLessThanOrEqual(pooledStake(c.store));
           }
@@ -182,9 +225,21 @@ describe("lst", () => {
           const estimate = supply0 === 0n ? 7n * ONE - DEAD_SHARES : (7n * ONE * supply0) / backing0;
           const unstaked = (estimate * 999n) / 1000n;
           const n = c.nonce(bob);
-          const [s1, s2] = c.block([tx(bob, [{ type: "lst/stake", value: { amount: 7n * ONE } }], n), tx(bob, [{ type: "lst/unstake", value: { amount: unstaked } }], n + 1n)], false);
+          const [s1, s2] = c.block(
+            [
+              tx(bob, [{ type: "lst/stake", value: { amount: 7n * ONE } }], n),
+              tx(bob, [{ type: "lst/unstake", value: { amount: unstaked } }], n + 1n),
+            ],
+            false,
+          );
           if (s1.code === 0 && s2.code === 0) {
-            const attr = (r: typeof s1, t: string, k: string) => BigInt(r.events.find((e) => e.type === t)!.attributes.find((x) => x.key === k)!.value.replace(/[a-z]+$/, ""));
+            const attr = (r: typeof s1, t: string, k: string) =>
+              BigInt(
+                r.events
+                  .find((e) => e.type === t)!
+                  .attributes.find((x) => x.key === k)!
+                  .value.replace(/[a-z]+$/, ""),
+              );
             const minted = attr(s1, "lst_stake", "minted");
             const value = attr(s2, "lst_unstake", "value");
             expect(value * minted).toBeLessThanOrEqual(7n * ONE * unstaked);

@@ -15,15 +15,28 @@ const v0 = testKey(10_000);
 
 describe("params/update: staking, slashing, distribution, block", () => {
   const chain = () => new MemChain(testGenesisJson(2, 1_000_000n * ONE, { staking: { unbondingTimeMs: "20000" } }));
-  const upd = (c: MemChain, who: typeof alice, module: string, params: unknown) => c.block([tx(who, [{ type: "params/update", value: { module, params } }], c.nonce(who))])[0]!;
+  const upd = (c: MemChain, who: typeof alice, module: string, params: unknown) =>
+    c.block([tx(who, [{ type: "params/update", value: { module, params } }], c.nonce(who))])[0]!;
 
   it("the authority changes them; others and bad values are refused, naming the field", () => {
     const c = chain();
     expect(upd(c, bob, "staking", { maxValidators: "50" }).code).toBe(ErrorCode.Unauthorized);
-    expect(upd(c, alice, "staking", { maxValidators: "0" })).toMatchObject({ code: ErrorCode.InvalidParams, log: expect.stringContaining("params.staking.maxValidators") });
-    expect(upd(c, alice, "staking", { nope: "1" })).toMatchObject({ code: ErrorCode.InvalidParams, log: expect.stringContaining("params.staking.nope") });
-    expect(upd(c, alice, "slashing", { signedBlocksWindow: "50" })).toMatchObject({ code: ErrorCode.InvalidParams, log: expect.stringContaining("fixed at genesis") });
-    expect(upd(c, alice, "block", { maxBytes: "100" })).toMatchObject({ code: ErrorCode.InvalidParams, log: expect.stringContaining("params.block.maxBytes") });
+    expect(upd(c, alice, "staking", { maxValidators: "0" })).toMatchObject({
+      code: ErrorCode.InvalidParams,
+      log: expect.stringContaining("params.staking.maxValidators"),
+    });
+    expect(upd(c, alice, "staking", { nope: "1" })).toMatchObject({
+      code: ErrorCode.InvalidParams,
+      log: expect.stringContaining("params.staking.nope"),
+    });
+    expect(upd(c, alice, "slashing", { signedBlocksWindow: "50" })).toMatchObject({
+      code: ErrorCode.InvalidParams,
+      log: expect.stringContaining("fixed at genesis"),
+    });
+    expect(upd(c, alice, "block", { maxBytes: "100" })).toMatchObject({
+      code: ErrorCode.InvalidParams,
+      log: expect.stringContaining("params.block.maxBytes"),
+    });
     expect(upd(c, alice, "staking", { maxValidators: "50" }).code).toBe(0);
     expect(upd(c, alice, "slashing", { downtimeJailMs: "1234" }).code).toBe(0);
     expect(upd(c, alice, "distribution", { inflationRate: "0" }).code).toBe(0);

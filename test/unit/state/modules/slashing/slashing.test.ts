@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import { MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "#test/fixtures/memChain.ts";
 import { ErrorCode } from "#state/errors.ts";
 import { ONE } from "#state/denoms.ts";
-import { getValidator, getUnbonding, getDelegationShares, getValidatorOperators, getRedelegationQueue, getRedelegationsInto } from "#state/modules/staking/store.ts";
+import {
+  getValidator,
+  getUnbonding,
+  getDelegationShares,
+  getValidatorOperators,
+  getRedelegationQueue,
+  getRedelegationsInto,
+} from "#state/modules/staking/store.ts";
 import { tokensFromShares } from "#state/modules/staking/keeper.ts";
 import { brokenInvariants } from "#state/invariants.ts";
 import { getPendingValidators } from "#state/validators.ts";
@@ -12,16 +19,37 @@ import { getPendingValidators } from "#state/validators.ts";
 const [alice, bob] = [testKey(0), testKey(1)];
 const v0 = testKey(10_000);
 const cons = testKey(20_000);
-const PARAMS = { slashing: { signedBlocksWindow: "10", minSignedPerWindow: "500000000000000000", downtimeJailMs: "5000" }, staking: { unbondingTimeMs: "100000" } };
+const PARAMS = {
+  slashing: { signedBlocksWindow: "10", minSignedPerWindow: "500000000000000000", downtimeJailMs: "5000" },
+  staking: { unbondingTimeMs: "100000" },
+};
 
 function withAlice() {
   const c = new MemChain(testGenesisJson(2, 1_000_000n * ONE, PARAMS));
-  c.block([tx(alice, [{ type: "staking/create_validator", value: { consensusPubkey: cons.pubkey, moniker: "a", commissionRate: 0n, maxCommissionRate: ONE / 5n, selfStake: 30n * ONE } }], 0n)]);
+  c.block([
+    tx(
+      alice,
+      [
+        {
+          type: "staking/create_validator",
+          value: {
+            consensusPubkey: cons.pubkey,
+            moniker: "a",
+            commissionRate: 0n,
+            maxCommissionRate: ONE / 5n,
+            selfStake: 30n * ONE,
+          },
+        },
+      ],
+      0n,
+    ),
+  ]);
   c.block([]);
   c.block([]);
   return c;
 }
-const inPending = (c: MemChain) => getPendingValidators(c.store).some((v) => Buffer.compare(v.pubkey, cons.pubkey) === 0);
+const inPending = (c: MemChain) =>
+  getPendingValidators(c.store).some((v) => Buffer.compare(v.pubkey, cons.pubkey) === 0);
 
 const doubleSign = (height: number) => doubleSignAt(cons.address, height);
 
@@ -63,7 +91,9 @@ describe("slashing", () => {
     expect(getUnbonding(c.store, bob.address, alice.address).entries[0].balance).toBe(4n * ONE - (4n * ONE) / 20n);
     const [u] = c.block([tx(alice, [{ type: "slashing/unjail", value: {} }], 1n)]);
     expect(u.code).toBe(ErrorCode.ValidatorTombstoned);
-    const [d] = c.block([tx(bob, [{ type: "staking/delegate", value: { validator: alice.address, amount: ONE } }], 2n)]);
+    const [d] = c.block([
+      tx(bob, [{ type: "staking/delegate", value: { validator: alice.address, amount: ONE } }], 2n),
+    ]);
     expect(d.code).toBe(ErrorCode.ValidatorTombstoned);
     // the same evidence again is skipped (already tombstoned)
     c.block([], true, undefined, [doubleSign(ubHeight - 1)]);
@@ -78,7 +108,10 @@ describe("slashing", () => {
     const h = c.height;
     c.block([tx(bob, [{ type: "staking/undelegate", value: { validator: alice.address, amount: 2n * ONE } }], 2n)]);
     c.block([], true, undefined, [doubleSign(h - 1)]);
-    expect(getUnbonding(c.store, bob.address, alice.address).entries.map((e) => e.balance)).toEqual([4n * ONE - (4n * ONE) / 20n, 2n * ONE - (2n * ONE) / 20n]);
+    expect(getUnbonding(c.store, bob.address, alice.address).entries.map((e) => e.balance)).toEqual([
+      4n * ONE - (4n * ONE) / 20n,
+      2n * ONE - (2n * ONE) / 20n,
+    ]);
     expect(brokenInvariants(c.store)).toEqual([]);
   });
 
@@ -96,9 +129,12 @@ describe("slashing", () => {
       const c = withAlice();
       const other = getValidatorOperators(c.store).find((op) => Buffer.compare(op, alice.address) !== 0)!;
       c.block([tx(bob, [{ type: "staking/delegate", value: { validator: alice.address, amount: 10n * ONE } }], 0n)]);
-      const [r] = c.block([tx(bob, [{ type: "staking/redelegate", value: { from: alice.address, to: other, amount: 4n * ONE } }], 1n)]);
+      const [r] = c.block([
+        tx(bob, [{ type: "staking/redelegate", value: { from: alice.address, to: other, amount: 4n * ONE } }], 1n),
+      ]);
       expect(r.code, r.log).toBe(0);
-      const stake = () => tokensFromShares(getValidator(c.store, other)!, getDelegationShares(c.store, bob.address, other));
+      const stake = () =>
+        tokensFromShares(getValidator(c.store, other)!, getDelegationShares(c.store, bob.address, other));
       return { c, other, rd: c.height, stake };
     }
 

@@ -21,25 +21,59 @@ function evidence(c: MemChain, k: typeof carol): Misbehaviour {
 describe("staking/rotate_cons_pubkey", () => {
   it("takes effect at H + 2, keeps the old key attributable, refuses reuse and a second rotation too soon", () => {
     const c = new MemChain(testGenesisJson(4, 1_000_000n * ONE, { staking: { unbondingTimeMs: "60000" } }));
-    expect(run(c, carol, [{ type: "staking/create_validator", value: { consensusPubkey: oldKey.pubkey, moniker: "c", commissionRate: 0n, maxCommissionRate: ONE, selfStake: 100n * ONE } }]).code).toBe(0);
+    expect(
+      run(c, carol, [
+        {
+          type: "staking/create_validator",
+          value: {
+            consensusPubkey: oldKey.pubkey,
+            moniker: "c",
+            commissionRate: 0n,
+            maxCommissionRate: ONE,
+            selfStake: 100n * ONE,
+          },
+        },
+      ]).code,
+    ).toBe(0);
     c.block([]);
     c.block([]);
-    const inSet = (vals: { pubkey: Uint8Array }[], k: typeof carol) => vals.some((v) => hex(v.pubkey) === hex(k.pubkey));
+    const inSet = (vals: { pubkey: Uint8Array }[], k: typeof carol) =>
+      vals.some((v) => hex(v.pubkey) === hex(k.pubkey));
     expect(inSet(getValidators(c.store), oldKey)).toBe(true);
     // reusing a key in use is refused
-    expect(run(c, carol, [{ type: "staking/rotate_cons_pubkey", value: { consensusPubkey: testKey(10_000).pubkey } }]).code).toBe(ErrorCode.ConsensusKeyInUse);
+    expect(
+      run(c, carol, [{ type: "staking/rotate_cons_pubkey", value: { consensusPubkey: testKey(10_000).pubkey } }]).code,
+    ).toBe(ErrorCode.ConsensusKeyInUse);
     const r = run(c, carol, [{ type: "staking/rotate_cons_pubkey", value: { consensusPubkey: newKey.pubkey } }]);
     expect(r.code, r.log).toBe(0);
     const h = c.height;
-    expect(r.events.find((e) => e.type === "rotate_cons_pubkey")!.attributes.find((a) => a.key === "effective_height")!.value).toBe(String(h + 2));
+    expect(
+      r.events.find((e) => e.type === "rotate_cons_pubkey")!.attributes.find((a) => a.key === "effective_height")!
+        .value,
+    ).toBe(String(h + 2));
     // after block H: S_{H+1} still has the old key, S_{H+2} the new one
     expect(inSet(getValidators(c.store), oldKey)).toBe(true);
     expect(inSet(getPendingValidators(c.store), newKey)).toBe(true);
     expect(inSet(getPendingValidators(c.store), oldKey)).toBe(false);
     expect(hex(getValidator(c.store, carol.address)!.consensusPubkey)).toBe(hex(newKey.pubkey));
     // too soon for another rotation; the old key can never come back
-    expect(run(c, carol, [{ type: "staking/rotate_cons_pubkey", value: { consensusPubkey: otherKey.pubkey } }]).code).toBe(ErrorCode.RotationTooSoon);
-    expect(run(c, testKey(3), [{ type: "staking/create_validator", value: { consensusPubkey: oldKey.pubkey, moniker: "d", commissionRate: 0n, maxCommissionRate: ONE, selfStake: 10n * ONE } }]).code).toBe(ErrorCode.ConsensusKeyInUse);
+    expect(
+      run(c, carol, [{ type: "staking/rotate_cons_pubkey", value: { consensusPubkey: otherKey.pubkey } }]).code,
+    ).toBe(ErrorCode.RotationTooSoon);
+    expect(
+      run(c, testKey(3), [
+        {
+          type: "staking/create_validator",
+          value: {
+            consensusPubkey: oldKey.pubkey,
+            moniker: "d",
+            commissionRate: 0n,
+            maxCommissionRate: ONE,
+            selfStake: 10n * ONE,
+          },
+        },
+      ]).code,
+    ).toBe(ErrorCode.ConsensusKeyInUse);
     // a double sign with the rotated-out key is still the validator's
     const tokens = getValidator(c.store, carol.address)!.tokens;
     c.block([], true, undefined, [evidence(c, oldKey)]);
