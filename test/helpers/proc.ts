@@ -22,7 +22,12 @@ export function startProc(args: string[], env?: Record<string, string>): NodePro
   const output: string[] = [];
   proc.stdout!.on("data", (d) => output.push(String(d)));
   proc.stderr!.on("data", (d) => output.push(String(d)));
-  const exited = new Promise<number | null>((r) => proc.on("exit", (code) => r(code)));
+  const exited = new Promise<number | null>((r) =>
+    proc.on("exit", (code, signal) => {
+      if (signal) output.push(`[killed by ${signal}]\n`);
+      r(code);
+    }),
+  );
   return { proc, output, exited };
 }
 
