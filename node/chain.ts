@@ -565,7 +565,9 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       }),
       validatorRecord: this.validatorRecordOf(header.height, consensusMeta),
       paramsRecord,
-      heightSummary: this.recordHeightSummary ? summaryAfter(this.db, p.changes) : undefined,
+      heightSummary: this.recordHeightSummary
+        ? new TextEncoder().encode(JSON.stringify(heightSummary(after)))
+        : undefined,
       meta: {
         height: header.height,
         stateRoot: p.commitment.root,
@@ -657,15 +659,6 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
  * committed state; written in the block's own batch, so it is there exactly when the block is.
  * PERF: O(changes) to build the view, then a few dozen reads.
  */
-function summaryAfter(db: ChainDb, changes: readonly Change[]): Uint8Array {
-  const view = new Overlay(db);
-  for (const c of changes) {
-    if (c.value === null) view.del(c.key);
-    else view.set(c.key, c.value);
-  }
-  return new TextEncoder().encode(JSON.stringify(heightSummary(view)));
-}
-
 /** Consensus addresses whose precommit is in `c`. */
 export function signersOf(c: CommitValue): Uint8Array[] {
   return c.signatures.filter((s) => s.flag === BlockIdFlag.Commit).map((s) => s.validator);
