@@ -20,7 +20,6 @@ const tx = str("tx", Math.ceil(((MAX_TX_BYTES + 1024) * 4) / 3) + 4, true);
 const hash = str("hash", 66, true);
 /** CometBFT event queries; query.ts refuses longer ones too */
 const query = str("query", 512, true);
-const address = str("address", 128, true);
 const orderBy: ParamSpec = { name: "order_by", kind: { type: "enum", values: ["asc", "desc", ""] } };
 const search = [query, bool("prove"), int("page"), int("per_page"), orderBy];
 

@@ -19,7 +19,7 @@ export function parseTimestamp(v: unknown, field: string): number {
       ErrorCode.InvalidGenesis,
       `${field}: "${v}" is not an RFC 3339 time with an offset (e.g. 2026-01-01T00:00:00Z or 2026-01-01T09:00:00+09:00)`,
     );
-  const [, y, mo, d, h, mi, s] = m.map(Number);
+  const [, , mo, d, h, mi, s] = m.map(Number);
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59)
     throw new StrataError(ErrorCode.InvalidGenesis, `${field}: "${v}" is not a valid date and time`);
   const ms = Date.parse(v.toUpperCase());

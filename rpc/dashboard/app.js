@@ -2,7 +2,6 @@
 // JSON-RPC (batched), follows tm.event='NewBlock' over the WebSocket, and falls back to polling
 // if the socket drops. Every value from the chain is inserted as text, never as HTML (monikers
 // are user input).
-const E18 = 10n ** 18n;
 const $ = (id) => document.getElementById(id);
 
 // --- RPC ---------------------------------------------------------------------------------
@@ -132,7 +131,6 @@ function proposerChart(validators) {
   for (const h of heights) counts.set(proposerOf.get(h), (counts.get(proposerOf.get(h)) ?? 0) + 1);
   const total = validators.reduce((a, v) => a + Number(v.power), 0) || 1;
   const w = 520,
-    h = 200,
     base = 170,
     left = 30;
   const slot = (w - left) / Math.max(1, validators.length);

@@ -7,8 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { getKey } from "#client/keyring.ts";
 import { StrataClient } from "#client/rpcClient.ts";
-import { addressFromPubkey } from "#state/crypto/address.ts";
-import { publicKeyFromSeed } from "#state/crypto/ed25519.ts";
 import { ONE } from "#state/denoms.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { waitForChainTime } from "../helpers/chainTime.ts";
@@ -65,8 +63,7 @@ describe("liquid restaking on a 4-validator devnet", () => {
   }, 60_000);
 
   it("a double-signing operator: its service allocation is cut; the LRT rate drops more than the LST rate", async () => {
-    const seed = validatorSeed(net.homes[1]!);
-    const cons = addressFromPubkey(publicKeyFromSeed(seed));
+    const _seed = validatorSeed(net.homes[1]!);
     const [l0, r0] = [BigInt((await c.call<any>("lst_state")).rate), BigInt((await c.call<any>("lrt_state")).rate)];
     harness = await doubleSignUntil(
       net,

@@ -3,7 +3,7 @@
 // and the new chain holds the same balances, supplies, validator set, rates and records, holds
 // every invariant, exports to the same file again, and keeps running (epochs, maturing entries).
 import { describe, expect, it } from "vitest";
-import { MemChain, testGenesisJson, testKey, tx } from "#test/fixtures/memChain.ts";
+import { MemChain, testGenesisJson, testKey, restakingParams } from "#test/fixtures/memChain.ts";
 import { exportGenesis } from "#state/genesisExport.ts";
 import { initChain, parseGenesis } from "#state/genesis.ts";
 import { ErrorCode, StrataError } from "#state/errors.ts";
@@ -23,22 +23,11 @@ const cons = testKey(20_000);
 const PARAMS = {
   staking: { unbondingTimeMs: "20000" },
   lst: { epochBlocks: "3" },
-  lrt: { epochBlocks: "3", withdrawalDelayMs: "5000", weights: [{ strategy: "avs", weight: ONE.toString() }] },
-  strategies: [
-    {
-      id: "avs",
-      kind: "service",
-      rewardRate: (ONE / 2n).toString(),
-      slashFraction: (ONE / 10n).toString(),
-      rewardPool: (10_000n * ONE).toString(),
-      optInGenesisValidators: true,
-    },
-    { id: "pool", kind: "pool", liquidityStra: (1000n * ONE).toString() },
-  ],
+  ...restakingParams({ epochBlocks: 3, withdrawalDelayMs: 5000, rewardPool: 10_000n * ONE, pool: true }),
 };
 
 function run(c: MemChain, who: typeof alice, msgs: AnyMsg[]): void {
-  const [r] = c.block([tx(who, msgs, c.nonce(who))]);
+  const r = c.run(who, msgs);
   expect(r.code, r.log).toBe(0);
 }
 

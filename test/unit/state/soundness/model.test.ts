@@ -9,15 +9,7 @@
 import type { Misbehaviour } from "#state/misbehaviour.ts";
 import { describe, it } from "vitest";
 import fc from "fast-check";
-import {
-  CHAIN_ID,
-  MemChain,
-  testGenesisJson,
-  testKey,
-  tx,
-  type TestKey,
-  doubleSignAt,
-} from "#test/fixtures/memChain.ts";
+import { MemChain, testGenesisJson, testKey, tx, type TestKey, doubleSignAt } from "#test/fixtures/memChain.ts";
 import type { AnyMsg } from "#client/tx.ts";
 import { ONE } from "#state/denoms.ts";
 import { LST } from "#state/modules/lst/keeper.ts";
@@ -35,7 +27,6 @@ import { getLastValidators } from "#state/validators.ts";
 import { addressFromPubkey } from "#state/crypto/address.ts";
 
 const users = [testKey(0), testKey(1), testKey(2), testKey(3)];
-const authority = users[0];
 const v0 = testKey(10_000);
 /** validators an actor may create: operator key → consensus key */
 const consKeys = [testKey(20_000), testKey(20_001)];

@@ -3,7 +3,15 @@
 // Every MemChain here also checks all invariants after every block and fails on any tx that
 // ends with the Internal code or any begin/end-block step that had to be skipped.
 import { describe, expect, it } from "vitest";
-import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "#test/fixtures/memChain.ts";
+import {
+  CHAIN_ID,
+  MemChain,
+  testGenesisJson,
+  testKey,
+  tx,
+  doubleSignAt,
+  restakingParams,
+} from "#test/fixtures/memChain.ts";
 import { ErrorCode, StrataError } from "#state/errors.ts";
 import { ONE } from "#state/denoms.ts";
 import { getBalance, getSupply, send as bankSend } from "#state/modules/bank/keeper.ts";
@@ -23,24 +31,13 @@ import { quoteMint, DEAD_SHARES } from "#state/shareToken.ts";
 const [alice, bob, carol, dave] = [testKey(0), testKey(1), testKey(2), testKey(3)];
 const v0 = testKey(10_000).address;
 const cons = testKey(20_000);
-const E18 = ONE;
 const PARAMS = {
   staking: { unbondingTimeMs: "3000" },
   lst: { epochBlocks: "5" },
-  lrt: { epochBlocks: "5", withdrawalDelayMs: "3000", weights: [{ strategy: "avs", weight: ONE.toString() }] },
-  strategies: [
-    {
-      id: "avs",
-      kind: "service",
-      rewardRate: (ONE / 2n).toString(),
-      slashFraction: (ONE / 10n).toString(),
-      rewardPool: (100_000n * ONE).toString(),
-      optInGenesisValidators: true,
-    },
-  ],
+  ...restakingParams({ epochBlocks: 5, withdrawalDelayMs: 3000, rewardPool: 100_000n * ONE }),
 };
 const chain = (params: Record<string, unknown> = PARAMS) => new MemChain(testGenesisJson(4, 1_000_000n * ONE, params));
-const run = (c: MemChain, who: typeof alice, m: Parameters<typeof tx>[1]) => c.block([tx(who, m, c.nonce(who))])[0];
+const run = (c: MemChain, who: typeof alice, m: Parameters<typeof tx>[1]) => c.run(who, m);
 const attr = (
   r: { events: { type: string; attributes: { key: string; value: string }[] }[] },
   type: string,

@@ -2,7 +2,7 @@
 // allocation → yield, withdrawal delay, and a slashed operator cutting the LRT rate.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID, doubleSignAt } from "#test/fixtures/memChain.ts";
+import { MemChain, testGenesisJson, testKey, tx, doubleSignAt, restakingParams } from "#test/fixtures/memChain.ts";
 import { ErrorCode } from "#state/errors.ts";
 import { ONE } from "#state/denoms.ts";
 import { getBalance, getSupply } from "#state/modules/bank/keeper.ts";
@@ -19,45 +19,12 @@ const v0 = testKey(10_000);
 const cons = testKey(20_000);
 const PARAMS = {
   lst: { epochBlocks: "3" },
-  lrt: { epochBlocks: "3", withdrawalDelayMs: "5000", weights: [{ strategy: "avs", weight: ONE.toString() }] },
-  strategies: [
-    {
-      id: "avs",
-      kind: "service",
-      rewardRate: (ONE / 2n).toString(),
-      slashFraction: (ONE / 10n).toString(),
-      rewardPool: (10_000n * ONE).toString(),
-      optInGenesisValidators: true,
-    },
-    { id: "pool", kind: "pool", liquidityStra: (1000n * ONE).toString() },
-  ],
+  ...restakingParams({ epochBlocks: 3, withdrawalDelayMs: 5000, rewardPool: 10_000n * ONE, pool: true }),
 };
 
-function chain(params: Record<string, unknown> = PARAMS) {
-  const c = new MemChain(testGenesisJson(3, 1_000_000n * ONE, params));
-  c.block([
-    tx(
-      carol,
-      [
-        {
-          type: "staking/create_validator",
-          value: {
-            consensusPubkey: cons.pubkey,
-            moniker: "c",
-            commissionRate: 0n,
-            maxCommissionRate: ONE,
-            selfStake: 10n * ONE,
-          },
-        },
-      ],
-      0n,
-    ),
-  ]);
-  c.block([]);
-  c.block([]);
-  return c;
-}
-const run = (c: MemChain, who: typeof alice, m: Parameters<typeof tx>[1]) => c.block([tx(who, m, c.nonce(who))])[0];
+const chain = (params: Record<string, unknown> = PARAMS) =>
+  new MemChain(testGenesisJson(3, 1_000_000n * ONE, params)).addValidator(carol, cons);
+const run = (c: MemChain, who: typeof alice, m: Parameters<typeof tx>[1]) => c.run(who, m);
 
 describe("strategy: pool", () => {
   it("genesis seeds the pool with backed ststra; swaps respect minOut and never drain", () => {

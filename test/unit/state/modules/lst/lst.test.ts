@@ -2,7 +2,7 @@
 // requests, slashing lowering the rate and tripping the circuit breaker, and rate invariants.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MemChain, testGenesisJson, testKey, tx, CHAIN_ID, doubleSignAt } from "#test/fixtures/memChain.ts";
+import { MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "#test/fixtures/memChain.ts";
 import { ErrorCode } from "#state/errors.ts";
 import { ONE } from "#state/denoms.ts";
 import { getBalance, getSupply } from "#state/modules/bank/keeper.ts";
@@ -13,36 +13,12 @@ import { DEAD_SHARES_HOLDER } from "#state/moduleAccounts.ts";
 import { brokenInvariants } from "#state/invariants.ts";
 
 const [alice, bob, carol] = [testKey(0), testKey(1), testKey(2)];
-const v0 = testKey(10_000);
 const cons = testKey(20_000);
 const P = { lst: { epochBlocks: "3" }, staking: { unbondingTimeMs: "6000" } };
 
-function chain() {
-  const c = new MemChain(testGenesisJson(3, 1_000_000n * ONE, P));
-  // a second validator so the pool spreads and a slash of one moves the rate partly
-  c.block([
-    tx(
-      carol,
-      [
-        {
-          type: "staking/create_validator",
-          value: {
-            consensusPubkey: cons.pubkey,
-            moniker: "c",
-            commissionRate: 0n,
-            maxCommissionRate: ONE,
-            selfStake: 10n * ONE,
-          },
-        },
-      ],
-      0n,
-    ),
-  ]);
-  c.block([]);
-  c.block([]);
-  return c;
-}
-const code = (c: MemChain, who: typeof alice, m: Parameters<typeof tx>[1]) => c.block([tx(who, m, c.nonce(who))])[0];
+// a second validator so the pool spreads and a slash of one moves the rate partly
+const chain = () => new MemChain(testGenesisJson(3, 1_000_000n * ONE, P)).addValidator(carol, cons);
+const code = (c: MemChain, who: typeof alice, m: Parameters<typeof tx>[1]) => c.run(who, m);
 
 describe("lst", () => {
   it("stake mints ststra 1:1 at first (less the dead shares) and delegates across the active validators", () => {

@@ -24,30 +24,12 @@ const PARAMS = {
   staking: { unbondingTimeMs: "100000" },
 };
 
-function withAlice() {
-  const c = new MemChain(testGenesisJson(2, 1_000_000n * ONE, PARAMS));
-  c.block([
-    tx(
-      alice,
-      [
-        {
-          type: "staking/create_validator",
-          value: {
-            consensusPubkey: cons.pubkey,
-            moniker: "a",
-            commissionRate: 0n,
-            maxCommissionRate: ONE / 5n,
-            selfStake: 30n * ONE,
-          },
-        },
-      ],
-      0n,
-    ),
-  ]);
-  c.block([]);
-  c.block([]);
-  return c;
-}
+const withAlice = () =>
+  new MemChain(testGenesisJson(2, 1_000_000n * ONE, PARAMS)).addValidator(alice, cons, {
+    moniker: "a",
+    maxCommissionRate: ONE / 5n,
+    selfStake: 30n * ONE,
+  });
 const inPending = (c: MemChain) =>
   getPendingValidators(c.store).some((v) => Buffer.compare(v.pubkey, cons.pubkey) === 0);
 

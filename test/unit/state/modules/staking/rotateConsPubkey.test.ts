@@ -3,7 +3,7 @@
 // rotation is still punished; a key is never reused; one rotation per unbonding period.
 import type { Misbehaviour } from "#state/misbehaviour.ts";
 import { describe, expect, it } from "vitest";
-import { CHAIN_ID, MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "#test/fixtures/memChain.ts";
+import { MemChain, testGenesisJson, testKey, tx, doubleSignAt } from "#test/fixtures/memChain.ts";
 import { ErrorCode } from "#state/errors.ts";
 import { ONE } from "#state/denoms.ts";
 import { getPendingValidators, getValidators } from "#state/validators.ts";
