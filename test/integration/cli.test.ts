@@ -22,6 +22,8 @@ describe("strata CLI (real binary)", () => {
   let net: TestNet;
   let node: string;
   const PASS = { STRATA_PASSPHRASE: "very secret passphrase" };
+  /** the devnet's home (its keyring) and node 0, as every command here talks to them */
+  const on = () => ["--home", net.dir, "--node", node];
 
   beforeAll(async () => {
     net = await startTestNet(1);
@@ -35,51 +37,24 @@ describe("strata CLI (real binary)", () => {
     expect(add.code, add.err).toBe(0);
     const carol = JSON.parse(add.out);
     expect(carol.mnemonic.split(" ")).toHaveLength(24);
-    const fund = run([
-      "tx",
-      "bank",
-      "send",
-      carol.address,
-      "5stra",
-      "--from",
-      "alice",
-      "--home",
-      net.dir,
-      "--node",
-      node,
-    ]);
+    const fund = run(["tx", "bank", "send", carol.address, "5stra", "--from", "alice", ...on()]);
     expect(fund.code, fund.err).toBe(0);
     expect(fund.out).toMatch(/✔ send 5stra/);
     expect(fund.out).toMatch(/height\s+\d+/);
-    const noPass = run(["tx", "bank", "send", "bob", "1stra", "--from", "carol", "--home", net.dir, "--node", node], {
+    const noPass = run(["tx", "bank", "send", "bob", "1stra", "--from", "carol", ...on()], {
       STRATA_PASSPHRASE: "",
     });
     expect(noPass.code).toBe(1);
     expect(noPass.err).toMatch(/encrypted/);
     const send = run(
-      [
-        "tx",
-        "bank",
-        "send",
-        "bob",
-        "1.5stra",
-        "--from",
-        "carol",
-        "--home",
-        net.dir,
-        "--node",
-        node,
-        "--output",
-        "json",
-        "--yes",
-      ],
+      ["tx", "bank", "send", "bob", "1.5stra", "--from", "carol", ...on(), "--output", "json", "--yes"],
       PASS,
     );
     expect(send.code, send.err).toBe(0);
     expect(JSON.parse(send.out).code).toBe(0);
-    const bal = run(["query", "bank", "balances", "carol", "--home", net.dir, "--node", node, "--output", "json"]);
+    const bal = run(["query", "bank", "balances", "carol", ...on(), "--output", "json"]);
     expect(BigInt(JSON.parse(bal.out).balances.stra)).toBeLessThan(35n * 10n ** 17n);
-    const text = run(["query", "bank", "balances", "carol", "--home", net.dir, "--node", node]);
+    const text = run(["query", "bank", "balances", "carol", ...on()]);
     expect(text.out).toMatch(/DENOM\s+AMOUNT/);
   }, 60_000);
 
@@ -128,31 +103,17 @@ describe("strata CLI (real binary)", () => {
     const v = run(["query", "validators", "--node", node]);
     expect(v.out).toMatch(/ADDRESS\s+POWER\s+PRIORITY/);
     const send = JSON.parse(
-      run([
-        "tx",
-        "bank",
-        "send",
-        "bob",
-        "1stra",
-        "--from",
-        "alice",
-        "--home",
-        net.dir,
-        "--node",
-        node,
-        "--output",
-        "json",
-      ]).out,
+      run(["tx", "bank", "send", "bob", "1stra", "--from", "alice", ...on(), "--output", "json"]).out,
     );
     const t = run(["query", "tx", send.hash, "--node", node]);
     expect(t.out).toMatch(/result\s+ok/);
     expect(t.out).toMatch(/event\s+transfer/);
-    const sent = run(["query", "txs", "alice", "--home", net.dir, "--node", node]);
+    const sent = run(["query", "txs", "alice", ...on()]);
     expect(sent.out).toContain(send.hash);
     expect(sent.out).toMatch(/ok\s+bank\/send/);
-    const received = run(["query", "txs", "bob", "--received", "--home", net.dir, "--node", node, "--output", "json"]);
+    const received = run(["query", "txs", "bob", "--received", ...on(), "--output", "json"]);
     expect(JSON.parse(received.out).txs.some((x: any) => x.hash === send.hash)).toBe(true);
-    expect(run(["query", "txs", "bob", "--home", net.dir, "--node", node]).out).toMatch(/no txs match message.sender=/);
+    expect(run(["query", "txs", "bob", ...on()]).out).toMatch(/no txs match message.sender=/);
   }, 90_000);
 
   it("validator status reads the home's consensus key; unjail of a live validator is refused by the chain", () => {
@@ -171,7 +132,7 @@ describe("strata CLI (real binary)", () => {
     // without --node: the home's own RPC (its config's port), not the default 26657
     const own = JSON.parse(run(["validator", "status", "--home", net.homes[0]!, "--output", "json"]).out);
     expect(own.node.url).toBe(node);
-    const none = run(["validator", "status", "--home", net.dir, "--node", node]);
+    const none = run(["validator", "status", ...on()]);
     expect(none.code).toBe(1);
     expect(none.err).toMatch(/no validator key at .*pass --home <node home> or --operator/);
   }, 30_000);
@@ -193,56 +154,29 @@ describe("strata CLI (real binary)", () => {
     ]);
     expect(d.code, d.err).toBe(0);
     expect(d.out).toMatch(/✔ delegate 3stra to node0/);
-    const unknown = run([
-      "tx",
-      "staking",
-      "delegate",
-      "nobody",
-      "3stra",
-      "--from",
-      "bob",
-      "--home",
-      net.dir,
-      "--node",
-      node,
-    ]);
+    const unknown = run(["tx", "staking", "delegate", "nobody", "3stra", "--from", "bob", ...on()]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/no validator named "nobody" \(validators: node0\)/);
-    const st = run(["tx", "lst", "stake", "10stra", "--from", "bob", "--home", net.dir, "--node", node]);
+    const st = run(["tx", "lst", "stake", "10stra", "--from", "bob", ...on()]);
     expect(st.code, st.err).toBe(0);
     expect(st.out).toMatch(/did\s+minted [\d.]+ ststra for 10 stra/);
     // a failure known beforehand is refused locally: nothing sent, nothing charged; --force sends it
-    const nonceOf = () =>
-      JSON.parse(run(["query", "bank", "balances", "bob", "--home", net.dir, "--node", node, "--output", "json"]).out)
-        .nonce;
+    const nonceOf = () => JSON.parse(run(["query", "bank", "balances", "bob", ...on(), "--output", "json"]).out).nonce;
     const n0 = nonceOf();
-    const early = run(["tx", "lst", "claim", "99", "--from", "bob", "--home", net.dir, "--node", node]);
+    const early = run(["tx", "lst", "claim", "99", "--from", "bob", ...on()]);
     expect(early.code).toBe(1);
     expect(early.err).toMatch(
       /not sent: the chain would refuse this tx with UnknownRequest\(902\).*nothing was charged/,
     );
     expect(nonceOf()).toBe(n0);
-    const forced = run(["tx", "lst", "claim", "99", "--force", "--from", "bob", "--home", net.dir, "--node", node]);
+    const forced = run(["tx", "lst", "claim", "99", "--force", "--from", "bob", ...on()]);
     expect(forced.code).toBe(1);
     expect(forced.out).toMatch(/result\s+failed: UnknownRequest/);
     expect(nonceOf()).not.toBe(n0); // sent, and charged
-    const w = run([
-      "tx",
-      "distribution",
-      "withdraw-rewards",
-      "--all",
-      "--from",
-      "bob",
-      "--home",
-      net.dir,
-      "--node",
-      node,
-      "--output",
-      "json",
-    ]);
+    const w = run(["tx", "distribution", "withdraw-rewards", "--all", "--from", "bob", ...on(), "--output", "json"]);
     expect(w.code, w.err).toBe(0);
     expect(JSON.parse(w.out).code).toBe(0);
-    const neg = run(["tx", "bank", "send", "bob", "-5stra", "--from", "alice", "--home", net.dir, "--node", node]);
+    const neg = run(["tx", "bank", "send", "bob", "-5stra", "--from", "alice", ...on()]);
     expect(neg.code).toBe(1);
     expect(neg.err).toMatch(/"-5stra" is a negative amount/);
     const bad = run(["status", "--node", "ws://127.0.0.1:1"]);
@@ -256,9 +190,7 @@ describe("strata CLI (real binary)", () => {
     const op = JSON.parse(
       run(["keys", "add", "opkey", "--keyring-backend", "test", "--home", net.dir, "--output", "json"]).out,
     );
-    expect(
-      run(["tx", "bank", "send", op.address, "20stra", "--from", "alice", "--home", net.dir, "--node", node]).code,
-    ).toBe(0);
+    expect(run(["tx", "bank", "send", op.address, "20stra", "--from", "alice", ...on()]).code).toBe(0);
     const cv = run([
       "tx",
       "staking",
@@ -271,10 +203,7 @@ describe("strata CLI (real binary)", () => {
       "10stra",
       "--from",
       "opkey",
-      "--home",
-      net.dir,
-      "--node",
-      node,
+      ...on(),
     ]);
     expect(cv.code, cv.err + cv.out).toBe(0);
     const st = JSON.parse(run(["validator", "status", "--home", vhome, "--node", node, "--output", "json"]).out);
@@ -295,22 +224,10 @@ describe("strata CLI (real binary)", () => {
     expect(down.code).toBe(1);
     expect(down.err).toMatch(/^error: cannot reach node/);
     expect(down.err).toMatch(/hint: is the node running/);
-    const badAmt = run(["tx", "bank", "send", "bob", "5atom", "--from", "alice", "--home", net.dir, "--node", node]);
+    const badAmt = run(["tx", "bank", "send", "bob", "5atom", "--from", "alice", ...on()]);
     expect(badAmt.code).toBe(1);
     expect(badAmt.err).toMatch(/unknown denom "atom"/);
-    const broke = run([
-      "tx",
-      "bank",
-      "send",
-      "alice",
-      "999999999stra",
-      "--from",
-      "bob",
-      "--home",
-      net.dir,
-      "--node",
-      node,
-    ]);
+    const broke = run(["tx", "bank", "send", "alice", "999999999stra", "--from", "bob", ...on()]);
     expect(broke.code).toBe(1);
     expect(broke.out + broke.err).toMatch(/InsufficientFunds/);
     expect(broke.out + broke.err).toMatch(/needs 999999999 stra/); // human units, not base units
