@@ -39,7 +39,7 @@ export function encodeBlockResults(r: BlockResults): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ v: 2, ...r }));
 }
 
-/** encodeBlockResults with the txs given as their JSON (node/blockResultsJson.ts). PERF: a block's events are serialised once. */
+/** encodeBlockResults with the txs given as their JSON (node/txResultsJson.ts). PERF: a block's events are serialised once. */
 export function encodeBlockResultsWithTxsJson(txsJson: string, r: Omit<BlockResults, "txs">): Uint8Array {
   return new TextEncoder().encode(`{"txs":${txsJson},${JSON.stringify({ v: 2, ...r }).slice(1)}`);
 }

@@ -30,7 +30,7 @@ import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryVa
 import { getNonce } from "../state/modules/bank/keeper.ts";
 import { touchedAccounts } from "./touchedAccounts.ts";
 import { readAccount } from "../state/modules/bank/store.ts";
-import { txResultsJson } from "./blockResultsJson.ts";
+import { txResultsJson } from "./txResultsJson.ts";
 import { blockIdOf, commitHashOf, evidenceHashOf, txsHashOf } from "../consensus/blockHashes.ts";
 import { ChainDb } from "./chainDb.ts";
 import { checkChainDb } from "./chainIntegrity.ts";

@@ -1,7 +1,7 @@
 // The JSON of a committed block's tx results as node/blockResults.ts stores them (StoredTxResult
 // in `txs`), built from each tx's events JSON, which the per-tx records need anyway: the events of
 // a block are then serialised once, not twice. Same document as JSON.stringify(storedTxResults(..));
-// test/unit/node/blockResultsJson.test.ts.
+// test/unit/node/txResultsJson.test.ts.
 import type { TxResult } from "../state/tx/processTx.ts";
 
 /** `eventsJson[i]` is JSON.stringify(results[i].events). PERF: O(bytes), one string join per block. */

@@ -1,7 +1,7 @@
 // A block's stored tx results, built from each tx's events JSON, are the same JSON document as
 // JSON.stringify(storedTxResults(results)), and the whole block results decode to what was given.
 import { describe, expect, it } from "vitest";
-import { txResultsJson } from "#node/blockResultsJson.ts";
+import { txResultsJson } from "#node/txResultsJson.ts";
 import {
   decodeBlockResults,
   encodeBlockResults,
