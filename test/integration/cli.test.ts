@@ -1,12 +1,12 @@
 // The real `strata` binary against a real node: keys (encrypted and test backends, export and
 // import), tx bank send with an encrypted key, queries in text and JSON, one-line errors with hints.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { STRATA } from "../helpers/proc.ts";
-import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+import { useSharedNet } from "../helpers/sharedNet.ts";
 
 function run(args: string[], env: Record<string, string> = {}, input?: string) {
   const r = spawnSync(process.execPath, [STRATA, ...args], {
@@ -19,18 +19,15 @@ function run(args: string[], env: Record<string, string> = {}, input?: string) {
 }
 
 describe("strata CLI (real binary)", () => {
-  let net: TestNet;
+  const net = useSharedNet();
   let node: string;
   const PASS = { STRATA_PASSPHRASE: "very secret passphrase" };
   /** the devnet's home (its keyring) and node 0, as every command here talks to them */
   const on = () => ["--home", net.dir, "--node", node];
 
   beforeAll(async () => {
-    net = await startTestNet(1);
     node = net.clients[0].url;
-    await waitAllAtLeast(net, 1, [0]);
-  }, 60_000);
-  afterAll(async () => net?.stopAll());
+  });
 
   it("creates an encrypted key, funds it, and sends with it", () => {
     const add = run(["keys", "add", "carol", "--home", net.dir, "--output", "json"], PASS);

@@ -19,14 +19,16 @@ import { addressFromPubkey } from "#state/crypto/address.ts";
 import { publicKeyFromSeed, signMessage } from "#state/crypto/ed25519.ts";
 import { signTx } from "#client/tx.ts";
 import { freePort, waitFor } from "../helpers/proc.ts";
-import { peerAddress, startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+import { peerAddress } from "../helpers/devnet.ts";
+import { useSharedNet } from "../helpers/sharedNet.ts";
 import { validatorSeed } from "../helpers/doubleSign.ts";
 
 const CHAIN = "strata-devnet";
 const quiet = createLogger({ name: "hostile-peer", out: () => {} });
 
 describe("hostile gossip and sync (real node)", () => {
-  let net: TestNet;
+  // the shared node (netBroker.ts): the hostile peers are stopped before it goes to the next file
+  const net = useSharedNet();
   let nodeId: string;
   let lastHeight = 0;
   const dir = mkdtempSync(join(tmpdir(), "strata-hostile-"));
@@ -44,7 +46,7 @@ describe("hostile gossip and sync (real node)", () => {
 
   /** The node runs, answers status and committed a block since the last check. */
   async function stillCommitting(): Promise<void> {
-    expect(net.procs[0]?.proc.exitCode ?? null).toBeNull();
+    expect((await net.health()).running).toEqual([true]);
     lastHeight = await waitFor(
       `a block after ${lastHeight}`,
       async () => {
@@ -97,13 +99,10 @@ describe("hostile gossip and sync (real node)", () => {
   }
 
   beforeAll(async () => {
-    net = await startTestNet(1);
-    await waitAllAtLeast(net, 2, [0]);
     nodeId = (JSON.parse(readFileSync(homePaths(net.homes[0]!).nodeKey, "utf8")) as { peerId: string }).peerId;
   }, 60_000);
   afterAll(async () => {
     await Promise.all(peers.map((p) => p.stop().catch(() => {})));
-    await net?.stopAll();
     rmSync(dir, { recursive: true, force: true });
   });
 

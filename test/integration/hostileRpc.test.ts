@@ -9,7 +9,7 @@ import fc from "fast-check";
 import WebSocket from "ws";
 import { connect } from "node:net";
 import { request } from "node:http";
-import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
+import { useSharedNet } from "../helpers/sharedNet.ts";
 import { waitFor } from "../helpers/proc.ts";
 import { hostileBody, hostileUri } from "../helpers/hostileJson.ts";
 import { METHOD_PARAMS, SESSION_METHODS } from "#rpc/methodParams.ts";
@@ -27,13 +27,14 @@ function expectWellFormed(text: string): void {
 }
 
 describe("hostile RPC input (real node)", () => {
-  let net: TestNet;
+  // the shared node (netBroker.ts): whatever this file throws at it, the files after it still use it
+  const net = useSharedNet();
   let url: string;
   let lastHeight = 0;
 
   /** The node is up, answers status, and commits: its height passes the one seen last time. */
   async function stillAlive(): Promise<void> {
-    expect(net.procs[0]?.proc.exitCode ?? null).toBeNull();
+    expect((await net.health()).running).toEqual([true]);
     const h = await waitFor(
       `a block after height ${lastHeight}`,
       async () => {
@@ -77,14 +78,11 @@ describe("hostile RPC input (real node)", () => {
   }
 
   beforeAll(async () => {
-    net = await startTestNet(1);
     url = net.clients[0]!.url;
-    await waitAllAtLeast(net, 2, [0]);
   }, 60_000);
   afterAll(async () => {
     // no input may escape the dispatcher: the process guard would have logged it
-    expect(net?.procs[0]?.output.join("") ?? "").not.toContain("escaped an input handler");
-    await net?.stopAll();
+    expect((await net.health()).output[0]).not.toContain("escaped an input handler");
   });
 
   it("WebSocket: every message answered well-formed, connection and node survive", async () => {

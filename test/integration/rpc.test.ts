@@ -1,22 +1,25 @@
 // The RPC surface against a real node process: CosmJS's Comet38Client unmodified (HTTP and
 // WebSocket), every CometBFT-named method, JSON-RPC error codes and limits, abci_query proofs,
 // rpc_discover, and many idle WebSockets while the chain keeps committing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { Comet38Client, WebsocketClient } from "@cosmjs/tendermint-rpc";
 import WebSocket from "ws";
 import { getKey } from "#client/keyring.ts";
 import { signTx } from "#client/tx.ts";
 import { verifyStoreProof } from "#client/proof.ts";
-import { decodeAddress } from "#state/crypto/address.ts";
+import { decodeAddress, encodeAddress } from "#state/crypto/address.ts";
 import { accountKey } from "#state/modules/bank/store.ts";
-import { startTestNet, waitAllAtLeast, type TestNet } from "../helpers/devnet.ts";
-import { waitFor } from "../helpers/proc.ts";
+import { useSharedNet } from "../helpers/sharedNet.ts";
+import { waitFor, waitForHeight } from "../helpers/proc.ts";
 
 const FEE = 100_000n * 1_000_000_000n;
 
 describe("RPC (real node, HTTP + WebSocket)", () => {
-  let net: TestNet;
+  // a node shared with other files (netBroker.ts): alice's nonce is read from the chain, and the
+  // transfers go to an address of this file's own that never sends
+  const net = useSharedNet();
+  const RECIPIENT = new Uint8Array(20).fill(0xb0);
   let url: string;
   let nonce = 0n;
   const post = async (body: unknown) => {
@@ -29,21 +32,18 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
   };
   const transfer = (amount: bigint) => {
     const alice = getKey(join(net.dir, "keys"), "alice");
-    const bob = getKey(join(net.dir, "keys"), "bob");
     return signTx(alice.seed, {
       chainId: "strata-devnet",
       nonce: nonce++,
       fee: FEE,
-      msgs: [{ type: "bank/send", value: { to: decodeAddress(bob.address), denom: "stra", amount } }],
+      msgs: [{ type: "bank/send", value: { to: RECIPIENT, denom: "stra", amount } }],
     });
   };
 
   beforeAll(async () => {
-    net = await startTestNet(1);
     url = net.clients[0].url;
-    await waitAllAtLeast(net, 2, [0]);
+    nonce = BigInt((await net.clients[0].balances(getKey(join(net.dir, "keys"), "alice").address)).nonce);
   }, 60_000);
-  afterAll(async () => net?.stopAll());
 
   it("CosmJS Comet38Client works unmodified over HTTP", async () => {
     const c = await Comet38Client.connect(url);
@@ -109,7 +109,7 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     expect(byHash.totalCount).toBe(1);
     // from the event index: every tx alice sent, then narrowed by a second condition
     const alice = getKey(join(net.dir, "keys"), "alice").address;
-    const bob = getKey(join(net.dir, "keys"), "bob").address;
+    const bob = encodeAddress(RECIPIENT);
     const sent = await c.txSearchAll({ query: `message.sender='${alice}'` });
     expect(sent.totalCount).toBeGreaterThanOrEqual(2);
     expect(sent.txs.some((x) => Buffer.from(x.hash).toString("hex").toUpperCase() === t.hash)).toBe(true);
@@ -298,8 +298,8 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
           }),
       ),
     );
-    const [h] = await net.heights();
-    await waitAllAtLeast(net, h! + 2, [0]);
+    const h = Number((await net.clients[0].status()).sync_info.latest_block_height);
+    await waitForHeight(net.clients[0], h + 2);
     expect((await post({ jsonrpc: "2.0", id: 1, method: "status" })).json.result.node_info.network).toBe(
       "strata-devnet",
     );
