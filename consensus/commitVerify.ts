@@ -4,6 +4,27 @@ import { verifySignature } from "../state/crypto/ed25519.ts";
 import { addressFromPubkey } from "../state/crypto/address.ts";
 import { VoteType, voteSignBytes } from "./vote.ts";
 
+/**
+ * What the validator of commit signature `sig` signed: its precommit for `blockId` at
+ * `height`/`round` with the signature's own timestamp (nodes and the light client verify alike).
+ */
+export function commitSigSignBytes(
+  chainId: string,
+  height: number,
+  round: number,
+  blockId: Uint8Array,
+  sig: { timestamp: number; validator: Uint8Array },
+): Uint8Array {
+  return voteSignBytes(chainId, {
+    type: VoteType.Precommit,
+    height,
+    round,
+    blockId,
+    timestamp: sig.timestamp,
+    validator: sig.validator,
+  });
+}
+
 export type PowerEntry = { pubkey: Uint8Array; power: number };
 
 export type CommitInvalidReason =
@@ -45,15 +66,7 @@ export function getCommitValidity(
     const addr = addressFromPubkey(vals[i].pubkey);
     if (Buffer.compare(addr, s.validator) !== 0)
       return { ok: false, reason: "bad_signature", detail: `signature ${i} names the wrong validator` };
-    const sb = voteSignBytes(chainId, {
-      type: VoteType.Precommit,
-      height,
-      round: commit.round,
-      blockId,
-      timestamp: s.timestamp,
-      validator: s.validator,
-    });
-    if (!verifySignature(vals[i].pubkey, sb, s.signature))
+    if (!verifySignature(vals[i].pubkey, commitSigSignBytes(chainId, height, commit.round, blockId, s), s.signature))
       return { ok: false, reason: "bad_signature", detail: `signature ${i} does not verify` };
     signed += vals[i].power;
   }

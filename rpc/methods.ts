@@ -12,6 +12,7 @@ import { getBlockParams } from "../state/params.ts";
 import { getEvidenceParams } from "../state/evidenceParams.ts";
 import { proveKey } from "../state/store/commitment.ts";
 import type { Chain } from "../node/chain.ts";
+import type { PeerInfo } from "../node/p2p.ts";
 import { validatorSetAt } from "../node/validatorHistory.ts";
 import { consensusParamsAt, paramsRecordReader } from "../node/paramsHistory.ts";
 import type { KVReader } from "../state/store/types.ts";
@@ -45,16 +46,7 @@ export type RpcContext = {
   onEvidenceAccepted?: (evidence: Uint8Array) => void;
   peers?: () => string[];
   /** connected peers with what identify told of them (net_info) */
-  peerInfo?: () => Promise<
-    {
-      peerId: string;
-      remoteAddr: string;
-      outbound: boolean;
-      openedAt: number;
-      listenAddrs: string[];
-      moniker: string;
-    }[]
-  >;
+  peerInfo?: () => Promise<PeerInfo[]>;
   /** this node's p2p listen address, `tcp://host:port` (node_info.listen_addr, as CometBFT) */
   p2pAddress?: string;
   /** gossipsub score of a peer, as this node sees it */

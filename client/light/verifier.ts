@@ -7,8 +7,7 @@ import { verifySignature } from "../../state/crypto/ed25519.ts";
 import { BlockIdFlag, type CommitValue } from "../../state/encoding/types.ts";
 import { validatorsHash } from "../../state/validators.ts";
 import { blockIdOf } from "../../consensus/blockHashes.ts";
-import type { PowerEntry } from "../../consensus/commitVerify.ts";
-import { VoteType, voteSignBytes } from "../../consensus/vote.ts";
+import { commitSigSignBytes, type PowerEntry } from "../../consensus/commitVerify.ts";
 import type { LightBlock } from "./lightBlock.ts";
 import { LightClientError } from "./lightClientError.ts";
 
@@ -61,15 +60,7 @@ function signedPower(
     }
     if (seen.has(a)) throw new LightClientError("bad_commit", `commit at height ${height} counts ${a} twice`);
     seen.add(a);
-    const sb = voteSignBytes(chainId, {
-      type: VoteType.Precommit,
-      height,
-      round: commit.round,
-      blockId,
-      timestamp: s.timestamp,
-      validator: s.validator,
-    });
-    if (!verifySignature(v.pubkey, sb, s.signature))
+    if (!verifySignature(v.pubkey, commitSigSignBytes(chainId, height, commit.round, blockId, s), s.signature))
       throw new LightClientError("bad_commit", `signature of ${a} on the commit at height ${height} does not verify`);
     signed += v.power;
   }

@@ -2,9 +2,8 @@ import type { StrataEvent } from "../events.ts";
 import { getTxParams } from "../params.ts";
 import { Overlay } from "../store/overlay.ts";
 import type { KVReader } from "../store/types.ts";
-import { sha256 } from "../crypto/hash.ts";
 import { decodeTx, type DecodedTx } from "../tx/decodeTx.ts";
-import { asFailure, processTx, type TxResult } from "../tx/processTx.ts";
+import { processTx, undecodableTxResult, type TxResult } from "../tx/processTx.ts";
 import { beginBlock, endBlock } from "./blockHooks.ts";
 import { APP, type App } from "../app.ts";
 import type { Misbehaviour } from "../misbehaviour.ts";
@@ -61,16 +60,7 @@ export function executeBlock(
       try {
         tx = decodeTx(raw);
       } catch (e) {
-        const f = asFailure(e);
-        results.push({
-          hash: Buffer.from(sha256(raw)).toString("hex").toUpperCase(),
-          code: f.code,
-          log: f.log,
-          gasWanted: 0n,
-          gasUsed: 0n,
-          events: [],
-          charged: false,
-        });
+        results.push(undecodableTxResult(raw, e));
         continue;
       }
     } else tx = raw;

@@ -6,6 +6,7 @@ import { encodeAddress } from "../crypto/address.ts";
 import { incrementNonce, send } from "../modules/bank/keeper.ts";
 import { FEE_COLLECTOR } from "../moduleAccounts.ts";
 import type { DecodedTx } from "./decodeTx.ts";
+import { sha256 } from "../crypto/hash.ts";
 import { checkTxAgainstAccount, checkTxForChain, checkTxSignature } from "./txValidity.ts";
 
 export type TxResult = {
@@ -72,6 +73,20 @@ export function asFailure(e: unknown): { code: number; log: string } {
   if (e instanceof StrataError) return { code: e.code, log: e.message };
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   return { code: ErrorCode.Internal, log: `internal error: ${what}` };
+}
+
+/** The result of bytes that do not decode as a tx: named by their hash, nothing charged. */
+export function undecodableTxResult(raw: Uint8Array, e: unknown): TxResult {
+  const f = asFailure(e);
+  return {
+    hash: Buffer.from(sha256(raw)).toString("hex").toUpperCase(),
+    code: f.code,
+    log: f.log,
+    gasWanted: 0n,
+    gasUsed: 0n,
+    events: [],
+    charged: false,
+  };
 }
 
 export function isOk(r: TxResult): boolean {

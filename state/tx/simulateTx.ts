@@ -6,9 +6,8 @@ import { APP } from "../app.ts";
 import { getTxParams } from "../params.ts";
 import { Overlay } from "../store/overlay.ts";
 import type { KVReader } from "../store/types.ts";
-import { sha256 } from "../crypto/hash.ts";
 import { decodeTx } from "./decodeTx.ts";
-import { asFailure, processTx, type TxResult } from "./processTx.ts";
+import { processTx, undecodableTxResult, type TxResult } from "./processTx.ts";
 
 /** The block a dry run pretends to be in: the next height, at the last block's time. */
 export type SimulationPoint = { chainId: string; height: number; time: number };
@@ -18,16 +17,7 @@ export function simulateTx(base: KVReader, at: SimulationPoint, bytes: Uint8Arra
   try {
     tx = decodeTx(bytes);
   } catch (e) {
-    const f = asFailure(e);
-    return {
-      hash: Buffer.from(sha256(bytes)).toString("hex").toUpperCase(),
-      code: f.code,
-      log: f.log,
-      gasWanted: 0n,
-      gasUsed: 0n,
-      events: [],
-      charged: false,
-    };
+    return undecodableTxResult(bytes, e);
   }
   const store = new Overlay(base);
   return processTx(
