@@ -54,7 +54,13 @@ async function compactedSize(dir: string): Promise<number> {
 
 async function run(name: string, opts: PruningOptions) {
   const keys = Array.from({ length: ACCOUNTS }, (_, i) => testKey(i));
-  const solo = await SoloChain.open(testGenesisJson(ACCOUNTS, 1_000_000n * ONE), {
+  // blocks are kept while evidence may name them (node/pruning.ts evidenceSafeEnd): for "retain"
+  // the chain's evidence age is 100 blocks, so minRetainBlocks 100 is what bounds them
+  const params =
+    opts.minRetainBlocks > 0
+      ? { evidence: { maxAgeNumBlocks: String(opts.minRetainBlocks), maxAgeDurationMs: "1" } }
+      : undefined;
+  const solo = await SoloChain.open(testGenesisJson(ACCOUNTS, 1_000_000n * ONE, params), {
     pruning: opts,
     indexTxEvents: true,
   });

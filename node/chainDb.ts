@@ -15,12 +15,15 @@ import {
   blockWindowStart,
   DEFAULT_PRUNING,
   describePruning,
+  evidenceSafeEnd,
   heightNotRetained,
   stateWindowStart,
   type PruningOptions,
 } from "./pruning.ts";
 import { baseRecordOf, type ValidatorRecordReader } from "./validatorHistory.ts";
 import { ErrorCode, StrataError } from "../state/errors.ts";
+import { getEvidenceParams } from "../state/evidenceParams.ts";
+import { Block } from "../state/encoding/types.ts";
 import { deleteBlocks, deleteStateHistory, type PruneOp, type PruneStores } from "./chainPruning.ts";
 
 type Bytes = Uint8Array;
@@ -102,6 +105,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   private pruneJob: Promise<void> | undefined;
   private pruneError: Error | undefined;
   private lastStatePrune = 0;
+  private lastBlockPrune = 0;
   /** every consensus-params record, ascending (a handful: one per change), kept in memory */
   private readonly paramsList: ParamsRecord[] = [];
   private readonly nodeCache = new Map<number, Map<number, Bytes>>();
@@ -375,8 +379,10 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
         : undefined;
     const blocksFrom = blockWindowStart(height, this.pruneMeta.blockBase, o);
     const pruneState = stateTo !== undefined && stateTo > this.pruneMeta.stateBase;
-    const pruneBlocks = blocksFrom > this.pruneMeta.blockBase;
+    // once a height: the evidence age may keep what minRetainBlocks would delete (pruneBlocks)
+    const pruneBlocks = blocksFrom > this.pruneMeta.blockBase && height > this.lastBlockPrune;
     if (stateTo !== undefined) this.lastStatePrune = height;
+    if (pruneBlocks) this.lastBlockPrune = height;
     if (!pruneState && !pruneBlocks) return;
     this.pruneJob = (async () => {
       if (pruneState) await this.pruneStates(stateTo!);
@@ -415,8 +421,20 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     await this.writePruneMeta(await deleteStateHistory(this.pruneStores(), to));
   }
 
-  private async pruneBlocks(to: number): Promise<void> {
+  private async pruneBlocks(want: number): Promise<void> {
     const from = this.earliestBlock();
+    const m = this.metaValue!;
+    const to = evidenceSafeEnd(
+      from,
+      want,
+      { height: m.height, time: m.lastBlockTime },
+      getEvidenceParams(this),
+      (h) => {
+        const b = this.getBlockSync(h);
+        return b ? Block.deserialize(b).header.time : undefined;
+      },
+    );
+    if (to <= from) return;
     const keepValidators = baseRecordOf(this, to);
     this.pruneMeta = { ...this.pruneMeta, blockBase: to };
     await this.writePruneMeta(await deleteBlocks(this.pruneStores(), from, to, keepValidators));

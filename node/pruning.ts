@@ -6,7 +6,9 @@
 //   old states are deleted every `interval` heights. keepRecent and interval are read only with
 //   "custom" (the SDK ignores them otherwise too).
 // - `minRetainBlocks` keeps the latest N blocks (with their commits, results and validator
-//   records) and deletes older ones; 0 keeps all (the SDK's default).
+//   records) and deletes older ones; 0 keeps all (the SDK's default). Blocks that evidence may
+//   still name (consensus params `evidence`: maxAgeNumBlocks and maxAgeDurationMs) are kept
+//   whatever it says (evidenceSafeEnd).
 // A height outside a window is refused with HeightNotRetained naming the window, never answered
 // from whatever happens to be left on disk: the window is exactly what the settings say.
 import { ErrorCode, StrataError } from "../state/errors.ts";
@@ -93,6 +95,34 @@ export function stateWindowStart(latest: number, base: number, o: PruningOptions
 export function blockWindowStart(latest: number, base: number, o: PruningOptions): number {
   const want = o.minRetainBlocks > 0 ? latest - o.minRetainBlocks + 1 : 1;
   return Math.max(base, want, 1);
+}
+
+/**
+ * The end of the run of blocks from `from` that evidence can no longer name: a double sign at h
+ * is valid while h is within maxAgeNumBlocks OR maxAgeDurationMs of the head (both must pass,
+ * verifyEvidence.ts), and checking it needs h's block time and validator set. A node that pruned
+ * them would refuse a block its peers accept, and a validator would escape its slash, so block
+ * pruning stops below the first height that is not expired on both counts (the Cosmos SDK bounds
+ * its retention height by the evidence age too). Expired at the head stays expired: ages only grow.
+ * PERF: no block read when the block count alone keeps everything; else one `timeAt` per
+ * expired height (each is read once more by the delete anyway) and one for the first kept.
+ */
+export function evidenceSafeEnd(
+  from: number,
+  to: number,
+  head: { height: number; time: number },
+  params: { maxAgeNumBlocks: number; maxAgeDurationMs: number },
+  timeAt: (h: number) => number | undefined,
+): number {
+  // latest - h > maxAgeNumBlocks  ⟺  h < latest - maxAgeNumBlocks
+  const end = Math.min(to, head.height - params.maxAgeNumBlocks);
+  let h = from;
+  while (h < end) {
+    const t = timeAt(h);
+    if (t === undefined || head.time - t <= params.maxAgeDurationMs) break;
+    h++;
+  }
+  return h;
 }
 
 export function heightNotRetained(

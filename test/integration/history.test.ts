@@ -53,7 +53,8 @@ describe("history: every retained height answers as it was", () => {
   });
 
   beforeAll(async () => {
-    net = await startTestNet(4, {}, (cfg, i) => {
+    // evidence expires after 2 blocks and 1 ms, so minRetainBlocks alone decides what node 1 keeps
+    net = await startTestNet(4, { evidence: { maxAgeNumBlocks: "2", maxAgeDurationMs: "1" } }, (cfg, i) => {
       if (i === 1)
         Object.assign(cfg, { pruning: "custom", pruningKeepRecent: 6, pruningInterval: 2, minRetainBlocks: 8 });
     });

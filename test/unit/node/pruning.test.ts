@@ -60,8 +60,11 @@ async function refusal(call: () => unknown): Promise<StrataError> {
 }
 
 /** Runs `n` blocks, each with a transfer to bob, recording what each height answered at its time. */
-async function runChain(opts: PruningOptions, n: number) {
-  solo = await SoloChain.open(testGenesisJson(2, 1_000_000n * ONE), { pruning: opts });
+/** evidence older than 2 blocks and 1 ms has expired: only minRetainBlocks decides what blocks stay */
+const SHORT_EVIDENCE = { evidence: { maxAgeNumBlocks: "2", maxAgeDurationMs: "1" } };
+
+async function runChain(opts: PruningOptions, n: number, params: Record<string, unknown> = SHORT_EVIDENCE) {
+  solo = await SoloChain.open(testGenesisJson(2, 1_000_000n * ONE, params), { pruning: opts });
   const seen = new Map<number, Seen>();
   for (let i = 1; i <= n; i++) {
     const t = send(alice, bob.address, BigInt(i) * ONE, BigInt(i - 1));
@@ -159,6 +162,33 @@ describe("versioned state and pruning", () => {
       ((await m.get("status")!({})) as { sync_info: { earliest_block_height: string } }).sync_info
         .earliest_block_height,
     ).toBe("1");
+  });
+
+  it("blocks that evidence may still name are kept whatever minRetainBlocks says (by block count, then by time)", async () => {
+    const opts = resolvePruning({ pruning: "everything", keepRecent: 0, interval: 0, minRetainBlocks: 3 });
+    const earliest = async () =>
+      Number(
+        (
+          (await buildMethods({ chain: solo!.chain, moniker: "t", rpcAddress: "x" }).get("status")!({})) as {
+            sync_info: { earliest_block_height: string };
+          }
+        ).sync_info.earliest_block_height,
+      );
+    // the defaults (100,000 blocks, 48 h): nothing is old enough
+    await runChain(opts, 12, {});
+    expect(await earliest()).toBe(1);
+    expect(await solo!.chain.db.getBlockSync(1)).toBeDefined();
+    await solo!.close();
+    // 5 blocks, but an hour: the count has passed for heights 1..6 of 12, the time for none
+    await runChain(opts, 12, { evidence: { maxAgeNumBlocks: "5", maxAgeDurationMs: "3600000" } });
+    expect(await earliest()).toBe(1);
+    await solo!.close();
+    // 5 blocks and 1 ms: heights below 12 - 5 = 7 have expired on both counts; minRetainBlocks
+    // alone would keep only 10..12
+    await runChain(opts, 12, { evidence: { maxAgeNumBlocks: "5", maxAgeDurationMs: "1" } });
+    expect(await earliest()).toBe(7);
+    expect(solo!.chain.db.getBlockSync(6)).toBeUndefined();
+    expect(solo!.chain.db.getBlockSync(7)).toBeDefined();
   });
 
   it("everything: the latest and the 2 before it", async () => {
