@@ -209,6 +209,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         if (c) chain.lastCommit = Commit.deserialize(c);
       }
     }
+    await chain.evidence.restore();
     chain.mempool.startAt(chain.height);
     if (opts.mempoolLogPath) chain.reloadMempool(opts.mempoolLogPath);
     return chain;

@@ -24,6 +24,7 @@ import { baseRecordOf, type ValidatorRecordReader } from "./validatorHistory.ts"
 import { ErrorCode, StrataError } from "../state/errors.ts";
 import { getEvidenceParams } from "../state/evidenceParams.ts";
 import { Block } from "../state/encoding/types.ts";
+import { sha256 } from "../state/crypto/hash.ts";
 import { deleteBlocks, deleteStateHistory, type PruneOp, type PruneStores } from "./chainPruning.ts";
 
 type Bytes = Uint8Array;
@@ -100,6 +101,9 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   private readonly paramsDb: Sub;
   private readonly stateHist: Sub;
   private readonly stateRev: Sub;
+  private readonly pendingEvidence: Sub;
+  /** pending-evidence writes, in order, off the commit path (close waits for them) */
+  private evidenceWrites: Promise<void> = Promise.resolve();
   private readonly pruningOpts: PruningOptions;
   private pruneMeta: PruneMeta = { stateBase: 0, blockBase: 1 };
   private pruneJob: Promise<void> | undefined;
@@ -138,6 +142,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     this.summaries = sub("height-summary");
     this.metaDb = sub("meta");
     this.valsets = sub("valsets");
+    this.pendingEvidence = sub("evidence-pending");
     this.paramsDb = sub("params-history");
     this.stateHist = sub("state-hist");
     this.stateRev = sub("state-rev");
@@ -172,6 +177,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
 
   async close(): Promise<void> {
     await this.pruneJob;
+    await this.evidenceWrites;
     await this.db.close();
   }
 
@@ -396,6 +402,29 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
         // blocks committed while it ran may have moved the windows on
         if (!this.pruneError && this.metaValue) this.schedulePrune(this.metaValue.height);
       });
+  }
+
+  // --- pending evidence (consensus/evidence/evidencePool.ts PoolStore)
+
+  /**
+   * Records evidence entering or leaving the pool. Not synced: a process crash keeps LevelDB's
+   * log writes (they are in the OS already); a power loss may lose the last ones, as CometBFT's
+   * evidence DB. A failed write surfaces at the next commit, like a failed prune.
+   */
+  pendingEvidenceChanged(raw: Bytes, present: boolean): void {
+    const key = sha256(raw);
+    this.evidenceWrites = this.evidenceWrites
+      .then(() => (present ? this.pendingEvidence.put(key, raw) : this.pendingEvidence.del(key)))
+      .catch((e: unknown) => {
+        this.pruneError ??= e as Error;
+      });
+  }
+
+  /** The evidence pending when the node stopped. */
+  async loadPendingEvidence(): Promise<Bytes[]> {
+    const out: Bytes[] = [];
+    for await (const v of this.pendingEvidence.values()) out.push(v);
+    return out;
   }
 
   /** Waits for a running pruning job (tests, benches, shutdown). */

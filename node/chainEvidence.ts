@@ -11,8 +11,8 @@ import type { ChainDb } from "./chainDb.ts";
 import { validatorSetAt } from "./validatorHistory.ts";
 
 export class ChainEvidence {
-  /** double-sign evidence this node observed or was sent, waiting for a block it proposes */
-  readonly pool = new EvidencePool();
+  /** double-sign evidence this node observed or was sent, waiting for a block it proposes; kept on disk */
+  readonly pool: EvidencePool;
   private readonly db: ChainDb;
   private readonly chainId: string;
   private readonly blockTimes = new Map<number, number>();
@@ -20,6 +20,15 @@ export class ChainEvidence {
   constructor(db: ChainDb, chainId: string) {
     this.db = db;
     this.chainId = chainId;
+    this.pool = new EvidencePool({
+      added: (raw) => db.pendingEvidenceChanged(raw, true),
+      dropped: (raw) => db.pendingEvidenceChanged(raw, false),
+    });
+  }
+
+  /** Reads back what was pending when the node stopped (Chain.open). */
+  async restore(): Promise<void> {
+    this.pool.restore(await this.db.loadPendingEvidence());
   }
 
   private get height(): number {

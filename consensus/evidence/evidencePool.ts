@@ -2,7 +2,9 @@
 // waiting for a block this node proposes. Conflicting votes seen by consensus at the height it
 // is deciding cannot be verified yet (their block is not committed); they wait here, as
 // CometBFT's consensus buffer, and are verified when a proposal would carry them. Evidence sent
-// by clients (broadcast_evidence) is verified on arrival. Pure: the caller supplies the context.
+// by clients (broadcast_evidence) is verified on arrival. Pure: the caller supplies the context
+// and, through PoolStore, keeps what is pending across a restart (CometBFT stores it in its
+// evidence DB): a node that alone saw a double sign must not forget it by crashing.
 import type { Misbehaviour } from "../../state/misbehaviour.ts";
 import { decodeEvidence } from "./duplicateVoteEvidence.ts";
 import { EvidenceRule, verifyEvidence, type EvidenceContext, type EvidenceVerdict } from "./verifyEvidence.ts";
@@ -11,8 +13,37 @@ const MAX_PENDING = 1000;
 const MAX_PUNISHED = 10_000;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
+/** Where pending evidence is written as it enters and leaves the pool (a node's LevelDB). */
+export type PoolStore = { added(raw: Uint8Array): void; dropped(raw: Uint8Array): void };
+
 export class EvidencePool {
   private readonly pending = new Map<string, { raw: Uint8Array; validator: string }>();
+  private readonly store: PoolStore | undefined;
+
+  constructor(store?: PoolStore) {
+    this.store = store;
+  }
+
+  /** Evidence pending before a restart, read back from the store: verified when proposed, as before. */
+  restore(raws: readonly Uint8Array[]): void {
+    for (const raw of raws) {
+      const e = decodeEvidence(raw);
+      if (e && this.pending.size < MAX_PENDING)
+        this.pending.set(hex(raw), { raw, validator: hex(e.voteA.body.validator) });
+    }
+  }
+
+  private add(raw: Uint8Array, validator: string): void {
+    const k = hex(raw);
+    if (this.pending.has(k) || this.pending.size >= MAX_PENDING) return;
+    this.pending.set(k, { raw, validator });
+    this.store?.added(raw);
+  }
+
+  private drop(k: string, raw: Uint8Array): void {
+    this.pending.delete(k);
+    this.store?.dropped(raw);
+  }
   /** validators whose double sign a committed block already carried: more proof of it is useless */
   private readonly punished = new Set<string>();
 
@@ -23,16 +54,15 @@ export class EvidencePool {
   /** Conflicting votes consensus observed (not verified yet: see the file comment). */
   addUnverified(raw: Uint8Array): void {
     const e = decodeEvidence(raw);
-    if (!e || this.pending.size >= MAX_PENDING) return;
+    if (!e) return;
     const validator = hex(e.voteA.body.validator);
-    if (!this.punished.has(validator)) this.pending.set(hex(raw), { raw, validator });
+    if (!this.punished.has(validator)) this.add(raw, validator);
   }
 
   /** Evidence from a client: verified now against the committed chain; kept only if valid. */
   submit(raw: Uint8Array, ctx: EvidenceContext): EvidenceVerdict {
     const v = verifyEvidence(raw, ctx);
-    if (v.ok && this.pending.size < MAX_PENDING)
-      this.pending.set(hex(raw), { raw, validator: hex(v.misbehaviour.validator) });
+    if (v.ok) this.add(raw, hex(v.misbehaviour.validator));
     return v;
   }
 
@@ -50,7 +80,7 @@ export class EvidencePool {
       if (this.punished.has(p.validator) || taken.has(p.validator)) continue;
       const v = verifyEvidence(p.raw, ctx);
       if (!v.ok) {
-        if (v.rule !== EvidenceRule.FutureHeight) this.pending.delete(k);
+        if (v.rule !== EvidenceRule.FutureHeight) this.drop(k, p.raw);
         continue;
       }
       taken.add(p.validator);
@@ -68,6 +98,6 @@ export class EvidencePool {
       if (this.punished.size >= MAX_PUNISHED) this.punished.clear();
       this.punished.add(hex(e.voteA.body.validator));
     }
-    for (const [k, p] of this.pending) if (this.punished.has(p.validator)) this.pending.delete(k);
+    for (const [k, p] of this.pending) if (this.punished.has(p.validator)) this.drop(k, p.raw);
   }
 }

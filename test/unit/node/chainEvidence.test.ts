@@ -115,4 +115,25 @@ describe("evidence in a node's chain", () => {
     expect(chain.evidence.validatorSetAt(2)?.map((v) => v.power)).toEqual([10]);
     expect(chain.submitEvidence(evidence(val, 3)).ok).toBe(true);
   });
+
+  it("evidence pending when the node stops is still pending after a restart, and proposed; what a block carried is not", async () => {
+    dir = mkdtempSync(join(tmpdir(), "strata-ev-"));
+    await open();
+    for (let i = 0; i < 4; i++) await next();
+    expect(chain.submitEvidence(evidence(val, 2)).ok).toBe(true);
+    chain.addEvidence(evidence(val, 3)); // conflicting votes consensus saw: verified when proposed
+    chain.addEvidence(new Uint8Array([1, 2, 3])); // not evidence: never stored
+    await chain.close();
+    await open();
+    expect(chain.evidence.pool.size).toBe(2);
+    const p = await next();
+    expect(p.block.evidence).toHaveLength(1); // one per validator
+    expect(p.events.some((e) => e.type === "double_sign")).toBe(true);
+    // the other piece names a validator now punished: dropped, on disk too
+    expect(chain.evidence.pool.size).toBe(0);
+    await chain.close();
+    await open();
+    expect(chain.evidence.pool.size).toBe(0);
+    expect((await next()).block.evidence).toHaveLength(0);
+  });
 });
