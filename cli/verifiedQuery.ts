@@ -1,13 +1,16 @@
 // `--verify` for `strata query`: answers checked by the light client (client/light/) against a
 // header verified from a trusted one, never taken on the node's word. Trust comes from
 // --trust-height/--trust-hash (obtained out of band, e.g. from a block explorer or another node)
-// or from the home's trusted store, which each successful verification moves forward.
+// or from the home's trusted store, which each successful verification moves forward. With
+// --witness, other nodes are asked for the same header (client/light/witnesses.ts).
 import type { Command } from "commander";
 import { StrataClient } from "../client/rpcClient.ts";
 import { LightClient } from "../client/light/lightClient.ts";
 import { LightClientError } from "../client/light/lightClientError.ts";
 import { rpcProvider } from "../client/light/rpcProvider.ts";
 import { loadTrusted, saveTrusted, trustedStorePath } from "../client/light/trustedStore.ts";
+import { crossCheck, type WitnessReport } from "../client/light/witnesses.ts";
+import type { LightClientOptions, TrustOptions } from "../client/light/lightClient.ts";
 
 export type VerifyOpts = {
   verify?: boolean;
@@ -16,6 +19,7 @@ export type VerifyOpts = {
   trustingPeriod: string;
   home: string;
   node: string;
+  witness?: string[];
 };
 
 export function withVerifyOptions(c: Command): Command {
@@ -27,15 +31,22 @@ export function withVerifyOptions(c: Command): Command {
       "--trusting-period <hours>",
       "how long a verified header may serve as trust (keep it below the unbonding time)",
       "168",
+    )
+    .option(
+      "--witness <url>",
+      "another node's RPC to cross-check the verified header with (repeatable); a fork it proves fails the check",
+      (v: string, prev: string[] = []) => [...prev, v],
     );
 }
 
 export type Verified =
-  | { ok: true; height: number; trustedFrom: number; header: string }
+  | { ok: true; height: number; trustedFrom: number; header: string; witnesses: WitnessReport[] }
   | { ok: false; reason: string; kind?: string };
 
 /** A light client trusting what the options or the home's store say. */
-export async function openLightClient(o: VerifyOpts): Promise<{ lc: LightClient; from: number }> {
+export async function openLightClient(
+  o: VerifyOpts,
+): Promise<{ lc: LightClient; from: number; trust: TrustOptions; lcOpts: LightClientOptions }> {
   const client = new StrataClient(o.node);
   const stored = loadTrusted(o.home);
   let height: number;
@@ -57,12 +68,10 @@ export async function openLightClient(o: VerifyOpts): Promise<{ lc: LightClient;
     );
   const hours = Number(o.trustingPeriod);
   if (!(hours > 0)) throw new Error("--trusting-period must be a positive number of hours");
-  const lc = await LightClient.create(
-    rpcProvider(client),
-    { height, hash: new Uint8Array(Buffer.from(hash, "hex")), trustingPeriodMs: hours * 3_600_000 },
-    { chainId },
-  );
-  return { lc, from: height };
+  const trust = { height, hash: new Uint8Array(Buffer.from(hash, "hex")), trustingPeriodMs: hours * 3_600_000 };
+  const lcOpts = { chainId };
+  const lc = await LightClient.create(rpcProvider(client), trust, lcOpts);
+  return { lc, from: height, trust, lcOpts };
 }
 
 /** Runs `check` with a light client; moves the trusted store forward on success; never throws a LightClientError. */
@@ -71,8 +80,15 @@ export async function verified(
   check: (lc: LightClient) => Promise<{ height: number }>,
 ): Promise<Verified> {
   try {
-    const { lc, from } = await openLightClient(o);
+    const { lc, from, trust, lcOpts } = await openLightClient(o);
     const { height } = await check(lc);
+    const h = await lc.verifyHeight(height);
+    const witnesses = await crossCheck(
+      h,
+      trust,
+      lcOpts,
+      (o.witness ?? []).map((url) => ({ name: url, provider: rpcProvider(new StrataClient(url)) })),
+    );
     const top = lc.latestTrusted;
     saveTrusted(o.home, {
       chainId: Buffer.from(top.header.chainId).toString(),
@@ -80,8 +96,13 @@ export async function verified(
       hash: Buffer.from(top.hash).toString("hex").toUpperCase(),
       time: new Date(top.header.time).toISOString(),
     });
-    const h = await lc.verifyHeight(height);
-    return { ok: true, height, trustedFrom: from, header: Buffer.from(h.hash).toString("hex").toUpperCase() };
+    return {
+      ok: true,
+      height,
+      trustedFrom: from,
+      header: Buffer.from(h.hash).toString("hex").toUpperCase(),
+      witnesses,
+    };
   } catch (e) {
     if (e instanceof LightClientError) return { ok: false, reason: e.message, kind: e.kind };
     throw e;
@@ -89,7 +110,9 @@ export async function verified(
 }
 
 export function verifiedLine(v: Verified): string {
-  return v.ok
-    ? `verified  yes: proven against header ${v.height} (${v.header}), verified from trusted height ${v.trustedFrom}`
-    : `verified  NO (${v.kind}): ${v.reason}`;
+  if (!v.ok) return `verified  NO (${v.kind}): ${v.reason}`;
+  const w = v.witnesses.map((r) =>
+    r.verdict === "agrees" ? `${r.witness} agrees` : `${r.witness} ${r.verdict} (${r.why})`,
+  );
+  return `verified  yes: proven against header ${v.height} (${v.header}), verified from trusted height ${v.trustedFrom}${w.length ? `; witnesses: ${w.join(", ")}` : ""}`;
 }

@@ -17,6 +17,8 @@ export type LightClientErrorKind =
   | "bad_time"
   /** a state or tx proof that does not match the verified header */
   | "invalid_proof"
+  /** a witness proves another header at the same height from the same trust: a fork or an attack */
+  | "conflicting_headers"
   /** what was asked cannot be proven (an absent key in this state commitment) */
   | "unprovable";
 

@@ -178,6 +178,10 @@ describe("light client on a real devnet with a validator-set change", () => {
     expect(again.stdout).toMatch(
       /verified {2}yes: proven against header \d+ \([0-9A-F]{64}\), verified from trusted height \d+/,
     );
+    // another node as a witness: it serves the same header, so it agrees
+    const witnessed = cli("query", "tx", txHash, "--verify", "--witness", net.clients[1].url);
+    expect(witnessed.status, witnessed.stderr).toBe(0);
+    expect(witnessed.stdout).toContain(`witnesses: ${net.clients[1].url} agrees`);
     const wrong = cli("query", "bank", "balances", bob, "--verify", "--trust-height", "2", "--trust-hash", trustHash);
     expect(wrong.status).not.toBe(0);
     expect(wrong.stdout).toMatch(/verified {2}NO \(forged_header\)/);
@@ -186,5 +190,5 @@ describe("light client on a real devnet with a validator-set change", () => {
     expect(JSON.parse(block.stdout).verified).toMatchObject({ ok: true, height: 3 });
     const absent = cli("query", "bank", "balances", encodeAddress(new Uint8Array(20).fill(3)), "--verify");
     expect(absent.stdout).toMatch(/verified {2}NO \(unprovable\)/);
-  }, 300_000); // six CLI processes, each loading the whole tree: ~10 s apiece on a busy 2-core machine
+  }, 300_000); // seven CLI processes, each loading the whole tree: ~10 s apiece on a busy 2-core machine
 });
