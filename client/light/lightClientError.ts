@@ -16,9 +16,7 @@ export type LightClientErrorKind =
   | "expired"
   | "bad_time"
   /** a state or tx proof that does not match the verified header */
-  | "invalid_proof"
-  /** what was asked cannot be proven (an absent key in this state commitment) */
-  | "unprovable";
+  | "invalid_proof";
 
 export class LightClientError extends Error {
   readonly kind: LightClientErrorKind;
