@@ -129,9 +129,11 @@ export function leafIndexOf(reader: CommitmentReader, key: Uint8Array): number |
  * among old and new keys) and, for each new key, its predecessor when that is an older key not
  * changed itself (its next pointer now names the new key), or the sentinel.
  * PERF: per changed key one leaf hash, one value hash and one successor lookup (in memory, see
- * sortedKeys.ts), plus one inner hash per distinct ancestor; sibling reads go to the reader
- * (LevelDB getSync behind a cache on a node). Updates of existing keys do no predecessor work;
- * each new key adds one predecessor lookup and, at most, one more leaf path (its predecessor's).
+ * sortedKeys.ts; the next new key comes from one backward pass, no search), plus one inner hash
+ * per distinct ancestor; sibling reads go to the reader (LevelDB getSync behind a cache on a
+ * node). Updates of existing keys do no predecessor work. Each new key adds one predecessor
+ * lookup and, unless that predecessor is new or changed too, its value read and hash and one more
+ * leaf path (whose next pointer is the new key itself, no lookup).
  */
 export function computeCommitment(reader: CommitmentReader, changes: readonly Change[]): CommitmentUpdate {
   let leafCount = reader.leafCount();
@@ -139,6 +141,7 @@ export function computeCommitment(reader: CommitmentReader, changes: readonly Ch
   const newIndexes: { key: Uint8Array; index: number }[] = [];
   const newKeys: Uint8Array[] = [];
   const indexes: (number | undefined)[] = [];
+  const isNew: boolean[] = [];
   const firstBlock = leafCount === 0;
   if (firstBlock) leafCount = 1; // the sentinel's leaf
   for (let j = 0; j < changes.length; j++) {
@@ -146,6 +149,7 @@ export function computeCommitment(reader: CommitmentReader, changes: readonly Ch
     if (c.key.length === 0 || c.key.length > MAX_KEY_LENGTH) throw new Error("state key must be 1..65535 bytes");
     if (j > 0 && compareKeys(changes[j - 1].key, c.key) >= 0) throw new Error("changes must be strictly ascending");
     let index = reader.keyIndex(c.key);
+    isNew.push(index === undefined && c.value !== null);
     if (index === undefined && c.value !== null) {
       if (leafCount >= 2 ** TREE_DEPTH) throw new Error("state tree full");
       index = leafCount++;
@@ -154,19 +158,21 @@ export function computeCommitment(reader: CommitmentReader, changes: readonly Ch
     }
     indexes.push(index); // undefined: created and deleted before ever being committed
   }
-  const nextOf = (key: Uint8Array): Uint8Array | null => {
-    const old = reader.higherKey(key);
-    if (newKeys.length === 0) return old ?? null;
-    const i = firstAbove(newKeys, key);
-    const fresh = i < newKeys.length ? newKeys[i] : undefined;
-    if (!fresh) return old ?? null;
-    return old && compareKeys(old, fresh) < 0 ? old : fresh;
-  };
+  // the first new key after each change: new keys are changes too, so one backward pass, no search
+  const nextNew: (Uint8Array | undefined)[] = new Array(changes.length);
+  let after: Uint8Array | undefined;
+  for (let j = changes.length - 1; j >= 0; j--) {
+    nextNew[j] = after;
+    if (isNew[j]) after = changes[j].key;
+  }
+  const smaller = (a: Uint8Array | undefined, b: Uint8Array | undefined): Uint8Array | null =>
+    a && b ? (compareKeys(a, b) < 0 ? a : b) : (a ?? b ?? null);
   for (let j = 0; j < changes.length; j++) {
     const index = indexes[j];
     if (index === undefined) continue;
     const c = changes[j];
-    leaves.set(index, hashLeaf(c.key, c.value === null ? null : hashValue(c.value), nextOf(c.key)));
+    const next = smaller(reader.higherKey(c.key), nextNew[j]);
+    leaves.set(index, hashLeaf(c.key, c.value === null ? null : hashValue(c.value), next));
   }
   for (let j = 0; j < newKeys.length; j++) {
     const pred = reader.lowerKey(newKeys[j]) ?? SENTINEL_KEY;
@@ -176,9 +182,10 @@ export function computeCommitment(reader: CommitmentReader, changes: readonly Ch
     if (index === undefined) throw new Error("a key of the sorted set has no leaf");
     if (leaves.has(index)) continue; // changed in this block: already hashed with its new next
     const v = pred.length === 0 ? undefined : reader.value(pred);
-    leaves.set(index, hashLeaf(pred, v === undefined ? null : hashValue(v), nextOf(pred)));
+    // its successor among old and new keys is the new key it precedes
+    leaves.set(index, hashLeaf(pred, v === undefined ? null : hashValue(v), newKeys[j]));
   }
-  if (firstBlock && !leaves.has(0)) leaves.set(0, hashLeaf(SENTINEL_KEY, null, nextOf(SENTINEL_KEY)));
+  if (firstBlock && !leaves.has(0)) leaves.set(0, hashLeaf(SENTINEL_KEY, null, newKeys[0] ?? null));
   const nodes: NodeWrite[] = [];
   let level = leaves;
   for (let l = 0; l < TREE_DEPTH; l++) {
@@ -199,18 +206,6 @@ export function computeCommitment(reader: CommitmentReader, changes: readonly Ch
   const top = level.get(0) ?? reader.node(TREE_DEPTH, 0) ?? ZERO_HASHES[TREE_DEPTH];
   if (level.size > 0) nodes.push({ level: TREE_DEPTH, index: 0, hash: top });
   return { root: hashRoot(top, leafCount), leafCount, newIndexes, nodes };
-}
-
-/** Position of the first key strictly above `key` in an ascending list. */
-function firstAbove(keys: readonly Uint8Array[], key: Uint8Array): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKeys(keys[mid], key) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** In-memory CommitmentReader + apply, for genesis and tests: it keeps the values it was given. */
