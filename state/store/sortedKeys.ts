@@ -62,9 +62,12 @@ export class SortedKeys {
       this.count = 1;
       return;
     }
-    const c = Math.max(this.chunkAtOrBefore(s), 0);
+    // PERF: keys loaded at open come in byte order: appended to the last chunk without a search
+    const tail = this.chunks[this.chunks.length - 1];
+    const append = s > tail[tail.length - 1];
+    const c = append ? this.chunks.length - 1 : Math.max(this.chunkAtOrBefore(s), 0);
     const chunk = this.chunks[c];
-    const i = lowerBound(chunk, s);
+    const i = append ? chunk.length : lowerBound(chunk, s);
     if (chunk[i] === s) throw new Error("SortedKeys.add: key already present");
     chunk.splice(i, 0, s);
     this.count++;
