@@ -279,9 +279,9 @@ describe("light client: proofs against verified headers", () => {
     expect(await kindOf(verifyStoreResponse(lc, answerFor(between, undefined, Uint8Array.of(1)), between))).toBe(
       "invalid_proof",
     );
-    // no proof at all
-    expect(await kindOf(verifyStoreResponse(lc, { ...answerFor(between), proofOps: null }, between))).toBe(
-      "invalid_proof",
+    // no proof at all: said before any header is fetched
+    await expect(verifyStoreResponse(lc, { ...answerFor(between), proofOps: null }, between)).rejects.toThrow(
+      /sent no proof/,
     );
   });
 
