@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { createHash } from "node:crypto";
 import {
   computeCommitment,
   MemoryCommitment,
@@ -197,5 +198,32 @@ describe("state commitment (indexed Merkle tree)", () => {
       hashLeaf(key, null, k("")),
     ].map(hex);
     expect(new Set(leaves).size).toBe(leaves.length);
+  });
+});
+
+describe("state commitment encodings (consensus: a change here changes every state root)", () => {
+  const sha = (...parts: number[][]) => new Uint8Array(createHash("sha256").update(Buffer.from(parts.flat())).digest());
+  const bytes = (b: Uint8Array) => [...b];
+
+  it("value hash, leaf and root preimages are exactly the documented bytes", () => {
+    const valueHash = sha([0x03], bytes(k("v")));
+    expect(hashValue(k("v"))).toEqual(valueHash);
+    // 0x00 ‖ u16 keylen ‖ key ‖ 0x01 ‖ valueHash ‖ 0x01 ‖ u16 nextlen ‖ next
+    expect(hashLeaf(k("a"), valueHash, k("bc"))).toEqual(
+      sha([0x00, 0x00, 0x01], bytes(k("a")), [0x01], bytes(valueHash), [0x01, 0x00, 0x02], bytes(k("bc"))),
+    );
+    // tombstone and end: one 0x00 byte each
+    expect(hashLeaf(k("a"), null, null)).toEqual(sha([0x00, 0x00, 0x01], bytes(k("a")), [0x00, 0x00]));
+    expect(hashInner(ZERO_HASHES[0], valueHash)).toEqual(sha([0x01], bytes(ZERO_HASHES[0]), bytes(valueHash)));
+    expect(hashRoot(valueHash, 258)).toEqual(sha([0x02], bytes(valueHash), [0, 0, 0, 0, 0, 0, 0x01, 0x02]));
+  });
+
+  it("a known state has a known root (golden vector)", () => {
+    const m = new MemoryCommitment();
+    const u = computeCommitment(m, [
+      { key: k("a"), value: k("1") },
+      { key: k("b"), value: k("2") },
+    ]);
+    expect(hex(u.root)).toBe("69d4762909b1d3427365cf5e13752abebe4ab12851d45780416fb3f6f5e647c6");
   });
 });
