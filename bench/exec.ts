@@ -14,6 +14,7 @@ import { initChain, parseGenesis } from "../state/genesis.ts";
 import { executeBlock } from "../state/execution/executeBlock.ts";
 import { decodeTx } from "../state/tx/decodeTx.ts";
 import { ONE } from "../state/denoms.ts";
+import { accountKey } from "../state/modules/bank/store.ts";
 import { testGenesisJson, testKey, send, CHAIN_ID } from "../test/fixtures/memChain.ts";
 
 const { values } = parseArgs({
@@ -119,6 +120,22 @@ async function main() {
     });
     commitMs += performance.now() - t0;
   }
+  // PERF of the indexed tree's inserts: a block of BLOCK new keys, each just after an account key
+  // (so each has a distinct old predecessor whose leaf is rehashed too: the worst case), against a
+  // block updating as many existing account keys (no predecessor work). Timed, never committed.
+  const accounts = keys.slice(0, Math.min(BLOCK, keys.length)).map((key) => accountKey(key.address));
+  accounts.sort((a, b) => Buffer.compare(a, b));
+  const value = new Uint8Array(40).fill(7);
+  const updates = accounts.map((key) => ({ key, value }));
+  const inserts = accounts.map((key) => ({ key: Uint8Array.of(...key, 0), value }));
+  const timeRoot = (changes: { key: Uint8Array; value: Uint8Array }[]) => {
+    computeCommitment(db, changes); // warm the node and value caches alike for both
+    const t1 = performance.now();
+    for (let i = 0; i < 3; i++) computeCommitment(db, changes);
+    return (performance.now() - t1) / 3;
+  };
+  const updateRootMs = timeRoot(updates);
+  const insertRootMs = timeRoot(inserts);
   await db.close();
   rmSync(dir, { recursive: true, force: true });
   const perS = (n: number, ms: number) => Math.round(n / (ms / 1000));
@@ -141,6 +158,11 @@ async function main() {
         transfersPerSecExecRootCommit: perS(TXS, execNoSigMs + rootMs + commitMs),
         stateRootShareOfBlockTime: +(rootMs / (execNoSigMs + rootMs + commitMs)).toFixed(3),
         blocksCommittedPerSec: +(blocks.length / ((execNoSigMs + rootMs + commitMs) / 1000)).toFixed(2),
+        rootKeys: updates.length,
+        rootMsUpdatingExistingKeys: +updateRootMs.toFixed(1),
+        rootMsInsertingNewKeys: +insertRootMs.toFixed(1),
+        rootUsPerUpdatedKey: +((updateRootMs * 1000) / updates.length).toFixed(1),
+        rootUsPerInsertedKey: +((insertRootMs * 1000) / inserts.length).toFixed(1),
       },
       null,
       2,

@@ -10,7 +10,8 @@ import { buildLightChain, LIGHT_CHAIN, serve, T0, type Member } from "../test/fi
 import { testKey } from "../test/fixtures/memChain.ts";
 import { proveTx, verifyTxProof } from "../consensus/txProof.ts";
 import { txsHashOf } from "../consensus/blockHashes.ts";
-import { computeCommitment, MemoryCommitment, proveKey, verifyProof } from "../state/store/commitment.ts";
+import { computeCommitment, MemoryCommitment } from "../state/store/commitment.ts";
+import { proveKey, verifyKeyProof } from "../state/store/keyProof.ts";
 
 const { values } = parseArgs({
   options: { blocks: { type: "string", default: "1000" }, validators: { type: "string", default: "4,100" } },
@@ -60,13 +61,20 @@ async function main() {
     value: Uint8Array.of(i & 0xff, 1, 2, 3),
   }));
   const u = computeCommitment(mem, kv);
-  mem.apply(u);
-  const proof = proveKey(mem, kv[777].key)!;
+  mem.apply(u, kv);
+  const proof = proveKey(mem, kv[777].key);
   let t0 = performance.now();
-  for (let i = 0; i < 1000; i++) verifyProof(u.root, kv[777].key, kv[777].value, proof);
+  for (let i = 0; i < 1000; i++) verifyKeyProof(u.root, kv[777].key, kv[777].value, proof);
+  // an absent key between two present ones: the low leaf carries its key, value hash and next
+  const gap = Uint8Array.of(1, 0, 3, 9, 0);
+  const absence = proveKey(mem, gap);
+  const t1 = performance.now();
+  for (let i = 0; i < 1000; i++) verifyKeyProof(u.root, gap, null, absence);
   out.store_proof = {
-    verifies_per_s: Math.round(1000 / ((performance.now() - t0) / 1000)),
-    bytes: 32 * proof.siblings.length + 16,
+    verifies_per_s: Math.round(1000 / ((t1 - t0) / 1000)),
+    bytes: 32 * proof.siblings.length + 16 + kv[778].key.length,
+    absence_verifies_per_s: Math.round(1000 / ((performance.now() - t1) / 1000)),
+    absence_bytes: 32 * absence.siblings.length + 16 + 2 * kv[777].key.length + 32,
   };
   const txs = Array.from({ length: 5000 }, (_, i) => Uint8Array.from({ length: 200 }, (_, j) => (i + j) & 0xff));
   const root = txsHashOf(txs);

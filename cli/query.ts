@@ -259,7 +259,7 @@ export function registerQuery(program: Command): void {
 /**
  * `query bank balances --verify`: the account record itself, read with abci_query "/store" and
  * its proof, checked against a verified header; balances and nonce are decoded from the proven
- * bytes. An account the node says does not exist cannot be proven absent (docs/rpc.md).
+ * bytes. An account the node says does not exist is proven absent the same way (docs/rpc.md).
  */
 async function verifiedBalances(o: QOpts & VerifyOpts, address: Uint8Array): Promise<void> {
   const key = accountKey(address);
@@ -269,8 +269,13 @@ async function verifiedBalances(o: QOpts & VerifyOpts, address: Uint8Array): Pro
     prove: true,
   });
   let account: { nonce: string; balances: Record<string, string> } | undefined;
+  let absent = false;
   const v = await verified(o, async (lc) => {
     const r = await verifyStoreResponse(lc, q.response, key);
+    if (r.value === null) {
+      absent = true;
+      return r;
+    }
     const a = Account.deserialize(r.value);
     account = {
       nonce: a.nonce.toString(),
@@ -280,9 +285,10 @@ async function verifiedBalances(o: QOpts & VerifyOpts, address: Uint8Array): Pro
   });
   if (!v.ok) process.exitCode = 1;
   const addr = encodeAddress(address);
-  print(o.output, { address: addr, height: q.response.height, ...(account ?? {}), verified: v }, () =>
+  print(o.output, { address: addr, height: q.response.height, ...(account ?? {}), exists: !absent, verified: v }, () =>
     [
       verifiedLine(v),
+      ...(absent ? [`account ${addr} does not exist at height ${q.response.height} (proven absent)`] : []),
       ...(account
         ? [
             `account ${addr} at height ${q.response.height} (nonce ${account.nonce})`,

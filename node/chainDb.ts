@@ -6,6 +6,8 @@ import { Level } from "level";
 import type { AbstractSublevel } from "abstract-level";
 import type { KVReader, Change } from "../state/store/types.ts";
 import { TREE_DEPTH, type CommitmentReader, type CommitmentUpdate } from "../state/store/commitment.ts";
+import { SortedKeys } from "../state/store/sortedKeys.ts";
+import { FatalError, FatalExit } from "./fatal.ts";
 import { ReadCache } from "./readCache.ts";
 import { checkLevelDbFiles, corrupt } from "./chainIntegrity.ts";
 import type { ParamsRecord } from "./paramsHistory.ts";
@@ -83,6 +85,13 @@ const EMPTY = new Uint8Array(0);
 /** Where pruning has got to: states below stateBase and blocks below blockBase are gone. */
 type PruneMeta = { stateBase: number; blockBase: number };
 const PRUNE_META_KEY = Uint8Array.of(2);
+/**
+ * How this database commits state, written with genesis. A database without it (or with another)
+ * was written by an older node, whose state root means something else: refused, never misread.
+ * "strata-imt/1": the indexed Merkle tree of state/store/commitment.ts (issue 18).
+ */
+const FORMAT_KEY = Uint8Array.of(3);
+export const STATE_FORMAT = "strata-imt/1";
 
 export class ChainDb implements KVReader, CommitmentReader, VersionedReader, ValidatorRecordReader {
   private readonly db: Level<Bytes, Bytes>;
@@ -113,6 +122,8 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   /** every consensus-params record, ascending (a handful: one per change), kept in memory */
   private readonly paramsList: ParamsRecord[] = [];
   private readonly nodeCache = new Map<number, Map<number, Bytes>>();
+  /** every key that has a leaf, in byte order (the tree's linked list), loaded at open */
+  private readonly sortedKeys = new SortedKeys();
   /**
    * Read-through caches of committed state values and leaf indexes (null = absent). Only
    * commitBlock writes state, and it updates them after the batch is durable, so they never
@@ -164,11 +175,24 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     const c = new ChainDb(db, dir, pruning);
     try {
       await c.loadMeta();
+      const format = await c.metaDb.get(FORMAT_KEY);
+      const written = format ? Buffer.from(format).toString() : undefined;
+      if (c.metaValue && written !== STATE_FORMAT) {
+        await db.close();
+        throw new FatalError(
+          FatalExit.DatabaseCorrupt,
+          dir,
+          `the database was written by another strata version (state format ${written ?? "strata-smt, before format markers"}; this node reads ${STATE_FORMAT}), whose state root it cannot reproduce`,
+          "every node of a chain must run the same state format from genesis: move this data directory away and start from an empty one",
+        );
+      }
+      for await (const k of c.keyIdx.keys()) c.sortedKeys.add(k);
       await c.warmNodeCache();
       await c.loadPruneMeta();
       for await (const [k, v] of c.paramsDb.iterator())
         c.paramsList.push({ height: Number(new DataView(k.buffer, k.byteOffset, 8).getBigUint64(0)), value: v });
     } catch (e) {
+      if (e instanceof FatalError) throw e;
       await db.close();
       throw corrupt(dir, `reading the meta record and the state tree failed: ${(e as Error).message}`, e);
     }
@@ -199,6 +223,15 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   }
   leafCount(): number {
     return this.metaValue?.leafCount ?? 0;
+  }
+  value(key: Bytes): Bytes | undefined {
+    return this.get(key);
+  }
+  lowerKey(key: Bytes): Bytes | undefined {
+    return this.sortedKeys.lower(key);
+  }
+  higherKey(key: Bytes): Bytes | undefined {
+    return this.sortedKeys.higher(key);
   }
 
   meta(): ChainMeta | undefined {
@@ -284,13 +317,15 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
         ops.push({ type: "put", sublevel: this.summaries, key: u64(c.height), value: c.heightSummary });
     }
     // a new database starts its history at genesis (written once, with it)
-    if (c.height === 0 && !this.metaValue)
+    if (c.height === 0 && !this.metaValue) {
       ops.push({
         type: "put",
         sublevel: this.metaDb,
         key: PRUNE_META_KEY,
         value: new TextEncoder().encode(JSON.stringify(this.pruneMeta)),
       });
+      ops.push({ type: "put", sublevel: this.metaDb, key: FORMAT_KEY, value: new TextEncoder().encode(STATE_FORMAT) });
+    }
     if (c.validatorRecord)
       ops.push({
         type: "put",
@@ -317,6 +352,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     }
     this.stateCache.setAll(c.changes);
     this.indexCache.setAll(c.commitment.newIndexes.map((n) => ({ key: n.key, value: n.index })));
+    for (const n of c.commitment.newIndexes) this.sortedKeys.add(n.key);
     this.metaValue = m;
     if (c.paramsRecord) this.paramsList.push(c.paramsRecord);
     if (c.height > 0) this.schedulePrune(c.height);

@@ -10,7 +10,8 @@ import { sha256 } from "../state/crypto/hash.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 import { getBlockParams } from "../state/params.ts";
 import { getEvidenceParams } from "../state/evidenceParams.ts";
-import { proveKey } from "../state/store/commitment.ts";
+import { proveKey } from "../state/store/keyProof.ts";
+import { encodeKeyProof, KEY_PROOF_OP } from "../client/keyProofJson.ts";
 import type { Chain } from "../node/chain.ts";
 import type { PeerInfo } from "../node/p2p.ts";
 import { validatorSetAt } from "../node/validatorHistory.ts";
@@ -530,7 +531,8 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
 
   /**
    * abci_query: path "/store" with data = a raw state key (hex) returns its value and, with
-   * prove, a Merkle proof against the state root of the latest block (its header's app_hash);
+   * prove, a proof against the state root of the latest block (its header's app_hash): of
+   * membership when the key has a value, of absence when it has none (docs/rpc.md);
    * path "/<module>/<query>" with data = JSON params runs an app query (value = JSON).
    */
   m.set("abci_query", async (p) => {
@@ -562,14 +564,14 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
         height: String(height),
         codespace: "",
       };
-      if (!p.prove || !value) return { response: { ...base, proofOps: null } };
-      const proof = proveKey(chain.db, data)!;
-      const op = { index: proof.index, leafCount: proof.leafCount, siblings: proof.siblings.map(b64) };
+      if (!p.prove) return { response: { ...base, proofOps: null } };
+      // read in the same tick as the value: both describe the latest committed block
+      const op = encodeKeyProof(proveKey(chain.db, data));
       return {
         response: {
           ...base,
           proofOps: {
-            ops: [{ type: "strata/smt/v1", key: b64(data), data: b64(new TextEncoder().encode(JSON.stringify(op))) }],
+            ops: [{ type: KEY_PROOF_OP, key: b64(data), data: b64(new TextEncoder().encode(JSON.stringify(op))) }],
           },
         },
       };

@@ -18,9 +18,7 @@ export type LightClientErrorKind =
   /** a state or tx proof that does not match the verified header */
   | "invalid_proof"
   /** a witness proves another header at the same height from the same trust: a fork or an attack */
-  | "conflicting_headers"
-  /** what was asked cannot be proven (an absent key in this state commitment) */
-  | "unprovable";
+  | "conflicting_headers";
 
 export class LightClientError extends Error {
   readonly kind: LightClientErrorKind;

@@ -1,9 +1,7 @@
-// Answers checked against headers the light client verified: an `abci_query` "/store" value with
-// its proof against the state root of its height (our header H carries the state root after
-// block H), and a committed tx with its inclusion proof against its header's data_hash.
-// Absence cannot be proven: the state commitment is index-addressed (state/store/commitment.ts)
-// and the key → index map is not committed, so "no such key" has no proof; it is refused as
-// unprovable rather than reported as verified.
+// Answers checked against headers the light client verified: an `abci_query` "/store" value, or
+// the absence of the key, with its proof against the state root of its height (our header H
+// carries the state root after block H), and a committed tx with its inclusion proof against its
+// header's data_hash.
 import { verifyStoreProof } from "../proof.ts";
 import { verifyTxProof } from "../../consensus/txProof.ts";
 import { txsHashOf } from "../../consensus/blockHashes.ts";
@@ -31,27 +29,27 @@ type TxResponse = {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 
-/** The verified value (bytes) of an abci_query "/store" answer, and the height it is proven at. */
+/**
+ * The verified value of an abci_query "/store" answer (null: the key is proven to hold no value)
+ * and the height it is proven at.
+ */
 export async function verifyStoreResponse(
   lc: LightClient,
   r: StoreResponse,
   expectedKey?: Uint8Array,
-): Promise<{ value: Uint8Array; height: number }> {
+): Promise<{ value: Uint8Array | null; height: number }> {
   if (expectedKey && r.key !== Buffer.from(expectedKey).toString("base64"))
     throw new LightClientError("invalid_proof", "the node answered for another key than the one asked");
-  if (!r.value)
-    throw new LightClientError(
-      "unprovable",
-      "the node says the key does not exist; absence cannot be proven in this state commitment",
-    );
+  if (!r.proofOps) throw new LightClientError("invalid_proof", "the node sent no proof (ask abci_query with prove)");
   const height = Number(r.height);
   const b = await lc.verifyHeight(height);
-  if (!verifyStoreProof(hex(b.header.stateRoot), r.key, r.value, r.proofOps))
+  const proven = verifyStoreProof(hex(b.header.stateRoot), r.key, r.value, r.proofOps);
+  if (!proven)
     throw new LightClientError(
       "invalid_proof",
-      `the proof of the value does not lead to the state root of verified header ${height}`,
+      `the proof of the answer (${r.value ? "a value" : "no value"}) does not lead to the state root of verified header ${height}`,
     );
-  return { value: new Uint8Array(Buffer.from(r.value, "base64")), height };
+  return { value: proven.value, height };
 }
 
 /** A `tx` answer (asked with prove=true) checked against its verified header's data_hash. */

@@ -111,7 +111,8 @@ describe("light client on a real devnet with a validator-set change", () => {
       prove: true,
     });
     const r = await verifyStoreResponse(lc, q.response, key);
-    const account = Account.deserialize(r.value);
+    expect(r.value).not.toBeNull();
+    const account = Account.deserialize(r.value!);
     const stra = account.balances.find((c) => Buffer.from(c.denom).toString() === "stra")!.amount;
     expect(stra.toString()).toBe((await net.clients[0].balances(bob)).balances.stra);
     const t = await net.clients[0].call<any>("tx", { hash: txHash, prove: true });
@@ -132,6 +133,23 @@ describe("light client on a real devnet with a validator-set change", () => {
       ).toString("base64"),
     };
     expect(await kind(verifyStoreResponse(lc, forgedValue, key))).toBe("invalid_proof");
+    // absence: a key nobody wrote is proven absent; a node denying bob's account cannot prove it
+    const noKey = accountKey(new Uint8Array(20).fill(7));
+    const qa = await net.clients[0].call<any>("abci_query", {
+      path: "/store",
+      data: Buffer.from(noKey).toString("hex"),
+      prove: true,
+    });
+    expect(qa.response.value).toBe("");
+    expect(qa.response.proofOps.ops[0].type).toBe("strata/imt/v1");
+    expect((await verifyStoreResponse(lc, qa.response, noKey)).value).toBeNull();
+    const denied = {
+      ...qa.response,
+      key: q.response.key,
+      proofOps: { ops: [{ ...qa.response.proofOps.ops[0], key: q.response.key }] },
+    };
+    expect(await kind(verifyStoreResponse(lc, denied, key))).toBe("invalid_proof");
+    expect(await kind(verifyStoreResponse(lc, { ...q.response, proofOps: null }, key))).toBe("invalid_proof");
     expect(await kind(verifyTxResponse(lc, { ...t, index: t.index + 1 }))).toBe("invalid_proof");
     // a node that rewrites the app hash of one header: the real commit no longer signs it
     const honest = rpcProvider(net.clients[0]);
@@ -188,7 +206,12 @@ describe("light client on a real devnet with a validator-set change", () => {
     const block = cli("query", "block", "3", "--verify", "--output", "json");
     expect(block.status, block.stderr).toBe(0);
     expect(JSON.parse(block.stdout).verified).toMatchObject({ ok: true, height: 3 });
-    const absent = cli("query", "bank", "balances", encodeAddress(new Uint8Array(20).fill(3)), "--verify");
-    expect(absent.stdout).toMatch(/verified {2}NO \(unprovable\)/);
+    // an account that never existed: its absence is proven, not taken on the node's word
+    const nobody = encodeAddress(new Uint8Array(20).fill(3));
+    const absent = cli("query", "bank", "balances", nobody, "--verify");
+    expect(absent.status, absent.stderr).toBe(0);
+    expect(absent.stdout).toMatch(/verified {2}yes: proven against header \d+/);
+    expect(absent.stdout).toContain(`account ${nobody} does not exist at height`);
+    expect(absent.stdout).toContain("(proven absent)");
   }, 300_000); // seven CLI processes, each loading the whole tree: ~10 s apiece on a busy 2-core machine
 });

@@ -249,10 +249,23 @@ describe("RPC (real node, HTTP + WebSocket)", () => {
     ).json.result.response;
     const header = (await post({ jsonrpc: "2.0", id: 1, method: "block", params: { height: r.height } })).json.result
       .block.header;
-    expect(verifyStoreProof(header.app_hash, r.key, r.value, r.proofOps)).toBe(true);
+    expect(verifyStoreProof(header.app_hash, r.key, r.value, r.proofOps)).toEqual({
+      value: new Uint8Array(Buffer.from(r.value, "base64")),
+    });
     const tampered = Buffer.from(r.value, "base64");
     tampered[tampered.length - 1] ^= 1;
-    expect(verifyStoreProof(header.app_hash, r.key, tampered.toString("base64"), r.proofOps)).toBe(false);
+    expect(verifyStoreProof(header.app_hash, r.key, tampered.toString("base64"), r.proofOps)).toBeUndefined();
+    // a key nobody wrote: "does not exist" comes with an absence proof
+    const none = Buffer.from(accountKey(new Uint8Array(20).fill(0xee))).toString("hex");
+    const a = (
+      await post({ jsonrpc: "2.0", id: 1, method: "abci_query", params: { path: "/store", data: none, prove: true } })
+    ).json.result.response;
+    const aHeader = (await post({ jsonrpc: "2.0", id: 1, method: "block", params: { height: a.height } })).json.result
+      .block.header;
+    expect(a.value).toBe("");
+    expect(a.proofOps.ops[0].type).toBe("strata/imt/v1");
+    expect(verifyStoreProof(aHeader.app_hash, a.key, a.value, a.proofOps)).toEqual({ value: null });
+    expect(verifyStoreProof(aHeader.app_hash, a.key, r.value, a.proofOps)).toBeUndefined();
   });
 
   it("rpc_discover lists every method with schemas", async () => {

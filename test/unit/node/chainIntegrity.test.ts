@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Level } from "level";
 import { Chain, DEFAULT_MEMPOOL } from "#node/chain.ts";
 import { FatalError, FatalExit } from "#node/fatal.ts";
+import { STATE_FORMAT } from "#node/chainDb.ts";
 import { parseGenesis } from "#state/genesis.ts";
 import { testGenesisJson } from "#test/fixtures/memChain.ts";
 
@@ -52,6 +53,22 @@ describe("database integrity on open", () => {
     expect(readdirSync(dir).sort()).toEqual(before);
     renameSync(join(dir, "CURRENT.bak"), join(dir, "CURRENT"));
     await (await open(dir)).close();
+  });
+
+  it("a database of another state format (an older node's, without the marker) is refused, not misread", async () => {
+    for (const marker of [undefined, "strata-smt/0"]) {
+      const dir = await fresh();
+      const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: "view", valueEncoding: "view" });
+      const meta = db.sublevel<Uint8Array, Uint8Array>("meta", { keyEncoding: "view", valueEncoding: "view" });
+      if (marker === undefined) await meta.del(Uint8Array.of(3));
+      else await meta.put(Uint8Array.of(3), new TextEncoder().encode(marker));
+      await db.close();
+      const f = await fatalOf(open(dir));
+      expect(f.exitCode).toBe(FatalExit.DatabaseCorrupt);
+      expect(f.message).toContain(dir);
+      expect(f.message).toContain(`state format ${marker ?? "strata-smt, before format markers"}`);
+      expect(f.message).toContain(STATE_FORMAT);
+    }
   });
 
   it("a meta record whose state root is not the tree's, and data without a meta record", async () => {

@@ -13,7 +13,9 @@ import type { LightBlock } from "#client/light/lightBlock.ts";
 import { txsHashOf } from "#consensus/blockHashes.ts";
 import { proveTx } from "#consensus/txProof.ts";
 import { sha256 } from "#state/crypto/hash.ts";
-import { computeCommitment, MemoryCommitment, proveKey } from "#state/store/commitment.ts";
+import { computeCommitment, MemoryCommitment } from "#state/store/commitment.ts";
+import { proveKey } from "#state/store/keyProof.ts";
+import { encodeKeyProof } from "#client/keyProofJson.ts";
 import {
   buildLightChain,
   LIGHT_CHAIN,
@@ -172,7 +174,7 @@ describe("light client: proofs against verified headers", () => {
   const mem = new MemoryCommitment();
   const kv = [1, 2, 3].map((i) => ({ key: Uint8Array.of(0x01, i), value: Uint8Array.of(i, i, i) }));
   const u = computeCommitment(mem, kv);
-  mem.apply(u);
+  mem.apply(u, kv);
   const txs = [Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5), Uint8Array.of(6)];
   const chain = buildLightChain(12, () => A, {
     stateRoot: (h) => (h === 7 ? u.root : new Uint8Array(32)),
@@ -180,23 +182,23 @@ describe("light client: proofs against verified headers", () => {
   });
 
   const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
-  function storeAnswer(
-    i: number,
-    tamper?: (j: { index: number; leafCount: number; siblings: string[] }) => void,
-    value = kv[i].value,
-  ) {
-    const p = proveKey(mem, kv[i].key)!;
-    const j = { index: p.index, leafCount: p.leafCount, siblings: p.siblings.map(b64) };
+  type ProofJson = { index: number; leafCount: number; siblings: string[]; next: string | null; leafKey?: string };
+  /** The answer of an honest node for `key` (a kv key, or one nobody wrote), optionally tampered. */
+  function answerFor(key: Uint8Array, tamper?: (j: ProofJson) => void, value?: Uint8Array) {
+    const j = encodeKeyProof(proveKey(mem, key)) as ProofJson;
     tamper?.(j);
+    const held = value ?? mem.value(key);
     return {
-      key: b64(kv[i].key),
-      value: b64(value),
+      key: b64(key),
+      value: held ? b64(held) : "",
       height: "7",
       proofOps: {
-        ops: [{ type: "strata/smt/v1", key: b64(kv[i].key), data: b64(new TextEncoder().encode(JSON.stringify(j))) }],
+        ops: [{ type: "strata/imt/v1", key: b64(key), data: b64(new TextEncoder().encode(JSON.stringify(j))) }],
       },
     };
   }
+  const storeAnswer = (i: number, tamper?: (j: ProofJson) => void, value = kv[i].value) =>
+    answerFor(kv[i].key, tamper, value);
   function txAnswer(i: number, tx = txs[i], tamper?: (aunts: string[]) => void) {
     const p = proveTx(txs, i);
     const aunts = p.aunts.map(b64);
@@ -242,9 +244,45 @@ describe("light client: proofs against verified headers", () => {
       ),
     ).toBe("invalid_proof");
     expect(await kindOf(verifyStoreResponse(lc, storeAnswer(2), kv[1].key))).toBe("invalid_proof");
-    expect(await kindOf(verifyStoreResponse(lc, { ...storeAnswer(1), value: "" }))).toBe("unprovable");
+    // a node denying a key that holds a value: its membership proof is no absence proof
+    expect(await kindOf(verifyStoreResponse(lc, { ...storeAnswer(1), value: "" }))).toBe("invalid_proof");
     // the right proof against another height's root
     expect(await kindOf(verifyStoreResponse(lc, { ...storeAnswer(1), height: "8" }))).toBe("invalid_proof");
+  });
+
+  it("a key that holds no value is verified absent; forged absence answers are refused", async () => {
+    const { lc } = await client(chain, serve(chain));
+    const between = Uint8Array.of(0x01, 2, 0); // after key 01 02, before 01 03
+    expect(await verifyStoreResponse(lc, answerFor(between), between)).toEqual({ value: null, height: 7 });
+    const last = Uint8Array.of(0x02); // after every key: the last leaf's next is "end"
+    expect(await verifyStoreResponse(lc, answerFor(last), last)).toEqual({ value: null, height: 7 });
+    // the absence proof of another key, offered for key 01 03 (which holds a value)
+    const present = kv[2].key;
+    const stolen = answerFor(between);
+    const denial = {
+      ...stolen,
+      key: b64(present),
+      proofOps: { ops: [{ ...stolen.proofOps.ops[0], key: b64(present) }] },
+    };
+    expect(await kindOf(verifyStoreResponse(lc, denial, present))).toBe("invalid_proof");
+    // a next pointer moved past the key: the leaf no longer hashes into the root
+    expect(
+      await kindOf(
+        verifyStoreResponse(
+          lc,
+          answerFor(between, (j) => (j.next = b64(Uint8Array.of(0x09)))),
+          between,
+        ),
+      ),
+    ).toBe("invalid_proof");
+    // an absence answer that carries a value
+    expect(await kindOf(verifyStoreResponse(lc, answerFor(between, undefined, Uint8Array.of(1)), between))).toBe(
+      "invalid_proof",
+    );
+    // no proof at all: said before any header is fetched
+    await expect(verifyStoreResponse(lc, { ...answerFor(between), proofOps: null }, between)).rejects.toThrow(
+      /sent no proof/,
+    );
   });
 
   it("a block is verified when its id is the verified header's and its txs are the ones data_hash commits to", async () => {
