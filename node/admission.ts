@@ -1,5 +1,6 @@
-// Admission control: a node refuses new txs while its mempool already holds more gas than it can
-// put into the next few blocks, instead of accepting work it will not finalize in time (the
+// Admission control: a node refuses new txs while its mempool already holds more than it can
+// put into the next few blocks (in gas, counted against what a block really carries:
+// blockCapacityGas), instead of accepting work it will not finalize in time (the
 // default configuration used to accept 52,000 txs and all but stop committing). The refusal is a
 // stable code (MempoolFull) with a hint: how long until the backlog is expected to have drained.
 //
@@ -32,6 +33,32 @@ export function originKey(o: TxOrigin): string {
 /** What is pending now: in all, from the tx's source, and from its sender. */
 export type PendingGas = { total: bigint; origin: bigint; sender: bigint };
 export type AdmissionLimits = { blockGas: bigint; maxPendingBlocks: number; blockIntervalMs: number };
+
+/** What one block holds (consensus params) and what is pending, for blockCapacityGas. */
+export type BlockCapacity = { maxGas: bigint; maxTxs: number; maxBytes: number };
+export type PendingSize = { gas: bigint; txs: number; bytes: number };
+
+/**
+ * The gas one block actually carries: maxGas, or less when the block's tx count or byte limit
+ * binds first (a chain with maxTxs 100 commits 100 transfers a block, 3 M gas, not its 100 M
+ * maxGas: a budget in maxGas alone let 30 blocks of txs wait). The pending txs' average gas per
+ * tx and per byte (this tx's when nothing is pending) turns those limits into gas.
+ * PERF: O(1).
+ */
+export function blockCapacityGas(b: BlockCapacity, pending: PendingSize, tx: { gas: bigint; bytes: number }): bigint {
+  const gas = pending.gas + tx.gas;
+  let cap = b.maxGas;
+  if (b.maxTxs > 0) {
+    const byTxs = (BigInt(b.maxTxs) * gas) / BigInt(pending.txs + 1);
+    if (byTxs < cap) cap = byTxs;
+  }
+  const bytes = pending.bytes + tx.bytes;
+  if (b.maxBytes > 0 && bytes > 0) {
+    const byBytes = (BigInt(b.maxBytes) * gas) / BigInt(bytes);
+    if (byBytes < cap) cap = byBytes;
+  }
+  return cap > 0n ? cap : 1n;
+}
 
 /** peers' txs may fill the mempool to this many times the budget */
 export const PEER_BUDGET_FACTOR = 2n;

@@ -23,7 +23,7 @@ import type { VerifyPool } from "./verifyPool.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
 import { getBlockParams, getTxParams } from "../state/params.ts";
 import { getBlockLimitViolation } from "../state/blockLimits.ts";
-import { checkAdmission, FROM_CLIENT, originKey, type TxOrigin } from "./admission.ts";
+import { blockCapacityGas, checkAdmission, FROM_CLIENT, originKey, type TxOrigin } from "./admission.ts";
 import { blockTime } from "../consensus/medianTime.ts";
 import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
@@ -322,7 +322,11 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       tx.gas,
       origin,
       {
-        blockGas: getBlockParams(this.db).maxGas,
+        blockGas: blockCapacityGas(
+          getBlockParams(this.db),
+          { gas: m.gas, txs: m.size, bytes: m.bytes },
+          { gas: tx.gas, bytes: tx.bytes.length },
+        ),
         maxPendingBlocks: this.mempoolOptions.maxPendingBlocks ?? 0,
         blockIntervalMs: this.blockIntervalMs,
       },
