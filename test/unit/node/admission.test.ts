@@ -94,6 +94,8 @@ describe("admission control", () => {
       // the clients' share: 3/4 of 2 blocks of 20 txs (by gas, 100 M each, it would be ~4,600)
       expect(codes.filter((c) => c === 0).length).toBe(30);
       expect(codes.slice(30)).toEqual(Array(30).fill(ErrorCode.MempoolFull));
+      // and the next block is expected to carry one block of them (consensus timeouts use it)
+      expect(chain.expectedBlockTxs()).toBe(20);
     } finally {
       await chain.close();
       rmSync(dir, { recursive: true, force: true });
