@@ -60,6 +60,9 @@ export function blockCapacityGas(b: BlockCapacity, pending: PendingSize, tx: { g
   return cap > 0n ? cap : 1n;
 }
 
+/** Where a tx stands in its sender's nonce order (Mempool.nonceOrder). */
+export type NonceOrder = "next" | "fills-gap" | "gapped";
+
 /** peers' txs may fill the mempool to this many times the budget */
 export const PEER_BUDGET_FACTOR = 2n;
 
@@ -69,8 +72,27 @@ export const PEER_BUDGET_FACTOR = 2n;
  * the budget, or its sender more than 1/4. The hint is the excess in blocks × the recent block interval (at least a
  * quarter second). PERF: O(1), before any signature is checked.
  */
-export function checkAdmission(pending: PendingGas, gas: bigint, origin: TxOrigin, l: AdmissionLimits): void {
+export function checkAdmission(
+  pending: PendingGas,
+  gas: bigint,
+  origin: TxOrigin,
+  l: AdmissionLimits,
+  order: NonceOrder = "next",
+): void {
   if (l.maxPendingBlocks <= 0 || l.blockGas <= 0n) return;
+  // the missing nonce of a sender whose later txs wait here: it turns pending work into work a
+  // block can take, so it is never refused (refusing it left a mempool full of txs that could
+  // not execute, and refused the very txs that would have let them)
+  if (order === "fills-gap") return;
+  // new work that cannot execute yet (an earlier nonce is neither committed nor pending here)
+  // while more than a block is pending: it would hold budget that executable txs need
+  if (order === "gapped" && origin.kind === "client" && pending.total + gas > l.blockGas) {
+    const retryAfterMs = Math.max(250, Math.round(l.blockIntervalMs));
+    throw new AdmissionRefused(
+      `the sender's earlier nonce is not pending here and the node holds more than a block's worth of pending txs: under load it takes only txs that can execute next; send the earlier nonce first, retry in ~${retryAfterMs} ms`,
+      retryAfterMs,
+    );
+  }
   const budget = l.blockGas * BigInt(l.maxPendingBlocks);
   const over = (held: bigint, limit: bigint, what: string) => {
     if (held + gas <= limit) return;

@@ -320,11 +320,12 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   /** Admission control (node/admission.ts): refuses work beyond maxPendingBlocks of gas, and unfair shares. */
   private checkAdmission(tx: DecodedTx, origin: TxOrigin): void {
     const m = this.mempool;
+    const sender = Buffer.from(tx.sender).toString("hex");
     checkAdmission(
       {
         total: m.gas,
         origin: m.originGas(originKey(origin)),
-        sender: m.senderGas(Buffer.from(tx.sender).toString("hex")),
+        sender: m.senderGas(sender),
       },
       tx.gas,
       origin,
@@ -337,6 +338,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
         maxPendingBlocks: this.mempoolOptions.maxPendingBlocks ?? 0,
         blockIntervalMs: this.blockIntervalMs,
       },
+      m.nonceOrder(sender, tx.body.nonce),
     );
   }
 
