@@ -222,7 +222,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
             const h = held.get(t.account);
             if (h?.retrying.delete(t.hash) && h.retrying.size === 0) {
               held.delete(t.account);
-              txs.push(...h.later); // the account's later nonces, in order
+              // the account's later nonces, in order, before anything new: appended to the end of
+              // the presigned list they were never sent within the run, and the nonces after them,
+              // accepted earlier, filled the node's budget with txs that could not execute (a
+              // single validator stopped finalizing after ~25 s with 4,667 such txs pending)
+              retryQ.push(...h.later);
             }
           } else if (r.result?.retry_after_ms !== undefined) {
             // admission control: not lost, refused for now; resubmit after the node's hint
