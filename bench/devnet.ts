@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDevnet } from "../cli/devnet.ts";
+import { createDevnet, devnetNodeArgv } from "../cli/devnet.ts";
 import { homePaths } from "../node/config.ts";
 import { StrataClient } from "../client/rpcClient.ts";
 import { ONE } from "../state/denoms.ts";
@@ -38,7 +38,6 @@ const { values } = parseArgs({
 const N = Number(values.validators);
 const SECONDS = Number(values.seconds);
 const ACCOUNTS = Number(values.accounts);
-const STRATA = fileURLToPath(new URL("../cli/strata.ts", import.meta.url));
 const NODE_FLAGS = values["node-flags"] ? values["node-flags"].split(" ") : [];
 const CLK = 100; // clock ticks per second on Linux
 
@@ -80,7 +79,7 @@ async function main() {
     writeFileSync(p, JSON.stringify(c));
   }
   const startNode = (home: string): ChildProcess =>
-    spawn(process.execPath, [...NODE_FLAGS, STRATA, "start", "--home", home, "--log-level", "warn"], {
+    spawn(process.execPath, devnetNodeArgv(home, NODE_FLAGS, ["--log-level", "warn"]), {
       stdio: "ignore",
     });
   const procs = homes.map(startNode);

@@ -40,12 +40,18 @@ export type LoadResult = {
   blockIntervalMs: number;
   /** the 99th percentile of the intervals between blocks seen during the run (header times) */
   blockIntervalP99Ms: number;
+  /** heights of the run decided past round 0, with seconds since the load started and the txs they held */
+  extraRoundHeights: { height: number; round: number; atS: number; txs: number }[];
   maxTxsPerBlock: number;
   /** blocks the bench had not read yet when its drain ended (read afterwards): its own lag */
   followerLagBlocksAtEnd: number;
 };
 
-type BlockJson = { header: { time: string; height: string }; data: { txs: string[] | null } };
+type BlockJson = {
+  header: { time: string; height: string };
+  data: { txs: string[] | null };
+  last_commit?: { height: string; round: number };
+};
 
 const q = (xs: number[], f: number) =>
   xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(f * xs.length))] : 0;
@@ -85,6 +91,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const submittedAt = new Map<string, number>();
   const latencies: number[] = [];
   const blockTimes: number[] = [];
+  const extraRounds: LoadResult["extraRoundHeights"] = [];
+  let lastTxs = 0;
+  const start = Date.now();
   let finalized = 0;
   let lastFinal = 0;
   let maxTxsPerBlock = 0;
@@ -92,6 +101,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const now = Date.now();
     blockTimes.push(Date.parse(block.header.time));
     const list: string[] = block.data.txs ?? [];
+    // this block's lastCommit says in which round the previous height was decided
+    const lc = block.last_commit;
+    if (lc && lc.round > 0 && blockTimes.length > 1)
+      extraRounds.push({
+        height: Number(lc.height),
+        round: lc.round,
+        atS: +((blockTimes[blockTimes.length - 2]! - start) / 1000).toFixed(1),
+        txs: lastTxs,
+      });
+    lastTxs = list.length;
     maxTxsPerBlock = Math.max(maxTxsPerBlock, list.length);
     for (const b64 of list) {
       const h = createHash("sha256").update(Buffer.from(b64, "base64")).digest("hex").toUpperCase();
@@ -137,7 +156,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let waitingRetry = 0;
   const held = new Map<number, { retrying: Set<string>; later: { b64: string; hash: string; account: number }[] }>();
   const reasons: Record<string, number> = {};
-  const start = Date.now();
   const deadline = start + o.maxSeconds * 1000;
   let next = 0;
   let rr = 0;
@@ -204,7 +222,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
             const h = held.get(t.account);
             if (h?.retrying.delete(t.hash) && h.retrying.size === 0) {
               held.delete(t.account);
-              txs.push(...h.later); // the account's later nonces, in order
+              // the account's later nonces, in order, before anything new: appended to the end of
+              // the presigned list they were never sent within the run, and the nonces after them,
+              // accepted earlier, filled the node's budget with txs that could not execute (a
+              // single validator stopped finalizing after ~25 s with 4,667 such txs pending)
+              retryQ.push(...h.later);
             }
           } else if (r.result?.retry_after_ms !== undefined) {
             // admission control: not lost, refused for now; resubmit after the node's hint
@@ -284,6 +306,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     blocks: blockTimes.length,
     blockIntervalMs: intervals.length ? Math.round(intervals.reduce((a, b) => a + b, 0) / intervals.length) : 0,
     blockIntervalP99Ms: q(intervals, 0.99),
+    extraRoundHeights: extraRounds,
     followerLagBlocksAtEnd: lagAtEnd,
     maxTxsPerBlock,
   };

@@ -15,6 +15,25 @@ import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 
 const STRATA = fileURLToPath(new URL("./strata.ts", import.meta.url));
 
+/**
+ * V8 flags of a devnet's node processes. On a machine with a large memory V8 sizes its young
+ * generation at 128 MB per process (64 MB semi-spaces), and a node's garbage under load fills
+ * it: four co-located nodes held 565-750 MB RSS each under the bench:devnet flood, 128 MB of it
+ * nursery. 16 MB semi-spaces (a 32 MB young generation) brought that to 481-509 MB; one node's CPU
+ * per tx (bench:pipeline) moved within its run-to-run spread (370-374 vs 338-377 µs). For a lone
+ * `strata start`, set it with NODE_OPTIONS (docs/operating.md).
+ */
+export const DEVNET_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=16"];
+
+/** The argv after the node binary that starts one devnet validator (`extra`: more node flags, which win). */
+export function devnetNodeArgv(
+  home: string,
+  extra: readonly string[] = [],
+  strataArgs: readonly string[] = [],
+): string[] {
+  return [...DEVNET_NODE_FLAGS, ...extra, STRATA, "start", "--home", home, ...strataArgs];
+}
+
 /** The ports of devnet node `i`: ten apart per node from `base` (the devnet's own 26656). */
 export function devnetPorts(i: number, base = 26656): { p2p: number; rpc: number; metrics: number } {
   return { p2p: base + 10 * i, rpc: base + 1 + 10 * i, metrics: base + 4 + 10 * i };
@@ -194,7 +213,7 @@ export function registerDevnet(program: Command): void {
       let stopping = false;
       let lastPrinted = 0;
       const children: ChildProcess[] = homes.map((home, i) => {
-        const child = spawn(process.execPath, [STRATA, "start", "--home", home], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, devnetNodeArgv(home), { stdio: ["ignore", "pipe", "pipe"] });
         for (const s of [child.stdout!, child.stderr!]) {
           createInterface({ input: s }).on("line", (l) => {
             // one line per committed block, from whichever node reports that height first

@@ -1,5 +1,6 @@
-// Admission control: a node refuses new txs while its mempool already holds more gas than it can
-// put into the next few blocks, instead of accepting work it will not finalize in time (the
+// Admission control: a node refuses new txs while its mempool already holds more than it can
+// put into the next few blocks (in gas, counted against what a block really carries:
+// blockCapacityGas), instead of accepting work it will not finalize in time (the
 // default configuration used to accept 52,000 txs and all but stop committing). The refusal is a
 // stable code (MempoolFull) with a hint: how long until the backlog is expected to have drained.
 //
@@ -33,6 +34,35 @@ export function originKey(o: TxOrigin): string {
 export type PendingGas = { total: bigint; origin: bigint; sender: bigint };
 export type AdmissionLimits = { blockGas: bigint; maxPendingBlocks: number; blockIntervalMs: number };
 
+/** What one block holds (consensus params) and what is pending, for blockCapacityGas. */
+export type BlockCapacity = { maxGas: bigint; maxTxs: number; maxBytes: number };
+export type PendingSize = { gas: bigint; txs: number; bytes: number };
+
+/**
+ * The gas one block actually carries: maxGas, or less when the block's tx count or byte limit
+ * binds first (a chain with maxTxs 100 commits 100 transfers a block, 3 M gas, not its 100 M
+ * maxGas: a budget in maxGas alone let 30 blocks of txs wait). The pending txs' average gas per
+ * tx and per byte (this tx's when nothing is pending) turns those limits into gas.
+ * PERF: O(1).
+ */
+export function blockCapacityGas(b: BlockCapacity, pending: PendingSize, tx: { gas: bigint; bytes: number }): bigint {
+  const gas = pending.gas + tx.gas;
+  let cap = b.maxGas;
+  if (b.maxTxs > 0) {
+    const byTxs = (BigInt(b.maxTxs) * gas) / BigInt(pending.txs + 1);
+    if (byTxs < cap) cap = byTxs;
+  }
+  const bytes = pending.bytes + tx.bytes;
+  if (b.maxBytes > 0 && bytes > 0) {
+    const byBytes = (BigInt(b.maxBytes) * gas) / BigInt(bytes);
+    if (byBytes < cap) cap = byBytes;
+  }
+  return cap > 0n ? cap : 1n;
+}
+
+/** Where a tx stands in its sender's nonce order (Mempool.nonceOrder). */
+export type NonceOrder = "next" | "fills-gap" | "gapped";
+
 /** peers' txs may fill the mempool to this many times the budget */
 export const PEER_BUDGET_FACTOR = 2n;
 
@@ -42,8 +72,27 @@ export const PEER_BUDGET_FACTOR = 2n;
  * the budget, or its sender more than 1/4. The hint is the excess in blocks × the recent block interval (at least a
  * quarter second). PERF: O(1), before any signature is checked.
  */
-export function checkAdmission(pending: PendingGas, gas: bigint, origin: TxOrigin, l: AdmissionLimits): void {
+export function checkAdmission(
+  pending: PendingGas,
+  gas: bigint,
+  origin: TxOrigin,
+  l: AdmissionLimits,
+  order: NonceOrder = "next",
+): void {
   if (l.maxPendingBlocks <= 0 || l.blockGas <= 0n) return;
+  // the missing nonce of a sender whose later txs wait here: it turns pending work into work a
+  // block can take, so it is never refused (refusing it left a mempool full of txs that could
+  // not execute, and refused the very txs that would have let them)
+  if (order === "fills-gap") return;
+  // new work that cannot execute yet (an earlier nonce is neither committed nor pending here)
+  // while more than a block is pending: it would hold budget that executable txs need
+  if (order === "gapped" && origin.kind === "client" && pending.total + gas > l.blockGas) {
+    const retryAfterMs = Math.max(250, Math.round(l.blockIntervalMs));
+    throw new AdmissionRefused(
+      `the sender's earlier nonce is not pending here and the node holds more than a block's worth of pending txs: under load it takes only txs that can execute next; send the earlier nonce first, retry in ~${retryAfterMs} ms`,
+      retryAfterMs,
+    );
+  }
   const budget = l.blockGas * BigInt(l.maxPendingBlocks);
   const over = (held: bigint, limit: bigint, what: string) => {
     if (held + gas <= limit) return;

@@ -38,7 +38,13 @@ import { serveSync } from "./blockSyncServer.ts";
 import { bestPeer, fetchBlocks, verifySyncedBlock } from "./blockSync.ts";
 import { checkOwnWalRecord, replayWal, resumeRound } from "./walReplay.ts";
 import type { DecodedTx } from "../state/tx/decodeTx.ts";
-import { nextExecEstimate, timeoutAllowanceMs } from "./timeoutAllowance.ts";
+import {
+  expectedExecMs,
+  nextExecEstimate,
+  nextPerTxEstimate,
+  PRIOR_PER_TX_MS,
+  timeoutAllowanceMs,
+} from "./timeoutAllowance.ts";
 
 export type Network = {
   publish(topic: "tx" | "proposal" | "vote" | "evidence", data: Uint8Array): Promise<void>;
@@ -98,6 +104,8 @@ export class ConsensusDriver {
   private proposalSeenAt = 0;
   /** how long executing the latest block took here (ms): timeouts grow with it (node/timeoutAllowance.ts) */
   private execMs = 0;
+  /** execution time per tx of the latest large block here (ms); with the mempool it sizes timeouts */
+  private perTxMs = PRIOR_PER_TX_MS;
   /** validity by block bytes object (identity), see isValidBlock */
   private readonly validity = new WeakMap<Uint8Array, boolean>();
   /** txs of this height's and the previous height's proposals; compact proposal assembly */
@@ -159,7 +167,9 @@ export class ConsensusDriver {
         createBlock: () => {
           const t0 = performance.now();
           const p = this.storageRead(() => this.chain.propose(privval!.address));
-          this.execMs = nextExecEstimate(this.execMs, performance.now() - t0);
+          const ms = performance.now() - t0;
+          this.execMs = nextExecEstimate(this.execMs, ms);
+          this.perTxMs = nextPerTxEstimate(this.perTxMs, ms, p.block.txs.length);
           return { blockId: p.blockId, block: Block.serialize(p.block) };
         },
         isValidBlock: (blockId, block) => {
@@ -169,7 +179,11 @@ export class ConsensusDriver {
           const t0 = performance.now();
           const executes = !this.chain.executedBlock(blockId); // our own proposal was executed already
           const r = this.storageRead(() => this.chain.validateBlock(blockId, block));
-          if (executes) this.execMs = nextExecEstimate(this.execMs, performance.now() - t0);
+          if (executes) {
+            const ms = performance.now() - t0;
+            this.execMs = nextExecEstimate(this.execMs, ms);
+            if (r.ok) this.perTxMs = nextPerTxEstimate(this.perTxMs, ms, r.executed.block.txs.length);
+          }
           if (!r.ok) this.log.warn("invalid block proposed", { height: this.core.height, reason: r.reason });
           this.validity.set(block, r.ok);
           return r.ok;
@@ -406,7 +420,8 @@ export class ConsensusDriver {
           }
           this.core.onTimeout(e.height, e.round, e.step);
         };
-        this.later(timeoutFor(this.opts.timeouts, e.step, e.round) + timeoutAllowanceMs(this.execMs), fire);
+        const execMs = expectedExecMs(this.execMs, this.perTxMs, this.chain.expectedBlockTxs());
+        this.later(timeoutFor(this.opts.timeouts, e.step, e.round) + timeoutAllowanceMs(execMs), fire);
         return;
       }
       case "lock":

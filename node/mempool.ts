@@ -98,6 +98,20 @@ export class Mempool {
   originGas(origin: string): bigint {
     return this.gasByOrigin.get(origin) ?? 0n;
   }
+  /**
+   * Where a tx with `nonce` from `sender` would stand: "next" if it can execute as soon as the
+   * sender's pending txs before it do, "fills-gap" if later nonces of the sender are pending (they
+   * wait on it, or on it and others), "gapped" if an earlier nonce is neither committed nor pending
+   * (it cannot execute yet). PERF: one account nonce read, Map lookups, at most one pass over the
+   * sender's pending nonces (maxPerSender).
+   */
+  nonceOrder(sender: string, nonce: bigint): "next" | "fills-gap" | "gapped" {
+    const q = this.senders.get(sender);
+    const follows = q?.has(nonce - 1n) || nonce === this.deps.accountNonce(sender);
+    if (!follows) return "gapped";
+    if (q) for (const n of q.keys()) if (n > nonce) return "fills-gap";
+    return "next";
+  }
   has(hash: string): boolean {
     return this.byHash.has(hash);
   }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AdmissionRefused, checkAdmission, FROM_CLIENT, type TxOrigin } from "#node/admission.ts";
+import { AdmissionRefused, blockCapacityGas, checkAdmission, FROM_CLIENT, type TxOrigin } from "#node/admission.ts";
 import { Chain, DEFAULT_MEMPOOL } from "#node/chain.ts";
 import { ErrorCode, StrataError } from "#state/errors.ts";
 import { parseGenesis } from "#state/genesis.ts";
@@ -59,6 +59,100 @@ describe("admission control", () => {
     expect(
       refusal(() => checkAdmission({ total: 100n, origin: 100n, sender: 100n }, 1n, FROM_CLIENT, limits()))!.message,
     ).toMatch(/from this sender/);
+  });
+
+  it("under load takes no client tx that cannot execute yet, and never refuses the nonce a sender's pending txs wait on", () => {
+    // more than a block pending: a gapped tx from a client is refused, with a block interval's hint
+    const e = refusal(() => checkAdmission(none(100n), 1n, FROM_CLIENT, limits(700), "gapped"));
+    expect(e!.code).toBe(ErrorCode.MempoolFull);
+    expect(e!.retryAfterMs).toBe(700);
+    expect(e!.message).toMatch(/earlier nonce is not pending/);
+    // not under load, or relayed by a peer (the network took it; gossip may reorder): as before
+    expect(refusal(() => checkAdmission(none(99n), 1n, FROM_CLIENT, limits(), "gapped"))).toBeUndefined();
+    expect(
+      refusal(() => checkAdmission(none(100n), 1n, { kind: "peer", peer: "P" }, limits(), "gapped")),
+    ).toBeUndefined();
+    // the missing nonce passes even a full budget and a full share
+    expect(
+      refusal(() =>
+        checkAdmission({ total: 10_000n, origin: 10_000n, sender: 10_000n }, 1n, FROM_CLIENT, limits(), "fills-gap"),
+      ),
+    ).toBeUndefined();
+  });
+
+  it("on a real chain: txs held up by a missing nonce do not lock that nonce out of a full mempool", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "strata-admission-gap-"));
+    const keys = Array.from({ length: 400 }, (_, i) => testKey(i));
+    const g = testGenesisJson(400, undefined, { block: { maxGas: "10000000" } });
+    const chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), {
+      mempool: { ...DEFAULT_MEMPOOL, maxPendingBlocks: 1 },
+    });
+    const submit = (bytes: Uint8Array) =>
+      chain.checkTxAsync(bytes, FROM_CLIENT).then(
+        () => 0,
+        (e: unknown) => (e instanceof StrataError ? e.code : -1),
+      );
+    const to = keys[0]!.address;
+    try {
+      // idle: account 1's nonces 2 and 3 arrive before 0 and 1 (taken: nothing is under load)
+      for (const n of [2n, 3n]) expect(await submit(send(keys[1]!, to, 1n, n))).toBe(0);
+      // a flood from other accounts fills the clients' share of the budget
+      let k = 2;
+      while ((await submit(send(keys[k++]!, to, 1n, 0n))) === 0);
+      // under load a new gapped tx is refused ...
+      expect(await submit(send(keys[k++]!, to, 1n, 1n))).toBe(ErrorCode.MempoolFull);
+      // ... but account 1's nonces 0 and 1, which its pending txs wait on, are taken
+      expect(await submit(send(keys[1]!, to, 1n, 0n))).toBe(0);
+      expect(await submit(send(keys[1]!, to, 1n, 1n))).toBe(0);
+      expect(
+        chain.mempool.reap(10_000, 1 << 30).filter((t) => t.sender === Buffer.from(keys[1]!.address).toString("hex"))
+          .length,
+      ).toBe(4);
+    } finally {
+      await chain.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("counts a block as what it really carries: maxGas, or less when its tx count or bytes bind first", () => {
+    const b = { maxGas: 100_000_000n, maxTxs: 20_000, maxBytes: 8 * 1024 * 1024 };
+    const tx = { gas: 32_000n, bytes: 200 };
+    // ~3,100 transfers: gas binds
+    expect(blockCapacityGas(b, { gas: 0n, txs: 0, bytes: 0 }, tx)).toBe(100_000_000n);
+    // 100 txs a block: 100 txs' gas, from the pending txs' average
+    expect(blockCapacityGas({ ...b, maxTxs: 100 }, { gas: 32_000n * 9n, txs: 9, bytes: 1800 }, tx)).toBe(3_200_000n);
+    // 1 kB a block of 200-byte txs: 5 txs' gas
+    expect(blockCapacityGas({ ...b, maxBytes: 1000 }, { gas: 0n, txs: 0, bytes: 0 }, tx)).toBe(160_000n);
+    // 0: no such limit
+    expect(blockCapacityGas({ ...b, maxTxs: 0, maxBytes: 0 }, { gas: 0n, txs: 0, bytes: 0 }, tx)).toBe(100_000_000n);
+  });
+
+  it("on a real chain whose blocks hold 20 txs, new work stops at maxPendingBlocks blocks of 20 txs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "strata-admission-txs-"));
+    const keys = Array.from({ length: 100 }, (_, i) => testKey(i));
+    const g = testGenesisJson(100, undefined, { block: { maxTxs: 20 } });
+    const chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), {
+      mempool: { ...DEFAULT_MEMPOOL, maxPendingBlocks: 2 },
+    });
+    try {
+      const codes: number[] = [];
+      for (const k of keys.slice(1, 61)) {
+        codes.push(
+          await chain.checkTxAsync(send(k, keys[0]!.address, 1n, 0n), FROM_CLIENT).then(
+            () => 0,
+            (e: unknown) => (e instanceof StrataError ? e.code : -1),
+          ),
+        );
+      }
+      // the clients' share: 3/4 of 2 blocks of 20 txs (by gas, 100 M each, it would be ~4,600)
+      expect(codes.filter((c) => c === 0).length).toBe(30);
+      expect(codes.slice(30)).toEqual(Array(30).fill(ErrorCode.MempoolFull));
+      // and the next block is expected to carry one block of them (consensus timeouts use it)
+      expect(chain.expectedBlockTxs()).toBe(20);
+    } finally {
+      await chain.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe("on a node (real chain and mempool)", () => {
