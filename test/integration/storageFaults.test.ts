@@ -9,6 +9,7 @@
 //   consensus WAL gives it away, exit 66 before it signs anything;
 // - disk full while running (root only: the home on a small tmpfs in a private mount namespace,
 //   filled up from inside it): exit 74 with one line naming the file, no stack trace.
+import { createValidatorKey } from "#node/validatorKey.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
@@ -189,11 +190,28 @@ describe("storage and sign_state faults stop the node with a clear message", () 
     async () => {
       await net.kill(N3);
       const mnt = mkdtempSync(join(tmpdir(), "strata-enospc-"));
-      // the mount exists only in the node's own mount namespace; the node runs from a copy of its home there
-      const script = `mount -t tmpfs -o size=64m tmpfs "$1" && cp -a "$2"/. "$1"/ && exec "$3" "$4" start --home "$1"`;
+      // the mount exists only in the node's own mount namespace; the node runs from a copy of its home there,
+      // as a full node: with node3's own key the copy would sign votes its home's sign_state never hears
+      // of, and node3 back on its home would rightly refuse to start (exit 66, "an old copy")
+      const keyDir = mkdtempSync(join(tmpdir(), "strata-enospc-key-"));
+      createValidatorKey(join(keyDir, "validator_key.json"));
+      const script = `mount -t tmpfs -o size=64m tmpfs "$1" && cp -a "$2"/. "$1"/ && cp "$5" "$1"/validator_key.json && exec "$3" "$4" start --home "$1"`;
       const p = spawn(
         "unshare",
-        ["-m", "--propagation", "private", "sh", "-c", script, "sh", mnt, net.homes[N3]!, process.execPath, STRATA],
+        [
+          "-m",
+          "--propagation",
+          "private",
+          "sh",
+          "-c",
+          script,
+          "sh",
+          mnt,
+          net.homes[N3]!,
+          process.execPath,
+          STRATA,
+          join(keyDir, "validator_key.json"),
+        ],
         { stdio: ["ignore", "pipe", "pipe"] },
       );
       const out: string[] = [];
@@ -232,6 +250,7 @@ describe("storage and sign_state faults stop the node with a clear message", () 
       } finally {
         p.kill("SIGKILL");
         rmSync(mnt, { recursive: true, force: true });
+        rmSync(keyDir, { recursive: true, force: true });
       }
     },
     300_000,
