@@ -279,7 +279,35 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   }
 
   /** The single atomic write of a block. fsync'd: a committed block survives even power loss. */
+  /** the block write in flight, if any (settled) */
+  private inflight: Promise<void> | undefined;
+
+  /**
+   * Resolves once no block write is in flight. Reads made in the same tick after it see one
+   * committed block whole: while a block's batch is being written, a LevelDB read can already
+   * return the new block's data while meta (the height) and the caches still say the block
+   * before, so a proof or value read then mixes two heights (seen: an absence proof that did not
+   * lead to its header's root, once under a CPU hog).
+   */
+  async settled(): Promise<void> {
+    while (this.inflight) await this.inflight;
+  }
+
   async commitBlock(c: BlockCommitInput): Promise<void> {
+    const run = this.writeBlock(c);
+    const inflight = run.then(
+      () => {},
+      () => {},
+    );
+    this.inflight = inflight;
+    try {
+      await run;
+    } finally {
+      if (this.inflight === inflight) this.inflight = undefined;
+    }
+  }
+
+  private async writeBlock(c: BlockCommitInput): Promise<void> {
     if (this.pruneError) throw this.pruneError;
     type Op = { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes };
     const ops: Op[] = [];

@@ -85,6 +85,8 @@ function runner(ctx: RpcContext, name: string, q: QueryDef): AppQuery {
   return async (p) => {
     const a = args(q, p);
     const { chain } = ctx;
+    // no block write in flight: a latest-height answer is read in this tick, of one block
+    await chain.db.settled();
     const height = optHeight(p) ?? chain.height;
     const run = (state: KVReader) => ({ height: String(height), ...decorate(ctx, name, q.run(state, a), height) });
     if (height === chain.height) return run(chain.db);

@@ -540,6 +540,8 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
     const dataHex = (p.data as string | undefined) ?? "";
     if (!/^[0-9a-fA-F]*$/.test(dataHex) || dataHex.length % 2) throw new RpcParamsError("data must be hex");
     const data = new Uint8Array(Buffer.from(dataHex, "hex"));
+    // no block write in flight: the value and its proof below are read in this tick, of one block
+    await chain.db.settled();
     const height = optHeight(p) ?? chain.height;
     if (path === "/store" || path === "store") {
       let value: Uint8Array | undefined;
