@@ -3,7 +3,7 @@ import type { ExecContext } from "../context.ts";
 import type { StrataEvent } from "../events.ts";
 import { event } from "../events.ts";
 import { encodeAddress } from "../crypto/address.ts";
-import { incrementNonce, send } from "../modules/bank/keeper.ts";
+import { chargeFee } from "../modules/bank/keeper.ts";
 import { FEE_COLLECTOR } from "../moduleAccounts.ts";
 import type { DecodedTx } from "./decodeTx.ts";
 import { sha256 } from "../crypto/hash.ts";
@@ -38,8 +38,7 @@ export function processTx(ctx: ExecContext, tx: DecodedTx, verifySignature = tru
     const f = asFailure(e);
     return { ...base, code: f.code, log: f.log, gasUsed: 0n, events: [], charged: false };
   }
-  send(ctx.store, tx.sender, FEE_COLLECTOR, "stra", tx.body.fee);
-  incrementNonce(ctx.store, tx.sender);
+  chargeFee(ctx.store, tx.sender, FEE_COLLECTOR, "stra", tx.body.fee);
   const sender = encodeAddress(tx.sender);
   const feeEvent = event("tx", { fee: `${tx.body.fee}stra`, fee_payer: sender, nonce: tx.body.nonce.toString() });
 

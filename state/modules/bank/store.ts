@@ -17,12 +17,26 @@ export function supplyKey(denom: string): Uint8Array {
   return prefixed(SUPPLY, utf8.encode(denom));
 }
 
+/**
+ * The account each stored encoding decodes to, keyed by the encoding's identity: a store hands
+ * back the very array it was given (overlays, the node's read cache), so a transfer's six reads
+ * of three accounts decode each at most once per block instead of six times. Sound because an
+ * AccountValue is never mutated after it is written or read (the keeper builds new ones), and a
+ * WeakMap entry dies with its bytes. PERF: one WeakMap lookup per read.
+ */
+const decoded = new WeakMap<Uint8Array, AccountValue>();
+
 export function readAccount(store: KVReader, addr: Uint8Array): AccountValue | undefined {
   const b = store.get(accountKey(addr));
-  return b ? Account.deserialize(b) : undefined;
+  if (!b) return undefined;
+  let a = decoded.get(b);
+  if (!a) decoded.set(b, (a = Account.deserialize(b)));
+  return a;
 }
 export function writeAccount(store: Overlay, addr: Uint8Array, acct: AccountValue): void {
-  store.set(accountKey(addr), Account.serialize(acct));
+  const b = Account.serialize(acct);
+  decoded.set(b, acct);
+  store.set(accountKey(addr), b);
 }
 export function readSupply(store: KVReader, denom: string): bigint {
   const b = store.get(supplyKey(denom));
