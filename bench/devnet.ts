@@ -27,6 +27,7 @@ const { values } = parseArgs({
     rate: { type: "string", default: "0" },
     "timeout-commit": { type: "string", default: "1000" },
     "block-max-txs": { type: "string", default: "0" },
+    "block-max-gas": { type: "string", default: "0" },
     "kill-one": { type: "boolean", default: false },
     "node-flags": { type: "string", default: "" },
     "verify-workers": { type: "string", default: "" },
@@ -66,6 +67,7 @@ async function main() {
     basePort: 16656,
     timeoutCommitMs: Number(values["timeout-commit"]),
     blockMaxTxs: Number(values["block-max-txs"]) || undefined,
+    blockMaxGas: BigInt(values["block-max-gas"]) || undefined,
     extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })),
   });
   for (const h of homes) {

@@ -30,6 +30,7 @@ export type LoadResult = {
   rejectReasons: Record<string, number>;
   refusedRetried: number;
   finalized: number;
+  notFinalAtDrain: number;
   lost: number;
   notFinalSample: Record<string, number>;
   pendingPerNode: number[];
@@ -40,6 +41,7 @@ export type LoadResult = {
   blockIntervalMs: number;
   /** the 99th percentile of the intervals between blocks seen during the run (header times) */
   blockIntervalP99Ms: number;
+  slowestIntervals: { height: number; ms: number; txsBefore: number }[];
   /** heights of the run decided past round 0, with seconds since the load started and the txs they held */
   extraRoundHeights: { height: number; round: number; atS: number; txs: number }[];
   maxTxsPerBlock: number;
@@ -91,6 +93,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const submittedAt = new Map<string, number>();
   const latencies: number[] = [];
   const blockTimes: number[] = [];
+  const blockHeights: number[] = [];
+  const blockTxs: number[] = [];
   const extraRounds: LoadResult["extraRoundHeights"] = [];
   let lastTxs = 0;
   const start = Date.now();
@@ -100,6 +104,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const onBlock = (block: BlockJson) => {
     const now = Date.now();
     blockTimes.push(Date.parse(block.header.time));
+    blockHeights.push(Number(block.header.height));
     const list: string[] = block.data.txs ?? [];
     // this block's lastCommit says in which round the previous height was decided
     const lc = block.last_commit;
@@ -111,6 +116,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         txs: lastTxs,
       });
     lastTxs = list.length;
+    blockTxs.push(list.length);
     maxTxsPerBlock = Math.max(maxTxsPerBlock, list.length);
     for (const b64 of list) {
       const h = createHash("sha256").update(Buffer.from(b64, "base64")).digest("hex").toUpperCase();
@@ -256,8 +262,17 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     if (next % (o.batch * 50) === 0) o.onProgress?.(`submitted ${submitted}, finalized ${finalized}`);
   }
   await Promise.all(inflight);
-  // 4. wait for the rest to finalize (bounded)
-  while (submittedAt.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 200));
+  // 4. wait for the rest to finalize: accepted txs whose resubmitted earlier nonces went in late
+  // still need their blocks. Bounded: 30 s after the drain, or 10 s without one more finalized;
+  // only what is still not final then is reported as not final (and sampled below)
+  const notFinalAtDrain = submittedAt.size;
+  const settleUntil = Date.now() + 30_000;
+  let lastProgress = Date.now();
+  let lastSize = submittedAt.size;
+  while (submittedAt.size > 0 && Date.now() < settleUntil && Date.now() - lastProgress < 10_000) {
+    await new Promise((r) => setTimeout(r, 200));
+    if (submittedAt.size < lastSize) (lastSize = submittedAt.size), (lastProgress = Date.now());
+  }
   // A starved load generator reads blocks later than the node commits them: before it stops,
   // it reads up to the height the node is at (bounded), so a tx the chain did commit is never
   // counted as not final. Its latency is then when the bench saw it: an upper bound.
@@ -295,6 +310,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     /** refused by admission control with a retry hint, and resubmitted after it (not loss) */
     refusedRetried,
     finalized,
+    /** accepted but not final when the load generator stopped resubmitting (finalized later or not) */
+    notFinalAtDrain,
     lost: submittedAt.size,
     /** a sample (≤ 200) of those, by what a node says of them */
     notFinalSample: notFinal,
@@ -306,6 +323,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     blocks: blockTimes.length,
     blockIntervalMs: intervals.length ? Math.round(intervals.reduce((a, b) => a + b, 0) / intervals.length) : 0,
     blockIntervalP99Ms: q(intervals, 0.99),
+    /** the five longest intervals: the height that ended each, its ms, and the txs of the block before it */
+    slowestIntervals: intervals
+      .map((ms, i) => ({ height: blockHeights[i + 1], ms, txsBefore: blockTxs[i] }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5),
     extraRoundHeights: extraRounds,
     followerLagBlocksAtEnd: lagAtEnd,
     maxTxsPerBlock,

@@ -68,6 +68,7 @@ export type DevnetOptions = {
   extraAccounts?: { address: string; stra: bigint }[];
   chainId?: string;
   blockMaxTxs?: number;
+  blockMaxGas?: bigint;
   evidence?: Record<string, string>;
 };
 
@@ -129,7 +130,14 @@ export async function createDevnet(
     validators,
     // short periods so the whole life cycle can be watched in minutes
     params: {
-      ...(opts.blockMaxTxs ? { block: { maxTxs: String(opts.blockMaxTxs) } } : {}),
+      ...(opts.blockMaxTxs || opts.blockMaxGas
+        ? {
+            block: {
+              ...(opts.blockMaxTxs ? { maxTxs: String(opts.blockMaxTxs) } : {}),
+              ...(opts.blockMaxGas ? { maxGas: String(opts.blockMaxGas) } : {}),
+            },
+          }
+        : {}),
       ...(opts.evidence ? { evidence: opts.evidence } : {}),
       staking: { unbondingTimeMs: String(opts.unbondingTimeMs ?? 120_000), maxEntries: "32" },
       slashing: { downtimeJailMs: "60000", ...(opts.slashing ?? {}) },
