@@ -6,8 +6,11 @@ import fc from "fast-check";
 import { ed25519, ED25519_TORSION_SUBGROUP } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { signFast } from "#client/sign.ts";
+import { createRequire } from "node:module";
 import {
+  fastVerifier,
   isCanonicalPointEncoding,
+  isSmallOrderEncoding,
   isCanonicalPointEncodingBigint,
   isValidPublicKey,
   publicKeyFromSeed,
@@ -195,6 +198,55 @@ describe("ed25519: fast (OpenSSL) and pure (noble) paths agree", () => {
       found++;
     }
     expect(found).toBe(3);
+  });
+
+  it("the fast path is libsodium here (sodium-native loads), else the figures in docs/performance.md are OpenSSL's", () => {
+    expect(fastVerifier).toBe("libsodium");
+  });
+
+  it("R = identity signed by the key's owner (S = k·a) satisfies the equation, and is refused on both paths as libsodium and OpenSSL 3.5 refuse it", () => {
+    const seed = new Uint8Array(32).fill(5);
+    const { scalar, pointBytes: pk } = ed25519.utils.getExtendedPublicKey(seed);
+    const R = ed25519.Point.ZERO.toBytes();
+    const sodium = createRequire(import.meta.url)("sodium-native") as {
+      crypto_sign_verify_detached(s: Uint8Array, m: Uint8Array, p: Uint8Array): boolean;
+    };
+    for (let i = 0; i < 4; i++) {
+      const msg = Uint8Array.of(i, 1, 2);
+      const k = fromLe(sha512(Buffer.concat([R, pk, msg]))) % L;
+      const sig = Uint8Array.from([...R, ...le((k * scalar) % L)]);
+      // the equation holds: [S]B - [k]A = [k·a]B - [k]A = identity = R
+      expect(
+        ed25519.Point.BASE.multiply((k * scalar) % L)
+          .subtract(ed25519.Point.fromBytes(pk).multiply(k))
+          .equals(ed25519.Point.ZERO),
+      ).toBe(true);
+      expect(both(pk, msg, sig)).toBe(false);
+      expect(sodium.crypto_sign_verify_detached(sig, msg, pk)).toBe(false);
+      // any other small-order R cannot satisfy the equation ([S]B - [k]A is in the prime-order group)
+      for (const t of ED25519_TORSION_SUBGROUP.slice(1)) {
+        const bad = Uint8Array.from([...hex(t), ...le((k * scalar) % L)]);
+        expect(both(pk, msg, bad)).toBe(false);
+      }
+    }
+  });
+
+  it("isSmallOrderEncoding is exactly membership in the small-order encodings", () => {
+    const all = [
+      ...ED25519_TORSION_SUBGROUP,
+      "0100000000000000000000000000000000000000000000000000000000000080",
+      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+    ];
+    for (const h of all) expect(isSmallOrderEncoding(hex(h))).toBe(true);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (b) => {
+        expect(isSmallOrderEncoding(b)).toBe(all.includes(Buffer.from(b).toString("hex")));
+      }),
+    );
+    // one bit away from a small-order encoding is not one
+    const near = hex(ED25519_TORSION_SUBGROUP[3]);
+    near[0] ^= 1;
+    expect(isSmallOrderEncoding(near)).toBe(false);
   });
 
   it("wrong lengths are rejected, never thrown", () => {
