@@ -58,7 +58,11 @@ async function main() {
   // which that load lowers, is printed beside it)
   const verifyRate = ed25519Ceiling();
   const ceiling = {
-    ...colocatedCeiling(verifyRate.nodeCryptoPerCpuSecond, N),
+    ...colocatedCeiling(verifyRate.nodePerCpuSecond, N),
+    verifier: verifyRate.nodeVerifier,
+    /** the ceiling as issue 17 first measured it (OpenSSL), for comparison with earlier runs */
+    openSslVerifiesPerSecOneCore: verifyRate.nodeCryptoPerCpuSecond,
+    openSslTxPerSec: colocatedCeiling(verifyRate.nodeCryptoPerCpuSecond, N).txPerSec,
     wallClockVerifiesPerSecNow: verifyRate.nodeCrypto,
   };
   const dir = mkdtempSync(join(tmpdir(), "strata-bench-devnet-"));
@@ -187,7 +191,11 @@ async function main() {
           consensus,
           load: { seconds: SECONDS, accounts: ACCOUNTS, targetRate: Number(values.rate) || "max", ...load },
           // finalized tx/s against what this machine allows when every node verifies every tx
-          ceiling: { ...ceiling, finalizedFraction: +(load.finalizedPerSec / ceiling.txPerSec).toFixed(3) },
+          ceiling: {
+            ...ceiling,
+            finalizedFraction: +(load.finalizedPerSec / ceiling.txPerSec).toFixed(3),
+            fractionOfOpenSslCeiling: +(load.finalizedPerSec / ceiling.openSslTxPerSec).toFixed(3),
+          },
           perTx: {
             nodesCpuMs: +cpuMsPerTx.toFixed(3),
             signatureChecksMs: +verifyMsPerTx.toFixed(3),

@@ -122,7 +122,7 @@ async function main() {
     rmSync(dir, { recursive: true, force: true });
   }
   const per = (x: number, n = txs) => +((x * 1000) / n).toFixed(1);
-  const verifyUs = 1e6 / verifyRate.nodeCryptoPerCpuSecond;
+  const verifyUs = 1e6 / verifyRate.nodePerCpuSecond;
   // admission per tx admitted (the same number as committed, give or take the backlog), blocks per tx committed
   const totalUs = +(
     per(ms.rpcAdmission + ms.gossipAdmission, admitted.rpc + admitted.gossip) + per(ms.propose + ms.commit)
