@@ -41,20 +41,20 @@ export async function crossCheck(
       }
       if (theirs.height === verified.height && Buffer.compare(theirs.hash, verified.hash) === 0)
         return { witness: w.name, verdict: "agrees" };
+      let proven: LightBlock;
       try {
         const lc = await LightClient.create(w.provider, trust, opts);
-        const proven = await lc.verifyHeight(verified.height);
-        if (Buffer.compare(proven.hash, verified.hash) === 0) return { witness: w.name, verdict: "agrees" };
-        throw new LightClientError(
-          "conflicting_headers",
-          `witness ${w.name} proves header ${hex(proven.hash)} at height ${verified.height}, the primary ${hex(verified.hash)}: both verify from the trusted header, so the chain forked or one of them attacks this client; trust neither`,
-        );
+        proven = await lc.verifyHeight(verified.height);
       } catch (e) {
-        if (e instanceof LightClientError && e.kind !== "conflicting_headers")
+        if (e instanceof LightClientError)
           return { witness: w.name, verdict: "faulty", why: `${e.kind}: ${e.message}` };
-        if (e instanceof LightClientError) throw e;
         return { witness: w.name, verdict: "unreachable", why: (e as Error).message };
       }
+      if (Buffer.compare(proven.hash, verified.hash) === 0) return { witness: w.name, verdict: "agrees" };
+      throw new LightClientError(
+        "conflicting_headers",
+        `witness ${w.name} proves header ${hex(proven.hash)} at height ${verified.height}, the primary ${hex(verified.hash)}: both verify from the trusted header, so the chain forked or one of them attacks this client; trust neither`,
+      );
     }),
   );
 }
