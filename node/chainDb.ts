@@ -116,7 +116,8 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   private readonly pruningOpts: PruningOptions;
   private pruneMeta: PruneMeta = { stateBase: 0, blockBase: 1 };
   private pruneJob: Promise<void> | undefined;
-  private pruneError: Error | undefined;
+  /** a failed background write (pruning, the pending-evidence record): thrown at the next commit, which stops the node */
+  private backgroundError: Error | undefined;
   private lastStatePrune = 0;
   private lastBlockPrune = 0;
   /** every consensus-params record, ascending (a handful: one per change), kept in memory */
@@ -308,7 +309,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   }
 
   private async writeBlock(c: BlockCommitInput): Promise<void> {
-    if (this.pruneError) throw this.pruneError;
+    if (this.backgroundError) throw this.backgroundError;
     type Op = { type: "put" | "del"; sublevel: Sub; key: Bytes; value?: Bytes };
     const ops: Op[] = [];
     // versioned state: what each changed key held before this block (read before it is overwritten)
@@ -459,12 +460,12 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
       if (pruneBlocks) await this.pruneBlocks(blocksFrom);
     })()
       .catch((e: unknown) => {
-        this.pruneError = e as Error;
+        this.backgroundError = e as Error;
       })
       .finally(() => {
         this.pruneJob = undefined;
         // blocks committed while it ran may have moved the windows on
-        if (!this.pruneError && this.metaValue) this.schedulePrune(this.metaValue.height);
+        if (!this.backgroundError && this.metaValue) this.schedulePrune(this.metaValue.height);
       });
   }
 
@@ -480,7 +481,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
     this.evidenceWrites = this.evidenceWrites
       .then(() => (present ? this.pendingEvidence.put(key, raw) : this.pendingEvidence.del(key)))
       .catch((e: unknown) => {
-        this.pruneError ??= e as Error;
+        this.backgroundError ??= e as Error;
       });
   }
 
@@ -494,7 +495,7 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
   /** Waits for a running pruning job (tests, benches, shutdown). */
   async pruned(): Promise<void> {
     while (this.pruneJob) await this.pruneJob;
-    if (this.pruneError) throw this.pruneError;
+    if (this.backgroundError) throw this.backgroundError;
   }
 
   /** The final batch of a pruning job: its last deletes and where pruning has got to. */
