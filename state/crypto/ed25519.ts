@@ -6,7 +6,6 @@
 // once — strict encodings (S < L, canonical A and R), no small-order A or R, cofactorless equation
 // [S]B = R + [k]A checked by re-encoding — and apply the key/scalar pre-checks on both paths.
 import { createPublicKey, verify as osslVerify, type KeyObject } from "node:crypto";
-import { createRequire } from "node:module";
 import { ed25519, ED25519_TORSION_SUBGROUP } from "@noble/curves/ed25519.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 
@@ -126,14 +125,14 @@ type Sodium = { crypto_sign_verify_detached(sig: Uint8Array, msg: Uint8Array, pk
  * OpenSSL's on the reference machine (20,003 vs 9,495/s on one core), and a node verifies every
  * tx. STRATA_ED25519=openssl forces the OpenSSL path (A/B runs). Either way the rule is ours.
  */
-const sodium: Sodium | undefined = (() => {
-  if (process.env.STRATA_ED25519 === "openssl") return undefined;
-  try {
-    return createRequire(import.meta.url)("sodium-native") as Sodium;
-  } catch {
-    return undefined;
-  }
-})();
+const SODIUM = "sodium-native"; // a variable: the package ships no types
+const sodium: Sodium | undefined =
+  process.env.STRATA_ED25519 === "openssl"
+    ? undefined
+    : await import(SODIUM).then(
+        (m) => (m.default ?? m) as Sodium,
+        () => undefined,
+      );
 
 /** Which library the fast path uses (the benches report it beside the ceiling they measure). */
 export const fastVerifier: "libsodium" | "openssl" = sodium ? "libsodium" : "openssl";
