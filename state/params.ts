@@ -18,14 +18,16 @@ export type BlockParamsValue = ValueOf<typeof BlockParams>;
 /** 1 gwei-like unit per gas: a transfer (~32k gas) costs ~0.000032 stra. */
 export const DEFAULT_TX_PARAMS: TxParamsValue = { minGasPrice: 1_000_000_000n, maxTxBytes: 64 * 1024 };
 /**
- * maxGas 100 M ≈ 3,000 transfers (~32 k gas each): on the 2-core reference machine a block of that
- * executes, hashes and commits in ~0.25 s (bench:exec, ~13 k transfers/s) on each of 4 co-located
- * validators, a fraction of the 1 s commit timeout. Scale it with the machine (docs/performance.md).
+ * maxGas 80 M ≈ 2,500 transfers (~32 k gas each). On the 2-core reference machine four co-located
+ * validators under a flood spend ~1.45 ms of CPU per finalized transfer between them, so such a
+ * block is ~1.8 s of the two cores: block interval 1.8-1.9 s mean, 2.4-2.9 s p99 (within 3x the 1 s
+ * commit timeout); 100 M gave the same throughput at 3.4-3.7 s p99. Sizing for other hardware:
+ * docs/operating.md "Block size".
  */
 export const DEFAULT_BLOCK_PARAMS: BlockParamsValue = {
   maxTxs: 20_000,
   maxBytes: 8 * 1024 * 1024,
-  maxGas: 100_000_000n,
+  maxGas: 80_000_000n,
 };
 
 export function getTxParams(store: KVReader): TxParamsValue {

@@ -31,11 +31,11 @@ describe("block budget", () => {
       ]),
     ).toMatch(/101 gas, limit 100/);
   });
-  it("maxGas is a param: defaults to 100 M, changeable, never below what one tx may need", () => {
+  it("maxGas is a param: defaults to 80 M, changeable, never below what one tx may need", () => {
     const fail = (f: string, why: string): never => {
       throw new Error(`${f}: ${why}`);
     };
-    expect(DEFAULT_BLOCK_PARAMS.maxGas).toBe(100_000_000n);
+    expect(DEFAULT_BLOCK_PARAMS.maxGas).toBe(80_000_000n);
     expect(parseBlockParams({ maxGas: "250000000" }, DEFAULT_BLOCK_PARAMS, 65536, "params.block", fail).maxGas).toBe(
       250_000_000n,
     );
