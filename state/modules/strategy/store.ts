@@ -51,6 +51,10 @@ const utf8 = new TextEncoder();
 
 const registry = record(K.registry, Registry, () => []);
 export const getRegistry = registry.get;
+/** The registry's stored encoding (undefined: no strategies), for memos keyed on it. */
+export function registryBytes(s: KVReader): Uint8Array | undefined {
+  return s.get(K.registry);
+}
 export const setRegistry = registry.set;
 
 export function strategyAccount(id: string): Uint8Array {
