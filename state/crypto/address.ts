@@ -17,10 +17,21 @@ export function moduleAddress(name: string): Uint8Array {
   return sha256(new TextEncoder().encode(`module:${name}`)).subarray(0, ADDRESS_BYTES);
 }
 
+/** bech32 of recent addresses (events name sender and recipient of every transfer; accounts recur). */
+const encoded = new Map<string, string>();
+
+/** PERF: a Map lookup for an address seen lately, else a bech32 encode (~3 µs). */
 export function encodeAddress(addr: Uint8Array): string {
   if (addr.length !== ADDRESS_BYTES)
     throw new StrataError(ErrorCode.InvalidAddress, `address must be ${ADDRESS_BYTES} bytes, got ${addr.length}`);
-  return bech32.encode(ADDRESS_PREFIX, bech32.toWords(addr));
+  const k = Buffer.from(addr.buffer, addr.byteOffset, addr.byteLength).toString("latin1");
+  let s = encoded.get(k);
+  if (s === undefined) {
+    s = bech32.encode(ADDRESS_PREFIX, bech32.toWords(addr));
+    if (encoded.size >= 50_000) encoded.clear();
+    encoded.set(k, s);
+  }
+  return s;
 }
 
 export function decodeAddress(s: string): Uint8Array {
