@@ -11,12 +11,14 @@ import { decodeAddress } from "../state/crypto/address.ts";
 type Bytes = Uint8Array;
 const KIND_ADDRESS = 0x01;
 const ADDRESS = /^strata1[02-9ac-hj-np-z]{38}$/;
+const ADDRESS_LENGTH = 45;
 
 const decoded = new Map<string, Bytes | null>();
 
 /** The 20 address bytes if `value` is an account address, else undefined (memoised: the same accounts recur block after block). */
 function addressOf(value: string): Bytes | undefined {
-  if (!ADDRESS.test(value)) return undefined;
+  // PERF: most attribute values (amounts, nonces, actions) are refused by their length alone
+  if (value.length !== ADDRESS_LENGTH || !ADDRESS.test(value)) return undefined;
   let a = decoded.get(value);
   if (a === undefined) {
     try {
