@@ -75,16 +75,20 @@ export function incrementNonce(store: Overlay, addr: Uint8Array): void {
  */
 export function chargeFee(store: Overlay, payer: Uint8Array, to: Uint8Array, denom: string, fee: bigint): void {
   const a = getAccount(store, payer);
+  writeAccount(store, payer, { nonce: a.nonce + 1n, balances: debited(a, payer, denom, fee).balances });
+  addBalance(store, to, denom, fee);
+}
+
+/** `a` less `amount` of `denom`, or InsufficientFunds naming `addr`. */
+function debited(a: AccountValue, addr: Uint8Array, denom: string, amount: bigint): AccountValue {
   const have = balanceOf(a, denom);
-  if (have < fee) {
+  if (have < amount) {
     throw new StrataError(
       ErrorCode.InsufficientFunds,
-      `${encodeAddress(payer)} has ${have}${denom}, needs ${fee}${denom}`,
+      `${encodeAddress(addr)} has ${have}${denom}, needs ${amount}${denom}`,
     );
   }
-  const paid = withBalance(a, denom, have - fee);
-  writeAccount(store, payer, { nonce: a.nonce + 1n, balances: paid.balances });
-  addBalance(store, to, denom, fee);
+  return withBalance(a, denom, have - amount);
 }
 
 export function addBalance(store: Overlay, addr: Uint8Array, denom: string, amount: bigint): void {
@@ -96,15 +100,7 @@ export function addBalance(store: Overlay, addr: Uint8Array, denom: string, amou
 }
 
 export function subBalance(store: Overlay, addr: Uint8Array, denom: string, amount: bigint): void {
-  const a = getAccount(store, addr);
-  const have = balanceOf(a, denom);
-  if (have < amount) {
-    throw new StrataError(
-      ErrorCode.InsufficientFunds,
-      `${encodeAddress(addr)} has ${have}${denom}, needs ${amount}${denom}`,
-    );
-  }
-  writeAccount(store, addr, withBalance(a, denom, have - amount));
+  writeAccount(store, addr, debited(getAccount(store, addr), addr, denom, amount));
 }
 
 export function send(store: Overlay, from: Uint8Array, to: Uint8Array, denom: string, amount: bigint): void {
