@@ -99,9 +99,18 @@ const SMALL_ORDER = new Set(
   ].map((h) => h.toLowerCase()),
 );
 
+/** The last bytes of the small-order encodings: any other R is not one without a closer look. */
+const SMALL_ORDER_LAST = new Set([...SMALL_ORDER].map((h) => Number.parseInt(h.slice(62), 16)));
+
+/** One of the small-order encodings (SMALL_ORDER). PERF: O(1); a hex string only when the last byte says it may be one. */
+export function isSmallOrderEncoding(p: Uint8Array): boolean {
+  if (!SMALL_ORDER_LAST.has(p[31]!)) return false;
+  return SMALL_ORDER.has(Buffer.from(p).toString("hex"));
+}
+
 function cheapKeyChecks(pk: Uint8Array): boolean {
   if (!(pk instanceof Uint8Array) || pk.length !== 32 || !isCanonicalPointEncoding(pk)) return false;
-  return !SMALL_ORDER.has(Buffer.from(pk).toString("hex"));
+  return !isSmallOrderEncoding(pk);
 }
 
 const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
@@ -151,15 +160,6 @@ export function verifySignature(pk: Uint8Array, msg: Uint8Array, sig: Uint8Array
   } catch {
     return false;
   }
-}
-
-/** The last bytes of the small-order encodings: any other R is not one without a closer look. */
-const SMALL_ORDER_LAST = new Set([...SMALL_ORDER].map((h) => Number.parseInt(h.slice(62), 16)));
-
-/** One of the small-order encodings (SMALL_ORDER). PERF: O(1); a hex string only when the last byte says it may be one. */
-export function isSmallOrderEncoding(p: Uint8Array): boolean {
-  if (!SMALL_ORDER_LAST.has(p[31]!)) return false;
-  return SMALL_ORDER.has(Buffer.from(p).toString("hex"));
 }
 
 /** Pure path (noble), RFC 8032 cofactorless: encode([S]B - [k]A) must equal R. */
