@@ -4,7 +4,7 @@
 // them; a module that adds an account adds its name here.
 import { moduleAddress } from "./crypto/address.ts";
 import type { KVReader } from "./store/types.ts";
-import { getRegistry, registryBytes, strategyAccount, strategyName } from "./modules/strategy/store.ts";
+import { Registry, registryBytes, strategyAccount, strategyName } from "./modules/strategy/store.ts";
 
 export const FEE_COLLECTOR = moduleAddress("fee_collector");
 
@@ -44,7 +44,9 @@ function strategyAccounts(s: KVReader): Set<string> {
   const content = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
   if (last?.content === content) accounts = last.accounts;
   else {
-    accounts = new Set(getRegistry(s).map((d) => Buffer.from(strategyAccount(strategyName(d))).toString("hex")));
+    accounts = new Set(
+      Registry.deserialize(b).map((d) => Buffer.from(strategyAccount(strategyName(d))).toString("hex")),
+    );
     last = { content, accounts };
   }
   byBytes.set(b, accounts);
