@@ -14,25 +14,30 @@ function emptyAccount(): AccountValue {
   return { nonce: 0n, balances: [] };
 }
 
-/** `bytes` are the UTF-8 of `denom`. PERF: no decode (denoms are short ASCII; others compare as UTF-8). */
-function isDenom(bytes: Uint8Array, denom: string): boolean {
-  if (bytes.length !== denom.length) return bytes.length >= denom.length && utf8d.decode(bytes) === denom;
-  for (let i = 0; i < bytes.length; i++) {
-    const c = denom.charCodeAt(i);
-    if (c >= 0x80) return utf8d.decode(bytes) === denom;
-    if (bytes[i] !== c) return false;
+/** The UTF-8 of the denoms asked about, encoded once (the chain has three; bounded against callers' strings). */
+const denomUtf8 = new Map<string, Uint8Array>();
+
+/**
+ * `bytes` (a stored balance's denom, always the UTF-8 of a known denom) spell `denom`.
+ * PERF: a byte compare, no decode.
+ */
+function spells(bytes: Uint8Array, denom: string): boolean {
+  let d = denomUtf8.get(denom);
+  if (!d) {
+    if (denomUtf8.size >= 64) denomUtf8.clear();
+    denomUtf8.set(denom, (d = utf8.encode(denom)));
   }
-  return true;
+  return Buffer.compare(bytes, d) === 0;
 }
 
 function balanceOf(acct: AccountValue, denom: string): bigint {
-  for (const c of acct.balances) if (isDenom(c.denom, denom)) return c.amount;
+  for (const c of acct.balances) if (spells(c.denom, denom)) return c.amount;
   return 0n;
 }
 
 /** Balances stay sorted by denom and without zero entries, so the encoding is canonical. */
 function withBalance(acct: AccountValue, denom: string, amount: bigint): AccountValue {
-  const balances = acct.balances.filter((c) => !isDenom(c.denom, denom));
+  const balances = acct.balances.filter((c) => !spells(c.denom, denom));
   if (amount > 0n) balances.push({ denom: utf8.encode(denom), amount });
   balances.sort((a, b) => Buffer.compare(a.denom, b.denom));
   return { nonce: acct.nonce, balances };

@@ -19,7 +19,7 @@ import { MemoryStore, Overlay } from "#state/store/overlay.ts";
 // came before: that is what this tries to break.
 
 const addrs = [1, 2, 3, 4].map((i) => new Uint8Array(20).fill(i));
-const denoms = ["stra", "ststra", "é"]; // a non-ASCII denom takes the decode path of isDenom
+const denoms = ["stra", "ststra", "é"]; // a non-ASCII denom: its UTF-8 is longer than the string
 
 type Model = Map<number, { nonce: bigint; balances: Map<string, bigint> }>;
 
