@@ -96,7 +96,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const blockHeights: number[] = [];
   const blockTxs: number[] = [];
   const extraRounds: LoadResult["extraRoundHeights"] = [];
-  let lastTxs = 0;
   const start = Date.now();
   let finalized = 0;
   let lastFinal = 0;
@@ -113,9 +112,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         height: Number(lc.height),
         round: lc.round,
         atS: +((blockTimes[blockTimes.length - 2]! - start) / 1000).toFixed(1),
-        txs: lastTxs,
+        txs: blockTxs[blockTxs.length - 1] ?? 0,
       });
-    lastTxs = list.length;
     blockTxs.push(list.length);
     maxTxsPerBlock = Math.max(maxTxsPerBlock, list.length);
     for (const b64 of list) {
