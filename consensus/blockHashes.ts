@@ -1,23 +1,17 @@
 // The hashes a header commits to. SSZ hashTreeRoot everywhere, so any field of a block can later
 // be proven against its id with a Merkle branch.
 import { ByteListType, ListCompositeType } from "@chainsafe/ssz";
-import {
-  Commit,
-  Header,
-  MAX_TX_BYTES,
-  MAX_TXS_PER_BLOCK,
-  type CommitValue,
-  type HeaderValue,
-} from "../state/encoding/types.ts";
+import { Commit, Header, type CommitValue, type HeaderValue } from "../state/encoding/types.ts";
+import { txListRoot } from "./txListRoot.ts";
 
-const TxList = new ListCompositeType(new ByteListType(MAX_TX_BYTES), MAX_TXS_PER_BLOCK);
 const EvidenceList = new ListCompositeType(new ByteListType(4096), 1024);
 
 export function blockIdOf(header: HeaderValue): Uint8Array {
   return Header.hashTreeRoot(header);
 }
+/** The same root as TxList.hashTreeRoot, with a buffer per tree level instead of per chunk pair. */
 export function txsHashOf(txs: Uint8Array[]): Uint8Array {
-  return TxList.hashTreeRoot(txs);
+  return txListRoot(txs);
 }
 export function evidenceHashOf(evidence: Uint8Array[]): Uint8Array {
   return EvidenceList.hashTreeRoot(evidence);
