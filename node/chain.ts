@@ -17,7 +17,7 @@ import { computeCommitment, type CommitmentUpdate } from "../state/store/commitm
 import type { Change } from "../state/store/types.ts";
 import { initChain, type Genesis } from "../state/genesis.ts";
 import { executeBlock } from "../state/execution/executeBlock.ts";
-import { decodeTx, txSignBytes, type DecodedTx } from "../state/tx/decodeTx.ts";
+import { decodeTx, txSignBytesOf, type DecodedTx } from "../state/tx/decodeTx.ts";
 import { badSignature, checkTxAgainstAccount, checkTxForChain, checkTxSignature } from "../state/tx/txValidity.ts";
 import type { VerifyPool } from "./verifyPool.ts";
 import type { TxResult } from "../state/tx/processTx.ts";
@@ -299,7 +299,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     this.checkAdmission(tx, origin); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxAgainstAccount(this.db, tx, "pending"); // cheap early reject before the expensive part
-      if (!(await this.verifier.verify(tx.body.signer, txSignBytes(tx.body), tx.signature))) throw badSignature();
+      if (!(await this.verifier.verify(tx.body.signer, txSignBytesOf(tx), tx.signature))) throw badSignature();
       this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }

@@ -21,6 +21,8 @@ export type DecodedTx = {
   /** upper-case hex, as CometBFT shows tx hashes */
   hashHex: string;
   body: TxBodyValue;
+  /** `body`'s canonical encoding: a view into `bytes`, so the signed bytes need no re-encoding */
+  bodyBytes: Uint8Array;
   signature: Uint8Array;
   chainId: string;
   /** 20-byte address of `body.signer` */
@@ -40,9 +42,26 @@ function decodeUtf8(b: Uint8Array, field: string): string {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
+// The canonicality checks encode into this buffer instead of a new one per tx and per message
+// (garbage that outlived the young generation under a flood). Only used synchronously.
+const scratch = new Uint8Array(MAX_TX_BYTES);
+const scratchViews = { uint8Array: scratch, dataView: new DataView(scratch.buffer) };
+
+type Codec<T> = {
+  value_serializedSize(value: T): number;
+  value_serializeToBytes(output: typeof scratchViews, offset: number, value: T): number;
+};
+
+/** Whether `bytes` is exactly the encoding of `value`. PERF: one encode into the scratch buffer. */
+function encodesTo<T>(codec: Codec<T>, value: T, bytes: Uint8Array): boolean {
+  const size = codec.value_serializedSize(value);
+  if (size !== bytes.length || size > scratch.length) return false;
+  codec.value_serializeToBytes(scratchViews, 0, value);
+  return Buffer.compare(scratch.subarray(0, size), bytes) === 0;
 }
+
+/** SignedTx is { body (variable size), signature: Bytes64 }: SSZ writes body's 4-byte offset, then the signature, then body. */
+const BODY_OFFSET = 4 + 64;
 
 /**
  * Decodes a signed tx and applies every stateless rule: size, canonical SSZ, message kinds,
@@ -60,7 +79,7 @@ export function decodeTx(bytes: Uint8Array, kinds: ReadonlyMap<string, MsgKind<u
   } catch (e) {
     throw new StrataError(ErrorCode.TxMalformed, `tx bytes do not decode: ${(e as Error).message}`);
   }
-  if (!sameBytes(SignedTx.serialize(signed), bytes)) {
+  if (!encodesTo(SignedTx, signed, bytes)) {
     throw new StrataError(ErrorCode.TxNonCanonical, "tx bytes are not the canonical encoding");
   }
   const body = signed.body;
@@ -81,7 +100,7 @@ export function decodeTx(bytes: Uint8Array, kinds: ReadonlyMap<string, MsgKind<u
     } catch (e) {
       throw new StrataError(ErrorCode.TxMalformed, `msgs[${i}] (${type}) does not decode: ${(e as Error).message}`);
     }
-    if (!sameBytes(kind.schema.serialize(value), env.value)) {
+    if (!encodesTo(kind.schema as Codec<unknown>, value, env.value)) {
       throw new StrataError(ErrorCode.TxNonCanonical, `msgs[${i}] (${type}) is not canonically encoded`);
     }
     try {
@@ -99,6 +118,7 @@ export function decodeTx(bytes: Uint8Array, kinds: ReadonlyMap<string, MsgKind<u
     hash,
     hashHex: Buffer.from(hash).toString("hex").toUpperCase(),
     body,
+    bodyBytes: bytes.subarray(BODY_OFFSET),
     signature: signed.signature,
     chainId: decodeUtf8(body.chainId, "chainId"),
     sender: addressFromPubkey(body.signer),
@@ -112,10 +132,18 @@ const SIGN_DOMAIN = new TextEncoder().encode("strata/tx/v1");
 
 /** sha256("strata/tx/v1" || chainId || encode(body)): what the signer signs. */
 export function txSignBytes(body: TxBodyValue): Uint8Array {
-  const bodyBytes = TxBody.serialize(body);
-  const out = new Uint8Array(SIGN_DOMAIN.length + body.chainId.length + bodyBytes.length);
+  return signBytes(body.chainId, TxBody.serialize(body));
+}
+
+/** txSignBytes(tx.body) without encoding the body again: a decoded tx carries its body's bytes. */
+export function txSignBytesOf(tx: DecodedTx): Uint8Array {
+  return signBytes(tx.body.chainId, tx.bodyBytes);
+}
+
+function signBytes(chainId: Uint8Array, bodyBytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(SIGN_DOMAIN.length + chainId.length + bodyBytes.length);
   out.set(SIGN_DOMAIN, 0);
-  out.set(body.chainId, SIGN_DOMAIN.length);
-  out.set(bodyBytes, SIGN_DOMAIN.length + body.chainId.length);
+  out.set(chainId, SIGN_DOMAIN.length);
+  out.set(bodyBytes, SIGN_DOMAIN.length + chainId.length);
   return sha256(out);
 }

@@ -3,7 +3,7 @@ import { verifySignature } from "../crypto/ed25519.ts";
 import { getAccount } from "../modules/bank/keeper.ts";
 import type { TxParamsValue } from "../params.ts";
 import type { KVReader } from "../store/types.ts";
-import { txSignBytes, type DecodedTx } from "./decodeTx.ts";
+import { txSignBytesOf, type DecodedTx } from "./decodeTx.ts";
 
 /** Rules that need the chain's params but no account state: chain id, size, fee floor. */
 export function checkTxForChain(tx: DecodedTx, chainId: string, params: TxParamsValue): void {
@@ -28,7 +28,7 @@ export function badSignature(): StrataError {
 }
 
 export function checkTxSignature(tx: DecodedTx): void {
-  if (!verifySignature(tx.body.signer, txSignBytes(tx.body), tx.signature)) throw badSignature();
+  if (!verifySignature(tx.body.signer, txSignBytesOf(tx), tx.signature)) throw badSignature();
 }
 
 /**
