@@ -13,7 +13,7 @@ import { fastVerifier, verifySignature } from "../state/crypto/ed25519.ts";
  * that others load too, the wall-clock rate measures their load as much as the CPU, the CPU rate
  * is what a core of this machine does.
  */
-export function ed25519Ceiling(ms = 1000): {
+export function ed25519Ceiling(ms = 600): {
   nodeCrypto: number;
   noble: number;
   nodeCryptoPerCpuSecond: number;
@@ -39,9 +39,19 @@ export function ed25519Ceiling(ms = 1000): {
   const seed = new Uint8Array(32).fill(1);
   const pk = ed25519.getPublicKey(seed);
   const nsig = ed25519.sign(msg, seed);
-  const openSsl = rate(() => verify(null, msg, publicKey, sig));
+  // Three rounds of OpenSSL and the node's verify, interleaved, and the median of each: one round
+  // of 1 s on this VM read anywhere from 13.4k to 19.6k libsodium verifies/s in one morning.
+  const rounds = [0, 1, 2].map(() => ({
+    openSsl: rate(() => verify(null, msg, publicKey, sig)),
+    node: rate(() => verifySignature(pk, msg, nsig)),
+  }));
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[1];
+  const openSsl = {
+    wall: median(rounds.map((r) => r.openSsl.wall)),
+    perCpu: median(rounds.map((r) => r.openSsl.perCpu)),
+  };
+  const node = { perCpu: median(rounds.map((r) => r.node.perCpu)) };
   const noble = rate(() => ed25519.verify(nsig, msg, pk)).wall;
-  const node = rate(() => verifySignature(pk, msg, nsig));
   return {
     nodeCrypto: openSsl.wall,
     noble,
