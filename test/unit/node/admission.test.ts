@@ -40,6 +40,15 @@ describe("admission control", () => {
     ).toBeUndefined(); // 0: off
   });
 
+  it("a refusal is built without a stack (thousands a second under a flood) and leaves the stack limit as it was", () => {
+    const before = Error.stackTraceLimit;
+    const e = refusal(() => checkAdmission(none(400n), 1n, FROM_CLIENT, limits()))!;
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(e.stack).not.toMatch(/\n\s+at /);
+    expect(e.toString()).toMatch(/^MempoolFull\(\d+\): /);
+    expect(new Error("x").stack).toMatch(/\n\s+at /);
+  });
+
   it("takes a peer's txs up to twice the budget, one source up to 3/4 of it, one sender up to 1/4", () => {
     const peer: TxOrigin = { kind: "peer", peer: "P" };
     expect(refusal(() => checkAdmission(none(799n), 1n, peer, limits()))).toBeUndefined();
