@@ -208,8 +208,12 @@ export class ChainDb implements KVReader, CommitmentReader, VersionedReader, Val
 
   // --- KVReader over committed state
   get(key: Bytes): Bytes | undefined {
-    return this.stateCache.get(key, (k) => this.stateDb.getSync(k) ?? null);
+    return this.stateCache.get(key, this.loadState);
   }
+  getKeyed(k: string, key: Bytes): Bytes | undefined {
+    return this.stateCache.getKeyed(k, key, this.loadState);
+  }
+  private readonly loadState = (k: Bytes): Bytes | null => this.stateDb.getSync(k) ?? null;
 
   // --- CommitmentReader
   keyIndex(key: Bytes): number | undefined {

@@ -15,7 +15,11 @@ export class ReadCache<V> {
 
   /** The cached value of `key`, else `load(key)` remembered (PERF: one Map lookup on a hit). */
   get(key: Bytes, load: (key: Bytes) => V | null): V | undefined {
-    const k = keyOf(key);
+    return this.getKeyed(keyOf(key), key, load);
+  }
+
+  /** get, with `k` = the key's latin1 string (store/types.ts keyToString: the same mapping). */
+  getKeyed(k: string, key: Bytes, load: (key: Bytes) => V | null): V | undefined {
     const hit = this.map.get(k);
     if (hit !== undefined) return hit ?? undefined;
     const v = load(key);

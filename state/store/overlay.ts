@@ -14,10 +14,15 @@ export class Overlay implements KVReader {
   }
 
   get(key: Uint8Array): Uint8Array | undefined {
-    const k = keyToString(key);
+    return this.getKeyed(keyToString(key), key);
+  }
+
+  /** PERF: the key is converted to its string form once for the whole chain of overlays. */
+  getKeyed(k: string, key: Uint8Array): Uint8Array | undefined {
     const w = this.writes.get(k);
     if (w !== undefined) return w ?? undefined;
-    return this.parent.get(key);
+    const p = this.parent;
+    return p.getKeyed ? p.getKeyed(k, key) : p.get(key);
   }
 
   has(key: Uint8Array): boolean {

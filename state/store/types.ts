@@ -1,6 +1,11 @@
 /** Read side of a key/value store: LevelDB (node/), an overlay, or memory (tests). */
 export interface KVReader {
   get(key: Uint8Array): Uint8Array | undefined;
+  /**
+   * get, given the key's string form as well (keyToString(key)): a tx's overlay, the block's
+   * overlay and the node's read cache all key Maps by it, so a read converts the key once.
+   */
+  getKeyed?(k: string, key: Uint8Array): Uint8Array | undefined;
 }
 
 /** A reader that can also list the entries under a prefix (in byte order): the invariants use it. */

@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MemoryStore, Overlay } from "#state/store/overlay.ts";
+import { keyToString, type KVReader } from "#state/store/types.ts";
 
 const k = (s: string) => new TextEncoder().encode(s);
 
@@ -43,6 +45,50 @@ describe("Overlay", () => {
         ["b", "2"],
         ["c", null],
       ],
+    );
+  });
+
+  it("a chain of overlays reads the same whether its base takes the key's string form (getKeyed) or not", () => {
+    // the node's ChainDb takes it; MemoryStore and other readers do not, and must get the bytes
+    const ops = fc.array(
+      fc.tuple(fc.nat(2), fc.constantFrom("set", "del", "flush"), fc.uint8Array({ minLength: 0, maxLength: 3 })),
+      { maxLength: 40 },
+    );
+    fc.assert(
+      fc.property(ops, (steps) => {
+        const base = new MemoryStore();
+        base.apply([
+          { key: Uint8Array.of(0), value: k("base") },
+          { key: Uint8Array.of(1, 255), value: k("x") },
+        ]);
+        let keyedCalls = 0;
+        const keyed: KVReader = {
+          get: (key) => base.get(key),
+          getKeyed: (s, key) => {
+            keyedCalls++;
+            expect(s).toBe(keyToString(key));
+            return base.get(key);
+          },
+        };
+        const plain: KVReader = { get: (key) => base.get(key) };
+        const chains = [keyed, plain].map((b) => {
+          const block = new Overlay(b);
+          const tx = block.child();
+          return [block, tx, tx.child()];
+        });
+        for (const [level, op, key] of steps) {
+          for (const chain of chains) {
+            const o = chain[level];
+            if (op === "set") o.set(key, Uint8Array.of(level, key.length));
+            else if (op === "del") o.del(key);
+            else if (level > 0) o.flushToParent();
+          }
+          for (const probe of [key, Uint8Array.of(0), Uint8Array.of(1, 255)])
+            for (let l = 0; l < 3; l++) expect(chains[0][l].get(probe)).toEqual(chains[1][l].get(probe));
+        }
+        if (steps.length > 0) expect(keyedCalls).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
     );
   });
 });
