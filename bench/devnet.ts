@@ -32,6 +32,7 @@ const { values } = parseArgs({
     "node-flags": { type: "string", default: "" },
     "verify-workers": { type: "string", default: "" },
     "tx-index": { type: "string", default: "" },
+    "max-pending-blocks": { type: "string", default: "" },
     concurrency: { type: "string", default: "16" },
   },
 });
@@ -89,6 +90,8 @@ async function main() {
     c.rpc.maxRequestsPerSecond = 0;
     if (values["verify-workers"] !== "") c.verifyWorkers = Number(values["verify-workers"]);
     if (values["tx-index"] !== "") c.txIndex = { events: values["tx-index"] !== "off" };
+    if (values["max-pending-blocks"] !== "")
+      c.mempool = { ...c.mempool, maxPendingBlocks: Number(values["max-pending-blocks"]) };
     writeFileSync(p, JSON.stringify(c));
   }
   const startNode = (home: string): ChildProcess =>
