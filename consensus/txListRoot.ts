@@ -19,6 +19,12 @@ for (let d = 0; d < Math.max(TX_DEPTH, LIST_DEPTH); d++) {
   ZERO.push(out);
 }
 
+/** dst[to, to + len) = src[from, from + len): 32 to 128 bytes per tx per level, where a subarray view
+ * for each set() was itself the largest allocation left here. */
+function copy(dst: Uint8Array, to: number, src: Uint8Array, from: number, len: number): void {
+  for (let j = 0; j < len; j++) dst[to + j] = src[from + j];
+}
+
 /**
  * The Merkle roots, to `depth`, of segments laid end to end in `level`: segment i holds
  * `chunks[i]` 32-byte chunks (the last one zero-padded), each segment padded in `level` to an
@@ -43,7 +49,7 @@ function segmentRoots(level: Uint8Array, chunks: Int32Array, depth: number): Uin
     let to = 0;
     for (let i = 0; i < n; i++) {
       const h = (counts[i] + 1) >> 1;
-      next.set(hashed.subarray(from * 32, (from + h) * 32), to * 32);
+      copy(next, to * 32, hashed, from * 32, h * 32);
       from += h;
       to += h;
       if (d + 1 < depth && h & 1) next.set(ZERO[d + 1], to++ * 32);
@@ -55,7 +61,7 @@ function segmentRoots(level: Uint8Array, chunks: Int32Array, depth: number): Uin
   let at = 0;
   for (let i = 0; i < n; i++) {
     if (counts[i] === 0) roots.set(ZERO[depth], i * 32);
-    else roots.set(level.subarray(at * 32, ++at * 32), i * 32);
+    else copy(roots, i * 32, level, at++ * 32, 32);
   }
   return roots;
 }
@@ -66,7 +72,7 @@ function mixInLengths(roots: Uint8Array, lengths: ArrayLike<number>): Uint8Array
   const input = new Uint8Array(n * 64);
   const view = new DataView(input.buffer);
   for (let i = 0; i < n; i++) {
-    input.set(roots.subarray(i * 32, i * 32 + 32), i * 64);
+    copy(input, i * 64, roots, i * 32, 32);
     view.setUint32(i * 64 + 32, lengths[i], true);
   }
   const out = new Uint8Array(n * 32);
