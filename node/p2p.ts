@@ -335,12 +335,19 @@ export class P2P {
   async request(peerId: string, req: Uint8Array, timeoutMs = 10_000): Promise<Uint8Array> {
     const signal = AbortSignal.timeout(timeoutMs);
     const stream = await this.node.dialProtocol(peerIdFromString(peerId), this.syncProtocol, { signal });
+    // The timeout bounds the whole exchange, not only the dial: a peer that takes the request and
+    // never answers (or never reads it) would otherwise hold the caller forever.
+    const timedOut = () => stream.abort(new Error(`sync request timed out after ${timeoutMs} ms`));
+    if (signal.aborted) timedOut();
+    else signal.addEventListener("abort", timedOut, { once: true });
     try {
       await stream.sink([req]);
       return await readAll(stream.source, MAX_SYNC_BYTES);
     } catch (e) {
       stream.abort(e as Error);
-      throw e;
+      throw signal.aborted ? new Error(`sync request timed out after ${timeoutMs} ms`, { cause: e }) : e;
+    } finally {
+      signal.removeEventListener("abort", timedOut);
     }
   }
 

@@ -22,6 +22,7 @@ async function node(name: string, port: number, bootstrap: string[], got: Got) {
       onMessage: (topic, data) => got.push({ topic, data }),
       onSyncRequest: async (req) => {
         if (req[0] === 0xee) throw new Error("bad request");
+        if (req[0] === 0xdd) return new Promise<Uint8Array>(() => {}); // a peer that never answers
         return Uint8Array.from([...req].reverse());
       },
     },
@@ -92,4 +93,17 @@ describe("p2p (libp2p 2.x, gossipsub, sync protocol)", () => {
       30_000,
     );
   }, 60_000);
+
+  it("a request to a peer that accepts the stream and never answers fails at its timeout, and the next one is served", async () => {
+    // The timeout bounded only the dial: a peer that took the request and sat on it held the
+    // caller (block sync, the mempool and vote pulls) forever. Seen as a 90 s hang in CI.
+    const [pa, pb] = [await freePort(), await freePort()];
+    const a = await node("silent-a", pa, [], []);
+    const b = await node("silent-b", pb, [`/ip4/127.0.0.1/tcp/${pa}/p2p/${a.peerId}`], []);
+    nodes.push(a, b);
+    await waitFor("b connected to a", async () => (b.peers().includes(a.peerId) ? true : undefined));
+    await expect(b.request(a.peerId, Uint8Array.of(0xdd), 1_000)).rejects.toThrow(/timed out/);
+    await expect(b.request(a.peerId, Uint8Array.of(0xdd, 1), 500)).rejects.toThrow(/timed out/);
+    expect(await b.request(a.peerId, Uint8Array.of(7, 8), 5_000)).toEqual(Uint8Array.of(8, 7));
+  }, 30_000);
 });
