@@ -337,7 +337,8 @@ export class P2P {
     const stream = await this.node.dialProtocol(peerIdFromString(peerId), this.syncProtocol, { signal });
     // The timeout bounds the whole exchange, not only the dial: a peer that takes the request and
     // never answers (or never reads it) would otherwise hold the caller forever.
-    const timedOut = () => stream.abort(new Error(`sync request timed out after ${timeoutMs} ms`));
+    const timeout = `sync request timed out after ${timeoutMs} ms`;
+    const timedOut = () => stream.abort(new Error(timeout));
     if (signal.aborted) timedOut();
     else signal.addEventListener("abort", timedOut, { once: true });
     try {
@@ -345,7 +346,7 @@ export class P2P {
       return await readAll(stream.source, MAX_SYNC_BYTES);
     } catch (e) {
       stream.abort(e as Error);
-      throw signal.aborted ? new Error(`sync request timed out after ${timeoutMs} ms`, { cause: e }) : e;
+      throw signal.aborted ? new Error(timeout, { cause: e }) : e;
     } finally {
       signal.removeEventListener("abort", timedOut);
     }
