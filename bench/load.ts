@@ -31,6 +31,11 @@ export type LoadResult = {
   refusedRetried: number;
   finalized: number;
   notFinalAtDrain: number;
+  /** refused txs (and the later nonces of their accounts) still waiting to be resubmitted when the drain ended */
+  refusedUnsentAtEnd: number;
+  /** accepted, but behind a refused nonce of their account that was not resent by the end: never executable, not lost */
+  behindUnsentNonce: number;
+  /** accepted and neither finalized nor waiting on an unsent earlier nonce */
   lost: number;
   notFinalSample: Record<string, number>;
   pendingPerNode: number[];
@@ -63,7 +68,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     if (!/^(http|ws):\/\/127\.0\.0\.1:/.test(u)) throw new Error(`load targets 127.0.0.1 only, got ${u}`);
   // 1. pre-sign: account i sends 1 base unit to account i+1, nonces 0..k-1, interleaved by nonce
   const t0 = performance.now();
-  const txs: { b64: string; hash: string; account: number }[] = [];
+  const txs: { b64: string; hash: string; account: number; nonce: number }[] = [];
   for (let n = 0; n < o.txsPerAccount; n++) {
     for (let i = 0; i < o.keys.length; i++) {
       const to = o.keys[(i + 1) % o.keys.length].address;
@@ -73,7 +78,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         fee: 100_000n * 1_000_000_000n,
         msgs: [{ type: "bank/send", value: { to, denom: "stra", amount: 1n } }],
       });
-      txs.push({ b64: Buffer.from(t.bytes).toString("base64"), hash: t.hash, account: i });
+      txs.push({ b64: Buffer.from(t.bytes).toString("base64"), hash: t.hash, account: i, nonce: n });
     }
   }
   const signSeconds = (performance.now() - t0) / 1000;
@@ -157,8 +162,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let accepted = 0;
   let rejected = 0;
   let refusedRetried = 0;
-  let waitingRetry = 0;
-  const held = new Map<number, { retrying: Set<string>; later: { b64: string; hash: string; account: number }[] }>();
+  /** refused txs waiting out their retry hint */
+  const waiting = new Set<(typeof txs)[number]>();
+  const held = new Map<number, { retrying: Set<string>; later: typeof txs }>();
   const reasons: Record<string, number> = {};
   const deadline = start + o.maxSeconds * 1000;
   let next = 0;
@@ -185,9 +191,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   for (;;) {
     const now = Date.now();
     const loading = now < deadline;
-    if (now >= drainUntil || (retryQ.length === 0 && waitingRetry === 0 && (!loading || next >= txs.length))) break;
-    if (retryQ.length === 0 && (!loading || next >= txs.length)) {
-      await new Promise((r) => setTimeout(r, 50)); // refused txs wait out their retry hint
+    const noNew = !loading || next >= txs.length;
+    // done only when nothing can come back to be sent: a batch still in flight may hold a retried
+    // tx that is refused again, or accepted, releasing its account's held later nonces; leaving
+    // before its answer left those unsent and the account's nonces after them stuck in every
+    // mempool (the 50-68 "pending" txs some runs reported as not final)
+    if (now >= drainUntil || (noNew && retryQ.length === 0 && waiting.size === 0 && inflight.size === 0)) break;
+    if (retryQ.length === 0 && noNew) {
+      // refused txs wait out their retry hint; answers in flight may release held txs
+      await Promise.race([new Promise((r) => setTimeout(r, 50)), ...inflight]);
       continue;
     }
     if (o.rate > 0 && retryQ.length === 0) {
@@ -240,8 +252,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
             const h = held.get(t.account) ?? { retrying: new Set<string>(), later: [] };
             h.retrying.add(t.hash);
             held.set(t.account, h);
-            waitingRetry++;
-            setTimeout(() => (retryQ.push(t), waitingRetry--), r.result.retry_after_ms);
+            waiting.add(t);
+            setTimeout(() => (retryQ.push(t), waiting.delete(t)), r.result.retry_after_ms);
           } else {
             rejected++;
             submittedAt.delete(slice[r.id].hash);
@@ -260,6 +272,21 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     if (next % (o.batch * 50) === 0) o.onProgress?.(`submitted ${submitted}, finalized ${finalized}`);
   }
   await Promise.all(inflight);
+  // Accepted txs behind a nonce of their account that was refused and not resent by the drain's
+  // end (a batch in flight when the account was held got its later nonces in first) can never
+  // execute: they are the load generator's cut-off, not the chain's loss, and are counted apart.
+  const unsentFrom = new Map<number, number>();
+  const unsent = (t: (typeof txs)[number]) =>
+    unsentFrom.set(t.account, Math.min(unsentFrom.get(t.account) ?? Number.POSITIVE_INFINITY, t.nonce));
+  for (const t of retryQ) unsent(t);
+  for (const t of waiting) unsent(t);
+  for (const h of held.values()) for (const t of h.later) unsent(t);
+  const byHash = new Map(txs.map((t) => [t.hash, t]));
+  let behindUnsent = 0;
+  for (const hash of [...submittedAt.keys()]) {
+    const t = byHash.get(hash)!;
+    if (t.nonce > (unsentFrom.get(t.account) ?? Number.POSITIVE_INFINITY)) behindUnsent++, submittedAt.delete(hash);
+  }
   // 4. wait for the rest to finalize: accepted txs whose resubmitted earlier nonces went in late
   // still need their blocks. Bounded: 30 s after the drain, or 10 s without one more finalized;
   // only what is still not final then is reported as not final (and sampled below)
@@ -310,6 +337,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     finalized,
     /** accepted but not final when the load generator stopped resubmitting (finalized later or not) */
     notFinalAtDrain,
+    refusedUnsentAtEnd: retryQ.length + waiting.size + [...held.values()].reduce((n, h) => n + h.later.length, 0),
+    behindUnsentNonce: behindUnsent,
     lost: submittedAt.size,
     /** a sample (≤ 200) of those, by what a node says of them */
     notFinalSample: notFinal,
