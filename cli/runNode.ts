@@ -201,6 +201,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
         precommitDeltaMs: c.timeoutDeltaMs,
         commitMs: c.timeoutCommitMs,
       },
+      clientTxHoldMs: c.clientTxHoldMs,
       crashAfterPrevoteAt: process.env.STRATA_TEST_CRASH_AFTER_PREVOTE
         ? Number(process.env.STRATA_TEST_CRASH_AFTER_PREVOTE)
         : undefined,
@@ -261,6 +262,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     validatorPubkey: key.pubkey,
     nodeId: p2p.peerId,
     onTxAccepted: (tx) => txGossip.add(tx),
+    clientTxGate: () => driver!.clientTxGate.wait(),
     peers: () => p2p.peers(),
     peerInfo: () => p2p.peerInfo(),
     onEvidenceAccepted: (e) => driver!.gossipEvidence(e),

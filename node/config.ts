@@ -30,6 +30,11 @@ export type NodeConfig = {
     timeoutPrevoteMs: number;
     timeoutPrecommitMs: number;
     timeoutDeltaMs: number;
+    /**
+     * Consensus first: txs from RPC clients wait while the current height is being decided, at
+     * most this long from the height's start (node/decidingGate.ts); 0 = never wait.
+     */
+    clientTxHoldMs: number;
   };
   mempool: MempoolOptions;
   /** worker threads verifying tx signatures at admission; 0 = on the main thread */
@@ -75,6 +80,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
     timeoutPrevoteMs: 1000,
     timeoutPrecommitMs: 1000,
     timeoutDeltaMs: 500,
+    clientTxHoldMs: 1000,
   },
   mempool: DEFAULT_MEMPOOL,
   verifyWorkers: defaultVerifyWorkers(),
@@ -176,6 +182,11 @@ export function loadConfig(home: string): NodeConfig {
     "timeoutDeltaMs",
   ] as const)
     posInt(c.consensus[k], `consensus.${k}`);
+  if (!Number.isInteger(c.consensus.clientTxHoldMs) || c.consensus.clientTxHoldMs < 0)
+    bad(
+      "consensus.clientTxHoldMs",
+      `must be a non-negative integer (0 = client txs never wait for the height being decided), got ${JSON.stringify(c.consensus.clientTxHoldMs)}`,
+    );
   if (!Number.isInteger(c.verifyWorkers) || c.verifyWorkers < 0 || c.verifyWorkers > 64)
     bad("verifyWorkers", "must be an integer from 0 to 64 (0 = verify on the main thread)");
   posInt(c.mempool.maxTxs, "mempool.maxTxs");

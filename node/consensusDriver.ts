@@ -37,6 +37,7 @@ import { evidenceVerdict } from "./evidenceGossip.ts";
 import { serveSync } from "./blockSyncServer.ts";
 import { bestPeer, fetchBlocks, verifySyncedBlock } from "./blockSync.ts";
 import { checkOwnWalRecord, replayWal, resumeRound } from "./walReplay.ts";
+import { DecidingGate } from "./decidingGate.ts";
 import type { DecodedTx } from "../state/tx/decodeTx.ts";
 import {
   expectedExecMs,
@@ -58,6 +59,8 @@ export type DriverOptions = {
   syncCheckMs: number;
   /** how often the node asks each peer for its pending tx hashes and fetches those it lacks */
   mempoolSyncMs?: number;
+  /** client txs wait while a height is being decided, at most this long from its start (node/decidingGate.ts; 0 = never) */
+  clientTxHoldMs?: number;
   /**
    * Test hook (env STRATA_TEST_CRASH_AFTER_PREVOTE): after this node's first prevote for a block
    * at this height or later has gone out, sign nothing more and kill -9 this process, so tests
@@ -84,6 +87,8 @@ export class ConsensusDriver {
   private byAddr = new Map<string, ValidatorInfo>();
   private timers = new Set<NodeJS.Timeout>();
   private busy = false; // committing or syncing: the core is paused
+  /** holds client txs while a height is being decided (the RPC waits on it) */
+  readonly clientTxGate: DecidingGate;
   private stopped = false;
   /**
    * Nothing is acted on before start(): gossip that arrived earlier could start a block sync that
@@ -138,6 +143,7 @@ export class ConsensusDriver {
     this.net = net;
     this.proposerAt = proposerAt;
     this.opts = opts;
+    this.clientTxGate = new DecidingGate(opts.clientTxHoldMs ?? 0);
     this.log = log;
     // Signs only while this node's key is in the current height's set: a key outside it must not
     // vote (peers would reject the votes and lower our score).
@@ -254,6 +260,7 @@ export class ConsensusDriver {
 
   stop(): void {
     this.stopped = true;
+    this.clientTxGate.open();
     for (const t of this.timers) clearTimeout(t), clearInterval(t);
     this.timers.clear();
   }
@@ -266,6 +273,7 @@ export class ConsensusDriver {
 
   private enterHeight(): void {
     const h = this.chain.height + 1;
+    this.clientTxGate.close(); // before the core starts the height: a proposer builds its block in startHeight
     this.vals = this.chain
       .validators()
       .map((v) => ({ address: addressFromPubkey(v.pubkey), pubkey: v.pubkey, power: BigInt(v.power) }));
@@ -476,6 +484,7 @@ export class ConsensusDriver {
     // that write took 0.3-0.8 s of a ~2.7 s interval)
     const decidedAt = Date.now();
     this.busy = true;
+    this.clientTxGate.open();
     try {
       const executed =
         this.chain.executedBlock(e.blockId) ??
@@ -777,6 +786,7 @@ export class ConsensusDriver {
         while (this.busy && !this.stopped) await this.sleep(20);
         if (this.stopped) return;
         this.busy = true;
+        this.clientTxGate.open(); // the height is decided elsewhere: nothing to make room for
         let applied = 0;
         try {
           for (const sb of await fetchBlocks(this.net, best.peer, this.chain.height + 1)) {

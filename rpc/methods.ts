@@ -35,6 +35,8 @@ import { METHOD_PARAMS } from "./methodParams.ts";
 import { validateParams, type ParamSpec } from "./paramSchema.ts";
 
 export type RpcContext = {
+  /** a promise while client txs must wait for the height being decided (node/decidingGate.ts) */
+  clientTxGate?: () => Promise<void> | undefined;
   chain: Chain;
   moniker: string;
   rpcAddress: string;
@@ -390,6 +392,9 @@ export function buildMethods(ctx: RpcContext): Map<string, Method> {
   }));
 
   async function checkAndGossip(bytes: Uint8Array) {
+    // consensus first: while the current height is being decided, new txs wait (node/decidingGate.ts)
+    const held = ctx.clientTxGate?.();
+    if (held) await held;
     try {
       const tx = await chain.checkTxAsync(bytes);
       ctx.onTxAccepted?.(bytes);

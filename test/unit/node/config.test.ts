@@ -18,6 +18,8 @@ describe("node config", () => {
     expect(c.rpc.port).toBe(30000);
     expect(c.rpc.host).toBe("127.0.0.1");
     expect(c.txIndex.events).toBe(false);
+    write({ consensus: { clientTxHoldMs: 0 } }); // 0 is allowed: client txs never wait
+    expect(loadConfig(home).consensus).toEqual({ ...DEFAULT_CONFIG.consensus, clientTxHoldMs: 0 });
     expect(c.indexer).toEqual({ kind: "kv", psql: { url: "" } });
     write({ indexer: { kind: "psql", psql: { url: "postgresql://strata@127.0.0.1:5432/strata" } } });
     expect(loadConfig(home).indexer).toEqual({
@@ -36,6 +38,8 @@ describe("node config", () => {
       [{ pruning: "custom", pruningKeepRecent: -1 }, "pruningKeepRecent"],
       [{ pruning: "custom", pruningKeepRecent: 10, pruningInterval: 0 }, "pruningInterval"],
       [{ minRetainBlocks: 1.5 }, "minRetainBlocks"],
+      [{ consensus: { clientTxHoldMs: -1 } }, "consensus.clientTxHoldMs"],
+      [{ consensus: { clientTxHoldMs: "1s" } }, "consensus.clientTxHoldMs"],
       [{ indexer: "psql" }, "indexer"],
       [{ indexer: { kind: "elastic" } }, "indexer.kind"],
       [{ indexer: { kind: "psql" } }, "indexer.psql.url"],
