@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDevnet, devnetNodeArgv } from "../cli/devnet.ts";
+import { createDevnet, devnetNodeArgv, devnetNodeEnv } from "../cli/devnet.ts";
 import { homePaths } from "../node/config.ts";
 import { StrataClient } from "../client/rpcClient.ts";
 import { ONE } from "../state/denoms.ts";
@@ -97,6 +97,7 @@ async function main() {
   const startNode = (home: string): ChildProcess =>
     spawn(process.execPath, devnetNodeArgv(home, NODE_FLAGS, ["--log-level", "warn"]), {
       stdio: "ignore",
+      env: devnetNodeEnv(),
     });
   const procs = homes.map(startNode);
   const clients = rpc.map((u) => new StrataClient(u));
