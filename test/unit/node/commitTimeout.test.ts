@@ -8,14 +8,8 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Chain, DEFAULT_MEMPOOL } from "#node/chain.ts";
-import { ConsensusDriver, DEFAULT_DRIVER } from "#node/consensusDriver.ts";
-import { createLogger } from "#node/logger.ts";
-import { FilePrivval } from "#node/privval.ts";
-import { ProposerSchedule } from "#node/proposerSchedule.ts";
-import { parseGenesis } from "#state/genesis.ts";
-import { signMessage } from "#state/crypto/ed25519.ts";
-import { testGenesisJson, testKey } from "#test/fixtures/memChain.ts";
+import type { Chain } from "#node/chain.ts";
+import { soloDriver } from "#test/helpers/soloDriver.ts";
 
 const COMMIT_MS = 600;
 const WRITE_MS = 450;
@@ -28,12 +22,10 @@ describe("commit timeout", () => {
   });
 
   it("waits only what is left of the commit timeout after a slow block write", async () => {
-    const v = testKey(700);
-    const g = testGenesisJson(1);
-    g.validators = [{ pubkey: Buffer.from(v.pubkey).toString("hex"), power: "10", moniker: "solo" }];
-    const chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), {
-      mempool: DEFAULT_MEMPOOL,
-    });
+    const { chain, driver } = await soloDriver(dir, (d) => ({
+      ...d,
+      timeouts: { ...d.timeouts, commitMs: COMMIT_MS },
+    }));
     const realNow = Date.now.bind(Date);
     let offset = 0;
     vi.spyOn(Date, "now").mockImplementation(() => realNow() + offset);
@@ -44,15 +36,6 @@ describe("commit timeout", () => {
       offset += WRITE_MS; // the clock the driver reads says the write took 450 ms
       afterWrite = true;
     };
-    const key = { pubkey: v.pubkey, address: v.address, sign: (m: Uint8Array) => signMessage(v.seed, m) };
-    const driver = new ConsensusDriver(
-      chain,
-      new FilePrivval(key, chain.chainId, join(dir, "sign_state.json")),
-      { publish: async () => {}, request: async () => new Uint8Array(), peers: () => [] },
-      ProposerSchedule.open(chain.validators(), chain.height + 1),
-      { ...DEFAULT_DRIVER, timeouts: { ...DEFAULT_DRIVER.timeouts, commitMs: COMMIT_MS } },
-      createLogger({ name: "t", out: () => {} }),
-    );
     const waits: number[] = [];
     const d = driver as unknown as { sleep(ms: number): Promise<void> };
     const sleep = d.sleep.bind(driver);

@@ -7,17 +7,12 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Chain, DEFAULT_MEMPOOL } from "#node/chain.ts";
-import { ConsensusDriver, DEFAULT_DRIVER } from "#node/consensusDriver.ts";
 import { DecidingGate } from "#node/decidingGate.ts";
-import { createLogger } from "#node/logger.ts";
-import { FilePrivval } from "#node/privval.ts";
-import { ProposerSchedule } from "#node/proposerSchedule.ts";
 import { buildMethods } from "#rpc/methods.ts";
-import { parseGenesis } from "#state/genesis.ts";
-import { signMessage } from "#state/crypto/ed25519.ts";
 import { send, testGenesisJson, testKey } from "#test/fixtures/memChain.ts";
 import { SoloChain } from "#test/helpers/soloChain.ts";
+import { soloDriver } from "#test/helpers/soloDriver.ts";
+import type { Chain } from "#node/chain.ts";
 
 const settled = async (p: Promise<unknown>) => {
   let done = false;
@@ -110,22 +105,12 @@ describe("the driver closes the gate for a height and opens it at the decision",
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("closed while the proposal is built, open when the decided block is written", async () => {
-    const v = testKey(700);
-    const g = testGenesisJson(1);
-    g.validators = [{ pubkey: Buffer.from(v.pubkey).toString("hex"), power: "10", moniker: "solo" }];
-    const chain = await Chain.open(dir, parseGenesis(g), new TextEncoder().encode(JSON.stringify(g)), {
-      mempool: DEFAULT_MEMPOOL,
-    });
-    const key = { pubkey: v.pubkey, address: v.address, sign: (m: Uint8Array) => signMessage(v.seed, m) };
-    const driver = new ConsensusDriver(
-      chain,
-      new FilePrivval(key, chain.chainId, join(dir, "sign_state.json")),
-      { publish: async () => {}, request: async () => new Uint8Array(), peers: () => [] },
-      ProposerSchedule.open(chain.validators(), chain.height + 1),
-      // a hold far longer than the test: only the driver can open the gate
-      { ...DEFAULT_DRIVER, timeouts: { ...DEFAULT_DRIVER.timeouts, commitMs: 50 }, clientTxHoldMs: 600_000 },
-      createLogger({ name: "t", out: () => {} }),
-    );
+    // a hold far longer than the test: only the driver can open the gate
+    const { chain, driver } = await soloDriver(dir, (d) => ({
+      ...d,
+      timeouts: { ...d.timeouts, commitMs: 50 },
+      clientTxHoldMs: 600_000,
+    }));
     const closedAtPropose: boolean[] = [];
     const closedAtCommit: boolean[] = [];
     const propose = chain.propose.bind(chain);
