@@ -4,6 +4,7 @@
 // interval, lost txs, mempool peak, RSS and CPU per node. --single runs a 1-validator devnet.
 //   node bench/devnet.ts [--validators 4] [--seconds 60] [--accounts 2000] [--rate 0] [--idle 10]
 //                        [--timeout-commit 1000] [--block-max-txs 0] [--kill-one]
+//                        [--client-tx-hold-ms N] (the nodes' consensus.clientTxHoldMs)
 import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     "verify-workers": { type: "string", default: "" },
     "tx-index": { type: "string", default: "" },
     "max-pending-blocks": { type: "string", default: "" },
+    "client-tx-hold-ms": { type: "string", default: "" },
     concurrency: { type: "string", default: "16" },
   },
 });
@@ -92,6 +94,8 @@ async function main() {
     if (values["tx-index"] !== "") c.txIndex = { events: values["tx-index"] !== "off" };
     if (values["max-pending-blocks"] !== "")
       c.mempool = { ...c.mempool, maxPendingBlocks: Number(values["max-pending-blocks"]) };
+    if (values["client-tx-hold-ms"] !== "")
+      c.consensus = { ...c.consensus, clientTxHoldMs: Number(values["client-tx-hold-ms"]) };
     writeFileSync(p, JSON.stringify(c));
   }
   const startNode = (home: string): ChildProcess =>
