@@ -11,7 +11,7 @@ import { initHome, writeGenesis } from "../node/homeSetup.ts";
 import { DEFAULT_CONFIG, homePaths } from "../node/config.ts";
 import { ensurePeerKey } from "../node/p2p.ts";
 import { ONE } from "../state/denoms.ts";
-import { DEFAULT_BLOCK_PARAMS } from "../state/params.ts";
+import { DEFAULT_BLOCK_PARAMS, MIN_BLOCK_MAX_GAS } from "../state/params.ts";
 import { addressFromPubkey, encodeAddress } from "../state/crypto/address.ts";
 
 const STRATA = fileURLToPath(new URL("./strata.ts", import.meta.url));
@@ -105,7 +105,7 @@ export type DevnetOptions = {
  */
 export function devnetBlockMaxGas(validators: number): bigint {
   const gas = (DEFAULT_BLOCK_PARAMS.maxGas * 4n) / BigInt(Math.max(1, validators));
-  return gas < 10_000_000n ? 10_000_000n : gas; // the params' floor: a block must hold any single valid tx
+  return gas < MIN_BLOCK_MAX_GAS ? MIN_BLOCK_MAX_GAS : gas;
 }
 
 /** Creates N validator homes sharing one genesis, each bootstrapping to all the others. */

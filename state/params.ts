@@ -24,6 +24,9 @@ export const DEFAULT_TX_PARAMS: TxParamsValue = { minGasPrice: 1_000_000_000n, m
  * commit timeout); 100 M gave the same throughput at 3.4-3.7 s p99. Sizing for other hardware:
  * docs/operating.md "Block size".
  */
+/** The least a block's maxGas may be: base + per-byte cost + a 16-message tx's gas, so any single valid tx fits. */
+export const MIN_BLOCK_MAX_GAS = 10_000_000n;
+
 export const DEFAULT_BLOCK_PARAMS: BlockParamsValue = {
   maxTxs: 20_000,
   maxBytes: 8 * 1024 * 1024,

@@ -4,7 +4,7 @@
 // error names the field; the caller decides the error code and prefix.
 import { decodeAddress } from "./crypto/address.ts";
 import { MAX_AMOUNT } from "./denoms.ts";
-import type { BlockParamsValue, TxParamsValue } from "./params.ts";
+import { MIN_BLOCK_MAX_GAS, type BlockParamsValue, type TxParamsValue } from "./params.ts";
 
 export type Fail = (field: string, why: string) => never;
 export const E18 = 10n ** 18n;
@@ -80,8 +80,8 @@ export function parseBlockParams(
   };
   if (p.maxTxs < 1) fail(`${field}.maxTxs`, "must be at least 1");
   if (p.maxBytes < maxTxBytes) fail(`${field}.maxBytes`, "must be at least params.tx.maxTxBytes");
-  // a block must be able to hold the largest tx: base + per-byte cost + a 16-message tx's gas
-  if (p.maxGas < 10_000_000n)
-    fail(`${field}.maxGas`, "must be at least 10000000 (a block must hold any single valid tx)");
+  // a block must be able to hold the largest tx
+  if (p.maxGas < MIN_BLOCK_MAX_GAS)
+    fail(`${field}.maxGas`, `must be at least ${MIN_BLOCK_MAX_GAS} (a block must hold any single valid tx)`);
   return p;
 }
