@@ -125,6 +125,12 @@ function posInt(v: unknown, field: string): number {
   return v as number;
 }
 
+/** `zero`: what 0 means for the field. */
+function nonNegInt(v: unknown, field: string, zero: string): void {
+  if (!Number.isInteger(v) || (v as number) < 0)
+    bad(field, `must be a non-negative integer (0 = ${zero}), got ${JSON.stringify(v)}`);
+}
+
 /** Merges <home>/config.json over the defaults; a missing file means all defaults. */
 export function loadConfig(home: string): NodeConfig {
   const p = homePaths(home).config;
@@ -173,8 +179,7 @@ export function loadConfig(home: string): NodeConfig {
   if (!Array.isArray(c.rpc.corsOrigins)) bad("rpc.corsOrigins", "must be an array of origins");
   posInt(c.rpc.maxBodyBytes, "rpc.maxBodyBytes");
   posInt(c.rpc.maxBatch, "rpc.maxBatch");
-  if (!Number.isInteger(c.rpc.maxRequestsPerSecond) || c.rpc.maxRequestsPerSecond < 0)
-    bad("rpc.maxRequestsPerSecond", "must be a non-negative integer (0 = no limit)");
+  nonNegInt(c.rpc.maxRequestsPerSecond, "rpc.maxRequestsPerSecond", "no limit");
   posInt(c.rpc.maxSubscriptionsPerConnection, "rpc.maxSubscriptionsPerConnection");
   posInt(c.rpc.maxWebsocketConnections, "rpc.maxWebsocketConnections");
   for (const k of [
@@ -185,22 +190,19 @@ export function loadConfig(home: string): NodeConfig {
     "timeoutDeltaMs",
   ] as const)
     posInt(c.consensus[k], `consensus.${k}`);
-  if (!Number.isInteger(c.consensus.clientTxHoldMs) || c.consensus.clientTxHoldMs < 0)
-    bad(
-      "consensus.clientTxHoldMs",
-      `must be a non-negative integer (0 = client txs never wait for the height being decided), got ${JSON.stringify(c.consensus.clientTxHoldMs)}`,
-    );
+  nonNegInt(
+    c.consensus.clientTxHoldMs,
+    "consensus.clientTxHoldMs",
+    "client txs never wait for the height being decided",
+  );
   if (!Number.isInteger(c.verifyWorkers) || c.verifyWorkers < 0 || c.verifyWorkers > 64)
     bad("verifyWorkers", "must be an integer from 0 to 64 (0 = verify on the main thread)");
   posInt(c.mempool.maxTxs, "mempool.maxTxs");
   posInt(c.mempool.maxBytes, "mempool.maxBytes");
   posInt(c.mempool.maxPerSender, "mempool.maxPerSender");
   posInt(c.mempool.maxNonceGap, "mempool.maxNonceGap");
-  for (const k of ["ttlNumBlocks", "ttlDurationMs", "maxPendingBlocks"] as const) {
-    const v = c.mempool[k];
-    if (!Number.isInteger(v) || (v as number) < 0)
-      bad(`mempool.${k}`, `must be a non-negative integer (0 = no limit), got ${JSON.stringify(v)}`);
-  }
+  for (const k of ["ttlNumBlocks", "ttlDurationMs", "maxPendingBlocks"] as const)
+    nonNegInt(c.mempool[k], `mempool.${k}`, "no limit");
   if (!Array.isArray(c.p2p.bootstrap)) bad("p2p.bootstrap", "must be an array of multiaddrs");
   checkIndexer(c.indexer);
   return c;
