@@ -275,12 +275,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   // Accepted txs behind a nonce of their account that was refused and not resent by the drain's
   // end (a batch in flight when the account was held got its later nonces in first) can never
   // execute: they are the load generator's cut-off, not the chain's loss, and are counted apart.
+  const unsent = [...retryQ, ...waiting, ...[...held.values()].flatMap((h) => h.later)];
   const unsentFrom = new Map<number, number>();
-  const unsent = (t: (typeof txs)[number]) =>
+  for (const t of unsent)
     unsentFrom.set(t.account, Math.min(unsentFrom.get(t.account) ?? Number.POSITIVE_INFINITY, t.nonce));
-  for (const t of retryQ) unsent(t);
-  for (const t of waiting) unsent(t);
-  for (const h of held.values()) for (const t of h.later) unsent(t);
   const byHash = new Map(txs.map((t) => [t.hash, t]));
   let behindUnsent = 0;
   for (const hash of [...submittedAt.keys()]) {
@@ -337,7 +335,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     finalized,
     /** accepted but not final when the load generator stopped resubmitting (finalized later or not) */
     notFinalAtDrain,
-    refusedUnsentAtEnd: retryQ.length + waiting.size + [...held.values()].reduce((n, h) => n + h.later.length, 0),
+    refusedUnsentAtEnd: unsent.length,
     behindUnsentNonce: behindUnsent,
     lost: submittedAt.size,
     /** a sample (≤ 200) of those, by what a node says of them */
