@@ -26,8 +26,8 @@ const STRATA = fileURLToPath(new URL("./strata.ts", import.meta.url));
  * A heap limit of 1,536 MB: a node's live heap under the flood is ~100 MB, but with a limit of
  * 2 GB or more (V8's default here is 4 GB) V8 lets the old generation grow up to four times what
  * survived its last collection before collecting again; below 2 GB its largest growing factor
- * shrinks with the limit (V8's heap-controller source; the RSS below is what we measured). With devnetNodeEnv's malloc
- * settings: 334-361 MB RSS per node instead of 584-625 MB, for 15-20 % more CPU per tx in
+ * shrinks with the limit (V8's heap-controller source; the RSS below is what we measured). With
+ * devnetNodeEnv's malloc settings: 334-361 MB RSS per node instead of 584-625 MB, for 15-20 % more CPU per tx in
  * collections (finalized tx/s 1,174-1,222 against 1,359-1,378 back to back; docs/performance.md).
  * For a lone `strata start`, set both with NODE_OPTIONS (docs/operating.md).
  */

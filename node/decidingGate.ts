@@ -5,7 +5,8 @@
 // of a height until it is decided (the commit timeout that follows is when they are checked),
 // and never longer than holdMs after the height began: a height that stalls (a proposer down, a
 // round change) lets txs through at that point rather than holding clients for rounds.
-// Measured on the flood bench: proposal→commit p99 1.7-2.2 s instead of 2.5-3.1 s (docs/performance.md).
+// Measured on the flood bench (a 1 s hold): proposal→commit p99 1.7-2.3 s instead of 1.9-3.1 s,
+// block interval p99 2.41-2.79 s instead of 2.66-3.60 s (docs/performance.md, sixth session).
 
 /** Holds client txs while the current height is being decided, at most holdMs from its start. */
 export class DecidingGate {
