@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { STRATA } from "../helpers/proc.ts";
 import { useSharedNet } from "../helpers/sharedNet.ts";
@@ -231,8 +231,18 @@ describe("strata CLI (real binary)", () => {
   }, 30_000);
 
   it("strata devnet refuses to start next to a running node, before touching its directory", async () => {
-    const blocker = createServer();
-    await new Promise<void>((ok) => blocker.once("error", () => ok()).listen(26656, "127.0.0.1", () => ok()));
+    // The test must hold the port itself: when another process had it (the same suite running in
+    // a second clone on this machine), the test went on, that process let go, and the devnet
+    // started instead of refusing. So it waits until the port is its own.
+    let blocker: Server | undefined;
+    while (!blocker) {
+      const s = createServer();
+      const held = await new Promise<boolean>((ok) =>
+        s.once("error", () => ok(false)).listen(26656, "127.0.0.1", () => ok(true)),
+      );
+      if (held) blocker = s;
+      else await new Promise((r) => setTimeout(r, 200));
+    }
     try {
       const home = join(net.dir, "devnet-busy");
       mkdirSync(home);
@@ -244,5 +254,5 @@ describe("strata CLI (real binary)", () => {
     } finally {
       blocker.close();
     }
-  }, 30_000);
+  }, 120_000);
 });
