@@ -24,8 +24,11 @@ const TRIES = Number(process.env.STRATA_LOCK_WINDOW_TRIES ?? 2);
 const RESUME_MS = 60_000;
 
 type RoundState = { height: string; round: number; step: number };
-/** consensus/types.ts RoundStep.Precommit */
+/** consensus/types.ts RoundStep.Prevote and .Precommit */
+const PREVOTE = 3;
 const PRECOMMIT = 4;
+/** survivors this long in round 0's prevote step with 60 % of the prevotes: node0's prevote is lost */
+const PREVOTE_STALL_MS = 10_000;
 
 async function roundState(net: TestNet, i: number): Promise<RoundState | undefined> {
   try {
@@ -82,17 +85,29 @@ async function tryCrashNode0(net: TestNet, at: number): Promise<number | undefin
   const hs = await net.heights();
   const stuck = Math.max(...hs.slice(1).map((h) => h ?? 0)) + 1;
   // inside the window: the survivors precommitted at the stuck height without committing it (with
-  // 60 % of the power precommitting they wait there), and at least one of them locked on it
-  await waitFor(
+  // 60 % of the power precommitting they wait there), and at least one of them locked on it. On a
+  // starved machine node0's prevote may not have left its socket before the SIGKILL: then the
+  // survivors hold 60 % of the prevotes, never +2/3 of any, and wait in round 0's prevote step
+  // until node0 is back (correctly: liveness needs +2/3 online). Nobody locked, so that is no
+  // lock-window crash either: seen steady there for PREVOTE_STALL_MS, the try is repeated.
+  let stalledSince: number | undefined;
+  const outcome = await waitFor(
     `survivors precommitted at height ${stuck}`,
     async () => {
       const rs = await Promise.all([1, 2, 3].map((i) => roundState(net, i)));
-      return rs.every((r) => r && Number(r.height) === stuck && (r.step >= PRECOMMIT || r.round >= 1))
-        ? true
-        : undefined;
+      if (!rs.every((r) => r && Number(r.height) === stuck)) return undefined;
+      if (rs.every((r) => r!.step >= PRECOMMIT || r!.round >= 1)) return "precommitted" as const;
+      if (!rs.every((r) => r!.round === 0 && r!.step === PREVOTE)) stalledSince = undefined;
+      else if (stalledSince === undefined) stalledSince = Date.now();
+      else if (Date.now() - stalledSince >= PREVOTE_STALL_MS) return "prevote lost" as const;
+      return undefined;
     },
-    30_000,
+    60_000,
   );
+  if (outcome === "prevote lost") {
+    console.log(`node0's prevote at height ${stuck} never reached the survivors; trying again`);
+    return undefined;
+  }
   return [1, 2, 3].some((i) => lockedHeight(net, i) === stuck) ? stuck : undefined;
 }
 
@@ -128,7 +143,7 @@ describe("a crash in the lock window never halts the chain", () => {
       console.log("lock-window tries", JSON.stringify(results));
       expect(results.length).toBe(TRIES);
     },
-    120_000 * TRIES,
+    240_000 * TRIES,
   );
 
   it("node1 and node3 (40 % together) killed after their prevotes at one height resume", async () => {
