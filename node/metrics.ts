@@ -225,6 +225,27 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
     "Gossip messages rejected by this node's topic validators (the sender's score drops)",
     "rejected",
   );
+  const sync = (name: string, help: string, field: "syncRejected" | "syncAnswersAbandoned") => {
+    const last = new Map<string, number>();
+    return new Counter({
+      name,
+      help,
+      registers: r,
+      collect() {
+        mirror(this, {}, last, p2p.counters[field]);
+      },
+    });
+  };
+  sync(
+    "strata_sync_requests_refused_total",
+    "Sync requests refused as abuse: over the peer's budget or in-progress limit, oversized, slow or malformed",
+    "syncRejected",
+  );
+  sync(
+    "strata_sync_answers_abandoned_total",
+    "Sync answers dropped because the asking peer did not read them within the answer timeout",
+    "syncAnswersAbandoned",
+  );
   const fetchedLast = new Map<string, number>();
   new Counter({
     name: "strata_proposal_txs_fetched_total",

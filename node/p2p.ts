@@ -16,7 +16,7 @@ import { createPeerScoreParams, createTopicScoreParams } from "@chainsafe/libp2p
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from "@libp2p/crypto/keys";
 import { peerIdFromPrivateKey, peerIdFromString } from "@libp2p/peer-id";
 import { multiaddr } from "@multiformats/multiaddr";
-import { TopicValidatorResult } from "@libp2p/interface";
+import { TopicValidatorResult, type Stream as SyncStream } from "@libp2p/interface";
 import { writeFileAtomic } from "./validatorKey.ts";
 import { runAsInput } from "./processGuard.ts";
 import { SyncGuard } from "./syncGuard.ts";
@@ -41,6 +41,8 @@ export type P2POptions = {
   metricsRegistry?: Registry;
   /** told to peers through identify's agent version (`strata/1 (<moniker>)`), for their net_info */
   moniker?: string;
+  /** how long a sync answer may wait for the asking peer to read it (default 12 s; tests shorten it) */
+  syncAnswerTimeoutMs?: number;
 };
 
 /** What net_info says of a connected peer. */
@@ -65,6 +67,19 @@ const MAX_SYNC_BYTES = 32 * 1024 * 1024;
 const MAX_SYNC_REQUEST_BYTES = 32 * MAX_TXS_PER_BLOCK + 1024;
 /** a peer that opens a sync stream must send its request within this */
 const SYNC_REQUEST_TIMEOUT_MS = 5_000;
+/**
+ * How long a sync answer may take to be read by the peer that asked. Honest requesters give up
+ * at 10 s (blockSync's blocks request, the longest); an answer not taken by then helps nobody,
+ * and a peer that asks and never reads would otherwise hold the answer (up to 16 MB) and a
+ * stream slot for good.
+ */
+const SYNC_ANSWER_TIMEOUT_MS = 12_000;
+/**
+ * Sync requests one peer may have in progress at once. An honest node has at most a few out to
+ * one peer (block sync, vote pull, mempool pull, a proposal's missing txs): more is abuse, and
+ * this bounds what one peer's unread answers can hold (16 × 16 MB).
+ */
+const MAX_SYNC_IN_PROGRESS_PER_PEER = 16;
 /** penalty points (gossipsub app-specific score, weight 1) per abuse of the sync protocol */
 const SYNC_ABUSE_PENALTY = 20;
 const TOPICS: TopicName[] = ["tx", "proposal", "vote", "evidence"];
@@ -123,9 +138,20 @@ export class P2P {
   private readonly syncProtocol: string;
   private stopped = false;
   private readonly timers = new Set<NodeJS.Timeout>();
-  /** gossip messages per topic, for metrics; syncRejected: sync requests refused as abuse */
-  readonly counters = { published: perTopic(), received: perTopic(), rejected: perTopic(), syncRejected: 0 };
+  /**
+   * gossip messages per topic, for metrics; syncRejected: sync requests refused as abuse;
+   * syncAnswersAbandoned: answers the asking peer did not read within the answer timeout
+   */
+  readonly counters = {
+    published: perTopic(),
+    received: perTopic(),
+    rejected: perTopic(),
+    syncRejected: 0,
+    syncAnswersAbandoned: 0,
+  };
   private readonly syncGuard = new SyncGuard();
+  /** sync requests in progress (read, answered or being written), per peer */
+  private readonly syncInProgress = new Map<string, number>();
 
   private constructor(node: Libp2p<{ pubsub: GossipSub; identify: unknown }>, opts: P2POptions, log: Log) {
     this.node = node;
@@ -249,36 +275,62 @@ export class P2P {
             stream.abort(new Error(why));
           };
           if (!p.syncGuard.allow(peer)) return abuse("too many sync requests");
-          let req: Uint8Array;
-          // a peer that opens a stream and sends nothing would hold it (and one of 64 slots) forever
-          const slow = setTimeout(
-            () => stream.abort(new Error("sync request not received in time")),
-            SYNC_REQUEST_TIMEOUT_MS,
-          );
+          const inProgress = p.syncInProgress.get(peer) ?? 0;
+          if (inProgress >= MAX_SYNC_IN_PROGRESS_PER_PEER) return abuse("too many sync requests in progress");
+          p.syncInProgress.set(peer, inProgress + 1);
           try {
-            req = await readAll(stream.source, MAX_SYNC_REQUEST_BYTES);
-          } catch (e) {
-            return abuse("unreadable, oversized or slow request", e);
+            await p.answerSync(stream, peer, abuse, handlers);
           } finally {
-            clearTimeout(slow);
-          }
-          let res: Uint8Array;
-          try {
-            res = await handlers.onSyncRequest(req);
-          } catch (e) {
-            return abuse("malformed request", e);
-          }
-          try {
-            await stream.sink([res]);
-          } catch (e) {
-            log.debug("sync response not delivered", { peer: peer.slice(-12), err: (e as Error).message });
-            stream.abort(e as Error);
+            const n = (p.syncInProgress.get(peer) ?? 1) - 1;
+            if (n > 0) p.syncInProgress.set(peer, n);
+            else p.syncInProgress.delete(peer);
           }
         }),
       { maxInboundStreams: 64, runOnLimitedConnection: false },
     );
     for (const addr of opts.bootstrap) p.keepConnected(addr);
     return p;
+  }
+
+  /** Reads one sync request, answers it, and gives the peer SYNC_ANSWER_TIMEOUT_MS to read the answer. */
+  private async answerSync(
+    stream: SyncStream,
+    peer: string,
+    abuse: (why: string, err?: unknown) => void,
+    handlers: P2PHandlers,
+  ): Promise<void> {
+    let req: Uint8Array;
+    // a peer that opens a stream and sends nothing would hold it (and one of 64 slots) forever
+    const slow = setTimeout(
+      () => stream.abort(new Error("sync request not received in time")),
+      SYNC_REQUEST_TIMEOUT_MS,
+    );
+    try {
+      req = await readAll(stream.source, MAX_SYNC_REQUEST_BYTES);
+    } catch (e) {
+      return abuse("unreadable, oversized or slow request", e);
+    } finally {
+      clearTimeout(slow);
+    }
+    let res: Uint8Array;
+    try {
+      res = await handlers.onSyncRequest(req);
+    } catch (e) {
+      return abuse("malformed request", e);
+    }
+    // not abuse: a slow link is no fault, and the requester's own timeout has passed by then
+    const unread = setTimeout(() => {
+      this.counters.syncAnswersAbandoned++;
+      stream.abort(new Error("sync answer not read in time"));
+    }, this.opts.syncAnswerTimeoutMs ?? SYNC_ANSWER_TIMEOUT_MS);
+    try {
+      await stream.sink([res]);
+    } catch (e) {
+      this.log.debug("sync response not delivered", { peer: peer.slice(-12), err: (e as Error).message });
+      stream.abort(e as Error);
+    } finally {
+      clearTimeout(unread);
+    }
   }
 
   get multiaddrs(): string[] {
