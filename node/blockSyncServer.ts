@@ -7,7 +7,8 @@ import type { Chain } from "./chain.ts";
 import { txKey } from "./compactBlock.ts";
 import { txHashesAnswer } from "./mempoolPull.ts";
 import { votesAnswer } from "./votePull.ts";
-import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxsResponse } from "./wire.ts";
+import { SyncRequestRefused } from "./syncRequestRefused.ts";
+import { ProposalMsg, SyncKind, SyncRequest, SyncResponse, TxsResponse, VotesRequest } from "./wire.ts";
 
 const MAX_TXS_BYTES = 16 << 20;
 const MAX_BLOCKS = 100;
@@ -22,10 +23,25 @@ export type SyncServerDeps = {
   txBytes(key: string): Uint8Array | undefined;
 };
 
+/** A sync request decoded: the asker's fault if this fails. */
+function decodeRequest(req: Uint8Array) {
+  try {
+    if (req[0] === SyncKind.Votes) return VotesRequest.deserialize(req);
+    const r = SyncRequest.deserialize(req);
+    if (!Object.values(SyncKind).includes(r.kind as never)) throw new Error(`unknown sync request kind ${r.kind}`);
+    return r;
+  } catch (e) {
+    throw new SyncRequestRefused(`malformed sync request: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The answer to a sync request. Throws SyncRequestRefused when the request does not decode (the
+ * asker's fault, which costs it score); any other error is this node's, and costs the asker nothing.
+ */
 export async function serveSync(req: Uint8Array, d: SyncServerDeps): Promise<Uint8Array> {
-  if (req[0] === SyncKind.Votes)
-    return votesAnswer(d.core, req, (p, block) => ProposalMsg.deserialize(d.proposalMsg(p, block)));
-  const r = SyncRequest.deserialize(req);
+  const r = decodeRequest(req);
+  if ("rounds" in r) return votesAnswer(d.core, r, (p, block) => ProposalMsg.deserialize(d.proposalMsg(p, block)));
   const height = d.chain.height;
   const genesis = d.chain.genesisHash;
   if (r.kind === SyncKind.Status) return SyncResponse.serialize({ height, genesis, blocks: [] });
@@ -39,7 +55,7 @@ export async function serveSync(req: Uint8Array, d: SyncServerDeps): Promise<Uin
     }
     return TxsResponse.serialize({ txs });
   }
-  if (r.kind !== SyncKind.Blocks) throw new Error("unknown sync request kind");
+  // SyncKind.Blocks: the only kind left once decodeRequest passed
   const blocks = [];
   let bytes = 0;
   for (let h = r.from; h <= height && blocks.length < Math.min(r.count, MAX_BLOCKS) && bytes < MAX_BLOCKS_BYTES; h++) {

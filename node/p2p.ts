@@ -20,6 +20,7 @@ import { TopicValidatorResult, type Stream as SyncStream } from "@libp2p/interfa
 import { writeFileAtomic } from "./validatorKey.ts";
 import { runAsInput } from "./processGuard.ts";
 import { SyncGuard } from "./syncGuard.ts";
+import { SyncRequestRefused } from "./syncRequestRefused.ts";
 import { MAX_TXS_PER_BLOCK } from "../state/encoding/types.ts";
 
 export type TopicName = "tx" | "proposal" | "vote" | "evidence";
@@ -29,6 +30,7 @@ export type P2PHandlers = {
   validate(topic: TopicName, data: Uint8Array): ValidationResult;
   /** `from`: the peer that delivered it (gossipsub's propagation source) */
   onMessage(topic: TopicName, data: Uint8Array, from: string): void;
+  /** throws SyncRequestRefused when the request is the peer's fault (it then loses score) */
   onSyncRequest(req: Uint8Array): Promise<Uint8Array>;
 };
 export type P2POptions = {
@@ -316,7 +318,11 @@ export class P2P {
     try {
       res = await handlers.onSyncRequest(req);
     } catch (e) {
-      return abuse("malformed request", e);
+      if (e instanceof SyncRequestRefused) return abuse("malformed request", e);
+      // our own failure to answer: the peer asked nothing wrong, so it costs it nothing
+      this.log.warn("sync answer failed", { peer: peer.slice(-12), err: (e as Error).message });
+      stream.abort(e as Error);
+      return;
     }
     // not abuse: a slow link is no fault, and the requester's own timeout has passed by then
     const unread = setTimeout(() => {

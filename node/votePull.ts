@@ -3,7 +3,7 @@
 // answerer sends every vote of that height the asker lacks, in any round (proof-of-lock rounds
 // included), and the proposals of rounds it lacks. CometBFT's consensus reactor tracks per peer
 // what it has (HasVote, NewRoundStep) and pushes; here the peer says it, which needs no state.
-import { BitArray } from "@chainsafe/ssz";
+import { BitArray, type ValueOf } from "@chainsafe/ssz";
 import type { ConsensusCore } from "../consensus/core.ts";
 import type { VoteValue } from "../consensus/vote.ts";
 import type { ProposalValue } from "../consensus/proposal.ts";
@@ -48,10 +48,9 @@ export function votesRequest(core: HeldVotes, validators: number): Uint8Array {
  */
 export function votesAnswer(
   core: HeldVotes,
-  req: Uint8Array,
+  r: ValueOf<typeof VotesRequest>,
   proposalMsg: (p: ProposalValue, block: Uint8Array) => ProposalMsgValue,
 ): Uint8Array {
-  const r = VotesRequest.deserialize(req);
   if (r.height !== core.height) return VotesResponse.serialize({ votes: [], proposals: [] });
   const theirs = new Map(r.rounds.map((x) => [x.round, x]));
   const votes: { vote: VoteValue; nonce: number }[] = [];

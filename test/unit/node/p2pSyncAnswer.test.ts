@@ -1,7 +1,7 @@
 // The serving side of /sync/1 against peers that ask and never read (real libp2p over loopback):
 // an unread answer is dropped after the answer timeout instead of holding its bytes and a stream
 // slot for good, an honest reader still gets the whole answer, and one peer cannot have more than
-// 16 requests in progress at once.
+// 16 requests in progress at once. And whose fault a failed answer is: only the asker's costs it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +10,7 @@ import type { Libp2p } from "libp2p";
 import type { Stream } from "@libp2p/interface";
 import { peerIdFromString } from "@libp2p/peer-id";
 import { P2P } from "#node/p2p.ts";
+import { SyncRequestRefused } from "#node/syncRequestRefused.ts";
 import { createLogger } from "#node/logger.ts";
 import { freePort, waitFor } from "../../helpers/proc.ts";
 
@@ -37,7 +38,15 @@ describe("sync answers a peer does not read", () => {
         bootstrap: [],
         syncAnswerTimeoutMs: ANSWER_TIMEOUT_MS,
       },
-      { ...handlers, onSyncRequest: async () => answer },
+      {
+        ...handlers,
+        // request [1]: this node fails to answer; [2]: the request is the asker's fault
+        onSyncRequest: async (req) => {
+          if (req[0] === 1) throw new Error("answer failed here");
+          if (req[0] === 2) throw new SyncRequestRefused("malformed sync request");
+          return answer;
+        },
+      },
       quiet,
     );
     client = await P2P.start(
@@ -123,5 +132,17 @@ describe("sync answers a peer does not read", () => {
     for (const got of await Promise.all(streams.map(drain))) expect(got.bytes).toBeLessThan(ANSWER_BYTES);
     const res = await client.request(server.peerId, Uint8Array.of(0), 30_000);
     expect(res.length).toBe(ANSWER_BYTES);
+  }, 60_000);
+
+  it("a request the server fails to answer costs the asker nothing; a malformed one costs it score", async () => {
+    const rejected = server.counters.syncRejected;
+    // the penalty decays (one-minute half-life) from what the test before left
+    const penalty = server.syncPenalty(client.peerId);
+    await expect(client.request(server.peerId, Uint8Array.of(1), 10_000)).rejects.toThrow();
+    expect(server.counters.syncRejected).toBe(rejected);
+    expect(server.syncPenalty(client.peerId)).toBeLessThanOrEqual(penalty);
+    await expect(client.request(server.peerId, Uint8Array.of(2), 10_000)).rejects.toThrow();
+    expect(server.counters.syncRejected).toBe(rejected + 1);
+    expect(server.syncPenalty(client.peerId)).toBeGreaterThan(penalty + 15);
   }, 60_000);
 });

@@ -11,7 +11,8 @@ import { ConsensusDriver, DEFAULT_DRIVER } from "#node/consensusDriver.ts";
 import { createLogger } from "#node/logger.ts";
 import { parseGenesis } from "#state/genesis.ts";
 import { VoteType, voteSignBytes } from "#consensus/vote.ts";
-import { SyncKind, VoteMsg, VotesRequest, VotesResponse } from "#node/wire.ts";
+import { SyncKind, SyncRequest, SyncResponse, VoteMsg, VotesRequest, VotesResponse } from "#node/wire.ts";
+import { SyncRequestRefused } from "#node/syncRequestRefused.ts";
 import { signMessage } from "#state/crypto/ed25519.ts";
 import { ProposerSchedule } from "#node/proposerSchedule.ts";
 import { waitFor } from "#test/helpers/proc.ts";
@@ -123,5 +124,24 @@ describe("vote gossip by pull", () => {
       10_000,
     );
     expect((await ask(drivers[1]!, [])).map((x) => x[0]).sort()).toEqual([0, 0, 0, 2]);
+  });
+
+  // the serving side tells the asker's fault (penalized by p2p.ts) from its own (not penalized)
+  it("a sync request that does not decode, or names no known kind, is refused as the asker's fault", async () => {
+    const d = drivers[0]!;
+    const status = SyncRequest.serialize({ kind: SyncKind.Status, from: 0, count: 0, hashes: [] });
+    expect(SyncResponse.deserialize(await d.serveSync(status)).height).toBe(chains[0]!.height);
+    const unknownKind = status.slice();
+    unknownKind[0] = 9;
+    const votes = VotesRequest.serialize({ kind: SyncKind.Votes, height: 1, rounds: [] });
+    for (const bad of [
+      new Uint8Array(),
+      Uint8Array.of(0xff),
+      status.subarray(0, 5),
+      unknownKind,
+      Uint8Array.of(SyncKind.Votes),
+      votes.subarray(0, votes.length - 1),
+    ])
+      await expect(d.serveSync(bad)).rejects.toBeInstanceOf(SyncRequestRefused);
   });
 });
