@@ -1,9 +1,9 @@
 // bench:devnet — a fresh devnet (separate processes, loopback). Measures consensus alone for a
 // few seconds (blocks/s, proposal→commit, messages per height), then runs the load generator
 // (bench/load.ts) for --seconds and prints JSON: finalized tx/s, submit→finality p50/p99, block
-// interval, lost txs, mempool peak, RSS and CPU per node. --single runs a 1-validator devnet.
+// interval, lost txs, mempool peak, RSS and CPU per node. --validators 1 runs a lone validator.
 //   node bench/devnet.ts [--validators 4] [--seconds 60] [--accounts 2000] [--rate 0] [--idle 10]
-//                        [--timeout-commit 1000] [--block-max-txs 0] [--kill-one]
+//                        [--timeout-commit 1000] [--block-max-txs 0] [--block-max-gas 0] [--kill-one]
 //                        [--client-tx-hold-ms N] (the nodes' consensus.clientTxHoldMs)
 import { parseArgs } from "node:util";
 import { spawn, type ChildProcess } from "node:child_process";
