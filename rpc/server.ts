@@ -39,7 +39,16 @@ export type RpcServerOptions = {
   maxDepth?: number;
   /** pending TCP connections the kernel queues before accept (capped by net.core.somaxconn) */
   backlog?: number;
+  /**
+   * An HTTP connection on which nothing moves (no byte read or written) for this long is closed
+   * (default 60 s): a client that asks and never reads would otherwise hold its answers, and the
+   * socket, for good. Longer than broadcast_tx_commit's 30 s wait; WebSocket connections, idle
+   * between events by nature, are exempt.
+   */
+  idleTimeoutMs?: number;
 };
+
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -83,6 +92,7 @@ function checkLimits(opts: RpcServerOptions): void {
     "maxInFlightPerConnection",
     "maxDepth",
     "backlog",
+    "idleTimeoutMs",
   ] as const) {
     const v = opts[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 1))
@@ -104,6 +114,7 @@ export async function startRpcServer(
     logger: false,
     // a client gets 10 s to send its request (headers within 5 s): slow senders cannot pin sockets
     requestTimeout: 10_000,
+    connectionTimeout: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     // Node checks those timeouts every connectionsCheckingInterval (30 s by default)
     http: { headersTimeout: 5_000, connectionsCheckingInterval: 2_000 },
     clientErrorHandler: clientError,

@@ -1,8 +1,13 @@
-// The HTTP layer on its own (real fastify on loopback): the per-IP rate limit and CORS.
+// The HTTP layer on its own (real fastify on loopback): the per-IP rate limit, CORS, and the
+// idle timeout of connections.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
+import WebSocket from "ws";
+import { connect } from "node:net";
 import { startRpcServer } from "#rpc/server.ts";
-import { freePort } from "#test/helpers/proc.ts";
+import { EventBus } from "#rpc/eventBus.ts";
+import type { Chain } from "#node/chain.ts";
+import { freePort, waitFor } from "#test/helpers/proc.ts";
 
 describe("rpc server limits", () => {
   let app: FastifyInstance;
@@ -46,4 +51,70 @@ describe("rpc server limits", () => {
     const other = await fetch(`${url}health`, { headers: { origin: "http://evil.example" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
+});
+
+// A client that asks and never reads: without a limit its answers, and the socket, stay held for
+// good. The idle timeout closes a connection on which nothing moves; a reader, however slow its
+// answer, and a WebSocket idle between events are not cut.
+describe("rpc connections on which nothing moves", () => {
+  const IDLE_MS = 1_500;
+  const BIG = "x".repeat(4 << 20);
+  let app: FastifyInstance;
+  let port: number;
+  beforeAll(async () => {
+    port = await freePort();
+    app = await startRpcServer(
+      new Map([
+        ["health", () => ({})],
+        ["genesis", () => ({ big: BIG })],
+      ]),
+      { host: "127.0.0.1", port, maxBodyBytes: 4096, maxBatch: 10, corsOrigins: [], idleTimeoutMs: IDLE_MS },
+      new EventBus({ on() {} } as unknown as Chain),
+    );
+  });
+  afterAll(async () => app.close());
+
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "genesis" });
+  const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+
+  /** connections the server holds open */
+  const serverConnections = () => new Promise<number>((r, j) => app.server.getConnections((e, n) => (e ? j(e) : r(n))));
+
+  it("closes a connection that asks for large answers and reads none of them", async () => {
+    const s = connect(port, "127.0.0.1");
+    await new Promise((r) => s.once("connect", r));
+    s.on("error", () => {});
+    for (let i = 0; i < 10; i++) s.write(request);
+    s.pause(); // reads nothing: the answers back up in the server's socket
+    const t0 = Date.now();
+    await waitFor("the server holding the connection", async () =>
+      (await serverConnections()) === 1 ? true : undefined,
+    );
+    // (a paused client socket cannot see the close itself: it would have to read)
+    await waitFor(
+      "the server closing the idle connection",
+      async () => ((await serverConnections()) === 0 ? true : undefined),
+      30_000,
+    );
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(IDLE_MS - 100);
+    s.destroy();
+  }, 40_000);
+
+  it("a client that reads gets the whole large answer", async () => {
+    const r = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body });
+    expect(((await r.json()) as { result: { big: string } }).result.big.length).toBe(BIG.length);
+  });
+
+  it("a WebSocket idle for longer than the timeout stays open and answers", async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket`);
+    await new Promise((r, j) => ws.once("open", r).once("error", j));
+    let closed = false;
+    ws.once("close", () => (closed = true));
+    await new Promise((r) => setTimeout(r, IDLE_MS * 2));
+    expect(closed).toBe(false);
+    ws.send(JSON.stringify({ jsonrpc: "2.0", id: 7, method: "health" }));
+    const reply = await new Promise<{ id: number }>((r) => ws.once("message", (d) => r(JSON.parse(String(d)))));
+    expect(reply.id).toBe(7);
+    ws.close();
+  }, 20_000);
 });
