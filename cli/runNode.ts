@@ -7,6 +7,12 @@ import { Chain } from "../node/chain.ts";
 import { homePaths, loadConfig, pruningOf, type NodeConfig } from "../node/config.ts";
 import { loadValidatorKey } from "../node/validatorKey.ts";
 import { startRpcServer } from "../rpc/server.ts";
+import {
+  CONNECTION_SLACK,
+  parseOpenFilesLimit,
+  rpcConnectionLimits,
+  type RpcConnectionLimits,
+} from "../node/fdLimit.ts";
 import { buildMethods } from "../rpc/methods.ts";
 import { createLogger, type Logger } from "../node/logger.ts";
 import { P2P } from "../node/p2p.ts";
@@ -279,7 +285,11 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     health,
     searchIndex: { kind: config.indexer.kind, psql: psql?.pool },
   });
-  const rpc = await startRpcServer(metrics ? metrics.instrument(methods) : methods, config.rpc, new EventBus(chain));
+  const rpc = await startRpcServer(
+    metrics ? metrics.instrument(methods) : methods,
+    { ...config.rpc, ...rpcConnectionLimit(config.rpc, log) },
+    new EventBus(chain),
+  );
   log.info("rpc listening", { url: `http://${rpcAddress}` });
 
   let pendingSet = new Map(
@@ -369,4 +379,25 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     return stopping;
   }
   return { chain, config, p2p, driver, stop };
+}
+
+/** rpc.maxOpenConnections (default 900), lowered with a warning to fit this process's open-files limit. */
+function rpcConnectionLimit(rpc: { maxOpenConnections: number }, log: Logger): RpcConnectionLimits {
+  const configured = rpc.maxOpenConnections;
+  let limits = "";
+  try {
+    limits = readFileSync("/proc/self/limits", "utf8");
+  } catch {
+    /* not Linux: the configured value stands */
+  }
+  const files = parseOpenFilesLimit(limits);
+  const fit = rpcConnectionLimits(configured, files);
+  if (fit.maxOpenConnections < configured)
+    log.warn("rpc connections limited to fit the open-files limit", {
+      maxOpenConnections: fit.maxOpenConnections,
+      configured,
+      openFilesLimit: files,
+      fix: `raise the limit (ulimit -n ${2 * (configured + CONNECTION_SLACK)}, or LimitNOFILE= in a systemd unit)`,
+    });
+  return fit;
 }

@@ -19,6 +19,11 @@ export type NodeConfig = {
     maxRequestsPerSecond: number;
     maxSubscriptionsPerConnection: number;
     maxWebsocketConnections: number;
+    /**
+     * HTTP and WebSocket connections served at once (rpc/server.ts); lowered at start to fit
+     * half the process's open-files limit (node/fdLimit.ts)
+     */
+    maxOpenConnections: number;
   };
   p2p: { host: string; port: number; bootstrap: string[] };
   metrics: { enabled: boolean; host: string; port: number };
@@ -73,6 +78,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
     maxRequestsPerSecond: 50_000,
     maxSubscriptionsPerConnection: 10,
     maxWebsocketConnections: 20_000,
+    maxOpenConnections: 900,
   },
   p2p: { host: "127.0.0.1", port: 26656, bootstrap: [] },
   metrics: { enabled: false, host: "127.0.0.1", port: 26660 },
@@ -182,6 +188,7 @@ export function loadConfig(home: string): NodeConfig {
   nonNegInt(c.rpc.maxRequestsPerSecond, "rpc.maxRequestsPerSecond", "no limit");
   posInt(c.rpc.maxSubscriptionsPerConnection, "rpc.maxSubscriptionsPerConnection");
   posInt(c.rpc.maxWebsocketConnections, "rpc.maxWebsocketConnections");
+  posInt(c.rpc.maxOpenConnections, "rpc.maxOpenConnections");
   for (const k of [
     "timeoutCommitMs",
     "timeoutProposeMs",

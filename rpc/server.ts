@@ -6,6 +6,7 @@
 // for thousands of simultaneous clients, and HTTP timeouts against clients that send slowly.
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Socket } from "node:net";
+import { CONNECTION_SLACK } from "../node/fdLimit.ts";
 import { readFileSync } from "node:fs";
 import {
   errorResponse,
@@ -46,9 +47,19 @@ export type RpcServerOptions = {
    * between events by nature, are exempt.
    */
   idleTimeoutMs?: number;
+  /**
+   * Open connections (HTTP and WebSocket) served at once (default 900, as CometBFT's
+   * max_open_connections). A request on a connection opened past it is answered 503 and the
+   * connection closed; past maxAcceptedConnections a connection is closed at accept. Each costs a
+   * file descriptor: the caller lowers both to fit the process's limit (node/fdLimit.ts).
+   */
+  maxOpenConnections?: number;
+  /** connections accepted at once, those past maxOpenConnections to be refused (default: + CONNECTION_SLACK) */
+  maxAcceptedConnections?: number;
 };
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_OPEN_CONNECTIONS = 900;
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -84,6 +95,29 @@ function clientError(err: Error & { code?: string }, socket: Socket): void {
   );
 }
 
+/**
+ * Connections past `max` are answered 503 (a JSON-RPC Busy error with a retry hint) on their
+ * first request and closed, so a client learns why; connections already open keep being served.
+ * Past `accepted` they are closed at accept, before they cost more than a moment's file
+ * descriptor.
+ */
+function limitOpenConnections(app: FastifyInstance, max: number, accepted: number): void {
+  let open = 0;
+  const overLimit = new WeakSet<Socket>();
+  app.server.maxConnections = accepted;
+  app.server.on("connection", (socket: Socket) => {
+    if (++open > max) overLimit.add(socket);
+    socket.once("close", () => open--);
+  });
+  app.addHook("onRequest", async (req, reply) => {
+    if (!overLimit.has(req.raw.socket)) return;
+    const e = new RpcError(RpcCode.Server, RpcReason.Busy, `too many open connections (limit ${max}); retry later`);
+    // closed by us once answered, whatever the client does (an upgrade request ignores "connection: close")
+    reply.raw.once("finish", () => req.raw.socket.end());
+    return reply.code(503).header("connection", "close").header("retry-after", "1").send(rpcErrorResponse(null, e));
+  });
+}
+
 /** The optional limits come from config.json `rpc` as given: each must be a positive integer. */
 function checkLimits(opts: RpcServerOptions): void {
   for (const k of [
@@ -93,6 +127,8 @@ function checkLimits(opts: RpcServerOptions): void {
     "maxDepth",
     "backlog",
     "idleTimeoutMs",
+    "maxOpenConnections",
+    "maxAcceptedConnections",
   ] as const) {
     const v = opts[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 1))
@@ -161,6 +197,9 @@ export async function startRpcServer(
       .code(500)
       .send(rpcErrorResponse(null, new RpcError(RpcCode.Internal, RpcReason.Internal, "internal error")));
   });
+
+  const maxOpen = opts.maxOpenConnections ?? DEFAULT_MAX_OPEN_CONNECTIONS;
+  limitOpenConnections(app, maxOpen, Math.max(maxOpen, opts.maxAcceptedConnections ?? maxOpen + CONNECTION_SLACK));
 
   app.addHook("onRequest", async (req, reply) => {
     const origin = req.headers.origin;

@@ -13,7 +13,8 @@ export type TestNet = {
   homes: string[];
   clients: StrataClient[];
   procs: (NodeProc | undefined)[];
-  start(i: number, env?: Record<string, string>): NodeProc;
+  /** `openFiles`: the node runs under that open-files limit (ulimit -n) */
+  start(i: number, env?: Record<string, string>, openFiles?: number): NodeProc;
   kill(i: number, signal?: NodeJS.Signals): Promise<void>;
   stopAll(): Promise<void>;
   heights(): Promise<(number | undefined)[]>;
@@ -124,8 +125,8 @@ export async function startTestNet(
     homes,
     clients: rpc.map((u) => new StrataClient(u)),
     procs,
-    start(i, env) {
-      procs[i] = startProc(["start", "--home", homes[i]], env);
+    start(i, env, openFiles) {
+      procs[i] = startProc(["start", "--home", homes[i]], env, openFiles);
       return procs[i]!;
     },
     async kill(i, signal = "SIGKILL") {

@@ -14,8 +14,14 @@ export function strata(args: string[]): { code: number; stdout: string; stderr: 
 export type NodeProc = { proc: ChildProcess; output: string[]; exited: Promise<number | null> };
 
 /** `env`: extra environment for the node (test hooks such as STRATA_TEST_CRASH_AFTER_PREVOTE). */
-export function startProc(args: string[], env?: Record<string, string>): NodeProc {
-  const proc = spawn(process.execPath, [STRATA, ...args], {
+/** `openFiles`: run it under that open-files limit (ulimit -n), as a machine with a low one would. */
+export function startProc(args: string[], env?: Record<string, string>, openFiles?: number): NodeProc {
+  const argv = [STRATA, ...args];
+  const [cmd, cmdArgs] =
+    openFiles === undefined
+      ? [process.execPath, argv]
+      : ["bash", ["-c", `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, ...argv]];
+  const proc = spawn(cmd, cmdArgs, {
     stdio: ["ignore", "pipe", "pipe"],
     env: env ? { ...process.env, ...env } : process.env,
   });

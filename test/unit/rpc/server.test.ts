@@ -1,5 +1,5 @@
-// The HTTP layer on its own (real fastify on loopback): the per-IP rate limit, CORS, and the
-// idle timeout of connections.
+// The HTTP layer on its own (real fastify on loopback): the per-IP rate limit, CORS, the idle
+// timeout of connections and the limit on open connections.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import WebSocket from "ws";
@@ -7,6 +7,7 @@ import { connect } from "node:net";
 import { startRpcServer } from "#rpc/server.ts";
 import { EventBus } from "#rpc/eventBus.ts";
 import type { Chain } from "#node/chain.ts";
+import { CONNECTION_SLACK } from "#node/fdLimit.ts";
 import { freePort, waitFor } from "#test/helpers/proc.ts";
 
 describe("rpc server limits", () => {
@@ -117,4 +118,93 @@ describe("rpc connections on which nothing moves", () => {
     expect(reply.id).toBe(7);
     ws.close();
   }, 20_000);
+});
+
+// Every connection costs a file descriptor: past maxOpenConnections a new connection's request is
+// answered 503 and the connection closed; the connections already open keep being served; past
+// the limit plus CONNECTION_SLACK a connection is closed at accept.
+describe("rpc open connections", () => {
+  const MAX = 3;
+  let app: FastifyInstance;
+  let port: number;
+  beforeAll(async () => {
+    port = await freePort();
+    app = await startRpcServer(
+      new Map([["health", () => ({ ok: true })]]),
+      { host: "127.0.0.1", port, maxBodyBytes: 4096, maxBatch: 10, corsOrigins: [], maxOpenConnections: MAX },
+      new EventBus({ on() {} } as unknown as Chain),
+    );
+  });
+  afterAll(async () => {
+    app.server.closeAllConnections();
+    await app.close();
+  });
+
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "health" });
+  const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  const serverConnections = () => new Promise<number>((r, j) => app.server.getConnections((e, n) => (e ? j(e) : r(n))));
+
+  /** A keep-alive connection: ask() sends one request and resolves to the raw answer (or "closed"). */
+  async function connection() {
+    const s = connect(port, "127.0.0.1");
+    s.on("error", () => {});
+    await new Promise((r) => s.once("connect", r));
+    let buf = "";
+    let closed = false;
+    s.on("data", (d) => (buf += String(d)));
+    s.on("close", () => (closed = true));
+    const ask = async () => {
+      buf = "";
+      s.write(request);
+      return waitFor("an answer", async () => (buf.includes("}") ? buf : closed ? "closed" : undefined), 10_000);
+    };
+    return { s, ask, isClosed: () => closed };
+  }
+
+  it("answers 503 on a connection past the limit and closes it; the open ones are still served", async () => {
+    const open = [];
+    for (let i = 0; i < MAX; i++) {
+      const c = await connection();
+      expect(await c.ask()).toContain("200 OK");
+      open.push(c);
+    }
+    const extra = await connection();
+    const refused = await extra.ask();
+    expect(refused).toContain("503 Service Unavailable");
+    expect(refused).toContain('"name":"Busy"');
+    expect(refused).toContain("too many open connections (limit 3)");
+    await waitFor("the refused connection closed", async () => (extra.isClosed() ? true : undefined));
+    for (const c of open) expect(await c.ask()).toContain("200 OK");
+    // a WebSocket past the limit is refused the same way, before the handshake
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket`);
+    const status = await new Promise<number>((r) => {
+      ws.once("unexpected-response", (_q, res) => r(res.statusCode ?? 0));
+      ws.once("open", () => r(101));
+      ws.once("error", () => r(-1));
+    });
+    expect(status).toBe(503);
+    // (not closed by the client: the server closes a refused connection itself)
+    // once one closes, a new connection is served
+    open.pop()!.s.destroy();
+    await waitFor("the server seeing the close", async () =>
+      (await serverConnections()) <= MAX - 1 ? true : undefined,
+    );
+    const next = await connection();
+    expect(await next.ask()).toContain("200 OK");
+    for (const c of [...open, next]) c.s.destroy();
+  }, 30_000);
+
+  it("closes connections at accept past the limit plus the slack", async () => {
+    const socks = await Promise.all(
+      Array.from({ length: MAX + CONNECTION_SLACK + 20 }, async () => {
+        const s = connect(port, "127.0.0.1");
+        s.on("error", () => {});
+        await new Promise((r) => s.once("connect", r));
+        return s;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await serverConnections()).toBeLessThanOrEqual(MAX + CONNECTION_SLACK);
+    for (const s of socks) s.destroy();
+  }, 30_000);
 });

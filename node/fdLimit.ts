@@ -1,0 +1,35 @@
+// The process's limit on open files, and how many RPC connections fit in it. Every connection
+// costs a file descriptor, and a node out of them cannot write its own state: measured with the
+// usual soft limit of 1,024, 1,100 ordinary HTTP clients made the node fail to write sign_state
+// and stop. So the RPC may use at most half the limit; the rest is for LevelDB's table files,
+// peers, the WAL, logs and the mempool log.
+
+/**
+ * Connections accepted past the RPC's limit only to be answered 503 and closed, at least: where
+ * the open-files limit is known, the RPC accepts up to half of it, so a crowd is refused with a
+ * reason rather than reset.
+ */
+export const CONNECTION_SLACK = 100;
+
+export type RpcConnectionLimits = {
+  /** connections served at once */
+  maxOpenConnections: number;
+  /** connections accepted at once (the ones past maxOpenConnections to be refused); more are closed at accept */
+  maxAcceptedConnections: number;
+};
+
+/** The soft "Max open files" of /proc/<pid>/limits, or undefined (not Linux, unlimited, unreadable). */
+export function parseOpenFilesLimit(limits: string): number | undefined {
+  const m = /^Max open files\s+(\d+|unlimited)\s/m.exec(limits);
+  if (!m || m[1] === "unlimited") return undefined;
+  return Number(m[1]);
+}
+
+/** The RPC's connection limits: `configured`, lowered to fit half the open-files limit. */
+export function rpcConnectionLimits(configured: number, openFilesLimit: number | undefined): RpcConnectionLimits {
+  if (openFilesLimit === undefined)
+    return { maxOpenConnections: configured, maxAcceptedConnections: configured + CONNECTION_SLACK };
+  const budget = Math.floor(openFilesLimit / 2);
+  const max = Math.max(1, Math.min(configured, budget - CONNECTION_SLACK));
+  return { maxOpenConnections: max, maxAcceptedConnections: Math.max(max + CONNECTION_SLACK, budget) };
+}

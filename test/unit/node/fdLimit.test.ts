@@ -1,0 +1,38 @@
+// How many RPC connections fit in the process's open-files limit (node/fdLimit.ts).
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { CONNECTION_SLACK, parseOpenFilesLimit, rpcConnectionLimits } from "#node/fdLimit.ts";
+
+const limits = (soft: string, hard: string) =>
+  [
+    "Limit                     Soft Limit           Hard Limit           Units     ",
+    "Max processes             95480                95480                processes ",
+    `Max open files            ${soft.padEnd(20)} ${hard.padEnd(20)} files     `,
+    "Max locked memory         8388608              8388608              bytes     ",
+  ].join("\n");
+
+describe("open-files limit", () => {
+  it("reads the soft limit, not the hard one", () => {
+    expect(parseOpenFilesLimit(limits("1024", "524288"))).toBe(1024);
+    expect(parseOpenFilesLimit(limits("unlimited", "unlimited"))).toBeUndefined();
+    expect(parseOpenFilesLimit("")).toBeUndefined();
+    expect(parseOpenFilesLimit("Max processes  10  10  processes")).toBeUndefined();
+  });
+
+  it("reads this process's own limit on Linux", () => {
+    const own = parseOpenFilesLimit(readFileSync("/proc/self/limits", "utf8"));
+    expect(own).toBeGreaterThan(0);
+  });
+
+  it("keeps the configured connections when they fit in half the limit, else lowers them", () => {
+    const fit = (configured: number, files: number | undefined) => rpcConnectionLimits(configured, files);
+    // a large limit: 900 served, and up to half the limit accepted (the rest refused with a 503)
+    expect(fit(900, 20_000)).toEqual({ maxOpenConnections: 900, maxAcceptedConnections: 10_000 });
+    expect(fit(900, undefined)).toEqual({ maxOpenConnections: 900, maxAcceptedConnections: 900 + CONNECTION_SLACK });
+    // the usual soft limit: half of it for the RPC, of which the slack is accepted only to be refused
+    expect(fit(900, 1024)).toEqual({ maxOpenConnections: 512 - CONNECTION_SLACK, maxAcceptedConnections: 512 });
+    // never below one, whatever the limit
+    expect(fit(900, 64).maxOpenConnections).toBe(1);
+    expect(fit(5, 1024)).toEqual({ maxOpenConnections: 5, maxAcceptedConnections: 512 });
+  });
+});
