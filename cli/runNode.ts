@@ -7,12 +7,7 @@ import { Chain } from "../node/chain.ts";
 import { homePaths, loadConfig, pruningOf, type NodeConfig } from "../node/config.ts";
 import { loadValidatorKey } from "../node/validatorKey.ts";
 import { startRpcServer } from "../rpc/server.ts";
-import {
-  CONNECTION_SLACK,
-  parseOpenFilesLimit,
-  rpcConnectionLimits,
-  type RpcConnectionLimits,
-} from "../node/fdLimit.ts";
+import { CONNECTION_SLACK, openFilesLimit, rpcConnectionLimits, type RpcConnectionLimits } from "../node/fdLimit.ts";
 import { buildMethods } from "../rpc/methods.ts";
 import { createLogger, type Logger } from "../node/logger.ts";
 import { P2P } from "../node/p2p.ts";
@@ -101,6 +96,8 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const key = loadValidatorKey(paths.validatorKey);
   mkdirSync(paths.data, { recursive: true });
   const verifier = VerifyPool.start(config.verifyWorkers);
+  // file descriptors are shared out of this one limit (node/fdLimit.ts)
+  const files = openFilesLimit();
   // LevelDB reports damage where it reads it (open, the integrity check, the first state reads):
   // any of it is a damaged database, not a crash
   const chain = await Chain.open(paths.data, genesis, bytes, {
@@ -287,7 +284,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   });
   const rpc = await startRpcServer(
     metrics ? metrics.instrument(methods) : methods,
-    { ...config.rpc, ...rpcConnectionLimit(config.rpc, log) },
+    { ...config.rpc, ...rpcConnectionLimit(config.rpc, files, log) },
     new EventBus(chain),
   );
   log.info("rpc listening", { url: `http://${rpcAddress}` });
@@ -382,15 +379,12 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
 }
 
 /** rpc.maxOpenConnections (default 900), lowered with a warning to fit this process's open-files limit. */
-function rpcConnectionLimit(rpc: { maxOpenConnections: number }, log: Logger): RpcConnectionLimits {
+function rpcConnectionLimit(
+  rpc: { maxOpenConnections: number },
+  files: number | undefined,
+  log: Logger,
+): RpcConnectionLimits {
   const configured = rpc.maxOpenConnections;
-  let limits = "";
-  try {
-    limits = readFileSync("/proc/self/limits", "utf8");
-  } catch {
-    /* not Linux: the configured value stands */
-  }
-  const files = parseOpenFilesLimit(limits);
   const fit = rpcConnectionLimits(configured, files);
   if (fit.maxOpenConnections < configured)
     log.warn("rpc connections limited to fit the open-files limit", {

@@ -1,8 +1,10 @@
-// The process's limit on open files, and how many RPC connections fit in it. Every connection
-// costs a file descriptor, and a node out of them cannot write its own state: measured with the
-// usual soft limit of 1,024, 1,100 ordinary HTTP clients made the node fail to write sign_state
-// and stop. So the RPC may use at most half the limit; the rest is for LevelDB's table files,
-// peers, the WAL, logs and the mempool log.
+// The process's limit on open files, and how it is shared. Every RPC connection costs a file
+// descriptor, and a node out of them cannot write its own state: measured with the usual soft
+// limit of 1,024, 1,100 ordinary HTTP clients made the node fail to write sign_state and stop.
+// So the RPC may use at most half the limit; the rest is for peers (at most 100), LevelDB (which
+// maps its table files into memory and closes their descriptors: 0 held for a 31-table database),
+// the WAL, logs and the mempool log.
+import { readFileSync } from "node:fs";
 
 /**
  * Connections accepted past the RPC's limit only to be answered 503 and closed, at least: where
@@ -17,6 +19,15 @@ export type RpcConnectionLimits = {
   /** connections accepted at once (the ones past maxOpenConnections to be refused); more are closed at accept */
   maxAcceptedConnections: number;
 };
+
+/** This process's soft open-files limit, or undefined (not Linux, unlimited, unreadable). */
+export function openFilesLimit(): number | undefined {
+  try {
+    return parseOpenFilesLimit(readFileSync("/proc/self/limits", "utf8"));
+  } catch {
+    return undefined;
+  }
+}
 
 /** The soft "Max open files" of /proc/<pid>/limits, or undefined (not Linux, unlimited, unreadable). */
 export function parseOpenFilesLimit(limits: string): number | undefined {

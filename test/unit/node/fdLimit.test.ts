@@ -1,7 +1,7 @@
 // How many RPC connections fit in the process's open-files limit (node/fdLimit.ts).
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { CONNECTION_SLACK, parseOpenFilesLimit, rpcConnectionLimits } from "#node/fdLimit.ts";
+import { CONNECTION_SLACK, openFilesLimit, parseOpenFilesLimit, rpcConnectionLimits } from "#node/fdLimit.ts";
 
 const limits = (soft: string, hard: string) =>
   [
@@ -22,6 +22,7 @@ describe("open-files limit", () => {
   it("reads this process's own limit on Linux", () => {
     const own = parseOpenFilesLimit(readFileSync("/proc/self/limits", "utf8"));
     expect(own).toBeGreaterThan(0);
+    expect(openFilesLimit()).toBe(own);
   });
 
   it("keeps the configured connections when they fit in half the limit, else lowers them", () => {
