@@ -26,14 +26,17 @@ describe("open-files limit", () => {
   });
 
   it("keeps the configured connections when they fit in half the limit, else lowers them", () => {
-    const fit = (configured: number, files: number | undefined) => rpcConnectionLimits(configured, files);
+    const limitsFor = (configured: number, files: number | undefined) => rpcConnectionLimits(configured, files);
     // a large limit: 900 served, and up to half the limit accepted (the rest refused with a 503)
-    expect(fit(900, 20_000)).toEqual({ maxOpenConnections: 900, maxAcceptedConnections: 10_000 });
-    expect(fit(900, undefined)).toEqual({ maxOpenConnections: 900, maxAcceptedConnections: 900 + CONNECTION_SLACK });
+    expect(limitsFor(900, 20_000)).toEqual({ maxOpenConnections: 900, maxAcceptedConnections: 10_000 });
+    expect(limitsFor(900, undefined)).toEqual({
+      maxOpenConnections: 900,
+      maxAcceptedConnections: 900 + CONNECTION_SLACK,
+    });
     // the usual soft limit: half of it for the RPC, of which the slack is accepted only to be refused
-    expect(fit(900, 1024)).toEqual({ maxOpenConnections: 512 - CONNECTION_SLACK, maxAcceptedConnections: 512 });
+    expect(limitsFor(900, 1024)).toEqual({ maxOpenConnections: 512 - CONNECTION_SLACK, maxAcceptedConnections: 512 });
     // never below one, whatever the limit
-    expect(fit(900, 64).maxOpenConnections).toBe(1);
-    expect(fit(5, 1024)).toEqual({ maxOpenConnections: 5, maxAcceptedConnections: 512 });
+    expect(limitsFor(900, 64).maxOpenConnections).toBe(1);
+    expect(limitsFor(5, 1024)).toEqual({ maxOpenConnections: 5, maxAcceptedConnections: 512 });
   });
 });
