@@ -96,8 +96,6 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   const key = loadValidatorKey(paths.validatorKey);
   mkdirSync(paths.data, { recursive: true });
   const verifier = VerifyPool.start(config.verifyWorkers);
-  // file descriptors are shared out of this one limit (node/fdLimit.ts)
-  const files = openFilesLimit();
   // LevelDB reports damage where it reads it (open, the integrity check, the first state reads):
   // any of it is a damaged database, not a crash
   const chain = await Chain.open(paths.data, genesis, bytes, {
@@ -284,7 +282,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   });
   const rpc = await startRpcServer(
     metrics ? metrics.instrument(methods) : methods,
-    { ...config.rpc, ...rpcConnectionLimit(config.rpc, files, log) },
+    { ...config.rpc, ...rpcConnectionLimit(config.rpc, log) },
     new EventBus(chain),
   );
   log.info("rpc listening", { url: `http://${rpcAddress}` });
@@ -379,12 +377,9 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
 }
 
 /** rpc.maxOpenConnections (default 900), lowered with a warning to fit this process's open-files limit. */
-function rpcConnectionLimit(
-  rpc: { maxOpenConnections: number },
-  files: number | undefined,
-  log: Logger,
-): RpcConnectionLimits {
+function rpcConnectionLimit(rpc: { maxOpenConnections: number }, log: Logger): RpcConnectionLimits {
   const configured = rpc.maxOpenConnections;
+  const files = openFilesLimit();
   const fit = rpcConnectionLimits(configured, files);
   if (fit.maxOpenConnections < configured)
     log.warn("rpc connections limited to fit the open-files limit", {
