@@ -59,7 +59,7 @@ export type RpcServerOptions = {
 };
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
-export const DEFAULT_MAX_OPEN_CONNECTIONS = 900;
+const DEFAULT_MAX_OPEN_CONNECTIONS = 900;
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
