@@ -7,7 +7,7 @@
 import type { FastifyInstance } from "fastify";
 import websocket from "@fastify/websocket";
 import type { WebSocket } from "ws";
-import { RpcCode, RpcError, RpcParamsError, RpcReason, type RpcId } from "./jsonrpc.ts";
+import { RpcCode, RpcError, RpcParamsError, RpcReason, rpcErrorResponse, type RpcId } from "./jsonrpc.ts";
 import { parseQuery } from "./query.ts";
 import type { EventBus } from "./eventBus.ts";
 import type { Dispatcher, Session } from "./dispatcher.ts";
@@ -39,15 +39,9 @@ export async function registerWebsocket(
           return reply
             .code(503)
             .header("retry-after", "1")
-            .send({
-              jsonrpc: "2.0",
-              id: null,
-              error: {
-                code: RpcCode.Server,
-                message: "Server error",
-                data: { codespace: "rpc", name: RpcReason.Busy, detail: "too many WebSocket connections" },
-              },
-            });
+            .send(
+              rpcErrorResponse(null, new RpcError(RpcCode.Server, RpcReason.Busy, "too many WebSocket connections")),
+            );
       },
     },
     (socket: WebSocket, req) => {
