@@ -44,6 +44,17 @@ const ACCOUNTS = Number(values.accounts);
 const NODE_FLAGS = values["node-flags"] ? values["node-flags"].split(" ") : [];
 const CLK = 100; // clock ticks per second on Linux
 
+/** the machine's CPU ticks (all cores): busy and idle, from /proc/stat's first line */
+function machineTicks(): { busy: number; idle: number } {
+  try {
+    const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle + iowait
+    return { busy: f.reduce((a, b) => a + b, 0) - idle, idle };
+  } catch {
+    return { busy: 0, idle: 0 };
+  }
+}
+
 function procStats(pid: number): { rssMb: number; cpuTicks: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -134,6 +145,8 @@ async function main() {
     let mempoolPeak = 0;
     const rssPeak = procs.map(() => 0);
     const cpu0 = procs.map((p) => procStats(p.pid!).cpuTicks);
+    const machine0 = machineTicks();
+    const self0 = process.cpuUsage();
     const t0 = Date.now();
     const sampler = setInterval(async () => {
       procs.forEach((p, i) => (rssPeak[i] = Math.max(rssPeak[i], procStats(p.pid!).rssMb)));
@@ -177,6 +190,11 @@ async function main() {
     const wall = (Date.now() - t0) / 1000;
     const cpuTicks = procs.map((p, i) => procStats(p.pid!).cpuTicks - cpu0[i]);
     const cpu = cpuTicks.map((t) => +((t / CLK / wall) * 100).toFixed(0));
+    // where the rest of the machine went: the load generator (this process) and idle time
+    const self = process.cpuUsage(self0);
+    const machine1 = machineTicks();
+    const machineTotal = machine1.busy - machine0.busy + (machine1.idle - machine0.idle);
+    const machineIdlePercent = machineTotal ? +((100 * (machine1.idle - machine0.idle)) / machineTotal).toFixed(0) : 0;
     // CPU the nodes spent per finalized tx, against what its signature checks alone cost (every
     // node verifies every tx once): robust to a shared machine, where wall-clock rates are not
     const cpuMsPerTx = load.finalized ? (cpuTicks.reduce((a, b) => a + b, 0) * (1000 / CLK)) / load.finalized : 0;
@@ -223,6 +241,8 @@ async function main() {
           mempoolPeak,
           rssPeakMbPerNode: rssPeak.map((x) => Math.round(x)),
           cpuPercentPerNode: cpu,
+          loadGeneratorCpuPercent: +(((self.user + self.system) / 1e6 / wall) * 100).toFixed(0),
+          machineIdlePercent,
           distinctBlockIdsAtCommonHeight: forks.size,
           validatorRestartedAfterKill9: values["kill-one"] ? restarts === 1 : "not requested",
         },
