@@ -27,7 +27,7 @@ import { blockCapacityGas, checkAdmission, FROM_CLIENT, originKey, type TxOrigin
 import { blockTime } from "../consensus/medianTime.ts";
 import { txEventKeys } from "./txEventIndex.ts";
 import { getLastValidators, getValidators, validatorsHash, type ValidatorEntryValue } from "../state/validators.ts";
-import { getNonce } from "../state/modules/bank/keeper.ts";
+import { balanceOf, getNonce } from "../state/modules/bank/keeper.ts";
 import { touchedAccounts } from "./touchedAccounts.ts";
 import { readAccount } from "../state/modules/bank/store.ts";
 import { txResultsJson } from "./txResultsJson.ts";
@@ -111,6 +111,9 @@ export const DEFAULT_MEMPOOL: MempoolOptions = {
 };
 
 const EMPTY_COMMIT: CommitValue = { height: 0, round: 0, blockId: new Uint8Array(32), signatures: [] };
+/** admit's caller checked admission control in the same synchronous run, or it must be checked */
+const ADMISSION_CHECKED = "checked";
+const ADMISSION_TO_CHECK = "to check";
 
 export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   readonly db: ChainDb;
@@ -276,13 +279,15 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   checkTx(input: Uint8Array | DecodedTx, at?: Admission, origin: TxOrigin = FROM_CLIENT): DecodedTx {
     const tx = this.checkStateless(input);
     const bytes = tx.bytes;
-    if (!at) this.checkAdmission(tx, origin); // before the signature: a refusal under flood costs no verify
+    const sender = Buffer.from(tx.sender).toString("hex");
+    if (!at) this.checkAdmission(tx, origin, sender); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxSignature(tx);
       this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }
-    return this.admit(tx, bytes, at, origin);
+    // nothing ran since the admission check but the signature's: the mempool is as it was then
+    return this.admit(tx, bytes, sender, at, origin, ADMISSION_CHECKED);
   }
 
   /**
@@ -296,14 +301,16 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     if (!this.verifier) return this.checkTx(input, undefined, origin);
     const tx = this.checkStateless(input);
     const bytes = tx.bytes;
-    this.checkAdmission(tx, origin); // before the signature: a refusal under flood costs no verify
+    const sender = Buffer.from(tx.sender).toString("hex");
+    this.checkAdmission(tx, origin, sender); // before the signature: a refusal under flood costs no verify
     if (!this.verified.has(tx.hashHex)) {
       checkTxAgainstAccount(this.db, tx, "pending"); // cheap early reject before the expensive part
       if (!(await this.verifier.verify(tx.body.signer, txSignBytesOf(tx), tx.signature))) throw badSignature();
       this.stats.signatureVerifications++;
       this.verified.add(tx.hashHex);
     }
-    return this.admit(tx, bytes, undefined, origin);
+    // the verify awaited: other txs and a block may have come in since, so admission is checked again
+    return this.admit(tx, bytes, sender, undefined, origin, ADMISSION_TO_CHECK);
   }
 
   /** `input`: the tx's bytes, or the tx as decodeTx returned it (gossip's validator decoded it already). */
@@ -319,9 +326,8 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
   private readonly mempoolOptions: MempoolOptions;
 
   /** Admission control (node/admission.ts): refuses work beyond maxPendingBlocks of gas, and unfair shares. */
-  private checkAdmission(tx: DecodedTx, origin: TxOrigin): void {
+  private checkAdmission(tx: DecodedTx, origin: TxOrigin, sender: string): void {
     const m = this.mempool;
-    const sender = Buffer.from(tx.sender).toString("hex");
     checkAdmission(
       {
         total: m.gas,
@@ -361,10 +367,21 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
     return m.gas <= cap ? m.size : Number((cap * BigInt(m.size)) / m.gas);
   }
 
-  private admit(tx: DecodedTx, bytes: Uint8Array, at?: Admission, origin: TxOrigin = FROM_CLIENT): DecodedTx {
+  /**
+   * `sender`: the sender's address in hex (the mempool's key). `admission`: whether the caller
+   * checked admission control in the same synchronous run (then nothing can have changed since).
+   */
+  private admit(
+    tx: DecodedTx,
+    bytes: Uint8Array,
+    sender: string,
+    at: Admission | undefined,
+    origin: TxOrigin,
+    admission: typeof ADMISSION_CHECKED | typeof ADMISSION_TO_CHECK,
+  ): DecodedTx {
     checkTxAgainstAccount(this.db, tx, "pending");
     // new work only (a reload of the mempool log re-admits what was already promised)
-    if (!at) this.checkAdmission(tx, origin);
+    if (!at && admission === ADMISSION_TO_CHECK) this.checkAdmission(tx, origin, sender);
     if (this.decoded.size >= 200_000) this.decoded.clear();
     this.decoded.set(tx.hashHex, tx);
     const when = at ?? { height: this.height, time: Date.now() };
@@ -372,7 +389,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       {
         hash: tx.hashHex,
         bytes,
-        sender: Buffer.from(tx.sender).toString("hex"),
+        sender,
         nonce: tx.body.nonce,
         fee: tx.body.fee,
         gas: tx.gas,
@@ -630,9 +647,7 @@ export class Chain extends EventEmitter<{ block: [CommittedBlockEvent] }> {
       let a = accounts.get(sender);
       if (!a) {
         const acct = readAccount(this.db, Buffer.from(sender, "hex"));
-        let stra = 0n;
-        for (const c of acct?.balances ?? []) if (Buffer.from(c.denom).toString() === "stra") stra = c.amount;
-        accounts.set(sender, (a = { nonce: acct?.nonce ?? 0n, stra }));
+        accounts.set(sender, (a = { nonce: acct?.nonce ?? 0n, stra: acct ? balanceOf(acct, "stra") : 0n }));
       }
       return a;
     };

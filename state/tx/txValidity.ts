@@ -1,6 +1,6 @@
 import { ErrorCode, StrataError } from "../errors.ts";
 import { verifySignature } from "../crypto/ed25519.ts";
-import { getAccount } from "../modules/bank/keeper.ts";
+import { balanceOf, getAccount } from "../modules/bank/keeper.ts";
 import type { TxParamsValue } from "../params.ts";
 import type { KVReader } from "../store/types.ts";
 import { txSignBytesOf, type DecodedTx } from "./decodeTx.ts";
@@ -43,8 +43,7 @@ export function checkTxAgainstAccount(store: KVReader, tx: DecodedTx, nonceMode:
   if (nonceMode === "exact" && n > acct.nonce) {
     throw new StrataError(ErrorCode.NonceTooHigh, `nonce ${n} is ahead of account nonce ${acct.nonce}`);
   }
-  let stra = 0n;
-  for (const c of acct.balances) if (Buffer.from(c.denom).toString() === "stra") stra = c.amount;
+  const stra = balanceOf(acct, "stra");
   if (stra < tx.body.fee) {
     throw new StrataError(ErrorCode.InsufficientFunds, `cannot pay fee ${tx.body.fee}stra, balance is ${stra}stra`);
   }
