@@ -376,11 +376,17 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   return { chain, config, p2p, driver, stop };
 }
 
-/** rpc.maxOpenConnections (default 900), lowered with a warning to fit this process's open-files limit. */
-function rpcConnectionLimit(rpc: { maxOpenConnections: number }, log: Logger): RpcConnectionLimits {
+/**
+ * rpc.maxOpenConnections (default 900), lowered with a warning to fit this process's open-files
+ * limit, and rpc.maxConnectionsPerIp (default half of that).
+ */
+function rpcConnectionLimit(
+  rpc: { maxOpenConnections: number; maxConnectionsPerIp?: number },
+  log: Logger,
+): RpcConnectionLimits {
   const configured = rpc.maxOpenConnections;
   const files = openFilesLimit();
-  const fit = rpcConnectionLimits(configured, files);
+  const fit = rpcConnectionLimits(configured, files, rpc.maxConnectionsPerIp);
   if (fit.maxOpenConnections < configured)
     log.warn("rpc connections limited to fit the open-files limit", {
       maxOpenConnections: fit.maxOpenConnections,

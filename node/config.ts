@@ -24,6 +24,11 @@ export type NodeConfig = {
      * half the process's open-files limit (node/fdLimit.ts)
      */
     maxOpenConnections: number;
+    /**
+     * connections served at once from one remote address (default half of maxOpenConnections:
+     * one client cannot lock the others out); behind a proxy, set it to maxOpenConnections
+     */
+    maxConnectionsPerIp?: number;
   };
   p2p: { host: string; port: number; bootstrap: string[] };
   metrics: { enabled: boolean; host: string; port: number };
@@ -189,6 +194,7 @@ export function loadConfig(home: string): NodeConfig {
   posInt(c.rpc.maxSubscriptionsPerConnection, "rpc.maxSubscriptionsPerConnection");
   posInt(c.rpc.maxWebsocketConnections, "rpc.maxWebsocketConnections");
   posInt(c.rpc.maxOpenConnections, "rpc.maxOpenConnections");
+  if (c.rpc.maxConnectionsPerIp !== undefined) posInt(c.rpc.maxConnectionsPerIp, "rpc.maxConnectionsPerIp");
   for (const k of [
     "timeoutCommitMs",
     "timeoutProposeMs",

@@ -18,6 +18,8 @@ export type RpcConnectionLimits = {
   maxOpenConnections: number;
   /** connections accepted at once (the ones past maxOpenConnections to be refused); more are closed at accept */
   maxAcceptedConnections: number;
+  /** connections served at once from one remote address */
+  maxConnectionsPerIp: number;
 };
 
 /** This process's soft open-files limit, or undefined (not Linux, unlimited, unreadable). */
@@ -36,11 +38,24 @@ export function parseOpenFilesLimit(limits: string): number | undefined {
   return Number(m[1]);
 }
 
-/** The RPC's connection limits: `configured`, lowered to fit half the open-files limit. */
-export function rpcConnectionLimits(configured: number, openFilesLimit: number | undefined): RpcConnectionLimits {
-  if (openFilesLimit === undefined)
-    return { maxOpenConnections: configured, maxAcceptedConnections: configured + CONNECTION_SLACK };
+/**
+ * The RPC's connection limits: `configured`, lowered to fit half the open-files limit; one remote
+ * address may hold `perIp` of them, by default half (so a single client, however many sockets it
+ * opens, leaves the other half to everyone else; a node behind a proxy, where every client has
+ * the proxy's address, sets it to maxOpenConnections).
+ */
+export function rpcConnectionLimits(
+  configured: number,
+  openFilesLimit: number | undefined,
+  perIp?: number,
+): RpcConnectionLimits {
+  const fit = (max: number, accepted: number): RpcConnectionLimits => ({
+    maxOpenConnections: max,
+    maxAcceptedConnections: accepted,
+    maxConnectionsPerIp: perIp ?? Math.max(1, Math.ceil(max / 2)),
+  });
+  if (openFilesLimit === undefined) return fit(configured, configured + CONNECTION_SLACK);
   const budget = Math.floor(openFilesLimit / 2);
   const max = Math.max(1, Math.min(configured, budget - CONNECTION_SLACK));
-  return { maxOpenConnections: max, maxAcceptedConnections: Math.max(max + CONNECTION_SLACK, budget) };
+  return fit(max, Math.max(max + CONNECTION_SLACK, budget));
 }

@@ -56,6 +56,13 @@ export type RpcServerOptions = {
   maxOpenConnections?: number;
   /** connections accepted at once, those past maxOpenConnections to be refused (default: + CONNECTION_SLACK) */
   maxAcceptedConnections?: number;
+  /**
+   * Open connections served at once from one remote address (default: no limit of its own; the
+   * node passes half of maxOpenConnections unless configured). Past it, that address's new
+   * connections are answered 503 and closed like those past maxOpenConnections: one client
+   * cannot take every slot and lock the others out.
+   */
+  maxConnectionsPerIp?: number;
 };
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -99,19 +106,38 @@ function clientError(err: Error & { code?: string }, socket: Socket): void {
  * Connections past `max` are answered 503 (a JSON-RPC Busy error with a retry hint) on their
  * first request and closed, so a client learns why; connections already open keep being served.
  * Past `accepted` they are closed at accept, before they cost more than a moment's file
- * descriptor.
+ * descriptor. A connection that is one too many from its remote address (`perIp`) is refused the
+ * same way, so one client cannot hold every slot. PERF: a Map entry per remote address.
  */
-function limitOpenConnections(app: FastifyInstance, max: number, accepted: number): void {
-  let open = 0;
-  const overLimit = new WeakSet<Socket>();
+function limitOpenConnections(app: FastifyInstance, max: number, accepted: number, perIp: number | undefined): void {
+  // Only served connections count against the limits: a crowd's refused connections, open for
+  // the moment it takes to answer them, must not push an honest newcomer over either limit.
+  let served = 0;
+  const servedFrom = new Map<string, number>();
+  /** the sockets to refuse, with the limit each is past */
+  const overLimit = new WeakMap<Socket, string>();
   app.server.maxConnections = accepted;
   app.server.on("connection", (socket: Socket) => {
-    if (++open > max) overLimit.add(socket);
-    socket.once("close", () => open--);
+    const ip = socket.remoteAddress ?? "";
+    const mine = servedFrom.get(ip) ?? 0;
+    if (served >= max) overLimit.set(socket, `too many open connections (limit ${max})`);
+    else if (perIp !== undefined && mine >= perIp)
+      overLimit.set(socket, `too many open connections from ${ip} (limit ${perIp} per address)`);
+    else {
+      served++;
+      servedFrom.set(ip, mine + 1);
+      socket.once("close", () => {
+        served--;
+        const left = (servedFrom.get(ip) ?? 1) - 1;
+        if (left > 0) servedFrom.set(ip, left);
+        else servedFrom.delete(ip);
+      });
+    }
   });
   app.addHook("onRequest", async (req, reply) => {
-    if (!overLimit.has(req.raw.socket)) return;
-    const e = new RpcError(RpcCode.Server, RpcReason.Busy, `too many open connections (limit ${max}); retry later`);
+    const why = overLimit.get(req.raw.socket);
+    if (why === undefined) return;
+    const e = new RpcError(RpcCode.Server, RpcReason.Busy, `${why}; retry later`);
     // closed by us once answered, whatever the client does (an upgrade request ignores "connection: close")
     reply.raw.once("finish", () => req.raw.socket.end());
     return reply.code(503).header("connection", "close").header("retry-after", "1").send(rpcErrorResponse(null, e));
@@ -129,6 +155,7 @@ function checkLimits(opts: RpcServerOptions): void {
     "idleTimeoutMs",
     "maxOpenConnections",
     "maxAcceptedConnections",
+    "maxConnectionsPerIp",
   ] as const) {
     const v = opts[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 1))
@@ -199,7 +226,12 @@ export async function startRpcServer(
   });
 
   const maxOpen = opts.maxOpenConnections ?? DEFAULT_MAX_OPEN_CONNECTIONS;
-  limitOpenConnections(app, maxOpen, Math.max(maxOpen, opts.maxAcceptedConnections ?? maxOpen + CONNECTION_SLACK));
+  limitOpenConnections(
+    app,
+    maxOpen,
+    Math.max(maxOpen, opts.maxAcceptedConnections ?? maxOpen + CONNECTION_SLACK),
+    opts.maxConnectionsPerIp,
+  );
 
   app.addHook("onRequest", async (req, reply) => {
     const origin = req.headers.origin;

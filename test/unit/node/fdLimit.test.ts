@@ -26,7 +26,10 @@ describe("open-files limit", () => {
   });
 
   it("keeps the configured connections when they fit in half the limit, else lowers them", () => {
-    const limitsFor = (configured: number, files: number | undefined) => rpcConnectionLimits(configured, files);
+    const limitsFor = (configured: number, files: number | undefined) => {
+      const { maxOpenConnections, maxAcceptedConnections } = rpcConnectionLimits(configured, files);
+      return { maxOpenConnections, maxAcceptedConnections };
+    };
     // a large limit: 900 served, and up to half the limit accepted (the rest refused with a 503)
     expect(limitsFor(900, 20_000)).toEqual({ maxOpenConnections: 900, maxAcceptedConnections: 10_000 });
     expect(limitsFor(900, undefined)).toEqual({
@@ -38,5 +41,16 @@ describe("open-files limit", () => {
     // never below one, whatever the limit
     expect(limitsFor(900, 64).maxOpenConnections).toBe(1);
     expect(limitsFor(5, 1024)).toEqual({ maxOpenConnections: 5, maxAcceptedConnections: 512 });
+  });
+
+  it("gives one remote address half the connections served, unless configured", () => {
+    expect(rpcConnectionLimits(900, 20_000).maxConnectionsPerIp).toBe(450);
+    // half of what is left after fitting the open-files limit, not of the configured figure
+    expect(rpcConnectionLimits(900, 1024).maxConnectionsPerIp).toBe(206);
+    expect(rpcConnectionLimits(1, undefined).maxConnectionsPerIp).toBe(1);
+    expect(rpcConnectionLimits(5, undefined).maxConnectionsPerIp).toBe(3);
+    // configured (a node behind a proxy sets it to the whole limit)
+    expect(rpcConnectionLimits(900, 1024, 900).maxConnectionsPerIp).toBe(900);
+    expect(rpcConnectionLimits(900, undefined, 10).maxConnectionsPerIp).toBe(10);
   });
 });

@@ -208,3 +208,80 @@ describe("rpc open connections", () => {
     for (const s of socks) s.destroy();
   }, 30_000);
 });
+
+// One remote address may hold maxConnectionsPerIp of the connections served: past that, its new
+// connections are refused as those past the whole limit are, and other addresses are still served.
+// (Linux routes all of 127.0.0.0/8 to loopback, so local source addresses stand for clients.)
+describe("rpc connections per remote address", () => {
+  const PER_IP = 2;
+  let app: FastifyInstance;
+  let port: number;
+  beforeAll(async () => {
+    port = await freePort();
+    app = await startRpcServer(
+      new Map([["health", () => ({ ok: true })]]),
+      {
+        host: "127.0.0.1",
+        port,
+        maxBodyBytes: 4096,
+        maxBatch: 10,
+        corsOrigins: [],
+        maxOpenConnections: 10,
+        maxConnectionsPerIp: PER_IP,
+      },
+      new EventBus({ on() {} } as unknown as Chain),
+    );
+  });
+  afterAll(async () => {
+    app.server.closeAllConnections();
+    await app.close();
+  });
+
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "health" });
+  const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+
+  async function connectionFrom(localAddress: string) {
+    const s = connect({ port, host: "127.0.0.1", localAddress });
+    s.on("error", () => {});
+    await new Promise((r) => s.once("connect", r));
+    let buf = "";
+    let closed = false;
+    s.on("data", (d) => (buf += String(d)));
+    s.on("close", () => (closed = true));
+    const ask = async () => {
+      buf = "";
+      s.write(request);
+      return waitFor("an answer", async () => (buf.includes("}") ? buf : closed ? "closed" : undefined), 10_000);
+    };
+    return { s, ask, isClosed: () => closed };
+  }
+
+  it("refuses an address's connection past its share; other addresses are served", async () => {
+    const mine = [];
+    for (let i = 0; i < PER_IP; i++) {
+      const c = await connectionFrom("127.0.0.2");
+      expect(await c.ask()).toContain("200 OK");
+      mine.push(c);
+    }
+    const extra = await connectionFrom("127.0.0.2");
+    const refused = await extra.ask();
+    expect(refused).toContain("503 Service Unavailable");
+    expect(refused).toContain('"name":"Busy"');
+    expect(refused).toContain("too many open connections from 127.0.0.2 (limit 2 per address)");
+    await waitFor("the refused connection closed", async () => (extra.isClosed() ? true : undefined));
+    // another address, with the first one at its share: served
+    const other = await connectionFrom("127.0.0.3");
+    expect(await other.ask()).toContain("200 OK");
+    // the first address's open connections still are
+    for (const c of mine) expect(await c.ask()).toContain("200 OK");
+    // one of them closed, the address may connect again (the count follows closes)
+    mine.pop()!.s.destroy();
+    await waitFor("a new connection from 127.0.0.2 served", async () => {
+      const c = await connectionFrom("127.0.0.2");
+      const a = await c.ask();
+      c.s.destroy();
+      return a.includes("200 OK") ? true : undefined;
+    });
+    for (const c of [...mine, other]) c.s.destroy();
+  }, 30_000);
+});
