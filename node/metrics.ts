@@ -7,7 +7,8 @@ import { consensusAddress, getValidator, getValidatorOperators } from "../state/
 import type { ValidatorValue } from "../state/modules/staking/types.ts";
 import { getSigningInfo } from "../state/modules/slashing/store.ts";
 import { encodeAddress } from "../state/crypto/address.ts";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
+import { serveMetrics } from "./metricsServer.ts";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Chain, CommittedBlockEvent } from "./chain.ts";
 import type { P2P, TopicName } from "./p2p.ts";
@@ -50,7 +51,7 @@ export type NodeMetrics = {
   registry: Registry;
   /** wraps every RPC method with a request counter and a latency histogram */
   instrument(methods: ReadonlyMap<string, Method>): Map<string, Method>;
-  /** serves GET /metrics on host:port */
+  /** serves GET /metrics on host:port (node/metricsServer.ts) */
   listen(host: string, port: number): Promise<Server>;
 };
 
@@ -432,21 +433,7 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
       return out;
     },
     listen(host, port) {
-      const server = createServer((req, res) => {
-        if (req.method !== "GET" || (req.url ?? "/").split("?")[0] !== "/metrics") {
-          res.writeHead(404, { "content-type": "text/plain" }).end("only GET /metrics is served here\n");
-          return;
-        }
-        registry.metrics().then(
-          (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
-          (e: Error) =>
-            res.writeHead(500, { "content-type": "text/plain" }).end(`metrics collection failed: ${e.message}\n`),
-        );
-      });
-      return new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => resolve(server));
-      });
+      return serveMetrics(registry, host, port);
     },
   };
 }
