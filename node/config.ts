@@ -29,6 +29,10 @@ export type NodeConfig = {
      * one client cannot lock the others out); behind a proxy, set it to maxOpenConnections
      */
     maxConnectionsPerIp?: number;
+    /** bytes of answers all clients together may leave unread (default 256 MiB; rpc/unreadAnswers.ts) */
+    maxUnreadBytes?: number;
+    /** bytes of answers one connection may leave unread (default 32 MiB) */
+    maxUnreadBytesPerConnection?: number;
   };
   p2p: { host: string; port: number; bootstrap: string[] };
   metrics: { enabled: boolean; host: string; port: number };
@@ -194,7 +198,8 @@ export function loadConfig(home: string): NodeConfig {
   posInt(c.rpc.maxSubscriptionsPerConnection, "rpc.maxSubscriptionsPerConnection");
   posInt(c.rpc.maxWebsocketConnections, "rpc.maxWebsocketConnections");
   posInt(c.rpc.maxOpenConnections, "rpc.maxOpenConnections");
-  if (c.rpc.maxConnectionsPerIp !== undefined) posInt(c.rpc.maxConnectionsPerIp, "rpc.maxConnectionsPerIp");
+  for (const k of ["maxConnectionsPerIp", "maxUnreadBytes", "maxUnreadBytesPerConnection"] as const)
+    if (c.rpc[k] !== undefined) posInt(c.rpc[k], `rpc.${k}`);
   for (const k of [
     "timeoutCommitMs",
     "timeoutProposeMs",

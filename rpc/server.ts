@@ -4,6 +4,7 @@
 // requests per second and in flight per client IP, a time budget per request, WebSocket
 // connections, messages in flight and subscriptions per connection, a listen backlog deep enough
 // for thousands of simultaneous clients, and HTTP timeouts against clients that send slowly.
+import { limitUnreadAnswers } from "./unreadAnswers.ts";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Socket } from "node:net";
 import { CONNECTION_SLACK } from "../node/fdLimit.ts";
@@ -63,10 +64,20 @@ export type RpcServerOptions = {
    * cannot take every slot and lock the others out.
    */
   maxConnectionsPerIp?: number;
+  /**
+   * Bytes of answers all connections together may hold unread (produced, not yet taken by the
+   * kernel; default 256 MiB): past it the connections holding the most are closed
+   * (rpc/unreadAnswers.ts).
+   */
+  maxUnreadBytes?: number;
+  /** bytes of answers one connection may hold unread before it is closed (default 32 MiB) */
+  maxUnreadBytesPerConnection?: number;
 };
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OPEN_CONNECTIONS = 900;
+const DEFAULT_MAX_UNREAD_BYTES = 256 << 20;
+const DEFAULT_MAX_UNREAD_BYTES_PER_CONNECTION = 32 << 20;
 
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -156,6 +167,8 @@ function checkLimits(opts: RpcServerOptions): void {
     "maxOpenConnections",
     "maxAcceptedConnections",
     "maxConnectionsPerIp",
+    "maxUnreadBytes",
+    "maxUnreadBytesPerConnection",
   ] as const) {
     const v = opts[k];
     if (v !== undefined && (!Number.isInteger(v) || v < 1))
@@ -226,6 +239,10 @@ export async function startRpcServer(
   });
 
   const maxOpen = opts.maxOpenConnections ?? DEFAULT_MAX_OPEN_CONNECTIONS;
+  limitUnreadAnswers(app, {
+    total: opts.maxUnreadBytes ?? DEFAULT_MAX_UNREAD_BYTES,
+    perConnection: opts.maxUnreadBytesPerConnection ?? DEFAULT_MAX_UNREAD_BYTES_PER_CONNECTION,
+  });
   limitOpenConnections(
     app,
     maxOpen,

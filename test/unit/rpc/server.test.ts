@@ -69,7 +69,17 @@ describe("rpc connections on which nothing moves", () => {
         ["health", () => ({})],
         ["genesis", () => ({ big: BIG })],
       ]),
-      { host: "127.0.0.1", port, maxBodyBytes: 4096, maxBatch: 10, corsOrigins: [], idleTimeoutMs: IDLE_MS },
+      {
+        host: "127.0.0.1",
+        port,
+        maxBodyBytes: 4096,
+        maxBatch: 10,
+        corsOrigins: [],
+        idleTimeoutMs: IDLE_MS,
+        // the idle timeout alone: the unread-answer limits (test/unit/rpc/unreadAnswers.test.ts) would close it first
+        maxUnreadBytes: 1 << 30,
+        maxUnreadBytesPerConnection: 1 << 30,
+      },
       new EventBus({ on() {} } as unknown as Chain),
     );
   });

@@ -1,0 +1,146 @@
+// bench:unread — what clients that ask for large answers and never read them cost a node's
+// memory, and that the node gives it back: a lone validator is loaded with transfers for a few
+// seconds (so its blocks are large), then CLIENTS keep-alive connections each send PIPELINED
+// requests for the largest block and read nothing. Prints the node's RSS before, at the peak and
+// after the RPC's idle timeout (rpc.idleTimeoutMs, set low here) closed those connections, and
+// whether the chain committed throughout. One JSON object.
+//   node bench/unreadAnswers.ts [--clients 300] [--pipelined 10] [--idle-timeout-ms 20000]
+import { parseArgs } from "node:util";
+import { spawn } from "node:child_process";
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createDevnet, devnetNodeArgv, devnetNodeEnv } from "../cli/devnet.ts";
+import { homePaths } from "../node/config.ts";
+import { StrataClient } from "../client/rpcClient.ts";
+import { ONE } from "../state/denoms.ts";
+import { testKey } from "../test/fixtures/memChain.ts";
+import { runLoad } from "./load.ts";
+import { stopNodes } from "./stopNodes.ts";
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: "string", default: "300" },
+    pipelined: { type: "string", default: "10" },
+    "idle-timeout-ms": { type: "string", default: "20000" },
+  },
+});
+const CLIENTS = Number(values.clients);
+const PIPELINED = Number(values.pipelined);
+const IDLE_MS = Number(values["idle-timeout-ms"]);
+
+/** the process's resident MB, or 0 once it has exited */
+const rssMb = (pid: number): number => {
+  try {
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "strata-bench-unread-"));
+  const keys = Array.from({ length: 500 }, (_, i) => testKey(i));
+  const { homes, rpc } = await createDevnet(dir, 1, {
+    basePort: 17656,
+    extraAccounts: keys.map((k) => ({ address: k.bech32, stra: 1000n * ONE })),
+  });
+  const cfgPath = homePaths(homes[0]!).config;
+  const cfg = JSON.parse(readFileSync(cfgPath, "utf8"));
+  cfg.metrics.enabled = false;
+  cfg.rpc.maxRequestsPerSecond = 0;
+  cfg.rpc.idleTimeoutMs = IDLE_MS;
+  writeFileSync(cfgPath, JSON.stringify(cfg));
+  const logPath = join(tmpdir(), "strata-bench-unread-node.log");
+  const proc = spawn(process.execPath, devnetNodeArgv(homes[0]!, [], ["--log-level", "warn"]), {
+    stdio: ["ignore", openSync(logPath, "w"), openSync(logPath, "a")],
+    env: devnetNodeEnv(),
+  });
+  const client = new StrataClient(rpc[0]!);
+  const height = async () => Number((await client.status()).sync_info.latest_block_height);
+  const socks: Socket[] = [];
+  try {
+    for (;;) {
+      try {
+        if ((await height()) >= 1) break;
+      } catch {}
+      await sleep(200);
+    }
+    await runLoad({
+      rpcUrls: rpc,
+      wsUrl: rpc[0]!.replace("http", "ws"),
+      chainId: "strata-devnet",
+      keys,
+      txsPerAccount: 40,
+      rate: 0,
+      maxSeconds: 10,
+      batch: 100,
+      concurrency: 8,
+    });
+    // the largest block so far: its answer is the largest a client can ask for by height
+    const top = await height();
+    let best = { height: 1, bytes: 0 };
+    for (let h = 1; h <= top; h++) {
+      const bytes = JSON.stringify(await client.block(h)).length;
+      if (bytes > best.bytes) best = { height: h, bytes };
+    }
+    await sleep(2000);
+    const before = rssMb(proc.pid!);
+    const h0 = await height();
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "block", params: { height: String(best.height) } });
+    const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const port = Number(new URL(rpc[0]!).port);
+    let closedByNode = 0;
+    for (let i = 0; i < CLIENTS; i++) {
+      const s = connect(port, "127.0.0.1");
+      s.on("error", () => {});
+      s.on("close", () => closedByNode++);
+      s.on("connect", () => {
+        s.pause(); // never read: the answers pile up in the node
+        s.write(request.repeat(PIPELINED));
+      });
+      socks.push(s);
+      if (i % 50 === 49) await sleep(50);
+    }
+    const t0 = Date.now();
+    let peak = before;
+    const samples: { s: number; rssMb: number; closed: number }[] = [];
+    while (Date.now() - t0 < IDLE_MS + 25_000) {
+      await sleep(1000);
+      const r = rssMb(proc.pid!);
+      peak = Math.max(peak, r);
+      samples.push({ s: Math.round((Date.now() - t0) / 1000), rssMb: r, closed: closedByNode });
+    }
+    // a paused socket does not notice that the node closed it: read now, and count the closes
+    for (const s of socks) s.resume();
+    await sleep(3000);
+    const h1 = await height().catch(() => -1);
+    console.log(
+      JSON.stringify(
+        {
+          bench: "unreadAnswers",
+          clients: CLIENTS,
+          pipelinedPerClient: PIPELINED,
+          answerBytes: best.bytes,
+          askedBytes: best.bytes * CLIENTS * PIPELINED,
+          idleTimeoutMs: IDLE_MS,
+          rssMb: { before, peak, after: samples.at(-1)!.rssMb },
+          /** the connections the node had closed (found by reading them at the end) */
+          closedByNode,
+          nodeExit: proc.exitCode ?? proc.signalCode ?? "running",
+          heights: { atStart: h0, atEnd: h1 },
+          samples: samples.filter((_, i) => i % 5 === 4),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    for (const s of socks) s.destroy();
+    await stopNodes([proc], dir, false);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+await main();

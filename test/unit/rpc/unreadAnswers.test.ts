@@ -1,0 +1,118 @@
+// Answers the node holds for clients that do not read them (rpc/unreadAnswers.ts). Before these
+// limits, 300 connections pipelining requests for a 2 MB block and reading nothing ran a node out
+// of heap (bench/unreadAnswers.ts). Here a real server with a 1 MB answer and small budgets.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FastifyInstance } from "fastify";
+import { connect, type Socket } from "node:net";
+import { startRpcServer } from "#rpc/server.ts";
+import { EventBus } from "#rpc/eventBus.ts";
+import type { Chain } from "#node/chain.ts";
+import { freePort, waitFor } from "#test/helpers/proc.ts";
+
+const BIG = "x".repeat(1 << 20);
+const MB = 1 << 20;
+
+describe("answers nobody reads", () => {
+  let app: FastifyInstance;
+  let port: number;
+  beforeAll(async () => {
+    port = await freePort();
+    app = await startRpcServer(
+      new Map([
+        ["genesis", () => ({ big: BIG })],
+        ["health", () => ({})],
+      ]),
+      {
+        host: "127.0.0.1",
+        port,
+        maxBodyBytes: 1 << 20,
+        maxBatch: 10,
+        corsOrigins: [],
+        maxRequestsPerSecond: 0,
+        maxUnreadBytes: 24 * MB,
+        maxUnreadBytesPerConnection: 20 * MB,
+      },
+      new EventBus({ on() {} } as unknown as Chain),
+    );
+  });
+  afterAll(async () => {
+    app.server.closeAllConnections();
+    await app.close();
+  });
+
+  const request = (method: string) => {
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method });
+    return `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  };
+
+  /** connections the server holds open (a paused client socket does not notice its close) */
+  const serverConnections = () => new Promise<number>((r, j) => app.server.getConnections((e, n) => (e ? j(e) : r(n))));
+
+  /** A connection that sends `n` pipelined requests for the big answer and reads nothing. */
+  async function nonReader(n: number) {
+    const s = connect({ port, host: "127.0.0.1" });
+    s.on("error", () => {});
+    await new Promise((r) => s.once("connect", r));
+    s.pause();
+    s.write(request("genesis").repeat(n));
+    return s;
+  }
+
+  /** One request on a new connection, read whole: the answer's length, or -1 if it was cut. */
+  function readOnce(method: string): Promise<number> {
+    return new Promise((resolve) => {
+      const s: Socket = connect({ port, host: "127.0.0.1" });
+      let got = 0;
+      let want = -1;
+      let head = "";
+      s.on("data", (d: Buffer) => {
+        if (want < 0) {
+          head += d.toString("latin1");
+          const end = head.indexOf("\r\n\r\n");
+          if (end < 0) return;
+          want = Number(/content-length: (\d+)/i.exec(head.slice(0, end))?.[1] ?? -1);
+          got = head.length - end - 4;
+        } else got += d.length;
+        if (want >= 0 && got >= want) {
+          s.destroy();
+          resolve(got);
+        }
+      });
+      s.on("error", () => resolve(-1));
+      s.on("close", () => resolve(want >= 0 && got >= want ? got : -1));
+      s.on("connect", () => s.write(request(method)));
+    });
+  }
+
+  it("closes a connection that leaves more than its share unread", async () => {
+    const c = await nonReader(40); // 40 MB asked, 20 MB allowed
+    await waitFor(
+      "the non-reading connection closed",
+      async () => ((await serverConnections()) === 0 ? true : undefined),
+      10_000,
+    );
+    // a client that reads still gets the whole answer
+    expect(await readOnce("genesis")).toBeGreaterThan(MB);
+    c.destroy();
+  }, 20_000);
+
+  it("over the node-wide budget, closes the connections that hold the most, not a reader", async () => {
+    // five connections, each within its own share (15 MB asked of 20; the kernel takes a few MB
+    // of each), 50-75 MB unread together against 24
+    const crowd = await Promise.all(Array.from({ length: 5 }, () => nonReader(15)));
+    // the ones holding the most closed until the rest hold at most half the budget (12 MB): one
+    // stays, or none
+    await waitFor(
+      "connections closed until the rest fit",
+      async () => {
+        const n = await serverConnections();
+        return n <= 1 ? true : undefined;
+      },
+      10_000,
+    );
+    // readers are served throughout
+    expect(await readOnce("genesis")).toBeGreaterThan(MB);
+    expect(await readOnce("health")).toBeGreaterThan(0);
+    for (const c of crowd) c.destroy();
+  }, 20_000);
+});
