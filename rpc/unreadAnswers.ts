@@ -83,6 +83,11 @@ export function limitUnreadAnswers(app: FastifyInstance, limits: UnreadAnswerLim
     else if (pendingTotal > limits.total) shed();
     return payload;
   });
+  // A connection closed for its unread answers may still have hundreds of pipelined requests
+  // parsed and on their way: none of them is worked on (building a large answer costs CPU).
+  app.addHook("preHandler", async (req, reply) => {
+    if (req.raw.socket.destroyed) return reply.code(503).send();
+  });
   const timer = setInterval(shed, limits.sweepMs ?? 250);
   timer.unref();
   app.addHook("onClose", async () => clearInterval(timer));
