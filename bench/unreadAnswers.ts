@@ -4,7 +4,8 @@
 // requests for the largest block and read nothing. Prints the node's RSS before, at the peak and
 // after the RPC's idle timeout (rpc.idleTimeoutMs, set low here) closed those connections, and
 // whether the chain committed throughout. One JSON object.
-//   node bench/unreadAnswers.ts [--clients 300] [--pipelined 10] [--idle-timeout-ms 20000]
+// --websocket: the same over WebSocket connections (requests in flight, the socket never read).
+//   node bench/unreadAnswers.ts [--clients 300] [--pipelined 10] [--idle-timeout-ms 20000] [--websocket]
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import { StrataClient } from "../client/rpcClient.ts";
 import { ONE } from "../state/denoms.ts";
 import { testKey } from "../test/fixtures/memChain.ts";
 import { runLoad } from "./load.ts";
+import WebSocket from "ws";
 import { stopNodes } from "./stopNodes.ts";
 
 const { values } = parseArgs({
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     clients: { type: "string", default: "300" },
     pipelined: { type: "string", default: "10" },
     "idle-timeout-ms": { type: "string", default: "20000" },
+    websocket: { type: "boolean", default: false },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -93,7 +96,18 @@ async function main() {
     const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
     const port = Number(new URL(rpc[0]!).port);
     let closedByNode = 0;
-    for (let i = 0; i < CLIENTS; i++) {
+    for (let i = 0; i < CLIENTS && values.websocket; i++) {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket`);
+      ws.on("error", () => {});
+      ws.on("close", () => closedByNode++);
+      await new Promise((r) => ws.once("open", r).once("error", r));
+      const raw = (ws as unknown as { _socket: Socket })._socket;
+      if (!raw) continue;
+      raw.pause(); // never read
+      socks.push(raw);
+      for (let k = 0; k < PIPELINED; k++) ws.send(body);
+    }
+    for (let i = 0; i < CLIENTS && !values.websocket; i++) {
       const s = connect(port, "127.0.0.1");
       s.on("error", () => {});
       s.on("close", () => closedByNode++);
@@ -122,6 +136,7 @@ async function main() {
         {
           bench: "unreadAnswers",
           clients: CLIENTS,
+          transport: values.websocket ? "websocket" : "http",
           pipelinedPerClient: PIPELINED,
           answerBytes: best.bytes,
           askedBytes: best.bytes * CLIENTS * PIPELINED,

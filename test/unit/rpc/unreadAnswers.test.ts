@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { connect, type Socket } from "node:net";
+import WebSocket from "ws";
 import { startRpcServer } from "#rpc/server.ts";
 import { EventBus } from "#rpc/eventBus.ts";
 import type { Chain } from "#node/chain.ts";
@@ -118,5 +119,26 @@ describe("answers nobody reads", () => {
     expect(await readOnce("genesis")).toBeGreaterThan(MB);
     expect(await readOnce("health")).toBeGreaterThan(0);
     for (const c of crowd) c.destroy();
+  }, 20_000);
+
+  it("WebSocket connections count against the node-wide budget too", async () => {
+    const crowd: Socket[] = [];
+    for (let i = 0; i < 5; i++) {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket`);
+      ws.on("error", () => {});
+      await new Promise((r) => ws.once("open", r));
+      const raw = (ws as unknown as { _socket: Socket })._socket;
+      raw.pause(); // never read
+      crowd.push(raw);
+      // 15 requests in flight would be refused past 16; 15 MB asked of each connection
+      for (let k = 0; k < 15; k++) ws.send(JSON.stringify({ jsonrpc: "2.0", id: k, method: "genesis" }));
+    }
+    await waitFor(
+      "WebSocket connections closed until the rest fit",
+      async () => ((await serverConnections()) <= 1 ? true : undefined),
+      10_000,
+    );
+    expect(await readOnce("genesis")).toBeGreaterThan(MB);
+    for (const s of crowd) s.destroy();
   }, 20_000);
 });
