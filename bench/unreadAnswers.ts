@@ -5,7 +5,8 @@
 // after the RPC's idle timeout (rpc.idleTimeoutMs, set low here) closed those connections, and
 // whether the chain committed throughout. One JSON object.
 // --websocket: the same over WebSocket connections (requests in flight, the socket never read).
-//   node bench/unreadAnswers.ts [--clients 300] [--pipelined 10] [--idle-timeout-ms 20000] [--websocket]
+// --batch N: each request a JSON-RPC batch of N requests for that block.
+//   node bench/unreadAnswers.ts [--clients 300] [--pipelined 10] [--idle-timeout-ms 20000] [--websocket] [--batch N]
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     pipelined: { type: "string", default: "10" },
     "idle-timeout-ms": { type: "string", default: "20000" },
     websocket: { type: "boolean", default: false },
+    batch: { type: "string", default: "0" },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -92,7 +94,10 @@ async function main() {
     await sleep(2000);
     const before = rssMb(proc.pid!);
     const h0 = await height();
-    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "block", params: { height: String(best.height) } });
+    // one request, or (--batch N) a batch of N requests for the same block
+    const one = { jsonrpc: "2.0", id: 1, method: "block", params: { height: String(best.height) } };
+    const BATCH = Number(values.batch);
+    const body = JSON.stringify(BATCH > 0 ? Array.from({ length: BATCH }, (_, id) => ({ ...one, id })) : one);
     const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
     const port = Number(new URL(rpc[0]!).port);
     let closedByNode = 0;
@@ -138,8 +143,9 @@ async function main() {
           clients: CLIENTS,
           transport: values.websocket ? "websocket" : "http",
           pipelinedPerClient: PIPELINED,
+          batch: Number(values.batch),
           answerBytes: best.bytes,
-          askedBytes: best.bytes * CLIENTS * PIPELINED,
+          askedBytes: best.bytes * CLIENTS * PIPELINED * Math.max(1, Number(values.batch)),
           idleTimeoutMs: IDLE_MS,
           rssMb: { before, peak, after: samples.at(-1)!.rssMb },
           /** the connections the node had closed (found by reading them at the end) */

@@ -31,6 +31,12 @@ export type DispatchLimits = {
   maxInFlightPerIp: number;
   /** per client IP; 0 disables */
   maxRequestsPerSecond: number;
+  /**
+   * characters of answers built and not yet handed to the server, node-wide: past it, requests
+   * (and batch items) not yet started are refused Busy. Bounds the memory a crowd of clients
+   * asking for large answers at once makes the node hold before any of it is sent.
+   */
+  maxAnswerCharsInProgress: number;
 };
 
 export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = {
@@ -39,6 +45,7 @@ export const DEFAULT_DISPATCH_LIMITS: DispatchLimits = {
   requestTimeoutMs: 5_000,
   maxInFlightPerIp: 128,
   maxRequestsPerSecond: 50_000,
+  maxAnswerCharsInProgress: 256 << 20,
 };
 
 /** broadcast_tx_commit waits up to 30 s for its block, as CometBFT's timeout_broadcast_tx_commit */
@@ -61,6 +68,12 @@ const MAX_METHOD_NAME = 64;
 const BATCH_CONCURRENCY = 8;
 /** how long a reply holding a Busy refusal is held back */
 const BUSY_RETRY_DELAY_MS = 200;
+/**
+ * A batch's answer stops growing past this (its items not yet run are answered AnswerTooLarge):
+ * a 10 KB batch of 100 requests for a 2 MB block asked for a 200 MB answer, and 80 such clients
+ * took a node to 2.7 GB (bench/unreadAnswers.ts --batch 100). A single request is not cut.
+ */
+export const MAX_BATCH_ANSWER_CHARS = 16 << 20;
 
 function validId(id: unknown): id is RpcId {
   return id === null || (typeof id === "string" && id.length <= 256) || (typeof id === "number" && Number.isFinite(id));
@@ -80,20 +93,13 @@ const isBusy = (data: unknown): boolean =>
 const invalid = (detail: string) => new RpcError(RpcCode.InvalidRequest, RpcReason.InvalidRequest, detail);
 
 /** JSON text of a reply; a result that cannot be serialized becomes an internal error. */
-function serialize(r: RpcResponse | RpcResponse[]): string {
+function serialize(r: RpcResponse): string {
   try {
     return JSON.stringify(r);
   } catch {
-    const one = (x: RpcResponse) => {
-      try {
-        return JSON.stringify(x);
-      } catch {
-        return JSON.stringify(
-          rpcErrorResponse(x.id, new RpcError(RpcCode.Internal, RpcReason.Internal, "result could not be serialized")),
-        );
-      }
-    };
-    return Array.isArray(r) ? `[${r.map(one).join(",")}]` : one(r);
+    return JSON.stringify(
+      rpcErrorResponse(r.id, new RpcError(RpcCode.Internal, RpcReason.Internal, "result could not be serialized")),
+    );
   }
 }
 
@@ -104,6 +110,8 @@ export class Dispatcher {
   private readonly inFlight: InFlight;
   private readonly specs = new Map<string, readonly ParamSpec[]>();
   private readonly deadlines = new DeadlineWatch();
+  /** characters of answers built by requests still in progress (DispatchLimits.maxAnswerCharsInProgress) */
+  private answerChars = 0;
 
   constructor(methods: ReadonlyMap<string, Method>, limits: Partial<DispatchLimits> = {}) {
     this.methods = methods;
@@ -193,6 +201,7 @@ export class Dispatcher {
       this.inFlight.leave(caller.ip);
       return refusedBusy("connection");
     }
+    let held = () => 0;
     try {
       // one deadline for the whole message: a batch cannot hold a connection longer than a request
       const deadline = performance.now() + this.limits.requestTimeoutMs;
@@ -200,21 +209,44 @@ export class Dispatcher {
       // signature workers busy with a batch of broadcast_tx_sync, while one batch cannot fan out
       // into a hundred reads at once. Once the node refuses an item as Busy, items not yet started
       // are refused unrun (a client retrying a refused batch at once then costs almost nothing).
-      const results: (RpcResponse | undefined)[] = new Array<RpcResponse | undefined>(reqs.length);
+      // Each item's answer is serialized as it comes, so the batch's answer is measured as it
+      // grows: past MAX_BATCH_ANSWER_CHARS the items not yet started are refused unrun.
+      const texts: (string | undefined)[] = new Array<string | undefined>(reqs.length);
+      let chars = 0;
+      // ...and counted node-wide until this message's answer is handed over (finally below)
+      held = () => chars;
       let busy: RpcError | undefined;
+      let tooLarge: RpcError | undefined;
       let next = 0;
       const worker = async () => {
         while (next < reqs.length) {
           const i = next++;
           const r = reqs[i];
-          if (busy) {
+          if (!busy && !tooLarge && this.answerChars > this.limits.maxAnswerCharsInProgress)
+            busy = new RpcError(
+              RpcCode.Server,
+              RpcReason.Busy,
+              "the node is building too many large answers at once: retry later",
+            );
+          const refusal = busy ?? tooLarge;
+          if (refusal) {
             const id = idOf(r);
-            if (id !== undefined) results[i] = rpcErrorResponse(id, busy);
+            if (id !== undefined) texts[i] = serialize(rpcErrorResponse(id, refusal));
             continue;
           }
           const res = await runAsInput("rpc", () => this.one(r, caller, deadline));
-          results[i] = res;
-          if (res && "error" in res && isBusy(res.error.data))
+          if (res === undefined) continue;
+          const text = serialize(res);
+          texts[i] = text;
+          chars += text.length;
+          this.answerChars += text.length;
+          if (batch && chars > MAX_BATCH_ANSWER_CHARS)
+            tooLarge ??= new RpcError(
+              RpcCode.Server,
+              RpcReason.AnswerTooLarge,
+              `this batch's answer passed ${MAX_BATCH_ANSWER_CHARS} characters: ask for the rest in another request`,
+            );
+          if ("error" in res && isBusy(res.error.data))
             busy ??= new RpcError(
               RpcCode.Server,
               RpcReason.Busy,
@@ -223,13 +255,14 @@ export class Dispatcher {
         }
       };
       await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, reqs.length) }, worker));
-      const out = results.filter((x): x is RpcResponse => x !== undefined);
+      const out = texts.filter((x): x is string => x !== undefined);
       // a refused client that retries at once would spin; holding its answer (and its in-flight
       // slot) a moment costs the node a timer, and slows the retry loop to the node's pace
       if (busy) await new Promise((r) => setTimeout(r, BUSY_RETRY_DELAY_MS));
       if (out.length === 0) return { status: 204, text: undefined };
-      return { status: 200, text: serialize(batch ? out : out[0]!) };
+      return { status: 200, text: batch ? `[${out.join(",")}]` : out[0]! };
     } finally {
+      this.answerChars -= held();
       this.inFlight.leave(caller.ip);
       caller.session?.leave();
     }

@@ -22,6 +22,7 @@ export const RpcReason = {
   InvalidRequest: "InvalidRequest",
   EmptyBatch: "EmptyBatch",
   BatchTooLarge: "BatchTooLarge",
+  AnswerTooLarge: "AnswerTooLarge",
   RateLimited: "RateLimited",
   Busy: "Busy",
   TimeBudgetExceeded: "TimeBudgetExceeded",

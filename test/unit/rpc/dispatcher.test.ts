@@ -2,7 +2,7 @@
 // positional), prototype keys, time budget, WebSocket-only methods. Every method a node serves
 // must declare its params (the dispatcher refuses to start otherwise).
 import { describe, expect, it } from "vitest";
-import { Dispatcher } from "#rpc/dispatcher.ts";
+import { Dispatcher, MAX_BATCH_ANSWER_CHARS } from "#rpc/dispatcher.ts";
 import { METHOD_PARAMS } from "#rpc/methodParams.ts";
 import { APP } from "#state/app.ts";
 import { checkpoint } from "#rpc/workBudget.ts";
@@ -60,6 +60,52 @@ describe("rpc dispatcher", () => {
     expect((await call(d, req("__proto__"))).json.error.code).toBe(-32601);
     expect((await call(d, 5)).json.error.code).toBe(-32600);
     expect((await call(d, { jsonrpc: "2.0", method: "health" })).status).toBe(204);
+  });
+
+  it("a batch's answer stops growing past its limit: later items are refused unrun, in order", async () => {
+    let ran = 0;
+    const fifth = "x".repeat(Math.ceil(MAX_BATCH_ANSWER_CHARS / 5));
+    const d = dispatcher([["genesis", () => (ran++, { big: fifth })]], { maxBatch: 100 });
+    const out = await call(
+      d,
+      Array.from({ length: 40 }, (_, id) => req("genesis", undefined, id)),
+    );
+    expect(out.json).toHaveLength(40);
+    expect(out.json.map((r: { id: number }) => r.id)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const served = out.json.filter((r: { result?: unknown }) => r.result !== undefined).length;
+    // the limit is passed by the sixth answer; items already running (8 at a time) still finish
+    expect(served).toBeGreaterThanOrEqual(6);
+    expect(served).toBeLessThanOrEqual(6 + 8);
+    expect(ran).toBe(served);
+    for (const r of out.json.slice(served))
+      expect(r.error).toMatchObject({ code: -32000, data: { name: "AnswerTooLarge" } });
+    // one request alone is not cut, however large its answer
+    const whole = "y".repeat(MAX_BATCH_ANSWER_CHARS + 10);
+    const one = await call(dispatcher([["genesis", () => ({ whole })]]), req("genesis"));
+    expect(one.json.result.whole).toHaveLength(MAX_BATCH_ANSWER_CHARS + 10);
+  });
+
+  it("refuses new work Busy while answers in progress hold more than the node-wide limit", async () => {
+    const big = "x".repeat(1 << 20);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const d = dispatcher(
+      [
+        ["genesis", () => ({ big })],
+        ["validators", () => gate.then(() => ({ ok: true }))],
+      ],
+      { maxAnswerCharsInProgress: 1 << 19, requestTimeoutMs: 5_000 },
+    );
+    // a batch whose first answer (1 MB) is built and held while its second waits
+    const first = call(d, [req("genesis", undefined, 1), req("validators", undefined, 2)]);
+    await new Promise((r) => setTimeout(r, 20));
+    const refused = await call(d, req("genesis", undefined, 3));
+    expect(refused.json.error).toMatchObject({ code: -32000, data: { name: "Busy" } });
+    expect(refused.json.error.data.detail).toContain("too many large answers");
+    release();
+    expect((await first).json.map((r: { result?: unknown }) => r.result !== undefined)).toEqual([true, true]);
+    // handed over, the first batch's answer no longer counts
+    expect((await call(d, req("genesis", undefined, 4))).json.result.big).toHaveLength(1 << 20);
   });
 
   it("batch errors: empty and oversized batches are JSON-RPC errors, checked before the rate limit", async () => {
