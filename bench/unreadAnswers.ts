@@ -54,7 +54,8 @@ async function main() {
   });
   const cfgPath = homePaths(homes[0]!).config;
   const cfg = JSON.parse(readFileSync(cfgPath, "utf8"));
-  cfg.metrics.enabled = false;
+  // the node's own view of its memory (live heap, Buffers outside it), sampled with RSS
+  cfg.metrics.enabled = true;
   cfg.rpc.maxRequestsPerSecond = 0;
   cfg.rpc.idleTimeoutMs = IDLE_MS;
   writeFileSync(cfgPath, JSON.stringify(cfg));
@@ -126,11 +127,26 @@ async function main() {
     const t0 = Date.now();
     let peak = before;
     const samples: { s: number; rssMb: number; closed: number }[] = [];
+    const metricsUrl = `http://127.0.0.1:${cfg.metrics.port}/metrics`;
+    const mem = async () => {
+      try {
+        const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) })).text();
+        const v = (name: string) =>
+          Math.round(Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN) / 2 ** 20);
+        return { heapUsedMb: v("nodejs_heap_size_used_bytes"), externalMb: v("nodejs_external_memory_bytes") };
+      } catch {
+        return { heapUsedMb: NaN, externalMb: NaN };
+      }
+    };
+    const livePeak = { heapUsedMb: 0, externalMb: 0 };
     while (Date.now() - t0 < IDLE_MS + 25_000) {
       await sleep(1000);
       const r = rssMb(proc.pid!);
+      const m = await mem();
       peak = Math.max(peak, r);
-      samples.push({ s: Math.round((Date.now() - t0) / 1000), rssMb: r, closed: closedByNode });
+      livePeak.heapUsedMb = Math.max(livePeak.heapUsedMb, m.heapUsedMb || 0);
+      livePeak.externalMb = Math.max(livePeak.externalMb, m.externalMb || 0);
+      samples.push({ s: Math.round((Date.now() - t0) / 1000), rssMb: r, ...m, closed: closedByNode });
     }
     // a paused socket does not notice that the node closed it: read now, and count the closes
     for (const s of socks) s.resume();
@@ -148,11 +164,13 @@ async function main() {
           askedBytes: best.bytes * CLIENTS * PIPELINED * Math.max(1, Number(values.batch)),
           idleTimeoutMs: IDLE_MS,
           rssMb: { before, peak, after: samples.at(-1)!.rssMb },
+          /** the largest of the node's own per-second readings: V8 heap in use, Buffers outside it */
+          livePeak,
           /** the connections the node had closed (found by reading them at the end) */
           closedByNode,
           nodeExit: proc.exitCode ?? proc.signalCode ?? "running",
           heights: { atStart: h0, atEnd: h1 },
-          samples: samples.filter((_, i) => i % 5 === 4),
+          samples: samples.filter((_, i) => i % 5 === 4 || i < 5),
         },
         null,
         2,
