@@ -9,6 +9,7 @@ import { EventBus } from "#rpc/eventBus.ts";
 import type { Chain } from "#node/chain.ts";
 import { CONNECTION_SLACK } from "#node/fdLimit.ts";
 import { freePort, waitFor } from "#test/helpers/proc.ts";
+import { startBareRpcServer } from "#test/helpers/rpcServer.ts";
 
 describe("rpc server limits", () => {
   let app: FastifyInstance;
@@ -130,6 +131,28 @@ describe("rpc connections on which nothing moves", () => {
   }, 20_000);
 });
 
+/**
+ * A keep-alive connection to the server on `port` (from `localAddress`, a loopback address, if
+ * given): ask() sends one `health` request and resolves to the raw answer (or "closed").
+ */
+async function keepAlive(port: number, localAddress?: string) {
+  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "health" });
+  const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  const s = connect({ port, host: "127.0.0.1", ...(localAddress ? { localAddress } : {}) });
+  s.on("error", () => {});
+  await new Promise((r) => s.once("connect", r));
+  let buf = "";
+  let closed = false;
+  s.on("data", (d) => (buf += String(d)));
+  s.on("close", () => (closed = true));
+  const ask = async () => {
+    buf = "";
+    s.write(request);
+    return waitFor("an answer", async () => (buf.includes("}") ? buf : closed ? "closed" : undefined), 10_000);
+  };
+  return { s, ask, isClosed: () => closed };
+}
+
 // Every connection costs a file descriptor: past maxOpenConnections a new connection's request is
 // answered 503 and the connection closed; the connections already open keep being served; past
 // the limit plus CONNECTION_SLACK a connection is closed at accept.
@@ -138,38 +161,15 @@ describe("rpc open connections", () => {
   let app: FastifyInstance;
   let port: number;
   beforeAll(async () => {
-    port = await freePort();
-    app = await startRpcServer(
-      new Map([["health", () => ({ ok: true })]]),
-      { host: "127.0.0.1", port, maxBodyBytes: 4096, maxBatch: 10, corsOrigins: [], maxOpenConnections: MAX },
-      new EventBus({ on() {} } as unknown as Chain),
-    );
+    ({ app, port } = await startBareRpcServer([["health", () => ({ ok: true })]], { maxOpenConnections: MAX }));
   });
   afterAll(async () => {
     app.server.closeAllConnections();
     await app.close();
   });
 
-  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "health" });
-  const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
   const serverConnections = () => new Promise<number>((r, j) => app.server.getConnections((e, n) => (e ? j(e) : r(n))));
-
-  /** A keep-alive connection: ask() sends one request and resolves to the raw answer (or "closed"). */
-  async function connection() {
-    const s = connect(port, "127.0.0.1");
-    s.on("error", () => {});
-    await new Promise((r) => s.once("connect", r));
-    let buf = "";
-    let closed = false;
-    s.on("data", (d) => (buf += String(d)));
-    s.on("close", () => (closed = true));
-    const ask = async () => {
-      buf = "";
-      s.write(request);
-      return waitFor("an answer", async () => (buf.includes("}") ? buf : closed ? "closed" : undefined), 10_000);
-    };
-    return { s, ask, isClosed: () => closed };
-  }
+  const connection = () => keepAlive(port);
 
   it("answers 503 on a connection past the limit and closes it; the open ones are still served", async () => {
     const open = [];
@@ -227,44 +227,17 @@ describe("rpc connections per remote address", () => {
   let app: FastifyInstance;
   let port: number;
   beforeAll(async () => {
-    port = await freePort();
-    app = await startRpcServer(
-      new Map([["health", () => ({ ok: true })]]),
-      {
-        host: "127.0.0.1",
-        port,
-        maxBodyBytes: 4096,
-        maxBatch: 10,
-        corsOrigins: [],
-        maxOpenConnections: 10,
-        maxConnectionsPerIp: PER_IP,
-      },
-      new EventBus({ on() {} } as unknown as Chain),
-    );
+    ({ app, port } = await startBareRpcServer([["health", () => ({ ok: true })]], {
+      maxOpenConnections: 10,
+      maxConnectionsPerIp: PER_IP,
+    }));
   });
   afterAll(async () => {
     app.server.closeAllConnections();
     await app.close();
   });
 
-  const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "health" });
-  const request = `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
-
-  async function connectionFrom(localAddress: string) {
-    const s = connect({ port, host: "127.0.0.1", localAddress });
-    s.on("error", () => {});
-    await new Promise((r) => s.once("connect", r));
-    let buf = "";
-    let closed = false;
-    s.on("data", (d) => (buf += String(d)));
-    s.on("close", () => (closed = true));
-    const ask = async () => {
-      buf = "";
-      s.write(request);
-      return waitFor("an answer", async () => (buf.includes("}") ? buf : closed ? "closed" : undefined), 10_000);
-    };
-    return { s, ask, isClosed: () => closed };
-  }
+  const connectionFrom = (localAddress: string) => keepAlive(port, localAddress);
 
   it("refuses an address's connection past its share; other addresses are served", async () => {
     const mine = [];

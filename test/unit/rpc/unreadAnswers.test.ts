@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { connect, type Socket } from "node:net";
 import WebSocket from "ws";
-import { startRpcServer } from "#rpc/server.ts";
-import { EventBus } from "#rpc/eventBus.ts";
-import type { Chain } from "#node/chain.ts";
-import { freePort, waitFor } from "#test/helpers/proc.ts";
+import { waitFor } from "#test/helpers/proc.ts";
+import { startBareRpcServer } from "#test/helpers/rpcServer.ts";
 
 const BIG = "x".repeat(1 << 20);
 /** how many big answers the server built */
@@ -19,24 +17,13 @@ describe("answers nobody reads", () => {
   let app: FastifyInstance;
   let port: number;
   beforeAll(async () => {
-    port = await freePort();
-    app = await startRpcServer(
-      new Map([
+    ({ app, port } = await startBareRpcServer(
+      [
         ["genesis", () => (built.n++, { big: BIG })],
         ["health", () => ({})],
-      ]),
-      {
-        host: "127.0.0.1",
-        port,
-        maxBodyBytes: 1 << 20,
-        maxBatch: 10,
-        corsOrigins: [],
-        maxRequestsPerSecond: 0,
-        maxUnreadBytes: 24 * MB,
-        maxUnreadBytesPerConnection: 20 * MB,
-      },
-      new EventBus({ on() {} } as unknown as Chain),
-    );
+      ],
+      { maxBodyBytes: 1 << 20, maxRequestsPerSecond: 0, maxUnreadBytes: 24 * MB, maxUnreadBytesPerConnection: 20 * MB },
+    ));
   });
   afterAll(async () => {
     app.server.closeAllConnections();
