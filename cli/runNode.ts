@@ -228,6 +228,8 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
     minBlockTimeMs: c.timeoutCommitMs,
     staleBlocks: config.health.staleBlocks,
   });
+  /** connections the RPC closed for their unread answers (rpc/unreadAnswers.ts), for the metrics */
+  const rpcUnread = { closed: 0, closedBytes: 0 };
   const metrics = registry
     ? createNodeMetrics(
         {
@@ -235,6 +237,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
           p2p,
           signer: () => ({ refused, aheadBy: signAheadBy() }),
           indexer: psql ? () => psql.indexer.status() : undefined,
+          rpcUnread: () => rpcUnread,
           consensus: () => ({
             round: driver!.round,
             lastCommitRound: driver!.lastCommitRound(),
@@ -282,7 +285,7 @@ export async function startNode(home: string, log: Logger = createLogger({ name:
   });
   const rpc = await startRpcServer(
     metrics ? metrics.instrument(methods) : methods,
-    { ...config.rpc, ...rpcConnectionLimit(config.rpc, log) },
+    { ...config.rpc, ...rpcConnectionLimit(config.rpc, log), unreadStats: rpcUnread },
     new EventBus(chain),
   );
   log.info("rpc listening", { url: `http://${rpcAddress}` });

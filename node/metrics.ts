@@ -33,6 +33,8 @@ export type MetricsSources = {
   signer?: () => { refused: Record<string, number>; aheadBy: number };
   /** the psql indexer (node/psqlIndexer.ts), when config indexer.kind is "psql" */
   indexer?: () => IndexerStatus;
+  /** the RPC's connections closed for leaving answers unread (rpc/unreadAnswers.ts) */
+  rpcUnread?: () => { closed: number; closedBytes: number };
 };
 
 const E18 = 1e18;
@@ -287,6 +289,26 @@ export function createNodeMetrics(src: MetricsSources, registry = new Registry()
     registers: r,
     collect() {
       this.set(src.signer?.().aheadBy ?? 0);
+    },
+  });
+
+  // --- RPC clients that ask and do not read
+  const unreadLast = new Map<string, number>();
+  new Counter({
+    name: "strata_rpc_unread_closed_total",
+    help: "RPC connections the node closed because they left more answers unread than allowed (rpc.maxUnreadBytes, rpc.maxUnreadBytesPerConnection)",
+    registers: r,
+    collect() {
+      mirror(this, {}, unreadLast, src.rpcUnread?.().closed ?? 0);
+    },
+  });
+  const unreadBytesLast = new Map<string, number>();
+  new Counter({
+    name: "strata_rpc_unread_closed_bytes_total",
+    help: "Bytes of unread answers dropped with those connections",
+    registers: r,
+    collect() {
+      mirror(this, {}, unreadBytesLast, src.rpcUnread?.().closedBytes ?? 0);
     },
   });
 

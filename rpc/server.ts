@@ -4,7 +4,7 @@
 // requests per second and in flight per client IP, a time budget per request, WebSocket
 // connections, messages in flight and subscriptions per connection, a listen backlog deep enough
 // for thousands of simultaneous clients, and HTTP timeouts against clients that send slowly.
-import { limitUnreadAnswers } from "./unreadAnswers.ts";
+import { limitUnreadAnswers, type UnreadAnswerStats } from "./unreadAnswers.ts";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Socket } from "node:net";
 import { CONNECTION_SLACK } from "../node/fdLimit.ts";
@@ -72,6 +72,8 @@ export type RpcServerOptions = {
   maxUnreadBytes?: number;
   /** bytes of answers one connection may hold unread before it is closed (default 32 MiB) */
   maxUnreadBytesPerConnection?: number;
+  /** counted into as connections are closed for their unread answers (the node's metrics) */
+  unreadStats?: UnreadAnswerStats;
 };
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
@@ -239,10 +241,14 @@ export async function startRpcServer(
   });
 
   const maxOpen = opts.maxOpenConnections ?? DEFAULT_MAX_OPEN_CONNECTIONS;
-  limitUnreadAnswers(app, {
-    total: opts.maxUnreadBytes ?? DEFAULT_MAX_UNREAD_BYTES,
-    perConnection: opts.maxUnreadBytesPerConnection ?? DEFAULT_MAX_UNREAD_BYTES_PER_CONNECTION,
-  });
+  limitUnreadAnswers(
+    app,
+    {
+      total: opts.maxUnreadBytes ?? DEFAULT_MAX_UNREAD_BYTES,
+      perConnection: opts.maxUnreadBytesPerConnection ?? DEFAULT_MAX_UNREAD_BYTES_PER_CONNECTION,
+    },
+    opts.unreadStats,
+  );
   limitOpenConnections(
     app,
     maxOpen,

@@ -19,6 +19,7 @@ export type UnreadAnswerLimits = {
   sweepMs?: number;
 };
 
+/** connections closed for their unread answers, and the bytes they held (the node's metrics read it) */
 export type UnreadAnswerStats = { closed: number; closedBytes: number };
 
 /**
@@ -26,8 +27,11 @@ export type UnreadAnswerStats = { closed: number; closedBytes: number };
  * send buffer, WebSocket ones included). PERF: O(1) per answer; O(connections) per sweep, and a
  * sort of them only when the node-wide budget is exceeded.
  */
-export function limitUnreadAnswers(app: FastifyInstance, limits: UnreadAnswerLimits): UnreadAnswerStats {
-  const stats: UnreadAnswerStats = { closed: 0, closedBytes: 0 };
+export function limitUnreadAnswers(
+  app: FastifyInstance,
+  limits: UnreadAnswerLimits,
+  stats: UnreadAnswerStats = { closed: 0, closedBytes: 0 },
+): UnreadAnswerStats {
   /** bytes of HTTP answers handed to Fastify and not yet finished (queued behind an unread one, or unflushed) */
   const pending = new Map<Socket, number>();
   /** the sum of `pending` */

@@ -137,6 +137,8 @@ describe("operating a devnet: dashboard, metrics, health", () => {
     // exported from the first scrape (values: test/unit/node/p2pSyncAnswer.test.ts)
     expect(m.has("strata_sync_requests_refused_total")).toBe(true);
     expect(m.has("strata_sync_answers_abandoned_total")).toBe(true);
+    expect(m.get("strata_rpc_unread_closed_total")).toBe(0);
+    expect(m.get("strata_rpc_unread_closed_bytes_total")).toBe(0);
     expect(m.get('strata_signature_verifications_total{kind="consensus"}')).toBeGreaterThan(0);
     expect(m.get('strata_rpc_requests_total{method="status",outcome="ok"}')).toBeGreaterThanOrEqual(1);
     expect(m.get('strata_rpc_request_duration_seconds_count{method="status"}')).toBeGreaterThanOrEqual(1);

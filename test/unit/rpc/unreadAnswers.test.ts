@@ -12,6 +12,8 @@ const BIG = "x".repeat(1 << 20);
 /** how many big answers the server built */
 const built = { n: 0 };
 const MB = 1 << 20;
+/** what the server counts of the connections it closes for their unread answers */
+const unreadStats = { closed: 0, closedBytes: 0 };
 
 describe("answers nobody reads", () => {
   let app: FastifyInstance;
@@ -22,7 +24,13 @@ describe("answers nobody reads", () => {
         ["genesis", () => (built.n++, { big: BIG })],
         ["health", () => ({})],
       ],
-      { maxBodyBytes: 1 << 20, maxRequestsPerSecond: 0, maxUnreadBytes: 24 * MB, maxUnreadBytesPerConnection: 20 * MB },
+      {
+        maxBodyBytes: 1 << 20,
+        maxRequestsPerSecond: 0,
+        maxUnreadBytes: 24 * MB,
+        maxUnreadBytesPerConnection: 20 * MB,
+        unreadStats,
+      },
     ));
   });
   afterAll(async () => {
@@ -81,6 +89,8 @@ describe("answers nobody reads", () => {
       async () => ((await serverConnections()) === 0 ? true : undefined),
       10_000,
     );
+    expect(unreadStats.closed).toBe(1);
+    expect(unreadStats.closedBytes).toBeGreaterThan(20 * MB);
     // the requests still in the pipe when it was closed were not worked on
     expect(built.n).toBeLessThan(100);
     // a client that reads still gets the whole answer
