@@ -49,13 +49,13 @@ export function rpcConnectionLimits(
   openFilesLimit: number | undefined,
   perIp?: number,
 ): RpcConnectionLimits {
-  const fit = (max: number, accepted: number): RpcConnectionLimits => ({
+  const limitsOf = (max: number, accepted: number): RpcConnectionLimits => ({
     maxOpenConnections: max,
     maxAcceptedConnections: accepted,
     maxConnectionsPerIp: perIp ?? Math.max(1, Math.ceil(max / 2)),
   });
-  if (openFilesLimit === undefined) return fit(configured, configured + CONNECTION_SLACK);
+  if (openFilesLimit === undefined) return limitsOf(configured, configured + CONNECTION_SLACK);
   const budget = Math.floor(openFilesLimit / 2);
   const max = Math.max(1, Math.min(configured, budget - CONNECTION_SLACK));
-  return fit(max, Math.max(max + CONNECTION_SLACK, budget));
+  return limitsOf(max, Math.max(max + CONNECTION_SLACK, budget));
 }
