@@ -201,7 +201,8 @@ export class Dispatcher {
       this.inFlight.leave(caller.ip);
       return refusedBusy("connection");
     }
-    let held = () => 0;
+    /** characters of this message's answer so far, counted node-wide until it is handed over */
+    let chars = 0;
     try {
       // one deadline for the whole message: a batch cannot hold a connection longer than a request
       const deadline = performance.now() + this.limits.requestTimeoutMs;
@@ -212,9 +213,6 @@ export class Dispatcher {
       // Each item's answer is serialized as it comes, so the batch's answer is measured as it
       // grows: past MAX_BATCH_ANSWER_CHARS the items not yet started are refused unrun.
       const texts: (string | undefined)[] = new Array<string | undefined>(reqs.length);
-      let chars = 0;
-      // ...and counted node-wide until this message's answer is handed over (finally below)
-      held = () => chars;
       let busy: RpcError | undefined;
       let tooLarge: RpcError | undefined;
       let next = 0;
@@ -262,7 +260,7 @@ export class Dispatcher {
       if (out.length === 0) return { status: 204, text: undefined };
       return { status: 200, text: batch ? `[${out.join(",")}]` : out[0]! };
     } finally {
-      this.answerChars -= held();
+      this.answerChars -= chars;
       this.inFlight.leave(caller.ip);
       caller.session?.leave();
     }
