@@ -16,7 +16,7 @@ import { StrataClient } from "../client/rpcClient.ts";
 import { ONE } from "../state/denoms.ts";
 import { testKey } from "../test/fixtures/memChain.ts";
 import { runLoad } from "./load.ts";
-import { stopNodes } from "./stopNodes.ts";
+import { stopNodes, waitForFirstBlock } from "./stopNodes.ts";
 import { colocatedCeiling, ed25519Ceiling } from "./ceiling.ts";
 
 const { values } = parseArgs({
@@ -118,12 +118,7 @@ async function main() {
   const clients = rpc.map((u) => new StrataClient(u));
   const height = async (c: StrataClient) => Number((await c.status()).sync_info.latest_block_height);
   try {
-    for (;;) {
-      try {
-        if ((await height(clients[0])) >= 1) break;
-      } catch {}
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForFirstBlock(clients[0]);
     // consensus alone
     const h0 = await height(clients[0]);
     const tIdle = Date.now();

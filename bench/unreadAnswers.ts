@@ -9,7 +9,7 @@
 //   node bench/unreadAnswers.ts [--clients 300] [--pipelined 10] [--idle-timeout-ms 20000] [--websocket] [--batch N]
 import { parseArgs } from "node:util";
 import { spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ import { ONE } from "../state/denoms.ts";
 import { testKey } from "../test/fixtures/memChain.ts";
 import { runLoad } from "./load.ts";
 import WebSocket from "ws";
-import { stopNodes } from "./stopNodes.ts";
+import { stopNodes, waitForFirstBlock } from "./stopNodes.ts";
 
 const { values } = parseArgs({
   options: {
@@ -68,12 +68,7 @@ async function main() {
   const height = async () => Number((await client.status()).sync_info.latest_block_height);
   const socks: Socket[] = [];
   try {
-    for (;;) {
-      try {
-        if ((await height()) >= 1) break;
-      } catch {}
-      await sleep(200);
-    }
+    await waitForFirstBlock(client);
     await runLoad({
       rpcUrls: rpc,
       wsUrl: rpc[0]!.replace("http", "ws"),
@@ -179,7 +174,6 @@ async function main() {
   } finally {
     for (const s of socks) s.destroy();
     await stopNodes([proc], dir, false);
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 await main();
